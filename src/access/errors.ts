@@ -1,0 +1,4 @@
+import { VigilError } from '../core/errors.ts';
+
+/** Codes: AUTH_REQUIRED, INVALID_CREDENTIALS, LOGIN_THROTTLED, FORBIDDEN, SECRET_KEY_INVALID. */
+export class AccessError extends VigilError {}

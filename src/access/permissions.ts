@@ -1,0 +1,42 @@
+// Every permission check in Vigil goes through `can` / `authorize`: (user, action, resource).
+// Roles are global today; roles scoped to sites and cameras will change this file only.
+import type { Role } from '../store/types.ts';
+import { AccessError } from './errors.ts';
+
+export type Action =
+  | 'camera.list'
+  | 'camera.read'
+  | 'camera.live'
+  | 'camera.create'
+  | 'camera.update'
+  | 'camera.delete'
+  | 'recording.list'
+  | 'recording.play'
+  | 'user.manage'
+  | 'audit.read';
+
+export type Resource = { type: 'camera'; id: string } | { type: 'cameras' } | { type: 'users' } | { type: 'audit' };
+
+export interface Principal {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+const grants: Record<Role, ReadonlySet<Action>> = {
+  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'user.manage', 'audit.read']),
+  operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play']),
+  viewer: new Set<Action>(['camera.list', 'camera.read', 'camera.live']),
+};
+
+export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+
+export function can(user: Principal, action: Action, _resource: Resource): boolean {
+  return grants[user.role]?.has(action) ?? false;
+}
+
+export function authorize(user: Principal | null | undefined, action: Action, resource: Resource): Principal {
+  if (!user) throw new AccessError('AUTH_REQUIRED', 'sign in first');
+  if (!can(user, action, resource)) throw new AccessError('FORBIDDEN', `role ${user.role} may not ${action}`);
+  return user;
+}

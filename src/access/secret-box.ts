@@ -1,0 +1,46 @@
+// Camera passwords (and later other secrets) are encrypted at rest with AES-256-GCM under a
+// per-installation key kept in <dataDir>/keys/secret.key (mode 0600), outside the database, so a
+// copied database alone does not reveal them.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { AccessError } from './errors.ts';
+
+export class SecretBox {
+  private readonly key: Buffer;
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new AccessError('SECRET_KEY_INVALID', 'secret key must be 32 bytes');
+    this.key = key;
+  }
+
+  static loadOrCreate(keysDir: string): SecretBox {
+    const file = path.join(keysDir, 'secret.key');
+    if (!existsSync(file)) {
+      mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+      renameSync(tmp, file);
+    }
+    return new SecretBox(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+  }
+
+  /** v1.<iv>.<tag>.<ciphertext>, all base64url. */
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+    return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+  }
+
+  open(sealed: string): string {
+    const [v, iv, tag, body] = sealed.split('.');
+    if (v !== 'v1' || !iv || !tag || body === undefined) throw new AccessError('SECRET_KEY_INVALID', 'sealed secret has an unknown format');
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      d.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+    } catch {
+      throw new AccessError('SECRET_KEY_INVALID', 'sealed secret does not open with this installation key');
+    }
+  }
+}

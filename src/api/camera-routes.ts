@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { CameraRow } from '../store/types.ts';
+import type { CameraStatus } from '../live/types.ts';
+import type { ApiDeps, Guard } from './server.ts';
+import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+
+export function cameraView(row: CameraRow, status: CameraStatus) {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    username: row.username,
+    hasPassword: row.passwordEnc !== null,
+    transport: row.transport,
+    enabled: row.enabled,
+    record: row.record,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    status,
+  };
+}
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  const one = Type.Object({ camera: CameraSchema });
+  const view = (row: CameraRow) => cameraView(row, deps.runtime.status(row.id));
+
+  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'All cameras with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
+    guard(req, 'camera.list', { type: 'cameras' });
+    return { cameras: (await deps.store.listCameras()).map(view) };
+  });
+
+  app.post<{ Body: Static<typeof CameraCreateBody> }>(
+    '/api/cameras',
+    { schema: { tags: ['cameras'], summary: 'Add a camera', body: CameraCreateBody, response: { 201: one, ...errors } } },
+    async (req, reply) => {
+      const user = guard(req, 'camera.create', { type: 'cameras' });
+      const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
+      reply.status(201);
+      return { camera: view(row) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof CameraParams> }>(
+    '/api/cameras/:id',
+    { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
+    async (req) => {
+      guard(req, 'camera.read', { type: 'camera', id: req.params.id });
+      return { camera: view(await deps.cameras.get(req.params.id)) };
+    },
+  );
+
+  app.patch<{ Params: Static<typeof CameraParams>; Body: Static<typeof CameraPatchBody> }>(
+    '/api/cameras/:id',
+    { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
+    async (req) => {
+      const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
+      return { camera: view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+    },
+  );
+
+  app.delete<{ Params: Static<typeof CameraParams> }>(
+    '/api/cameras/:id',
+    { schema: { tags: ['cameras'], summary: 'Remove a camera (its recordings stay until retention)', params: CameraParams, response: errors } },
+    async (req, reply) => {
+      const user = guard(req, 'camera.delete', { type: 'camera', id: req.params.id });
+      await deps.cameras.remove(req.params.id, { id: user.id, ip: req.ip });
+      reply.status(204).send();
+    },
+  );
+
+  app.get<{ Params: Static<typeof CameraParams>; Querystring: Static<typeof RecordingsQuery> }>(
+    '/api/cameras/:id/recordings',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Recorded segments of a camera overlapping a time range (audited)',
+        params: CameraParams,
+        querystring: RecordingsQuery,
+        response: { 200: Type.Object({ segments: Type.Array(SegmentSchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'recording.list', { type: 'camera', id: req.params.id });
+      const { from, to, limit } = req.query;
+      if (to < from) throw Object.assign(new Error('querystring/to must not be before from'), { statusCode: 400, validation: true });
+      await deps.cameras.get(req.params.id);
+      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'recording.list', cameraId: req.params.id, details: { from, to } });
+      const segs = await deps.store.listSegments(req.params.id, from, to, limit ?? 1000);
+      return { segments: segs.map((s) => ({ startMs: s.startMs, endMs: s.endMs, bytes: s.bytes })) };
+    },
+  );
+}

@@ -1,0 +1,41 @@
+// The one place where error codes become HTTP statuses and messages a person can act on.
+import { VigilError } from '../core/errors.ts';
+
+const statusByCode: Record<string, number> = {
+  AUTH_REQUIRED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  LOGIN_THROTTLED: 429,
+  NOT_FOUND: 404,
+  CAMERA_NOT_FOUND: 404,
+  DUPLICATE: 409,
+  BAD_REQUEST: 400,
+  CONFIG_INVALID: 400,
+  STORE_UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function toHttpError(err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof VigilError) {
+    const status = statusByCode[err.code] ?? 500;
+    const headers: Record<string, string> = {};
+    if (err.code === 'LOGIN_THROTTLED' && typeof err.details?.retryAfter === 'number') headers['retry-after'] = String(err.details.retryAfter);
+    return { status, body: { error: { code: err.code, message: status >= 500 ? 'internal error' : err.message } }, headers };
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
+  if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    // Fastify's own client errors: validation, malformed JSON, body too large, wrong content type.
+    const code =
+      e.validation ? 'BAD_REQUEST'
+      : e.statusCode === 413 ? 'BODY_TOO_LARGE'
+      : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE'
+      : e.statusCode === 404 ? 'NOT_FOUND'
+      : 'BAD_REQUEST';
+    const message = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.message?.includes('JSON') ? `malformed JSON body: ${e.message}` : (e.message ?? 'bad request');
+    return { status: e.statusCode, body: { error: { code, message } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
+}

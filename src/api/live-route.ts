@@ -1,0 +1,84 @@
+// Live view: fMP4 over WebSocket for Media Source Extensions. A text message announces each init
+// segment's MIME type; binary messages carry the init segment and then one fragment per frame.
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Static } from "@sinclair/typebox";
+import type { ApiDeps, Guard } from './server.ts';
+import type { LiveSink } from '../live/types.ts';
+import { CameraParams } from './schemas.ts';
+import { toHttpError } from './error-map.ts';
+
+function sinkFor(ws: WebSocket): LiveSink {
+  const send = (data: string | Buffer) => {
+    if (ws.readyState === ws.OPEN) ws.send(data);
+  };
+  return {
+    init: (mime, initSegment) => {
+      send(JSON.stringify({ type: 'init', mime }));
+      send(initSegment);
+    },
+    fragment: (data) => send(data),
+    status: (state, message) => send(JSON.stringify({ type: 'status', state, message })),
+    get bufferedBytes() {
+      return ws.bufferedAmount;
+    },
+  };
+}
+
+/** Refuse cross-site WebSocket hijacking: a browser always sends Origin; it must be this host. */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true; // non-browser clients
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  app.get<{ Params: Static<typeof CameraParams> }>(
+    '/api/cameras/:id/live',
+    {
+      websocket: true,
+      schema: { tags: ['live'], summary: 'Live video as fMP4 over WebSocket (audited: start and stop)', params: CameraParams },
+      preValidation: async (req, reply) => {
+        try {
+          if (!sameOrigin(req.headers.origin, req.headers.host)) throw Object.assign(new Error('cross-origin WebSocket refused'), { statusCode: 403 });
+          guard(req, 'camera.live', { type: 'camera', id: req.params.id });
+          await deps.cameras.get(req.params.id);
+        } catch (err) {
+          const { status, body } = toHttpError(err);
+          reply.status(status).send(body);
+        }
+      },
+    },
+    async (socket, req) => {
+      const user = req.principal!;
+      const cameraId = req.params.id;
+      const started = Date.now();
+      const ip = req.ip;
+      let unwatch: (() => void) | null = null;
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+        unwatch?.();
+        void deps.store
+          .appendAudit({ actor: user.id, ip, action: 'live.stop', cameraId, details: { seconds: Math.round((Date.now() - started) / 1000) } })
+          .catch((err) => req.log.error({ err }, 'audit write failed'));
+      });
+      socket.on('message', () => {
+        /* viewers have nothing to say yet; ignore */
+      });
+      try {
+        await deps.store.appendAudit({ actor: user.id, ip, action: 'live.start', cameraId });
+      } catch (err) {
+        // No audit entry, no video: accountability comes first.
+        req.log.error({ err }, 'audit write failed; refusing live view');
+        socket.close(1011, 'audit unavailable');
+        return;
+      }
+      if (!closed) unwatch = deps.runtime.watch(cameraId, sinkFor(socket));
+    },
+  );
+}
+

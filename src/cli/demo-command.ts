@@ -1,0 +1,31 @@
+// `vigil demo`: a small simulated city on the embedded default, recorded from the start.
+import { parseArgs } from 'node:util';
+import { validateConfig } from '../core/index.ts';
+
+const PLACES = [
+  'Central Square North', 'Bus Station Gate', 'Pedestrian Bridge', 'Market Street East', 'River Embankment',
+  'Hospital Entrance', 'Stadium Plaza', 'Railway Underpass', 'City Hall Steps', 'Old Town Crossing',
+];
+
+export async function cmdDemo(args: string[], help: string): Promise<number> {
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log('vigil demo [--cameras N]\n\nStarts simulated cameras and Vigil recording them. Uses VIGIL_PORT, VIGIL_DATA_DIR, VIGIL_ADMIN_PASSWORD.\n\n' + help);
+    return 0;
+  }
+  const { values } = parseArgs({ args, options: { cameras: { type: 'string', default: '6' }, 'segment-seconds': { type: 'string', default: '10' } }, strict: true });
+  const n = Number(values.cameras);
+  const seg = Number(values['segment-seconds']);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('--cameras: expected an integer from 1 to 1000');
+  const dataDir = process.env.VIGIL_DATA_DIR || './data';
+  const { startSimulator } = await import('../simulator/index.ts');
+  console.log(`Starting ${n} simulated cameras (the first start encodes the clips with ffmpeg) ...`);
+  const sim = await startSimulator({ cameras: n, port: 0, host: '127.0.0.1', cacheDir: `${dataDir}/sim-cache` });
+  const cfg = validateConfig({
+    dataDir,
+    server: { port: process.env.VIGIL_PORT ? Number(process.env.VIGIL_PORT) : 8080 },
+    recording: { segmentSeconds: seg },
+    cameras: sim.urls.map((url, i) => ({ id: `cam${i + 1}`, name: PLACES[i % PLACES.length] + (i >= PLACES.length ? ` ${Math.floor(i / PLACES.length) + 1}` : ''), url })),
+  });
+  const { runUntilSignal } = await import('./run.ts');
+  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, syncCameraUrls: true, onClose: () => sim.close() });
+}

@@ -1,0 +1,35 @@
+// What the HTTP layer needs from the cameras that are running: their health and their live
+// fragments. The recorder's CameraFleet implements it.
+
+export type CameraState = 'connecting' | 'online' | 'offline' | 'disabled';
+
+export interface CameraStatus {
+  state: CameraState;
+  lastFrameAt: number | null;
+  fps: number | null;
+  bitrateKbps: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  error: string | null;
+  reconnects: number;
+  /** Audio tracks are announced by the camera but not recorded or played yet. */
+  audioDropped: boolean;
+}
+
+/** A live viewer (a browser's WebSocket). Implementations must never throw. */
+export interface LiveSink {
+  /** A new stream configuration: the MSE mime type and the fMP4 init segment. */
+  init(mime: string, initSegment: Buffer): void;
+  /** One fMP4 fragment (moof+mdat). */
+  fragment(data: Buffer): void;
+  status(state: CameraState, message: string | null): void;
+  /** Bytes queued towards the viewer and not yet sent, for backpressure. */
+  readonly bufferedBytes: number;
+}
+
+export interface CameraRuntime {
+  status(cameraId: string): CameraStatus;
+  /** Subscribe a viewer; returns the unsubscribe function. */
+  watch(cameraId: string, sink: LiveSink): () => void;
+}
