@@ -1,0 +1,99 @@
+// Numbered, append-only: a released migration is never edited, a change is a new number. The same
+// SQL runs on SQLite and PostgreSQL, so it sticks to TEXT, BIGINT, INTEGER (booleans as 0/1) and
+// JSON as TEXT.
+import type { SqlDatabase } from './sql-dialect.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, sessions, cameras, segments, audit_log',
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  ip TEXT
+);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
+CREATE TABLE cameras (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  url TEXT NOT NULL,
+  username TEXT,
+  password_enc TEXT,
+  transport TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  record INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- No foreign key to cameras: recordings are evidence and outlive a camera's configuration.
+-- The primary key is the index every playback query walks: one camera, a time range.
+CREATE TABLE segments (
+  camera_id TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  path TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  PRIMARY KEY (camera_id, start_ms)
+);
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  ts BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  camera_id TEXT,
+  ip TEXT,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+-- "Who looked at this camera, and when" is the question an oversight body asks.
+CREATE INDEX audit_log_camera ON audit_log (camera_id, seq);
+CREATE INDEX audit_log_ts ON audit_log (ts);
+`,
+  },
+];
+
+/** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 7_300_001;
+
+/** Applies the migrations this database lacks, all in one transaction. Returns versions applied. */
+export async function migrate(db: SqlDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    if (db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await db.execScript(
+      tx,
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    const rows = await tx.query('SELECT version FROM schema_migrations');
+    const have = new Set(rows.map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (have.has(m.version)) continue;
+      await db.execScript(tx, m.sql);
+      await tx.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

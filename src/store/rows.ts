@@ -1,0 +1,76 @@
+// Database rows (snake_case, booleans as 0/1, JSON as text) to the contract's shapes.
+import type { AuditEntry, CameraRow, Role, SegmentRow, SessionRow, UserRow } from './types.ts';
+import type { SqlRow } from './sql-dialect.ts';
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number => Number(v);
+const bool = (v: unknown): boolean => v === 1 || v === true || v === '1';
+
+export const USER_COLUMNS = 'id, username, password_hash, role, created_at, disabled';
+export function toUser(r: SqlRow): UserRow {
+  return {
+    id: str(r.id),
+    username: str(r.username),
+    passwordHash: str(r.password_hash),
+    role: str(r.role) as Role,
+    createdAt: num(r.created_at),
+    disabled: bool(r.disabled),
+  };
+}
+
+export const SESSION_COLUMNS = 'token_hash, user_id, created_at, expires_at, ip';
+export function toSession(r: SqlRow): SessionRow {
+  return {
+    tokenHash: str(r.token_hash),
+    userId: str(r.user_id),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    ip: strOrNull(r.ip),
+  };
+}
+
+export const CAMERA_COLUMNS =
+  'id, name, url, username, password_enc, transport, enabled, record, created_at, updated_at';
+export function toCamera(r: SqlRow): CameraRow {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    url: str(r.url),
+    username: strOrNull(r.username),
+    passwordEnc: strOrNull(r.password_enc),
+    transport: str(r.transport) === 'udp' ? 'udp' : 'tcp',
+    enabled: bool(r.enabled),
+    record: bool(r.record),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export const SEGMENT_COLUMNS = 'camera_id, start_ms, end_ms, path, bytes';
+export function toSegment(r: SqlRow): SegmentRow {
+  return {
+    cameraId: str(r.camera_id),
+    startMs: num(r.start_ms),
+    endMs: num(r.end_ms),
+    path: str(r.path),
+    bytes: num(r.bytes),
+  };
+}
+
+export const AUDIT_COLUMNS = 'seq, ts, actor, action, camera_id, ip, details, prev_hash, hash';
+export function toAudit(r: SqlRow): AuditEntry {
+  return {
+    seq: num(r.seq),
+    ts: num(r.ts),
+    actor: str(r.actor),
+    action: str(r.action),
+    cameraId: strOrNull(r.camera_id),
+    ip: strOrNull(r.ip),
+    details: JSON.parse(str(r.details)) as Record<string, unknown>,
+    prevHash: str(r.prev_hash),
+    hash: str(r.hash),
+  };
+}
+
+export const toInt = (b: boolean): number => (b ? 1 : 0);

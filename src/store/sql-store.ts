@@ -1,0 +1,281 @@
+// The store's logic, written once over SqlDatabase: the SQLite worker and the PostgreSQL pool
+// each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
+import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
+import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
+import type {
+  AuditEntry,
+  AuditInput,
+  CameraPatch,
+  CameraRow,
+  NewCamera,
+  SegmentRow,
+  SessionRow,
+  Store,
+  UserRow,
+} from './types.ts';
+import {
+  AUDIT_COLUMNS,
+  CAMERA_COLUMNS,
+  SEGMENT_COLUMNS,
+  SESSION_COLUMNS,
+  USER_COLUMNS,
+  toAudit,
+  toCamera,
+  toInt,
+  toSegment,
+  toSession,
+  toUser,
+} from './rows.ts';
+
+/** Arbitrary constant naming the audit chain among PostgreSQL advisory locks. */
+export const AUDIT_CHAIN_LOCK = 7_300_002;
+
+const DEFAULT_SEGMENT_LIMIT = 10_000;
+
+/** Camera fields a patch may set, and their columns. */
+const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
+  name: 'name',
+  url: 'url',
+  username: 'username',
+  passwordEnc: 'password_enc',
+  transport: 'transport',
+  enabled: 'enabled',
+  record: 'record',
+};
+
+export type StoreOperations = Omit<Store, 'kind' | 'close'>;
+
+export class SqlStore implements StoreOperations {
+  readonly db: SqlDatabase;
+
+  constructor(db: SqlDatabase) {
+    this.db = db;
+  }
+
+  /** Runs a change and, when asked, its audit entry in the same transaction. */
+  private async withAudit<T>(audit: AuditInput | undefined, change: (tx: SqlSession) => Promise<T>,
+    changed: (result: T) => boolean = () => true): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const result = await change(tx);
+      if (audit && changed(result)) await this.appendAuditIn(tx, audit);
+      return result;
+    });
+  }
+
+  // --- users --------------------------------------------------------------------------------
+
+  async createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow> {
+    const row: UserRow = { ...user, createdAt: Date.now() };
+    await this.withAudit(audit, (tx) =>
+      tx.execute(
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled)],
+      ),
+    );
+    return row;
+  }
+
+  async getUserByName(username: string): Promise<UserRow | null> {
+    const rows = await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [username]);
+    return rows.length ? toUser(rows[0]) : null;
+  }
+
+  async getUser(id: string): Promise<UserRow | null> {
+    const rows = await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows.length ? toUser(rows[0]) : null;
+  }
+
+  async listUsers(): Promise<UserRow[]> {
+    const rows = await this.db.query(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
+    return rows.map(toUser);
+  }
+
+  async countUsers(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM users');
+    return Number(rows[0].n);
+  }
+
+  // --- sessions -----------------------------------------------------------------------------
+
+  async createSession(s: SessionRow): Promise<void> {
+    await this.db.execute(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
+      s.tokenHash,
+      s.userId,
+      s.createdAt,
+      s.expiresAt,
+      s.ip,
+    ]);
+  }
+
+  async getSession(tokenHash: string, now: number): Promise<SessionRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE token_hash = $1 AND expires_at > $2`,
+      [tokenHash, now],
+    );
+    return rows.length ? toSession(rows[0]) : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.execute('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.db.execute('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  }
+
+  // --- cameras ------------------------------------------------------------------------------
+
+  async createCamera(c: NewCamera, audit?: AuditInput): Promise<CameraRow> {
+    const now = Date.now();
+    const row: CameraRow = { ...c, createdAt: now, updatedAt: now };
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO cameras (${CAMERA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        row.id,
+        row.name,
+        row.url,
+        row.username,
+        row.passwordEnc,
+        row.transport,
+        toInt(row.enabled),
+        toInt(row.record),
+        row.createdAt,
+        row.updatedAt,
+      ]),
+    );
+    return row;
+  }
+
+  async getCamera(id: string): Promise<CameraRow | null> {
+    const rows = await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = $1`, [id]);
+    return rows.length ? toCamera(rows[0]) : null;
+  }
+
+  async listCameras(): Promise<CameraRow[]> {
+    const rows = await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`);
+    return rows.map(toCamera);
+  }
+
+  /** No audit entry is written when no camera has that id: nothing happened. */
+  async updateCamera(id: string, patch: CameraPatch, audit?: AuditInput): Promise<CameraRow | null> {
+    const sets: string[] = [];
+    const params: SqlParam[] = [];
+    for (const [key, column] of Object.entries(CAMERA_PATCH_COLUMNS) as [keyof CameraPatch, string][]) {
+      const value = patch[key];
+      if (value === undefined) continue;
+      params.push(typeof value === 'boolean' ? toInt(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    params.push(Date.now());
+    sets.push(`updated_at = $${params.length}`);
+    params.push(id);
+    const sql = `UPDATE cameras SET ${sets.join(', ')} WHERE id = $${params.length}`;
+    return this.withAudit(
+      audit,
+      async (tx) => {
+        const n = await tx.execute(sql, params);
+        if (n === 0) return null;
+        const rows = await tx.query(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = $1`, [id]);
+        return toCamera(rows[0]);
+      },
+      (row) => row !== null,
+    );
+  }
+
+  async deleteCamera(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(
+      audit,
+      async (tx) => (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0,
+      (deleted) => deleted,
+    );
+  }
+
+  // --- segments -----------------------------------------------------------------------------
+
+  async addSegment(seg: SegmentRow): Promise<void> {
+    await this.db.execute(`INSERT INTO segments (${SEGMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
+      seg.cameraId,
+      seg.startMs,
+      seg.endMs,
+      seg.path,
+      seg.bytes,
+    ]);
+  }
+
+  /**
+   * A segment covers [startMs, endMs): one that ends exactly at fromMs is not returned, one that
+   * starts exactly at toMs is. A camera records one segment after another, so at most one segment
+   * that starts before fromMs can still be running at fromMs: it is found by stepping back one
+   * row in the primary key, never by scanning the camera's whole history.
+   */
+  async listSegments(cameraId: string, fromMs: number, toMs: number, limit = DEFAULT_SEGMENT_LIMIT): Promise<SegmentRow[]> {
+    if (limit <= 0 || toMs < fromMs) return [];
+    const before = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
+      [cameraId, fromMs],
+    );
+    const out: SegmentRow[] = [];
+    if (before.length && Number(before[0].end_ms) > fromMs) out.push(toSegment(before[0]));
+    const rows = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3
+       ORDER BY start_ms LIMIT $4`,
+      [cameraId, fromMs, toMs, limit - out.length],
+    );
+    for (const r of rows) out.push(toSegment(r));
+    return out;
+  }
+
+  // --- audit --------------------------------------------------------------------------------
+
+  async appendAudit(entry: AuditInput): Promise<AuditEntry> {
+    return this.db.transaction((tx) => this.appendAuditIn(tx, entry));
+  }
+
+  /** Inside the caller's transaction: read the chain head, hash, insert seq = head + 1. */
+  private async appendAuditIn(tx: SqlSession, input: AuditInput): Promise<AuditEntry> {
+    // SQLite transactions here already hold the write lock (BEGIN IMMEDIATE); PostgreSQL needs
+    // this lock so two API processes cannot both read the same head and fork the chain.
+    if (this.db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const head = await tx.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const seq = head.length ? Number(head[0].seq) + 1 : 1;
+    const prevHash = head.length ? String(head[0].hash) : GENESIS_HASH;
+    const fields = {
+      seq,
+      ts: input.ts ?? Date.now(),
+      actor: input.actor,
+      action: input.action,
+      cameraId: input.cameraId ?? null,
+      ip: input.ip ?? null,
+      details: normalizeDetails(input.details),
+    };
+    const entry: AuditEntry = { ...fields, prevHash, hash: auditHash(prevHash, fields) };
+    await tx.execute(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+      entry.seq,
+      entry.ts,
+      entry.actor,
+      entry.action,
+      entry.cameraId,
+      entry.ip,
+      JSON.stringify(entry.details),
+      entry.prevHash,
+      entry.hash,
+    ]);
+    return entry;
+  }
+
+  async listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.query(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map(toAudit);
+  }
+}
+
+/** Method names the SQLite proxy forwards to the worker. */
+export const STORE_OPERATIONS = [
+  'createUser', 'getUserByName', 'getUser', 'listUsers', 'countUsers',
+  'createSession', 'getSession', 'deleteSession', 'deleteExpiredSessions',
+  'createCamera', 'getCamera', 'listCameras', 'updateCamera', 'deleteCamera',
+  'addSegment', 'listSegments',
+  'appendAudit', 'listAudit',
+] as const satisfies readonly (keyof StoreOperations)[];
