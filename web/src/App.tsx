@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useState } from 'react';
+import { getSession, listCameras, logout, onUnauthorized } from './api/client.ts';
+import type { User } from './api/types.ts';
+import { TopBar } from './components/TopBar.tsx';
+import { t, useI18n } from './i18n/index.ts';
+import { usePolling } from './polling.ts';
+import { useRoute } from './router.ts';
+import { CameraGrid } from './screens/CameraGrid.tsx';
+import { CameraView } from './screens/CameraView.tsx';
+import { LoginScreen } from './screens/LoginScreen.tsx';
+
+type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
+
+export function App() {
+  useI18n();
+  const [session, setSession] = useState<Session>({ kind: 'checking' });
+
+  const check = useCallback(() => {
+    getSession()
+      .then((user) => setSession(user ? { kind: 'signedIn', user } : { kind: 'signedOut' }))
+      .catch((error: unknown) => setSession({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
+  }, []);
+
+  useEffect(check, [check]);
+  useEffect(() => onUnauthorized(() => setSession({ kind: 'signedOut' })), []);
+
+  if (session.kind === 'checking') return <p className="splash">{t('app.loading')}</p>;
+  if (session.kind === 'error') {
+    return (
+      <div className="splash">
+        <p className="banner banner-error" role="alert">{t('login.error.other', { message: session.message })}</p>
+        <button type="button" className="button" onClick={check}>{t('login.submit')}</button>
+      </div>
+    );
+  }
+  if (session.kind === 'signedOut') return <LoginScreen onLoggedIn={(user) => setSession({ kind: 'signedIn', user })} />;
+
+  const signOut = () => {
+    logout().catch(() => { /* the session is dropped locally either way */ }).finally(() => setSession({ kind: 'signedOut' }));
+  };
+  return <SignedIn user={session.user} onLogout={signOut} />;
+}
+
+function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const route = useRoute();
+  // Polled here, not in the grid, so coming back from a camera view shows the list at once.
+  const cameras = usePolling(listCameras, 2500, 'cameras');
+  const loadError = cameras.error === null ? null : cameras.error instanceof Error ? cameras.error.message : String(cameras.error);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
+      <TopBar user={user} onLogout={onLogout} />
+      {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+      <footer className="statusbar">
+        <span className="statusbar-item">{t('notice.audio')}</span>
+        {route.name === 'grid' && <span className="statusbar-item">{t('grid.shortcuts')}</span>}
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import type { User } from '../api/types.ts';
+import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
+
+export function roleLabel(role: string): string {
+  const key = `role.${role}` as MessageKey;
+  const label = t(key);
+  return label === key ? role : label;
+}
+
+export function LanguagePicker() {
+  const catalogue = useI18n();
+  return (
+    <label className="language-picker">
+      <span className="visually-hidden">{t('topbar.language')}</span>
+      <select value={catalogue.lang} onChange={(event) => setLocale(event.target.value)} aria-label={t('topbar.language')} data-testid="language">
+        {catalogues.map((c) => (
+          <option key={c.lang} value={c.lang} lang={c.lang}>{c.name}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function TopBar({ user, onLogout }: { user: User; onLogout: () => void }) {
+  useI18n();
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">{t('app.name')}</span>
+        <span className="brand-subtitle">{t('app.subtitle')}</span>
+      </div>
+      <p className="audit-notice" role="note" data-testid="audit-notice">
+        <span className="audit-dot" aria-hidden="true" />
+        {t('notice.audit')}
+      </p>
+      <div className="topbar-end">
+        <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
+          <span className="user-name">{user.username}</span>
+          <span className="user-role">{roleLabel(user.role)}</span>
+        </span>
+        <LanguagePicker />
+        <button type="button" className="button button-quiet" onClick={onLogout}>{t('topbar.logout')}</button>
+      </div>
+    </header>
+  );
+}

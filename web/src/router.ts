@@ -1,0 +1,44 @@
+import { useSyncExternalStore, type MouseEvent } from 'react';
+
+// Two screens do not need a routing library: a path parser and pushState.
+
+export type Route = { name: 'grid' } | { name: 'camera'; id: string };
+
+export function parseRoute(pathname: string): Route {
+  const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
+  if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
+  return { name: 'grid' };
+}
+
+export function cameraPath(id: string): string {
+  return `/cameras/${encodeURIComponent(id)}`;
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(path: string): void {
+  if (path === location.pathname + location.search) return;
+  history.pushState(null, '', path);
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+export function useRoute(): Route {
+  const pathname = useSyncExternalStore(subscribe, () => location.pathname);
+  return parseRoute(pathname);
+}
+
+/** For <a href> links: keep ctrl/middle-click opening a new tab, handle plain clicks in-app. */
+export function onLinkClick(event: MouseEvent<HTMLAnchorElement>, path: string): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(path);
+}

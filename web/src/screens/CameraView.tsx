@@ -1,0 +1,134 @@
+import { useEffect, type ReactNode } from 'react';
+import { ApiError, getCamera, listRecordings } from '../api/client.ts';
+import type { Camera, RecordingSegment } from '../api/types.ts';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { formatBytes, formatDateTime, formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
+import { LivePlayer } from '../live/LivePlayer.tsx';
+import { usePolling } from '../polling.ts';
+import { navigate, onLinkClick } from '../router.ts';
+
+const HOUR_MS = 3_600_000;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function CameraView({ id }: { id: string }) {
+  useI18n();
+  const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
+  const recordings = usePolling((signal) => {
+    const now = Date.now();
+    return listRecordings(id, now - HOUR_MS, now, signal);
+  }, 10_000, id);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement)) navigate('/');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const notFound = camera.error instanceof ApiError && camera.error.status === 404;
+  const data = camera.data;
+
+  return (
+    <main className="camera-screen" id="content">
+      <div className="toolbar">
+        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')} data-testid="back">
+          <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
+        </a>
+        {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
+        {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
+        <span className="toolbar-info">{t('camera.keys')}</span>
+      </div>
+      {notFound && <p className="banner banner-error" role="alert">{t('camera.notFound', { id })}</p>}
+      {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
+      {!notFound && (
+        <div className="camera-layout">
+          <section className="camera-video" data-testid="camera-video">
+            <LivePlayer cameraId={id} showStats label={data?.name ?? id} />
+          </section>
+          <aside className="camera-side">
+            {data && <CameraDetails camera={data} />}
+            <RecordingList segments={recordings.data} error={recordings.error} />
+          </aside>
+        </div>
+      )}
+    </main>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="detail-row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function CameraDetails({ camera }: { camera: Camera }) {
+  const s = camera.status;
+  const none = t('camera.none');
+  return (
+    <section className="panel" aria-labelledby="details-title">
+      <h2 id="details-title" className="panel-title">{t('camera.details')}</h2>
+      <dl className="details" data-testid="details">
+        <Row label={t('camera.id')}><code>{camera.id}</code></Row>
+        <Row label={t('camera.name')}><span dir="auto">{camera.name}</span></Row>
+        <Row label={t('camera.url')}><code className="url" dir="ltr">{camera.url}</code></Row>
+        <Row label={t('camera.transport')}>{camera.transport.toUpperCase()}</Row>
+        <Row label={t('camera.state')}><StatusBadge state={camera.enabled ? s.state : 'disabled'} /></Row>
+        <Row label={t('camera.resolution')}>{s.width && s.height ? t('camera.resolutionValue', { width: s.width, height: s.height }) : none}</Row>
+        <Row label={t('camera.codec')}>{s.codec ?? none}</Row>
+        <Row label={t('camera.fps')}>{s.fps !== null ? t('camera.fpsValue', { fps: formatDecimal(s.fps, 1) }) : none}</Row>
+        <Row label={t('camera.bitrate')}>{s.bitrateKbps !== null ? t('camera.bitrateValue', { kbps: Math.round(s.bitrateKbps) }) : none}</Row>
+        <Row label={t('camera.lastFrame')}>{s.lastFrameAt !== null ? <time dateTime={new Date(s.lastFrameAt).toISOString()}>{formatDateTime(s.lastFrameAt)}</time> : none}</Row>
+        <Row label={t('camera.reconnects')}>{formatNumber(s.reconnects)}</Row>
+        <Row label={t('camera.recording')}>{camera.record ? t('camera.recordingOn') : t('camera.recordingOff')}</Row>
+        {s.error && <Row label={t('camera.error')}><span className="error-text">{s.error}</span></Row>}
+      </dl>
+    </section>
+  );
+}
+
+function RecordingList({ segments, error }: { segments: RecordingSegment[] | null; error: unknown }) {
+  const sorted = segments ? [...segments].sort((a, b) => b.startMs - a.startMs) : null;
+  const totalBytes = sorted?.reduce((sum, segment) => sum + segment.bytes, 0) ?? 0;
+  return (
+    <section className="panel panel-grow" aria-labelledby="recordings-title">
+      <h2 id="recordings-title" className="panel-title">
+        {t('recordings.title')}
+        {sorted && sorted.length > 0 && <span className="panel-meta">{t('recordings.total', { count: sorted.length, size: formatBytes(totalBytes) })}</span>}
+      </h2>
+      {error !== null && <p className="banner banner-error" role="alert">{t('recordings.loadError', { message: errorText(error) })}</p>}
+      {sorted && sorted.length === 0 && <p className="muted">{t('recordings.empty')}</p>}
+      {!sorted && error === null && <p className="muted">{t('app.loading')}</p>}
+      {sorted && sorted.length > 0 && (
+        <div className="table-scroll">
+          <table className="table" data-testid="recordings">
+            <thead>
+              <tr>
+                <th scope="col">{t('recordings.start')}</th>
+                <th scope="col">{t('recordings.end')}</th>
+                <th scope="col" className="num">{t('recordings.duration')}</th>
+                <th scope="col" className="num">{t('recordings.size')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((segment) => (
+                <tr key={segment.startMs}>
+                  <td><time dateTime={new Date(segment.startMs).toISOString()}>{formatTime(segment.startMs)}</time></td>
+                  <td><time dateTime={new Date(segment.endMs).toISOString()}>{formatTime(segment.endMs)}</time></td>
+                  <td className="num">{t('recordings.seconds', { seconds: formatDecimal((segment.endMs - segment.startMs) / 1000, 1) })}</td>
+                  <td className="num">{formatBytes(segment.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
