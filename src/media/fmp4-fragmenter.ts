@@ -1,0 +1,209 @@
+// Turns a camera's access units (decode order) into an fMP4 init segment and one moof+mdat
+// fragment per picture: low latency for live view, and the same bytes for recording.
+//
+// Why it holds one unit back: trun needs each sample's duration, which is only known when the
+// next unit's dts arrives. Why it rewrites timestamps: cameras restart, NTP steps and RTP
+// clocks wrap; MSE and players want a decode timeline that only moves forward, so a jump is
+// replaced by one plausible frame duration and the output timeline stays continuous.
+
+import { MediaError } from './errors.ts';
+import { mediaFragment, initSegment } from './fmp4.ts';
+import { h264TrackConfig, isKeyframe, parseSps } from './h264.ts';
+import { VIDEO_CLOCK, type AccessUnit, type H264TrackConfig } from './types.ts';
+
+export type FragmenterOutput =
+  | { kind: 'init'; data: Buffer; config: H264TrackConfig }
+  | {
+      kind: 'fragment';
+      data: Buffer;
+      keyframe: boolean;
+      /** Decode time written in tfdt (90 kHz, continuous output timeline). */
+      dts: number;
+      /** Presentation time on the same timeline. */
+      pts: number;
+      duration: number;
+    };
+
+export interface Fmp4FragmenterOptions {
+  /** Track config known up front (from the SDP's sprop-parameter-sets); in-band SPS/PPS override it. */
+  config?: H264TrackConfig;
+  /** Duration used before any good one is seen, when the SPS has no frame rate. Default 3000 (30 fps). */
+  defaultDuration?: number;
+  /** Gaps between pictures above this (90 kHz) count as timestamp jumps. Default 10 s. */
+  maxDuration?: number;
+}
+
+interface HeldUnit {
+  nalus: Buffer[];
+  inDts: number;
+  outDts: number;
+  compositionOffset: number;
+  keyframe: boolean;
+}
+
+const NAL_SLICE = 1;
+const NAL_IDR = 5;
+const NAL_SPS = 7;
+const NAL_PPS = 8;
+
+export class Fmp4Fragmenter {
+  #config: H264TrackConfig | null = null;
+  #init: Buffer | null = null;
+  #initPending = false;
+  /** Parameter sets seen in-band before both halves of a config were known. */
+  #sps: Buffer | null = null;
+  #pps: Buffer | null = null;
+  /** False until a keyframe arrives after the (latest) init: decoders cannot start elsewhere. */
+  #started = false;
+  #held: HeldUnit | null = null;
+  #seq = 0;
+  #lastDuration: number;
+  readonly #maxDuration: number;
+  /** Output dts minus input dts; changes only at timestamp jumps. */
+  #offset = 0;
+  /** Where the last emitted sample ends on the output timeline. */
+  #lastOutEnd: number | null = null;
+
+  constructor(options: Fmp4FragmenterOptions = {}) {
+    this.#lastDuration = positiveInt(options.defaultDuration) ?? 3000;
+    // Capped so a composition offset within it still fits trun's signed 32 bits.
+    this.#maxDuration = Math.min(positiveInt(options.maxDuration) ?? 10 * VIDEO_CLOCK, 0x7fffffff);
+    if (options.config) this.#setConfig(options.config);
+  }
+
+  /** The current init segment (ftyp+moov), or null until SPS and PPS are known. */
+  get initSegment(): Buffer | null {
+    return this.#init;
+  }
+
+  get config(): H264TrackConfig | null {
+    return this.#config;
+  }
+
+  /** Feed one access unit in decode order. Throws MediaError for an empty or unparsable unit. */
+  push(au: AccessUnit): FragmenterOutput[] {
+    if (!au || !Array.isArray(au.nalus) || au.nalus.length === 0) {
+      throw new MediaError('BAD_ACCESS_UNIT', 'access unit has no NAL units');
+    }
+    if (!Number.isFinite(au.dts)) throw new MediaError('BAD_ACCESS_UNIT', `access unit has bad dts ${au.dts}`);
+    const dts = Math.round(au.dts);
+    const pts = Number.isFinite(au.pts) ? Math.round(au.pts) : dts;
+
+    let sps: Buffer | null = null;
+    let pps: Buffer | null = null;
+    let hasPicture = false;
+    for (const nal of au.nalus) {
+      if (!Buffer.isBuffer(nal)) throw new MediaError('BAD_NAL', 'NAL unit is not a Buffer');
+      if (nal.length === 0) continue;
+      const t = nal[0] & 0x1f;
+      if (t === NAL_SPS) sps = nal;
+      else if (t === NAL_PPS) pps = nal;
+      else if (t >= NAL_SLICE && t <= NAL_IDR) hasPicture = true;
+    }
+
+    // Decide on a new config before touching any state, so a bad SPS leaves us as we were.
+    let newConfig: H264TrackConfig | null = null;
+    if (sps || pps) {
+      const candSps = sps ?? this.#config?.sps ?? this.#sps;
+      const candPps = pps ?? this.#config?.pps ?? this.#pps;
+      if (sps) parseSps(sps); // a broken in-band SPS is an error even when the PPS is not yet known
+      if (candSps && candPps && (!this.#config || !candSps.equals(this.#config.sps) || !candPps.equals(this.#config.pps))) {
+        newConfig = h264TrackConfig(candSps, candPps);
+      } else if (!this.#config) {
+        if (sps) this.#sps = Buffer.from(sps);
+        if (pps) this.#pps = Buffer.from(pps);
+      }
+    }
+
+    const out: FragmenterOutput[] = [];
+    if (newConfig) {
+      // The held picture belongs to the old stream: close it with this unit's dts.
+      if (this.#held) out.push(this.#emitHeld(this.#durationUntil(dts)));
+      this.#setConfig(newConfig);
+    }
+    if (!hasPicture || !this.#config) return out;
+    const keyframe = au.keyframe || isKeyframe(au.nalus);
+    if (!this.#started && !keyframe) return out;
+
+    let outDts: number;
+    if (this.#held) {
+      const duration = this.#durationUntil(dts);
+      outDts = this.#held.outDts + duration;
+      out.push(this.#emitHeld(duration));
+    } else {
+      outDts = this.#resumeAt(dts);
+    }
+    this.#offset = outDts - dts;
+    if (this.#initPending && this.#init) {
+      out.push({ kind: 'init', data: this.#init, config: this.#config });
+      this.#initPending = false;
+    }
+    this.#started = true;
+    let compositionOffset = pts - dts;
+    // A presentation time more than a max gap away from decode is a broken clock, not reordering.
+    if (Math.abs(compositionOffset) > this.#maxDuration) compositionOffset = 0;
+    this.#held = { nalus: au.nalus, inDts: dts, outDts, compositionOffset, keyframe };
+    return out;
+  }
+
+  /** Emit the held unit (end of stream or before a pause), with the last known duration. */
+  flush(): FragmenterOutput[] {
+    if (!this.#held) return [];
+    return [this.#emitHeld(this.#lastDuration)];
+  }
+
+  #setConfig(config: H264TrackConfig): void {
+    const data = initSegment(config);
+    this.#config = config;
+    this.#init = data;
+    this.#initPending = true;
+    this.#started = false;
+    this.#sps = null;
+    this.#pps = null;
+    const fps = parseSps(config.sps).fps;
+    if (fps && this.#lastOutEnd === null) this.#lastDuration = Math.round(VIDEO_CLOCK / fps);
+  }
+
+  /** Duration of the held unit given the next dts; jumps become the last good duration. */
+  #durationUntil(nextDts: number): number {
+    const held = this.#held;
+    if (!held) return this.#lastDuration;
+    const d = nextDts - held.inDts;
+    if (d > 0 && d <= this.#maxDuration) {
+      this.#lastDuration = d;
+      return d;
+    }
+    return this.#lastDuration;
+  }
+
+  /** Output dts for a unit with nothing held: keep the input clock unless it jumped. */
+  #resumeAt(dts: number): number {
+    let outDts = dts + this.#offset;
+    const end = this.#lastOutEnd;
+    if (end !== null && (outDts < end || outDts > end + this.#maxDuration)) outDts = end;
+    if (outDts < 0) outDts = end ?? 0;
+    return outDts;
+  }
+
+  #emitHeld(duration: number): FragmenterOutput {
+    const held = this.#held as HeldUnit;
+    this.#held = null;
+    this.#seq = this.#seq >= 0xffffffff ? 1 : this.#seq + 1;
+    const data = mediaFragment(this.#seq, held.outDts, [
+      { nalus: held.nalus, duration, compositionOffset: held.compositionOffset, keyframe: held.keyframe },
+    ]);
+    this.#lastOutEnd = held.outDts + duration;
+    return {
+      kind: 'fragment',
+      data,
+      keyframe: held.keyframe,
+      dts: held.outDts,
+      pts: held.outDts + held.compositionOffset,
+      duration,
+    };
+  }
+}
+
+function positiveInt(v: number | undefined): number | null {
+  return v !== undefined && Number.isInteger(v) && v > 0 ? v : null;
+}
