@@ -48,6 +48,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'grid.noCameras': 'هیچ دوربینی تنظیم نشده است.',
   'grid.openCamera': 'باز کردن دوربین {name}',
   'grid.loadError': 'فهرست دوربین‌ها بارگیری نشد: {message}',
+  'grid.shortcuts': 'کلیدها: / فیلتر · ۲، ۳، ۴ اندازهٔ شبکه · PgUp/PgDn صفحه',
 
   'status.connecting': 'در حال اتصال',
   'status.online': 'آنلاین',
@@ -81,6 +82,8 @@ const messages: Partial<Record<MessageKey, string>> = {
   'camera.recording': 'ضبط',
   'camera.recordingOn': 'روشن',
   'camera.recordingOff': 'خاموش',
+  'camera.keys': 'کلیدها: Esc بازگشت به شبکه',
+  'camera.none': '—',
 
   'recordings.title': 'ضبط‌ها، یک ساعت گذشته',
   'recordings.start': 'آغاز',

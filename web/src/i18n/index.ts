@@ -90,12 +90,16 @@ export function formatBytes(bytes: number): string {
   return formatNumber(value, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 });
 }
 
+// Control rooms log and radio times on a 24-hour clock whatever the locale's everyday habit;
+// an AM/PM slip in an incident report is a real error.
 export function formatTime(ms: number): string {
-  return new Intl.DateTimeFormat(current.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat(current.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
 }
 
 export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(current.lang, { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+  return new Intl.DateTimeFormat(current.lang, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).format(ms);
 }
 
 /** Media position as h:mm:ss.d, digits in the locale's numbering system. */

@@ -63,6 +63,7 @@ export class LiveStream {
     this.stopped = false;
     this.video.muted = true; // autoplay needs muted, and Vigil carries no audio anyway
     this.video.addEventListener('error', this.onVideoError);
+    this.video.addEventListener('timeupdate', this.onTimeUpdate);
     this.tickTimer = setInterval(this.tick, TICK_MS);
     this.connect();
   }
@@ -75,6 +76,7 @@ export class LiveStream {
     this.reconnectTimer = null;
     this.tickTimer = null;
     this.video.removeEventListener('error', this.onVideoError);
+    this.video.removeEventListener('timeupdate', this.onTimeUpdate);
     this.closeSocket();
     this.teardownMedia();
   }
@@ -236,11 +238,16 @@ export class LiveStream {
     if (video.currentTime - buffered.start(0) > KEEP_BEHIND_SEC + TRIM_SLACK_SEC) {
       this.queue.remove(buffered.start(0), video.currentTime - KEEP_BEHIND_SEC);
     }
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && this.state.kind !== 'offline') {
-      this.attempt = 0;
-      this.setState({ kind: 'playing' });
-    }
+    this.onTimeUpdate();
     this.emitStats(Math.max(0, end - video.currentTime), end - buffered.start(0));
+  };
+
+  /** Frames are reaching the screen: say so at once, not on the next tick. */
+  private readonly onTimeUpdate = (): void => {
+    if (!this.queue || this.video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || this.video.currentTime <= 0) return;
+    if (this.state.kind === 'offline' || this.state.kind === 'playing') return;
+    this.attempt = 0;
+    this.setState({ kind: 'playing' });
   };
 
   private play(): void {
