@@ -1,0 +1,269 @@
+// RTP (RFC 3550) packet parsing and the H.264 depacketizer of RFC 6184 (single NAL unit, STAP-A,
+// FU-A). Pure: packets in, access units out. The depacketizer never emits a unit it knows to be
+// damaged: a sequence gap drops the unit being assembled and, by default, everything until the
+// next IDR, because a decoder fed a picture that references a lost one shows garbage until then.
+import type { AccessUnit } from './types.ts';
+
+export interface RtpPacket {
+  marker: boolean;
+  payloadType: number;
+  sequence: number;
+  /** The 32-bit RTP timestamp as sent. */
+  timestamp: number;
+  ssrc: number;
+  payload: Buffer;
+}
+
+/** Parse one RTP packet; null when it cannot be one (wrong version, truncated, bad padding). */
+export function parseRtpPacket(buf: Buffer): RtpPacket | null {
+  if (buf.length < 12) return null;
+  const b0 = buf[0];
+  if (b0 >> 6 !== 2) return null;
+  const padding = (b0 & 0x20) !== 0;
+  const extension = (b0 & 0x10) !== 0;
+  const csrcCount = b0 & 0x0f;
+  let off = 12 + csrcCount * 4;
+  if (off > buf.length) return null;
+  if (extension) {
+    if (off + 4 > buf.length) return null;
+    off += 4 + buf.readUInt16BE(off + 2) * 4;
+    if (off > buf.length) return null;
+  }
+  let end = buf.length;
+  if (padding) {
+    const pad = buf[buf.length - 1];
+    if (pad === 0 || end - pad < off) return null;
+    end -= pad;
+  }
+  return {
+    marker: (buf[1] & 0x80) !== 0,
+    payloadType: buf[1] & 0x7f,
+    sequence: buf.readUInt16BE(2),
+    timestamp: buf.readUInt32BE(4),
+    ssrc: buf.readUInt32BE(8),
+    payload: buf.subarray(off, end),
+  };
+}
+
+/** Extends 32-bit RTP timestamps to a monotonic number line (the wrap at 2^32 comes every 13 h at 90 kHz). */
+export class TimestampUnwrapper {
+  #last: number | undefined;
+  #value = 0;
+
+  unwrap(ts32: number): number {
+    if (this.#last === undefined) {
+      this.#value = ts32;
+    } else {
+      // Signed 32-bit difference: small steps back (reordering) stay small, a wrap becomes +delta.
+      this.#value += (ts32 - this.#last) | 0;
+    }
+    this.#last = ts32;
+    return this.#value;
+  }
+}
+
+export interface H264DepacketizerOptions {
+  /**
+   * Emit nothing until an IDR, at the start and after any loss (default true), so that every
+   * emitted unit can be decoded.
+   */
+  requireKeyframe?: boolean;
+}
+
+export interface DepacketizerStats {
+  packets: number;
+  lostPackets: number;
+  /** Units dropped because part of them was lost or malformed. */
+  brokenUnits: number;
+  /** Intact units dropped while waiting for a keyframe. */
+  skippedUnits: number;
+  /** Payloads that are not valid H.264 RTP (bad STAP-A sizes, FU-A without start, ...). */
+  malformed: number;
+}
+
+export class H264Depacketizer {
+  readonly stats: DepacketizerStats = { packets: 0, lostPackets: 0, brokenUnits: 0, skippedUnits: 0, malformed: 0 };
+  readonly #requireKeyframe: boolean;
+  #needKeyframe: boolean;
+  #unwrapper = new TimestampUnwrapper();
+  #lastSeq = -1;
+  #lastSsrc = -1;
+  #ts: number | undefined;
+  #nalus: Buffer[] = [];
+  #broken = false;
+  #fu: Buffer[] | null = null;
+
+  constructor(opts: H264DepacketizerOptions = {}) {
+    this.#requireKeyframe = opts.requireKeyframe ?? true;
+    this.#needKeyframe = this.#requireKeyframe;
+  }
+
+  /** Feed packets in sequence order; returns the units they completed (usually zero or one). */
+  push(pkt: RtpPacket): AccessUnit[] {
+    const out: AccessUnit[] = [];
+    this.stats.packets++;
+    let gap = false;
+    if (this.#lastSsrc !== -1 && pkt.ssrc !== this.#lastSsrc) {
+      gap = true; // a new stream from the sender: whatever was in progress is incomplete
+    } else if (this.#lastSeq >= 0) {
+      const missing = (pkt.sequence - this.#lastSeq - 1) & 0xffff;
+      if (missing >= 0x8000) {
+        // Late duplicate or reordered packet behind us: drop it, it was already accounted for.
+        this.stats.packets--;
+        return out;
+      }
+      if (missing > 0) {
+        gap = true;
+        this.stats.lostPackets += missing;
+      }
+    }
+    this.#lastSeq = pkt.sequence;
+    this.#lastSsrc = pkt.ssrc;
+    if (gap) this.#markLoss();
+    if (this.#ts !== undefined && pkt.timestamp !== this.#ts) this.#finish(out);
+    if (gap) this.#broken = true; // the lost packets may have been the start of this new unit
+    this.#ts = pkt.timestamp;
+    this.#handlePayload(pkt.payload);
+    if (pkt.marker) this.#finish(out);
+    return out;
+  }
+
+  /** Emit the unit in progress (e.g. at end of stream when the marker bit never came). */
+  flush(): AccessUnit[] {
+    const out: AccessUnit[] = [];
+    if (this.#ts !== undefined) this.#finish(out);
+    return out;
+  }
+
+  #markLoss(): void {
+    this.#broken = true;
+    this.#fu = null;
+    if (this.#requireKeyframe) this.#needKeyframe = true;
+  }
+
+  #malformed(): void {
+    this.stats.malformed++;
+    this.#markLoss();
+  }
+
+  #handlePayload(p: Buffer): void {
+    if (p.length < 1 || (p[0] & 0x80) !== 0) return this.#malformed();
+    const type = p[0] & 0x1f;
+    if (type >= 1 && type <= 23) {
+      if (this.#fu) return this.#malformed(); // a fragmented NAL never got its end
+      this.#nalus.push(p);
+    } else if (type === 24) {
+      if (this.#fu) return this.#malformed();
+      let off = 1;
+      const found: Buffer[] = [];
+      while (off < p.length) {
+        if (off + 2 > p.length) return this.#malformed();
+        const size = p.readUInt16BE(off);
+        off += 2;
+        if (size === 0 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
+        found.push(p.subarray(off, off + size));
+        off += size;
+      }
+      this.#nalus.push(...found);
+    } else if (type === 28) {
+      if (p.length < 3) return this.#malformed();
+      const fuHeader = p[1];
+      const start = (fuHeader & 0x80) !== 0;
+      const end = (fuHeader & 0x40) !== 0;
+      if (start) {
+        if (this.#fu) return this.#malformed();
+        this.#fu = [Buffer.from([(p[0] & 0xe0) | (fuHeader & 0x1f)]), p.subarray(2)];
+      } else {
+        if (!this.#fu) {
+          // The start was lost (already counted as a gap) or never sent: drop the fragment.
+          if (!this.#broken) this.#malformed();
+          return;
+        }
+        this.#fu.push(p.subarray(2));
+      }
+      if (end) {
+        this.#nalus.push(Buffer.concat(this.#fu));
+        this.#fu = null;
+      }
+    } else {
+      // STAP-B, MTAP, FU-B (interleaved mode) and reserved types: not used in packetization-mode 1.
+      this.#malformed();
+    }
+  }
+
+  #finish(out: AccessUnit[]): void {
+    const ts = this.#ts!;
+    const dts = this.#unwrapper.unwrap(ts);
+    if (this.#fu) {
+      this.#broken = true;
+      this.#fu = null;
+      if (this.#requireKeyframe) this.#needKeyframe = true;
+    }
+    const nalus = this.#nalus;
+    const broken = this.#broken;
+    this.#ts = undefined;
+    this.#nalus = [];
+    this.#broken = false;
+    if (broken) {
+      this.stats.brokenUnits++;
+      return;
+    }
+    if (nalus.length === 0) return;
+    const keyframe = nalus.some((n) => (n[0] & 0x1f) === 5);
+    if (this.#needKeyframe && !keyframe) {
+      this.stats.skippedUnits++;
+      return;
+    }
+    this.#needKeyframe = false;
+    out.push({ nalus, dts, pts: dts, keyframe });
+  }
+}
+
+/**
+ * Puts UDP packets back in sequence order within a small window. TCP never needs it. A packet
+ * that stays missing while `window` later ones wait is given up on: the depacketizer then sees
+ * the gap.
+ */
+export class RtpReorderBuffer {
+  readonly #window: number;
+  #expected = -1;
+  #held = new Map<number, RtpPacket>();
+
+  constructor(window = 16) {
+    this.#window = window;
+  }
+
+  push(pkt: RtpPacket): RtpPacket[] {
+    if (this.#expected < 0) this.#expected = pkt.sequence;
+    const ahead = (pkt.sequence - this.#expected) & 0xffff;
+    if (ahead >= 0x8000) return []; // older than what was already released
+    this.#held.set(pkt.sequence, pkt);
+    const out: RtpPacket[] = [];
+    this.#drain(out);
+    if (this.#held.size > this.#window) {
+      // Skip the hole: jump to the oldest packet we hold.
+      let best = -1;
+      let bestDist = 0x10000;
+      for (const seq of this.#held.keys()) {
+        const d = (seq - this.#expected) & 0xffff;
+        if (d < bestDist) {
+          bestDist = d;
+          best = seq;
+        }
+      }
+      this.#expected = best;
+      this.#drain(out);
+    }
+    return out;
+  }
+
+  #drain(out: RtpPacket[]): void {
+    for (;;) {
+      const p = this.#held.get(this.#expected);
+      if (!p) return;
+      this.#held.delete(this.#expected);
+      out.push(p);
+      this.#expected = (this.#expected + 1) & 0xffff;
+    }
+  }
+}

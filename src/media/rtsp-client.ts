@@ -1,0 +1,483 @@
+// In-process RTSP client (RFC 2326) for one H.264 video track: OPTIONS, DESCRIBE, SETUP, PLAY over
+// TCP-interleaved or UDP RTP, Basic/Digest auth, keep-alives, a no-data watchdog, TEARDOWN on close.
+// connect() rejects with an RtspError; once playing, failures arrive as one 'error' event followed
+// by 'close'. No ffmpeg: the bytes from the camera reach the recorder untouched.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import type { AccessUnit } from './types.ts';
+import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
+import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
+import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
+import { findH264Track, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
+import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
+
+export type RtspTransport = 'tcp' | 'udp';
+
+export interface RtspClientOptions {
+  /** rtsp://host[:port]/path; user:pass@ in it is used as credentials and stripped. */
+  url: string;
+  username?: string;
+  password?: string;
+  transport?: RtspTransport;
+  /** Local address for the UDP RTP/RTCP sockets (default 0.0.0.0). */
+  udpBindAddress?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** No RTP for this long while playing -> STREAM_STALLED. */
+  stallTimeoutMs?: number;
+  userAgent?: string;
+  /** Emit nothing until an IDR, at start and after loss (default true). */
+  requireKeyframe?: boolean;
+}
+
+export interface RtspVideoTrack {
+  codec: 'h264';
+  payloadType: number;
+  clockRate: number;
+  controlUrl: string;
+  /** From sprop-parameter-sets, later updated from in-band SPS/PPS. */
+  sps?: Buffer;
+  pps?: Buffer;
+  profileLevelId?: string;
+  /** The camera also offers audio (Vigil does not set it up). */
+  hasAudio: boolean;
+  transport: RtspTransport;
+}
+
+export interface RtspClientEvents {
+  sdp: [sdp: string];
+  track: [track: RtspVideoTrack];
+  /** In-band SPS/PPS that differ from what the track said (or the track had none). */
+  parameterSets: [sps: Buffer, pps: Buffer];
+  accessUnit: [au: AccessUnit];
+  error: [err: RtspError];
+  close: [];
+}
+
+export interface RtspClientStats extends DepacketizerStats {
+  bytes: number;
+  badRtp: number;
+}
+
+type State = 'idle' | 'connecting' | 'playing' | 'closed';
+
+interface Pending {
+  method: string;
+  cseq: number;
+  resolve: (r: RtspResponse) => void;
+  reject: (e: RtspError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** The URL without user:pass@, and the credentials it carried. */
+export function splitRtspUrl(raw: string): { url: string; username?: string; password?: string; host: string; port: number } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new RtspError('RTSP_PROTOCOL', 'invalid RTSP URL');
+  }
+  if (u.protocol !== 'rtsp:') throw new RtspError('RTSP_PROTOCOL', `unsupported URL scheme ${u.protocol}`);
+  const username = u.username ? decodeURIComponent(u.username) : undefined;
+  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  u.username = '';
+  u.password = '';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return { url: u.toString(), username, password, host, port: u.port ? Number(u.port) : 554 };
+}
+
+export class RtspClient extends EventEmitter<RtspClientEvents> {
+  /** The URL without credentials: safe to log. */
+  readonly url: string;
+  readonly stats: RtspClientStats;
+  track?: RtspVideoTrack;
+  readonly #opts: RtspClientOptions;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #creds?: { username: string; password: string };
+  #state: State = 'idle';
+  #socket?: net.Socket;
+  #parser = new RtspWireParser();
+  #cseq = 0;
+  #pending: Pending[] = [];
+  #auth?: ClientAuthenticator;
+  #session?: string;
+  #sessionTimeoutSec = 60;
+  #keepAliveMethod = 'OPTIONS';
+  #depack: H264Depacketizer;
+  #reorder?: RtpReorderBuffer;
+  #rtpChannel = 0;
+  #udp?: { rtp: dgram.Socket; rtcp: dgram.Socket };
+  #lastDataAt = 0;
+  #keepAliveTimer?: NodeJS.Timeout;
+  #watchdog?: NodeJS.Timeout;
+  #fatal?: RtspError;
+  #sessionBase = '';
+
+  constructor(opts: RtspClientOptions) {
+    super();
+    const parts = splitRtspUrl(opts.url);
+    this.#opts = opts;
+    this.url = parts.url;
+    this.#host = parts.host;
+    this.#port = parts.port;
+    const username = opts.username ?? parts.username;
+    if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
+    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true });
+    this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  async connect(): Promise<RtspVideoTrack> {
+    if (this.#state !== 'idle') throw new RtspError('RTSP_PROTOCOL', 'connect() called twice');
+    this.#state = 'connecting';
+    try {
+      await this.#openSocket();
+      const options = await this.#request('OPTIONS', this.url);
+      const pub = header(options.headers, 'public') ?? '';
+      if (/\bGET_PARAMETER\b/.test(pub)) this.#keepAliveMethod = 'GET_PARAMETER';
+
+      const describe = await this.#request('DESCRIBE', this.url, { Accept: 'application/sdp' });
+      const sdpText = describe.body.toString('utf8');
+      this.emit('sdp', sdpText);
+      const desc = parseSdp(sdpText);
+      const h264 = findH264Track(desc);
+      const audio = hasAudio(desc);
+      if (!h264) {
+        throw new RtspError('NO_VIDEO_TRACK', 'the camera offers no H.264 video track', {
+          media: desc.media.map((m) => `${m.type}:${[...m.rtpmap.values()].map((r) => r.encoding).join('/')}`),
+          hasAudio: audio,
+        });
+      }
+      const base = stripCredentials(header(describe.headers, 'content-base') ?? header(describe.headers, 'content-location') ?? this.url);
+      const sessionBase = desc.sessionControl && /^rtsps?:\/\//i.test(desc.sessionControl) ? desc.sessionControl : base;
+      this.#sessionBase = sessionBase;
+      const transport = this.#opts.transport ?? 'tcp';
+      const track: RtspVideoTrack = {
+        codec: 'h264',
+        payloadType: h264.payloadType,
+        clockRate: h264.clockRate,
+        controlUrl: resolveControlUrl(base, h264.control),
+        sps: h264.sps,
+        pps: h264.pps,
+        profileLevelId: h264.profileLevelId,
+        hasAudio: audio,
+        transport,
+      };
+      this.track = track;
+
+      let transportHeader: string;
+      if (transport === 'udp') {
+        const port = await this.#bindUdp();
+        transportHeader = `RTP/AVP;unicast;client_port=${port}-${port + 1}`;
+        this.#reorder = new RtpReorderBuffer();
+      } else {
+        transportHeader = 'RTP/AVP/TCP;unicast;interleaved=0-1';
+      }
+      const setup = await this.#request('SETUP', track.controlUrl, { Transport: transportHeader });
+      const sessionHeader = header(setup.headers, 'session');
+      if (sessionHeader) {
+        const [id, ...params] = sessionHeader.split(';');
+        this.#session = id.trim();
+        for (const p of params) {
+          const m = /^\s*timeout\s*=\s*(\d+)/i.exec(p);
+          if (m && Number(m[1]) > 0) this.#sessionTimeoutSec = Number(m[1]);
+        }
+      }
+      const tr = header(setup.headers, 'transport') ?? '';
+      if (transport === 'tcp') {
+        const m = /interleaved=(\d+)/i.exec(tr);
+        if (m) this.#rtpChannel = Number(m[1]);
+      } else if (/RTP\/AVP\/TCP/i.test(tr)) {
+        throw new RtspError('RTSP_PROTOCOL', 'camera answered UDP SETUP with a TCP transport');
+      }
+      this.emit('track', track);
+
+      this.#lastDataAt = Date.now();
+      await this.#request('PLAY', sessionBase, { Range: 'npt=0.000-' });
+      if (this.#fatal) throw this.#fatal;
+      this.#state = 'playing';
+      this.#startTimers();
+      return track;
+    } catch (err) {
+      const e = err instanceof RtspError ? err : new RtspError('RTSP_PROTOCOL', String((err as Error)?.message ?? err));
+      this.#teardownResources();
+      throw e;
+    }
+  }
+
+  /** TEARDOWN (waiting briefly for the answer), then release everything. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    const wasPlaying = this.#state === 'playing';
+    this.#stopTimers();
+    if (wasPlaying && this.#session && this.#socket && !this.#socket.destroyed) {
+      this.#state = 'connecting'; // while TEARDOWN is in flight; socket close is then not an error
+      try {
+        await this.#send('TEARDOWN', this.#sessionBase, {}, 1000);
+      } catch {
+        // The camera may already be gone; closing is what matters.
+      }
+    }
+    this.#teardownResources();
+  }
+
+  #teardownResources(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#stopTimers();
+    const err = this.#fatal ?? new RtspError('STREAM_ENDED', 'client closed');
+    for (const p of this.#pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.#socket?.destroy();
+    if (this.#udp) {
+      closeQuietly(this.#udp.rtp);
+      closeQuietly(this.#udp.rtcp);
+    }
+    queueMicrotask(() => this.emit('close'));
+  }
+
+  /** Terminal failure: reject what waits, or tell the listener when already playing. */
+  #fail(code: RtspErrorCode, message: string, details?: Record<string, unknown>): void {
+    if (this.#state === 'closed' || this.#fatal) return;
+    const err = new RtspError(code, message, details);
+    this.#fatal = err;
+    if (this.#state === 'playing') {
+      this.#teardownResources();
+      this.emit('error', err);
+    } else {
+      for (const p of this.#pending.splice(0)) {
+        clearTimeout(p.timer);
+        p.reject(err);
+      }
+      this.#socket?.destroy();
+    }
+  }
+
+  #openSocket(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timeoutMs = this.#opts.connectTimeoutMs ?? 5000;
+      const sock = net.connect({ host: this.#host, port: this.#port });
+      this.#socket = sock;
+      sock.setNoDelay(true);
+      let connected = false;
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new RtspError('CAMERA_UNREACHABLE', `no TCP connection to ${this.#host}:${this.#port} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      sock.once('connect', () => {
+        connected = true;
+        clearTimeout(timer);
+        resolve();
+      });
+      sock.on('error', (e: NodeJS.ErrnoException) => {
+        if (!connected) {
+          clearTimeout(timer);
+          // Every failure to open the connection means the same to an operator: the camera is not there.
+          reject(new RtspError('CAMERA_UNREACHABLE', `cannot connect to ${this.#host}:${this.#port}: ${e.code ?? e.message}`, { cause: e.code }));
+          return;
+        }
+        if (this.#state === 'playing') this.#fail('STREAM_ENDED', `connection lost: ${e.code ?? e.message}`);
+        else this.#fail('RTSP_PROTOCOL', `connection lost during setup: ${e.code ?? e.message}`);
+      });
+      sock.on('close', () => {
+        if (!connected) return;
+        if (this.#state === 'playing') this.#fail('STREAM_ENDED', 'the camera closed the connection');
+        else if (this.#state === 'connecting') this.#fail('RTSP_PROTOCOL', 'the camera closed the connection during setup');
+      });
+      sock.on('data', (chunk: Buffer) => this.#onData(chunk));
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    this.stats.bytes += chunk.length;
+    let items: RtspWireItem[];
+    try {
+      items = this.#parser.feed(chunk);
+    } catch (e) {
+      this.#fail('RTSP_PROTOCOL', `unparseable data from camera: ${(e as Error).message}`);
+      return;
+    }
+    for (const item of items) {
+      if (this.#state === 'closed') return;
+      if (item.kind === 'interleaved') {
+        if (item.channel === this.#rtpChannel) this.#onRtp(item.payload);
+      } else if (item.kind === 'response') {
+        this.#onResponse(item);
+      } else {
+        // Requests from the camera (rare: ANNOUNCE, GET_PARAMETER): acknowledge what we understand.
+        const cseq = header(item.headers, 'cseq') ?? '0';
+        const ok = item.method === 'OPTIONS' || item.method === 'GET_PARAMETER';
+        this.#socket?.write(serializeResponse(ok ? 200 : 501, ok ? 'OK' : 'Not Implemented', { CSeq: cseq }));
+      }
+    }
+  }
+
+  #onResponse(res: RtspResponse): void {
+    const cseq = Number(header(res.headers, 'cseq'));
+    let idx = this.#pending.findIndex((p) => Number.isFinite(cseq) && p.cseq === cseq);
+    if (idx < 0) idx = 0; // cameras that omit or garble CSeq answer in order
+    const p = this.#pending[idx];
+    if (!p) return;
+    this.#pending.splice(idx, 1);
+    clearTimeout(p.timer);
+    p.resolve(res);
+  }
+
+  #onRtp(buf: Buffer): void {
+    const pkt = parseRtpPacket(buf);
+    if (!pkt || !this.track || pkt.payloadType !== this.track.payloadType) {
+      this.stats.badRtp++;
+      return;
+    }
+    this.#lastDataAt = Date.now();
+    const ordered = this.#reorder ? this.#reorder.push(pkt) : [pkt];
+    for (const p of ordered) {
+      for (const au of this.#depack.push(p)) {
+        if (au.keyframe) this.#checkParameterSets(au);
+        this.emit('accessUnit', au);
+        if (this.#state === 'closed') return;
+      }
+    }
+  }
+
+  #checkParameterSets(au: AccessUnit): void {
+    const track = this.track!;
+    let sps: Buffer | undefined;
+    let pps: Buffer | undefined;
+    for (const n of au.nalus) {
+      const t = n[0] & 0x1f;
+      if (t === 7) sps = n;
+      else if (t === 8) pps = n;
+    }
+    if (!sps || !pps) return;
+    if (track.sps?.equals(sps) && track.pps?.equals(pps)) return;
+    track.sps = Buffer.from(sps);
+    track.pps = Buffer.from(pps);
+    this.emit('parameterSets', track.sps, track.pps);
+  }
+
+  async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {
+    let res = await this.#send(method, url, headers);
+    if (res.status === 401) {
+      if (!this.#creds) throw new RtspError('AUTH_FAILED', `${method}: the camera requires credentials and none were given`);
+      const challenges = parseChallenges(res.headers.get('www-authenticate') ?? []);
+      const auth = ClientAuthenticator.from(challenges, this.#creds);
+      if (!auth) throw new RtspError('AUTH_FAILED', `${method}: no supported authentication scheme offered`);
+      this.#auth = auth;
+      res = await this.#send(method, url, headers);
+      if (res.status === 401) throw new RtspError('AUTH_FAILED', `${method}: credentials rejected`, { scheme: auth.scheme });
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new RtspError('RTSP_PROTOCOL', `${method} answered ${res.status} ${res.reason}`.trim(), { status: res.status, method });
+    }
+    return res;
+  }
+
+  #send(method: string, url: string, extra: Record<string, string>, timeoutMs?: number): Promise<RtspResponse> {
+    return new Promise((resolve, reject) => {
+      if (this.#fatal) return reject(this.#fatal);
+      const sock = this.#socket;
+      if (!sock || sock.destroyed) return reject(new RtspError('STREAM_ENDED', 'connection is closed'));
+      const cseq = ++this.#cseq;
+      const headers: Record<string, string | number> = { CSeq: cseq, 'User-Agent': this.#opts.userAgent ?? 'Vigil' };
+      if (this.#session && method !== 'OPTIONS' && method !== 'DESCRIBE') headers.Session = this.#session;
+      if (this.#auth) headers.Authorization = this.#auth.authorization(method, url);
+      Object.assign(headers, extra);
+      const ms = timeoutMs ?? this.#opts.requestTimeoutMs ?? 5000;
+      const timer = setTimeout(() => {
+        const i = this.#pending.indexOf(entry);
+        if (i >= 0) this.#pending.splice(i, 1);
+        reject(new RtspError('CAMERA_UNREACHABLE', `no answer to ${method} within ${ms} ms`));
+      }, ms);
+      const entry: Pending = { method, cseq, resolve, reject, timer };
+      this.#pending.push(entry);
+      sock.write(serializeRequest(method, url, headers));
+    });
+  }
+
+  async #bindUdp(): Promise<number> {
+    const address = this.#opts.udpBindAddress ?? '0.0.0.0';
+    const type = net.isIPv6(this.#host) ? 'udp6' : 'udp4';
+    for (let attempt = 0; attempt < 20; attempt++) {
+      // RTP wants an even port and RTCP the next one.
+      const port = 20000 + 2 * Math.floor(Math.random() * 20000);
+      const rtp = dgram.createSocket(type);
+      const rtcp = dgram.createSocket(type);
+      try {
+        await bindSocket(rtp, port, address);
+        await bindSocket(rtcp, port + 1, address);
+      } catch {
+        closeQuietly(rtp);
+        closeQuietly(rtcp);
+        continue;
+      }
+      rtp.on('message', (msg) => {
+        this.stats.bytes += msg.length;
+        if (this.#state !== 'closed') this.#onRtp(msg);
+      });
+      rtp.on('error', () => {});
+      rtcp.on('message', () => {});
+      rtcp.on('error', () => {});
+      this.#udp = { rtp, rtcp };
+      return port;
+    }
+    throw new RtspError('RTSP_PROTOCOL', 'could not bind a pair of UDP ports');
+  }
+
+  #startTimers(): void {
+    const keepAliveMs = Math.max(1000, (this.#sessionTimeoutSec * 1000) / 2);
+    this.#keepAliveTimer = setInterval(() => {
+      this.#send(this.#keepAliveMethod, this.url, {}).catch(() => {
+        // A missed keep-alive is not fatal by itself: the watchdog judges the stream.
+      });
+    }, keepAliveMs);
+    const stallMs = this.#opts.stallTimeoutMs ?? 5000;
+    this.#watchdog = setInterval(() => {
+      const silent = Date.now() - this.#lastDataAt;
+      if (silent > stallMs) this.#fail('STREAM_STALLED', `no video data for ${silent} ms`, { silentMs: silent });
+    }, Math.min(1000, Math.max(50, stallMs / 4)));
+  }
+
+  #stopTimers(): void {
+    clearInterval(this.#keepAliveTimer);
+    clearInterval(this.#watchdog);
+  }
+}
+
+function bindSocket(s: dgram.Socket, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    s.once('error', onError);
+    s.bind(port, address, () => {
+      s.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function stripCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function closeQuietly(s: dgram.Socket): void {
+  try {
+    s.close();
+  } catch {
+    // never bound or already closed
+  }
+}

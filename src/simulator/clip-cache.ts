@@ -1,0 +1,175 @@
+// Test clips for the camera simulator: encoded once by ffmpeg into a cache directory as Annex B
+// `.h264` plus a JSON sidecar, then replayed forever without re-encoding. Written to a temporary
+// name and renamed, so two processes starting at once never see half a file (at worst both encode).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { SimulatorError } from './simulator-errors.ts';
+
+export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+
+export interface ClipMeta {
+  name: string;
+  fps: number;
+  width: number;
+  height: number;
+  durationSec: number;
+  source: string;
+}
+
+export interface CachedClip {
+  meta: ClipMeta;
+  h264Path: string;
+}
+
+interface ClipRecipe {
+  name: string;
+  source: string;
+  durationSec: number;
+  /** ffmpeg input arguments and video filter (before the common encoder settings). */
+  input: (font: string | undefined) => { args: string[]; filter?: string };
+  available: () => boolean;
+}
+
+const W = 640;
+const H = 360;
+const FPS = 25;
+
+function clockOverlay(font: string | undefined, label: string): string | undefined {
+  if (!font) return undefined;
+  // The burnt-in clock shows clip time: enough to see that frames move and loops happen.
+  return `drawtext=fontfile=${font}:text='${label} %{pts\\:hms}':x=16:y=16:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6`;
+}
+
+const RECIPES: ClipRecipe[] = [
+  {
+    name: 'testsrc2',
+    source: 'lavfi testsrc2',
+    durationSec: 10,
+    input: () => ({ args: ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}`] }),
+    available: () => true,
+  },
+  {
+    name: 'smptehdbars',
+    source: 'lavfi smptehdbars + clock',
+    durationSec: 10,
+    input: (font) => ({ args: ['-f', 'lavfi', '-i', `smptehdbars=size=${W}x${H}:rate=${FPS}`], filter: clockOverlay(font, 'BARS') }),
+    available: () => true,
+  },
+  {
+    name: 'life',
+    source: 'lavfi life + clock',
+    durationSec: 10,
+    input: (font) => ({
+      args: ['-f', 'lavfi', '-i', `life=size=${W / 4}x${H / 4}:rate=${FPS}:mold=10:ratio=0.3:life_color=#33cc33:death_color=#202020:seed=7`],
+      filter: ['scale=' + W + ':' + H + ':flags=neighbor', clockOverlay(font, 'LIFE')].filter(Boolean).join(','),
+    }),
+    available: () => true,
+  },
+  {
+    name: 'vtest',
+    source: 'opencv-doc vtest.avi (pedestrians)',
+    durationSec: 30,
+    input: () => ({ args: ['-i', VTEST_AVI], filter: `scale=${W}:${H},fps=${FPS}` }),
+    available: () => existsSync(VTEST_AVI),
+  },
+];
+
+export function defaultCacheDir(): string {
+  const dataDir = process.env.VIGIL_DATA_DIR;
+  return dataDir ? path.join(dataDir, 'sim-cache') : path.resolve('data', 'sim-cache');
+}
+
+/** Names of the clips this machine can produce (vtest only with Debian's opencv-doc). */
+export function availableClipNames(): string[] {
+  return RECIPES.filter((r) => r.available()).map((r) => r.name);
+}
+
+const inFlight = new Map<string, Promise<CachedClip>>();
+
+/** The clip from the cache, encoding it first when missing. */
+export function ensureClip(cacheDir: string, name: string): Promise<CachedClip> {
+  const key = path.join(cacheDir, name);
+  let p = inFlight.get(key);
+  if (!p) {
+    p = ensureClipUncached(cacheDir, name).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+async function ensureClipUncached(cacheDir: string, name: string): Promise<CachedClip> {
+  const recipe = RECIPES.find((r) => r.name === name);
+  if (!recipe) throw new SimulatorError('SIM_CLIP_UNKNOWN', `unknown clip ${name}; known: ${RECIPES.map((r) => r.name).join(', ')}`);
+  const h264Path = path.join(cacheDir, `${name}.h264`);
+  const metaPath = path.join(cacheDir, `${name}.json`);
+  try {
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as ClipMeta;
+    if (existsSync(h264Path) && meta.fps > 0) return { meta, h264Path };
+  } catch {
+    // not cached yet (or a damaged sidecar): encode again
+  }
+  if (!recipe.available()) throw new SimulatorError('SIM_CLIP_UNAVAILABLE', `clip ${name} needs ${recipe.source}`);
+  await mkdir(cacheDir, { recursive: true });
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmpH264 = `${h264Path}.tmp-${tag}`;
+  const tmpMeta = `${metaPath}.tmp-${tag}`;
+  const { args, filter } = recipe.input(findFont());
+  const ffArgs = [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
+    ...args,
+    '-t', String(recipe.durationSec),
+    ...(filter ? ['-vf', filter] : []),
+    '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
+    '-r', String(FPS), '-g', String(FPS), '-keyint_min', String(FPS), '-sc_threshold', '0', '-bf', '0',
+    '-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M',
+    // SPS/PPS before every IDR, like cameras send them: a viewer joining mid-stream can decode.
+    '-x264-params', 'repeat-headers=1',
+    '-f', 'h264', tmpH264,
+  ];
+  try {
+    await runFfmpeg(ffArgs);
+    const meta: ClipMeta = { name, fps: FPS, width: W, height: H, durationSec: recipe.durationSec, source: recipe.source };
+    await writeFile(tmpMeta, JSON.stringify(meta, null, 2));
+    // Video first, sidecar last: the sidecar's presence means the video is complete.
+    await rename(tmpH264, h264Path);
+    await rename(tmpMeta, metaPath);
+    return { meta, h264Path };
+  } finally {
+    await rm(tmpH264, { force: true });
+    await rm(tmpMeta, { force: true });
+  }
+}
+
+let fontCache: string | undefined | null = null;
+
+function findFont(): string | undefined {
+  if (fontCache !== null) return fontCache;
+  fontCache = undefined;
+  const r = spawnSync('fc-match', ['-f', '%{file}', 'DejaVu Sans Mono:bold'], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout && existsSync(r.stdout.trim())) fontCache = r.stdout.trim();
+  return fontCache;
+}
+
+function runFfmpeg(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === 'ENOENT'
+          ? new SimulatorError('SIM_FFMPEG_MISSING', 'ffmpeg is not installed: sudo apt-get install -y ffmpeg')
+          : new SimulatorError('SIM_CLIP_ENCODE', `ffmpeg failed to start: ${e.message}`),
+      );
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new SimulatorError('SIM_CLIP_ENCODE', `ffmpeg exited with ${code}: ${stderr.trim().slice(0, 1000)}`));
+    });
+  });
+}

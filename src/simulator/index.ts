@@ -1,0 +1,6 @@
+// Camera simulator: RTSP cameras replaying cached clips, for demos, tests and density benchmarks.
+export { startSimulator, type Simulator, type SimulatorOptions } from './simulator.ts';
+export { runSimulatorCli, parseSimulatorArgs, SIMULATOR_USAGE } from './cli.ts';
+export { ensureClip, availableClipNames, defaultCacheDir, type CachedClip, type ClipMeta } from './clip-cache.ts';
+export { loadClip, clipFromAnnexB, type LoadedClip } from './clip.ts';
+export { SimulatorError, type SimulatorErrorCode } from './simulator-errors.ts';

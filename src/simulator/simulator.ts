@@ -1,0 +1,64 @@
+// The camera simulator: N RTSP cameras (rtsp://host:port/cam1..camN) on one RtspServer, replaying
+// a few cached clips with different start offsets.
+import { RtspServer } from '../media/rtsp-server.ts';
+import type { ServerAuthOptions } from '../media/rtsp-auth.ts';
+import { availableClipNames, defaultCacheDir, ensureClip } from './clip-cache.ts';
+import { loadClip, type LoadedClip } from './clip.ts';
+import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
+import { SimulatorError } from './simulator-errors.ts';
+
+export interface SimulatorOptions {
+  cameras: number;
+  /** Default 8554; 0 picks a free port. */
+  port?: number;
+  host?: string;
+  auth?: ServerAuthOptions;
+  /** Default $VIGIL_DATA_DIR/sim-cache, else ./data/sim-cache. */
+  cacheDir?: string;
+  /** Which clips to use (default: all available on this machine). */
+  clips?: string[];
+  /** Offer UDP transport too (default true). */
+  udp?: boolean;
+}
+
+export interface Simulator {
+  urls: string[];
+  port: number;
+  server: RtspServer;
+  cameras: SimulatedCamera[];
+  close(): Promise<void>;
+}
+
+export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
+  if (!Number.isInteger(opts.cameras) || opts.cameras < 1) throw new SimulatorError('SIM_USAGE', 'cameras must be a positive integer');
+  const host = opts.host ?? '127.0.0.1';
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const names = opts.clips ?? availableClipNames();
+  // Encode one at a time: parallel x264 runs on a 2-core machine only thrash.
+  const clips: LoadedClip[] = [];
+  for (const name of names) clips.push(await loadClip(await ensureClip(cacheDir, name)));
+  const clock = new SimulatorClock(clips[0].meta.fps);
+  if (clips.some((c) => c.meta.fps !== clips[0].meta.fps)) throw new SimulatorError('SIM_BAD_CLIP', 'all clips must share one frame rate');
+  const server = new RtspServer({ host, port: opts.port ?? 8554, auth: opts.auth, udp: opts.udp });
+  const cameras: SimulatedCamera[] = [];
+  for (let i = 0; i < opts.cameras; i++) {
+    const clip = clips[i % clips.length];
+    const round = Math.floor(i / clips.length);
+    // A prime stride spreads cameras over the clip (frames, not whole GOPs: joins happen at keyframes anyway).
+    const cam = new SimulatedCamera(`cam${i + 1}`, clip, round * 53, clock);
+    cameras.push(cam);
+    server.addPath(`/${cam.name}`, cam);
+  }
+  const port = await server.listen();
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    urls: cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}`),
+    port,
+    server,
+    cameras,
+    async close() {
+      clock.stop();
+      await server.close();
+    },
+  };
+}
