@@ -49,6 +49,40 @@ function fragments(files: string[]): FragmenterOutput[] {
   return out;
 }
 
+/** Runs in the page (plain JS: the test's TypeScript has no DOM types). */
+const MSE_PLAYER = `async ({ mime, chunks }) => {
+  const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const video = document.createElement('video');
+  video.muted = true;
+  document.body.append(video);
+  const ms = new MediaSource();
+  video.src = URL.createObjectURL(ms);
+  await new Promise((r) => ms.addEventListener('sourceopen', r, { once: true }));
+  if (!MediaSource.isTypeSupported(mime)) return { error: \`unsupported \${mime}\`, ranges: [], widths: [] };
+  const sb = ms.addSourceBuffer(mime);
+  for (const c of chunks) {
+    const done = new Promise((r) => {
+      sb.addEventListener('updateend', () => r(null), { once: true });
+      sb.addEventListener('error', () => r('append error'), { once: true });
+    });
+    sb.appendBuffer(bytes(c));
+    const err = await done;
+    if (err || video.error) return { error: err ?? \`video error \${video.error?.code} \${video.error?.message}\`, ranges: [], widths: [] };
+  }
+  ms.endOfStream();
+  const ranges = [];
+  for (let i = 0; i < sb.buffered.length; i++) ranges.push([sb.buffered.start(i), sb.buffered.end(i)]);
+  const widths = [];
+  for (const t of [1, 5]) {
+    video.currentTime = t;
+    await new Promise((r) => video.addEventListener('seeked', r, { once: true }));
+    // The decoder reports the new size once a picture of the new stream is out.
+    await new Promise((r) => setTimeout(r, 200));
+    widths.push(video.videoWidth);
+  }
+  return { error: video.error ? \`video error \${video.error.code}\` : null, ranges, widths };
+}`;
+
 interface PageResult { error: string | null; ranges: [number, number][]; widths: number[] }
 
 test('Chromium MSE accepts init + per-picture fragments, including a mid-stream resolution change', async () => {
@@ -58,38 +92,8 @@ test('Chromium MSE accepts init + per-picture fragments, including a mid-stream 
   const mime = mseMimeType(first.config);
   const page = await browser!.newPage();
   try {
-    const result = await page.evaluate(async ({ mime, chunks }): Promise<PageResult> => {
-      const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const video = document.createElement('video');
-      video.muted = true;
-      document.body.append(video);
-      const ms = new MediaSource();
-      video.src = URL.createObjectURL(ms);
-      await new Promise((r) => ms.addEventListener('sourceopen', r, { once: true }));
-      if (!MediaSource.isTypeSupported(mime)) return { error: `unsupported ${mime}`, ranges: [], widths: [] };
-      const sb = ms.addSourceBuffer(mime);
-      for (const c of chunks) {
-        const done = new Promise<string | null>((r) => {
-          sb.addEventListener('updateend', () => r(null), { once: true });
-          sb.addEventListener('error', () => r('append error'), { once: true });
-        });
-        sb.appendBuffer(bytes(c));
-        const err = await done;
-        if (err || video.error) return { error: err ?? `video error ${video.error?.code} ${video.error?.message}`, ranges: [], widths: [] };
-      }
-      ms.endOfStream();
-      const ranges: [number, number][] = [];
-      for (let i = 0; i < sb.buffered.length; i++) ranges.push([sb.buffered.start(i), sb.buffered.end(i)]);
-      const widths: number[] = [];
-      for (const t of [1, 5]) {
-        video.currentTime = t;
-        await new Promise((r) => video.addEventListener('seeked', r, { once: true }));
-        // The decoder reports the new size once a picture of the new stream is out.
-        await new Promise((r) => setTimeout(r, 200));
-        widths.push(video.videoWidth);
-      }
-      return { error: video.error ? `video error ${video.error.code}` : null, ranges, widths };
-    }, { mime, chunks: outputs.map((o) => o.data.toString('base64')) });
+    const args = JSON.stringify({ mime, chunks: outputs.map((o) => o.data.toString('base64')) });
+    const result = (await page.evaluate(`(${MSE_PLAYER})(${args})`)) as PageResult;
     assert.equal(result.error, null);
     assert.equal(result.ranges.length, 1, `one continuous buffered range: ${JSON.stringify(result.ranges)}`);
     assert.ok(result.ranges[0][0] < 0.05 && Math.abs(result.ranges[0][1] - 6) < 0.05, `buffered 0..6 s: ${JSON.stringify(result.ranges)}`);
