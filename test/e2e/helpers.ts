@@ -1,6 +1,6 @@
 // Shared setup for browser end-to-end tests: a built web app, a running Vigil demo, a headless Chromium.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,8 +34,23 @@ export function requireFfmpeg(): void {
   if (probe.error || probe.status !== 0) throw new Error('ffmpeg not found. Install it: sudo apt-get install -y ffmpeg');
 }
 
-/** Builds web/ into web/dist, which the server serves, so the test checks the current sources. */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds web/ into web/dist (which the server serves) when the sources are newer than the build,
+ * so the test checks the current sources without emptying dist under another test's running server.
+ */
 export function buildWeb(): void {
+  const web = path.join(repoRoot, 'web');
+  const built = path.join(web, 'dist', 'index.html');
+  const sourcesMs = Math.max(newestMtimeMs(path.join(web, 'src')), statSync(path.join(web, 'index.html')).mtimeMs, statSync(path.join(web, 'vite.config.ts')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sourcesMs) return;
   const vite = path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
   const result = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'error'], { cwd: repoRoot, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`vite build web failed:\n${result.stdout}\n${result.stderr}`);

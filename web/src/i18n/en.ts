@@ -64,6 +64,7 @@ export const en = {
 
     'live.connecting': 'Connecting…',
     'live.waiting': 'Waiting for video…',
+    'live.cameraConnecting': 'The server is connecting to the camera…',
     'live.reconnecting': 'Connection lost. Retrying in {seconds} s…',
     'live.offline': 'Camera offline: {message}',
     'live.unsupported': 'This browser cannot play this stream ({mime}).',

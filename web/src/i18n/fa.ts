@@ -62,6 +62,7 @@ const messages: Partial<Record<MessageKey, string>> = {
 
   'live.connecting': 'در حال اتصال…',
   'live.waiting': 'در انتظار ویدیو…',
+  'live.cameraConnecting': 'سرور در حال اتصال به دوربین است…',
   'live.reconnecting': 'اتصال قطع شد. تلاش دوباره پس از {seconds} ثانیه…',
   'live.offline': 'دوربین آفلاین: {message}',
   'live.latency': 'تأخیر ≈ {seconds} ثانیه',

@@ -18,7 +18,10 @@ function stateMessage(state: LiveState): string | null {
     case 'connecting': return t('live.connecting');
     case 'waiting': return t('live.waiting');
     case 'reconnecting': return t('live.reconnecting', { seconds: Math.max(1, Math.round(state.inMs / 1000)) });
-    case 'offline': return t('live.offline', { message: state.message || t('tile.noError') });
+    case 'offline':
+      if (state.state === 'connecting') return t('live.cameraConnecting');
+      if (state.state === 'disabled') return t('tile.disabled');
+      return t('live.offline', { message: state.message || t('tile.noError') });
     case 'unsupported': return t('live.unsupported', { mime: state.mime });
     case 'error': return t('live.error', { message: state.message });
   }

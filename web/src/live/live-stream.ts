@@ -7,7 +7,8 @@ export type LiveState =
   | { kind: 'connecting' }
   | { kind: 'waiting' }
   | { kind: 'playing' }
-  | { kind: 'offline'; message: string }
+  /** The server says the camera itself is not delivering (`state`: connecting, offline, disabled). */
+  | { kind: 'offline'; state: string; message: string }
   | { kind: 'reconnecting'; inMs: number }
   | { kind: 'unsupported'; mime: string }
   | { kind: 'error'; message: string };
@@ -136,7 +137,7 @@ export class LiveStream {
       const message = parseLiveControlMessage(data);
       if (message?.type === 'init') this.setupMedia(message.mime);
       else if (message?.type === 'status') {
-        if (message.state !== 'online') this.setState({ kind: 'offline', message: message.message });
+        if (message.state !== 'online') this.setState({ kind: 'offline', state: message.state, message: message.message });
         else if (this.state.kind === 'offline') this.setState({ kind: 'waiting' });
       }
       return;
