@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,8 +59,7 @@ const VARIANTS: Variant[] = [
   { name: 'main 1280x720', size: '1280x720', args: ['-profile:v', 'main', '-pix_fmt', 'yuv420p'], expect: { width: 1280, height: 720, profileIdc: 77, chroma: 1, bitDepth: 8, frameMbsOnly: true } },
   { name: '1080p (1088 coded rows)', size: '1920x1080', args: ['-pix_fmt', 'yuv420p', '-preset', 'ultrafast'], expect: { width: 1920, height: 1080, profileIdc: 66, chroma: 1, bitDepth: 8, frameMbsOnly: true } },
   { name: 'high 4:2:2, crop units 2x1', size: '322x242', args: ['-profile:v', 'high422', '-pix_fmt', 'yuv422p'], expect: { width: 322, height: 242, profileIdc: 122, chroma: 2, bitDepth: 8, frameMbsOnly: true } },
-  { name: 'high 4:4:4 with scaling lists', size: '318x238', args: ['-profile:v', 'high444', '-pix_fmt', 'yuv444p', '-x264-params', 'cqm=jvt'], expect: { width: 318, height: 238, profileIdc: 244, chroma: 3, bitDepth: 8, frameMbsOnly: true } },
-  { name: 'high with scaling lists', size: '352x288', args: ['-profile:v', 'high', '-pix_fmt', 'yuv420p', '-x264-params', 'cqm=jvt'], expect: { width: 352, height: 288, profileIdc: 100, chroma: 1, bitDepth: 8, frameMbsOnly: true } },
+  { name: 'high 4:4:4', size: '318x238', args: ['-profile:v', 'high444', '-pix_fmt', 'yuv444p', '-x264-params', 'cqm=jvt'], expect: { width: 318, height: 238, profileIdc: 244, chroma: 3, bitDepth: 8, frameMbsOnly: true } },
   { name: 'high 10-bit', size: '640x360', args: ['-profile:v', 'high10', '-pix_fmt', 'yuv420p10le'], expect: { width: 640, height: 360, profileIdc: 110, chroma: 1, bitDepth: 10, frameMbsOnly: true } },
   { name: 'interlaced (field map units)', size: '640x360', args: ['-pix_fmt', 'yuv420p', '-flags', '+ildct', '-x264-params', 'interlaced=1'], expect: { width: 640, height: 360, profileIdc: 100, chroma: 1, bitDepth: 8, frameMbsOnly: false } },
 ];
@@ -190,4 +189,99 @@ test('garbage and hostile NAL units give MediaError, never a crash or an absurd 
     }
   }
   assert.ok(parsed > 0 && rejected > 0, `fuzz exercised both paths (${parsed} parsed, ${rejected} rejected)`);
+});
+
+// x264 puts custom quantisation matrices in the PPS, never in the SPS, so SPS scaling lists
+// (which some camera encoders send) are written here bit by bit.
+class BitWriter {
+  readonly bits: number[] = [];
+  u(n: number, v: number): this {
+    for (let i = n - 1; i >= 0; i--) this.bits.push(Math.floor(v / 2 ** i) % 2);
+    return this;
+  }
+  ue(v: number): this {
+    const len = Math.floor(Math.log2(v + 1));
+    return this.u(len, 0).u(len + 1, v + 1);
+  }
+  se(v: number): this {
+    return this.ue(v > 0 ? 2 * v - 1 : -2 * v);
+  }
+  /** NAL unit: header byte, RBSP with stop bit, emulation prevention applied. */
+  nal(header: number): Buffer {
+    const bits = [...this.bits, 1];
+    while (bits.length % 8) bits.push(0);
+    const out: number[] = [header];
+    let zeros = 0;
+    for (let i = 0; i < bits.length; i += 8) {
+      const b = parseInt(bits.slice(i, i + 8).join(''), 2);
+      if (zeros >= 2 && b <= 3) {
+        out.push(3);
+        zeros = 0;
+      }
+      out.push(b);
+      zeros = b === 0 ? zeros + 1 : 0;
+    }
+    return Buffer.from(out);
+  }
+}
+
+/** A High-profile SPS with every kind of scaling list: explicit 4x4 and 8x8, default, absent. */
+function spsWithScalingLists(chromaFormatIdc: 1 | 3): Buffer {
+  const w = new BitWriter();
+  w.u(8, chromaFormatIdc === 3 ? 244 : 100).u(8, 0).u(8, 30).ue(0); // profile, flags, level, sps id
+  w.ue(chromaFormatIdc);
+  if (chromaFormatIdc === 3) w.u(1, 0); // separate_colour_plane_flag
+  w.ue(0).ue(0).u(1, 0).u(1, 1); // bit depths, bypass, seq_scaling_matrix_present_flag
+  const lists = chromaFormatIdc === 3 ? 12 : 8;
+  for (let i = 0; i < lists; i++) {
+    if (i === 2) {
+      w.u(1, 0); // not present: fall-back rule
+      continue;
+    }
+    w.u(1, 1);
+    if (i === 3) {
+      w.se(-8); // next scale 0 at once: useDefaultScalingMatrixFlag
+      continue;
+    }
+    let last = 8;
+    for (let j = 0; j < (i < 6 ? 16 : 64); j++) {
+      const want = 4 + ((j * 7 + i) % 50);
+      w.se(((want - last + 128) % 256) - 128);
+      last = want;
+    }
+  }
+  w.ue(0).ue(0).ue(2).ue(1).u(1, 0); // frame num, POC type 0 + lsb, ref frames, gaps
+  w.ue(21).ue(17).u(1, 1).u(1, 1); // 22x18 macroblocks, frame_mbs_only, direct_8x8
+  // Crop right 3, bottom 5 units: 4:2:0 units are 2x2 pixels, 4:4:4 units 1x1.
+  w.u(1, 1).ue(0).ue(3).ue(0).ue(5);
+  // VUI with timing only: 25 fps, then no HRD, no pic_struct, no restrictions.
+  w.u(1, 1).u(1, 0).u(1, 0).u(1, 0).u(1, 0).u(1, 1).u(32, 1).u(32, 50).u(1, 1).u(1, 0).u(1, 0).u(1, 0).u(1, 0);
+  return w.nal(0x67);
+}
+
+test('SPS scaling lists (4x4, 8x8, default, absent; 8 and 12 lists) are skipped bit-exactly', async () => {
+  const sps420 = spsWithScalingLists(1);
+  const a = parseSps(sps420);
+  // fps comes from the VUI after the lists: right only if every list bit was consumed.
+  assert.deepEqual([a.profileIdc, a.width, a.height, a.fps], [100, 346, 278, 25]);
+  const b = parseSps(spsWithScalingLists(3));
+  assert.deepEqual([b.profileIdc, b.chromaFormatIdc, b.width, b.height, b.fps], [244, 3, 349, 283, 25]);
+
+  // Independent check: ffprobe reads the size of the same SPS (its PPS/slices come from x264).
+  requireTool('ffmpeg');
+  requireTool('ffprobe');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-h264-'));
+  try {
+    const src = join(dir, 'src.h264');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=352x288:rate=25', '-frames:v', '1', '-c:v', 'libx264', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-f', 'h264', src]);
+    const sc = Buffer.from([0, 0, 0, 1]);
+    const rest = splitAnnexB(readFileSync(src)).filter((n) => h264NalType(n) !== 7);
+    const crafted = join(dir, 'crafted.h264');
+    writeFileSync(crafted, Buffer.concat([sc, sps420, ...rest.flatMap((n) => [sc, n])]));
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', crafted]);
+    const st = JSON.parse(stdout).streams[0];
+    assert.deepEqual([st.width, st.height, st.profile], [346, 278, 'High']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
