@@ -80,7 +80,12 @@ export class Fmp4Fragmenter {
     return this.#config;
   }
 
-  /** Feed one access unit in decode order. Throws MediaError for an empty or unparsable unit. */
+  /**
+   * Feed one access unit in decode order. Throws MediaError for an empty or unparsable unit and
+   * stays usable. The unit's NAL buffers are held (not copied) until the next push or flush, so
+   * the caller must not reuse them before then. Output dts follows the input dts and departs
+   * from it only at timestamp jumps.
+   */
   push(au: AccessUnit): FragmenterOutput[] {
     if (!au || !Array.isArray(au.nalus) || au.nalus.length === 0) {
       throw new MediaError('BAD_ACCESS_UNIT', 'access unit has no NAL units');
