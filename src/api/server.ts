@@ -1,6 +1,6 @@
 // The HTTP API and the live WebSocket, on Fastify. Routes are schema-first: the same TypeBox schema
 // validates the request and writes the OpenAPI description at /api/openapi.json.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
@@ -42,7 +42,7 @@ export interface Guard {
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ part: 'api' }),
+    loggerInstance: deps.logger.child({ part: 'api' }) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
     disableRequestLogging: true,
     trustProxy: false,

@@ -36,7 +36,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps): void
     return { user: req.principal };
   });
 
-  app.delete('/api/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 401: ErrorSchema } } }, async (req, reply) => {
+  app.delete('/api/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null(), 401: ErrorSchema } } }, async (req, reply) => {
     if (!req.principal) throw new AccessError('AUTH_REQUIRED', 'sign in first');
     await deps.auth.logout(req.cookies[SESSION_COOKIE]!, req.principal, req.ip);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

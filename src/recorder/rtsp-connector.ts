@@ -1,0 +1,57 @@
+// Adapter from the in-process RTSP client to the recorder's Connector.
+import type { Logger } from 'pino';
+import { RtspClient, H264_NAL, h264NalType, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
+import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
+
+/**
+ * Many cameras send SPS/PPS only in the SDP, never in-band. The muxer learns parameter sets from
+ * the stream, so keyframes that lack them get the last known ones put in front.
+ */
+function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): AccessUnit {
+  if (!au.keyframe || !ps.sps || !ps.pps) return au;
+  const hasSps = au.nalus.some((n) => h264NalType(n) === H264_NAL.SPS);
+  return hasSps ? au : { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] };
+}
+
+export function rtspConnector(_logger: Logger): Connector {
+  return (target: CameraTarget, handlers: ConnectionHandlers): CameraConnection => {
+    const client = new RtspClient({
+      url: target.url,
+      username: target.username ?? undefined,
+      password: target.password ?? undefined,
+      transport: target.transport,
+    });
+    const ps: { sps?: Buffer; pps?: Buffer } = {};
+    let done = false;
+    const fail = (err: Error & { code?: string }) => {
+      if (done) return;
+      done = true;
+      void client.close().catch(() => undefined);
+      handlers.onError(err);
+    };
+    client.on('error', fail);
+    // 'close' can come before connect()'s rejection settles; let the specific error win.
+    client.on('close', () => setTimeout(() => fail(Object.assign(new Error('connection closed'), { code: 'STREAM_ENDED' })), 0));
+    client.on('parameterSets', (sps, pps) => {
+      ps.sps = sps;
+      ps.pps = pps;
+    });
+    client.on('accessUnit', (au) => {
+      if (!done) handlers.onAccessUnit(withParameterSets(au, ps));
+    });
+    client.connect().then(
+      (track: RtspVideoTrack) => {
+        ps.sps ??= track.sps;
+        ps.pps ??= track.pps;
+        if (track.hasAudio) handlers.onAudio?.();
+      },
+      (err) => fail(err),
+    );
+    return {
+      close() {
+        done = true;
+        void client.close().catch(() => undefined);
+      },
+    };
+  };
+}
