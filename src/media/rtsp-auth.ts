@@ -47,6 +47,29 @@ function hashOf(algorithm: string | undefined): 'md5' | 'sha256' | undefined {
 
 const h = (alg: 'md5' | 'sha256', s: string): string => createHash(alg).update(s, 'utf8').digest('hex');
 
+export interface DigestInput {
+  algorithm?: string;
+  username: string;
+  password: string;
+  realm: string;
+  nonce: string;
+  method: string;
+  uri: string;
+  /** 'auth' with nc and cnonce, or absent for the RFC 2069 form. */
+  qop?: 'auth';
+  nc?: string;
+  cnonce?: string;
+}
+
+/** The Digest `response` value (RFC 7616 section 3.4.1). */
+export function digestResponse(d: DigestInput): string {
+  const alg = hashOf(d.algorithm) ?? 'md5';
+  let ha1 = h(alg, `${d.username}:${d.realm}:${d.password}`);
+  if ((d.algorithm ?? '').toUpperCase().endsWith('-SESS')) ha1 = h(alg, `${ha1}:${d.nonce}:${d.cnonce ?? ''}`);
+  const ha2 = h(alg, `${d.method}:${d.uri}`);
+  return d.qop ? h(alg, `${ha1}:${d.nonce}:${d.nc}:${d.cnonce}:auth:${ha2}`) : h(alg, `${ha1}:${d.nonce}:${ha2}`);
+}
+
 /**
  * Answers challenges for one session. Digest keeps a nonce count, so reuse one instance for every
  * request after the first 401.
@@ -77,15 +100,14 @@ export class ClientAuthenticator {
     const { username, password } = this.#creds;
     if (this.#challenge.scheme === 'basic') return 'Basic ' + Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
     const p = this.#challenge.params;
-    const alg = hashOf(p.algorithm)!;
     const realm = p.realm ?? '';
     const qops = (p.qop ?? '').split(',').map((s) => s.trim().toLowerCase());
     const useQop = qops.includes('auth');
-    let ha1 = h(alg, `${username}:${realm}:${password}`);
     const nc = (++this.#nc).toString(16).padStart(8, '0');
-    if ((p.algorithm ?? '').toUpperCase().endsWith('-SESS')) ha1 = h(alg, `${ha1}:${p.nonce}:${this.#cnonce}`);
-    const ha2 = h(alg, `${method}:${uri}`);
-    const response = useQop ? h(alg, `${ha1}:${p.nonce}:${nc}:${this.#cnonce}:auth:${ha2}`) : h(alg, `${ha1}:${p.nonce}:${ha2}`);
+    const response = digestResponse({
+      algorithm: p.algorithm, username, password, realm, nonce: p.nonce, method, uri,
+      ...(useQop ? { qop: 'auth', nc, cnonce: this.#cnonce } : {}),
+    });
     const fields = [`username="${username}"`, `realm="${realm}"`, `nonce="${p.nonce}"`, `uri="${uri}"`, `response="${response}"`];
     if (p.algorithm) fields.push(`algorithm=${p.algorithm}`);
     if (p.opaque !== undefined) fields.push(`opaque="${p.opaque}"`);
@@ -142,13 +164,12 @@ export class ServerAuthenticator {
     if (p.username !== username || p.realm !== this.#realm || !p.nonce || !p.uri || !p.response) return 'denied';
     const alg = hashOf(p.algorithm);
     if (alg !== 'md5') return 'denied';
-    const ha1 = h(alg, `${username}:${this.#realm}:${password}`);
-    const ha2 = h(alg, `${method}:${p.uri}`);
+    const base = { algorithm: p.algorithm, username, password, realm: this.#realm, nonce: p.nonce, method, uri: p.uri };
     const expected = p.qop
       ? p.qop === 'auth' && p.nc && p.cnonce
-        ? h(alg, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`)
+        ? digestResponse({ ...base, qop: 'auth', nc: p.nc, cnonce: p.cnonce })
         : ''
-      : h(alg, `${ha1}:${p.nonce}:${ha2}`);
+      : digestResponse(base);
     if (!expected || !safeEqual(expected, p.response.toLowerCase())) return 'denied';
     const [t, mac] = p.nonce.split('.');
     if (!t || !mac || !safeEqual(createHmac('sha256', this.#key).update(t).digest('hex').slice(0, 24), mac)) return 'denied';
