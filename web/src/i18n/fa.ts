@@ -66,6 +66,9 @@ const messages: Partial<Record<MessageKey, string>> = {
   'live.reconnecting': 'اتصال قطع شد. تلاش دوباره پس از {seconds} ثانیه…',
   'live.offline': 'دوربین آفلاین: {message}',
   'live.latency': 'تأخیر ≈ {seconds} ثانیه',
+  'live.buffer': 'بافر {seconds} ثانیه',
+  'live.error': 'خطای پخش: {message}',
+  'live.unsupported': 'این مرورگر نمی‌تواند این جریان را پخش کند ({mime}).',
 
   'camera.back': 'همهٔ دوربین‌ها',
   'camera.details': 'جزئیات',
@@ -83,6 +86,12 @@ const messages: Partial<Record<MessageKey, string>> = {
   'camera.recording': 'ضبط',
   'camera.recordingOn': 'روشن',
   'camera.recordingOff': 'خاموش',
+  'camera.error': 'آخرین خطا',
+  'camera.notFound': 'دوربین «{id}» وجود ندارد.',
+  'camera.loadError': 'دوربین بارگیری نشد: {message}',
+  'camera.resolutionValue': '{width} × {height}',
+  'camera.fpsValue': '{fps} فریم در ثانیه',
+  'camera.bitrateValue': '{kbps} کیلوبیت در ثانیه',
   'camera.keys': 'کلیدها: Esc بازگشت به شبکه',
   'camera.none': '—',
 
@@ -92,6 +101,8 @@ const messages: Partial<Record<MessageKey, string>> = {
   'recordings.duration': 'مدت',
   'recordings.size': 'اندازه',
   'recordings.empty': 'در یک ساعت گذشته بخشی ضبط نشده است.',
+  'recordings.seconds': '{seconds} ثانیه',
+  'recordings.loadError': 'ضبط‌ها بارگیری نشد: {message}',
   'recordings.total': '{count} بخش · {size}',
 };
 

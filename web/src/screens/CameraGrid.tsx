@@ -154,7 +154,7 @@ function CameraTile({ camera }: { camera: Camera }) {
       ) : (
         <div className="no-signal" role="status">
           <span className="no-signal-title">{state === 'disabled' || !camera.enabled ? t('tile.disabled') : t('tile.noSignal')}</span>
-          {state !== 'disabled' && camera.enabled && <span className="no-signal-error">{error || t('tile.noError')}</span>}
+          {state !== 'disabled' && camera.enabled && <span className="no-signal-error" dir="auto">{error || t('tile.noError')}</span>}
         </div>
       )}
       <span className="tile-head">

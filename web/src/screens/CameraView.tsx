@@ -87,7 +87,7 @@ function CameraDetails({ camera }: { camera: Camera }) {
         <Row label={t('camera.lastFrame')}>{s.lastFrameAt !== null ? <time dateTime={new Date(s.lastFrameAt).toISOString()}>{formatDateTime(s.lastFrameAt)}</time> : none}</Row>
         <Row label={t('camera.reconnects')}>{formatNumber(s.reconnects)}</Row>
         <Row label={t('camera.recording')}>{camera.record ? t('camera.recordingOn') : t('camera.recordingOff')}</Row>
-        {s.error && <Row label={t('camera.error')}><span className="error-text">{s.error}</span></Row>}
+        {s.error && <Row label={t('camera.error')}><span className="error-text" dir="auto">{s.error}</span></Row>}
       </dl>
     </section>
   );
