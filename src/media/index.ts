@@ -4,7 +4,7 @@ export { VIDEO_CLOCK } from './types.ts';
 export { splitAnnexB, groupH264AccessUnits, h264NalType, H264_NAL } from './annexb.ts';
 export { MediaError } from './errors.ts';
 export { parseSps, h264CodecString, h264TrackConfig, isKeyframe } from './h264.ts';
-export { initSegment, mediaFragment } from './fmp4.ts';
+export { initSegment, mediaFragment, mseMimeType, type Sample } from './fmp4.ts';
 export { Fmp4Fragmenter, type FragmenterOutput } from './fmp4-fragmenter.ts';
 export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
 export { RtspServer } from './rtsp-server.ts';
