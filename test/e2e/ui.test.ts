@@ -75,6 +75,27 @@ describe('control-room web app', { timeout: 170_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'grid.png') });
   });
 
+  test('the filter box narrows the grid and the keyboard opens a tile', async () => {
+    const total = await page.getByTestId('tile').count();
+    const name = (await page.locator('[data-testid="tile"] .tile-name').first().innerText()).trim();
+    await page.keyboard.press('/');
+    await page.keyboard.type(name);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="tile"]').length === 1`, undefined, { timeout: 5000 });
+    assert.equal(await page.locator('[data-testid="tile"] .tile-name').innerText(), name);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="tile"]').length === ${total}`, undefined, { timeout: 5000 });
+    // Arrow keys move between tiles; Enter follows the focused tile's link; Esc comes back.
+    await page.locator('[data-testid="tile"]').first().focus();
+    await page.keyboard.press('ArrowRight');
+    const focused = await page.evaluate(`document.activeElement?.getAttribute('data-camera-id')`);
+    assert.equal(focused, await page.locator('[data-testid="tile"]').nth(1).getAttribute('data-camera-id'));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/cameras/${encodeURIComponent(String(focused))}`);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tiles').waitFor({ timeout: 10_000 });
+    await playingTiles(page, 4, 20_000);
+  });
+
   test('opens a camera view whose live video advances', async () => {
     const tile = page.locator('[data-testid="tile"]:has(video)').first();
     const id = await tile.getAttribute('data-camera-id');

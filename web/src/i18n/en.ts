@@ -50,7 +50,7 @@ export const en = {
     'grid.noCameras': 'No cameras are configured.',
     'grid.openCamera': 'Open camera {name}',
     'grid.loadError': 'Cannot load the camera list: {message}',
-    'grid.shortcuts': 'Keys: / filter · 2, 3, 4 grid size · PgUp/PgDn page',
+    'grid.shortcuts': 'Keys: / filter · 2, 3, 4 grid size · arrows move · Enter opens · PgUp/PgDn page',
 
     'status.connecting': 'connecting',
     'status.online': 'online',

@@ -48,7 +48,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'grid.noCameras': 'هیچ دوربینی تنظیم نشده است.',
   'grid.openCamera': 'باز کردن دوربین {name}',
   'grid.loadError': 'فهرست دوربین‌ها بارگیری نشد: {message}',
-  'grid.shortcuts': 'کلیدها: / فیلتر · ۲، ۳، ۴ اندازهٔ شبکه · PgUp/PgDn صفحه',
+  'grid.shortcuts': 'کلیدها: / فیلتر · ۲، ۳، ۴ اندازهٔ شبکه · پیکان‌ها جابه‌جایی · Enter باز کردن · PgUp/PgDn صفحه',
 
   'status.connecting': 'در حال اتصال',
   'status.online': 'آنلاین',

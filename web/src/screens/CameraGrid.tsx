@@ -24,6 +24,22 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 }
 
+/** Arrow keys move between tiles like a video wall; left/right follow the reading direction. */
+function moveTileFocus(event: KeyboardEvent, columns: number): boolean {
+  const arrows: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns };
+  let step = arrows[event.key];
+  if (step === undefined) return false;
+  const tiles = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="tile"]'));
+  const index = tiles.indexOf(document.activeElement as HTMLElement);
+  if (index < 0) return false;
+  if (document.documentElement.dir === 'rtl' && Math.abs(step) === 1) step = -step;
+  const target = tiles[index + step];
+  if (!target) return false;
+  event.preventDefault();
+  target.focus();
+  return true;
+}
+
 interface CameraGridProps {
   cameras: Camera[] | null;
   loadError: string | null;
@@ -63,6 +79,7 @@ export function CameraGrid({ cameras, loadError }: CameraGridProps) {
         return;
       }
       if (isTyping(event.target)) return;
+      if (moveTileFocus(event, size)) return;
       if (event.key === '/') {
         event.preventDefault();
         filterRef.current?.focus();
@@ -78,7 +95,7 @@ export function CameraGrid({ cameras, loadError }: CameraGridProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [pages]);
+  }, [pages, size]);
 
   return (
     <main className="grid-screen" id="content">
