@@ -62,6 +62,15 @@ export class AuthService {
     return user && !user.disabled ? toPrincipal(user) : null;
   }
 
+  /** Set a user's password (audited). Returns false when the user does not exist. */
+  async setPassword(username: string, password: string, actor: string): Promise<boolean> {
+    if (password.length < 8) throw new AccessError('BAD_REQUEST', 'password must have at least 8 characters');
+    const user = await this.store.getUserByName(username);
+    if (!user) return false;
+    if (await verifyPassword(password, user.passwordHash)) return true;
+    return this.store.setUserPassword(user.id, await hashPassword(password), { actor, action: 'user.password_set', details: { username } });
+  }
+
   async createUser(username: string, password: string, role: Role, actor: string): Promise<Principal> {
     if (password.length < 8) throw new AccessError('BAD_REQUEST', 'password must have at least 8 characters');
     const user = await this.store.createUser(

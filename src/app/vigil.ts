@@ -34,6 +34,8 @@ export async function openConfiguredStore(cfg: Config): Promise<Store> {
 
 export interface StartOptions {
   adminPassword?: string;
+  /** Demo: an existing admin takes the given adminPassword, so VIGIL_ADMIN_PASSWORD always holds. */
+  resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
 }
@@ -51,6 +53,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     if (!opts.adminPassword) generatedAdminPassword = password;
     await auth.createUser('admin', password, 'admin', 'system');
     logger.info('created the admin user');
+  } else if (opts.adminPassword && opts.resetAdminPassword) {
+    if (!(await auth.setPassword('admin', opts.adminPassword, 'system'))) await auth.createUser('admin', opts.adminPassword, 'admin', 'system');
   }
 
   const fleet = new CameraFleet({
@@ -98,16 +102,21 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   sweep.unref();
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
   logger.info({ address }, 'Vigil is listening');
+  let closing: Promise<void> | null = null;
   return {
     url: address,
     store,
     fleet,
     generatedAdminPassword,
-    async close() {
-      clearInterval(sweep);
-      await app.close();
-      await fleet.stopAll();
-      await store.close();
+    close() {
+      // idempotent: shutdown paths (signals, tests) may call it twice
+      closing ??= (async () => {
+        clearInterval(sweep);
+        await app.close();
+        await fleet.stopAll();
+        await store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -27,5 +27,5 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
     cameras: sim.urls.map((url, i) => ({ id: `cam${i + 1}`, name: PLACES[i % PLACES.length] + (i >= PLACES.length ? ` ${Math.floor(i / PLACES.length) + 1}` : ''), url })),
   });
   const { runUntilSignal } = await import('./run.ts');
-  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, syncCameraUrls: true, onClose: () => sim.close() });
+  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, syncCameraUrls: true, resetAdminPassword: true, onClose: () => sim.close() });
 }

@@ -85,6 +85,15 @@ export class SqlStore implements StoreOperations {
     return rows.length ? toUser(rows[0]) : null;
   }
 
+  /** Returns false when no user has that id (and then writes no audit entry). */
+  async setUserPassword(id: string, passwordHash: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(
+      audit,
+      async (tx) => (await tx.execute('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, id])) > 0,
+      (changed) => changed,
+    );
+  }
+
   async listUsers(): Promise<UserRow[]> {
     const rows = await this.db.query(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
     return rows.map(toUser);
@@ -273,7 +282,7 @@ export class SqlStore implements StoreOperations {
 
 /** Method names the SQLite proxy forwards to the worker. */
 export const STORE_OPERATIONS = [
-  'createUser', 'getUserByName', 'getUser', 'listUsers', 'countUsers',
+  'createUser', 'getUserByName', 'getUser', 'setUserPassword', 'listUsers', 'countUsers',
   'createSession', 'getSession', 'deleteSession', 'deleteExpiredSessions',
   'createCamera', 'getCamera', 'listCameras', 'updateCamera', 'deleteCamera',
   'addSegment', 'listSegments',

@@ -83,6 +83,8 @@ export interface Store {
   createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow>;
   getUserByName(username: string): Promise<UserRow | null>;
   getUser(id: string): Promise<UserRow | null>;
+  /** Returns false when no user has that id. */
+  setUserPassword(id: string, passwordHash: string, audit?: AuditInput): Promise<boolean>;
   listUsers(): Promise<UserRow[]>;
   countUsers(): Promise<number>;
 

@@ -154,3 +154,21 @@ test('every action above left an unbroken audit chain', async () => {
   assert.equal(r.ok, true);
   assert.ok(r.count > 10);
 });
+
+test('demo contract: a restart with another VIGIL_ADMIN_PASSWORD makes that the admin password (audited)', async () => {
+  const { startVigil } = await import('../../src/app/vigil.ts');
+  const { validateConfig } = await import('../../src/core/index.ts');
+  const { pino } = await import('pino');
+  await v.close();
+  const cfg = validateConfig({ dataDir: v.dataDir, server: { port: 0 } });
+  const again = await startVigil(cfg, pino({ level: 'silent' }), { adminPassword: 'second-password-2', resetAdminPassword: true });
+  try {
+    const ok = await fetch(again.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'second-password-2' }) });
+    assert.equal(ok.status, 200);
+    const audit = await again.store.listAudit(0, 10_000);
+    assert.ok(audit.some((e) => e.action === 'user.password_set' && e.actor === 'system'));
+    assert.equal((await verifyStoreAudit(again.store)).ok, true);
+  } finally {
+    await again.close();
+  }
+});
