@@ -1,165 +1,187 @@
-// CPU and memory of Vigil recording N simulated cameras, against the floor (one `ffmpeg -c copy`
-// per camera recording the same streams), in one run.
-//   node bench/demo-footprint.ts --cameras 4 --seconds 45
-// Rows: Vigil alone (`vigil start`, simulator in its own process), the simulator, the all-in-one
-// `vigil demo`, and ffmpeg × N. Last line: RESULT {json}.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
-import { createServer } from 'node:net';
+// What does Vigil itself cost per camera? Runs the camera simulator in its own process and Vigil
+// (`vigil start --config`) in another, so Vigil's CPU and memory are not mixed with the simulated
+// cameras'; then the all-in-one `vigil demo`; and as the floor, one `ffmpeg -c copy -f segment`
+// per camera recording the same simulator streams. CPU is read from /proc over a steady window
+// after warm-up (cores = CPU seconds / wall seconds); RSS is sampled once a second.
+//
+//   node bench/demo-footprint.ts --cameras 4 --seconds 60 [--warmup 10]
+
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sampleGroup, round, type Usage } from './lib/proc-sampler.ts';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import {
+  freePort, listCameras, machine, recordedSegments, round, signIn, startChild, stopAll, waitAllOnline, waitForHealth, type Child,
+} from './lib/bench-env.ts';
+import { sampleGroups, type GroupUsage } from './lib/proc-sampler.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const N = arg('cameras', 4);
-const SECONDS = arg('seconds', 45);
-const WARMUP = arg('warmup', 10);
-const MAIN = path.resolve(import.meta.dirname, '../src/cli/main.ts');
-const CACHE = path.join(tmpdir(), 'vigil-bench-sim-cache');
-const PASSWORD = 'bench-password-1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-const children: ChildProcess[] = [];
-function start(cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  c.stdout!.resume();
-  c.stderr!.resume();
-  children.push(c);
-  return c;
-}
-async function stopAll() {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null) {
-      c.kill('SIGTERM');
-      await new Promise((r) => {
-        const t = setTimeout(() => (c.kill('SIGKILL'), r(null)), 5000);
-        c.once('exit', () => (clearTimeout(t), r(null)));
-      });
-    }
-  }
-}
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-
-async function waitHttp(url: string, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    if (Date.now() > end) throw new Error(`${url} did not answer`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function apiCheck(base: string): Promise<{ online: number; segments: number }> {
-  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const { cameras } = (await (await fetch(`${base}/api/cameras`, { headers: { cookie } })).json()) as { cameras: { id: string; status: { state: string } }[] };
-  let segments = 0;
-  for (const c of cameras) {
-    const r = (await (await fetch(`${base}/api/cameras/${c.id}/recordings?from=0&to=${Date.now()}`, { headers: { cookie } })).json()) as { segments: unknown[] };
-    segments += r.segments.length;
-  }
-  return { online: cameras.filter((c) => c.status.state === 'online').length, segments };
-}
-
-async function waitSimulator(sim: ChildProcess): Promise<void> {
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('simulator did not start')), 180_000);
-    sim.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes(`/cam${N}`)) (clearTimeout(t), resolve());
-    });
-    sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-}
-
-async function main() {
-  const rows: Record<string, Usage & { note: string }> = {};
-  // 1. simulator alone + Vigil alone
-  const simPort = await freePort();
-  const sim = start(process.execPath, ['--no-warnings', MAIN, 'simulate', '--cameras', String(N), '--port', String(simPort), '--cache-dir', CACHE]);
-  await waitSimulator(sim);
-  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-fp-'));
-  const httpPort = await freePort();
-  const cfg = path.join(dir, 'vigil.yaml');
-  const cams = Array.from({ length: N }, (_, i) => `  - id: cam${i + 1}\n    name: Camera ${i + 1}\n    url: rtsp://127.0.0.1:${simPort}/cam${i + 1}\n`).join('');
-  writeFileSync(cfg, `dataDir: ${dir}/data\nserver:\n  port: ${httpPort}\nrecording:\n  segmentSeconds: 10\nlog:\n  level: warn\ncameras:\n${cams}`);
-  const vigil = start(process.execPath, ['--no-warnings', MAIN, 'start', '--config', cfg], { VIGIL_ADMIN_PASSWORD: PASSWORD });
-  await waitHttp(`http://127.0.0.1:${httpPort}/api/health`);
-  await new Promise((r) => setTimeout(r, WARMUP * 1000));
-  const [v, s] = await Promise.all([sampleGroup([vigil.pid!], SECONDS), sampleGroup([sim.pid!], SECONDS)]);
-  const check = await apiCheck(`http://127.0.0.1:${httpPort}`);
-  rows['vigil (recording, API)'] = { ...v, note: `${check.online}/${N} online, ${check.segments} segments indexed` };
-  rows['simulator'] = { ...s, note: `${N} RTSP cameras, 1 viewer each` };
-  await new Promise<void>((r) => {
-    vigil.once('exit', () => r());
-    vigil.kill('SIGTERM');
-  });
-
-  // 2. the floor: ffmpeg -c copy per camera, same simulator
-  const ffDir = path.join(dir, 'ffmpeg');
-  const ffs: ChildProcess[] = [];
-  for (let i = 1; i <= N; i++) {
-    const out = path.join(ffDir, `cam${i}`);
-    (await import('node:fs')).mkdirSync(out, { recursive: true });
-    ffs.push(start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', `rtsp://127.0.0.1:${simPort}/cam${i}`, '-c', 'copy', '-f', 'segment', '-segment_time', '10', '-reset_timestamps', '1', path.join(out, '%05d.mp4')]));
-  }
-  await new Promise((r) => setTimeout(r, WARMUP * 1000));
-  const f = await sampleGroup(ffs.map((c) => c.pid!), SECONDS);
-  const ffFiles = readdirSync(ffDir, { recursive: true }).filter((x) => String(x).endsWith('.mp4')).length;
-  rows[`ffmpeg -c copy × ${N}`] = { ...f, note: `${ffFiles} files written` };
-  for (const c of ffs) c.kill('SIGTERM');
-  await stopAll();
-
-  // 3. all in one: vigil demo
-  const demoPort = await freePort();
-  const demo = start(process.execPath, ['--no-warnings', MAIN, 'demo', '--cameras', String(N)], {
-    VIGIL_PORT: String(demoPort),
-    VIGIL_DATA_DIR: path.join(dir, 'demo'),
-    VIGIL_ADMIN_PASSWORD: PASSWORD,
-  });
-  await waitHttp(`http://127.0.0.1:${demoPort}/api/health`, 240_000);
-  await new Promise((r) => setTimeout(r, WARMUP * 1000));
-  const d = await sampleGroup([demo.pid!], SECONDS);
-  const dc = await apiCheck(`http://127.0.0.1:${demoPort}`);
-  rows['vigil demo (all in one)'] = { ...d, note: `${dc.online}/${N} online, ${dc.segments} segments` };
-  await stopAll();
-  rmSync(dir, { recursive: true, force: true });
-
-  const load = (await import('node:os')).loadavg().map((x) => round(x, 2)).join(' ');
-  console.log(`\n${N} cameras (640x360 and 768x576 H.264, 25 fps, ~1 Mb/s each), ${SECONDS} s window after ${WARMUP} s warm-up; ${cpus().length} cores (${cpus()[0].model}); load ${load}`);
-  console.log(`${'process'.padEnd(26)}${'CPU cores'.padStart(10)}${'RSS mean MB'.padStart(13)}${'RSS peak MB'.padStart(13)}  note`);
-  for (const [k, u] of Object.entries(rows)) console.log(`${k.padEnd(26)}${String(u.cpuCores).padStart(10)}${String(u.rssMeanMb).padStart(13)}${String(u.rssPeakMb).padStart(13)}  ${u.note}`);
-  console.log(
-    `RESULT ${JSON.stringify({
-      cameras: N,
-      vigil_cpu_cores: v.cpuCores,
-      vigil_rss_mb: v.rssMeanMb,
-      simulator_cpu_cores: s.cpuCores,
-      simulator_rss_mb: s.rssMeanMb,
-      demo_cpu_cores: d.cpuCores,
-      demo_rss_mb: d.rssMeanMb,
-      ffmpeg_cpu_cores: f.cpuCores,
-      ffmpeg_rss_mb: f.rssMeanMb,
-    })}`,
-  );
-}
-
-main().catch(async (err) => {
-  console.error(err);
-  await stopAll();
-  process.exit(1);
+const { values } = parseArgs({
+  options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '60' }, warmup: { type: 'string', default: '10' }, 'keep-data': { type: 'boolean', default: false } },
 });
+const N = Number(values.cameras);
+const S = Number(values.seconds);
+const W = Number(values.warmup);
+const SEGMENT_SECONDS = 10;
+const PASSWORD = `bench-${crypto.randomUUID()}`;
+// Shared between runs: the simulator's clips are encoded with ffmpeg once, not in the measured run.
+const SIM_CACHE = path.join(tmpdir(), 'vigil-bench-sim-cache');
+mkdirSync(SIM_CACHE, { recursive: true });
+const work = mkdtempSync(path.join(tmpdir(), 'vigil-bench-footprint-'));
+const node = process.execPath;
+const log = (s: string) => console.error(`[footprint] ${s}`);
+let stream = '?';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function filesUnder(dir: string, re: RegExp): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (e.isFile() && re.test(e.name)) {
+        count++;
+        bytes += statSync(path.join(e.parentPath, e.name)).size;
+      }
+    }
+  } catch {
+    /* no directory: nothing recorded */
+  }
+  return { count, bytes };
+}
+
+async function startSimulator(): Promise<{ sim: Child; urls: string[] }> {
+  const port = await freePort();
+  const sim = startChild('simulator', node, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(port), '--cache-dir', SIM_CACHE]);
+  await sim.waitForLine(/^simulating/, 300_000);
+  const urls = Array.from({ length: N }, (_, i) => `rtsp://127.0.0.1:${port}/cam${i + 1}`);
+  return { sim, urls };
+}
+
+interface RecordingCheck { camerasOnline: number; camerasWithSegments: number; segments: number; segmentMB: number; filesOnDisk: number }
+
+async function checkRecording(baseUrl: string, cookie: string, since: number, recDir: string): Promise<RecordingCheck> {
+  const cams = await listCameras(baseUrl, cookie);
+  let withSeg = 0;
+  let segments = 0;
+  let bytes = 0;
+  for (const c of cams) {
+    const r = await recordedSegments(baseUrl, cookie, c.id, since);
+    if (r.count > 0) withSeg++;
+    segments += r.count;
+    bytes += r.bytes;
+  }
+  return {
+    camerasOnline: cams.filter((c) => c.status.state === 'online').length,
+    camerasWithSegments: withSeg,
+    segments,
+    segmentMB: bytes / 1e6,
+    filesOnDisk: filesUnder(recDir, /\.(mp4|m4s)$/).count,
+  };
+}
+
+async function vigilAlone(): Promise<{ vigil: GroupUsage; simulator: GroupUsage; check: RecordingCheck; onlineMs: number }> {
+  const { sim, urls } = await startSimulator();
+  const dataDir = path.join(work, 'vigil');
+  const port = await freePort();
+  const cfgFile = path.join(work, 'vigil.yaml');
+  writeFileSync(cfgFile, stringify({
+    dataDir,
+    server: { port },
+    recording: { segmentSeconds: SEGMENT_SECONDS },
+    log: { level: 'warn' },
+    cameras: urls.map((url, i) => ({ id: `cam${i + 1}`, name: `Camera ${i + 1}`, url })),
+  }));
+  const started = Date.now();
+  const vigil = startChild('vigil', node, ['src/cli/main.ts', 'start', '--config', cfgFile], { env: { VIGIL_ADMIN_PASSWORD: PASSWORD } });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, 60_000, vigil);
+  const cookie = await signIn(baseUrl, 'admin', PASSWORD);
+  const onlineMs = await waitAllOnline(baseUrl, cookie, N, 60_000);
+  const s0 = (await listCameras(baseUrl, cookie))[0].status as unknown as Record<string, unknown>;
+  stream = `${s0.width}x${s0.height} ${s0.codec}, ${Math.round(Number(s0.fps))} fps, ~${Math.round(Number(s0.bitrateKbps))} kb/s per camera`;
+  log(`vigil: ${N} cameras online ${onlineMs} ms after sign-in; warming up ${W} s, measuring ${S} s`);
+  await sleep(W * 1000);
+  const u = await sampleGroups({ vigil: [vigil.pid], simulator: [sim.pid] }, S);
+  const check = await checkRecording(baseUrl, cookie, started - 60_000, path.join(dataDir, 'recordings'));
+  await vigil.stop();
+  await sim.stop();
+  return { vigil: u.vigil, simulator: u.simulator, check, onlineMs };
+}
+
+async function ffmpegFloor(): Promise<{ ffmpeg: GroupUsage; simulator: GroupUsage; files: number; MB: number }> {
+  const { sim, urls } = await startSimulator();
+  const out = path.join(work, 'ffmpeg');
+  const procs = urls.map((url, i) => {
+    const dir = path.join(out, `cam${i + 1}`);
+    mkdirSync(dir, { recursive: true });
+    return startChild(`ffmpeg-cam${i + 1}`, 'ffmpeg', [
+      '-nostdin', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url,
+      '-c', 'copy', '-f', 'segment', '-segment_time', String(SEGMENT_SECONDS), '-segment_format', 'mp4', '-reset_timestamps', '1',
+      path.join(dir, 'seg%05d.mp4'),
+    ]);
+  });
+  log(`ffmpeg: ${N} recorders started; warming up ${W} s, measuring ${S} s`);
+  await sleep(W * 1000);
+  for (const p of procs) if (p.child.exitCode !== null) throw new Error(`${p.name} exited:\n${p.output()}`);
+  const u = await sampleGroups({ ffmpeg: procs.map((p) => p.pid), simulator: [sim.pid] }, S);
+  await Promise.all(procs.map((p) => p.stop()));
+  await sim.stop();
+  const f = filesUnder(out, /\.mp4$/);
+  return { ffmpeg: u.ffmpeg, simulator: u.simulator, files: f.count, MB: f.bytes / 1e6 };
+}
+
+async function demoAllInOne(): Promise<{ demo: GroupUsage; check: RecordingCheck }> {
+  const dataDir = path.join(work, 'demo');
+  mkdirSync(dataDir, { recursive: true });
+  symlinkSync(SIM_CACHE, path.join(dataDir, 'sim-cache'));
+  const port = await freePort();
+  const started = Date.now();
+  const demo = startChild('demo', node, ['src/cli/main.ts', 'demo', '--cameras', String(N)], {
+    env: { VIGIL_PORT: String(port), VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: PASSWORD },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, 300_000, demo);
+  const cookie = await signIn(baseUrl, 'admin', PASSWORD);
+  const onlineMs = await waitAllOnline(baseUrl, cookie, N, 60_000);
+  log(`demo: ${N} cameras online ${onlineMs} ms after sign-in; warming up ${W} s, measuring ${S} s`);
+  await sleep(W * 1000);
+  const u = await sampleGroups({ demo: [demo.pid] }, S);
+  const check = await checkRecording(baseUrl, cookie, started - 60_000, path.join(dataDir, 'recordings'));
+  await demo.stop();
+  return { demo: u.demo, check };
+}
+
+try {
+  const m = machine();
+  log(`${N} cameras, ${S} s window after ${W} s warm-up; machine: ${m.nproc} cores ${m.cpu}, load ${m.loadavg}`);
+  const a = await vigilAlone();
+  const b = await ffmpegFloor();
+  const c = await demoAllInOne();
+  const fmt = (x: number, d = 2) => x.toFixed(d).padStart(10);
+  const row = (name: string, u: GroupUsage, note: string) =>
+    console.log(`${name.padEnd(28)}${fmt(u.cpuCores, 3)}${fmt((u.cpuCores / N) * 1000, 1)}${fmt(u.rssMeanMB, 0)}${fmt(u.rssPeakMB, 0)}   ${note}`);
+  console.log(`\nDemo footprint, ${N} simulated cameras, ${S} s window after ${W} s warm-up (${m.nproc} cores, ${m.cpu}, load before ${m.loadavg})`);
+  console.log(`stream: ${stream}`);
+  console.log(`${'process'.padEnd(28)}${'cores'.padStart(10)}${'mcore/cam'.padStart(10)}${'RSS MB avg'.padStart(10)}${'RSS MB max'.padStart(10)}   notes`);
+  row('vigil start (recording)', a.vigil, `${a.check.camerasOnline}/${N} online, ${a.check.camerasWithSegments}/${N} cameras with segments, ${a.check.segments} segments (${a.check.segmentMB.toFixed(1)} MB), ${a.check.filesOnDisk} files`);
+  row('simulator (own process)', a.simulator, `serving Vigil`);
+  row('simulator (own process)', b.simulator, `serving ffmpeg`);
+  row('vigil demo (all in one)', c.demo, `${c.check.camerasOnline}/${N} online, ${c.check.camerasWithSegments}/${N} cameras with segments, ${c.check.segments} segments (${c.check.segmentMB.toFixed(1)} MB)`);
+  row(`ffmpeg -c copy x${N} (sum)`, b.ffmpeg, `${b.files} segment files (${b.MB.toFixed(1)} MB)`);
+  const ok = a.check.camerasOnline === N && a.check.camerasWithSegments === N && c.check.camerasOnline === N && c.check.camerasWithSegments === N;
+  if (!ok) console.log('WARNING: not every camera was online and recorded; see the notes column');
+  console.log(`(the simulator serving Vigil and serving ffmpeg should cost the same: the difference shows the noise on this machine)`);
+  console.log('RESULT ' + JSON.stringify({
+    cameras: N,
+    vigil_cpu_cores: round(a.vigil.cpuCores, 3), vigil_rss_mb: round(a.vigil.rssMeanMB, 0), vigil_rss_peak_mb: round(a.vigil.rssPeakMB, 0),
+    simulator_cpu_cores: round(a.simulator.cpuCores, 3), simulator_rss_mb: round(a.simulator.rssMeanMB, 0),
+    demo_cpu_cores: round(c.demo.cpuCores, 3), demo_rss_mb: round(c.demo.rssMeanMB, 0), demo_rss_peak_mb: round(c.demo.rssPeakMB, 0),
+    ffmpeg_cpu_cores: round(b.ffmpeg.cpuCores, 3), ffmpeg_rss_mb: round(b.ffmpeg.rssMeanMB, 0), ffmpeg_rss_peak_mb: round(b.ffmpeg.rssPeakMB, 0),
+    all_online: a.check.camerasOnline === N && c.check.camerasOnline === N, all_recorded: a.check.camerasWithSegments === N && c.check.camerasWithSegments === N,
+    seconds: S,
+  }));
+  if (!ok) process.exitCode = 1;
+} finally {
+  await stopAll();
+  if (!values['keep-data']) rmSync(work, { recursive: true, force: true });
+}

@@ -1,43 +1,67 @@
-// CPU (cores) and RSS (MB) of processes from /proc, sampled over a window.
+// CPU and memory of running processes, read from /proc: the same figures `top` shows, without
+// trusting a process to report on itself.
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
-const CLK_TCK = 100; // Linux USER_HZ on every x86_64/arm64 kernel we run on
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-}
-
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
-export interface Usage {
-  cpuCores: number;
-  rssMeanMb: number;
-  rssPeakMb: number;
-}
-
-/** Sample a group of processes (summed) every `everyMs` for `seconds`. */
-export async function sampleGroup(pids: number[], seconds: number, everyMs = 1000): Promise<Usage> {
-  const t0 = performance.now();
-  const c0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
-  const rss: number[] = [];
-  while (performance.now() - t0 < seconds * 1000) {
-    await new Promise((r) => setTimeout(r, everyMs));
-    rss.push(pids.reduce((s, p) => s + rssMb(p), 0));
+/** CPU seconds (user + system) a process has used so far, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK; // utime, stime (fields 14, 15)
+  } catch {
+    return null;
   }
-  const c1 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
-  const wall = (performance.now() - t0) / 1000;
-  return {
-    cpuCores: round((c1 - c0) / wall, 3),
-    rssMeanMb: round(rss.reduce((a, b) => a + b, 0) / rss.length, 1),
-    rssPeakMb: round(Math.max(...rss), 1),
-  };
 }
 
-export function round(x: number, d = 1): number {
-  return Math.round(x * 10 ** d) / 10 ** d;
+/** Resident memory in MB, or null when the process is gone. */
+export function rssMB(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface GroupUsage {
+  /** Average cores over the window: CPU seconds / wall seconds. */
+  cpuCores: number;
+  rssPeakMB: number;
+  rssMeanMB: number;
+  wallSec: number;
+}
+
+/**
+ * Samples a group of processes (summed, e.g. one ffmpeg per camera) over a window. CPU comes
+ * from the counters at the window's ends; RSS from one sample per interval.
+ */
+export async function sampleGroups(groups: Record<string, number[]>, seconds: number, intervalMs = 1000): Promise<Record<string, GroupUsage>> {
+  const names = Object.keys(groups);
+  const sumCpu = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) ?? NaN), 0);
+  const sumRss = (pids: number[]) => pids.reduce((s, p) => s + (rssMB(p) ?? NaN), 0);
+  const cpu0 = names.map((n) => sumCpu(groups[n]));
+  const rss: number[][] = names.map(() => []);
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    names.forEach((n, i) => rss[i].push(sumRss(groups[n])));
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, end - performance.now()))));
+  }
+  const wallSec = (performance.now() - t0) / 1000;
+  const out: Record<string, GroupUsage> = {};
+  names.forEach((n, i) => {
+    const cpu = sumCpu(groups[n]) - cpu0[i];
+    if (!Number.isFinite(cpu)) throw new Error(`${n}: a process exited during the measurement window`);
+    out[n] = {
+      cpuCores: cpu / wallSec,
+      rssPeakMB: Math.max(...rss[i]),
+      rssMeanMB: rss[i].reduce((a, b) => a + b, 0) / rss[i].length,
+      wallSec,
+    };
+  });
+  return out;
 }
