@@ -68,6 +68,45 @@ CREATE INDEX audit_log_camera ON audit_log (camera_id, seq);
 CREATE INDEX audit_log_ts ON audit_log (ts);
 `,
   },
+  {
+    version: 2,
+    name: 'gaps, events, evidence_locks, segments by start',
+    sql: `
+-- A gap is a span without recording; it is written when video returns, so end_ms is known.
+CREATE TABLE gaps (
+  camera_id TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (camera_id, start_ms)
+);
+-- System events now, analytics events later (rule, class, box, track id, snapshot in details).
+-- Hundreds of millions of rows: the two questions asked are "this camera, this time" and "all
+-- cameras, this time".
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  ts BIGINT NOT NULL,
+  camera_id TEXT,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+CREATE INDEX events_camera_ts ON events (camera_id, ts);
+CREATE INDEX events_ts ON events (ts);
+CREATE TABLE evidence_locks (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  from_ms BIGINT NOT NULL,
+  to_ms BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX evidence_locks_camera ON evidence_locks (camera_id, from_ms);
+-- The volume quota deletes the oldest segments of all cameras first.
+CREATE INDEX segments_start ON segments (start_ms);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

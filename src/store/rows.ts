@@ -1,5 +1,5 @@
 // Database rows (snake_case, booleans as 0/1, JSON as text) to the contract's shapes.
-import type { AuditEntry, CameraRow, Role, SegmentRow, SessionRow, UserRow } from './types.ts';
+import type { AuditEntry, CameraRow, EventRow, EventSeverity, EvidenceLockRow, GapRow, Role, SegmentRow, SessionRow, UserRow } from './types.ts';
 import type { SqlRow } from './sql-dialect.ts';
 
 const str = (v: unknown): string => String(v);
@@ -70,6 +70,36 @@ export function toAudit(r: SqlRow): AuditEntry {
     details: JSON.parse(str(r.details)) as Record<string, unknown>,
     prevHash: str(r.prev_hash),
     hash: str(r.hash),
+  };
+}
+
+export const GAP_COLUMNS = 'camera_id, start_ms, end_ms, reason';
+export function toGap(r: SqlRow): GapRow {
+  return { cameraId: str(r.camera_id), startMs: num(r.start_ms), endMs: num(r.end_ms), reason: str(r.reason) };
+}
+
+export const EVENT_COLUMNS = 'id, ts, camera_id, kind, severity, details';
+export function toEvent(r: SqlRow): EventRow {
+  return {
+    id: str(r.id),
+    ts: num(r.ts),
+    cameraId: strOrNull(r.camera_id),
+    kind: str(r.kind),
+    severity: str(r.severity) as EventSeverity,
+    details: JSON.parse(str(r.details)) as Record<string, unknown>,
+  };
+}
+
+export const LOCK_COLUMNS = 'id, camera_id, from_ms, to_ms, reason, created_by, created_at';
+export function toLock(r: SqlRow): EvidenceLockRow {
+  return {
+    id: str(r.id),
+    cameraId: str(r.camera_id),
+    fromMs: num(r.from_ms),
+    toMs: num(r.to_ms),
+    reason: str(r.reason),
+    createdBy: str(r.created_by),
+    createdAt: num(r.created_at),
   };
 }
 

@@ -2,12 +2,18 @@
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
+import { newId } from '../core/ids.ts';
 import type {
   AuditEntry,
   AuditInput,
   CameraPatch,
   CameraRow,
+  EventQuery,
+  EventRow,
+  EvidenceLockRow,
+  GapRow,
   NewCamera,
+  SegmentKey,
   SegmentRow,
   SessionRow,
   Store,
@@ -16,6 +22,12 @@ import type {
 import {
   AUDIT_COLUMNS,
   CAMERA_COLUMNS,
+  EVENT_COLUMNS,
+  GAP_COLUMNS,
+  LOCK_COLUMNS,
+  toEvent,
+  toGap,
+  toLock,
   SEGMENT_COLUMNS,
   SESSION_COLUMNS,
   USER_COLUMNS,
@@ -233,6 +245,164 @@ export class SqlStore implements StoreOperations {
     return out;
   }
 
+  async putSegments(segs: SegmentRow[]): Promise<void> {
+    if (segs.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const seg of segs) {
+        await tx.execute(
+          `INSERT INTO segments (${SEGMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (camera_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, path = excluded.path, bytes = excluded.bytes`,
+          [seg.cameraId, seg.startMs, seg.endMs, seg.path, seg.bytes],
+        );
+      }
+    });
+  }
+
+  async lastSegment(cameraId: string): Promise<SegmentRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 ORDER BY start_ms DESC LIMIT 1`,
+      [cameraId],
+    );
+    return rows.length ? toSegment(rows[0]) : null;
+  }
+
+  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    if (opts.cameraId !== undefined) {
+      params.push(opts.cameraId);
+      where.push(`camera_id = $${params.length}`);
+    }
+    if (opts.endBeforeMs !== undefined) {
+      params.push(opts.endBeforeMs);
+      where.push(`end_ms <= $${params.length}`);
+    }
+    params.push(Math.max(0, opts.limit));
+    const rows = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS} FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY start_ms LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toSegment);
+  }
+
+  async totalSegmentBytes(): Promise<number> {
+    const rows = await this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments');
+    return Number(rows[0].n);
+  }
+
+  async deleteSegments(keys: SegmentKey[], audit?: AuditInput): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.withAudit(
+      audit,
+      async (tx) => {
+        let n = 0;
+        for (const k of keys) n += await tx.execute('DELETE FROM segments WHERE camera_id = $1 AND start_ms = $2', [k.cameraId, k.startMs]);
+        return n;
+      },
+      (n) => n > 0,
+    );
+  }
+
+  // --- gaps ---------------------------------------------------------------------------------
+
+  async addGap(gap: GapRow): Promise<void> {
+    // A restart may report the same gap twice (same camera and start): the later, longer one wins.
+    await this.db.execute(
+      `INSERT INTO gaps (${GAP_COLUMNS}) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (camera_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, reason = excluded.reason`,
+      [gap.cameraId, gap.startMs, gap.endMs, gap.reason],
+    );
+  }
+
+  /** Same overlap rule and single step back as listSegments: gaps of one camera do not overlap. */
+  async listGaps(cameraId: string, fromMs: number, toMs: number, limit = DEFAULT_SEGMENT_LIMIT): Promise<GapRow[]> {
+    if (limit <= 0 || toMs < fromMs) return [];
+    const before = await this.db.query(
+      `SELECT ${GAP_COLUMNS} FROM gaps WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
+      [cameraId, fromMs],
+    );
+    const out: GapRow[] = [];
+    if (before.length && Number(before[0].end_ms) > fromMs) out.push(toGap(before[0]));
+    const rows = await this.db.query(
+      `SELECT ${GAP_COLUMNS} FROM gaps WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3 ORDER BY start_ms LIMIT $4`,
+      [cameraId, fromMs, toMs, limit - out.length],
+    );
+    for (const r of rows) out.push(toGap(r));
+    return out;
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  async addEvent(e: Omit<EventRow, 'id'> & { id?: string }): Promise<EventRow> {
+    const row: EventRow = { id: e.id ?? newId('evt'), ts: e.ts, cameraId: e.cameraId, kind: e.kind, severity: e.severity, details: e.details };
+    await this.db.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      row.id,
+      row.ts,
+      row.cameraId,
+      row.kind,
+      row.severity,
+      JSON.stringify(row.details ?? {}),
+    ]);
+    return row;
+  }
+
+  async listEvents(q: EventQuery): Promise<EventRow[]> {
+    const params: SqlParam[] = [q.fromMs, q.toMs];
+    const where = ['ts >= $1', 'ts <= $2'];
+    if (q.cameraId !== undefined) {
+      params.push(q.cameraId);
+      where.push(`camera_id = $${params.length}`);
+    }
+    if (q.kind !== undefined) {
+      params.push(q.kind);
+      where.push(`kind = $${params.length}`);
+    }
+    params.push(Math.max(0, q.limit ?? 1000));
+    const rows = await this.db.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  // --- evidence locks -----------------------------------------------------------------------
+
+  async addEvidenceLock(lock: EvidenceLockRow, audit?: AuditInput): Promise<EvidenceLockRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO evidence_locks (${LOCK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        lock.id,
+        lock.cameraId,
+        lock.fromMs,
+        lock.toMs,
+        lock.reason,
+        lock.createdBy,
+        lock.createdAt,
+      ]),
+    );
+    return lock;
+  }
+
+  async listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]> {
+    const rows = cameraId === undefined
+      ? await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
+      : await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
+    return rows.map(toLock);
+  }
+
+  async getEvidenceLock(id: string): Promise<EvidenceLockRow | null> {
+    const rows = await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE id = $1`, [id]);
+    return rows.length ? toLock(rows[0]) : null;
+  }
+
+  async deleteEvidenceLock(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(
+      audit,
+      async (tx) => (await tx.execute('DELETE FROM evidence_locks WHERE id = $1', [id])) > 0,
+      (deleted) => deleted,
+    );
+  }
+
   // --- audit --------------------------------------------------------------------------------
 
   async appendAudit(entry: AuditInput): Promise<AuditEntry> {
@@ -285,6 +455,8 @@ export const STORE_OPERATIONS = [
   'createUser', 'getUserByName', 'getUser', 'setUserPassword', 'listUsers', 'countUsers',
   'createSession', 'getSession', 'deleteSession', 'deleteExpiredSessions',
   'createCamera', 'getCamera', 'listCameras', 'updateCamera', 'deleteCamera',
-  'addSegment', 'listSegments',
+  'addSegment', 'listSegments', 'putSegments', 'lastSegment', 'listOldestSegments', 'totalSegmentBytes', 'deleteSegments',
+  'addGap', 'listGaps', 'addEvent', 'listEvents',
+  'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'appendAudit', 'listAudit',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -49,6 +49,56 @@ export interface SegmentRow {
   bytes: number;
 }
 
+/** A span in which a camera was not recorded, and why (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL). */
+export interface GapRow {
+  cameraId: string;
+  startMs: number;
+  endMs: number;
+  reason: string;
+}
+
+export type EventSeverity = 'info' | 'warning' | 'critical';
+
+/**
+ * A system event (disk.full, camera.offline, retention.deleted) or, later, an analytics event
+ * (rule hit: the rule, class, box, track id and snapshot path go in details).
+ */
+export interface EventRow {
+  id: string;
+  ts: number;
+  cameraId: string | null;
+  kind: string;
+  severity: EventSeverity;
+  details: Record<string, unknown>;
+}
+
+export interface EventQuery {
+  fromMs: number;
+  toMs: number;
+  cameraId?: string;
+  kind?: string;
+  /** default 1000 */
+  limit?: number;
+}
+
+/** An interval of one camera pinned beyond retention, for a stated reason. */
+export interface EvidenceLockRow {
+  id: string;
+  cameraId: string;
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  /** user id who placed it */
+  createdBy: string;
+  createdAt: number;
+}
+
+/** Which segment to delete: a camera's segment is named by its start. */
+export interface SegmentKey {
+  cameraId: string;
+  startMs: number;
+}
+
 /** What a caller says about an action; the store adds seq, ts, prevHash and hash. */
 export interface AuditInput {
   /** user id, or "system" */
@@ -104,6 +154,37 @@ export interface Store {
   addSegment(seg: SegmentRow): Promise<void>;
   /** Segments of a camera that overlap [fromMs, toMs], oldest first. */
   listSegments(cameraId: string, fromMs: number, toMs: number, limit?: number): Promise<SegmentRow[]>;
+
+  /**
+   * Inserts or updates segments by (cameraId, startMs), all in one transaction: the recorder
+   * indexes a segment when it opens and moves its end forward while it grows.
+   */
+  putSegments(segs: SegmentRow[]): Promise<void>;
+  /** The camera's latest segment (by start), or null. */
+  lastSegment(cameraId: string): Promise<SegmentRow | null>;
+  /**
+   * Oldest segments first (by start): of one camera when cameraId is given, else of all cameras;
+   * only those ending at or before endBeforeMs when given.
+   */
+  listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]>;
+  /** Sum of the bytes of all indexed segments. */
+  totalSegmentBytes(): Promise<number>;
+  /** Removes index rows (and writes the audit entry in the same transaction). Returns rows removed. */
+  deleteSegments(keys: SegmentKey[], audit?: AuditInput): Promise<number>;
+
+  addGap(gap: GapRow): Promise<void>;
+  /** Gaps of a camera that overlap [fromMs, toMs], oldest first. */
+  listGaps(cameraId: string, fromMs: number, toMs: number, limit?: number): Promise<GapRow[]>;
+
+  addEvent(e: Omit<EventRow, 'id'> & { id?: string }): Promise<EventRow>;
+  /** Events with fromMs <= ts <= toMs, newest first. */
+  listEvents(q: EventQuery): Promise<EventRow[]>;
+
+  addEvidenceLock(lock: EvidenceLockRow, audit?: AuditInput): Promise<EvidenceLockRow>;
+  listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]>;
+  getEvidenceLock(id: string): Promise<EvidenceLockRow | null>;
+  /** Returns false when no lock has that id (and then writes no audit entry). */
+  deleteEvidenceLock(id: string, audit?: AuditInput): Promise<boolean>;
 
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */

@@ -207,6 +207,78 @@ for (const engine of engines) {
       assert.deepEqual(await store.listSegments('cam-3', t0, t0 + 100_000), []);
     });
 
+    test('segments: upsert moves an open segment\'s end; oldest-first listing, total bytes, deletion audited', async () => {
+      const { store } = await engine.fresh();
+      const t0 = 1_795_443_862_000;
+      await store.putSegments([{ cameraId: 'a', startMs: t0, endMs: t0, path: 'a/1.mp4', bytes: 800 }]);
+      await store.putSegments([
+        { cameraId: 'a', startMs: t0, endMs: t0 + 10_000, path: 'a/1.mp4', bytes: 1000 },
+        { cameraId: 'a', startMs: t0 + 10_000, endMs: t0 + 12_000, path: 'a/2.mp4', bytes: 200 },
+        { cameraId: 'b', startMs: t0 + 5_000, endMs: t0 + 15_000, path: 'b/1.mp4', bytes: 30 },
+      ]);
+      assert.deepEqual(await store.listSegments('a', t0, t0 + 1), [{ cameraId: 'a', startMs: t0, endMs: t0 + 10_000, path: 'a/1.mp4', bytes: 1000 }]);
+      assert.equal((await store.lastSegment('a'))?.path, 'a/2.mp4');
+      assert.equal(await store.lastSegment('none'), null);
+      assert.equal(await store.totalSegmentBytes(), 1230);
+      assert.deepEqual((await store.listOldestSegments({ limit: 10 })).map((s) => s.path), ['a/1.mp4', 'b/1.mp4', 'a/2.mp4']);
+      assert.deepEqual((await store.listOldestSegments({ limit: 2 })).map((s) => s.path), ['a/1.mp4', 'b/1.mp4']);
+      assert.deepEqual((await store.listOldestSegments({ cameraId: 'a', endBeforeMs: t0 + 11_000, limit: 10 })).map((s) => s.path), ['a/1.mp4']);
+      const audit = { actor: 'system', action: 'retention.delete', cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
+      assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }, { cameraId: 'a', startMs: 42 }], audit), 1);
+      assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }], audit), 0);
+      assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['retention.delete'], 'a deletion that removed nothing is not audited');
+      assert.equal(await store.totalSegmentBytes(), 230);
+    });
+
+    test('gaps: overlap query like segments, repeated start keeps the later end', async () => {
+      const { store } = await engine.fresh();
+      const t0 = 1_795_443_862_000;
+      await store.addGap({ cameraId: 'a', startMs: t0, endMs: t0 + 2000, reason: 'STREAM_ENDED' });
+      await store.addGap({ cameraId: 'a', startMs: t0 + 10_000, endMs: t0 + 11_000, reason: 'CAMERA_UNREACHABLE' });
+      await store.addGap({ cameraId: 'a', startMs: t0 + 10_000, endMs: t0 + 12_500, reason: 'RECORDER_DOWN' });
+      await store.addGap({ cameraId: 'b', startMs: t0, endMs: t0 + 99_000, reason: 'DISK_FULL' });
+      assert.deepEqual(await store.listGaps('a', t0 + 1000, t0 + 10_000), [
+        { cameraId: 'a', startMs: t0, endMs: t0 + 2000, reason: 'STREAM_ENDED' },
+        { cameraId: 'a', startMs: t0 + 10_000, endMs: t0 + 12_500, reason: 'RECORDER_DOWN' },
+      ]);
+      assert.deepEqual(await store.listGaps('a', t0 + 2000, t0 + 9999), [], 'a gap ending at fromMs is not included');
+      assert.equal((await store.listGaps('a', t0 + 12_000, t0 + 20_000)).length, 1);
+      assert.equal((await store.listGaps('b', 0, t0 + 1e9)).length, 1);
+    });
+
+    test('events: filter by time, camera and kind, newest first; details round-trip', async () => {
+      const { store } = await engine.fresh();
+      const t0 = 1_795_443_862_000;
+      for (let i = 0; i < 20; i++) {
+        await store.addEvent({ ts: t0 + i * 1000, cameraId: i % 2 ? 'a' : null, kind: i % 3 ? 'camera.offline' : 'disk.full', severity: i % 3 ? 'warning' : 'critical', details: { i, box: [0.1, 0.2, 0.3, 0.4] } });
+      }
+      const all = await store.listEvents({ fromMs: t0, toMs: t0 + 19_000 });
+      assert.equal(all.length, 20);
+      assert.equal(all[0].ts, t0 + 19_000, 'newest first');
+      assert.deepEqual(all[0].details, { i: 19, box: [0.1, 0.2, 0.3, 0.4] });
+      assert.match(all[0].id, /^evt_/);
+      const camA = await store.listEvents({ fromMs: t0 + 5000, toMs: t0 + 10_000, cameraId: 'a' });
+      assert.deepEqual(camA.map((e) => e.details.i), [9, 7, 5]);
+      const full = await store.listEvents({ fromMs: t0, toMs: t0 + 1e6, kind: 'disk.full', limit: 3 });
+      assert.deepEqual(full.map((e) => e.details.i), [18, 15, 12]);
+      assert.equal(full[0].cameraId, null);
+    });
+
+    test('evidence locks: add and delete audited in the same transaction; unknown id changes nothing', async () => {
+      const { store } = await engine.fresh();
+      const lock = { id: 'lck_1', cameraId: 'a', fromMs: 1000, toMs: 5000, reason: 'case 2026/113', createdBy: 'u1', createdAt: 1_795_000_000_000 };
+      await store.addEvidenceLock(lock, { actor: 'u1', action: 'evidence.lock', cameraId: 'a', details: { from: 1000, to: 5000, reason: 'case 2026/113' } });
+      await store.addEvidenceLock({ ...lock, id: 'lck_2', cameraId: 'b' });
+      await rejectsWith(store.addEvidenceLock(lock, { actor: 'u1', action: 'evidence.lock' }), 'DUPLICATE');
+      assert.deepEqual(await store.listEvidenceLocks('a'), [lock]);
+      assert.equal((await store.listEvidenceLocks()).length, 2);
+      assert.deepEqual(await store.getEvidenceLock('lck_1'), lock);
+      assert.equal(await store.deleteEvidenceLock('nope', { actor: 'u1', action: 'evidence.unlock' }), false);
+      assert.equal(await store.deleteEvidenceLock('lck_1', { actor: 'u2', action: 'evidence.unlock', cameraId: 'a' }), true);
+      assert.equal(await store.getEvidenceLock('lck_1'), null);
+      assert.deepEqual((await store.listAudit(0, 10)).map((e) => `${e.actor}:${e.action}`), ['u1:evidence.lock', 'u2:evidence.unlock']);
+    });
+
     test('audit chain of 100 entries verifies; an edited row and a deleted row are named', async () => {
       const { store, sql } = await engine.fresh();
       const entries = [];
