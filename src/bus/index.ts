@@ -1,0 +1,2 @@
+export { EventBus, type Handler } from './event-bus.ts';
+export { SystemEvents, type SystemEventTopics, type RaiseInput } from './system-events.ts';
