@@ -9,10 +9,11 @@
 import { MediaError } from './errors.ts';
 import { mediaFragment, initSegment } from './fmp4.ts';
 import { h264TrackConfig, isKeyframe, parseSps } from './h264.ts';
-import { VIDEO_CLOCK, type AccessUnit, type H264TrackConfig } from './types.ts';
+import { H265_NAL, h265NalType, h265TrackConfig, isH265Keyframe, parseH265Sps } from './h265.ts';
+import { VIDEO_CLOCK, type AccessUnit, type TrackConfig, type VideoCodec } from './types.ts';
 
 export type FragmenterOutput =
-  | { kind: 'init'; data: Buffer; config: H264TrackConfig }
+  | { kind: 'init'; data: Buffer; config: TrackConfig }
   | {
       kind: 'fragment';
       data: Buffer;
@@ -25,8 +26,14 @@ export type FragmenterOutput =
     };
 
 export interface Fmp4FragmenterOptions {
-  /** Track config known up front (from the SDP's sprop-parameter-sets); in-band SPS/PPS override it. */
-  config?: H264TrackConfig;
+  /** Track config known up front (from the SDP's sprop-parameter-sets); in-band parameter sets override it. */
+  config?: TrackConfig;
+  /**
+   * The stream's codec when no config is given. Default: each unit's `codec`, else H.265 once an
+   * H.265 VPS shows up in-band (its header bytes 0x40 0x01 are NAL type 0 in H.264, which no
+   * encoder sends), else H.264.
+   */
+  codec?: VideoCodec;
   /** Duration used before any good one is seen, when the SPS has no frame rate. Default 3000 (30 fps). */
   defaultDuration?: number;
   /** Gaps between pictures above this (90 kHz) count as timestamp jumps. Default 10 s. */
@@ -39,6 +46,13 @@ interface HeldUnit {
   outDts: number;
   compositionOffset: number;
   keyframe: boolean;
+  codec: VideoCodec;
+}
+
+interface ParameterSets {
+  vps: Buffer | null;
+  sps: Buffer | null;
+  pps: Buffer | null;
 }
 
 const NAL_SLICE = 1;
@@ -47,12 +61,12 @@ const NAL_SPS = 7;
 const NAL_PPS = 8;
 
 export class Fmp4Fragmenter {
-  #config: H264TrackConfig | null = null;
+  #config: TrackConfig | null = null;
+  readonly #codecOption: VideoCodec | null;
   #init: Buffer | null = null;
   #initPending = false;
-  /** Parameter sets seen in-band before both halves of a config were known. */
-  #sps: Buffer | null = null;
-  #pps: Buffer | null = null;
+  /** Parameter sets seen in-band before all of a config's parts were known. */
+  #partial: ParameterSets = { vps: null, sps: null, pps: null };
   /** False until a keyframe arrives after the (latest) init: decoders cannot start elsewhere. */
   #started = false;
   #held: HeldUnit | null = null;
@@ -68,6 +82,7 @@ export class Fmp4Fragmenter {
     this.#lastDuration = positiveInt(options.defaultDuration) ?? 3000;
     // Capped so a composition offset within it still fits trun's signed 32 bits.
     this.#maxDuration = Math.min(positiveInt(options.maxDuration) ?? 10 * VIDEO_CLOCK, 0x7fffffff);
+    this.#codecOption = options.codec ?? null;
     if (options.config) this.#setConfig(options.config);
   }
 
@@ -76,7 +91,7 @@ export class Fmp4Fragmenter {
     return this.#init;
   }
 
-  get config(): H264TrackConfig | null {
+  get config(): TrackConfig | null {
     return this.#config;
   }
 
@@ -94,29 +109,53 @@ export class Fmp4Fragmenter {
     const dts = Math.round(au.dts);
     const pts = Number.isFinite(au.pts) ? Math.round(au.pts) : dts;
 
-    let sps: Buffer | null = null;
-    let pps: Buffer | null = null;
-    let hasPicture = false;
     for (const nal of au.nalus) {
       if (!Buffer.isBuffer(nal)) throw new MediaError('BAD_NAL', 'NAL unit is not a Buffer');
-      if (nal.length === 0) continue;
-      const t = nal[0] & 0x1f;
-      if (t === NAL_SPS) sps = nal;
-      else if (t === NAL_PPS) pps = nal;
-      else if (t >= NAL_SLICE && t <= NAL_IDR) hasPicture = true;
+    }
+    const codec = au.codec ?? this.#config?.codec ?? this.#codecOption ?? sniffCodec(au.nalus);
+    const found: ParameterSets = { vps: null, sps: null, pps: null };
+    let hasPicture = false;
+    for (const nal of au.nalus) {
+      if (codec === 'h265') {
+        if (nal.length < 2) continue;
+        const t = h265NalType(nal);
+        if (t === H265_NAL.VPS) found.vps = nal;
+        else if (t === H265_NAL.SPS) found.sps = nal;
+        else if (t === H265_NAL.PPS) found.pps = nal;
+        else if (t < 32) hasPicture = true;
+      } else {
+        if (nal.length === 0) continue;
+        const t = nal[0] & 0x1f;
+        if (t === NAL_SPS) found.sps = nal;
+        else if (t === NAL_PPS) found.pps = nal;
+        else if (t >= NAL_SLICE && t <= NAL_IDR) hasPicture = true;
+      }
     }
 
     // Decide on a new config before touching any state, so a bad SPS leaves us as we were.
-    let newConfig: H264TrackConfig | null = null;
-    if (sps || pps) {
-      const candSps = sps ?? this.#config?.sps ?? this.#sps;
-      const candPps = pps ?? this.#config?.pps ?? this.#pps;
-      if (sps) parseSps(sps); // a broken in-band SPS is an error even when the PPS is not yet known
-      if (candSps && candPps && (!this.#config || !candSps.equals(this.#config.sps) || !candPps.equals(this.#config.pps))) {
-        newConfig = h264TrackConfig(candSps, candPps);
-      } else if (!this.#config) {
-        if (sps) this.#sps = Buffer.from(sps);
-        if (pps) this.#pps = Buffer.from(pps);
+    let newConfig: TrackConfig | null = null;
+    if (found.vps || found.sps || found.pps) {
+      // Parameter sets of another codec than the current config's say nothing about it.
+      const cur = this.#config?.codec === codec ? this.#config : null;
+      const curVps = cur?.codec === 'h265' ? cur.vps : null;
+      const cand: ParameterSets = {
+        vps: found.vps ?? curVps ?? this.#partial.vps,
+        sps: found.sps ?? cur?.sps ?? this.#partial.sps,
+        pps: found.pps ?? cur?.pps ?? this.#partial.pps,
+      };
+      // A broken in-band SPS is an error even when the other parts are not yet known.
+      if (found.sps) {
+        if (codec === 'h265') parseH265Sps(found.sps);
+        else parseSps(found.sps);
+      }
+      const complete = cand.sps && cand.pps && (codec === 'h264' || cand.vps);
+      const changed = !cur || !cand.sps!.equals(cur.sps) || !cand.pps!.equals(cur.pps) || (codec === 'h265' && curVps && !cand.vps!.equals(curVps));
+      if (complete && changed) {
+        newConfig = codec === 'h265' ? h265TrackConfig(cand.vps!, cand.sps!, cand.pps!) : h264TrackConfig(cand.sps!, cand.pps!);
+      } else if (!complete) {
+        if (found.vps) this.#partial.vps = Buffer.from(found.vps);
+        if (found.sps) this.#partial.sps = Buffer.from(found.sps);
+        if (found.pps) this.#partial.pps = Buffer.from(found.pps);
       }
     }
 
@@ -126,8 +165,8 @@ export class Fmp4Fragmenter {
       if (this.#held) out.push(this.#emitHeld(this.#durationUntil(dts)));
       this.#setConfig(newConfig);
     }
-    if (!hasPicture || !this.#config) return out;
-    const keyframe = au.keyframe || isKeyframe(au.nalus);
+    if (!hasPicture || !this.#config || this.#config.codec !== codec) return out;
+    const keyframe = au.keyframe || (codec === 'h265' ? isH265Keyframe(au.nalus) : isKeyframe(au.nalus));
     if (!this.#started && !keyframe) return out;
 
     let outDts: number;
@@ -147,7 +186,7 @@ export class Fmp4Fragmenter {
     let compositionOffset = pts - dts;
     // A presentation time more than a max gap away from decode is a broken clock, not reordering.
     if (Math.abs(compositionOffset) > this.#maxDuration) compositionOffset = 0;
-    this.#held = { nalus: au.nalus, inDts: dts, outDts, compositionOffset, keyframe };
+    this.#held = { nalus: au.nalus, inDts: dts, outDts, compositionOffset, keyframe, codec };
     return out;
   }
 
@@ -157,15 +196,15 @@ export class Fmp4Fragmenter {
     return [this.#emitHeld(this.#lastDuration)];
   }
 
-  #setConfig(config: H264TrackConfig): void {
+  #setConfig(config: TrackConfig): void {
     const data = initSegment(config);
     this.#config = config;
     this.#init = data;
     this.#initPending = true;
     this.#started = false;
-    this.#sps = null;
-    this.#pps = null;
-    const fps = parseSps(config.sps).fps;
+    this.#partial = { vps: null, sps: null, pps: null };
+    // H.265 VUI timing is not parsed: the first real frame duration takes over quickly anyway.
+    const fps = config.codec === 'h264' ? parseSps(config.sps).fps : null;
     if (fps && this.#lastOutEnd === null) this.#lastDuration = Math.round(VIDEO_CLOCK / fps);
   }
 
@@ -196,7 +235,7 @@ export class Fmp4Fragmenter {
     this.#seq = this.#seq >= 0xffffffff ? 1 : this.#seq + 1;
     const data = mediaFragment(this.#seq, held.outDts, [
       { nalus: held.nalus, duration, compositionOffset: held.compositionOffset, keyframe: held.keyframe },
-    ]);
+    ], held.codec);
     this.#lastOutEnd = held.outDts + duration;
     return {
       kind: 'fragment',
@@ -207,6 +246,12 @@ export class Fmp4Fragmenter {
       duration,
     };
   }
+}
+
+/** H.265 when the unit carries an H.265 VPS (layer 0, temporal id 0), else H.264. */
+function sniffCodec(nalus: readonly Buffer[]): VideoCodec {
+  for (const nal of nalus) if (nal.length > 2 && nal[0] === 0x40 && nal[1] === 0x01) return 'h265';
+  return 'h264';
 }
 
 function positiveInt(v: number | undefined): number | null {

@@ -1,15 +1,16 @@
-// Fragmented MP4 (ISO/IEC 14496-12, -15) for one H.264 video track. The same bytes go to disk,
+// Fragmented MP4 (ISO/IEC 14496-12, -15) for one H.264 or H.265 video track. The same bytes go to disk,
 // to browsers through Media Source Extensions, and to playback, so they follow what MSE wants:
 // an init segment (ftyp+moov with an empty sample table and mvex) and then moof+mdat fragments
 // whose sample offsets are relative to the moof (default-base-is-moof). Pure: Buffers in and out.
 
 import { MediaError } from './errors.ts';
 import { parseSps } from './h264.ts';
-import { VIDEO_CLOCK, type H264TrackConfig } from './types.ts';
+import { H265_NAL, parseH265Sps } from './h265.ts';
+import { VIDEO_CLOCK, type H264TrackConfig, type H265TrackConfig, type TrackConfig, type VideoCodec } from './types.ts';
 
 /** One coded picture to write. */
 export interface Sample {
-  /** NAL units without start codes; AUD, SPS and PPS are skipped (they live in avcC). */
+  /** NAL units without start codes; AUD and parameter sets are skipped (they live in avcC/hvcC). */
   nalus: readonly Buffer[];
   /** Until the next sample's dts, on the 90 kHz clock. */
   duration: number;
@@ -81,9 +82,40 @@ function avcC(cfg: H264TrackConfig): Buffer {
   return box('avcC', ...parts);
 }
 
-function avc1(cfg: H264TrackConfig): Buffer {
+/** HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 §8.3.3.1), fields taken from the SPS. */
+function hvcC(cfg: H265TrackConfig): Buffer {
+  const info = parseH265Sps(cfg.sps);
+  for (const ps of [cfg.vps, cfg.sps, cfg.pps]) {
+    if (ps.length > 0xffff) throw new MediaError('BAD_SPS', 'parameter set too large for hvcC');
+  }
+  const head = Buffer.alloc(23);
+  head[0] = 1; // configurationVersion
+  head[1] = (info.profileSpace << 6) | (info.tierFlag << 5) | info.profileIdc;
+  head.writeUInt32BE(info.compatibilityFlags >>> 0, 2);
+  info.constraintBytes.copy(head, 6);
+  head[12] = info.levelIdc;
+  head.writeUInt16BE(0xf000, 13); // reserved 1111, min_spatial_segmentation_idc 0
+  head[15] = 0xfc; // reserved 111111, parallelismType 0 (unknown)
+  head[16] = 0xfc | info.chromaFormatIdc;
+  head[17] = 0xf8 | (info.bitDepthLuma - 8);
+  head[18] = 0xf8 | (info.bitDepthChroma - 8);
+  head.writeUInt16BE(0, 19); // avgFrameRate: unspecified
+  // constantFrameRate 0, numTemporalLayers, temporalIdNested, lengthSizeMinusOne 3 (4-byte lengths)
+  head[21] = (info.maxSubLayers << 3) | ((info.temporalIdNesting ? 1 : 0) << 2) | 3;
+  head[22] = 3; // numOfArrays
+  const arrays = [
+    [H265_NAL.VPS, cfg.vps],
+    [H265_NAL.SPS, cfg.sps],
+    [H265_NAL.PPS, cfg.pps],
+  ] as const;
+  // array_completeness 1: hvc1 promises every parameter set is here, none needed from samples.
+  const parts = arrays.map(([type, nal]) => Buffer.concat([u8(0x80 | type), u16(1), u16(nal.length), nal]));
+  return box('hvcC', head, ...parts);
+}
+
+function visualSampleEntry(type: string, cfg: TrackConfig, config: Buffer): Buffer {
   return box(
-    'avc1',
+    type,
     zeros(6), // reserved
     u16(1), // data_reference_index
     zeros(16), // pre_defined, reserved, pre_defined[3]
@@ -93,14 +125,19 @@ function avc1(cfg: H264TrackConfig): Buffer {
     u16(1), // frame_count
     zeros(32), // compressorname
     u16(0x0018, 0xffff), // depth, pre_defined = -1
-    avcC(cfg),
+    config,
   );
 }
 
-/** ftyp+moov describing one H.264 track with timescale 90 kHz and no samples (they come in fragments). */
-export function initSegment(cfg: H264TrackConfig): Buffer {
+function sampleEntry(cfg: TrackConfig): Buffer {
+  return cfg.codec === 'h265' ? visualSampleEntry('hvc1', cfg, hvcC(cfg)) : visualSampleEntry('avc1', cfg, avcC(cfg));
+}
+
+/** ftyp+moov describing one video track with timescale 90 kHz and no samples (they come in fragments). */
+export function initSegment(cfg: TrackConfig): Buffer {
   // Validates the SPS too: a bad config must fail here, not in a browser's decoder.
-  parseSps(cfg.sps);
+  if (cfg.codec === 'h265') parseH265Sps(cfg.sps);
+  else parseSps(cfg.sps);
   if (!(cfg.width > 0 && cfg.height > 0 && cfg.width <= 0xffff && cfg.height <= 0xffff)) {
     throw new MediaError('BAD_SPS', `bad track size ${cfg.width}x${cfg.height}`);
   }
@@ -127,7 +164,7 @@ export function initSegment(cfg: H264TrackConfig): Buffer {
   const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
   const stbl = box(
     'stbl',
-    fullBox('stsd', 0, 0, u32(1), avc1(cfg)),
+    fullBox('stsd', 0, 0, u32(1), sampleEntry(cfg)),
     fullBox('stts', 0, 0, u32(0)),
     fullBox('stsc', 0, 0, u32(0)),
     fullBox('stsz', 0, 0, u32(0, 0)),
@@ -139,7 +176,7 @@ export function initSegment(cfg: H264TrackConfig): Buffer {
 }
 
 /** RFC 6381 MIME type for MediaSource.addSourceBuffer / isTypeSupported. */
-export function mseMimeType(cfg: H264TrackConfig): string {
+export function mseMimeType(cfg: TrackConfig): string {
   return `video/mp4; codecs="${cfg.codecString}"`;
 }
 
@@ -164,24 +201,29 @@ const TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
 
 const MAX_U32 = 0xffffffff;
 
-function keepInSample(nal: Buffer): boolean {
+function keepInSample(nal: Buffer, codec: VideoCodec): boolean {
   if (nal.length === 0) return false;
+  if (codec === 'h265') {
+    const t = (nal[0] >> 1) & 0x3f;
+    return t !== H265_NAL.AUD && t !== H265_NAL.VPS && t !== H265_NAL.SPS && t !== H265_NAL.PPS;
+  }
   const t = nal[0] & 0x1f;
   return t !== NAL_AUD && t !== NAL_SPS && t !== NAL_PPS;
 }
 
-/** Bytes the sample takes in mdat as AVCC (4-byte length before each kept NAL unit). */
-export function avccSampleSize(nalus: readonly Buffer[]): number {
+/** Bytes the sample takes in mdat (4-byte length before each kept NAL unit). */
+export function avccSampleSize(nalus: readonly Buffer[], codec: VideoCodec = 'h264'): number {
   let n = 0;
-  for (const nal of nalus) if (keepInSample(nal)) n += 4 + nal.length;
+  for (const nal of nalus) if (keepInSample(nal, codec)) n += 4 + nal.length;
   return n;
 }
 
 /**
  * moof+mdat holding `samples` (decode order) whose first sample decodes at `baseDts` (90 kHz).
  * `seq` is the fragment sequence number (mfhd), starting at 1 and increasing per fragment.
+ * `codec` says how to read NAL headers (which units are parameter sets to leave out).
  */
-export function mediaFragment(seq: number, baseDts: number, samples: readonly Sample[]): Buffer {
+export function mediaFragment(seq: number, baseDts: number, samples: readonly Sample[], codec: VideoCodec = 'h264'): Buffer {
   if (samples.length === 0) throw new MediaError('BAD_SAMPLE', 'a fragment needs at least one sample');
   if (!Number.isSafeInteger(baseDts) || baseDts < 0) throw new MediaError('BAD_SAMPLE', `bad base dts ${baseDts}`);
   if (!Number.isInteger(seq) || seq < 0 || seq > MAX_U32) throw new MediaError('BAD_SAMPLE', `bad sequence number ${seq}`);
@@ -191,7 +233,7 @@ export function mediaFragment(seq: number, baseDts: number, samples: readonly Sa
   const sizes = new Array<number>(samples.length);
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
-    const size = avccSampleSize(s.nalus);
+    const size = avccSampleSize(s.nalus, codec);
     if (size === 0) throw new MediaError('BAD_SAMPLE', `sample ${i} holds no picture data`);
     if (!Number.isInteger(s.duration) || s.duration < 0 || s.duration > MAX_U32) {
       throw new MediaError('BAD_SAMPLE', `sample ${i} has bad duration ${s.duration}`);
@@ -258,7 +300,7 @@ export function mediaFragment(seq: number, baseDts: number, samples: readonly Sa
   head(mdatSize, 'mdat');
   for (const s of samples) {
     for (const nal of s.nalus) {
-      if (!keepInSample(nal)) continue;
+      if (!keepInSample(nal, codec)) continue;
       b.writeUInt32BE(nal.length, o);
       o += 4;
       o += nal.copy(b, o);

@@ -1,9 +1,10 @@
-// The media part's public face: H.264, fMP4 and RTSP, knowing nothing of databases or HTTP.
-export type { AccessUnit, H264TrackConfig, TrackConfig } from './types.ts';
+// The media part's public face: H.264/H.265, fMP4 and RTSP, knowing nothing of databases or HTTP.
+export type { AccessUnit, H264TrackConfig, H265TrackConfig, TrackConfig, VideoCodec } from './types.ts';
 export { VIDEO_CLOCK } from './types.ts';
 export { splitAnnexB, groupH264AccessUnits, h264NalType, H264_NAL } from './annexb.ts';
 export { MediaError } from './errors.ts';
 export { parseSps, h264CodecString, h264TrackConfig, isKeyframe } from './h264.ts';
+export { parseH265Sps, h265CodecString, h265TrackConfig, isH265Keyframe, groupH265AccessUnits, h265NalType, H265_NAL } from './h265.ts';
 export { initSegment, mediaFragment, mseMimeType, type Sample } from './fmp4.ts';
 export { Fmp4Fragmenter, type FragmenterOutput } from './fmp4-fragmenter.ts';
 export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';

@@ -8,9 +8,13 @@ export interface AccessUnit {
   dts: number;
   /** Presentation timestamp on a 90 kHz clock, unwrapped. Equals dts without B-frames. */
   pts: number;
-  /** True when the unit holds an IDR picture (H.264 NAL type 5). */
+  /** True when a decoder can start here: an IDR picture (H.264 type 5) or an IRAP picture (H.265 types 16..23). */
   keyframe: boolean;
+  /** The codec of the NAL units; absent means H.264 (what every producer wrote before H.265 came). */
+  codec?: VideoCodec;
 }
+
+export type VideoCodec = 'h264' | 'h265';
 
 /** What a muxer needs to describe an H.264 track. */
 export interface H264TrackConfig {
@@ -23,7 +27,19 @@ export interface H264TrackConfig {
   codecString: string;
 }
 
-export type TrackConfig = H264TrackConfig;
+/** What a muxer needs to describe an H.265 track (hvc1 sample entry, parameter sets in hvcC). */
+export interface H265TrackConfig {
+  codec: 'h265';
+  vps: Buffer;
+  sps: Buffer;
+  pps: Buffer;
+  width: number;
+  height: number;
+  /** RFC 6381 codec string for MSE, e.g. "hvc1.1.6.L93.B0". */
+  codecString: string;
+}
+
+export type TrackConfig = H264TrackConfig | H265TrackConfig;
 
 /** 90 kHz: the RTP clock of video and the timescale of every track Vigil writes. */
 export const VIDEO_CLOCK = 90_000;
