@@ -1,0 +1,66 @@
+import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
+import { serializeOnnx, type IrGraph } from './onnx-ir.ts';
+import { quantizeQdq, tensorsToCalibrate, withCalibrationOutputs, type TensorRange } from './qdq-quantize.ts';
+import { onnxModelPath, readNanodetTfjs, type OnnxVariant } from './model-files.ts';
+import { writeCropTensor } from './preprocess.ts';
+import { decodeRgbFrames, sharedClips, VTEST_AVI } from './video-frames.ts';
+import { DetectorError } from './errors.ts';
+
+export function convertNanodet(): IrGraph {
+  const { json, weights } = readNanodetTfjs();
+  return convertTfjsToOnnx(json, weights);
+}
+
+/** Real frames for calibration: a few from each shared clip, else from OpenCV's vtest.avi. */
+export async function calibrationFrames(size: number, perClip = 8): Promise<Uint8Array[]> {
+  const clips = sharedClips();
+  if (existsSync(VTEST_AVI)) clips.push(VTEST_AVI);
+  if (!clips.length) throw new DetectorError('MODEL_NOT_FOUND', `no video for int8 calibration: apt-get install opencv-doc (for ${VTEST_AVI})`);
+  const frames: Uint8Array[] = [];
+  for (const clip of clips) frames.push(...await decodeRgbFrames(clip, { count: perClip, width: size, height: size, everySeconds: 2 }));
+  return frames;
+}
+
+/** Runs the float graph on the frames and keeps each activation's min/max. */
+export async function calibrate(g: IrGraph, frames: Uint8Array[], size: number): Promise<Map<string, TensorRange>> {
+  const ort = await import('onnxruntime-node');
+  const names = tensorsToCalibrate(g);
+  const session = await ort.InferenceSession.create(serializeOnnx(withCalibrationOutputs(g, names)), { intraOpNumThreads: 2, graphOptimizationLevel: 'basic' });
+  const ranges = new Map<string, TensorRange>(names.map((n) => [n, { min: Infinity, max: -Infinity }]));
+  const x = new Float32Array(3 * size * size);
+  for (const rgb of frames) {
+    writeCropTensor({ rgb, width: size, height: size, region: [0, 0, 1, 1] }, size, x, 0);
+    const res = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [1, 3, size, size]) }, names);
+    for (const n of names) {
+      const d = res[n].data as Float32Array;
+      const r = ranges.get(n)!;
+      for (let i = 0; i < d.length; i++) { const v = d[i]; if (v < r.min) r.min = v; if (v > r.max) r.max = v; }
+    }
+  }
+  await session.release();
+  return ranges;
+}
+
+function writeAtomic(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+/** Builds (or reuses) the ONNX model for a variant in the cache dir; returns its path. */
+export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: boolean; calibrationSize?: number } = {}): Promise<string> {
+  const path = onnxModelPath(variant);
+  if (existsSync(path) && !opts.force) return path;
+  const g = convertNanodet();
+  if (variant === 'fp32') {
+    writeAtomic(path, serializeOnnx(g));
+  } else {
+    const size = opts.calibrationSize ?? 320;
+    const ranges = await calibrate(g, await calibrationFrames(size), size);
+    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges)));
+  }
+  return path;
+}

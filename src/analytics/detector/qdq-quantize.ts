@@ -1,0 +1,131 @@
+import { removeUnusedInitializers } from './tfjs-to-onnx.ts';
+import { consumerCounts, type IrGraph, type IrNode, type IrTensor } from './onnx-ir.ts';
+import { DetectorError } from './errors.ts';
+
+/**
+ * Static int8 quantisation in QDQ form, written for Vigil because no npm tool does it:
+ * QuantizeLinear/DequantizeLinear pairs around activations (uint8, per tensor, asymmetric, from
+ * calibration ranges) and DequantizeLinear on Conv weights (int8, per output channel, symmetric)
+ * and biases (int32). onnxruntime fuses DQ→Conv→Q into integer kernels (VNNI on this CPU).
+ * The detection heads' outputs stay float: their scores and box logits are what we report.
+ * Pure: graph + ranges in, new graph out.
+ */
+export interface TensorRange { min: number; max: number }
+
+/** Ops whose float outputs are quantised (and so run as integer kernels when ORT can). */
+const QUANTISED_OUTPUT_OPS = new Set(['Conv', 'LeakyRelu', 'Relu', 'MaxPool', 'Resize', 'Concat', 'Add', 'Pad']);
+
+/** The activations that need a calibrated range: the graph input and the quantised ops' outputs. */
+export function tensorsToCalibrate(g: IrGraph): string[] {
+  const consumers = new Map<string, IrNode[]>();
+  for (const n of g.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const names = new Set<string>(g.inputs.map((i) => i.name));
+  for (const n of g.nodes) {
+    if (!QUANTISED_OUTPUT_OPS.has(n.op)) continue;
+    const out = n.outputs[0];
+    // A Conv feeding the output Split is a detection head: keep its result float.
+    if (n.op === 'Conv' && (consumers.get(out) ?? []).some((c) => c.op === 'Split')) continue;
+    names.add(out);
+  }
+  return [...names];
+}
+
+/** Adds the tensors as graph outputs so one run of the float model reports them all. */
+export function withCalibrationOutputs(g: IrGraph, names: string[]): IrGraph {
+  const existing = new Set(g.outputs.map((o) => o.name));
+  return { ...g, outputs: [...g.outputs, ...names.filter((n) => !existing.has(n)).map((name) => ({ name }))] };
+}
+
+export function uint8Params(r: TensorRange): { scale: number; zeroPoint: number } {
+  const min = Math.min(0, r.min), max = Math.max(0, r.max);
+  const scale = max > min ? (max - min) / 255 : 1;
+  return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-min / scale))) };
+}
+
+export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>): IrGraph {
+  const g: IrGraph = {
+    nodes: src.nodes.map((n) => ({ ...n, inputs: n.inputs.slice(), outputs: n.outputs.slice() })),
+    initializers: new Map(src.initializers),
+    inputs: src.inputs,
+    outputs: src.outputs,
+  };
+  const added: IrNode[] = [];
+  const scaleOf = new Map<string, number>();
+  const uses = consumerCounts(g);
+
+  for (const name of tensorsToCalibrate(src)) {
+    const r = ranges.get(name);
+    if (!r) throw new DetectorError('MODEL_UNSUPPORTED', `no calibration range for ${name}`);
+    // A tensor holding ±inf (e.g. a -inf padding the converter could not fold) stays float.
+    if (!uses.get(name) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;
+    const { scale, zeroPoint } = uint8Params(r);
+    scaleOf.set(name, scale);
+    const s = `${name}__scale`, z = `${name}__zp`;
+    g.initializers.set(s, { type: 'float', dims: [], data: [scale] });
+    g.initializers.set(z, { type: 'uint8', dims: [], data: [zeroPoint] });
+    const q = `${name}__q`, dq = `${name}__dq`;
+    for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === name ? dq : i));
+    added.push({ op: 'QuantizeLinear', name: `${name}__Q`, inputs: [name, s, z], outputs: [q] });
+    added.push({ op: 'DequantizeLinear', name: `${name}__DQ`, inputs: [q, s, z], outputs: [dq] });
+  }
+
+  for (const conv of g.nodes.filter((n) => n.op === 'Conv')) {
+    const wName = conv.inputs[1];
+    const w = g.initializers.get(wName);
+    if (!w || w.type !== 'float') continue;
+    const { q, scales } = quantizeWeightsPerChannel(w);
+    const base = `${conv.name}__w`;
+    g.initializers.set(`${base}_q`, { type: 'int8', dims: w.dims, data: q });
+    g.initializers.set(`${base}_scale`, { type: 'float', dims: [scales.length], data: Float32Array.from(scales) });
+    g.initializers.set(`${base}_zp`, { type: 'int8', dims: [scales.length], data: new Int8Array(scales.length) });
+    added.push({ op: 'DequantizeLinear', name: `${base}_DQ`, inputs: [`${base}_q`, `${base}_scale`, `${base}_zp`], outputs: [`${base}_dq`], attrs: { axis: { i: 0 } } });
+    conv.inputs[1] = `${base}_dq`;
+    // The bias becomes int32 at input_scale × weight_scale, the form ORT's QDQ Conv fusion expects.
+    const inScale = scaleOf.get(conv.inputs[0].replace(/__dq$/, ''));
+    const bName = conv.inputs[2];
+    const b = bName ? g.initializers.get(bName) : undefined;
+    if (b && b.type === 'float' && inScale !== undefined) {
+      const bs = scales.map((s) => s * inScale);
+      const bq = Int32Array.from(b.data as ArrayLike<number>, (v, i) => Math.round(v / bs[i]));
+      g.initializers.set(`${base}_bq`, { type: 'int32', dims: b.dims, data: bq });
+      g.initializers.set(`${base}_bscale`, { type: 'float', dims: [bs.length], data: Float32Array.from(bs) });
+      g.initializers.set(`${base}_bzp`, { type: 'int32', dims: [bs.length], data: new Int32Array(bs.length) });
+      added.push({ op: 'DequantizeLinear', name: `${base}_bDQ`, inputs: [`${base}_bq`, `${base}_bscale`, `${base}_bzp`], outputs: [`${base}_bdq`], attrs: { axis: { i: 0 } } });
+      conv.inputs[2] = `${base}_bdq`;
+    }
+  }
+  g.nodes = topoOrder([...added, ...g.nodes], g);
+  removeUnusedInitializers(g);
+  return g;
+}
+
+export function quantizeWeightsPerChannel(w: IrTensor): { q: Int8Array; scales: number[] } {
+  const data = w.data as Float32Array;
+  const channels = w.dims[0];
+  const per = data.length / channels;
+  const q = new Int8Array(data.length);
+  const scales: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    let max = 0;
+    for (let i = 0; i < per; i++) max = Math.max(max, Math.abs(data[c * per + i]));
+    const scale = max > 0 ? max / 127 : 1;
+    scales.push(scale);
+    for (let i = 0; i < per; i++) q[c * per + i] = Math.max(-127, Math.min(127, Math.round(data[c * per + i] / scale)));
+  }
+  return { q, scales };
+}
+
+function topoOrder(nodes: IrNode[], g: IrGraph): IrNode[] {
+  const ready = new Set<string>([...g.inputs.map((i) => i.name), ...g.initializers.keys(), '']);
+  const out: IrNode[] = [];
+  let pending = nodes;
+  while (pending.length) {
+    const next: IrNode[] = [];
+    for (const n of pending) {
+      if (n.inputs.every((i) => ready.has(i))) { out.push(n); for (const o of n.outputs) ready.add(o); } else next.push(n);
+    }
+    if (next.length === pending.length) throw new DetectorError('MODEL_UNSUPPORTED', `graph has a cycle or a missing input at ${next[0].name}`);
+    pending = next;
+  }
+  return out;
+}
