@@ -60,6 +60,16 @@ export class CameraFleet implements CameraRuntime {
     return rec.hub.add(sink);
   }
 
+  /** Segments being written now, one per recording camera: retention must not touch them. */
+  openSegments(): { cameraId: string; startMs: number }[] {
+    const out: { cameraId: string; startMs: number }[] = [];
+    for (const [cameraId, rec] of this.recorders) {
+      const startMs = rec.openSegmentStart;
+      if (startMs !== null) out.push({ cameraId, startMs });
+    }
+    return out;
+  }
+
   async stopAll(): Promise<void> {
     const all = [...this.recorders.values()];
     this.recorders.clear();

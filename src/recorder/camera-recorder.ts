@@ -7,7 +7,8 @@ import type { CameraStatus } from '../live/types.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { SegmentWriter } from './segment-writer.ts';
 import { StreamHealth } from './stream-health.ts';
-import type { SegmentRow } from '../store/types.ts';
+import { GapTracker } from './gap-tracker.ts';
+import type { GapRow, SegmentRow } from '../store/types.ts';
 
 export interface CameraTarget {
   id: string;
@@ -36,7 +37,16 @@ export interface RecorderOptions {
   recordingsDir: string;
   segmentMs: number;
   connect: Connector;
+  /** Called once per closed segment. */
   onSegment: (seg: SegmentRow) => Promise<void>;
+  /** A segment opened or grew (at least every second): index it so a crash loses no file. */
+  onSegmentProgress?: (seg: SegmentRow) => void;
+  /** Recording resumed after a hole. */
+  onGap?: (gap: GapRow) => void;
+  /** The recordings volume is full (once per episode per camera). */
+  onDiskFull?: (cameraId: string, err: Error) => void;
+  /** Where the index says this camera's recording ended (an earlier run), for the restart gap. */
+  lastRecordedEnd?: (cameraId: string) => Promise<number | null>;
   logger: Logger;
   now?: () => number;
 }
@@ -55,6 +65,9 @@ export class CameraRecorder {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly health = new StreamHealth();
+  private readonly gaps: GapTracker;
+  /** Settles when the gap tracker knows where the previous run of the recorder stopped. */
+  private readonly ready: Promise<unknown>;
   private conn: CameraConnection | null = null;
   private fragmenter: Fmp4Fragmenter | null = null;
   private writer: SegmentWriter | null = null;
@@ -72,6 +85,18 @@ export class CameraRecorder {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
     this.log = opts.logger.child({ camera: target.id });
+    this.gaps = new GapTracker(target.id);
+    this.ready = opts.lastRecordedEnd
+      ? opts.lastRecordedEnd(target.id).then(
+          (end) => this.gaps.seed(end),
+          (err) => this.log.warn({ err: (err as Error).message }, 'could not read where recording stopped'),
+        )
+      : Promise.resolve();
+  }
+
+  /** Start of the segment being written, if any (retention must leave it alone). */
+  get openSegmentStart(): number | null {
+    return this.writer?.openSegmentStart ?? null;
   }
 
   get id(): string {
@@ -93,6 +118,7 @@ export class CameraRecorder {
     const same = JSON.stringify(target) === JSON.stringify(this.target);
     this.target = target;
     if (!same) {
+      this.writer?.down('RECONFIGURED');
       void this.teardown().then(() => {
         if (!this.stopped) this.connect();
       });
@@ -117,7 +143,16 @@ export class CameraRecorder {
           root: this.opts.recordingsDir,
           segmentMs: this.opts.segmentMs,
           onSegment: (seg) => this.opts.onSegment(seg),
+          onProgress: this.opts.onSegmentProgress,
+          onGap: this.opts.onGap,
+          onDiskFull: (err) => {
+            this.log.error({ err: err.message }, 'recordings volume is full');
+            this.opts.onDiskFull?.(this.target.id, err);
+          },
           onError: (err) => this.log.error({ err: err.message }, 'recording write failed'),
+          gaps: this.gaps,
+          ready: this.ready,
+          now: this.now,
         })
       : null;
     this.connectedAt = this.now();
@@ -184,6 +219,7 @@ export class CameraRecorder {
     const message = `${err.code ?? 'ERROR'}: ${err.message}`;
     this.log.warn({ code: err.code, err: err.message }, 'camera connection lost');
     const wasStable = this.statusValue.state === 'online' && this.now() - this.connectedAt > STABLE_MS;
+    this.writer?.down(err.code ?? 'CONNECTION_LOST');
     void this.teardown();
     this.setState('offline', message);
     this.statusValue.reconnects++;

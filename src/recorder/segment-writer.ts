@@ -1,10 +1,16 @@
 // Writes one camera's fMP4 stream into segment files (init segment + fragments, each file playable
-// on its own), cut on the first keyframe after the target length, and indexes each closed segment.
-// Writes go straight to the kernel (no userland buffering), so a killed process loses no fragment
-// already handed over; one write at a time per camera keeps the file in order.
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+// on its own), cut on the first keyframe after the target length.
+//
+// Crash safety: every fragment (one picture) goes straight to the kernel with no userland buffer,
+// so a kill -9 loses only the picture the muxer still holds; a segment is indexed as soon as its
+// first fragment is on disk and its end is reported again at least every `progressMs`, and the
+// startup recovery (recovery.ts) repairs whatever the last second did not reach the index.
+// Disk full: the broken segment is cut back to its last whole fragment and closed, the camera
+// stays connected, and a new segment starts at a keyframe once a write succeeds again.
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { SegmentRow } from '../store/types.ts';
+import type { GapRow, SegmentRow } from '../store/types.ts';
+import { GapTracker } from './gap-tracker.ts';
 
 export interface SegmentWriterOptions {
   cameraId: string;
@@ -13,26 +19,58 @@ export interface SegmentWriterOptions {
   segmentMs: number;
   /** Called once per closed segment. */
   onSegment: (seg: SegmentRow) => Promise<void> | void;
+  /** Called when a segment opens (its first fragment is on disk) and as it grows. */
+  onProgress?: (seg: SegmentRow) => void;
+  onGap?: (gap: GapRow) => void;
+  /** The volume is full (ENOSPC/EDQUOT): called once per episode, not per dropped picture. */
+  onDiskFull?: (err: Error) => void;
   onError: (err: Error) => void;
+  /** Shared with the camera's recorder so gaps span reconnections. Default: a fresh tracker. */
+  gaps?: GapTracker;
+  /** Settles when the tracker knows where the last run stopped; the first segment waits for it. */
+  ready?: Promise<unknown>;
+  /** Default 1000. */
+  progressMs?: number;
+  /** After a full disk, how long to drop pictures before trying again. Default 1000. */
+  diskRetryMs?: number;
+  now?: () => number;
 }
 
 interface OpenSegment {
-  file: Promise<FileHandle>;
+  fh: FileHandle | null;
   relPath: string;
+  abs: string;
   startMs: number;
+  /** End of the last fragment known to be on disk. */
   endMs: number;
+  /** Bytes known to be on disk. */
   bytes: number;
+  fragments: number;
+  failed: boolean;
+  lastProgressAt: number;
 }
+
+const isDiskFull = (err: unknown): boolean => {
+  const code = (err as { code?: string }).code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+};
 
 export class SegmentWriter {
   private readonly opts: SegmentWriterOptions;
+  private readonly gaps: GapTracker;
+  private readonly now: () => number;
   private init: Buffer | null = null;
   private current: OpenSegment | null = null;
   /** Serialises all file operations of this camera. */
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
+  private diskFullUntil = 0;
+  private diskFull = false;
 
   constructor(opts: SegmentWriterOptions) {
     this.opts = opts;
+    this.gaps = opts.gaps ?? new GapTracker(opts.cameraId);
+    this.now = opts.now ?? Date.now;
+    this.chain = Promise.resolve(opts.ready).then(() => undefined, () => undefined);
   }
 
   /** A new stream configuration: the next fragment starts a new file with this init segment. */
@@ -49,12 +87,43 @@ export class SegmentWriter {
     if (cur && keyframe && startMs - cur.startMs >= this.opts.segmentMs) this.closeCurrent();
     if (!this.current) {
       if (!keyframe) return; // a file must start on a keyframe to be playable on its own
+      if (this.diskFull && this.now() < this.diskFullUntil) return;
       this.current = this.openSegment(startMs);
     }
     const seg = this.current!;
-    seg.endMs = Math.max(seg.endMs, startMs + durationMs);
-    seg.bytes += fragment.length;
-    this.enqueue(seg, fragment);
+    const endMs = startMs + durationMs;
+    this.chain = this.chain.then(async () => {
+      if (seg.failed || !seg.fh) return;
+      try {
+        await seg.fh.write(fragment);
+      } catch (err) {
+        await this.failSegment(seg, err as Error);
+        return;
+      }
+      seg.bytes += fragment.length;
+      seg.endMs = Math.max(seg.endMs, endMs);
+      seg.fragments++;
+      if (seg.fragments === 1) {
+        const gap = this.gaps.resumed(seg.startMs);
+        if (gap) this.opts.onGap?.(gap);
+      }
+      this.gaps.recorded(seg.endMs);
+      this.diskFull = false;
+      const now = this.now();
+      if (seg.fragments === 1 || now - seg.lastProgressAt >= (this.opts.progressMs ?? 1000)) {
+        seg.lastProgressAt = now;
+        this.opts.onProgress?.(this.row(seg));
+      }
+    });
+  }
+
+  get openSegmentStart(): number | null {
+    return this.current?.startMs ?? null;
+  }
+
+  /** Recording stopped for a reason (camera lost, stalled): the next gap carries it. */
+  down(reason: string): void {
+    this.chain = this.chain.then(() => this.gaps.down(reason));
   }
 
   /** Close the current segment (stream stopped, camera removed, shutdown). */
@@ -63,30 +132,26 @@ export class SegmentWriter {
     return this.chain;
   }
 
+  private row(seg: OpenSegment): SegmentRow {
+    return { cameraId: this.opts.cameraId, startMs: seg.startMs, endMs: seg.endMs, path: seg.relPath, bytes: seg.bytes };
+  }
+
   private openSegment(startMs: number): OpenSegment {
     const day = new Date(startMs).toISOString().slice(0, 10);
     const relPath = path.posix.join(this.opts.cameraId, day, `${startMs}.mp4`);
-    const abs = path.join(this.opts.root, relPath);
+    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0 };
     const init = this.init!;
-    const file = (async () => {
-      await mkdir(path.dirname(abs), { recursive: true });
-      const fh = await open(abs, 'wx');
-      await fh.write(init);
-      return fh;
-    })();
-    file.catch(() => undefined);
-    return { file, relPath, startMs, endMs: startMs, bytes: init.length };
-  }
-
-  private enqueue(seg: OpenSegment, data: Buffer): void {
     this.chain = this.chain.then(async () => {
       try {
-        const fh = await seg.file;
-        await fh.write(data);
+        await mkdir(path.dirname(seg.abs), { recursive: true });
+        seg.fh = await open(seg.abs, 'wx');
+        await seg.fh.write(init);
+        seg.bytes = init.length;
       } catch (err) {
-        this.fail(err as Error);
+        await this.failSegment(seg, err as Error);
       }
     });
+    return seg;
   }
 
   private closeCurrent(): void {
@@ -94,21 +159,46 @@ export class SegmentWriter {
     if (!seg) return;
     this.current = null;
     this.chain = this.chain.then(async () => {
+      if (seg.failed || !seg.fh) return;
       try {
-        const fh = await seg.file;
-        await fh.datasync().catch(() => undefined);
-        await fh.close();
-        if (seg.endMs > seg.startMs) {
-          await this.opts.onSegment({ cameraId: this.opts.cameraId, startMs: seg.startMs, endMs: seg.endMs, path: seg.relPath, bytes: seg.bytes });
-        }
+        await seg.fh.datasync().catch(() => undefined);
+        await seg.fh.close();
+        seg.fh = null;
+        if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
+        else await unlink(seg.abs).catch(() => undefined);
       } catch (err) {
-        this.fail(err as Error);
+        this.opts.onError(err as Error);
       }
     });
   }
 
-  private fail(err: Error): void {
-    // Report, then carry on with the next segment: one bad write (disk full) must not stop recording.
-    this.opts.onError(err);
+  /** Inside the chain: keep what is whole, close the file, report, and carry on later. */
+  private async failSegment(seg: OpenSegment, err: Error): Promise<void> {
+    seg.failed = true;
+    if (this.current === seg) this.current = null;
+    const fh = seg.fh;
+    seg.fh = null;
+    try {
+      if (fh) {
+        // A short write may have put part of a fragment on disk: cut back to the last whole one.
+        if (seg.fragments > 0) await fh.truncate(seg.bytes).catch(() => undefined);
+        await fh.close().catch(() => undefined);
+      }
+      if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
+      else await unlink(seg.abs).catch(() => undefined);
+    } catch (e) {
+      this.opts.onError(e as Error);
+    }
+    if (isDiskFull(err)) {
+      this.gaps.down('DISK_FULL');
+      this.diskFullUntil = this.now() + (this.opts.diskRetryMs ?? 1000);
+      if (!this.diskFull) {
+        this.diskFull = true;
+        this.opts.onDiskFull?.(err);
+      }
+    } else {
+      this.gaps.down('WRITE_FAILED');
+      this.opts.onError(err);
+    }
   }
 }
