@@ -157,12 +157,12 @@ try {
   const a = await vigilAlone();
   const b = await ffmpegFloor();
   const c = await demoAllInOne();
-  const fmt = (x: number, d = 2) => x.toFixed(d).padStart(10);
+  const fmt = (x: number, d = 2) => x.toFixed(d).padStart(12);
   const row = (name: string, u: GroupUsage, note: string) =>
     console.log(`${name.padEnd(28)}${fmt(u.cpuCores, 3)}${fmt((u.cpuCores / N) * 1000, 1)}${fmt(u.rssMeanMB, 0)}${fmt(u.rssPeakMB, 0)}   ${note}`);
   console.log(`\nDemo footprint, ${N} simulated cameras, ${S} s window after ${W} s warm-up (${m.nproc} cores, ${m.cpu}, load before ${m.loadavg})`);
   console.log(`stream: ${stream}`);
-  console.log(`${'process'.padEnd(28)}${'cores'.padStart(10)}${'mcore/cam'.padStart(10)}${'RSS MB avg'.padStart(10)}${'RSS MB max'.padStart(10)}   notes`);
+  console.log(`${'process'.padEnd(28)}${'cores'.padStart(12)}${'mcore/cam'.padStart(12)}${'RSS MB avg'.padStart(12)}${'RSS MB max'.padStart(12)}   notes`);
   row('vigil start (recording)', a.vigil, `${a.check.camerasOnline}/${N} online, ${a.check.camerasWithSegments}/${N} cameras with segments, ${a.check.segments} segments (${a.check.segmentMB.toFixed(1)} MB), ${a.check.filesOnDisk} files`);
   row('simulator (own process)', a.simulator, `serving Vigil`);
   row('simulator (own process)', b.simulator, `serving ffmpeg`);
