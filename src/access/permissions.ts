@@ -12,6 +12,7 @@ export type Action =
   | 'camera.delete'
   | 'recording.list'
   | 'recording.play'
+  | 'recording.export'
   | 'user.manage'
   | 'audit.read';
 
@@ -24,8 +25,8 @@ export interface Principal {
 }
 
 const grants: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'user.manage', 'audit.read']),
-  operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play']),
+  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'recording.export', 'user.manage', 'audit.read']),
+  operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play', 'recording.export']),
   viewer: new Set<Action>(['camera.list', 'camera.read', 'camera.live']),
 };
 

@@ -15,6 +15,8 @@ import { toHttpError } from './error-map.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerCameraRoutes } from './camera-routes.ts';
 import { registerLiveRoute } from './live-route.ts';
+import { registerPlaybackRoutes } from './playback-routes.ts';
+import { registerExportRoutes } from './export-routes.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -27,6 +29,9 @@ export interface ApiDeps {
   /** Directory of the built web app, served at / when present. */
   webDir?: string;
   version: string;
+  /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
+  recordingsDir?: string;
+  dataDir?: string;
 }
 
 declare module 'fastify' {
@@ -88,6 +93,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
+  registerPlaybackRoutes(app, deps, guard);
+  registerExportRoutes(app, deps, guard);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !deps.webDir || !existsSync(deps.webDir)) {

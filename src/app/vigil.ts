@@ -97,6 +97,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     secureCookies: cfg.server.secureCookies,
     webDir: path.join(projectRoot, 'web/dist'),
     version: VERSION,
+    recordingsDir: paths.recordingsDir,
+    dataDir: paths.dataDir,
   });
   const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
   sweep.unref();

@@ -18,6 +18,7 @@ Usage:
   vigil audit verify [--config FILE]
                                    recompute the audit hash chain; names the first broken entry
   vigil config-doc [--out FILE]    print the configuration reference (Markdown)
+  vigil export verify DIR | export create --camera ID --from T --to T --out DIR --reason TEXT
 
 Environment: VIGIL_DATA_DIR (state, default ./data), VIGIL_PORT (HTTP port, default 8080),
 VIGIL_ADMIN_PASSWORD (demo admin password; generated and printed once when unset).
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       return cmdUser(rest);
     case 'audit':
       return cmdAudit(rest);
+    case 'export': return (await import('./export-command.ts')).cmdExport(rest);
     case 'config-doc':
       return cmdConfigDoc(rest);
     default:

@@ -1,0 +1,119 @@
+// Evidence export over HTTP: ask for an export (cameras, interval, reason), follow its progress,
+// download it as a tar (or file by file). Asking and downloading are authorized per camera and
+// audited; the reason is required because an export takes video out of the system.
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ApiDeps, Guard } from './server.ts';
+import { ErrorSchema } from './schemas.ts';
+import { parseTime } from './playback-routes.ts';
+import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
+import type { Principal } from '../access/index.ts';
+
+const ExportBody = Type.Object(
+  {
+    cameras: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 64 }),
+    from: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
+    to: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
+    reason: Type.String({ maxLength: 2000, description: 'purpose, case or request number: audited and written into the signed manifest' }),
+  },
+  { additionalProperties: false },
+);
+
+const FileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
+const JobSchema = Type.Object({
+  id: Type.String(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  cameras: Type.Array(Type.String()),
+  from: Type.Number(),
+  to: Type.Number(),
+  createdBy: Type.String(),
+  createdAt: Type.Number(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Array(FileSchema),
+});
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 220 }) });
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  let service: ExportService | null = null;
+  const exportsOf = (): ExportService => {
+    if (!deps.dataDir || !deps.recordingsDir) throw new ExportError('NOT_FOUND', 'export is not configured on this server');
+    service ??= new ExportService({
+      store: deps.store,
+      recordingsDir: deps.recordingsDir,
+      keysDir: path.join(deps.dataDir, 'keys'),
+      exportsDir: path.join(deps.dataDir, 'exports'),
+    });
+    return service;
+  };
+
+  /** The job, when this user may see it: every camera in it exportable, and their own unless admin. */
+  const jobFor = (req: FastifyRequest, id: string): { user: Principal; job: ExportJobView } => {
+    const job = exportsOf().get(id);
+    if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
+    let user: Principal | null = null;
+    for (const c of job.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
+    if (user!.role !== 'admin' && job.createdBy !== user!.id) throw new ExportError('NOT_FOUND', `no export ${id}`);
+    return { user: user!, job };
+  };
+
+  app.post<{ Body: Static<typeof ExportBody> }>(
+    '/api/exports',
+    { schema: { tags: ['exports'], summary: 'Start an export of cameras over one interval (audited with the reason)', body: ExportBody, response: { 202: Type.Object({ export: JobSchema }), ...errors } } },
+    async (req, reply) => {
+      let user: Principal | null = null;
+      for (const c of req.body.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
+      for (const c of req.body.cameras) await deps.cameras.get(c);
+      const job = await exportsOf().start({
+        cameras: req.body.cameras,
+        fromMs: parseTime(req.body.from, 'from'),
+        toMs: parseTime(req.body.to, 'to'),
+        reason: req.body.reason,
+        actor: user!.id,
+        ip: req.ip,
+      });
+      reply.status(202);
+      return { export: job };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/exports/:id',
+    { schema: { tags: ['exports'], summary: 'State and progress (0..1) of an export', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
+    async (req) => ({ export: jobFor(req, req.params.id).job }),
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/exports/:id/download',
+    { schema: { tags: ['exports'], summary: 'A finished export as a tar archive (manifest.json, manifest.sig, MP4 files); audited', params: IdParams, response: errors } },
+    async (req, reply) => {
+      const { user, job } = jobFor(req, req.params.id);
+      const dir = exportsOf().directory(job.id);
+      if (!dir) throw new ExportError('NOT_FOUND', `export ${job.id} is ${job.state}, not ready`);
+      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, cameras: job.cameras } });
+      const entries = exportEntries(dir).map((e) => ({ ...e, name: `vigil-export-${job.id}/${e.name}` }));
+      reply.type('application/x-tar').header('content-disposition', `attachment; filename="vigil-export-${job.id}.tar"`);
+      return reply.send(Readable.from(tarStream(entries)));
+    },
+  );
+
+  app.get<{ Params: Static<typeof FileParams> }>(
+    '/api/exports/:id/files/:name',
+    { schema: { tags: ['exports'], summary: 'One file of a finished export; audited', params: FileParams, response: errors } },
+    async (req, reply) => {
+      const { user, job } = jobFor(req, req.params.id);
+      const dir = exportsOf().directory(job.id);
+      const name = req.params.name;
+      const known = name === MANIFEST_FILE || name === SIGNATURE_FILE || (safeFileName(name) && job.files.some((f) => f.name === name));
+      if (!dir || !known) throw new ExportError('NOT_FOUND', `export ${job.id} has no file ${name}`);
+      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, file: name } });
+      reply.type(name.endsWith('.mp4') ? 'video/mp4' : name.endsWith('.json') ? 'application/json' : 'text/plain').header('content-disposition', `attachment; filename="${name}"`);
+      return reply.send(createReadStream(path.join(dir, name)));
+    },
+  );
+}

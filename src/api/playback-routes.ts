@@ -1,0 +1,192 @@
+// Playback of recordings over HTTP: the timeline (spans and gaps), one continuous fMP4 stream for
+// Media Source Extensions, and HLS for external players. Every request is authorized and audited
+// before any byte of video leaves.
+//
+// Why plain HTTP (chunked) for the MSE stream and not a WebSocket like live view: a recording is a
+// finite file-like thing. HTTP gives TCP back-pressure for free (the server reads the next segment
+// only when the browser has taken the last), a seek is simply a new request, and the same URL plays
+// in ffplay/curl for an independent check. Live needs a socket because the server pushes as frames
+// happen; playback does not.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ApiDeps, Guard } from './server.ts';
+import { CameraParams, ErrorSchema } from './schemas.ts';
+import {
+  PlaybackError, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
+  type HlsSegmentEntry,
+} from '../playback/index.ts';
+import type { SegmentRow } from '../store/types.ts';
+
+/** Longest range one request may cover: bounds the index query and the audit's meaning. */
+const MAX_RANGE_MS = 7 * 24 * 3_600_000;
+
+export const RangeQuery = Type.Object(
+  {
+    from: Type.String({ minLength: 1, maxLength: 40, description: 'start: ms since epoch or ISO 8601' }),
+    to: Type.String({ minLength: 1, maxLength: 40, description: 'end: ms since epoch or ISO 8601' }),
+  },
+  { additionalProperties: false },
+);
+
+/** ms since epoch, or an ISO 8601 date-time. */
+export function parseTime(text: string, name: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time`, { reason: 'RANGE_INVALID' });
+  return ms;
+}
+
+export function parseRange(q: { from: string; to: string }): { fromMs: number; toMs: number } {
+  const fromMs = parseTime(q.from, 'from');
+  const toMs = parseTime(q.to, 'to');
+  if (toMs <= fromMs) throw new PlaybackError('BAD_REQUEST', 'querystring/to must be after from', { reason: 'RANGE_INVALID' });
+  if (toMs - fromMs > MAX_RANGE_MS) throw new PlaybackError('BAD_REQUEST', 'the range may cover at most 7 days', { reason: 'RANGE_TOO_LONG' });
+  return { fromMs, toMs };
+}
+
+function recordingsDirOf(deps: ApiDeps): string {
+  if (!deps.recordingsDir) throw new PlaybackError('NOT_FOUND', 'this server has no recordings directory', { reason: 'NO_RECORDING' });
+  return deps.recordingsDir;
+}
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
+
+export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  const audit = (req: FastifyRequest, action: string, cameraId: string, details: Record<string, unknown>) =>
+    deps.store.appendAudit({ actor: req.principal!.id, ip: req.ip, action, cameraId, details });
+
+  app.get<RangeReq>(
+    '/api/cameras/:id/timeline',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Recorded spans and gaps of a camera in a time range (audited as recording.list)',
+        params: CameraParams,
+        querystring: RangeQuery,
+        response: {
+          200: Type.Object({
+            from: Type.Number(),
+            to: Type.Number(),
+            spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
+            gaps: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      guard(req, 'recording.list', { type: 'camera', id: req.params.id });
+      const { fromMs, toMs } = parseRange(req.query);
+      await deps.cameras.get(req.params.id);
+      await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline' });
+      const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
+      const spans = recordedSpans(segs, fromMs, toMs);
+      return { from: fromMs, to: toMs, spans, gaps: gapsBetween(spans, fromMs, toMs) };
+    },
+  );
+
+  app.get<RangeReq>(
+    '/api/cameras/:id/playback',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Recordings of a range as one continuous fMP4 stream (audited as recording.play)',
+        description:
+          'Starts at the keyframe at or before `from`; gaps are skipped (the media clock runs on). Headers: ' +
+          'x-vigil-mime (for MSE), x-vigil-start-ms (wall time of media time 0), x-vigil-end-ms, ' +
+          'x-vigil-timeline ("wallMs:mediaMs,..." one point per segment), x-vigil-gaps ("start-end,...").',
+        params: CameraParams,
+        querystring: RangeQuery,
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      guard(req, 'recording.play', { type: 'camera', id: req.params.id });
+      const { fromMs, toMs } = parseRange(req.query);
+      await deps.cameras.get(req.params.id);
+      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
+      // No audit entry, no video.
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream' });
+      reply
+        .type('video/mp4')
+        .header('cache-control', 'no-store')
+        .header('x-vigil-mime', stream.mime)
+        .header('x-vigil-start-ms', String(Math.round(stream.startMs)))
+        .header('x-vigil-end-ms', String(Math.round(stream.endMs)))
+        .header('x-vigil-timeline', formatTimelinePoints(stream.points))
+        .header('x-vigil-gaps', stream.gaps.map((g) => `${g.startMs}-${g.endMs}`).join(','));
+      return reply.send(Readable.from(stream.chunks(), { objectMode: false }));
+    },
+  );
+
+  app.get<RangeReq>(
+    '/api/cameras/:id/hls.m3u8',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'HLS (version 7, fMP4) playlist of the recordings in a range (audited as recording.play)',
+        params: CameraParams,
+        querystring: RangeQuery,
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      guard(req, 'recording.play', { type: 'camera', id: req.params.id });
+      const { fromMs, toMs } = parseRange(req.query);
+      await deps.cameras.get(req.params.id);
+      const dir = recordingsDirOf(deps);
+      const segs = (await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
+      if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
+      const entries: HlsSegmentEntry[] = [];
+      for (const seg of segs) {
+        try {
+          entries.push({ seg, initKey: createHash('sha256').update(await readSegmentInit(dir, seg)).digest('hex') });
+        } catch {
+          // unreadable or gone since indexing: left out, the playlist shows a discontinuity
+        }
+      }
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls' });
+      reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store');
+      return hlsPlaylist(entries);
+    },
+  );
+
+  async function findSegment(cameraId: string, startText: string): Promise<SegmentRow> {
+    const startMs = /^\d{1,15}$/.test(startText) ? Number(startText) : NaN;
+    const seg = Number.isFinite(startMs) ? (await deps.store.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
+    if (!seg) throw new PlaybackError('NOT_FOUND', `camera ${cameraId} has no segment starting at ${startText}`, { reason: 'SEGMENT_NOT_FOUND' });
+    return seg;
+  }
+
+  const SegParams = Type.Object({ id: Type.String({ maxLength: 64 }), start: Type.String({ maxLength: 30 }) });
+
+  app.get<{ Params: Static<typeof SegParams> }>(
+    '/api/cameras/:id/hls/:start/init.mp4',
+    { schema: { tags: ['recordings'], summary: 'HLS init segment (EXT-X-MAP) of one recording', params: SegParams, response: errors } },
+    async (req, reply) => {
+      guard(req, 'recording.play', { type: 'camera', id: req.params.id });
+      const seg = await findSegment(req.params.id, req.params.start);
+      const init = await readSegmentInit(recordingsDirOf(deps), seg);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init' });
+      reply.type('video/mp4').header('cache-control', 'private, max-age=3600');
+      return init;
+    },
+  );
+
+  app.get<{ Params: Static<typeof SegParams> }>(
+    '/api/cameras/:id/hls/:start',
+    { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s) of one recording', params: SegParams, response: errors } },
+    async (req, reply) => {
+      guard(req, 'recording.play', { type: 'camera', id: req.params.id });
+      const m = /^(\d+)\.m4s$/.exec(req.params.start);
+      if (!m) throw new PlaybackError('NOT_FOUND', 'expected <startMs>.m4s', { reason: 'SEGMENT_NOT_FOUND' });
+      const seg = await findSegment(req.params.id, m[1]);
+      const { bytes, mp4 } = await readSegment(recordingsDirOf(deps), seg);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment' });
+      reply.type('video/iso.segment').header('cache-control', 'private, max-age=3600');
+      return hlsMediaSegment(seg, bytes, mp4);
+    },
+  );
+}

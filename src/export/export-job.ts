@@ -1,0 +1,185 @@
+// Evidence export as a background job: MP4 files for each camera and span, then manifest.json with
+// the SHA-256 of every file, signed with the server's Ed25519 key. Each export is audited when it is
+// asked for (with the reason the person gave) and when it ends. Jobs live in memory for progress;
+// the finished export lives on disk in <dataDir>/exports/<id>/ and is checked with `vigil export verify`.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditInput, SegmentRow } from '../store/types.ts';
+import { gapsBetween, recordedSpans, type SegmentSource } from '../playback/index.ts';
+import { ExportError } from './errors.ts';
+import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';
+import { MANIFEST_FILE, SIGNATURE_FILE, serializeManifest, type Manifest, type ManifestFile } from './manifest.ts';
+import { loadOrCreateExportKey, signBytes } from './signing-key.ts';
+import { sha256File } from './verify-export.ts';
+
+export interface ExportStore extends SegmentSource {
+  appendAudit(entry: AuditInput): Promise<unknown>;
+}
+
+export interface ExportRequest {
+  cameras: string[];
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  /** user id (or "cli") */
+  actor: string;
+  ip?: string | null;
+}
+
+export interface ExportJobView {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  progress: number;
+  cameras: string[];
+  from: number;
+  to: number;
+  createdBy: string;
+  createdAt: number;
+  error: string | null;
+  files: ManifestFile[];
+}
+
+export interface ExportServiceOptions {
+  store: ExportStore;
+  recordingsDir: string;
+  keysDir: string;
+  /** Where export directories are created (each export in <exportsDir>/<id>/). */
+  exportsDir: string;
+  maxRangeMs?: number;
+}
+
+const MAX_REASON = 2000;
+
+export function validateExportRequest(r: ExportRequest, maxRangeMs: number): void {
+  if (!r.reason || !r.reason.trim()) throw new ExportError('BAD_REQUEST', 'an export needs a reason (purpose, case or request number): it is written to the audit log and the manifest');
+  if (r.reason.length > MAX_REASON) throw new ExportError('BAD_REQUEST', `the reason may be at most ${MAX_REASON} characters`);
+  if (r.cameras.length === 0) throw new ExportError('BAD_REQUEST', 'name at least one camera');
+  if (new Set(r.cameras).size !== r.cameras.length) throw new ExportError('BAD_REQUEST', 'a camera is named twice');
+  if (!(Number.isFinite(r.fromMs) && Number.isFinite(r.toMs) && r.toMs > r.fromMs)) throw new ExportError('BAD_REQUEST', 'the interval needs from < to');
+  if (r.toMs - r.fromMs > maxRangeMs) throw new ExportError('BAD_REQUEST', `the interval may be at most ${Math.round(maxRangeMs / 3_600_000)} h`);
+}
+
+export class ExportService {
+  private readonly jobs = new Map<string, ExportJobView & { dir: string; done: Promise<void> }>();
+  private readonly opts: ExportServiceOptions;
+
+  constructor(opts: ExportServiceOptions) {
+    this.opts = opts;
+  }
+
+  /** Validates, audits the request, and starts the job; resolves once the audit entries are written. */
+  async start(r: ExportRequest): Promise<ExportJobView> {
+    validateExportRequest(r, this.opts.maxRangeMs ?? 24 * 3_600_000);
+    const id = randomUUID();
+    const dir = path.join(this.opts.exportsDir, id);
+    // No audit entry, no export: accountability comes first.
+    for (const cameraId of r.cameras) {
+      await this.opts.store.appendAudit({
+        actor: r.actor, ip: r.ip ?? null, action: 'export.create', cameraId,
+        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason },
+      });
+    }
+    const job: ExportJobView & { dir: string; done: Promise<void> } = {
+      id, state: 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
+      error: null, files: [], dir, done: Promise.resolve(),
+    };
+    this.jobs.set(id, job);
+    job.done = this.run(job, r).catch(async (err) => {
+      job.state = 'failed';
+      job.error = (err as Error).message;
+      rmSync(dir, { recursive: true, force: true });
+      await this.opts.store.appendAudit({ actor: r.actor, ip: r.ip ?? null, action: 'export.failed', details: { exportId: id, error: job.error } }).catch(() => undefined);
+    });
+    return this.view(job);
+  }
+
+  get(id: string): ExportJobView | null {
+    const j = this.jobs.get(id);
+    return j ? this.view(j) : null;
+  }
+
+  /** Directory of a finished export, or null. */
+  directory(id: string): string | null {
+    const j = this.jobs.get(id);
+    return j && j.state === 'done' ? j.dir : null;
+  }
+
+  /** Waits for a job to end (tests, CLI). */
+  async wait(id: string): Promise<ExportJobView> {
+    const j = this.jobs.get(id);
+    if (!j) throw new ExportError('NOT_FOUND', `no export ${id}`);
+    await j.done;
+    return this.view(j);
+  }
+
+  private view(j: ExportJobView): ExportJobView {
+    const { id, state, progress, cameras, from, to, createdBy, createdAt, error, files } = j;
+    return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files };
+  }
+
+  private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {
+    mkdirSync(job.dir, { recursive: true });
+    const key = loadOrCreateExportKey(this.opts.keysDir);
+    const perCamera = new Map<string, SegmentRow[]>();
+    for (const c of r.cameras) perCamera.set(c, await segmentsFor(this.opts.store, c, r.fromMs, r.toMs));
+    const total = [...perCamera.values()].reduce((n, s) => n + s.length, 0) || 1;
+    let doneSegs = 0;
+    const written: WrittenFile[] = [];
+    const gaps: Manifest['gaps'] = [];
+    for (const [cameraId, segs] of perCamera) {
+      const before = doneSegs;
+      const files = await writeCameraExport(
+        { cameraId, fromMs: r.fromMs, toMs: r.toMs, recordingsDir: this.opts.recordingsDir, store: this.opts.store, outDir: job.dir, onProgress: (d) => {
+          doneSegs = before + d;
+          job.progress = Math.min(0.95, (doneSegs / total) * 0.95); // the last 5 %: hashing and signing
+        } },
+        segs,
+      );
+      written.push(...files);
+      const spans = recordedSpans(files, r.fromMs, r.toMs);
+      for (const g of gapsBetween(spans, r.fromMs, r.toMs)) gaps.push({ cameraId, ...g });
+    }
+    const files: ManifestFile[] = [];
+    for (const f of written) {
+      const p = path.join(job.dir, f.name);
+      files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
+    }
+    const manifest: Manifest = {
+      format: 'vigil-export/1',
+      exportId: job.id,
+      cameras: r.cameras,
+      from: new Date(r.fromMs).toISOString(),
+      to: new Date(r.toMs).toISOString(),
+      fromMs: r.fromMs,
+      toMs: r.toMs,
+      files,
+      gaps,
+      createdAt: new Date(job.createdAt).toISOString(),
+      createdBy: r.actor,
+      reason: r.reason,
+      serverKeyId: key.keyId,
+      publicKey: key.publicKeyBase64,
+    };
+    const bytes = serializeManifest(manifest);
+    writeFileSync(path.join(job.dir, MANIFEST_FILE), bytes, { flag: 'wx' });
+    writeFileSync(path.join(job.dir, SIGNATURE_FILE), signBytes(key, bytes).toString('base64') + '\n', { flag: 'wx' });
+    job.files = files;
+    job.progress = 1;
+    job.state = 'done';
+    await this.opts.store.appendAudit({
+      actor: r.actor, ip: r.ip ?? null, action: 'export.done',
+      details: { exportId: job.id, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), serverKeyId: key.keyId },
+    });
+  }
+}
+
+/** Files of an export directory in archive order: the manifest and signature first. */
+export function exportEntries(dir: string): { name: string; path: string; size: number; mtimeMs: number }[] {
+  const names = readdirSync(dir).sort((a, b) => (a === MANIFEST_FILE ? -1 : b === MANIFEST_FILE ? 1 : a === SIGNATURE_FILE ? -1 : b === SIGNATURE_FILE ? 1 : a.localeCompare(b)));
+  return names.map((name) => {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    return { name, path: p, size: st.size, mtimeMs: st.mtimeMs };
+  });
+}

@@ -1,0 +1,45 @@
+// The export manifest: what was exported, by whom, why, and the SHA-256 of every file. The
+// signature (manifest.sig, base64 text) is Ed25519 over the exact bytes of manifest.json, so the
+// manifest is written once and never re-serialised before checking.
+
+export interface ManifestFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  cameraId: string;
+  /** Wall-clock time of the first and the end of the last frame in the file (ms since epoch). */
+  startMs: number;
+  endMs: number;
+}
+
+export interface Manifest {
+  format: 'vigil-export/1';
+  exportId: string;
+  cameras: string[];
+  /** The interval asked for, ISO 8601, and in ms. */
+  from: string;
+  to: string;
+  fromMs: number;
+  toMs: number;
+  files: ManifestFile[];
+  /** Parts of the interval with no recording, per camera. */
+  gaps: { cameraId: string; startMs: number; endMs: number }[];
+  createdAt: string;
+  createdBy: string;
+  reason: string;
+  serverKeyId: string;
+  /** Ed25519 public key, SPKI DER base64. */
+  publicKey: string;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+export const SIGNATURE_FILE = 'manifest.sig';
+
+export function serializeManifest(m: Manifest): Buffer {
+  return Buffer.from(JSON.stringify(m, null, 2) + '\n', 'utf8');
+}
+
+/** Names a file may have inside an export: no directories, no hidden files. */
+export function safeFileName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/.test(name) && name !== MANIFEST_FILE && name !== SIGNATURE_FILE;
+}
