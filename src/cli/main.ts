@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       return cmdUser(rest);
     case 'audit':
       return cmdAudit(rest);
+    case 'analyze': return (await import('./analyze-command.ts')).cmdAnalyze(rest);
     case 'export': return (await import('./export-command.ts')).cmdExport(rest);
     case 'config-doc':
       return cmdConfigDoc(rest);

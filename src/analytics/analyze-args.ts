@@ -1,0 +1,170 @@
+// Arguments of `vigil analyze`, parsed and checked without touching files or processes. Pure.
+import { parseArgs } from 'node:util';
+import { AnalyticsError } from './errors.ts';
+import type { LineDef } from './rules/line-crossing.ts';
+import type { ZoneDef } from './rules/zones.ts';
+import type { CrowdOptions } from './rules/crowd.ts';
+import type { Point } from './geometry.ts';
+
+export const ANALYZE_HELP = `vigil analyze FILE [options]
+
+Runs the analytics pipeline (motion → detector → tracker → rules) on a video file or stream URL
+as fast as it can and prints the result. With --json, stdout carries exactly one JSON document:
+  {"file":…,"frames":…,"seconds":…,"lines":{"NAME":{"positive":{"car":3},"negative":{}}},"events":[…]}
+Logs go to stderr.
+
+All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the TOP.
+
+  --line NAME:x1,y1,x2,y2    counting line (repeatable). A crossing is "positive" when the bottom
+                             centre of an object's box goes from the side where
+                             cross(P2-P1, p-P1) < 0 to the side where it is > 0 (y down: for a
+                             line drawn left to right, moving down the image)
+  --zone NAME:x,y;x,y;x,y…   zone polygon, at least 3 points (repeatable); intrusions are events
+  --dwell ZONE:SECONDS       event when a track stays in ZONE that long
+  --crowd ZONE:N[:AREA_M2]   event when persons in ZONE reach N (per m² when the area is given)
+  --left-object SECONDS      event when a new object stays still that long with no person by it
+  --fps N                    analysis rate, frames per second (default 5)
+  --width PX                 analysis frame width (default 640)
+  --detector NAME            neural | motion  (default: neural when installed, else motion).
+                             "motion" reports moving blobs as objects (taller than wide:
+                             person, else car): a stand-in, not a real detector
+  --annotate DIR             write annotated PNG frames (lines, boxes, track ids) into DIR
+  --annotate-every N         annotate every Nth frame (default 5)
+  --max-frames N             stop after N frames
+  --no-tamper                skip camera-tamper checks
+  --json                     print the JSON document (otherwise a short summary)
+  -h, --help`;
+
+export interface AnalyzeArgs {
+  file: string;
+  lines: LineDef[];
+  zones: ZoneDef[];
+  dwell: { zone: string; seconds: number }[];
+  crowd: CrowdOptions[];
+  leftObjectSeconds: number | null;
+  fps: number;
+  width: number;
+  detector: 'auto' | 'neural' | 'motion';
+  annotateDir: string | null;
+  annotateEvery: number;
+  maxFrames: number | null;
+  tamper: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+function bad(message: string): never {
+  throw new AnalyticsError('BAD_ARGUMENT', message);
+}
+
+function num(s: string, what: string): number {
+  if (!/^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(s)) bad(`${what}: "${s}" is not a number`);
+  return Number(s);
+}
+
+function coord(s: string, what: string): number {
+  const v = num(s, what);
+  if (v < 0 || v > 1) bad(`${what}: ${v} is outside 0..1 (coordinates are normalised to the frame)`);
+  return v;
+}
+
+function splitName(spec: string, flag: string, shape: string): [string, string] {
+  const i = spec.indexOf(':');
+  if (i <= 0) bad(`${flag} "${spec}": expected ${shape}`);
+  const name = spec.slice(0, i).trim();
+  if (!/^[\w.-]{1,64}$/.test(name)) bad(`${flag} "${spec}": the name may use letters, digits, _ . - (up to 64)`);
+  return [name, spec.slice(i + 1)];
+}
+
+export function parseLine(spec: string): LineDef {
+  const [name, rest] = splitName(spec, '--line', 'NAME:x1,y1,x2,y2');
+  const parts = rest.split(',');
+  if (parts.length !== 4) bad(`--line "${spec}": expected NAME:x1,y1,x2,y2 (4 numbers, got ${parts.length})`);
+  const [x1, y1, x2, y2] = parts.map((p) => coord(p, `--line ${name}`));
+  if (x1 === x2 && y1 === y2) bad(`--line ${name}: the two end points are the same`);
+  return { name, p1: [x1, y1], p2: [x2, y2] };
+}
+
+export function parseZone(spec: string): ZoneDef {
+  const [name, rest] = splitName(spec, '--zone', 'NAME:x,y;x,y;x,y');
+  const polygon: Point[] = rest.split(';').filter((s) => s.trim() !== '').map((pt) => {
+    const xy = pt.split(',');
+    if (xy.length !== 2) bad(`--zone ${name}: point "${pt}" is not x,y`);
+    return [coord(xy[0], `--zone ${name}`), coord(xy[1], `--zone ${name}`)];
+  });
+  if (polygon.length < 3) bad(`--zone ${name}: a zone needs at least 3 points, got ${polygon.length}`);
+  return { name, polygon };
+}
+
+export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        line: { type: 'string', multiple: true }, zone: { type: 'string', multiple: true },
+        dwell: { type: 'string', multiple: true }, crowd: { type: 'string', multiple: true },
+        'left-object': { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
+        detector: { type: 'string' }, annotate: { type: 'string' }, 'annotate-every': { type: 'string' },
+        'max-frames': { type: 'string' }, 'no-tamper': { type: 'boolean' }, json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  const v = parsed.values;
+  const help = !!v.help;
+  if (parsed.positionals.length > 1) bad(`expected one FILE, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
+  const file = parsed.positionals[0] ?? '';
+  if (!file && !help) bad('missing FILE (a video file or stream URL)');
+  const lines = (v.line ?? []).map(parseLine);
+  const zones = (v.zone ?? []).map(parseZone);
+  const names = [...lines, ...zones].map((x) => x.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) bad(`the name "${dup}" is used twice (line and zone names must be unique)`);
+  const zoneByName = new Map(zones.map((z) => [z.name, z]));
+  const needZone = (name: string, flag: string) => {
+    const z = zoneByName.get(name);
+    if (!z) bad(`${flag}: no --zone named "${name}"`);
+    return z;
+  };
+  const dwell = (v.dwell ?? []).map((s) => {
+    const [zone, rest] = splitName(s, '--dwell', 'ZONE:SECONDS');
+    needZone(zone, '--dwell');
+    const seconds = num(rest, `--dwell ${zone}`);
+    if (seconds <= 0) bad(`--dwell ${zone}: seconds must be > 0`);
+    return { zone, seconds };
+  });
+  const crowd = (v.crowd ?? []).map((s): CrowdOptions => {
+    const [zone, rest] = splitName(s, '--crowd', 'ZONE:N[:AREA_M2]');
+    const z = needZone(zone, '--crowd');
+    const [n, area] = rest.split(':');
+    const threshold = num(n, `--crowd ${zone}`);
+    if (threshold <= 0) bad(`--crowd ${zone}: the threshold must be > 0`);
+    const areaM2 = area === undefined ? undefined : num(area, `--crowd ${zone} area`);
+    if (areaM2 !== undefined && areaM2 <= 0) bad(`--crowd ${zone}: the area must be > 0 m²`);
+    return { name: zone, polygon: z.polygon, threshold, areaM2 };
+  });
+  const positive = (s: string | undefined, flag: string, def: number, max: number, integer = false) => {
+    if (s === undefined) return def;
+    const x = num(s, flag);
+    if (!(x > 0) || x > max || (integer && !Number.isInteger(x))) bad(`${flag}: expected ${integer ? 'a whole number' : 'a number'} in (0, ${max}], got ${s}`);
+    return x;
+  };
+  if (v.width !== undefined && num(v.width, '--width') < 64) bad(`--width: at least 64 px, got ${v.width}`);
+  const detector = v.detector ?? 'auto';
+  if (detector !== 'auto' && detector !== 'neural' && detector !== 'motion') bad(`--detector: expected neural or motion, got "${detector}"`);
+  return {
+    file, lines, zones, dwell, crowd,
+    leftObjectSeconds: v['left-object'] === undefined ? null : positive(v['left-object'], '--left-object', 0, 86400),
+    fps: positive(v.fps, '--fps', 5, 60),
+    width: positive(v.width, '--width', 640, 3840, true),
+    detector, annotateDir: v.annotate ?? null,
+    annotateEvery: positive(v['annotate-every'], '--annotate-every', 5, 1e6, true),
+    maxFrames: v['max-frames'] === undefined ? null : positive(v['max-frames'], '--max-frames', 0, 1e9, true),
+    tamper: !v['no-tamper'], json: !!v.json, help,
+  };
+}

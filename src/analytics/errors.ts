@@ -1,0 +1,16 @@
+import { VigilError } from '../core/errors.ts';
+
+/** Stable codes of the analytics part (frames, motion, tracking, rules, offline analysis). */
+export type AnalyticsErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'BAD_SHAPE'
+  | 'FFMPEG_MISSING'
+  | 'SOURCE_UNREADABLE'
+  | 'DECODE_FAILED';
+
+export class AnalyticsError extends VigilError {
+  declare readonly code: AnalyticsErrorCode;
+  constructor(code: AnalyticsErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+  }
+}

@@ -1,0 +1,80 @@
+// Small raster operations on caller-owned buffers, so the per-frame path allocates nothing. Pure.
+
+/** Grey (BT.601 luma) of an interleaved RGB frame, shrunk by an integer factor (box average). */
+export function rgbToGreyDownscaled(rgb: Uint8Array, width: number, height: number, factor: number, out: Uint8Array): { width: number; height: number } {
+  const ow = Math.floor(width / factor);
+  const oh = Math.floor(height / factor);
+  const n = factor * factor;
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      let s = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        let i = ((oy * factor + dy) * width + ox * factor) * 3;
+        for (let dx = 0; dx < factor; dx++, i += 3) s += 77 * rgb[i] + 150 * rgb[i + 1] + 29 * rgb[i + 2];
+      }
+      out[oy * ow + ox] = (s / n) >> 8;
+    }
+  }
+  return { width: ow, height: oh };
+}
+
+/** 3-tap box blur, horizontal then vertical; two passes approximate a Gaussian (σ ≈ 1.15 px). */
+export function boxBlur3(src: Uint8Array, width: number, height: number, tmp: Uint8Array, out: Uint8Array): void {
+  for (let y = 0; y < height; y++) {
+    const r = y * width;
+    for (let x = 0; x < width; x++) {
+      const a = src[r + (x > 0 ? x - 1 : x)];
+      const c = src[r + (x < width - 1 ? x + 1 : x)];
+      tmp[r + x] = (a + src[r + x] + c + 1) / 3;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    const up = (y > 0 ? y - 1 : y) * width;
+    const dn = (y < height - 1 ? y + 1 : y) * width;
+    const r = y * width;
+    for (let x = 0; x < width; x++) out[r + x] = (tmp[up + x] + tmp[r + x] + tmp[dn + x] + 1) / 3;
+  }
+}
+
+/** 3×3 binary dilation (values 0/1). */
+export function dilate3(src: Uint8Array, width: number, height: number, out: Uint8Array): void {
+  for (let y = 0; y < height; y++) {
+    const y0 = y > 0 ? y - 1 : y;
+    const y1 = y < height - 1 ? y + 1 : y;
+    for (let x = 0; x < width; x++) {
+      const x0 = x > 0 ? x - 1 : x;
+      const x1 = x < width - 1 ? x + 1 : x;
+      let v = 0;
+      for (let yy = y0; yy <= y1 && !v; yy++) for (let xx = x0; xx <= x1; xx++) if (src[yy * width + xx]) { v = 1; break; }
+      out[y * width + x] = v;
+    }
+  }
+}
+
+/** Mean absolute gradient (|dx| + |dy|): a cheap focus / texture measure. */
+export function edgeEnergy(grey: Uint8Array, width: number, height: number): number {
+  let s = 0;
+  for (let y = 0; y < height - 1; y++) {
+    for (let x = 0; x < width - 1; x++) {
+      const i = y * width + x;
+      s += Math.abs(grey[i + 1] - grey[i]) + Math.abs(grey[i + width] - grey[i]);
+    }
+  }
+  return s / Math.max(1, (width - 1) * (height - 1));
+}
+
+export function meanAndStd(grey: Uint8Array): { mean: number; std: number } {
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < grey.length; i++) { const v = grey[i]; s += v; s2 += v * v; }
+  const mean = s / grey.length;
+  return { mean, std: Math.sqrt(Math.max(0, s2 / grey.length - mean * mean)) };
+}
+
+/** Copies a pixel rectangle of an RGB frame into `out` (w*h*3 bytes). */
+export function cropRgb(rgb: Uint8Array, width: number, x: number, y: number, w: number, h: number, out: Uint8Array): void {
+  for (let row = 0; row < h; row++) {
+    const from = ((y + row) * width + x) * 3;
+    out.set(rgb.subarray(from, from + w * 3), row * w * 3);
+  }
+}

@@ -1,0 +1,163 @@
+// One camera's analysis, frame by frame: grey copy → motion (+ tamper) → crops where motion is or
+// where a tracked object is expected → detector → merged detections → tracker → rules → events.
+// It takes frames and a Detector; it knows nothing about ffmpeg, files, HTTP or storage.
+import { rgbToGreyDownscaled, cropRgb } from './image-ops.ts';
+import { MotionDetector, type MotionOptions, type MotionResult } from './motion.ts';
+import { motionCrops, rectToRegion, type PixelRect } from './regions.ts';
+import { ByteTracker, type Track, type TrackerOptions } from './tracker.ts';
+import { isMotionFed } from './motion-blob-detector.ts';
+import { iou, boxArea, unionBox, type Box } from './geometry.ts';
+import { LineCounter, type LineDef, type ClassCounts } from './rules/line-crossing.ts';
+import { ZoneIntrusion, ZoneDwell, type ZoneDef, type IntrusionOptions } from './rules/zones.ts';
+import { LeftObjectRule, type LeftObjectOptions } from './rules/left-object.ts';
+import { CrowdDensityRule, type CrowdOptions } from './rules/crowd.ts';
+import { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
+import type { RuleEvent } from './rules/types.ts';
+import type { Detection, Detector, DetectorInput } from './detector-types.ts';
+
+export interface PipelineOptions {
+  /** size of the RGB frames fed in */
+  width: number;
+  height: number;
+  /** grey frames for motion/tamper are this many times smaller */
+  motionScale?: number;
+  motion?: MotionOptions;
+  tracker?: TrackerOptions;
+  /** crop side in frame pixels (default: the detector's input size) */
+  cropSize?: number;
+  lines?: LineDef[];
+  /** every zone gets an intrusion rule */
+  zones?: ZoneDef[];
+  intrusion?: IntrusionOptions;
+  dwell?: { zone: string; seconds: number }[];
+  crowd?: CrowdOptions[];
+  leftObject?: LeftObjectOptions;
+  /** false turns tamper checks off */
+  tamper?: TamperOptions | false;
+}
+
+export interface FrameAnalysis {
+  index: number;
+  t: number;
+  motion: MotionResult;
+  regions: PixelRect[];
+  detections: Detection[];
+  /** confirmed tracks seen in this frame */
+  tracks: Track[];
+  events: RuleEvent[];
+  tamper: TamperReason | null;
+}
+
+interface Rule { update(tracks: Track[], t: number): RuleEvent[] }
+
+export class CameraPipeline {
+  readonly lines: LineCounter[];
+  private readonly detector: Detector;
+  private readonly o: PipelineOptions;
+  private readonly grey: Uint8Array;
+  private readonly greyW: number;
+  private readonly greyH: number;
+  private readonly motion: MotionDetector;
+  private readonly tamper: TamperDetector | null;
+  private readonly tracker: ByteTracker;
+  private readonly rules: Rule[];
+  private readonly cropPool = new Map<number, Uint8Array[]>();
+
+  constructor(detector: Detector, opts: PipelineOptions) {
+    this.detector = detector;
+    this.o = opts;
+    const scale = opts.motionScale ?? 2;
+    this.greyW = Math.floor(opts.width / scale);
+    this.greyH = Math.floor(opts.height / scale);
+    this.grey = new Uint8Array(this.greyW * this.greyH);
+    this.motion = new MotionDetector(this.greyW, this.greyH, opts.motion);
+    this.tamper = opts.tamper === false ? null : new TamperDetector(this.greyW, this.greyH, opts.tamper ?? {});
+    this.tracker = new ByteTracker(opts.tracker);
+    this.lines = (opts.lines ?? []).map((l) => new LineCounter(l));
+    const zones = new Map((opts.zones ?? []).map((z) => [z.name, z]));
+    this.rules = [
+      ...this.lines,
+      ...(opts.zones ?? []).map((z) => new ZoneIntrusion(z, opts.intrusion)),
+      ...(opts.dwell ?? []).map((d) => {
+        const z = zones.get(d.zone);
+        if (!z) throw new Error(`dwell rule names unknown zone "${d.zone}"`);
+        return new ZoneDwell(z, d.seconds);
+      }),
+      ...(opts.crowd ?? []).map((c) => new CrowdDensityRule(c)),
+      ...(opts.leftObject ? [new LeftObjectRule(opts.leftObject)] : []),
+    ];
+  }
+
+  lineCounts(): Record<string, { positive: ClassCounts; negative: ClassCounts }> {
+    const out: Record<string, { positive: ClassCounts; negative: ClassCounts }> = {};
+    for (const l of this.lines) out[l.def.name] = { positive: { ...l.positive }, negative: { ...l.negative } };
+    return out;
+  }
+
+  /** Live tracks including lost and tentative ones (for drawing). */
+  liveTracks(): Track[] {
+    return this.tracker.all();
+  }
+
+  async process(frame: { index: number; t: number; rgb: Uint8Array }): Promise<FrameAnalysis> {
+    const { width: W, height: H } = this.o;
+    rgbToGreyDownscaled(frame.rgb, W, H, this.o.motionScale ?? 2, this.grey);
+    const events: RuleEvent[] = [];
+    if (this.tamper) events.push(...this.tamper.update(this.grey, frame.t));
+    const tamper = this.tamper?.current ?? null;
+    const motion = this.motion.detect(this.grey);
+
+    // Where tracked objects should be, so a car that stops keeps being detected (and tracked).
+    const expected: Box[] = this.tracker.all().filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
+    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detector.inputSize });
+    let detections: Detection[] = [];
+    if (regions.length > 0) {
+      if (isMotionFed(this.detector)) this.detector.observeMotion(motion.boxes);
+      const batch = this.crops(frame.rgb, regions);
+      const perCrop = await this.detector.detect(batch);
+      detections = mergeDetections(perCrop.flat());
+    }
+    const tracks = this.tracker.update(detections, frame.t);
+    for (const r of this.rules) events.push(...r.update(tracks, frame.t));
+    return { index: frame.index, t: frame.t, motion, regions, detections, tracks, events, tamper };
+  }
+
+  /** Crop buffers come from a pool keyed by size: the same few sizes recur frame after frame. */
+  private crops(rgb: Uint8Array, regions: PixelRect[]): DetectorInput[] {
+    const { width: W, height: H } = this.o;
+    const used = new Map<number, number>();
+    return regions.map((r) => {
+      const bytes = r.w * r.h * 3;
+      const n = used.get(bytes) ?? 0;
+      used.set(bytes, n + 1);
+      let pool = this.cropPool.get(bytes);
+      if (!pool) this.cropPool.set(bytes, (pool = []));
+      if (!pool[n]) pool[n] = new Uint8Array(bytes);
+      cropRgb(rgb, W, r.x, r.y, r.w, r.h, pool[n]);
+      return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H) };
+    });
+  }
+}
+
+/**
+ * Overlapping crops see the same object twice, once perhaps cut by a crop edge. Same-class boxes
+ * that overlap (IoU ≥ 0.5) or where one mostly contains the other are one object: keep the best
+ * score and the union of the boxes, so the cut copy does not shrink the whole one.
+ */
+export function mergeDetections(dets: Detection[]): Detection[] {
+  const sorted = [...dets].sort((a, b) => b.score - a.score);
+  const out: Detection[] = [];
+  for (const d of sorted) {
+    const same = out.find((k) => k.cls === d.cls && (iou(k.box, d.box) >= 0.5 || containment(k.box, d.box) >= 0.8));
+    if (same) same.box = unionBox(same.box, d.box);
+    else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box });
+  }
+  return out;
+}
+
+function containment(a: Box, b: Box): number {
+  const ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (ix <= 0 || iy <= 0) return 0;
+  return (ix * iy) / Math.max(1e-12, Math.min(boxArea(a), boxArea(b)));
+}

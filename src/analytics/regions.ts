@@ -1,0 +1,67 @@
+// Which parts of a frame go to the detector. Motion boxes (and where tracked objects are expected)
+// are clustered into square crops about the model's input size, so a small car far away is seen
+// at full resolution and still air is never inferred on. When the crops would cover most of the
+// frame, one full-frame input is cheaper and sees everything. Pure.
+import type { Box } from './geometry.ts';
+
+/** A pixel rectangle of the detection frame. */
+export interface PixelRect { x: number; y: number; w: number; h: number }
+
+export interface RegionOptions {
+  /** crop side in frame pixels (e.g. the detector's input size) */
+  cropSize: number;
+  /** above this fraction of the frame covered by crops, use the full frame instead */
+  fullFrameFraction?: number;
+  /** margin added around each motion box, as a fraction of its size */
+  margin?: number;
+}
+
+export function motionCrops(boxes: Box[], frameW: number, frameH: number, opts: RegionOptions): PixelRect[] {
+  if (boxes.length === 0) return [];
+  const margin = opts.margin ?? 0.1;
+  const full: PixelRect = { x: 0, y: 0, w: frameW, h: frameH };
+  // Pixel boxes, biggest first so small ones join the crop a big one already needs.
+  const px = boxes
+    .map((b) => {
+      const mw = (b[2] - b[0]) * frameW * margin;
+      const mh = (b[3] - b[1]) * frameH * margin;
+      return [Math.max(0, b[0] * frameW - mw), Math.max(0, b[1] * frameH - mh), Math.min(frameW, b[2] * frameW + mw), Math.min(frameH, b[3] * frameH + mh)];
+    })
+    .sort((a, b) => (b[2] - b[0]) * (b[3] - b[1]) - (a[2] - a[0]) * (a[3] - a[1]));
+  const clusters: number[][] = [];
+  for (const b of px) {
+    let placed = false;
+    for (const c of clusters) {
+      const u = [Math.min(c[0], b[0]), Math.min(c[1], b[1]), Math.max(c[2], b[2]), Math.max(c[3], b[3])];
+      if (u[2] - u[0] <= opts.cropSize && u[3] - u[1] <= opts.cropSize) {
+        c[0] = u[0]; c[1] = u[1]; c[2] = u[2]; c[3] = u[3];
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) clusters.push(b.slice());
+  }
+  const rects = clusters.map((c) => squareAround(c, opts.cropSize, frameW, frameH));
+  let covered = 0;
+  for (const r of rects) covered += r.w * r.h;
+  if (covered >= (opts.fullFrameFraction ?? 0.6) * frameW * frameH) return [full];
+  return rects;
+}
+
+/**
+ * A square of `side` px centred on the box (wider or taller only when the box is), shifted, not
+ * shrunk, to stay in the frame.
+ */
+function squareAround(b: number[], side: number, frameW: number, frameH: number): PixelRect {
+  const w = Math.min(Math.max(side, Math.ceil(b[2] - b[0])), frameW);
+  const h = Math.min(Math.max(side, Math.ceil(b[3] - b[1])), frameH);
+  const cx = (b[0] + b[2]) / 2;
+  const cy = (b[1] + b[3]) / 2;
+  const x = Math.round(Math.min(Math.max(0, cx - w / 2), frameW - w));
+  const y = Math.round(Math.min(Math.max(0, cy - h / 2), frameH - h));
+  return { x, y, w, h };
+}
+
+export function rectToRegion(r: PixelRect, frameW: number, frameH: number): [number, number, number, number] {
+  return [r.x / frameW, r.y / frameH, (r.x + r.w) / frameW, (r.y + r.h) / frameH];
+}

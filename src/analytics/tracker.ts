@@ -1,0 +1,177 @@
+// ByteTrack-style multi-object tracker for ONE camera. Detections above `highScore` are matched to
+// predicted tracks by IoU first; the remaining tracks then get a chance at the low-score
+// detections (partly hidden objects score low, and ByteTrack's insight is that they still belong
+// to a track). Tracks are born tentative and confirmed after `minHits`; a track unseen for
+// `maxMissed` frames dies. There is deliberately no appearance feature: ids are positions over
+// time within one camera, never an identity, never linked across cameras. Pure.
+import { BoxKalman, type KalmanNoise } from './kalman.ts';
+import { iou, type Box } from './geometry.ts';
+import type { DetClass, Detection } from './detector-types.ts';
+
+export interface TrackerOptions {
+  highScore?: number;
+  lowScore?: number;
+  /** a detection must score this much to start a track */
+  newTrackScore?: number;
+  matchIou?: number;
+  lowMatchIou?: number;
+  minHits?: number;
+  maxMissed?: number;
+  /**
+   * At a few frames per second a fast object can move more than its own length between frames,
+   * so boxes of a young track (velocity not yet known) no longer overlap its detection. A last pass
+   * matches by centre distance up to this many box sizes; 0 turns it off (pure ByteTrack).
+   */
+  distanceGate?: number;
+  noise?: KalmanNoise;
+}
+
+export type TrackState = 'tentative' | 'confirmed' | 'lost';
+
+export interface Track {
+  readonly id: number;
+  cls: DetClass;
+  score: number;
+  box: Box;
+  state: TrackState;
+  hits: number;
+  misses: number;
+  /** seconds */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+interface TrackInternal extends Track {
+  kf: BoxKalman;
+  votes: Map<DetClass, number>;
+}
+
+export class ByteTracker {
+  private readonly o: Required<Omit<TrackerOptions, 'noise'>> & { noise?: KalmanNoise };
+  private tracks: TrackInternal[] = [];
+  private nextId = 1;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.o = {
+      highScore: opts.highScore ?? 0.5,
+      lowScore: opts.lowScore ?? 0.1,
+      newTrackScore: opts.newTrackScore ?? 0.6,
+      matchIou: opts.matchIou ?? 0.2,
+      lowMatchIou: opts.lowMatchIou ?? 0.4,
+      minHits: opts.minHits ?? 2,
+      maxMissed: opts.maxMissed ?? 10,
+      distanceGate: opts.distanceGate ?? 1.5,
+      noise: opts.noise,
+    };
+  }
+
+  /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
+  update(dets: Detection[], t: number): Track[] {
+    const o = this.o;
+    for (const tr of this.tracks) tr.kf.predict();
+    const high = dets.filter((d) => d.score >= o.highScore);
+    const low = dets.filter((d) => d.score >= o.lowScore && d.score < o.highScore);
+    const predicted = this.tracks.map((tr) => tr.kf.box());
+    const matched = new Set<TrackInternal>();
+
+    const established = this.tracks.filter((tr) => tr.state !== 'tentative');
+    const tentative = this.tracks.filter((tr) => tr.state === 'tentative');
+    const boxOf = (tr: TrackInternal) => predicted[this.tracks.indexOf(tr)];
+
+    // 1. high-score detections against confirmed and lost tracks
+    let freeHigh = this.associate(established, high, boxOf, o.matchIou, matched, t);
+    // 2. low-score detections against confirmed tracks still unmatched (lost ones need a clear sighting)
+    this.associate(established.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, o.lowMatchIou, matched, t);
+    // 3. tentative tracks against the high-score leftovers
+    freeHigh = this.associate(tentative, freeHigh, boxOf, o.matchIou, matched, t);
+    // 4. the low-frame-rate rescue: centre distance for whatever is still unmatched
+    if (o.distanceGate > 0) freeHigh = this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr)), freeHigh, boxOf, matched, t);
+
+    for (const tr of this.tracks) {
+      if (matched.has(tr)) continue;
+      tr.misses++;
+      if (tr.state === 'confirmed') tr.state = 'lost';
+    }
+    this.tracks = this.tracks.filter((tr) => (tr.state === 'tentative' ? tr.misses === 0 || matched.has(tr) : tr.misses <= o.maxMissed));
+    for (const d of freeHigh) {
+      if (d.score < o.newTrackScore) continue;
+      const votes = new Map<DetClass, number>([[d.cls, d.score]]);
+      const tr: TrackInternal = {
+        id: this.nextId++, cls: d.cls, score: d.score, box: d.box.slice() as Box, state: o.minHits <= 1 ? 'confirmed' : 'tentative',
+        hits: 1, misses: 0, firstSeen: t, lastSeen: t, kf: new BoxKalman(d.box, o.noise), votes,
+      };
+      this.tracks.push(tr);
+      matched.add(tr);
+    }
+    return this.tracks.filter((tr) => tr.state === 'confirmed' && matched.has(tr)).map(publicView);
+  }
+
+  /** Every live track (confirmed, lost or tentative), for drawing and debugging. */
+  all(): Track[] {
+    return this.tracks.map(publicView);
+  }
+
+  private associate(tracks: TrackInternal[], dets: Detection[], boxOf: (tr: TrackInternal) => Box, minIou: number, matched: Set<TrackInternal>, t: number): Detection[] {
+    const pairs: { ti: number; di: number; v: number }[] = [];
+    for (let ti = 0; ti < tracks.length; ti++) {
+      if (matched.has(tracks[ti])) continue;
+      const pb = boxOf(tracks[ti]);
+      for (let di = 0; di < dets.length; di++) {
+        const v = iou(pb, dets[di].box);
+        if (v >= minIou) pairs.push({ ti, di, v });
+      }
+    }
+    return this.assignGreedy(tracks, dets, pairs, matched, t);
+  }
+
+  private associateByDistance(tracks: TrackInternal[], dets: Detection[], boxOf: (tr: TrackInternal) => Box, matched: Set<TrackInternal>, t: number): Detection[] {
+    const pairs: { ti: number; di: number; v: number }[] = [];
+    for (let ti = 0; ti < tracks.length; ti++) {
+      const pb = boxOf(tracks[ti]);
+      const pw = pb[2] - pb[0], ph = pb[3] - pb[1];
+      for (let di = 0; di < dets.length; di++) {
+        const db = dets[di].box;
+        const dw = db[2] - db[0], dh = db[3] - db[1];
+        const ratio = (dw * dh) / Math.max(1e-9, pw * ph);
+        if (ratio < 0.33 || ratio > 3) continue;
+        const dist = Math.hypot((db[0] + db[2] - pb[0] - pb[2]) / 2, (db[1] + db[3] - pb[1] - pb[3]) / 2);
+        const scale = Math.max(pw, ph, dw, dh);
+        if (dist <= this.o.distanceGate * scale) pairs.push({ ti, di, v: -dist / scale });
+      }
+    }
+    return this.assignGreedy(tracks, dets, pairs, matched, t);
+  }
+
+  /** Best pairs first; returns the detections left over. */
+  private assignGreedy(tracks: TrackInternal[], dets: Detection[], pairs: { ti: number; di: number; v: number }[], matched: Set<TrackInternal>, t: number): Detection[] {
+    pairs.sort((a, b) => b.v - a.v);
+    const usedDet = new Set<number>();
+    for (const { ti, di } of pairs) {
+      const tr = tracks[ti];
+      if (matched.has(tr) || usedDet.has(di)) continue;
+      matched.add(tr);
+      usedDet.add(di);
+      this.hit(tr, dets[di], t);
+    }
+    return dets.filter((_, i) => !usedDet.has(i));
+  }
+
+  private hit(tr: TrackInternal, d: Detection, t: number): void {
+    tr.kf.update(d.box);
+    tr.box = tr.kf.box();
+    tr.score = d.score;
+    tr.hits++;
+    tr.misses = 0;
+    tr.lastSeen = t;
+    if (tr.state === 'lost' || (tr.state === 'tentative' && tr.hits >= this.o.minHits)) tr.state = 'confirmed';
+    tr.votes.set(d.cls, (tr.votes.get(d.cls) ?? 0) + d.score);
+    let best = tr.cls;
+    let bestV = -1;
+    for (const [c, v] of tr.votes) if (v > bestV) { best = c; bestV = v; }
+    tr.cls = best;
+  }
+}
+
+function publicView(tr: TrackInternal): Track {
+  return { id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses, firstSeen: tr.firstSeen, lastSeen: tr.lastSeen };
+}
