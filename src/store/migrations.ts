@@ -107,6 +107,35 @@ CREATE INDEX evidence_locks_camera ON evidence_locks (camera_id, from_ms);
 CREATE INDEX segments_start ON segments (start_ms);
 `,
   },
+  {
+    version: 3,
+    name: 'line counts per minute, camera analytics settings, event acknowledgements',
+    sql: `
+-- Line-crossing counts aggregated per minute: one row per camera, line, minute, class and
+-- direction, so a day of one busy line is at most a few thousand rows whatever the traffic.
+CREATE TABLE line_counts (
+  camera_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  minute_ms BIGINT NOT NULL,
+  cls TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (camera_id, line, minute_ms, cls, direction)
+);
+-- What to analyse on each camera (lines, zones, rules), as a JSON document.
+CREATE TABLE camera_analytics (
+  camera_id TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- An operator acknowledging an alarm (an analytics event); the audit log says the same.
+CREATE TABLE event_acks (
+  event_id TEXT PRIMARY KEY,
+  acked_by TEXT NOT NULL,
+  acked_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

@@ -6,12 +6,15 @@ import { newId } from '../core/ids.ts';
 import type {
   AuditEntry,
   AuditInput,
+  CameraAnalyticsRow,
   CameraPatch,
   CameraRow,
   EventQuery,
   EventRow,
+  EventAckRow,
   EvidenceLockRow,
   GapRow,
+  LineCountRow,
   NewCamera,
   SegmentKey,
   SegmentRow,
@@ -403,6 +406,85 @@ export class SqlStore implements StoreOperations {
     );
   }
 
+  // --- analytics: line counts, settings, acknowledgements ---------------------------------
+
+  async addLineCounts(rows: LineCountRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const r of rows) {
+        await tx.execute(
+          `INSERT INTO line_counts (camera_id, line, minute_ms, cls, direction, n) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (camera_id, line, minute_ms, cls, direction) DO UPDATE SET n = line_counts.n + excluded.n`,
+          [r.cameraId, r.line, r.minuteMs, r.cls, r.direction, r.n],
+        );
+      }
+    });
+  }
+
+  async listLineCounts(q: { cameraId: string; line?: string; fromMs: number; toMs: number }): Promise<LineCountRow[]> {
+    const params: SqlParam[] = [q.cameraId, q.fromMs, q.toMs];
+    let where = 'camera_id = $1 AND minute_ms >= $2 AND minute_ms < $3';
+    if (q.line !== undefined) {
+      params.push(q.line);
+      where += ` AND line = $${params.length}`;
+    }
+    const rows = await this.db.query(
+      `SELECT camera_id, line, minute_ms, cls, direction, n FROM line_counts WHERE ${where} ORDER BY minute_ms, line, cls, direction LIMIT 100000`,
+      params,
+    );
+    return rows.map((r) => ({
+      cameraId: String(r.camera_id),
+      line: String(r.line),
+      minuteMs: Number(r.minute_ms),
+      cls: String(r.cls),
+      direction: String(r.direction) === 'negative' ? 'negative' : 'positive',
+      n: Number(r.n),
+    }));
+  }
+
+  async getCameraAnalytics(cameraId: string): Promise<CameraAnalyticsRow | null> {
+    const rows = await this.db.query('SELECT camera_id, settings, updated_at FROM camera_analytics WHERE camera_id = $1', [cameraId]);
+    return rows.length ? toAnalytics(rows[0]) : null;
+  }
+
+  async listCameraAnalytics(): Promise<CameraAnalyticsRow[]> {
+    const rows = await this.db.query('SELECT camera_id, settings, updated_at FROM camera_analytics ORDER BY camera_id');
+    return rows.map(toAnalytics);
+  }
+
+  async putCameraAnalytics(row: CameraAnalyticsRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(
+        `INSERT INTO camera_analytics (camera_id, settings, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (camera_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`,
+        [row.cameraId, JSON.stringify(row.settings), row.updatedAt],
+      ),
+    );
+  }
+
+  async ackEvent(ack: EventAckRow, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(
+      audit,
+      async (tx) =>
+        (await tx.execute('INSERT INTO event_acks (event_id, acked_by, acked_at) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING', [
+          ack.eventId,
+          ack.ackedBy,
+          ack.ackedAt,
+        ])) > 0,
+      (inserted) => inserted,
+    );
+  }
+
+  async listEventAcks(eventIds: string[]): Promise<EventAckRow[]> {
+    if (eventIds.length === 0) return [];
+    const ids = eventIds.slice(0, 1000);
+    const rows = await this.db.query(
+      `SELECT event_id, acked_by, acked_at FROM event_acks WHERE event_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+      ids,
+    );
+    return rows.map((r) => ({ eventId: String(r.event_id), ackedBy: String(r.acked_by), ackedAt: Number(r.acked_at) }));
+  }
+
   // --- audit --------------------------------------------------------------------------------
 
   async appendAudit(entry: AuditInput): Promise<AuditEntry> {
@@ -450,6 +532,10 @@ export class SqlStore implements StoreOperations {
   }
 }
 
+function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
+  return { cameraId: String(r.camera_id), settings: JSON.parse(String(r.settings)) as Record<string, unknown>, updatedAt: Number(r.updated_at) };
+}
+
 /** Method names the SQLite proxy forwards to the worker. */
 export const STORE_OPERATIONS = [
   'createUser', 'getUserByName', 'getUser', 'setUserPassword', 'listUsers', 'countUsers',
@@ -458,5 +544,6 @@ export const STORE_OPERATIONS = [
   'addSegment', 'listSegments', 'putSegments', 'lastSegment', 'listOldestSegments', 'totalSegmentBytes', 'deleteSegments',
   'addGap', 'listGaps', 'addEvent', 'listEvents',
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
+  'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
 ] as const satisfies readonly (keyof StoreOperations)[];

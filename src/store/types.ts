@@ -81,6 +81,30 @@ export interface EventQuery {
   limit?: number;
 }
 
+/** Line crossings of one class in one direction during one minute (minuteMs is the minute's start). */
+export interface LineCountRow {
+  cameraId: string;
+  line: string;
+  minuteMs: number;
+  cls: string;
+  direction: 'positive' | 'negative';
+  n: number;
+}
+
+/** A camera's analytics settings (a JSON document the alarms part validates). */
+export interface CameraAnalyticsRow {
+  cameraId: string;
+  settings: Record<string, unknown>;
+  updatedAt: number;
+}
+
+export interface EventAckRow {
+  eventId: string;
+  /** user id */
+  ackedBy: string;
+  ackedAt: number;
+}
+
 /** An interval of one camera pinned beyond retention, for a stated reason. */
 export interface EvidenceLockRow {
   id: string;
@@ -185,6 +209,20 @@ export interface Store {
   getEvidenceLock(id: string): Promise<EvidenceLockRow | null>;
   /** Returns false when no lock has that id (and then writes no audit entry). */
   deleteEvidenceLock(id: string, audit?: AuditInput): Promise<boolean>;
+
+  /** Adds each row's n to the stored count of its (camera, line, minute, class, direction). */
+  addLineCounts(rows: LineCountRow[]): Promise<void>;
+  /** Counts of a camera (one line when given) with fromMs <= minuteMs < toMs, by minute. */
+  listLineCounts(q: { cameraId: string; line?: string; fromMs: number; toMs: number }): Promise<LineCountRow[]>;
+
+  getCameraAnalytics(cameraId: string): Promise<CameraAnalyticsRow | null>;
+  listCameraAnalytics(): Promise<CameraAnalyticsRow[]>;
+  /** Inserts or replaces (and writes the audit entry in the same transaction). */
+  putCameraAnalytics(row: CameraAnalyticsRow, audit?: AuditInput): Promise<void>;
+
+  /** Returns false when the event was already acknowledged (and then writes no audit entry). */
+  ackEvent(ack: EventAckRow, audit?: AuditInput): Promise<boolean>;
+  listEventAcks(eventIds: string[]): Promise<EventAckRow[]>;
 
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
