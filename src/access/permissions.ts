@@ -13,6 +13,9 @@ export type Action =
   | 'recording.list'
   | 'recording.play'
   | 'recording.export'
+  | 'evidence.lock'
+  | 'event.list'
+  | 'storage.read'
   | 'user.manage'
   | 'audit.read';
 
@@ -25,8 +28,8 @@ export interface Principal {
 }
 
 const grants: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'recording.export', 'user.manage', 'audit.read']),
-  operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play', 'recording.export']),
+  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'user.manage', 'audit.read']),
+  operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read']),
   viewer: new Set<Action>(['camera.list', 'camera.read', 'camera.live']),
 };
 

@@ -15,6 +15,7 @@ import { toHttpError } from './error-map.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerCameraRoutes } from './camera-routes.ts';
 import { registerLiveRoute } from './live-route.ts';
+import { registerRecorderRoutes, type RecorderApiDeps } from './recorder-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   /** Directory of the built web app, served at / when present. */
   webDir?: string;
   version: string;
+  /** Retention and system events, for evidence locks, events and storage routes. */
+  recorder?: RecorderApiDeps;
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
   recordingsDir?: string;
   dataDir?: string;
@@ -93,6 +96,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
+  if (deps.recorder) registerRecorderRoutes(app, deps.store, deps.recorder, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
 

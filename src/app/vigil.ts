@@ -10,6 +10,8 @@ import type { Store } from '../store/types.ts';
 import { AuthService, SecretBox, generatePassword } from '../access/index.ts';
 import { CameraFleet } from '../recorder/camera-fleet.ts';
 import { rtspConnector } from '../recorder/rtsp-connector.ts';
+import { RetentionSweeper, SegmentIndexQueue, recoverSegments } from '../recorder/index.ts';
+import { SystemEvents } from '../bus/index.ts';
 import { CameraService } from './camera-service.ts';
 import { buildApi } from '../api/server.ts';
 import { VigilError } from '../core/errors.ts';
@@ -21,6 +23,8 @@ export interface RunningVigil {
   url: string;
   store: Store;
   fleet: CameraFleet;
+  events: SystemEvents;
+  retention: RetentionSweeper;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -57,20 +61,55 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     if (!(await auth.setPassword('admin', opts.adminPassword, 'system'))) await auth.createUser('admin', opts.adminPassword, 'admin', 'system');
   }
 
+  const events = new SystemEvents(store);
+  const raise = (e: Parameters<SystemEvents['raise']>[0]) =>
+    events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
+  // A crash leaves the segment in progress torn or unindexed: repair before recording again.
+  const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
+  const recovered = await recoverSegments(store, paths.recordingsDir, [...known]);
+  if (recovered.repaired.length || recovered.removed.length) {
+    logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
+  }
+  const segmentIndex = new SegmentIndexQueue(store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
+  const retentionCfg = cfg.recording.retention;
+  const cameraRetention = new Map(cfg.cameras.filter((c) => c.retentionHours !== undefined).map((c) => [c.id, c.retentionHours!]));
+  let fleetRef: CameraFleet | null = null;
+  const retention = new RetentionSweeper({
+    store,
+    root: paths.recordingsDir,
+    logger: logger.child({ part: 'retention' }),
+    policy: {
+      maxAgeMs: (id) => {
+        const hours = cameraRetention.get(id) ?? retentionCfg.maxAgeHours;
+        return hours > 0 ? hours * 3_600_000 : null;
+      },
+      quotaBytes: retentionCfg.quotaGb > 0 ? Math.round(retentionCfg.quotaGb * 1024 ** 3) : null,
+      minFreePercent: retentionCfg.minFreePercent,
+    },
+    openSegments: () => fleetRef?.openSegments() ?? [],
+    raise,
+  });
+  let diskFullRaisedAt = 0;
   const fleet = new CameraFleet({
     recordingsDir: paths.recordingsDir,
     segmentMs: cfg.recording.segmentSeconds * 1000,
     connect: rtspConnector(logger),
     logger,
     password: (row) => (row.passwordEnc ? secrets.open(row.passwordEnc) : null),
-    onSegment: async (seg) => {
-      try {
-        await store.addSegment(seg);
-      } catch (err) {
-        logger.error({ err: (err as Error).message, camera: seg.cameraId }, 'segment index write failed');
+    onSegment: async (seg) => segmentIndex.put(seg),
+    onSegmentProgress: (seg) => segmentIndex.put(seg),
+    onGap: (gap) => void store.addGap(gap).catch((err: Error) => logger.error({ err: err.message, camera: gap.cameraId }, 'gap index write failed')),
+    lastRecordedEnd: async (id) => (await store.lastSegment(id))?.endMs ?? null,
+    onDiskFull: (cameraId, err) => {
+      // Many cameras hit a full volume at once: one event per minute, one sweep at a time.
+      if (Date.now() - diskFullRaisedAt > 60_000) {
+        diskFullRaisedAt = Date.now();
+        void raise({ kind: 'disk.full', severity: 'critical', cameraId: null, details: { volume: paths.recordingsDir, firstCamera: cameraId, error: err.message } });
       }
+      void retention.sweep('disk_full').catch((e: Error) => logger.error({ err: e.message }, 'retention sweep failed'));
     },
   });
+  fleetRef = fleet;
   const cameras = new CameraService(store, secrets, fleet);
 
   for (const c of cfg.cameras) {
@@ -97,11 +136,13 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     secureCookies: cfg.server.secureCookies,
     webDir: path.join(projectRoot, 'web/dist'),
     version: VERSION,
+    recorder: { retention, events },
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
   });
   const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
   sweep.unref();
+  retention.start(retentionCfg.sweepSeconds * 1000);
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
   logger.info({ address }, 'Vigil is listening');
   let closing: Promise<void> | null = null;
@@ -109,13 +150,18 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     url: address,
     store,
     fleet,
+    events,
+    retention,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
       closing ??= (async () => {
         clearInterval(sweep);
         await app.close();
+        retention.stop();
+        await retention.idle();
         await fleet.stopAll();
+        await segmentIndex.flush();
         await store.close();
       })();
       return closing;

@@ -12,6 +12,7 @@ const CameraConfig = Type.Object(
     transport: Type.Optional(Type.Union([Type.Literal('tcp'), Type.Literal('udp')], { default: 'tcp', description: 'RTP over the RTSP connection (tcp) or UDP.' })),
     record: Type.Optional(Type.Boolean({ default: true, description: 'Record continuously.' })),
     enabled: Type.Optional(Type.Boolean({ default: true, description: 'Connect to the camera at all.' })),
+    retentionHours: Type.Optional(Type.Number({ minimum: 0, description: 'Keep this camera\'s recordings this long (overrides recording.retention.maxAgeHours; 0: no age limit).' })),
   },
   { additionalProperties: false },
 );
@@ -40,6 +41,15 @@ export const ConfigSchema = Type.Object(
       {
         dir: Type.Optional(Type.String({ description: 'Recordings root. Default: <dataDir>/recordings.' })),
         segmentSeconds: Type.Integer({ minimum: 2, maximum: 3600, default: 60, description: 'Target segment length; segments are cut on the first keyframe after it.' }),
+        retention: Type.Object(
+          {
+            maxAgeHours: Type.Number({ minimum: 0, default: 720, description: 'Delete recordings older than this (per camera: cameras[].retentionHours); 0: no age limit. Evidence locks are kept.' }),
+            quotaGb: Type.Number({ minimum: 0, default: 0, description: 'Most space the recordings may take on their volume, oldest deleted first; 0: no quota.' }),
+            minFreePercent: Type.Number({ minimum: 0, maximum: 90, default: 5, description: 'Keep this share of the recordings volume free, deleting the oldest recordings; a full disk triggers a sweep at once.' }),
+            sweepSeconds: Type.Integer({ minimum: 1, default: 60, description: 'How often retention runs; free space is checked every 5 s in between.' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -223,6 +223,11 @@ for (const engine of engines) {
       assert.deepEqual((await store.listOldestSegments({ limit: 10 })).map((s) => s.path), ['a/1.mp4', 'b/1.mp4', 'a/2.mp4']);
       assert.deepEqual((await store.listOldestSegments({ limit: 2 })).map((s) => s.path), ['a/1.mp4', 'b/1.mp4']);
       assert.deepEqual((await store.listOldestSegments({ cameraId: 'a', endBeforeMs: t0 + 11_000, limit: 10 })).map((s) => s.path), ['a/1.mp4']);
+      assert.deepEqual((await store.listOldestSegments({ after: { cameraId: 'a', startMs: t0 }, limit: 10 })).map((s) => s.path), ['b/1.mp4', 'a/2.mp4'], 'cursor');
+      await store.putSegments([{ cameraId: 'c', startMs: t0 + 5_000, endMs: t0 + 6_000, path: 'c/1.mp4', bytes: 0 }]);
+      assert.deepEqual((await store.listOldestSegments({ after: { cameraId: 'b', startMs: t0 + 5_000 }, limit: 10 })).map((s) => s.path), ['c/1.mp4', 'a/2.mp4'], 'cursor breaks start ties by camera');
+      assert.deepEqual(await store.listSegmentCameras(), ['a', 'b', 'c']);
+      await store.deleteSegments([{ cameraId: 'c', startMs: t0 + 5_000 }]);
       const audit = { actor: 'system', action: 'retention.delete', cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }, { cameraId: 'a', startMs: 42 }], audit), 1);
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }], audit), 0);
