@@ -14,7 +14,7 @@ export function convertNanodet(): IrGraph {
 }
 
 /** Real frames for calibration: a few from each shared clip, else from OpenCV's vtest.avi. */
-export async function calibrationFrames(size: number, perClip = 8): Promise<Uint8Array[]> {
+export async function calibrationFrames(size: number, perClip = 6): Promise<Uint8Array[]> {
   const clips = sharedClips();
   if (existsSync(VTEST_AVI)) clips.push(VTEST_AVI);
   if (!clips.length) throw new DetectorError('MODEL_NOT_FOUND', `no video for int8 calibration: apt-get install opencv-doc (for ${VTEST_AVI})`);
@@ -51,7 +51,7 @@ function writeAtomic(path: string, bytes: Uint8Array): void {
 }
 
 /** Builds (or reuses) the ONNX model for a variant in the cache dir; returns its path. */
-export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: boolean; calibrationSize?: number } = {}): Promise<string> {
+export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: boolean; calibrationSize?: number; framesPerClip?: number } = {}): Promise<string> {
   const path = onnxModelPath(variant);
   if (existsSync(path) && !opts.force) return path;
   const g = convertNanodet();
@@ -59,7 +59,7 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: bool
     writeAtomic(path, serializeOnnx(g));
   } else {
     const size = opts.calibrationSize ?? 320;
-    const ranges = await calibrate(g, await calibrationFrames(size), size);
+    const ranges = await calibrate(g, await calibrationFrames(size, opts.framesPerClip), size);
     writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges)));
   }
   return path;

@@ -12,25 +12,55 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
     throw new DetectorError('BAD_INPUT', `crop ${w}x${h} needs ${w * h * 3} bytes, got ${rgb.length}`);
   }
   const plane = size * size;
-  const sx = w / size;
-  const sy = h / size;
+  const r = offset, g = offset + plane, b = offset + 2 * plane;
+  if (w === size && h === size) {
+    // Crops already at model size (what the motion stage aims for) need no resampling.
+    for (let i = 0, p = 0; i < plane; i++, p += 3) {
+      dst[r + i] = rgb[p] * INV255; dst[g + i] = rgb[p + 1] * INV255; dst[b + i] = rgb[p + 2] * INV255;
+    }
+    return;
+  }
+  const xt = axisTable(w, size);
+  const yt = axisTable(h, size);
   for (let y = 0; y < size; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), h - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, h - 1);
-    const wy = fy - y0;
+    const row0 = yt.i0[y] * w * 3, row1 = yt.i1[y] * w * 3, wy = yt.f[y];
+    const o = y * size;
     for (let x = 0; x < size; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, w - 1);
-      const wx = fx - x0;
-      const a = (y0 * w + x0) * 3, b = (y0 * w + x1) * 3, c = (y1 * w + x0) * 3, d = (y1 * w + x1) * 3;
-      const o = offset + y * size + x;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = rgb[a + ch] + (rgb[b + ch] - rgb[a + ch]) * wx;
-        const bottom = rgb[c + ch] + (rgb[d + ch] - rgb[c + ch]) * wx;
-        dst[o + ch * plane] = (top + (bottom - top) * wy) / 255;
-      }
+      const c0 = xt.i0[x] * 3, c1 = xt.i1[x] * 3, wx = xt.f[x];
+      const a = row0 + c0, e = row0 + c1, c = row1 + c0, d = row1 + c1;
+      // Channels unrolled: V8 keeps this loop monomorphic and free of bounds re-checks.
+      let top = rgb[a] + (rgb[e] - rgb[a]) * wx;
+      let bottom = rgb[c] + (rgb[d] - rgb[c]) * wx;
+      dst[r + o + x] = (top + (bottom - top) * wy) * INV255;
+      top = rgb[a + 1] + (rgb[e + 1] - rgb[a + 1]) * wx;
+      bottom = rgb[c + 1] + (rgb[d + 1] - rgb[c + 1]) * wx;
+      dst[g + o + x] = (top + (bottom - top) * wy) * INV255;
+      top = rgb[a + 2] + (rgb[e + 2] - rgb[a + 2]) * wx;
+      bottom = rgb[c + 2] + (rgb[d + 2] - rgb[c + 2]) * wx;
+      dst[b + o + x] = (top + (bottom - top) * wy) * INV255;
     }
   }
+}
+
+const INV255 = 1 / 255;
+
+interface AxisTable { i0: Int32Array; i1: Int32Array; f: Float32Array }
+const tables = new Map<string, AxisTable>();
+
+/** Source indices and weights along one axis; crops come in a handful of sizes, so cache them. */
+function axisTable(src: number, dst: number): AxisTable {
+  const key = `${src}>${dst}`;
+  let t = tables.get(key);
+  if (t) return t;
+  t = { i0: new Int32Array(dst), i1: new Int32Array(dst), f: new Float32Array(dst) };
+  const scale = src / dst;
+  for (let i = 0; i < dst; i++) {
+    const pos = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), src - 1);
+    t.i0[i] = Math.floor(pos);
+    t.i1[i] = Math.min(t.i0[i] + 1, src - 1);
+    t.f[i] = pos - t.i0[i];
+  }
+  if (tables.size > 64) tables.clear();
+  tables.set(key, t);
+  return t;
 }

@@ -53,8 +53,16 @@ export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>): IrG
   const scaleOf = new Map<string, number>();
   const uses = consumerCounts(g);
 
+  // MaxPool and (bilinear) Resize never leave their input's range: giving their output the input's
+  // quantisation is exact, and lets ORT keep them in uint8 (no float island, no layout reorders).
+  const sameAsInput = new Map<string, string>();
+  for (const n of g.nodes) if (n.op === 'MaxPool' || n.op === 'Resize') sameAsInput.set(n.outputs[0], n.inputs[0]);
+  const rangeOf = (name: string): TensorRange | undefined => {
+    const from = sameAsInput.get(name);
+    return from !== undefined && ranges.has(from) ? rangeOf(from) : ranges.get(name);
+  };
   for (const name of tensorsToCalibrate(src)) {
-    const r = ranges.get(name);
+    const r = rangeOf(name);
     if (!r) throw new DetectorError('MODEL_UNSUPPORTED', `no calibration range for ${name}`);
     // A tensor holding ±inf (e.g. a -inf padding the converter could not fold) stays float.
     if (!uses.get(name) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;

@@ -1,0 +1,121 @@
+// npm run bench:detector -- [--seconds S] [--frames N]
+// Detector throughput per backend / input size / batch on real frames, and agreement of each
+// variant with the fp32 416 px reference on the shared clips (vtest.avi when they are absent).
+import { cpus, freemem, totalmem } from 'node:os';
+import { basename } from 'node:path';
+import { createDetector, iou, type DetectorBackend, type Detection, type DetectorInput } from '../src/analytics/detector/index.ts';
+import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
+import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const seconds = flag('seconds', 6);
+const framesPerClip = flag('frames', 12);
+const W = 640, H = 360;
+
+const clips = sharedClips();
+if (!clips.length) console.error(`no shared clips in ../shared/data/video; using ${VTEST_AVI}`);
+const sources = clips.length ? clips : [VTEST_AVI];
+const frames: { clip: string; input: DetectorInput }[] = [];
+for (const clip of sources) {
+  for (const rgb of await decodeRgbFrames(clip, { count: framesPerClip, width: W, height: H, everySeconds: 2, startSeconds: 1 })) {
+    frames.push({ clip: basename(clip), input: { rgb, width: W, height: H, region: [0, 0, 1, 1] } });
+  }
+}
+console.error(`${frames.length} frames from ${sources.length} clip(s), ${W}x${H}`);
+await ensureOnnxModel('fp32');
+await ensureOnnxModel('int8');
+
+interface Config { backend: DetectorBackend; input: number; workers: number; batch: number }
+const configs: Config[] = [
+  { backend: 'tfjs-wasm', input: 416, workers: 2, batch: 1 },
+  { backend: 'onnx', input: 416, workers: 2, batch: 1 },
+  { backend: 'onnx', input: 416, workers: 2, batch: 8 },
+  { backend: 'onnx', input: 320, workers: 2, batch: 8 },
+  { backend: 'onnx-int8', input: 416, workers: 2, batch: 8 },
+  { backend: 'onnx-int8', input: 320, workers: 2, batch: 1 },
+  { backend: 'onnx-int8', input: 320, workers: 2, batch: 8 },
+  { backend: 'onnx-int8', input: 320, workers: 2, batch: 16 },
+  { backend: 'onnx-int8', input: 320, workers: 1, batch: 8 },
+];
+
+async function throughput(c: Config): Promise<{ perS: number; p50: number }> {
+  const det = await createDetector({ backend: c.backend, inputSize: c.input, workers: c.workers });
+  try {
+    const batchAt = (k: number) => Array.from({ length: c.batch }, (_, j) => frames[(k * c.batch + j) % frames.length].input);
+    await det.detect(batchAt(0)); // warm-up: first run plans memory for this shape
+    await Promise.all(Array.from({ length: c.workers }, (_, k) => det.detect(batchAt(k))));
+    let images = 0, k = 0;
+    const lat: number[] = [];
+    const end = performance.now() + seconds * 1000;
+    // Two calls in flight per worker, so a worker never waits for the main thread.
+    await Promise.all(Array.from({ length: 2 * c.workers }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await det.detect(batchAt(k++));
+        lat.push(performance.now() - t);
+        images += c.batch;
+      }
+    }));
+    lat.sort((a, b) => a - b);
+    return { perS: images / seconds, p50: lat[Math.floor(lat.length / 2)] };
+  } finally {
+    await det.close();
+  }
+}
+
+async function detectAll(backend: DetectorBackend, input: number): Promise<Detection[][]> {
+  const det = await createDetector({ backend, inputSize: input, workers: 2 });
+  try {
+    const out: Detection[][] = [];
+    for (let i = 0; i < frames.length; i += 8) out.push(...await det.detect(frames.slice(i, i + 8).map((f) => f.input)));
+    return out;
+  } finally {
+    await det.close();
+  }
+}
+
+/** Matches a variant's detections to the reference's (same class, IoU >= 0.5, greedy by score). */
+function agreement(ref: Detection[][], got: Detection[][], minScore = 0.4) {
+  let refN = 0, gotN = 0, matched = 0, iouSum = 0, dScore = 0;
+  for (let f = 0; f < ref.length; f++) {
+    const r = ref[f].filter((d) => d.score >= minScore);
+    const g = got[f].filter((d) => d.score >= minScore);
+    refN += r.length; gotN += g.length;
+    const used = new Set<number>();
+    for (const d of r) {
+      let best = -1, bestIou = 0.5;
+      g.forEach((e, j) => { if (!used.has(j) && e.cls === d.cls && iou(d.box, e.box) >= bestIou) { bestIou = iou(d.box, e.box); best = j; } });
+      if (best >= 0) { used.add(best); matched++; iouSum += bestIou; dScore += Math.abs(g[best].score - d.score); }
+    }
+  }
+  return { refN, gotN, recall: refN ? matched / refN : 1, precision: gotN ? matched / gotN : 1, meanIou: matched ? iouSum / matched : 0, meanScoreDiff: matched ? dScore / matched : 0 };
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown';
+console.log(`machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}, ${new Date().toISOString()}`);
+console.log('\nthroughput (crops of real frames, preprocessing + inference + decoding included)');
+console.log('backend     input  workers  batch  inferences/s  batch p50 ms');
+const results: (Config & { inferences_per_s: number })[] = [];
+for (const c of configs) {
+  const { perS, p50 } = await throughput(c);
+  results.push({ ...c, inferences_per_s: Math.round(perS * 10) / 10 });
+  console.log(`${c.backend.padEnd(11)} ${String(c.input).padStart(5)}  ${String(c.workers).padStart(7)}  ${String(c.batch).padStart(5)}  ${perS.toFixed(1).padStart(12)}  ${p50.toFixed(0).padStart(12)}`);
+}
+
+console.log(`\nagreement with onnx fp32 416 (score >= 0.4, same class, IoU >= 0.5) on ${frames.length} frames`);
+console.log('variant          ref dets  dets  recall  precision  mean IoU  mean |Δscore|');
+const ref = await detectAll('onnx', 416);
+const accuracy: Record<string, ReturnType<typeof agreement>> = {};
+for (const [backend, input] of [['tfjs-wasm', 416], ['onnx', 320], ['onnx-int8', 416], ['onnx-int8', 320]] as const) {
+  const a = agreement(ref, await detectAll(backend, input));
+  accuracy[`${backend}@${input}`] = a;
+  console.log(`${`${backend}@${input}`.padEnd(16)} ${String(a.refN).padStart(8)}  ${String(a.gotN).padStart(4)}  ${a.recall.toFixed(3)}  ${a.precision.toFixed(3).padStart(9)}  ${a.meanIou.toFixed(3).padStart(8)}  ${a.meanScoreDiff.toFixed(3).padStart(13)}`);
+}
+
+// One RESULT per backend (its best configuration), the overall best last.
+const best = new Map<string, (typeof results)[number]>();
+for (const r of results) if (!best.has(r.backend) || best.get(r.backend)!.inferences_per_s < r.inferences_per_s) best.set(r.backend, r);
+for (const r of best.values()) {
+  console.log(`RESULT ${JSON.stringify({ backend: r.backend, input: r.input, workers: r.workers, batch: r.batch, inferences_per_s: r.inferences_per_s, cpu_cores: cpus().length, accuracy_vs_fp32_416: accuracy[`${r.backend}@${r.input}`] ?? null })}`);
+}
