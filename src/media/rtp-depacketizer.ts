@@ -1,8 +1,9 @@
-// RTP (RFC 3550) packet parsing and the H.264 depacketizer of RFC 6184 (single NAL unit, STAP-A,
-// FU-A). Pure: packets in, access units out. The depacketizer never emits a unit it knows to be
+// RTP (RFC 3550) packet parsing and the depacketizers of RFC 6184 for H.264 (single NAL unit,
+// STAP-A, FU-A) and RFC 7798 for H.265 (single NAL unit, AP, FU; no DONL, i.e.
+// sprop-max-don-diff=0 as every camera sends). Pure: packets in, access units out. The depacketizer never emits a unit it knows to be
 // damaged: a sequence gap drops the unit being assembled and, by default, everything until the
 // next IDR, because a decoder fed a picture that references a lost one shows garbage until then.
-import type { AccessUnit } from './types.ts';
+import type { AccessUnit, VideoCodec } from './types.ts';
 
 export interface RtpPacket {
   marker: boolean;
@@ -68,6 +69,8 @@ export interface H264DepacketizerOptions {
    * emitted unit can be decoded.
    */
   requireKeyframe?: boolean;
+  /** Payload format: RFC 6184 H.264 (default) or RFC 7798 H.265. */
+  codec?: VideoCodec;
 }
 
 export interface DepacketizerStats {
@@ -77,7 +80,7 @@ export interface DepacketizerStats {
   brokenUnits: number;
   /** Intact units dropped while waiting for a keyframe. */
   skippedUnits: number;
-  /** Payloads that are not valid H.264 RTP (bad STAP-A sizes, FU-A without start, ...). */
+  /** Payloads that are not valid H.264/H.265 RTP (bad STAP-A/AP sizes, FU without start, ...). */
   malformed: number;
 }
 
@@ -92,10 +95,26 @@ export class H264Depacketizer {
   #nalus: Buffer[] = [];
   #broken = false;
   #fu: Buffer[] | null = null;
+  #codec: VideoCodec;
 
   constructor(opts: H264DepacketizerOptions = {}) {
     this.#requireKeyframe = opts.requireKeyframe ?? true;
     this.#needKeyframe = this.#requireKeyframe;
+    this.#codec = opts.codec ?? 'h264';
+  }
+
+  get codec(): VideoCodec {
+    return this.#codec;
+  }
+
+  /** Switch the payload format (e.g. once the SDP is known); drops whatever was in progress. */
+  set codec(codec: VideoCodec) {
+    if (codec === this.#codec) return;
+    this.#codec = codec;
+    this.#ts = undefined;
+    this.#nalus = [];
+    this.#fu = null;
+    this.#broken = false;
   }
 
   /** Feed packets in sequence order; returns the units they completed (usually zero or one). */
@@ -147,6 +166,7 @@ export class H264Depacketizer {
   }
 
   #handlePayload(p: Buffer): void {
+    if (this.#codec === 'h265') return this.#handleH265Payload(p);
     if (p.length < 1 || (p[0] & 0x80) !== 0) return this.#malformed();
     const type = p[0] & 0x1f;
     if (type >= 1 && type <= 23) {
@@ -191,6 +211,61 @@ export class H264Depacketizer {
     }
   }
 
+  /** RFC 7798 §4.4: the payload header is a two-byte NAL header whose type says the structure. */
+  #handleH265Payload(p: Buffer): void {
+    if (p.length < 2 || (p[0] & 0x80) !== 0 || (p[1] & 0x07) === 0) return this.#malformed(); // F bit, TID 0
+    const type = (p[0] >> 1) & 0x3f;
+    if (type < 48) {
+      if (this.#fu) return this.#malformed();
+      this.#nalus.push(p);
+    } else if (type === 48) {
+      // Aggregation packet: 16-bit size before each NAL unit (no DONL/DOND without sprop-max-don-diff).
+      if (this.#fu) return this.#malformed();
+      let off = 2;
+      const found: Buffer[] = [];
+      while (off < p.length) {
+        if (off + 2 > p.length) return this.#malformed();
+        const size = p.readUInt16BE(off);
+        off += 2;
+        if (size < 2 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
+        found.push(p.subarray(off, off + size));
+        off += size;
+      }
+      if (found.length === 0) return this.#malformed();
+      this.#nalus.push(...found);
+    } else if (type === 49) {
+      if (p.length < 4) return this.#malformed();
+      const fuHeader = p[2];
+      const start = (fuHeader & 0x80) !== 0;
+      const end = (fuHeader & 0x40) !== 0;
+      const fuType = fuHeader & 0x3f;
+      if (start && end) return this.#malformed(); // §4.4.3: S and E must not both be set
+      if (start) {
+        if (this.#fu) return this.#malformed();
+        // The NAL header comes back from the payload header with the FU's type put in.
+        this.#fu = [Buffer.from([(p[0] & 0x81) | (fuType << 1), p[1]]), p.subarray(3)];
+      } else {
+        if (!this.#fu) {
+          if (!this.#broken) this.#malformed();
+          return;
+        }
+        this.#fu.push(p.subarray(3));
+      }
+      if (end) {
+        this.#nalus.push(Buffer.concat(this.#fu));
+        this.#fu = null;
+      }
+    } else {
+      // PACI (50) and reserved types: not produced by the cameras and servers we talk to.
+      this.#malformed();
+    }
+  }
+
+  #isKeyframe(nalus: Buffer[]): boolean {
+    if (this.#codec === 'h265') return nalus.some((n) => { const t = (n[0] >> 1) & 0x3f; return t >= 16 && t <= 23; });
+    return nalus.some((n) => (n[0] & 0x1f) === 5);
+  }
+
   #finish(out: AccessUnit[]): void {
     const ts = this.#ts!;
     const dts = this.#unwrapper.unwrap(ts);
@@ -209,13 +284,14 @@ export class H264Depacketizer {
       return;
     }
     if (nalus.length === 0) return;
-    const keyframe = nalus.some((n) => (n[0] & 0x1f) === 5);
+    const keyframe = this.#isKeyframe(nalus);
     if (this.#needKeyframe && !keyframe) {
       this.stats.skippedUnits++;
       return;
     }
     this.#needKeyframe = false;
-    out.push({ nalus, dts, pts: dts, keyframe });
+    // RTP timestamps are presentation times; dts is derived later when pictures are reordered.
+    out.push(this.#codec === 'h265' ? { nalus, dts, pts: dts, keyframe, codec: 'h265' } : { nalus, dts, pts: dts, keyframe });
   }
 }
 

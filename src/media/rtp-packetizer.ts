@@ -1,7 +1,8 @@
-// H.264 access units -> RTP packets (RFC 6184, packetization-mode 1: single NAL units and FU-A).
+// Access units -> RTP packets: H.264 (RFC 6184, packetization-mode 1: single NAL units and FU-A)
+// and H.265 (RFC 7798: single NAL units and FUs, no DONL).
 // A unit is packetized once into one buffer laid out as interleaved TCP frames, so a server can
 // write the same bytes to every TCP viewer and hand sub-slices of it to every UDP viewer.
-import type { AccessUnit } from './types.ts';
+import type { AccessUnit, VideoCodec } from './types.ts';
 
 export interface H264PacketizerOptions {
   payloadType?: number;
@@ -9,6 +10,8 @@ export interface H264PacketizerOptions {
   /** Largest RTP payload; 1400 keeps packets under a 1500-byte Ethernet MTU with IP/UDP headers. */
   maxPayload?: number;
   initialSequence?: number;
+  /** Default 'h264'. */
+  codec?: VideoCodec;
 }
 
 export interface RtpBatch {
@@ -23,6 +26,7 @@ export interface RtpBatch {
 export class H264Packetizer {
   readonly payloadType: number;
   readonly ssrc: number;
+  readonly codec: VideoCodec;
   readonly #maxPayload: number;
   #seq: number;
 
@@ -31,6 +35,7 @@ export class H264Packetizer {
     this.ssrc = (opts.ssrc ?? Math.floor(Math.random() * 0x100000000)) >>> 0;
     this.#maxPayload = Math.max(16, opts.maxPayload ?? 1400);
     this.#seq = (opts.initialSequence ?? Math.floor(Math.random() * 0x10000)) & 0xffff;
+    this.codec = opts.codec ?? 'h264';
   }
 
   /** Sequence number the next packet will carry. */
@@ -40,16 +45,20 @@ export class H264Packetizer {
 
   packetize(au: AccessUnit): RtpBatch {
     const max = this.#maxPayload;
-    const nalus = au.nalus.filter((n) => n.length > 0);
+    const h265 = this.codec === 'h265';
+    // Bytes of the NAL header a fragment replaces, and of FU indicator/header it adds.
+    const hdr = h265 ? 2 : 1;
+    const fuOverhead = h265 ? 3 : 2;
+    const nalus = au.nalus.filter((n) => n.length >= hdr);
     // Layout pass: payload sizes of every packet, so that one allocation holds them all.
     const sizes: number[] = [];
     for (const nal of nalus) {
       if (nal.length <= max) sizes.push(nal.length);
       else {
-        let rest = nal.length - 1;
+        let rest = nal.length - hdr;
         while (rest > 0) {
-          const chunk = Math.min(rest, max - 2);
-          sizes.push(chunk + 2);
+          const chunk = Math.min(rest, max - fuOverhead);
+          sizes.push(chunk + fuOverhead);
           rest -= chunk;
         }
       }
@@ -82,18 +91,23 @@ export class H264Packetizer {
         off = p + nal.length;
         continue;
       }
-      const indicator = (nal[0] & 0xe0) | 28;
-      const type = nal[0] & 0x1f;
-      let pos = 1;
+      let pos = hdr;
       while (pos < nal.length) {
-        const chunk = Math.min(nal.length - pos, max - 2);
-        const first = pos === 1;
+        const chunk = Math.min(nal.length - pos, max - fuOverhead);
+        const first = pos === hdr;
         const last = pos + chunk === nal.length;
-        const p = writeHeader(chunk + 2, ++k === sizes.length);
-        framed[p] = indicator;
-        framed[p + 1] = (first ? 0x80 : 0) | (last ? 0x40 : 0) | type;
-        nal.copy(framed, p + 2, pos, pos + chunk);
-        off = p + 2 + chunk;
+        const p = writeHeader(chunk + fuOverhead, ++k === sizes.length);
+        const flags = (first ? 0x80 : 0) | (last ? 0x40 : 0);
+        if (h265) {
+          framed[p] = (nal[0] & 0x81) | (49 << 1); // FU payload header keeps F, layer id and TID
+          framed[p + 1] = nal[1];
+          framed[p + 2] = flags | ((nal[0] >> 1) & 0x3f);
+        } else {
+          framed[p] = (nal[0] & 0xe0) | 28;
+          framed[p + 1] = flags | (nal[0] & 0x1f);
+        }
+        nal.copy(framed, p + fuOverhead, pos, pos + chunk);
+        off = p + fuOverhead + chunk;
         pos += chunk;
       }
     }

@@ -1,15 +1,15 @@
-// In-process RTSP client (RFC 2326) for one H.264 video track: OPTIONS, DESCRIBE, SETUP, PLAY over
+// In-process RTSP client (RFC 2326) for one H.264 or H.265 video track: OPTIONS, DESCRIBE, SETUP, PLAY over
 // TCP-interleaved or UDP RTP, Basic/Digest auth, keep-alives, a no-data watchdog, TEARDOWN on close.
 // connect() rejects with an RtspError; once playing, failures arrive as one 'error' event followed
 // by 'close'. No ffmpeg: the bytes from the camera reach the recorder untouched.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import dgram from 'node:dgram';
-import type { AccessUnit } from './types.ts';
+import type { AccessUnit, VideoCodec } from './types.ts';
 import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
-import { findH264Track, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
+import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
 import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
 
 export type RtspTransport = 'tcp' | 'udp';
@@ -32,13 +32,15 @@ export interface RtspClientOptions {
 }
 
 export interface RtspVideoTrack {
-  codec: 'h264';
+  codec: VideoCodec;
   payloadType: number;
   clockRate: number;
   controlUrl: string;
-  /** From sprop-parameter-sets, later updated from in-band SPS/PPS. */
+  /** From the SDP (sprop-parameter-sets, sprop-vps/sps/pps), later updated from in-band ones. */
   sps?: Buffer;
   pps?: Buffer;
+  /** H.265 only. */
+  vps?: Buffer;
   profileLevelId?: string;
   /** The camera also offers audio (Vigil does not set it up). */
   hasAudio: boolean;
@@ -48,8 +50,8 @@ export interface RtspVideoTrack {
 export interface RtspClientEvents {
   sdp: [sdp: string];
   track: [track: RtspVideoTrack];
-  /** In-band SPS/PPS that differ from what the track said (or the track had none). */
-  parameterSets: [sps: Buffer, pps: Buffer];
+  /** In-band parameter sets that differ from what the track said (or the track had none); vps for H.265. */
+  parameterSets: [sps: Buffer, pps: Buffer, vps?: Buffer];
   accessUnit: [au: AccessUnit];
   error: [err: RtspError];
   close: [];
@@ -145,10 +147,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       const sdpText = describe.body.toString('utf8');
       this.emit('sdp', sdpText);
       const desc = parseSdp(sdpText);
-      const h264 = findH264Track(desc);
+      const video = findVideoTrack(desc);
       const audio = hasAudio(desc);
-      if (!h264) {
-        throw new RtspError('NO_VIDEO_TRACK', 'the camera offers no H.264 video track', {
+      if (!video) {
+        throw new RtspError('NO_VIDEO_TRACK', 'the camera offers no H.264 or H.265 video track', {
           media: desc.media.map((m) => `${m.type}:${[...m.rtpmap.values()].map((r) => r.encoding).join('/')}`),
           hasAudio: audio,
         });
@@ -158,17 +160,19 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       this.#sessionBase = sessionBase;
       const transport = this.#opts.transport ?? 'tcp';
       const track: RtspVideoTrack = {
-        codec: 'h264',
-        payloadType: h264.payloadType,
-        clockRate: h264.clockRate,
-        controlUrl: resolveControlUrl(base, h264.control),
-        sps: h264.sps,
-        pps: h264.pps,
-        profileLevelId: h264.profileLevelId,
+        codec: video.codec,
+        payloadType: video.payloadType,
+        clockRate: video.clockRate,
+        controlUrl: resolveControlUrl(base, video.control),
+        sps: video.sps,
+        pps: video.pps,
         hasAudio: audio,
         transport,
       };
+      if (video.codec === 'h264') track.profileLevelId = video.profileLevelId;
+      else track.vps = video.vps;
       this.track = track;
+      this.#depack.codec = video.codec;
 
       let transportHeader: string;
       if (transport === 'udp') {
@@ -339,8 +343,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.#lastDataAt = Date.now();
     const ordered = this.#reorder ? this.#reorder.push(pkt) : [pkt];
     for (const p of ordered) {
-      for (const au of this.#depack.push(p)) {
-        if (au.keyframe) this.#checkParameterSets(au);
+      for (let au of this.#depack.push(p)) {
+        if (au.keyframe) au = this.track.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
         this.emit('accessUnit', au);
         if (this.#state === 'closed') return;
       }
@@ -361,6 +365,34 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     track.sps = Buffer.from(sps);
     track.pps = Buffer.from(pps);
     this.emit('parameterSets', track.sps, track.pps);
+  }
+
+  /**
+   * H.265 keyframes leave the client with VPS, SPS and PPS in front: many cameras send them only
+   * in the SDP, and the muxer learns them from the stream. In-band ones that differ update the track.
+   */
+  #h265ParameterSets(au: AccessUnit): AccessUnit {
+    const track = this.track!;
+    let vps: Buffer | undefined;
+    let sps: Buffer | undefined;
+    let pps: Buffer | undefined;
+    for (const n of au.nalus) {
+      const t = (n[0] >> 1) & 0x3f;
+      if (t === 32) vps ??= n;
+      else if (t === 33) sps ??= n;
+      else if (t === 34) pps ??= n;
+    }
+    if (vps && sps && pps) {
+      if (!(track.vps?.equals(vps) && track.sps?.equals(sps) && track.pps?.equals(pps))) {
+        track.vps = Buffer.from(vps);
+        track.sps = Buffer.from(sps);
+        track.pps = Buffer.from(pps);
+        this.emit('parameterSets', track.sps, track.pps, track.vps);
+      }
+      return au;
+    }
+    const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
+    return add.length ? { ...au, nalus: [...add, ...au.nalus] } : au;
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {

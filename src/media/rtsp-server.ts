@@ -1,4 +1,4 @@
-// A small RTSP server for H.264 sources (the camera simulator uses it; it is not Vigil's public
+// A small RTSP server for H.264 and H.265 sources (the camera simulator uses it; it is not Vigil's public
 // restreaming). Each path has one source; every access unit is packetized once and the very same
 // buffers go to every viewer: TCP viewers get one write of pre-framed interleaved bytes, UDP
 // viewers get sub-slices of that buffer. A TCP viewer that cannot keep up loses whole units until
@@ -6,16 +6,18 @@
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import type { AccessUnit } from './types.ts';
+import type { AccessUnit, VideoCodec } from './types.ts';
 import { RtspWireParser, header, serializeResponse, type RtspRequest } from './rtsp-message.ts';
 import { ServerAuthenticator, type ServerAuthOptions } from './rtsp-auth.ts';
-import { buildH264Sdp } from './sdp.ts';
+import { buildH264Sdp, buildH265Sdp } from './sdp.ts';
 import { H264Packetizer, type RtpBatch } from './rtp-packetizer.ts';
 import { RtspError } from './rtsp-errors.ts';
 
 export interface RtspMediaSource {
-  /** SPS/PPS for DESCRIBE; undefined while unknown (DESCRIBE then answers 503). */
-  parameterSets(): { sps: Buffer; pps: Buffer } | undefined;
+  /** The payload format (default 'h264'); an H.265 source also gives a VPS. */
+  readonly codec?: VideoCodec;
+  /** Parameter sets for DESCRIBE; undefined while unknown (DESCRIBE then answers 503). */
+  parameterSets(): { sps: Buffer; pps: Buffer; vps?: Buffer } | undefined;
   /** Start delivering access units (dts on 90 kHz); returns the function that stops. */
   subscribe(onAccessUnit: (au: AccessUnit) => void): () => void;
 }
@@ -93,7 +95,7 @@ export class RtspServer {
   addPath(name: string, source: RtspMediaSource): void {
     const key = normalizePath(name);
     if (this.#paths.has(key)) throw new RtspError('RTSP_PROTOCOL', `path ${key} already served`);
-    this.#paths.set(key, { name: key, source, packetizer: new H264Packetizer(), viewers: new Set() });
+    this.#paths.set(key, { name: key, source, packetizer: new H264Packetizer({ codec: source.codec ?? 'h264' }), viewers: new Set() });
   }
 
   removePath(name: string): void {
@@ -208,7 +210,9 @@ export class RtspServer {
         if (!path) return reply(404, 'Not Found');
         const ps = path.source.parameterSets();
         if (!ps) return reply(503, 'Service Unavailable');
-        const sdp = buildH264Sdp({ ...ps, sessionName: path.name, control: 'trackID=0', address: conn.socket.localAddress?.replace(/^::ffff:/, '') });
+        const sdpCommon = { sessionName: path.name, control: 'trackID=0', address: conn.socket.localAddress?.replace(/^::ffff:/, '') };
+        if (path.packetizer.codec === 'h265' && !ps.vps) return reply(503, 'Service Unavailable');
+        const sdp = path.packetizer.codec === 'h265' ? buildH265Sdp({ vps: ps.vps!, sps: ps.sps, pps: ps.pps, ...sdpCommon }) : buildH264Sdp({ sps: ps.sps, pps: ps.pps, ...sdpCommon });
         const contentBase = req.url.replace(/\/?(\?.*)?$/, '/');
         return reply(200, 'OK', { 'Content-Base': contentBase, 'Content-Type': 'application/sdp' }, sdp);
       }
@@ -353,9 +357,15 @@ export class RtspServer {
 
 function noop(): void {}
 
-/** Viewers join at a keyframe; make sure it carries SPS/PPS even if the source sends them out of band. */
+/** Viewers join at a keyframe; make sure it carries parameter sets even if the source sends them out of band. */
 function withParameterSets(au: AccessUnit, source: RtspMediaSource): AccessUnit {
-  if (!au.keyframe || au.nalus.some((n) => (n[0] & 0x1f) === 7)) return au;
+  if (!au.keyframe) return au;
+  if (source.codec === 'h265') {
+    if (au.nalus.some((n) => ((n[0] >> 1) & 0x3f) === 33)) return au;
+    const ps = source.parameterSets();
+    return ps?.vps ? { ...au, nalus: [ps.vps, ps.sps, ps.pps, ...au.nalus] } : au;
+  }
+  if (au.nalus.some((n) => (n[0] & 0x1f) === 7)) return au;
   const ps = source.parameterSets();
   return ps ? { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] } : au;
 }

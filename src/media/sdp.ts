@@ -1,5 +1,5 @@
-// Session Description Protocol (RFC 4566) as RTSP uses it, and the H.264 payload format parameters
-// of RFC 6184. Pure parsing and building; no I/O.
+// Session Description Protocol (RFC 4566) as RTSP uses it, and the payload format parameters of
+// RFC 6184 (H.264) and RFC 7798 (H.265). Pure parsing and building; no I/O.
 
 export interface SdpMedia {
   type: string; // 'video', 'audio', 'application', ...
@@ -28,6 +28,20 @@ export interface H264SdpTrack {
   profileLevelId?: string;
   packetizationMode: number;
 }
+
+export interface H265SdpTrack {
+  payloadType: number;
+  clockRate: number;
+  control?: string;
+  /** First of each from sprop-vps/sprop-sps/sprop-pps, when the camera gives them. */
+  vps?: Buffer;
+  sps?: Buffer;
+  pps?: Buffer;
+  /** sprop-max-don-diff: non-zero means DONL fields in every payload, which Vigil does not take. */
+  maxDonDiff: number;
+}
+
+export type VideoSdpTrack = ({ codec: 'h264' } & H264SdpTrack) | ({ codec: 'h265' } & H265SdpTrack);
 
 export function parseSdp(text: string): SessionDescription {
   const desc: SessionDescription = { media: [] };
@@ -103,6 +117,47 @@ export function findH264Track(desc: SessionDescription): H264SdpTrack | undefine
   return undefined;
 }
 
+/** The first H.265 video track (RFC 7798 §7.1: encoding name H265, parameter sets in sprop-vps/sps/pps). */
+export function findH265Track(desc: SessionDescription): H265SdpTrack | undefined {
+  for (const m of desc.media) {
+    if (m.type !== 'video') continue;
+    for (const pt of m.payloadTypes) {
+      const map = m.rtpmap.get(pt);
+      if (!map || map.encoding.toUpperCase() !== 'H265') continue;
+      const fmtp = m.fmtp.get(pt) ?? {};
+      const first = (key: string): Buffer | undefined => parseSpropParameterSets(fmtp[key] ?? '')[0];
+      return {
+        payloadType: pt,
+        clockRate: map.clockRate,
+        control: m.control,
+        vps: first('sprop-vps'),
+        sps: first('sprop-sps'),
+        pps: first('sprop-pps'),
+        maxDonDiff: Number(fmtp['sprop-max-don-diff'] ?? 0) || 0,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The first video track Vigil can record, in the order the SDP lists them. */
+export function findVideoTrack(desc: SessionDescription): VideoSdpTrack | undefined {
+  for (const m of desc.media) {
+    if (m.type !== 'video') continue;
+    for (const pt of m.payloadTypes) {
+      const enc = m.rtpmap.get(pt)?.encoding.toUpperCase();
+      if (enc === 'H264') {
+        const t = findH264Track({ media: [{ ...m, payloadTypes: [pt] }] });
+        if (t) return { codec: 'h264', ...t };
+      } else if (enc === 'H265') {
+        const t = findH265Track({ media: [{ ...m, payloadTypes: [pt] }] });
+        if (t && t.maxDonDiff === 0) return { codec: 'h265', ...t };
+      }
+    }
+  }
+  return undefined;
+}
+
 export function hasAudio(desc: SessionDescription): boolean {
   return desc.media.some((m) => m.type === 'audio');
 }
@@ -142,6 +197,35 @@ export interface H264SdpParams {
   sessionName?: string;
   /** Address for the o= line; only informative. */
   address?: string;
+}
+
+export interface H265SdpParams {
+  vps: Buffer;
+  sps: Buffer;
+  pps: Buffer;
+  payloadType?: number;
+  control?: string;
+  sessionName?: string;
+  address?: string;
+}
+
+export function buildH265Sdp(p: H265SdpParams): string {
+  const pt = p.payloadType ?? 96;
+  const addr = p.address ?? '127.0.0.1';
+  return [
+    'v=0',
+    `o=- 0 0 IN IP4 ${addr}`,
+    `s=${p.sessionName ?? 'Vigil'}`,
+    'c=IN IP4 0.0.0.0',
+    't=0 0',
+    'a=control:*',
+    'a=range:npt=0-',
+    `m=video 0 RTP/AVP ${pt}`,
+    `a=rtpmap:${pt} H265/90000`,
+    `a=fmtp:${pt} sprop-vps=${p.vps.toString('base64')};sprop-sps=${p.sps.toString('base64')};sprop-pps=${p.pps.toString('base64')}`,
+    `a=control:${p.control ?? 'trackID=0'}`,
+    '',
+  ].join('\r\n');
 }
 
 export function buildH264Sdp(p: H264SdpParams): string {

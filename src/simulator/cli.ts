@@ -3,7 +3,7 @@ import { startSimulator, type SimulatorOptions } from './simulator.ts';
 import { SimulatorError } from './simulator-errors.ts';
 
 export const SIMULATOR_USAGE = `usage: vigil simulate [--cameras N] [--port P] [--host H] [--cache-dir DIR] [--clips a,b]
-                      [--auth basic|digest --user U --password P] [--no-udp]`;
+                      [--auth basic|digest --user U --password P] [--no-udp] [--codec h264|h265]`;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
   const opts: SimulatorOptions = { cameras: 4, port: 8554, host: '127.0.0.1' };
@@ -32,6 +32,12 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
       case '--cache-dir': opts.cacheDir = value(); break;
       case '--clips': opts.clips = value().split(',').filter(Boolean); break;
       case '--no-udp': opts.udp = false; break;
+      case '--codec': {
+        const v = value();
+        if (v !== 'h264' && v !== 'h265') throw new SimulatorError('SIM_USAGE', `--codec must be h264 or h265, got ${v}`);
+        opts.codec = v;
+        break;
+      }
       case '--auth': {
         const v = value();
         if (v !== 'basic' && v !== 'digest') throw new SimulatorError('SIM_USAGE', '--auth must be basic or digest');

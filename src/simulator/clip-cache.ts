@@ -1,5 +1,5 @@
 // Test clips for the camera simulator: encoded once by ffmpeg into a cache directory as Annex B
-// `.h264` plus a JSON sidecar, then replayed forever without re-encoding. Written to a temporary
+// `.h264` (libx264) or `-h265.hevc` (libx265) plus a JSON sidecar, then replayed forever without re-encoding. Written to a temporary
 // name and renamed, so two processes starting at once never see half a file (at worst both encode).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './simulator-errors.ts';
+import type { VideoCodec } from '../media/types.ts';
 
 export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 
@@ -17,10 +18,13 @@ export interface ClipMeta {
   height: number;
   durationSec: number;
   source: string;
+  /** Absent in sidecars written before H.265 clips existed: H.264. */
+  codec?: VideoCodec;
 }
 
 export interface CachedClip {
   meta: ClipMeta;
+  /** The Annex B elementary stream: H.264, or H.265 when meta.codec is 'h265' (name kept for callers). */
   h264Path: string;
 }
 
@@ -90,21 +94,21 @@ export function availableClipNames(): string[] {
 const inFlight = new Map<string, Promise<CachedClip>>();
 
 /** The clip from the cache, encoding it first when missing. */
-export function ensureClip(cacheDir: string, name: string): Promise<CachedClip> {
-  const key = path.join(cacheDir, name);
+export function ensureClip(cacheDir: string, name: string, codec: VideoCodec = 'h264'): Promise<CachedClip> {
+  const key = path.join(cacheDir, `${name}:${codec}`);
   let p = inFlight.get(key);
   if (!p) {
-    p = ensureClipUncached(cacheDir, name).finally(() => inFlight.delete(key));
+    p = ensureClipUncached(cacheDir, name, codec).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
   return p;
 }
 
-async function ensureClipUncached(cacheDir: string, name: string): Promise<CachedClip> {
+async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCodec): Promise<CachedClip> {
   const recipe = RECIPES.find((r) => r.name === name);
   if (!recipe) throw new SimulatorError('SIM_CLIP_UNKNOWN', `unknown clip ${name}; known: ${RECIPES.map((r) => r.name).join(', ')}`);
-  const h264Path = path.join(cacheDir, `${name}.h264`);
-  const metaPath = path.join(cacheDir, `${name}.json`);
+  const h264Path = path.join(cacheDir, codec === 'h265' ? `${name}-h265.hevc` : `${name}.h264`);
+  const metaPath = path.join(cacheDir, codec === 'h265' ? `${name}-h265.json` : `${name}.json`);
   try {
     const meta = JSON.parse(await readFile(metaPath, 'utf8')) as ClipMeta;
     if (existsSync(h264Path) && meta.fps > 0) return { meta, h264Path };
@@ -117,21 +121,33 @@ async function ensureClipUncached(cacheDir: string, name: string): Promise<Cache
   const tmpH264 = `${h264Path}.tmp-${tag}`;
   const tmpMeta = `${metaPath}.tmp-${tag}`;
   const { args, filter } = recipe.input(findFont());
+  const encoder = codec === 'h265'
+    ? [
+      // A GOP of one second, no B-frames, no scene-cut keyframes: the same layout as the H.264
+      // clips. x265 repeats VPS/SPS/PPS before every keyframe by default (repeat-headers).
+      '-an', '-c:v', 'libx265', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-r', String(FPS), '-b:v', '800k',
+      '-x265-params', `keyint=${FPS}:min-keyint=${FPS}:scenecut=0:bframes=0:repeat-headers=1:log-level=error`,
+      '-f', 'hevc', tmpH264,
+    ]
+    : null;
   const ffArgs = [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
     ...args,
     '-t', String(recipe.durationSec),
     ...(filter ? ['-vf', filter] : []),
+    ...(encoder ?? []),
+  ];
+  if (!encoder) ffArgs.push(
     '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
     '-r', String(FPS), '-g', String(FPS), '-keyint_min', String(FPS), '-sc_threshold', '0', '-bf', '0',
     '-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M',
     // SPS/PPS before every IDR, like cameras send them: a viewer joining mid-stream can decode.
     '-x264-params', 'repeat-headers=1',
     '-f', 'h264', tmpH264,
-  ];
+  );
   try {
     await runFfmpeg(ffArgs);
-    const meta: ClipMeta = { name, fps: FPS, width: W, height: H, durationSec: recipe.durationSec, source: recipe.source };
+    const meta: ClipMeta = { name, fps: FPS, width: W, height: H, durationSec: recipe.durationSec, source: recipe.source, ...(codec === 'h265' ? { codec } : {}) };
     await writeFile(tmpMeta, JSON.stringify(meta, null, 2));
     // Video first, sidecar last: the sidecar's presence means the video is complete.
     await rename(tmpH264, h264Path);

@@ -1,7 +1,7 @@
 // Simulated cameras replay a shared clip at real-time pace. One clock ticks for all of them and
 // only cameras someone watches do any work; the frame number is derived from wall time, so a
 // camera nobody watches costs nothing and its timestamps still increase across loops.
-import type { AccessUnit } from '../media/types.ts';
+import type { AccessUnit, VideoCodec } from '../media/types.ts';
 import type { RtspMediaSource } from '../media/rtsp-server.ts';
 import type { LoadedClip } from './clip.ts';
 
@@ -24,8 +24,12 @@ export class SimulatedCamera implements RtspMediaSource {
     this.#clock = clock;
   }
 
-  parameterSets(): { sps: Buffer; pps: Buffer } {
-    return { sps: this.clip.sps, pps: this.clip.pps };
+  get codec(): VideoCodec {
+    return this.clip.codec;
+  }
+
+  parameterSets(): { sps: Buffer; pps: Buffer; vps?: Buffer } {
+    return { sps: this.clip.sps, pps: this.clip.pps, vps: this.clip.vps };
   }
 
   subscribe(onAccessUnit: Listener): () => void {
@@ -43,6 +47,7 @@ export class SimulatedCamera implements RtspMediaSource {
     const f = frames[(n + this.offset) % frames.length];
     const ts = Math.round((n * 90_000) / this.clip.meta.fps);
     const au: AccessUnit = { nalus: f.nalus, dts: ts, pts: ts, keyframe: f.keyframe };
+    if (this.clip.codec === 'h265') au.codec = 'h265';
     for (const l of this.#listeners) l(au);
   }
 }

@@ -6,6 +6,7 @@ import { availableClipNames, defaultCacheDir, ensureClip } from './clip-cache.ts
 import { loadClip, type LoadedClip } from './clip.ts';
 import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
 import { SimulatorError } from './simulator-errors.ts';
+import type { VideoCodec } from '../media/types.ts';
 
 export interface SimulatorOptions {
   cameras: number;
@@ -19,6 +20,8 @@ export interface SimulatorOptions {
   clips?: string[];
   /** Offer UDP transport too (default true). */
   udp?: boolean;
+  /** Encode the clips with libx264 (default) or libx265. */
+  codec?: VideoCodec;
 }
 
 export interface Simulator {
@@ -36,7 +39,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const names = opts.clips ?? availableClipNames();
   // Encode one at a time: parallel x264 runs on a 2-core machine only thrash.
   const clips: LoadedClip[] = [];
-  for (const name of names) clips.push(await loadClip(await ensureClip(cacheDir, name)));
+  for (const name of names) clips.push(await loadClip(await ensureClip(cacheDir, name, opts.codec ?? 'h264')));
   const clock = new SimulatorClock(clips[0].meta.fps);
   if (clips.some((c) => c.meta.fps !== clips[0].meta.fps)) throw new SimulatorError('SIM_BAD_CLIP', 'all clips must share one frame rate');
   const server = new RtspServer({ host, port: opts.port ?? 8554, auth: opts.auth, udp: opts.udp });
