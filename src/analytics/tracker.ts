@@ -60,7 +60,7 @@ export class ByteTracker {
       lowMatchIou: opts.lowMatchIou ?? 0.4,
       minHits: opts.minHits ?? 2,
       maxMissed: opts.maxMissed ?? 10,
-      distanceGate: opts.distanceGate ?? 1.5,
+      distanceGate: opts.distanceGate ?? 2,
       noise: opts.noise,
     };
   }

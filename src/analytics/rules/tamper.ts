@@ -2,8 +2,10 @@
 //  covered  — nearly uniform or very dark (lens covered, sprayed, bagged);
 //  blinded  — very bright (a torch or laser into the lens);
 //  defocused — edge energy far below its learnt level while the picture is not uniform;
-//  moved    — the edge layout no longer matches the learnt one (a lighting change keeps the edges
-//             where they are; pointing the camera elsewhere does not).
+//  moved    — the coarse picture (mean grey per cell) no longer correlates with the learnt one. The
+//             correlation ignores a global gain and offset (lighting), cells average out shake and
+//             fine texture, and a passing object changes only a few cells; a camera pointed
+//             elsewhere changes the layout everywhere.
 // A condition must hold for `holdFrames` before it fires, and fires again only after clearing. Pure.
 import { edgeEnergy, meanAndStd } from '../image-ops.ts';
 import type { RuleEvent } from './types.ts';
@@ -17,14 +19,14 @@ export interface TamperOptions {
   bright?: number;
   /** defocused when edge energy < this × the learnt level */
   defocusRatio?: number;
-  /** moved when the edge-layout correlation with the learnt one drops below this */
+  /** moved when the layout correlation with the learnt one drops below this */
   moveCorrelation?: number;
   holdFrames?: number;
   /** frames to learn the normal edge level and layout before judging */
   learnFrames?: number;
   /** learning rate of the normal edge level and layout */
   alpha?: number;
-  /** side of the square cells the edge layout is pooled into (tolerates shake) */
+  /** side of the square cells the layout is pooled into (tolerates shake) */
   cell?: number;
 }
 
@@ -47,7 +49,7 @@ export class TamperDetector {
     this.height = height;
     this.o = {
       name: opts.name ?? 'tamper', uniformStd: opts.uniformStd ?? 6, dark: opts.dark ?? 20, bright: opts.bright ?? 235,
-      defocusRatio: opts.defocusRatio ?? 0.35, moveCorrelation: opts.moveCorrelation ?? 0.35, holdFrames: opts.holdFrames ?? 5,
+      defocusRatio: opts.defocusRatio ?? 0.35, moveCorrelation: opts.moveCorrelation ?? 0.5, holdFrames: opts.holdFrames ?? 5,
       learnFrames: opts.learnFrames ?? 10, alpha: opts.alpha ?? 0.02, cell: opts.cell ?? 8,
     };
     this.cols = Math.max(1, Math.floor(width / this.o.cell));
@@ -70,7 +72,7 @@ export class TamperDetector {
     if (mean > o.bright) reason = 'blinded';
     else if (std < o.uniformStd || mean < o.dark) reason = 'covered';
     else {
-      this.poolEdges(grey);
+      this.poolLayout(grey);
       if (this.frames >= o.learnFrames) {
         if (energy < o.defocusRatio * this.learntEnergy) reason = 'defocused';
         else if ((corr = correlation(this.layout, this.reference)) < o.moveCorrelation) reason = 'moved';
@@ -101,17 +103,14 @@ export class TamperDetector {
     this.frames++;
   }
 
-  /** Gradient magnitude summed per cell. */
-  private poolEdges(grey: Uint8Array): void {
+  /** Mean grey per cell. */
+  private poolLayout(grey: Uint8Array): void {
     const { width: w, cols, rows } = this;
     const c = this.o.cell;
     this.layout.fill(0);
-    for (let y = 0; y < rows * c - 1; y++) {
+    for (let y = 0; y < rows * c; y++) {
       const row = Math.floor(y / c) * cols;
-      for (let x = 0; x < cols * c - 1; x++) {
-        const i = y * w + x;
-        this.layout[row + Math.floor(x / c)] += Math.abs(grey[i + 1] - grey[i]) + Math.abs(grey[i + w] - grey[i]);
-      }
+      for (let x = 0; x < cols * c; x++) this.layout[row + Math.floor(x / c)] += grey[y * w + x];
     }
   }
 }

@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineCounter } from '../../src/analytics/rules/line-crossing.ts';
+import { ZoneIntrusion, ZoneDwell, scheduleActive } from '../../src/analytics/rules/zones.ts';
+import { LeftObjectRule } from '../../src/analytics/rules/left-object.ts';
+import { CrowdDensityRule } from '../../src/analytics/rules/crowd.ts';
+import { cross } from '../../src/analytics/geometry.ts';
+import type { Polygon } from '../../src/analytics/geometry.ts';
+import { track, boxAt } from './synthetic.ts';
+
+/** Feeds a path of bottom-centre points for one track id; returns all events. */
+function walk(rule: { update: LineCounter['update'] }, id: number, points: [number, number][], cls: 'car' | 'person' = 'car', t0 = 0) {
+  return points.flatMap((p, i) => rule.update([track(boxAt(p[0], p[1]), { id, cls, t: t0 + i * 0.2 })], t0 + i * 0.2));
+}
+
+test('line sign convention: cross(P2−P1, p−P1) from < 0 to > 0 is positive; left-to-right line, moving down = positive', () => {
+  // The convention itself, in image coordinates (y down): below a left→right line is > 0.
+  assert.ok(cross([0, 0.5], [1, 0.5], [0.5, 0.8]) > 0);
+  assert.ok(cross([0, 0.5], [1, 0.5], [0.5, 0.2]) < 0);
+  const down = new LineCounter({ name: 'L', p1: [0.1, 0.5], p2: [0.9, 0.5] });
+  const ev = walk(down, 1, [[0.5, 0.3], [0.5, 0.45], [0.5, 0.55], [0.5, 0.7]]);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].direction, 'positive');
+  assert.deepEqual(down.positive, { car: 1 });
+  assert.deepEqual(down.negative, {});
+  // moving up the image across the same line is negative
+  const up = new LineCounter({ name: 'L', p1: [0.1, 0.5], p2: [0.9, 0.5] });
+  walk(up, 2, [[0.5, 0.7], [0.5, 0.55], [0.5, 0.45]], 'person');
+  assert.deepEqual(up.negative, { person: 1 });
+  assert.deepEqual(up.positive, {});
+  // drawing the line the other way round swaps the directions
+  const reversed = new LineCounter({ name: 'R', p1: [0.9, 0.5], p2: [0.1, 0.5] });
+  walk(reversed, 3, [[0.5, 0.3], [0.5, 0.7]]);
+  assert.deepEqual(reversed.negative, { car: 1 });
+  // a vertical line drawn top to bottom: moving right to left is positive (cross > 0 on the left)
+  const vertical = new LineCounter({ name: 'V', p1: [0.5, 0.1], p2: [0.5, 0.9] });
+  walk(vertical, 4, [[0.7, 0.5], [0.3, 0.5]]);
+  assert.deepEqual(vertical.positive, { car: 1 });
+});
+
+test('each track counts at most once per line and direction, even when it dithers on the line', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  walk(l, 7, [[0.5, 0.4], [0.5, 0.6], [0.5, 0.4], [0.5, 0.6], [0.5, 0.4], [0.5, 0.5], [0.5, 0.6]]);
+  assert.deepEqual(l.positive, { car: 1 });
+  assert.deepEqual(l.negative, { car: 1 });
+  // another track is counted on its own
+  walk(l, 8, [[0.3, 0.4], [0.3, 0.6]]);
+  assert.deepEqual(l.positive, { car: 2 });
+});
+
+test('passing beside the segment (crossing only its extension) is not a crossing; touching the line is not either', () => {
+  const l = new LineCounter({ name: 'L', p1: [0.4, 0.5], p2: [0.6, 0.5] });
+  walk(l, 1, [[0.8, 0.3], [0.8, 0.7]]);
+  walk(l, 2, [[0.5, 0.3], [0.5, 0.5], [0.5, 0.3]]);
+  assert.deepEqual(l.positive, {});
+  assert.deepEqual(l.negative, {});
+  // a track that stops exactly on the line and then goes on is counted once
+  walk(l, 3, [[0.5, 0.3], [0.5, 0.5], [0.5, 0.5], [0.5, 0.7]]);
+  assert.deepEqual(l.positive, { car: 1 });
+});
+
+test('line class filter', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5], classes: ['person'] });
+  walk(l, 1, [[0.5, 0.3], [0.5, 0.7]], 'car');
+  walk(l, 2, [[0.5, 0.3], [0.5, 0.7]], 'person');
+  assert.deepEqual(l.positive, { person: 1 });
+});
+
+const square: Polygon = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]];
+
+test('zone intrusion: fires once per stay on entry, only for listed classes', () => {
+  const z = new ZoneIntrusion({ name: 'Z', polygon: square, classes: ['person'] });
+  const ev = walk(z, 1, [[0.3, 0.5], [0.45, 0.5], [0.5, 0.5], [0.7, 0.5], [0.5, 0.5]], 'person');
+  assert.deepEqual(ev.map((e) => [e.kind, e.t]), [['zone_intrusion', 0.2], ['zone_intrusion', 0.8]]);
+  assert.equal(walk(z, 2, [[0.3, 0.5], [0.5, 0.5]], 'car').length, 0);
+});
+
+test('zone intrusion schedule: only inside the window (spanning midnight), and a track inside when it opens fires then', () => {
+  // 22:00–06:00 local, UTC+2
+  const windows = [{ from: 22 * 60, to: 6 * 60 }];
+  const at = (iso: string) => Date.parse(iso) / 1000;
+  assert.equal(scheduleActive(windows, at('2026-11-23T20:30:00Z'), 120), true); // 22:30 local
+  assert.equal(scheduleActive(windows, at('2026-11-23T03:59:00Z'), 120), true); // 05:59 local
+  assert.equal(scheduleActive(windows, at('2026-11-23T04:00:00Z'), 120), false); // 06:00 local
+  assert.equal(scheduleActive([{ from: 9 * 60, to: 17 * 60, days: [1, 2, 3, 4, 5] }], at('2026-11-22T10:00:00Z')), false); // Sunday
+  assert.equal(scheduleActive([{ from: 9 * 60, to: 17 * 60, days: [1, 2, 3, 4, 5] }], at('2026-11-23T10:00:00Z')), true); // Monday
+  const opensAt = at('2026-11-23T22:00:00Z');
+  const z = new ZoneIntrusion({ name: 'Z', polygon: square }, { schedule: [{ from: 22 * 60, to: 23 * 60 }], epochOffset: opensAt - 10 });
+  const ev = [0, 5, 9.8, 10, 10.2].flatMap((t) => z.update([track(boxAt(0.5, 0.5), { id: 1, t })], t));
+  assert.deepEqual(ev.map((e) => e.t), [10]);
+});
+
+test('dwell: fires once when a track has stayed N seconds, leaving resets the clock', () => {
+  const d = new ZoneDwell({ name: 'Z', polygon: square }, 3);
+  const ev = [];
+  for (let t = 0; t <= 2.8; t += 0.2) ev.push(...d.update([track(boxAt(0.5, 0.5), { id: 1, t })], t));
+  assert.equal(ev.length, 0);
+  ev.push(...d.update([track(boxAt(0.9, 0.9), { id: 1 })], 3)); // out
+  for (let t = 3.2; t <= 6; t += 0.2) ev.push(...d.update([track(boxAt(0.5, 0.5), { id: 1 })], t));
+  assert.equal(ev.length, 0, 'clock restarted when it left');
+  for (let t = 6.2; t <= 8; t += 0.2) ev.push(...d.update([track(boxAt(0.5, 0.5), { id: 1 })], t));
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].kind, 'dwell');
+  assert.ok(Math.abs(ev[0].t - 6.2) < 1e-6, `fired at ${ev[0].t}`);
+});
+
+test('left object: a new object still for N s with nobody by it; not while its person stays; not scene objects', () => {
+  const rule = new LeftObjectRule({ name: 'left', seconds: 5, warmup: 1 });
+  const parked = track(boxAt(0.1, 0.9, 0.1), { id: 1, firstSeen: 0 });
+  const events = [];
+  for (let t = 0; t <= 20; t += 0.2) {
+    const tracks = [{ ...parked, lastSeen: t }];
+    if (t >= 2) tracks.push(track(boxAt(0.5, 0.5, 0.05), { id: 2, firstSeen: 2, t }));
+    // the person who brought it stands by it until t = 10, then walks off
+    if (t >= 2 && t < 10) tracks.push(track(boxAt(0.53, 0.5, 0.05), { id: 3, cls: 'person', firstSeen: 2, t }));
+    if (t >= 10) tracks.push(track(boxAt(0.53 + (t - 10) * 0.05, 0.5, 0.05), { id: 3, cls: 'person', firstSeen: 2, t }));
+    events.push(...rule.update(tracks, t));
+  }
+  assert.equal(events.length, 1, JSON.stringify(events));
+  assert.equal(events[0].trackId, 2);
+  // "near" is 1.5 object sizes + half the person: the person is away from t ≈ 11.4
+  assert.ok(events[0].t > 11 && events[0].t < 12, `fired at ${events[0].t}`);
+});
+
+test('left object: an object that keeps moving is never left', () => {
+  const rule = new LeftObjectRule({ name: 'left', seconds: 2, warmup: 0 });
+  const ev = [];
+  for (let t = 0; t <= 10; t += 0.2) ev.push(...rule.update([track(boxAt(0.1 + t * 0.05, 0.5), { id: 5, firstSeen: 0.2, t })], t));
+  assert.equal(ev.length, 0);
+});
+
+test('crowd density: persons per m² over the threshold, held, fires once until it drops', () => {
+  const rule = new CrowdDensityRule({ name: 'C', polygon: square, threshold: 4, areaM2: 2, holdSeconds: 1 });
+  const people = (n: number, t: number) => Array.from({ length: n }, (_, i) => track(boxAt(0.42 + i * 0.015, 0.5, 0.02), { id: 100 + i, cls: 'person', t }));
+  const ev = [];
+  for (let t = 0; t < 3; t += 0.2) ev.push(...rule.update(people(7, t), t)); // 3.5/m²: below
+  assert.equal(ev.length, 0);
+  for (let t = 3; t < 6; t += 0.2) ev.push(...rule.update([...people(9, t), track(boxAt(0.9, 0.9), { cls: 'person' })], t)); // 4.5/m² inside (+1 outside)
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].detail?.persons, 9);
+  assert.equal(ev[0].detail?.personsPerM2, 4.5);
+  assert.ok(ev[0].t >= 4 - 1e-9 && ev[0].t < 4.3);
+  for (let t = 6; t < 7; t += 0.2) ev.push(...rule.update(people(2, t), t));
+  for (let t = 7; t < 9; t += 0.2) ev.push(...rule.update(people(9, t), t));
+  assert.equal(ev.length, 2, 'fires again after dropping below');
+  // cars do not count
+  const cars = new CrowdDensityRule({ name: 'C', polygon: square, threshold: 1, holdSeconds: 0 });
+  assert.equal(cars.update([track(boxAt(0.5, 0.5))], 0).length, 0);
+});

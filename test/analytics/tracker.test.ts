@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteTracker } from '../../src/analytics/tracker.ts';
+import type { Detection } from '../../src/analytics/detector-types.ts';
+import type { Box } from '../../src/analytics/geometry.ts';
+
+const det = (box: Box, score = 0.9, cls: Detection['cls'] = 'person'): Detection => ({ cls, score, box });
+const at = (cx: number, cy: number, w = 0.06, h = 0.16): Box => [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+
+test('two objects crossing each other keep their ids', () => {
+  const tr = new ByteTracker();
+  let startIds: Map<number, number> | null = null;
+  let endIds: Map<number, number> = new Map();
+  for (let f = 0; f <= 20; f++) {
+    const a = 0.2 + f * 0.03; // left → right
+    const b = 0.8 - f * 0.03; // right → left, same row: the boxes overlap around f = 10
+    const tracks = tr.update([det(at(a, 0.5)), det(at(b, 0.52))], f * 0.2);
+    // id → x centre
+    const m = new Map(tracks.map((t) => [t.id, (t.box[0] + t.box[2]) / 2]));
+    if (f === 1) startIds = m;
+    endIds = m;
+  }
+  assert.equal(startIds!.size, 2);
+  assert.equal(endIds.size, 2);
+  for (const [id, x0] of startIds!) {
+    const x1 = endIds.get(id);
+    assert.ok(x1 !== undefined, `track ${id} lost its id`);
+    // the one that started left must end right and vice versa: no id swap at the crossing
+    assert.ok(x0 < 0.5 ? x1 > 0.7 : x1 < 0.3, `track ${id}: ${x0.toFixed(2)} → ${x1.toFixed(2)}`);
+  }
+});
+
+test('a missed frame (or two) keeps the track and its id; the filter predicts through the gap', () => {
+  const tr = new ByteTracker();
+  let id: number | null = null;
+  for (let f = 0; f < 15; f++) {
+    const cx = 0.1 + f * 0.04;
+    const dets = f === 7 || f === 8 ? [] : [det(at(cx, 0.5))];
+    const tracks = tr.update(dets, f * 0.2);
+    if (f === 7 || f === 8) {
+      assert.equal(tracks.length, 0);
+      const lost = tr.all();
+      assert.equal(lost.length, 1);
+      assert.equal(lost[0].state, 'lost');
+      continue;
+    }
+    if (f >= 1) {
+      assert.equal(tracks.length, 1, `frame ${f}`);
+      id ??= tracks[0].id;
+      assert.equal(tracks[0].id, id, `frame ${f}: id changed`);
+    }
+  }
+});
+
+test('tracks need two hits to be confirmed, die after maxMissed, and ids are never reused', () => {
+  const tr = new ByteTracker({ maxMissed: 3 });
+  assert.deepEqual(tr.update([det(at(0.5, 0.5))], 0), []); // tentative
+  const [t1] = tr.update([det(at(0.5, 0.5))], 0.2);
+  assert.equal(t1.state, 'confirmed');
+  for (let f = 0; f < 4; f++) tr.update([], 0.4 + f * 0.2);
+  assert.equal(tr.all().length, 0);
+  tr.update([det(at(0.5, 0.5))], 2);
+  const [t2] = tr.update([det(at(0.5, 0.5))], 2.2);
+  assert.notEqual(t2.id, t1.id);
+});
+
+test('low-score detections extend an existing track but never start one (ByteTrack second pass)', () => {
+  const tr = new ByteTracker();
+  tr.update([det(at(0.3, 0.5))], 0);
+  const [a] = tr.update([det(at(0.32, 0.5))], 0.2);
+  const occluded = tr.update([det(at(0.34, 0.5), 0.2)], 0.4); // partly hidden: low score
+  assert.equal(occluded.length, 1);
+  assert.equal(occluded[0].id, a.id);
+  // a low-score detection far from any track is not a new object
+  tr.update([det(at(0.9, 0.2), 0.3)], 0.6);
+  tr.update([det(at(0.9, 0.2), 0.3)], 0.8);
+  assert.ok(tr.all().every((t) => t.id === a.id));
+});
+
+test('at a low frame rate a fast object whose boxes no longer overlap keeps its id (distance pass)', () => {
+  const tr = new ByteTracker();
+  const ids = new Set<number>();
+  for (let f = 0; f < 8; f++) for (const t of tr.update([det(at(0.1 + f * 0.1, 0.5, 0.06, 0.06), 0.9, 'car')], f * 0.2)) ids.add(t.id);
+  assert.equal(ids.size, 1);
+  const pure = new ByteTracker({ distanceGate: 0 });
+  const pureIds = new Set<number>();
+  for (let f = 0; f < 8; f++) for (const t of pure.update([det(at(0.1 + f * 0.1, 0.5, 0.06, 0.06), 0.9, 'car')], f * 0.2)) pureIds.add(t.id);
+  assert.equal(pureIds.size, 0, 'without the distance pass the track never gets its second hit');
+});
+
+test('the class is the score-weighted vote over the track, not the last detection', () => {
+  const tr = new ByteTracker();
+  for (let f = 0; f < 5; f++) tr.update([det(at(0.5, 0.5, 0.2, 0.1), 0.9, 'car')], f * 0.2);
+  const [t] = tr.update([det(at(0.5, 0.5, 0.2, 0.1), 0.6, 'truck')], 1);
+  assert.equal(t.cls, 'car');
+});
