@@ -269,7 +269,7 @@ export class SqlStore implements StoreOperations {
     return rows.length ? toSegment(rows[0]) : null;
   }
 
-  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]> {
+  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]> {
     const where: string[] = [];
     const params: SqlParam[] = [];
     if (opts.cameraId !== undefined) {
@@ -280,13 +280,23 @@ export class SqlStore implements StoreOperations {
       params.push(opts.endBeforeMs);
       where.push(`end_ms <= $${params.length}`);
     }
+    if (opts.after) {
+      params.push(opts.after.startMs, opts.after.cameraId);
+      const a = params.length - 1;
+      where.push(`(start_ms > $${a} OR (start_ms = $${a} AND camera_id > $${a + 1}))`);
+    }
     params.push(Math.max(0, opts.limit));
     const rows = await this.db.query(
       `SELECT ${SEGMENT_COLUMNS} FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY start_ms LIMIT $${params.length}`,
+       ORDER BY start_ms, camera_id LIMIT $${params.length}`,
       params,
     );
     return rows.map(toSegment);
+  }
+
+  async listSegmentCameras(): Promise<string[]> {
+    const rows = await this.db.query('SELECT DISTINCT camera_id FROM segments ORDER BY camera_id');
+    return rows.map((r) => String(r.camera_id));
   }
 
   async totalSegmentBytes(): Promise<number> {
@@ -407,6 +417,11 @@ export class SqlStore implements StoreOperations {
   }
 
   // --- analytics: line counts, settings, acknowledgements ---------------------------------
+
+  async getEvent(id: string): Promise<EventRow | null> {
+    const rows = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
+    return rows.length ? toEvent(rows[0]) : null;
+  }
 
   async addLineCounts(rows: LineCountRow[]): Promise<void> {
     if (rows.length === 0) return;
@@ -541,9 +556,9 @@ export const STORE_OPERATIONS = [
   'createUser', 'getUserByName', 'getUser', 'setUserPassword', 'listUsers', 'countUsers',
   'createSession', 'getSession', 'deleteSession', 'deleteExpiredSessions',
   'createCamera', 'getCamera', 'listCameras', 'updateCamera', 'deleteCamera',
-  'addSegment', 'listSegments', 'putSegments', 'lastSegment', 'listOldestSegments', 'totalSegmentBytes', 'deleteSegments',
+  'addSegment', 'listSegments', 'putSegments', 'lastSegment', 'listOldestSegments', 'listSegmentCameras', 'totalSegmentBytes', 'deleteSegments',
   'addGap', 'listGaps', 'addEvent', 'listEvents',
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
-  'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
+  'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
 ] as const satisfies readonly (keyof StoreOperations)[];

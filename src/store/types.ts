@@ -187,10 +187,13 @@ export interface Store {
   /** The camera's latest segment (by start), or null. */
   lastSegment(cameraId: string): Promise<SegmentRow | null>;
   /**
-   * Oldest segments first (by start): of one camera when cameraId is given, else of all cameras;
-   * only those ending at or before endBeforeMs when given.
+   * Oldest segments first (by start, then camera): of one camera when cameraId is given, else of
+   * all cameras; only those ending at or before endBeforeMs, and only those after the cursor
+   * `after` (to page past segments a caller had to keep), when given.
    */
-  listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]>;
+  listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]>;
+  /** Every camera id that has segments (cameras removed from the configuration included). */
+  listSegmentCameras(): Promise<string[]>;
   /** Sum of the bytes of all indexed segments. */
   totalSegmentBytes(): Promise<number>;
   /** Removes index rows (and writes the audit entry in the same transaction). Returns rows removed. */
@@ -210,6 +213,7 @@ export interface Store {
   /** Returns false when no lock has that id (and then writes no audit entry). */
   deleteEvidenceLock(id: string, audit?: AuditInput): Promise<boolean>;
 
+  getEvent(id: string): Promise<EventRow | null>;
   /** Adds each row's n to the stored count of its (camera, line, minute, class, direction). */
   addLineCounts(rows: LineCountRow[]): Promise<void>;
   /** Counts of a camera (one line when given) with fromMs <= minuteMs < toMs, by minute. */
