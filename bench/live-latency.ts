@@ -147,6 +147,8 @@ try {
   const openViewToFirstFrameMs = Date.now() - t0;
   log(`open camera view -> first frame ${openViewToFirstFrameMs} ms`);
 
+  // Extra viewers are tabs of the same headless window: all receive every fragment, but Chromium
+  // paints only the front tab, so most display samples come from it (the figures say how many).
   const pages = [page];
   const openMs: number[] = [];
   for (let i = 1; i < K; i++) {
