@@ -54,7 +54,7 @@ test('defocused: edge energy far below the learnt level', () => {
   assert.deepEqual(feed(d, 10, () => soft, 4), ['defocused']);
 });
 
-test('moved: the picture's layout changes; a global lighting change does not count as moved', () => {
+test('moved: the layout of the picture changes; a global lighting change does not count as moved', () => {
   const d = new TamperDetector(W, H);
   feed(d, 20, () => scene(W, H), 0);
   assert.deepEqual(feed(d, 15, () => scene(W, H, 50), 4), [], 'brighter light, same scene');
