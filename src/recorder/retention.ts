@@ -193,6 +193,8 @@ export class RetentionSweeper {
       usage.quotaBytes === null ? 0 : usage.recordingBytes - usage.quotaBytes,
       usage.minFreeBytes - usage.freeBytes,
     );
+    // A write just failed for lack of space: free at least a little even when no floor is set.
+    if (trigger === 'disk_full') need = Math.max(need, Math.ceil(usage.totalBytes / 100) - usage.freeBytes);
     const spaceRule: RetentionRule = usage.quotaBytes !== null && usage.recordingBytes > usage.quotaBytes ? 'quota' : 'free_space';
     let after: SegmentKey | undefined;
     while (need > 0) {
