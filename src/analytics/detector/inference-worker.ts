@@ -12,13 +12,13 @@ export type WorkerReply = { id: number; detections?: Detection[][]; error?: { co
 
 const config = workerData as WorkerConfig;
 let runner: RawRunner | undefined;
-let tensor = new Float32Array(0);
+let tensor: Float32Array | Uint8Array = config.inputType === 'uint8' ? new Uint8Array(0) : new Float32Array(0);
 
 async function handle(req: WorkerRequest): Promise<Detection[][]> {
   runner ??= await createRawRunner(config);
   const size = config.inputSize;
   const per = 3 * size * size;
-  if (tensor.length < per * req.inputs.length) tensor = new Float32Array(per * req.inputs.length);
+  if (tensor.length < per * req.inputs.length) tensor = config.inputType === 'uint8' ? new Uint8Array(per * req.inputs.length) : new Float32Array(per * req.inputs.length);
   req.inputs.forEach((input, i) => writeCropTensor(input, size, tensor, i * per));
   const levels: NanodetLevel[][] = await runner.run(tensor.subarray(0, per * req.inputs.length), req.inputs.length);
   return levels.map((lv, i) => decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: req.inputs[i].region }));

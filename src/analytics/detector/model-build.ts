@@ -60,7 +60,7 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: bool
   } else {
     const size = opts.calibrationSize ?? 320;
     const ranges = await calibrate(g, await calibrationFrames(size, opts.framesPerClip), size);
-    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges)));
+    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { uint8Input: true })));
   }
   return path;
 }

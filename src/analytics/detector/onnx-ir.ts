@@ -19,7 +19,7 @@ export interface IrNode {
   attrs?: Record<string, IrAttr>;
 }
 /** `dims` undefined: shape left to the runtime (used for extra calibration outputs). */
-export interface IrValue { name: string; dims?: (number | string)[] }
+export interface IrValue { name: string; dims?: (number | string)[]; elem?: IrElem }
 export interface IrGraph {
   nodes: IrNode[];
   initializers: Map<string, IrTensor>;
@@ -53,7 +53,7 @@ export function serializeOnnx(g: IrGraph, opts: { opset?: number; producer?: str
     name: v.name,
     type: {
       tensorType: {
-        elemType: 1,
+        elemType: ELEM_CODE[v.elem ?? 'float'],
         shape: v.dims ? { dim: v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } : undefined,
       },
     },

@@ -3,20 +3,24 @@ import type { DetectorInput } from '../detector-types.ts';
 
 /**
  * Writes one RGB crop, stretched to size×size (bilinear, half-pixel centres like TF's
- * resizeBilinear), as planar float RGB scaled to 0..1 into `dst` at `offset` (NCHW, one image).
+ * resizeBilinear), as planar RGB into `dst` at `offset` (NCHW, one image): floats scaled to 0..1,
+ * or for the int8 model's uint8 input the rounded pixel values themselves.
  * Stretching rather than letterboxing keeps the mapping back to the frame a plain affine one.
  */
-export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array, offset: number): void {
+export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array | Uint8Array, offset: number): void {
   const { rgb, width: w, height: h } = input;
   if (!(w > 0 && h > 0) || rgb.length < w * h * 3) {
     throw new DetectorError('BAD_INPUT', `crop ${w}x${h} needs ${w * h * 3} bytes, got ${rgb.length}`);
   }
   const plane = size * size;
+  // uint8 stores truncate: +0.5 makes them round.
+  const k = dst instanceof Uint8Array ? 1 : INV255;
+  const add = dst instanceof Uint8Array ? 0.5 : 0;
   const r = offset, g = offset + plane, b = offset + 2 * plane;
   if (w === size && h === size) {
     // Crops already at model size (what the motion stage aims for) need no resampling.
     for (let i = 0, p = 0; i < plane; i++, p += 3) {
-      dst[r + i] = rgb[p] * INV255; dst[g + i] = rgb[p + 1] * INV255; dst[b + i] = rgb[p + 2] * INV255;
+      dst[r + i] = rgb[p] * k; dst[g + i] = rgb[p + 1] * k; dst[b + i] = rgb[p + 2] * k;
     }
     return;
   }
@@ -31,13 +35,13 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
       // Channels unrolled: V8 keeps this loop monomorphic and free of bounds re-checks.
       let top = rgb[a] + (rgb[e] - rgb[a]) * wx;
       let bottom = rgb[c] + (rgb[d] - rgb[c]) * wx;
-      dst[r + o + x] = (top + (bottom - top) * wy) * INV255;
+      dst[r + o + x] = (top + (bottom - top) * wy) * k + add;
       top = rgb[a + 1] + (rgb[e + 1] - rgb[a + 1]) * wx;
       bottom = rgb[c + 1] + (rgb[d + 1] - rgb[c + 1]) * wx;
-      dst[g + o + x] = (top + (bottom - top) * wy) * INV255;
+      dst[g + o + x] = (top + (bottom - top) * wy) * k + add;
       top = rgb[a + 2] + (rgb[e + 2] - rgb[a + 2]) * wx;
       bottom = rgb[c + 2] + (rgb[d + 2] - rgb[c + 2]) * wx;
-      dst[b + o + x] = (top + (bottom - top) * wy) * INV255;
+      dst[b + o + x] = (top + (bottom - top) * wy) * k + add;
     }
   }
 }

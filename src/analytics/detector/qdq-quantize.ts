@@ -42,13 +42,19 @@ export function uint8Params(r: TensorRange): { scale: number; zeroPoint: number 
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-min / scale))) };
 }
 
-export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>): IrGraph {
+/**
+ * `uint8Input`: the graph input becomes uint8 pixels (0..255) with a fixed DequantizeLinear
+ * (scale 1/255, zero point 0) — exactly what the float path's input quantisation computes — so
+ * the detector feeds camera bytes without a float copy.
+ */
+export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>, opts: { uint8Input?: boolean } = {}): IrGraph {
   const g: IrGraph = {
     nodes: src.nodes.map((n) => ({ ...n, inputs: n.inputs.slice(), outputs: n.outputs.slice() })),
     initializers: new Map(src.initializers),
-    inputs: src.inputs,
+    inputs: opts.uint8Input ? src.inputs.map((i) => ({ ...i, elem: 'uint8' as const })) : src.inputs,
     outputs: src.outputs,
   };
+  const graphInputs = new Set(src.inputs.map((i) => i.name));
   const added: IrNode[] = [];
   const scaleOf = new Map<string, number>();
   const uses = consumerCounts(g);
@@ -66,13 +72,18 @@ export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>): IrG
     if (!r) throw new DetectorError('MODEL_UNSUPPORTED', `no calibration range for ${name}`);
     // A tensor holding ±inf (e.g. a -inf padding the converter could not fold) stays float.
     if (!uses.get(name) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;
-    const { scale, zeroPoint } = uint8Params(r);
+    const isPixels = opts.uint8Input && graphInputs.has(name);
+    const { scale, zeroPoint } = isPixels ? { scale: 1 / 255, zeroPoint: 0 } : uint8Params(r);
     scaleOf.set(name, scale);
     const s = `${name}__scale`, z = `${name}__zp`;
     g.initializers.set(s, { type: 'float', dims: [], data: [scale] });
     g.initializers.set(z, { type: 'uint8', dims: [], data: [zeroPoint] });
     const q = `${name}__q`, dq = `${name}__dq`;
     for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === name ? dq : i));
+    if (isPixels) {
+      added.push({ op: 'DequantizeLinear', name: `${name}__DQ`, inputs: [name, s, z], outputs: [dq] });
+      continue;
+    }
     added.push({ op: 'QuantizeLinear', name: `${name}__Q`, inputs: [name, s, z], outputs: [q] });
     added.push({ op: 'DequantizeLinear', name: `${name}__DQ`, inputs: [q, s, z], outputs: [dq] });
   }

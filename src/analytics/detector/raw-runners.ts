@@ -5,13 +5,15 @@ import { DetectorError } from './errors.ts';
 import type { NanodetLevel } from './nanodet-decode.ts';
 
 /** Runs NanoDet on a planar float batch and returns its per-level outputs per image. */
-export interface RawRunner { run(input: Float32Array, batch: number): Promise<NanodetLevel[][]>; close(): Promise<void> }
+export interface RawRunner { run(input: Float32Array | Uint8Array, batch: number): Promise<NanodetLevel[][]>; close(): Promise<void> }
 export interface RunnerConfig {
   runtime: 'onnx' | 'tfjs-wasm';
   /** .onnx file for runtime onnx, model.json for tfjs-wasm */
   modelPath: string;
   inputSize: number;
   intraOpThreads: number;
+  /** uint8: the int8 model takes pixel bytes directly (see quantizeQdq's uint8Input) */
+  inputType: 'float32' | 'uint8';
 }
 
 const require = createRequire(import.meta.url);
@@ -56,7 +58,9 @@ async function createOrtRunner(cfg: RunnerConfig): Promise<RawRunner> {
   const size = cfg.inputSize;
   return {
     async run(input, batch) {
-      const x = new ort.Tensor('float32', input, [batch, 3, size, size]);
+      const x = input instanceof Uint8Array
+        ? new ort.Tensor('uint8', input, [batch, 3, size, size])
+        : new ort.Tensor('float32', input, [batch, 3, size, size]);
       const res = await session.run({ [inputName]: x });
       return splitLevels(Object.values(res).map((t) => ({ dims: t.dims, data: t.data as Float32Array })), batch, size);
     },
@@ -98,7 +102,7 @@ async function createTfjsRunner(cfg: RunnerConfig): Promise<RawRunner> {
       const per = 3 * size * size;
       const images: NanodetLevel[][] = [];
       for (let i = 0; i < batch; i++) {
-        const x = tf.tensor4d(input.subarray(i * per, (i + 1) * per), [1, 3, size, size]);
+        const x = tf.tensor4d(input.subarray(i * per, (i + 1) * per) as Float32Array, [1, 3, size, size]);
         const outs = model.execute(x) as import('@tensorflow/tfjs').Tensor[];
         const data = await Promise.all(outs.map(async (t) => ({ dims: t.shape as number[], data: (await t.data()) as Float32Array })));
         tf.dispose([x, ...outs]);
