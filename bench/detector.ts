@@ -1,7 +1,7 @@
-// npm run bench:detector -- [--seconds S] [--frames N]
+// npm run bench:detector -- [--seconds S] [--frames N] [--only BACKEND]
 // Detector throughput per backend / input size / batch on real frames, and agreement of each
 // variant with the fp32 416 px reference on the shared clips (vtest.avi when they are absent).
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { createDetector, iou, type DetectorBackend, type Detection, type DetectorInput } from '../src/analytics/detector/index.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
@@ -12,6 +12,9 @@ const flag = (name: string, dflt: number) => { const i = args.indexOf(`--${name}
 const seconds = flag('seconds', 6);
 const framesPerClip = flag('frames', 12);
 const W = 640, H = 360;
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+const loadStart = loadavg()[0];
 
 const clips = sharedClips();
 if (!clips.length) console.error(`no shared clips in ../shared/data/video; using ${VTEST_AVI}`);
@@ -27,7 +30,7 @@ await ensureOnnxModel('fp32');
 await ensureOnnxModel('int8');
 
 interface Config { backend: DetectorBackend; input: number; workers: number; batch: number }
-const configs: Config[] = [
+const allConfigs: Config[] = [
   { backend: 'tfjs-wasm', input: 416, workers: 2, batch: 1 },
   { backend: 'onnx', input: 416, workers: 2, batch: 1 },
   { backend: 'onnx', input: 416, workers: 2, batch: 8 },
@@ -38,6 +41,7 @@ const configs: Config[] = [
   { backend: 'onnx-int8', input: 320, workers: 2, batch: 16 },
   { backend: 'onnx-int8', input: 320, workers: 1, batch: 8 },
 ];
+const configs = allConfigs.filter((c) => !only || c.backend === only);
 
 async function throughput(c: Config): Promise<{ perS: number; p50: number }> {
   const det = await createDetector({ backend: c.backend, inputSize: c.input, workers: c.workers });
@@ -99,6 +103,8 @@ function agreement(ref: Detection[][], got: Detection[][], hi = 0.4, lo = 0.25) 
 
 const cpu = cpus()[0]?.model ?? 'unknown';
 console.log(`machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}, ${new Date().toISOString()}`);
+// Other work on the machine steals cores from the workers: say how busy it was.
+console.log(`load average (1 min) before the bench: ${loadStart.toFixed(2)}`);
 console.log('\nthroughput (crops of real frames, preprocessing + inference + decoding included)');
 console.log('backend     input  workers  batch  inferences/s  batch p50 ms');
 const results: (Config & { inferences_per_s: number })[] = [];
@@ -112,15 +118,17 @@ console.log(`\nagreement with onnx fp32 416 on ${frames.length} frames (detectio
 console.log('variant          ref dets  dets  recall  precision  mean IoU  mean |Δscore|');
 const ref = await detectAll('onnx', 416);
 const accuracy: Record<string, ReturnType<typeof agreement>> = {};
-for (const [backend, input] of [['tfjs-wasm', 416], ['onnx', 320], ['onnx-int8', 416], ['onnx-int8', 320]] as const) {
+for (const [backend, input] of ([['tfjs-wasm', 416], ['onnx', 320], ['onnx-int8', 416], ['onnx-int8', 320]] as const).filter(([b]) => !only || b === only)) {
   const a = agreement(ref, await detectAll(backend, input));
   accuracy[`${backend}@${input}`] = a;
   console.log(`${`${backend}@${input}`.padEnd(16)} ${String(a.refN).padStart(8)}  ${String(a.gotN).padStart(4)}  ${a.recall.toFixed(3)}  ${a.precision.toFixed(3).padStart(9)}  ${a.meanIou.toFixed(3).padStart(8)}  ${a.meanScoreDiff.toFixed(3).padStart(13)}`);
 }
 
+const loadEnd = loadavg()[0];
+console.log(`load average (1 min) after the bench: ${loadEnd.toFixed(2)}`);
 // One RESULT per backend (its best configuration), the overall best last.
 const best = new Map<string, (typeof results)[number]>();
 for (const r of results) if (!best.has(r.backend) || best.get(r.backend)!.inferences_per_s < r.inferences_per_s) best.set(r.backend, r);
 for (const r of best.values()) {
-  console.log(`RESULT ${JSON.stringify({ backend: r.backend, input: r.input, workers: r.workers, batch: r.batch, inferences_per_s: r.inferences_per_s, cpu_cores: cpus().length, accuracy_vs_fp32_416: accuracy[`${r.backend}@${r.input}`] ?? null })}`);
+  console.log(`RESULT ${JSON.stringify({ backend: r.backend, input: r.input, workers: r.workers, batch: r.batch, inferences_per_s: r.inferences_per_s, cpu_cores: cpus().length, load_avg_start: Math.round(loadStart * 100) / 100, load_avg_end: Math.round(loadEnd * 100) / 100, accuracy_vs_fp32_416: accuracy[`${r.backend}@${r.input}`] ?? null })}`);
 }
