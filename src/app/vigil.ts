@@ -64,12 +64,16 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const events = new SystemEvents(store);
   const raise = (e: Parameters<SystemEvents['raise']>[0]) =>
     events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
-  // A crash leaves the segment in progress torn or unindexed: repair before recording again.
-  const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
-  const recovered = await recoverSegments(store, paths.recordingsDir, [...known]);
-  if (recovered.repaired.length || recovered.removed.length) {
-    logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
-  }
+  // A crash leaves the segment in progress torn or unindexed. The repair runs while cameras
+  // connect and wait for a keyframe; recorders hold their first write until it is done.
+  const startedAt = Date.now();
+  const recovery = (async () => {
+    const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
+    const recovered = await recoverSegments(store, paths.recordingsDir, [...known], startedAt);
+    if (recovered.repaired.length || recovered.removed.length) {
+      logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
+    }
+  })().catch((err: Error) => logger.error({ err: err.message }, 'segment recovery failed'));
   const segmentIndex = new SegmentIndexQueue(store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
   const retentionCfg = cfg.recording.retention;
   const cameraRetention = new Map(cfg.cameras.filter((c) => c.retentionHours !== undefined).map((c) => [c.id, c.retentionHours!]));
@@ -99,7 +103,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     onSegment: async (seg) => segmentIndex.put(seg),
     onSegmentProgress: (seg) => segmentIndex.put(seg),
     onGap: (gap) => void store.addGap(gap).catch((err: Error) => logger.error({ err: err.message, camera: gap.cameraId }, 'gap index write failed')),
-    lastRecordedEnd: async (id) => (await store.lastSegment(id))?.endMs ?? null,
+    // A recorder writes nothing before this settles, so the index then holds the last run's end.
+    lastRecordedEnd: async (id) => {
+      await recovery;
+      return (await store.lastSegment(id))?.endMs ?? null;
+    },
     onDiskFull: (cameraId, err) => {
       // Many cameras hit a full volume at once: one event per minute, one sweep at a time.
       if (Date.now() - diskFullRaisedAt > 60_000) {
@@ -161,6 +169,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         retention.stop();
         await retention.idle();
         await fleet.stopAll();
+        await recovery;
         await segmentIndex.flush();
         await store.close();
       })();

@@ -69,11 +69,17 @@ export async function repairSegmentFile(root: string, cameraId: string, rel: str
  * file newer than it. Older segments were closed cleanly and are left alone, so a restart costs
  * one query and a directory listing per camera.
  */
-export async function recoverSegments(store: Pick<Store, 'lastSegment' | 'putSegments' | 'deleteSegments'>, root: string, cameraIds: readonly string[]): Promise<RecoveryReport> {
+export async function recoverSegments(
+  store: Pick<Store, 'lastSegment' | 'putSegments' | 'deleteSegments'>,
+  root: string,
+  cameraIds: readonly string[],
+  /** Leave files that start at or after this alone: a recorder of this run may be writing them. */
+  beforeMs = Infinity,
+): Promise<RecoveryReport> {
   const report: RecoveryReport = { repaired: [], removed: [] };
   for (const cameraId of cameraIds) {
     const last = await store.lastSegment(cameraId);
-    const files = await candidateFiles(root, cameraId, last?.startMs ?? 0);
+    const files = (await candidateFiles(root, cameraId, last?.startMs ?? 0)).filter((f) => f.startMs < beforeMs);
     if (last && !files.some((f) => f.startMs === last.startMs)) {
       // Indexed but the file is gone (died before the first write landed): the row must go too.
       const exists = await stat(path.join(root, last.path)).then(() => true, () => false);
