@@ -205,7 +205,9 @@ export class Fmp4Fragmenter {
     this.#partial = { vps: null, sps: null, pps: null };
     // H.265 VUI timing is not parsed: the first real frame duration takes over quickly anyway.
     const fps = config.codec === 'h264' ? parseSps(config.sps).fps : null;
-    if (fps && this.#lastOutEnd === null) this.#lastDuration = Math.round(VIDEO_CLOCK / fps);
+    // A VUI may claim any rate (fuzzing found 0.00005 fps): only a duration a picture can have counts.
+    const fromFps = fps ? Math.round(VIDEO_CLOCK / fps) : 0;
+    if (fromFps >= 1 && fromFps <= this.#maxDuration && this.#lastOutEnd === null) this.#lastDuration = fromFps;
   }
 
   /** Duration of the held unit given the next dts; jumps become the last good duration. */

@@ -71,6 +71,11 @@ function children(buf: Buffer, from: number, to: number): Box[] {
   return out;
 }
 
+/** A box must hold the bytes a reader is about to take from it (fuzzing found reads past the end). */
+function need(b: Box, bytes: number, what: string): void {
+  if (b.end - b.body < bytes) throw new MediaError('BAD_MP4', `${what} box at ${b.start} too short (${b.end - b.body} < ${bytes} bytes)`);
+}
+
 function child(buf: Buffer, parent: Box, type: string, skip = 0): Box | undefined {
   return children(buf, parent.body + skip, parent.end).find((b) => b.type === type);
 }
@@ -102,9 +107,13 @@ function parseMoof(buf: Buffer, moof: Box, defaults: Defaults): Omit<FragmentInf
   const trun = child(buf, traf, 'trun');
   if (!tfhd || !tfdt || !trun) throw new MediaError('BAD_MP4', `traf at ${traf.start} lacks tfhd, tfdt or trun`);
 
+  need(mfhd, 8, 'mfhd');
   let defaultDuration = defaults.duration;
   let defaultFlags = defaults.flags;
+  need(tfhd, 8, 'tfhd');
   const tfhdFlags = buf.readUInt32BE(tfhd.body) & 0xffffff;
+  need(tfhd, 8 + (tfhdFlags & TFHD_BASE_OFFSET ? 8 : 0) + (tfhdFlags & TFHD_DESC_INDEX ? 4 : 0) + (tfhdFlags & TFHD_DEFAULT_DURATION ? 4 : 0)
+    + (tfhdFlags & TFHD_DEFAULT_SIZE ? 4 : 0) + (tfhdFlags & TFHD_DEFAULT_FLAGS ? 4 : 0), 'tfhd');
   let p = tfhd.body + 8; // version/flags, track_ID
   if (tfhdFlags & TFHD_BASE_OFFSET) p += 8;
   if (tfhdFlags & TFHD_DESC_INDEX) p += 4;
@@ -112,10 +121,14 @@ function parseMoof(buf: Buffer, moof: Box, defaults: Defaults): Omit<FragmentInf
   if (tfhdFlags & TFHD_DEFAULT_SIZE) p += 4;
   if (tfhdFlags & TFHD_DEFAULT_FLAGS) defaultFlags = buf.readUInt32BE(p);
 
+  need(tfdt, 8, 'tfdt');
   const tfdtVersion = buf[tfdt.body];
+  if (tfdtVersion === 1) need(tfdt, 12, 'tfdt');
   const tfdtTimeBytes = tfdtVersion === 1 ? 8 : 4;
   const dts = tfdtVersion === 1 ? Number(buf.readBigUInt64BE(tfdt.body + 4)) : buf.readUInt32BE(tfdt.body + 4);
 
+  need(trun, 8, 'trun');
+  need(trun, 8 + (buf.readUInt32BE(trun.body) & TRUN_DATA_OFFSET ? 4 : 0) + (buf.readUInt32BE(trun.body) & TRUN_FIRST_FLAGS ? 4 : 0), 'trun');
   const trunFlags = buf.readUInt32BE(trun.body) & 0xffffff;
   const sampleCount = buf.readUInt32BE(trun.body + 4);
   p = trun.body + 8;
@@ -127,7 +140,9 @@ function parseMoof(buf: Buffer, moof: Box, defaults: Defaults): Omit<FragmentInf
   if (p + perSample * sampleCount > trun.end) throw new MediaError('BAD_MP4', `trun at ${trun.start} is shorter than its ${sampleCount} samples`);
   let duration = 0;
   let keyflags = firstFlags ?? defaultFlags;
-  for (let i = 0; i < sampleCount; i++) {
+  // Without per-sample fields a 4-byte count could ask for 4 billion loop turns (fuzzing found it).
+  if (perSample === 0) duration = defaultDuration * sampleCount;
+  else for (let i = 0; i < sampleCount; i++) {
     let q = p + i * perSample;
     if (trunFlags & TRUN_DURATION) (duration += buf.readUInt32BE(q)), (q += 4);
     else duration += defaultDuration;
@@ -163,6 +178,9 @@ function codecStringOf(buf: Buffer, entry: Box): string {
   // VisualSampleEntry: 8 bytes SampleEntry + 70 bytes of visual fields before child boxes.
   const kids = children(buf, entry.body + 78, entry.end);
   const avcC = kids.find((b) => b.type === 'avcC');
+  if (avcC) need(avcC, 4, 'avcC');
+  const hvcCBox = kids.find((b) => b.type === 'hvcC');
+  if (hvcCBox) need(hvcCBox, 13, 'hvcC');
   if (avcC) return `${entry.type}.${hex2(buf[avcC.body + 1])}${hex2(buf[avcC.body + 2])}${hex2(buf[avcC.body + 3])}`;
   const hvcC = kids.find((b) => b.type === 'hvcC');
   if (hvcC) {
@@ -192,10 +210,13 @@ export function readFmp4(buf: Buffer): Fmp4File {
   const mdhd = trak && findPath(buf, trak, ['mdia', 'mdhd']);
   const stsd = trak && findPath(buf, trak, ['mdia', 'minf', 'stbl', 'stsd']);
   if (!mdhd || !stsd) throw new MediaError('BAD_MP4', 'moov lacks trak/mdia/mdhd or stsd');
+  need(mdhd, buf[mdhd.body] === 1 ? 24 : 16, 'mdhd');
+  need(stsd, 8, 'stsd');
   const timescale = buf[mdhd.body] === 1 ? buf.readUInt32BE(mdhd.body + 20) : buf.readUInt32BE(mdhd.body + 12);
   const entry = children(buf, stsd.body + 8, stsd.end)[0];
   if (!entry) throw new MediaError('BAD_MP4', 'stsd has no sample entry');
   const trex = findPath(buf, moov, ['mvex', 'trex']);
+  if (trex) need(trex, 24, 'trex');
   const defaults: Defaults = trex ? { duration: buf.readUInt32BE(trex.body + 12), flags: buf.readUInt32BE(trex.body + 20) } : { duration: 0, flags: 0 };
 
   const fragments: FragmentInfo[] = [];
@@ -247,6 +268,7 @@ export function initWithDuration(init: Buffer, durationMs: number): Buffer {
   const mvex = moov && child(init, moov, 'mvex');
   const mvhd = moov && child(init, moov, 'mvhd');
   if (!moov || !mvex || !mvhd) throw new MediaError('BAD_MP4', 'init segment lacks moov/mvex/mvhd');
+  need(mvhd, init[mvhd.body] === 1 ? 24 : 16, 'mvhd');
   if (child(init, mvex, 'mehd')) return init;
   const movieScale = init[mvhd.body] === 1 ? init.readUInt32BE(mvhd.body + 20) : init.readUInt32BE(mvhd.body + 12);
   const mehd = Buffer.alloc(20);
