@@ -15,6 +15,8 @@ import { toHttpError } from './error-map.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerCameraRoutes } from './camera-routes.ts';
 import { registerLiveRoute } from './live-route.ts';
+import { registerAlarmRoutes } from './alarm-routes.ts';
+import type { LiveAnalytics } from '../alarms/index.ts';
 import { registerRecorderRoutes, type RecorderApiDeps } from './recorder-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
@@ -30,6 +32,8 @@ export interface ApiDeps {
   /** Directory of the built web app, served at / when present. */
   webDir?: string;
   version: string;
+  /** Live analytics and alarms (absent: no alarm routes). */
+  alarms?: LiveAnalytics;
   /** Retention and system events, for evidence locks, events and storage routes. */
   recorder?: RecorderApiDeps;
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
@@ -96,6 +100,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
+  registerAlarmRoutes(app, deps, guard);
   if (deps.recorder) registerRecorderRoutes(app, deps.store, deps.recorder, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);

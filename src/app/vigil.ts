@@ -14,6 +14,7 @@ import { RetentionSweeper, SegmentIndexQueue, recoverSegments } from '../recorde
 import { SystemEvents } from '../bus/index.ts';
 import { CameraService } from './camera-service.ts';
 import { buildApi } from '../api/server.ts';
+import { LiveAnalytics } from '../alarms/index.ts';
 import { VigilError } from '../core/errors.ts';
 
 export const VERSION = '0.1.0';
@@ -23,6 +24,8 @@ export interface RunningVigil {
   url: string;
   store: Store;
   fleet: CameraFleet;
+  /** Live analytics and alarms. */
+  analytics: LiveAnalytics;
   events: SystemEvents;
   retention: RetentionSweeper;
   /** Set when this start created the admin user with a generated password. */
@@ -134,6 +137,22 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   }
   for (const row of await store.listCameras()) fleet.upsert(row);
 
+  // Live analytics: a camera's settings in the config seed the store once; the API changes them after.
+  for (const c of cfg.cameras) {
+    if (c.analytics && !(await store.getCameraAnalytics(c.id))) {
+      await store.putCameraAnalytics({ cameraId: c.id, settings: c.analytics, updatedAt: Date.now() }, { actor: 'system', action: 'analytics.update', cameraId: c.id, details: { source: 'config' } });
+    }
+  }
+  const analytics = new LiveAnalytics({
+    store,
+    runtime: fleet,
+    logger,
+    dataDir: paths.dataDir,
+    // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
+    loadNeuralDetector: async () => (await import('../analytics/detector/index.ts')).createDetector({ backend: 'onnx-int8', inputSize: 320 }),
+  });
+  await analytics.start();
+
   const app = await buildApi({
     store,
     auth,
@@ -147,6 +166,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     recorder: { retention, events },
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
+    alarms: analytics,
   });
   const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
   sweep.unref();
@@ -158,6 +178,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     url: address,
     store,
     fleet,
+    analytics,
     events,
     retention,
     generatedAdminPassword,
@@ -166,6 +187,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       closing ??= (async () => {
         clearInterval(sweep);
         await app.close();
+        await analytics.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

@@ -2,6 +2,28 @@
 // docs/config.md (`vigil config-doc`), so the reference can never drift from the code.
 import { Type, type Static } from '@sinclair/typebox';
 
+const DET_CLASSES = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'] as const;
+const Classes = Type.Optional(Type.Array(Type.Union(DET_CLASSES.map((c) => Type.Literal(c))), { description: 'Only these classes (default: all).' }));
+const NormPoint = Type.Tuple([Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })], { description: '[x, y], 0..1, y down.' });
+const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Name shown in alarms and counts.' });
+
+/** Per-camera live analytics: shapes in normalised image coordinates (0..1, y pointing down). */
+export const AnalyticsConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Analyse this camera live (one more viewer of its live stream; no second camera connection).' }),
+    fps: Type.Number({ minimum: 0.5, maximum: 15, default: 5, description: 'Frames analysed per second.' }),
+    width: Type.Integer({ minimum: 160, maximum: 1920, default: 640, description: 'Analysed frames are scaled to this width.' }),
+    detector: Type.Union([Type.Literal('auto'), Type.Literal('neural'), Type.Literal('motion')], { default: 'auto', description: 'auto: the NanoDet detector when it loads, else the motion stand-in (which only guesses person/car from blob shape).' }),
+    lines: Type.Array(Type.Object({ name: RuleName, p1: NormPoint, p2: NormPoint, classes: Classes }, { additionalProperties: false }), { default: [], description: 'Counting lines; "positive" is crossing from the left of p1→p2 to its right as drawn (left to right: moving down).' }),
+    zones: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), classes: Classes }, { additionalProperties: false }), { default: [], description: 'Intrusion zones: an alarm when a tracked object of a listed class enters.' }),
+    dwell: Type.Array(Type.Object({ zone: RuleName, seconds: Type.Number({ exclusiveMinimum: 0, description: 'Alarm when one (anonymous) track stays longer.' }) }, { additionalProperties: false }), { default: [], description: 'Dwell rules on zones.' }),
+    crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'Persons (per m² when areaM2 is given).' }), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0 })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
+    leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
+    tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
+  },
+  { additionalProperties: false },
+);
+
 const CameraConfig = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Stable id: lower-case letters, digits, - and _.' }),
@@ -12,6 +34,7 @@ const CameraConfig = Type.Object(
     transport: Type.Optional(Type.Union([Type.Literal('tcp'), Type.Literal('udp')], { default: 'tcp', description: 'RTP over the RTSP connection (tcp) or UDP.' })),
     record: Type.Optional(Type.Boolean({ default: true, description: 'Record continuously.' })),
     enabled: Type.Optional(Type.Boolean({ default: true, description: 'Connect to the camera at all.' })),
+    analytics: Type.Optional(AnalyticsConfig),
     retentionHours: Type.Optional(Type.Number({ minimum: 0, description: 'Keep this camera\'s recordings this long (overrides recording.retention.maxAgeHours; 0: no age limit).' })),
   },
   { additionalProperties: false },
@@ -72,3 +95,4 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type CameraConfig = Static<typeof CameraConfig>;
+export type AnalyticsConfig = Static<typeof AnalyticsConfig>;

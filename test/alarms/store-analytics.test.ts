@@ -53,6 +53,9 @@ for (const engine of engines) {
       const store = await engine.open();
       opened.push(store);
       assert.equal(await store.getCameraAnalytics('c1'), null);
+      const ev = await store.addEvent({ ts: 5, cameraId: 'c1', kind: 'analytics.zone_intrusion', severity: 'warning', details: { rule: 'gate' } });
+      assert.deepEqual(await store.getEvent(ev.id), ev);
+      assert.equal(await store.getEvent('nope'), null);
       await store.putCameraAnalytics({ cameraId: 'c1', settings: { enabled: true, fps: 5 }, updatedAt: 1 }, { actor: 'u1', action: 'analytics.update', cameraId: 'c1' });
       await store.putCameraAnalytics({ cameraId: 'c1', settings: { enabled: false, fps: 2 }, updatedAt: 2 });
       const row = await store.getCameraAnalytics('c1');

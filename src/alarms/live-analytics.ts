@@ -1,0 +1,149 @@
+// The node's live analytics: one CameraAnalyser per camera whose settings enable it, all sharing
+// one neural detector (a worker pool; batching across cameras happens there), the events going
+// through one AlarmRecorder. Settings live in the store (seeded from the config file) and can be
+// changed while running: the camera's analyser restarts with the new ones.
+import type { Logger } from 'pino';
+import { Value } from '@sinclair/typebox/value';
+import { MotionBlobDetector, type Detector } from '../analytics/index.ts';
+import { AnalyticsConfig } from '../core/config-schema.ts';
+import type { Store } from '../store/types.ts';
+import type { CameraRuntime } from '../live/index.ts';
+import { EventBus } from '../bus/index.ts';
+import { AlarmError } from './errors.ts';
+import { CameraAnalyser, type AnalyserStats } from './camera-analyser.ts';
+import { AlarmRecorder, type AlarmTopics } from './alarm-recorder.ts';
+
+export type DetectorKind = 'neural' | 'motion';
+
+export interface LiveAnalyticsOptions {
+  store: Store;
+  runtime: CameraRuntime;
+  logger: Logger;
+  dataDir: string;
+  bus?: EventBus<AlarmTopics>;
+  /** Loads the neural detector; a failure means the motion stand-in is used (and said so). */
+  loadNeuralDetector?: () => Promise<Detector>;
+  ffmpeg?: string;
+}
+
+/** Fills defaults and rejects what the schema does not allow. */
+export function parseAnalyticsSettings(input: unknown): AnalyticsConfig {
+  const v = Value.Default(AnalyticsConfig, structuredClone(input ?? {}));
+  if (!Value.Check(AnalyticsConfig, v)) {
+    const first = [...Value.Errors(AnalyticsConfig, v)][0];
+    throw new AlarmError('BAD_REQUEST', `invalid analytics settings: ${first ? `${first.path || '/'} ${first.message}` : 'unknown error'}`);
+  }
+  const zones = new Set(v.zones.map((z) => z.name));
+  for (const d of v.dwell) if (!zones.has(d.zone)) throw new AlarmError('BAD_REQUEST', `dwell rule names unknown zone "${d.zone}"`);
+  return v;
+}
+
+export class LiveAnalytics {
+  readonly bus: EventBus<AlarmTopics>;
+  readonly recorder: AlarmRecorder;
+  private readonly o: LiveAnalyticsOptions;
+  private readonly analysers = new Map<string, { analyser: CameraAnalyser; detector: DetectorKind }>();
+  private neural: Promise<Detector | null> | null = null;
+  private neuralError: string | null = null;
+  private closed = false;
+
+  constructor(o: LiveAnalyticsOptions) {
+    this.o = o;
+    this.bus = o.bus ?? new EventBus<AlarmTopics>((topic, err) => o.logger.error({ topic, err }, 'alarm subscriber failed'));
+    this.recorder = new AlarmRecorder({
+      store: o.store,
+      bus: this.bus,
+      dataDir: o.dataDir,
+      logger: o.logger,
+      detectorName: (id) => this.analysers.get(id)?.detector ?? 'motion',
+    });
+  }
+
+  /** Starts analysers for every camera whose stored settings enable analytics. */
+  async start(): Promise<void> {
+    for (const row of await this.o.store.listCameraAnalytics()) {
+      const camera = await this.o.store.getCamera(row.cameraId);
+      if (!camera) continue;
+      await this.apply(row.cameraId, parseAnalyticsSettings(row.settings), camera.enabled);
+    }
+  }
+
+  async settings(cameraId: string): Promise<AnalyticsConfig> {
+    const row = await this.o.store.getCameraAnalytics(cameraId);
+    return parseAnalyticsSettings(row?.settings ?? {});
+  }
+
+  /** Stores new settings (audited by the caller's audit input) and restarts the camera's analyser. */
+  async update(cameraId: string, input: unknown, audit: { actor: string; ip: string | null }): Promise<AnalyticsConfig> {
+    const settings = parseAnalyticsSettings(input);
+    await this.o.store.putCameraAnalytics(
+      { cameraId, settings: settings as unknown as Record<string, unknown>, updatedAt: Date.now() },
+      { actor: audit.actor, ip: audit.ip, action: 'analytics.update', cameraId, details: { enabled: settings.enabled, lines: settings.lines.length, zones: settings.zones.length } },
+    );
+    const camera = await this.o.store.getCamera(cameraId);
+    await this.apply(cameraId, settings, camera?.enabled ?? false);
+    return settings;
+  }
+
+  /** Which detector each running analyser uses, and how it is doing. */
+  status(): { cameraId: string; detector: DetectorKind; stats: AnalyserStats }[] {
+    return [...this.analysers].map(([cameraId, a]) => ({ cameraId, detector: a.detector, stats: { ...a.analyser.stats } }));
+  }
+
+  detectorFor(cameraId: string): DetectorKind | null {
+    return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  get neuralDetectorError(): string | null {
+    return this.neuralError;
+  }
+
+  private async apply(cameraId: string, settings: AnalyticsConfig, cameraEnabled: boolean): Promise<void> {
+    const old = this.analysers.get(cameraId);
+    if (old) {
+      this.analysers.delete(cameraId);
+      await old.analyser.stop();
+    }
+    if (!settings.enabled || !cameraEnabled || this.closed) return;
+    let shared: Detector | null = null;
+    if (settings.detector !== 'motion') shared = await this.loadNeural();
+    if (settings.detector === 'neural' && !shared) throw new AlarmError('ANALYSER_FAILED', `the neural detector is not available: ${this.neuralError}`);
+    const kind: DetectorKind = shared ? 'neural' : 'motion';
+    const log = this.o.logger.child({ part: 'alarms', camera: cameraId });
+    const analyser = new CameraAnalyser({
+      cameraId,
+      settings,
+      runtime: this.o.runtime,
+      ffmpeg: this.o.ffmpeg,
+      detector: (size) => shared ?? new MotionBlobDetector({ aspect: size.width / size.height }),
+      onEvents: async (frame) => {
+        await this.recorder.record(frame);
+      },
+      onError: (message) => log.warn({ message }, 'live analytics problem'),
+    });
+    this.analysers.set(cameraId, { analyser, detector: kind });
+    log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');
+  }
+
+  private loadNeural(): Promise<Detector | null> {
+    if (!this.o.loadNeuralDetector) {
+      this.neuralError ??= 'no neural detector configured';
+      return Promise.resolve(null);
+    }
+    this.neural ??= this.o.loadNeuralDetector().catch((err: Error) => {
+      this.neuralError = err.message;
+      this.o.logger.warn({ err: err.message }, 'neural detector unavailable; live analytics use the motion stand-in');
+      return null;
+    });
+    return this.neural;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.analysers.values()].map((a) => a.analyser.stop()));
+    this.analysers.clear();
+    await this.recorder.close();
+    const d = await this.neural;
+    await d?.close();
+  }
+}

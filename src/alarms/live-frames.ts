@@ -1,0 +1,174 @@
+// Frames for live analytics from the camera's live fan-out, never from a second camera
+// connection: a LiveSink that pipes the fMP4 init segment and fragments into one ffmpeg, which
+// decodes, keeps frames at least 1/fps apart, scales and writes raw RGB. Each frame carries the
+// wall-clock time its fragment arrived (matched by media time through showinfo's pts), so alarms
+// can say when it was seen and the latency can be measured. Backpressure: while ffmpeg's stdin
+// is backed up, `bufferedBytes` is high and the LiveHub skips this viewer until the next keyframe.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { CameraState, LiveSink } from '../live/index.ts';
+import { readFragmentDts, readInitInfo } from './fmp4-times.ts';
+
+export interface LiveFrame {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  /** wall-clock ms when the fragment holding this picture reached the node */
+  capturedAt: number;
+}
+
+export interface LiveFrameOptions {
+  fps: number;
+  width: number;
+  ffmpeg?: string;
+  /** called for each decoded frame; the buffer is reused after the call returns */
+  onFrame: (frame: LiveFrame) => void;
+  onError?: (message: string) => void;
+}
+
+/** How many fragment arrival times to remember for matching frames back to them. */
+const ARRIVALS = 256;
+/** ffmpeg's stdin backlog at which the hub should skip us. */
+const STDIN_LIMIT = 2 * 1024 * 1024;
+
+export class LiveFrameSource implements LiveSink {
+  private readonly o: LiveFrameOptions;
+  private proc: ChildProcessWithoutNullStreams | null = null;
+  private timescale = 90000;
+  private size = { width: 0, height: 0 };
+  private frame = new Uint8Array(0);
+  private filled = 0;
+  private readonly ptsQueue: number[] = [];
+  private readonly arrivals: { media: number; wall: number }[] = [];
+  private stderrTail = '';
+  /** frames handed on before their showinfo line was read: skip that many pts lines */
+  private owed = 0;
+  private closed = false;
+  /** frames decoded and handed on */
+  frames = 0;
+  state: CameraState = 'connecting';
+
+  constructor(o: LiveFrameOptions) {
+    this.o = o;
+  }
+
+  get bufferedBytes(): number {
+    const w = this.proc?.stdin.writableLength ?? 0;
+    return w > STDIN_LIMIT ? w * 4 : w;
+  }
+
+  init(_mime: string, initSegment: Buffer): void {
+    if (this.closed) return;
+    this.stop();
+    const info = readInitInfo(initSegment);
+    if (!info || !info.width || !info.height) {
+      this.o.onError?.('live stream init segment without picture size');
+      return;
+    }
+    this.timescale = info.timescale;
+    const w = Math.min(this.o.width, info.width) & ~1;
+    const h = Math.max(2, Math.round((info.height * w) / info.width / 2) * 2);
+    this.size = { width: w, height: h };
+    this.frame = new Uint8Array(w * h * 3);
+    this.filled = 0;
+    this.ptsQueue.length = 0;
+    this.owed = 0;
+    this.arrivals.length = 0;
+    this.start();
+    this.write(initSegment);
+  }
+
+  fragment(data: Buffer): void {
+    if (!this.proc || this.closed) return;
+    const dts = readFragmentDts(data);
+    if (dts !== null) {
+      this.arrivals.push({ media: dts / this.timescale, wall: Date.now() });
+      if (this.arrivals.length > ARRIVALS) this.arrivals.shift();
+    }
+    this.write(data);
+  }
+
+  status(state: CameraState): void {
+    this.state = state;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop();
+  }
+
+  private write(data: Buffer): void {
+    const stdin = this.proc?.stdin;
+    if (stdin && !stdin.destroyed && stdin.writable) stdin.write(data);
+  }
+
+  private start(): void {
+    const { width, height } = this.size;
+    const gap = (1 / this.o.fps) * 0.95;
+    const args = [
+      '-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin',
+      '-fflags', '+nobuffer', '-flags', 'low_delay', '-probesize', '65536', '-analyzeduration', '0',
+      '-f', 'mp4', '-i', 'pipe:0', '-an', '-sn', '-copyts',
+      // select, not fps: fps would invent duplicate frames to fill a gap after the hub skipped us.
+      '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(4)})',scale=${width}:${height}:flags=area,showinfo`,
+      '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    ];
+    const proc = spawn(this.o.ffmpeg ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    proc.on('error', (err: NodeJS.ErrnoException) => {
+      this.o.onError?.(err.code === 'ENOENT' ? 'ffmpeg not found: install ffmpeg (apt-get install ffmpeg)' : `ffmpeg: ${err.message}`);
+    });
+    proc.stdin.on('error', () => undefined);
+    proc.stderr.on('data', (d: Buffer) => this.onStderr(d.toString()));
+    proc.stdout.on('data', (chunk: Buffer) => this.onStdout(proc, chunk));
+    proc.on('close', (code, signal) => {
+      if (this.proc === proc) this.proc = null;
+      if (!this.closed && signal !== 'SIGKILL' && code !== 0) this.o.onError?.(`ffmpeg exited with ${code}: ${this.stderrTail.trim().split('\n').slice(-2).join(' ')}`);
+    });
+  }
+
+  private stop(): void {
+    const p = this.proc;
+    this.proc = null;
+    if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  }
+
+  private onStderr(text: string): void {
+    for (const line of text.split('\n')) {
+      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[0-9.]+)/.exec(line);
+      if (m && this.owed > 0) this.owed--;
+      else if (m) {
+        this.ptsQueue.push(Number(m[1]));
+        if (this.ptsQueue.length > 64) this.ptsQueue.shift();
+      } else if (line.trim()) {
+        this.stderrTail = (this.stderrTail + line + '\n').slice(-2000);
+      }
+    }
+  }
+
+  private onStdout(proc: ChildProcessWithoutNullStreams, chunk: Buffer): void {
+    if (proc !== this.proc) return;
+    const bytes = this.frame.length;
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(bytes - this.filled, chunk.length - off);
+      this.frame.set(chunk.subarray(off, off + n), this.filled);
+      this.filled += n;
+      off += n;
+      if (this.filled === bytes) {
+        this.filled = 0;
+        this.frames++;
+        const pts = this.ptsQueue.shift();
+        if (pts === undefined) this.owed++;
+        this.o.onFrame({ rgb: this.frame, width: this.size.width, height: this.size.height, capturedAt: this.arrivalOf(pts) });
+      }
+    }
+  }
+
+  /** Arrival of the last fragment that starts at or before the frame's media time. */
+  private arrivalOf(pts: number | undefined): number {
+    if (pts === undefined || this.arrivals.length === 0) return Date.now();
+    let best: { media: number; wall: number } | null = null;
+    for (const a of this.arrivals) if (a.media <= pts + 1e-6 && (!best || a.media >= best.media)) best = a;
+    return (best ?? this.arrivals[0]).wall;
+  }
+}
