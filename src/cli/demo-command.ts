@@ -7,6 +7,15 @@ const PLACES = [
   'Hospital Entrance', 'Stadium Plaza', 'Railway Underpass', 'City Hall Steps', 'Old Town Crossing',
 ];
 
+/** On the pedestrian camera: a counting line across the plaza and an intrusion zone in front. */
+const DEMO_ANALYTICS = {
+  enabled: true,
+  detector: 'auto' as const,
+  fps: 5,
+  lines: [{ name: 'Crossing', p1: [0.05, 0.6] as [number, number], p2: [0.95, 0.6] as [number, number] }],
+  zones: [{ name: 'Plaza front', polygon: [[0.05, 0.7], [0.95, 0.7], [0.95, 0.98], [0.05, 0.98]] as [number, number][], classes: ['person' as const] }],
+};
+
 export async function cmdDemo(args: string[], help: string): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) {
     console.log('vigil demo [--cameras N]\n\nStarts simulated cameras and Vigil recording them. Uses VIGIL_PORT, VIGIL_DATA_DIR, VIGIL_ADMIN_PASSWORD.\n\n' + help);
@@ -17,14 +26,23 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
   const seg = Number(values['segment-seconds']);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('--cameras: expected an integer from 1 to 1000');
   const dataDir = process.env.VIGIL_DATA_DIR || './data';
-  const { startSimulator } = await import('../simulator/index.ts');
+  const { startSimulator, availableClipNames } = await import('../simulator/index.ts');
   console.log(`Starting ${n} simulated cameras (the first start encodes the clips with ffmpeg) ...`);
   const sim = await startSimulator({ cameras: n, port: 0, host: '127.0.0.1', cacheDir: `${dataDir}/sim-cache` });
+  // The simulator deals clips to cameras in order, so the vtest clip (real pedestrians) is on the
+  // camera with its index: live analytics run there, with a counting line and a zone.
+  const pedestrianCamera = availableClipNames().indexOf('vtest');
+  if (pedestrianCamera >= 0 && pedestrianCamera < n) console.log(`Live analytics on cam${pedestrianCamera + 1} (pedestrians): line "Crossing", zone "Plaza front"`);
   const cfg = validateConfig({
     dataDir,
     server: { port: process.env.VIGIL_PORT ? Number(process.env.VIGIL_PORT) : 8080 },
     recording: { segmentSeconds: seg },
-    cameras: sim.urls.map((url, i) => ({ id: `cam${i + 1}`, name: PLACES[i % PLACES.length] + (i >= PLACES.length ? ` ${Math.floor(i / PLACES.length) + 1}` : ''), url })),
+    cameras: sim.urls.map((url, i) => ({
+      id: `cam${i + 1}`,
+      name: PLACES[i % PLACES.length] + (i >= PLACES.length ? ` ${Math.floor(i / PLACES.length) + 1}` : ''),
+      url,
+      ...(i === pedestrianCamera ? { analytics: DEMO_ANALYTICS } : {}),
+    })),
   });
   const { runUntilSignal } = await import('./run.ts');
   return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, syncCameraUrls: true, resetAdminPassword: true, onClose: () => sim.close() });
