@@ -1,6 +1,7 @@
 // kill -9 the recorder at random moments, then check what is on disk and in the index.
 //
-//   npm run bench:record-kill -- --rounds 100      (test/recorder/kill.test.ts runs 20)
+//   node bench/record-kill.ts --rounds 100 [--min-ms 1000 --max-ms 5000 --cache-dir DIR]
+//   (test/recorder/kill.test.ts runs 20)
 //
 // Each round starts a whole Vigil (embedded store, one simulated camera, 2 s segments) in a child
 // process on the same data directory and SIGKILLs it at a random moment, during startup,
@@ -176,7 +177,12 @@ export async function recordKillRounds(opts: RecordKillOptions): Promise<RecordK
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '100' }, 'min-ms': { type: 'string', default: '1000' }, 'max-ms': { type: 'string', default: '5000' } },
+    options: {
+      rounds: { type: 'string', default: '100' },
+      'min-ms': { type: 'string', default: '1000' },
+      'max-ms': { type: 'string', default: '5000' },
+      'cache-dir': { type: 'string' },
+    },
     strict: true,
   });
   const { defaultCacheDir } = await import('../src/simulator/index.ts');
@@ -186,7 +192,7 @@ async function main(): Promise<void> {
     rounds,
     minMs: Number(values['min-ms']),
     maxMs: Number(values['max-ms']),
-    cacheDir: defaultCacheDir(),
+    cacheDir: values['cache-dir'] ?? defaultCacheDir(),
     onRound: (i, r) => {
       if (i < 10 || i % 10 === 0) console.log(`round ${String(i + 1).padStart(3)}  alive ${String(r.killedAt - r.spawnedAt).padStart(5)} ms  resume ${String(r.resumeMs ?? '-').padStart(5)} ms  lost ${String(r.lostMs ?? '-').padStart(5)} ms`);
     },
