@@ -29,7 +29,13 @@ async function until<T>(what: string, fn: () => Promise<T | null | false> | T | 
 
 export async function startRecordedVigil(): Promise<RecordedVigil> {
   const sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['testsrc2'] });
-  const v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
+  let v: TestVigil;
+  try {
+    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
   const stop = async () => {
     await v.stop();
     await sim.close();
