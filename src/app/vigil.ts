@@ -111,6 +111,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       await recovery;
       return (await store.lastSegment(id))?.endMs ?? null;
     },
+    onOffline: (cameraId, reason) => void raise({ kind: 'camera.offline', severity: 'warning', cameraId, details: { reason } }),
+    onOnline: (cameraId) => void raise({ kind: 'camera.online', severity: 'info', cameraId }),
     onDiskFull: (cameraId, err) => {
       // Many cameras hit a full volume at once: one event per minute, one sweep at a time.
       if (Date.now() - diskFullRaisedAt > 60_000) {

@@ -45,6 +45,10 @@ export interface RecorderOptions {
   onGap?: (gap: GapRow) => void;
   /** The recordings volume is full (once per episode per camera). */
   onDiskFull?: (cameraId: string, err: Error) => void;
+  /** The camera was delivering video and stopped (once per outage, not per failed retry). */
+  onOffline?: (cameraId: string, reason: string) => void;
+  /** Video is back after an outage. */
+  onOnline?: (cameraId: string) => void;
   /** Where the index says this camera's recording ended (an earlier run), for the restart gap. */
   lastRecordedEnd?: (cameraId: string) => Promise<number | null>;
   logger: Logger;
@@ -76,6 +80,8 @@ export class CameraRecorder {
   private connectedAt = 0;
   private anchor: { wallMs: number; dts: number } | null = null;
   private stopped = false;
+  /** An offline report was made and no video has come since. */
+  private wasOffline = false;
   private statusValue: CameraStatus = {
     state: 'connecting', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false,
   };
@@ -176,8 +182,11 @@ export class CameraRecorder {
     for (const n of au.nalus) bytes += n.length;
     this.health.frame(now, bytes);
     if (this.statusValue.state !== 'online') {
+      const afterOutage = this.wasOffline;
+      this.wasOffline = false;
       this.setState('online', null);
       this.log.info('receiving video');
+      if (afterOutage) this.opts.onOnline?.(this.target.id);
     }
     let outputs;
     try {
@@ -222,6 +231,10 @@ export class CameraRecorder {
     this.writer?.down(err.code ?? 'CONNECTION_LOST');
     void this.teardown();
     this.setState('offline', message);
+    if (!this.wasOffline) {
+      this.wasOffline = true;
+      this.opts.onOffline?.(this.target.id, message);
+    }
     this.statusValue.reconnects++;
     this.backoffMs = wasStable ? BACKOFF_MIN_MS : Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
     const delay = wasStable ? BACKOFF_MIN_MS : this.backoffMs;
