@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { getSession, listCameras, logout, onUnauthorized } from './api/client.ts';
 import type { User } from './api/types.ts';
 import { TopBar } from './components/TopBar.tsx';
+import { AlarmPanel } from './alarms/AlarmPanel.tsx';
 import { t, useI18n } from './i18n/index.ts';
 import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
@@ -50,7 +51,10 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
     <div className="shell">
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
-      {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+      <div className="main-area">
+        {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+        <AlarmPanel />
+      </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>
         {route.name === 'grid' && <span className="statusbar-item">{t('grid.shortcuts')}</span>}

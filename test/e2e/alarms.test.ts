@@ -1,0 +1,89 @@
+// Alarms in a real browser against a real `vigil demo`: the pedestrian camera's live analytics
+// raise alarms that appear in the list with a head-pixelated thumbnail, and acknowledging one
+// updates the list and is audited.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, ensureScreenshotDir, launchChromium, repoRoot, startDemo, type RunningDemo } from './helpers.ts';
+
+const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+// Thumbnails that have loaded real pixels (not a broken image).
+const LOADED_THUMBS = `Array.from(document.querySelectorAll('[data-testid="alarm-thumb"]')).filter((i) => i.complete && i.naturalWidth > 100).length`;
+
+describe('live alarms in the control room', { timeout: 170_000 }, () => {
+  let demo: RunningDemo | null = null;
+  let browser: Browser | null = null;
+  let page: Page;
+  let shots: string;
+
+  before(async () => {
+    assert.ok(existsSync(VTEST), `${VTEST} missing (the pedestrian clip): apt-get install opencv-doc`);
+    // The demo's data dir is new each run: reuse the converted detector models instead of converting again.
+    const models = path.join(repoRoot, '.cache', 'models');
+    if (!process.env.VIGIL_MODEL_DIR && existsSync(models)) process.env.VIGIL_MODEL_DIR = models;
+    shots = ensureScreenshotDir();
+    buildWeb();
+    demo = await startDemo();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await demo?.stop();
+  });
+
+  test('an alarm from the pedestrian camera appears in the list with its thumbnail, and can be acknowledged', async () => {
+    await page.goto(demo!.baseUrl + '/');
+    await page.fill('input[name="username"]', demo!.username);
+    await page.fill('input[name="password"]', demo!.password);
+    await page.click('button[type="submit"]');
+    await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
+    const firstAlarm = page.getByTestId('alarm').first();
+    try {
+      await firstAlarm.waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(shots, 'alarms-none.png') });
+      throw new Error(`no alarm within 90 s: ${(error as Error).message}\n${demo!.output()}`);
+    }
+    await page.waitForFunction(`${LOADED_THUMBS} >= 1`, undefined, { timeout: 20_000, polling: 250 });
+    const text = await firstAlarm.innerText();
+    assert.match(text, /Line crossed: Crossing|Zone entered: Plaza front/);
+    assert.match(text, /Hospital Entrance|Market Street East|Pedestrian Bridge|Bus Station Gate|Central Square North|River Embankment/);
+    const detector = await page.getByTestId('alarm-detector').innerText();
+    assert.match(detector, /NanoDet|Motion stand-in/);
+    await page.screenshot({ path: path.join(shots, 'alarms-list.png') });
+
+    // The thumbnail alone, large, to look at the pixelated heads.
+    const src = await page.getByTestId('alarm-thumb').first().getAttribute('src');
+    assert.ok(src?.startsWith('/api/alarms/'));
+    const snap = await page.context().request.get(demo!.baseUrl + src!);
+    assert.equal(snap.status(), 200);
+    assert.equal(snap.headers()['content-type'], 'image/png');
+    const shotPage = await page.context().newPage();
+    await shotPage.goto(demo!.baseUrl + src!);
+    await shotPage.screenshot({ path: path.join(shots, 'alarm-snapshot.png') });
+    await shotPage.close();
+
+    // Acknowledge the newest open alarm; the list says who did.
+    const open = page.locator('[data-testid="alarm"]:has([data-testid="alarm-ack"])').first();
+    const id = await open.getAttribute('data-alarm-id');
+    await open.getByTestId('alarm-ack').click();
+    await page.locator(`[data-alarm-id="${id}"] [data-testid="alarm-acked"]`).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator(`[data-alarm-id="${id}"]`).innerText(), /Acknowledged by admin/);
+    const listed = await page.context().request.get(demo!.baseUrl + '/api/alarms?limit=500');
+    const alarm = ((await listed.json()) as { alarms: { id: string; ack: { by: string } | null }[] }).alarms.find((a) => a.id === id);
+    assert.equal(alarm?.ack?.by, 'admin');
+    await page.screenshot({ path: path.join(shots, 'alarms-acknowledged.png') });
+
+    // RTL: the panel moves to the other side with the language.
+    await page.goto(demo!.baseUrl + '/?lang=fa');
+    await page.getByTestId('alarm').first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
+    await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });
+  });
+});

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { useAlarmFeed, type Alarm } from './alarm-feed.ts';
+import './alarms.css';
+
+function label(prefix: string, value: string): string {
+  const key = `${prefix}.${value}` as MessageKey;
+  const text = t(key);
+  return text === key ? value : text;
+}
+
+function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const time = new Date(alarm.ts).toLocaleTimeString();
+  const ack = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onAck(alarm.id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li className={`alarm alarm-${alarm.severity}${alarm.ack ? ' alarm-acked' : ''}`} data-testid="alarm" data-alarm-id={alarm.id}>
+      {alarm.snapshotUrl ? (
+        <img className="alarm-thumb" src={alarm.snapshotUrl} alt={t('alarms.snapshotAlt', { camera: alarm.cameraName })} loading="lazy" data-testid="alarm-thumb" />
+      ) : (
+        <span className="alarm-thumb alarm-thumb-none" aria-hidden="true" />
+      )}
+      <div className="alarm-body">
+        <div className="alarm-head">
+          <span className="alarm-rule">{label('alarms.kind', alarm.ruleKind)}: {alarm.rule}</span>
+          <time className="alarm-time" dateTime={new Date(alarm.ts).toISOString()}>{time}</time>
+        </div>
+        <div className="alarm-camera">{alarm.cameraName}</div>
+        <div className="alarm-meta">
+          {alarm.cls && <span>{label('alarms.class', alarm.cls)}</span>}
+          {alarm.direction && <span>{label('alarms.direction', alarm.direction)}</span>}
+        </div>
+        {alarm.ack ? (
+          <div className="alarm-acked-by" data-testid="alarm-acked">{t('alarms.ackedBy', { user: alarm.ack.by, time: new Date(alarm.ack.at).toLocaleTimeString() })}</div>
+        ) : (
+          <button type="button" className="button alarm-ack" onClick={ack} disabled={busy} data-testid="alarm-ack">{t('alarms.ack')}</button>
+        )}
+        {error && <div className="alarm-error" role="alert">{error}</div>}
+      </div>
+    </li>
+  );
+}
+
+export function AlarmPanel() {
+  useI18n();
+  const feed = useAlarmFeed();
+  const motionOnly = Object.entries(feed.detectors).filter(([, d]) => d === 'motion').map(([id]) => id);
+  const neural = Object.values(feed.detectors).some((d) => d === 'neural');
+  const open = feed.alarms.filter((a) => !a.ack).length;
+  return (
+    <aside className="alarm-panel" aria-labelledby="alarm-title" data-testid="alarm-panel">
+      <div className="alarm-panel-head">
+        <h2 id="alarm-title" className="alarm-title">{t('alarms.title')}</h2>
+        <span className="alarm-count" data-testid="alarm-open">{t('alarms.open', { n: open })}</span>
+        <span className={`alarm-live ${feed.connected ? 'is-live' : ''}`} title={feed.connected ? t('alarms.connected') : t('alarms.disconnected')} />
+      </div>
+      {(neural || motionOnly.length > 0) && (
+        <p className="alarm-detector" data-testid="alarm-detector">
+          {neural && t('alarms.detectorNeural')}
+          {motionOnly.length > 0 && ' ' + t('alarms.detectorMotion', { cameras: motionOnly.join(', ') })}
+        </p>
+      )}
+      <p className="alarm-privacy">{t('alarms.privacy')}</p>
+      {feed.error && <p className="banner banner-error" role="alert">{t('alarms.loadError', { message: feed.error })}</p>}
+      {feed.alarms.length === 0 ? (
+        <p className="empty">{t('alarms.empty')}</p>
+      ) : (
+        <ol className="alarm-list" aria-live="polite" data-testid="alarm-list">
+          {feed.alarms.map((a) => <AlarmItem key={a.id} alarm={a} onAck={feed.acknowledge} />)}
+        </ol>
+      )}
+    </aside>
+  );
+}
