@@ -31,12 +31,13 @@ async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20
   }
 }
 
-test('a camera that flaps three times: each outage is one gap, within 1 s, with its reason; segments and gaps tile the timeline', async () => {
+test('a camera that flaps three times: each outage is one gap, within 1 s, with its reason; segments and gaps tile the timeline; one offline/online report per outage', async () => {
   sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['testsrc2'] });
   const port = sim.port;
   const store = await openStore({ kind: 'sqlite', path: path.join(dir, 'db.sqlite') });
   cleanup.push(() => store.close());
   const logger = pino({ level: 'silent' });
+  const changes: string[] = [];
   const fleet = new CameraFleet({
     recordingsDir: path.join(dir, 'recordings'),
     segmentMs: 2000,
@@ -47,6 +48,8 @@ test('a camera that flaps three times: each outage is one gap, within 1 s, with 
     onSegmentProgress: (seg) => void store.putSegments([seg]),
     onGap: (gap) => void store.addGap(gap),
     lastRecordedEnd: async (id) => (await store.lastSegment(id))?.endMs ?? null,
+    onOffline: (id, reason) => changes.push(`offline ${id} ${reason.split(':')[0]}`),
+    onOnline: (id) => changes.push(`online ${id}`),
   });
   cleanup.push(() => fleet.stopAll());
   const row = await store.createCamera({ id: 'flap', name: 'flap', url: sim.urls[0], username: null, passwordEnc: null, transport: 'tcp', enabled: true, record: true });
@@ -87,4 +90,6 @@ test('a camera that flaps three times: each outage is one gap, within 1 s, with 
     reach = Math.max(reach, e);
   }
   assert.ok(segs.length >= 6);
+  // One offline report per outage (not one per failed retry), one online report per return.
+  assert.deepEqual(changes, Array.from({ length: 3 }, () => ['offline flap STREAM_ENDED', 'online flap']).flat());
 });
