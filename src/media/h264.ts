@@ -122,6 +122,11 @@ export interface Sps {
   height: number;
   /** Frame rate from VUI timing info, when the camera sends it (null otherwise). */
   fps: number | null;
+  /**
+   * max_num_reorder_frames from the VUI bitstream restriction: how far output order may lag decode
+   * order (B-frames). Null when the SPS does not say; 0 for profiles without B-frames.
+   */
+  maxNumReorderFrames: number | null;
 }
 
 /** Profiles whose SPS carries chroma format, bit depth and scaling matrices (§7.3.2.1.1). */
@@ -210,14 +215,22 @@ export function parseSps(sps: Buffer): Sps {
   if (width <= 0 || height <= 0 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new MediaError('BAD_SPS', `implausible picture size ${width}x${height}`);
   }
-  const fps = r.bitsLeft > 0 ? readVuiFps(r) : null;
-  return { profileIdc, constraintFlags, levelIdc, spsId, chromaFormatIdc, bitDepthLuma, bitDepthChroma, frameMbsOnly, width, height, fps };
+  const vui = r.bitsLeft > 0 ? readVui(r) : { fps: null, maxNumReorderFrames: null };
+  // Baseline (and its constrained form) has no B slices: nothing is ever reordered.
+  const maxNumReorderFrames = vui.maxNumReorderFrames ?? (profileIdc === 66 ? 0 : null);
+  return { profileIdc, constraintFlags, levelIdc, spsId, chromaFormatIdc, bitDepthLuma, bitDepthChroma, frameMbsOnly, width, height, fps: vui.fps, maxNumReorderFrames };
 }
 
-/** Frame rate from the VUI, best effort: a VUI we cannot read yields null, not an error. */
-function readVuiFps(r: BitReader): number | null {
+interface VuiInfo {
+  fps: number | null;
+  maxNumReorderFrames: number | null;
+}
+
+/** Frame rate and reorder depth from the VUI, best effort: what we cannot read is null, not an error. */
+function readVui(r: BitReader): VuiInfo {
+  const info: VuiInfo = { fps: null, maxNumReorderFrames: null };
   try {
-    if (!r.bool()) return null; // vui_parameters_present_flag
+    if (!r.bool()) return info; // vui_parameters_present_flag
     if (r.bool()) {
       // aspect_ratio_info_present_flag
       if (r.bits(8) === 255) r.skip(32); // Extended_SAR: sar_width, sar_height
@@ -233,17 +246,50 @@ function readVuiFps(r: BitReader): number | null {
       r.ue();
       r.ue();
     }
-    if (!r.bool()) return null; // timing_info_present_flag
-    const numUnitsInTick = r.bits(32);
-    const timeScale = r.bits(32);
-    if (numUnitsInTick === 0 || timeScale === 0) return null;
-    // One frame is two ticks (a tick is a field) for the usual progressive streams.
-    const fps = timeScale / (2 * numUnitsInTick);
-    return fps > 0 && fps <= 1000 ? fps : null;
+    if (r.bool()) {
+      // timing_info_present_flag
+      const numUnitsInTick = r.bits(32);
+      const timeScale = r.bits(32);
+      r.skip(1); // fixed_frame_rate_flag
+      // One frame is two ticks (a tick is a field) for the usual progressive streams.
+      const fps = numUnitsInTick && timeScale ? timeScale / (2 * numUnitsInTick) : 0;
+      if (fps > 0 && fps <= 1000) info.fps = fps;
+    }
+    const nalHrd = r.bool();
+    if (nalHrd) skipHrd(r);
+    const vclHrd = r.bool();
+    if (vclHrd) skipHrd(r);
+    if (nalHrd || vclHrd) r.skip(1); // low_delay_hrd_flag
+    r.skip(1); // pic_struct_present_flag
+    if (r.bool()) {
+      // bitstream_restriction_flag
+      r.skip(1); // motion_vectors_over_pic_boundaries_flag
+      r.ue(); // max_bytes_per_pic_denom
+      r.ue(); // max_bits_per_mb_denom
+      r.ue(); // log2_max_mv_length_horizontal
+      r.ue(); // log2_max_mv_length_vertical
+      const reorder = r.ue();
+      r.ue(); // max_dec_frame_buffering
+      if (reorder <= 16) info.maxNumReorderFrames = reorder;
+    }
+    return info;
   } catch (err) {
-    if (err instanceof MediaError) return null;
+    if (err instanceof MediaError) return info;
     throw err;
   }
+}
+
+/** hrd_parameters() (Annex E.1.2): only skipped, to reach the bitstream restriction after it. */
+function skipHrd(r: BitReader): void {
+  const cpbCnt = r.ue() + 1;
+  if (cpbCnt > 32) throw new MediaError('BAD_SPS', 'cpb_cnt_minus1 out of range');
+  r.skip(8); // bit_rate_scale, cpb_size_scale
+  for (let i = 0; i < cpbCnt; i++) {
+    r.ue(); // bit_rate_value_minus1
+    r.ue(); // cpb_size_value_minus1
+    r.skip(1); // cbr_flag
+  }
+  r.skip(20); // four 5-bit lengths
 }
 
 /** RFC 6381 codec string, "avc1.PPCCLL" (profile, constraint flags, level as hex bytes). */

@@ -11,6 +11,9 @@ import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspR
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
 import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
+import { DecodeTimeline } from './decode-timeline.ts';
+import { parseSps } from './h264.ts';
+import { parseH265Sps } from './h265.ts';
 
 export type RtspTransport = 'tcp' | 'udp';
 
@@ -108,6 +111,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #sessionTimeoutSec = 60;
   #keepAliveMethod = 'OPTIONS';
   #depack: H264Depacketizer;
+  /** RTP carries presentation times; decode times are derived (they differ with B-frames). */
+  #timeline = new DecodeTimeline();
   #reorder?: RtpReorderBuffer;
   #rtpChannel = 0;
   #udp?: { rtp: dgram.Socket; rtcp: dgram.Socket };
@@ -173,6 +178,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       else track.vps = video.vps;
       this.track = track;
       this.#depack.codec = video.codec;
+      this.#timeline = new DecodeTimeline(reorderDepth(video.codec, video.sps));
 
       let transportHeader: string;
       if (transport === 'udp') {
@@ -345,6 +351,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     for (const p of ordered) {
       for (let au of this.#depack.push(p)) {
         if (au.keyframe) au = this.track.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
+        au.dts = this.#timeline.next(au.pts);
         this.emit('accessUnit', au);
         if (this.#state === 'closed') return;
       }
@@ -364,6 +371,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     if (track.sps?.equals(sps) && track.pps?.equals(pps)) return;
     track.sps = Buffer.from(sps);
     track.pps = Buffer.from(pps);
+    const depth = reorderDepth('h264', track.sps);
+    if (depth !== null) this.#timeline.setReorderDepth(depth);
     this.emit('parameterSets', track.sps, track.pps);
   }
 
@@ -387,6 +396,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
         track.vps = Buffer.from(vps);
         track.sps = Buffer.from(sps);
         track.pps = Buffer.from(pps);
+        const depth = reorderDepth('h265', track.sps);
+        if (depth !== null) this.#timeline.setReorderDepth(depth);
         this.emit('parameterSets', track.sps, track.pps, track.vps);
       }
       return au;
@@ -480,6 +491,16 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #stopTimers(): void {
     clearInterval(this.#keepAliveTimer);
     clearInterval(this.#watchdog);
+  }
+}
+
+/** How many pictures output order may lag decode order, from the SPS; null when it does not say. */
+function reorderDepth(codec: VideoCodec, sps: Buffer | undefined): number | null {
+  if (!sps) return null;
+  try {
+    return codec === 'h265' ? parseH265Sps(sps).maxNumReorderPics : parseSps(sps).maxNumReorderFrames;
+  } catch {
+    return null; // a broken SPS here is the muxer's to report; timing falls back to learning
   }
 }
 

@@ -21,6 +21,8 @@ export interface FuzzReport {
   rejected: number;
   failures: FuzzFailure[];
   maxCaseMs: number;
+  /** Cases over the time bound once but not when run again (GC pause, the other core busy). */
+  retimed: number;
   elapsedMs: number;
 }
 
@@ -39,7 +41,7 @@ export function runTarget(
   if (corpus.length === 0) throw new Error(`no seeds for ${target.name}: run node test/fuzz/make-corpus.ts`);
   const seed = opts.seed ?? 1;
   const maxMs = opts.maxCaseMs ?? 250;
-  const report: FuzzReport = { target: target.name, cases: 0, rejected: 0, failures: [], maxCaseMs: 0, elapsedMs: 0 };
+  const report: FuzzReport = { target: target.name, cases: 0, rejected: 0, failures: [], maxCaseMs: 0, retimed: 0, elapsedMs: 0 };
   const t0 = performance.now();
   const first = opts.firstCase ?? 0;
   for (let n = first; n < first + opts.cases; n++) {
@@ -53,7 +55,22 @@ export function runTarget(
         report.failures.push({ target: target.name, case: n, kind: 'crash', message: describe(err), inputHex: input.subarray(0, 2048).toString('hex') });
       }
     }
-    const ms = performance.now() - c0;
+    let ms = performance.now() - c0;
+    if (ms > maxMs) {
+      // Time it again on a fresh RNG of the same case: only a case slow twice is a hang.
+      const again = caseInput(target, corpus, seed, n);
+      const r0 = performance.now();
+      try {
+        target.run(again.input, again.rng);
+      } catch {
+        // already judged above
+      }
+      const second = performance.now() - r0;
+      if (second <= maxMs) {
+        report.retimed++;
+        ms = second;
+      }
+    }
     if (ms > report.maxCaseMs) report.maxCaseMs = ms;
     if (ms > maxMs && report.failures.length < 50) {
       report.failures.push({ target: target.name, case: n, kind: 'hang', message: `took ${ms.toFixed(0)} ms`, inputHex: input.subarray(0, 2048).toString('hex') });
