@@ -11,10 +11,11 @@ import { promisify } from 'node:util';
 import { DecodeTimeline } from '../../src/media/decode-timeline.ts';
 import { groupH264AccessUnits, splitAnnexB } from '../../src/media/annexb.ts';
 import { isKeyframe, parseSps } from '../../src/media/h264.ts';
+import { groupH265AccessUnits, h265NalType, isH265Keyframe, parseH265Sps } from '../../src/media/h265.ts';
 import { RtspServer, type RtspMediaSource } from '../../src/media/rtsp-server.ts';
 import { RtspClient } from '../../src/media/rtsp-client.ts';
 import { Fmp4Fragmenter, type FragmenterOutput } from '../../src/media/fmp4-fragmenter.ts';
-import type { AccessUnit } from '../../src/media/types.ts';
+import type { AccessUnit, VideoCodec } from '../../src/media/types.ts';
 
 const run = promisify(execFile);
 let dir = '';
@@ -69,6 +70,10 @@ before(async () => {
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '4', '-c:v', 'libx264', '-preset', 'veryfast',
     '-profile:v', 'high', '-bf', '2', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-x264-params', 'repeat-headers=1', mp4]);
   await run('ffmpeg', ['-v', 'error', '-y', '-i', mp4, '-c', 'copy', '-f', 'h264', path.join(dir, 'src.h264')]);
+  const hevc = path.join(dir, 'src265.mp4');
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '4', '-c:v', 'libx265', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-x265-params', 'keyint=25:min-keyint=25:scenecut=0:bframes=3:b-pyramid=1:repeat-headers=1:log-level=error', '-tag:v', 'hvc1', hevc]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', hevc, '-c', 'copy', '-f', 'hevc', path.join(dir, 'src265.h265')]);
 });
 
 after(() => {
@@ -76,31 +81,38 @@ after(() => {
 });
 
 /** The clip's access units in decode order with the pts ffprobe reads from the MP4. */
-async function clipUnits(): Promise<AccessUnit[]> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts,dts:stream=time_base', '-of', 'json', path.join(dir, 'src.mp4')]);
+async function clipUnits(codec: VideoCodec = 'h264'): Promise<AccessUnit[]> {
+  const name = codec === 'h265' ? 'src265' : 'src';
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts,dts:stream=time_base', '-of', 'json', path.join(dir, `${name}.mp4`)]);
   const j = JSON.parse(stdout) as { packets: { pts: number; dts: number }[]; streams: { time_base: string }[] };
   const [num, den] = j.streams[0].time_base.split('/').map(Number);
-  const units = groupH264AccessUnits(splitAnnexB(readFileSync(path.join(dir, 'src.h264'))));
+  const nalus = splitAnnexB(readFileSync(path.join(dir, codec === 'h265' ? 'src265.h265' : 'src.h264')));
+  const units = codec === 'h265' ? groupH265AccessUnits(nalus) : groupH264AccessUnits(nalus);
   assert.equal(units.length, j.packets.length);
   return units.map((nalus, i) => {
     const pts = Math.round((j.packets[i].pts * num * 90_000) / den);
     const dts = Math.round((j.packets[i].dts * num * 90_000) / den);
-    return { nalus, pts, dts, keyframe: isKeyframe(nalus) };
+    return codec === 'h265'
+      ? { nalus, pts, dts, keyframe: isH265Keyframe(nalus), codec }
+      : { nalus, pts, dts, keyframe: isKeyframe(nalus) };
   });
 }
 
 /** Replays the clip at 25 fps, looping, with presentation times continuing across loops. */
 class BFrameSource implements RtspMediaSource {
   readonly units: AccessUnit[];
-  readonly #sps: Buffer;
-  readonly #pps: Buffer;
-  constructor(units: AccessUnit[]) {
+  readonly codec: VideoCodec;
+  readonly #ps: { sps: Buffer; pps: Buffer; vps?: Buffer };
+  constructor(units: AccessUnit[], codec: VideoCodec) {
     this.units = units;
-    this.#sps = units[0].nalus.find((n) => (n[0] & 0x1f) === 7)!;
-    this.#pps = units[0].nalus.find((n) => (n[0] & 0x1f) === 8)!;
+    this.codec = codec;
+    const first = units[0].nalus;
+    this.#ps = codec === 'h265'
+      ? { vps: first.find((n) => h265NalType(n) === 32)!, sps: first.find((n) => h265NalType(n) === 33)!, pps: first.find((n) => h265NalType(n) === 34)! }
+      : { sps: first.find((n) => (n[0] & 0x1f) === 7)!, pps: first.find((n) => (n[0] & 0x1f) === 8)! };
   }
   parameterSets() {
-    return { sps: this.#sps, pps: this.#pps };
+    return this.#ps;
   }
   subscribe(on: (au: AccessUnit) => void): () => void {
     let i = 0;
@@ -115,12 +127,16 @@ class BFrameSource implements RtspMediaSource {
   }
 }
 
-test('x264 -bf 2 through our RTSP server and client: decode times derived, recording plays in ffprobe in presentation order', async () => {
-  const units = await clipUnits();
+for (const codec of ['h264', 'h265'] as const) {
+test(`${codec === 'h264' ? 'x264 -bf 2' : 'x265 bframes=3 b-pyramid'} through our RTSP server and client: decode times derived, recording plays in ffprobe in presentation order`, async () => {
+  const units = await clipUnits(codec);
   assert.ok(units.some((u) => u.pts !== u.dts), 'the clip really has B-frames');
-  assert.equal(parseSps(units[0].nalus.find((n) => (n[0] & 0x1f) === 7)!).maxNumReorderFrames, 2, 'x264 says 2 in the VUI');
+  const depth = codec === 'h265'
+    ? parseH265Sps(units[0].nalus.find((n) => h265NalType(n) === 33)!).maxNumReorderPics
+    : parseSps(units[0].nalus.find((n) => (n[0] & 0x1f) === 7)!).maxNumReorderFrames;
+  assert.ok(depth !== null && depth >= 1, `the SPS declares reordering (${depth})`);
   const server = new RtspServer({ port: 0 });
-  server.addPath('/bf', new BFrameSource(units));
+  server.addPath('/bf', new BFrameSource(units, codec));
   const port = await server.listen();
   const client = new RtspClient({ url: `rtsp://127.0.0.1:${port}/bf`, transport: 'tcp' });
   const got: AccessUnit[] = [];
@@ -157,3 +173,4 @@ test('x264 -bf 2 through our RTSP server and client: decode times derived, recor
   const { stderr: decodeErr } = await run('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']);
   assert.equal(decodeErr.trim(), '');
 });
+}
