@@ -154,3 +154,34 @@ test('H.264 packetization is unchanged by the codec option (default h264, FU-A t
   assert.deepEqual(out[0].nalus, [h264Idr]);
   assert.equal(out[0].codec, undefined);
 });
+
+test('UDP reordering: shuffled packets within the window come out as the same units', async () => {
+  const { RtpReorderBuffer } = await import('../../src/media/rtp-depacketizer.ts');
+  const pk = new H264Packetizer({ codec: 'h265', maxPayload: 300, initialSequence: 65500 });
+  const aus: AccessUnit[] = [
+    { nalus: [VPS, SPS, PPS, nal(19, 2000)], dts: 0, pts: 0, keyframe: true },
+    ...Array.from({ length: 6 }, (_, i) => ({ nalus: [nal(1, 700 + i)], dts: (i + 1) * 3600, pts: (i + 1) * 3600, keyframe: false })),
+  ];
+  const packets = aus.flatMap((au) => pk.packetize(au).packets.map((p) => parseRtpPacket(Buffer.from(p))!));
+  // Swap neighbours pairwise (a typical UDP reordering), across the 2^16 sequence wrap. The very
+  // first packet stays first: the buffer releases it at once (no start-up delay), so one arriving
+  // before it would count as late; that costs at most the first GOP.
+  const shuffled = packets.slice();
+  for (let i = 1; i + 1 < shuffled.length; i += 3) [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1], shuffled[i]];
+  const reorder = new RtpReorderBuffer(8);
+  const dp = new H264Depacketizer({ codec: 'h265' });
+  const out = shuffled.flatMap((p) => reorder.push(p)).flatMap((p) => dp.push(p));
+  assert.equal(out.length, aus.length);
+  assert.deepEqual(out.map((a) => a.nalus), aus.map((a) => a.nalus));
+  assert.equal(dp.stats.lostPackets, 0);
+});
+
+test('client-side in-band change: parameter sets inside a later keyframe are taken as they come', () => {
+  const dp = new H264Depacketizer({ codec: 'h265' });
+  const sps2 = nal(33, 40, 0x99);
+  const first = [...dp.push(rtp(1, 0, VPS)), ...dp.push(rtp(2, 0, SPS)), ...dp.push(rtp(3, 0, PPS)), ...dp.push(rtp(4, 0, nal(19, 30), true))];
+  const second = [...dp.push(rtp(5, 3600, VPS)), ...dp.push(rtp(6, 3600, sps2)), ...dp.push(rtp(7, 3600, PPS)), ...dp.push(rtp(8, 3600, nal(20, 30), true))];
+  assert.deepEqual(first[0].nalus.slice(0, 3), [VPS, SPS, PPS]);
+  assert.deepEqual(second[0].nalus.slice(0, 3), [VPS, sps2, PPS]);
+  assert.equal(second[0].keyframe, true, 'IDR_N_LP is a keyframe');
+});
