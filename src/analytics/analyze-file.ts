@@ -8,6 +8,7 @@ import { annotate, Canvas } from './annotate.ts';
 import { encodePng } from './png.ts';
 import type { AnalyzeArgs } from './analyze-args.ts';
 import type { Detector } from './detector-types.ts';
+import type { TrackerOptions } from './tracker.ts';
 import type { RuleEvent } from './rules/types.ts';
 import type { ClassCounts } from './rules/line-crossing.ts';
 
@@ -26,18 +27,19 @@ export interface AnalyzeResult {
   events: RuleEvent[];
 }
 
-export type DetectorFactory = (frame: { width: number; height: number }) => Promise<{ detector: Detector; name: string }>;
+/** Makes the detector for a frame size; `tracker` carries score thresholds suited to it. */
+export type DetectorFactory = (frame: { width: number; height: number }) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
 
 export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);
-  const { detector, name } = await makeDetector(size);
+  const { detector, name, tracker } = await makeDetector(size);
   log(`analysing ${redactUrl(args.file)}: ${info.width}x${info.height} → ${size.width}x${size.height} at ${args.fps} fps, detector ${name}`);
   const pipeline = new CameraPipeline(detector, {
     width: size.width, height: size.height, lines: args.lines, zones: args.zones, dwell: args.dwell, crowd: args.crowd,
     leftObject: args.leftObjectSeconds === null ? undefined : { name: 'left-object', seconds: args.leftObjectSeconds },
-    tamper: args.tamper ? {} : false,
+    tamper: args.tamper ? {} : false, tracker,
   });
   if (args.annotateDir) mkdirSync(args.annotateDir, { recursive: true });
   const events: RuleEvent[] = [];

@@ -4,7 +4,7 @@ export type { DetClass, Detection, Detector, DetectorInput } from './detector-ty
 export * from './geometry.ts';
 export { MotionDetector, type MotionOptions, type MotionResult } from './motion.ts';
 export { motionCrops, type PixelRect, type RegionOptions } from './regions.ts';
-export { ByteTracker, type Track, type TrackerOptions, type TrackState } from './tracker.ts';
+export { ByteTracker, NANODET_TRACKER, type Track, type TrackerOptions, type TrackState } from './tracker.ts';
 export { MotionBlobDetector } from './motion-blob-detector.ts';
 export { CameraPipeline, mergeDetections, type PipelineOptions, type FrameAnalysis } from './pipeline.ts';
 export { decodeFrames, probeVideo, scaledSize, redactUrl, type VideoFrame, type FrameSourceOptions, type VideoInfo } from './frame-source.ts';

@@ -103,9 +103,9 @@ export class CameraPipeline {
     const { width: W, height: H } = this.o;
     rgbToGreyDownscaled(frame.rgb, W, H, this.o.motionScale ?? 2, this.grey);
     const events: RuleEvent[] = [];
-    if (this.tamper) events.push(...this.tamper.update(this.grey, frame.t));
-    const tamper = this.tamper?.current ?? null;
     const motion = this.motion.detect(this.grey);
+    if (this.tamper) events.push(...this.tamper.update(this.grey, frame.t, motion));
+    const tamper = this.tamper?.current ?? null;
 
     // Where tracked objects should be, so a car that stops keeps being detected (and tracked).
     const expected: Box[] = this.tracker.all().filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
@@ -115,7 +115,7 @@ export class CameraPipeline {
       if (isMotionFed(this.detector)) this.detector.observeMotion(motion.boxes);
       const batch = this.crops(frame.rgb, regions);
       const perCrop = await this.detector.detect(batch);
-      detections = mergeDetections(perCrop.flat());
+      detections = mergeDetections(perCrop.flat()).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
     }
     const tracks = this.tracker.update(detections, frame.t);
     for (const r of this.rules) events.push(...r.update(tracks, frame.t));
@@ -139,20 +139,37 @@ export class CameraPipeline {
   }
 }
 
+/** Classes a detector confuses for one another on the same object (a van: car or truck?). */
+const ROAD_VEHICLE = new Set(['car', 'truck', 'bus']);
+
+function sameKind(a: Detection['cls'], b: Detection['cls']): boolean {
+  return a === b || (ROAD_VEHICLE.has(a) && ROAD_VEHICLE.has(b));
+}
+
 /**
- * Overlapping crops see the same object twice, once perhaps cut by a crop edge. Same-class boxes
- * that overlap (IoU ≥ 0.5) or where one mostly contains the other are one object: keep the best
- * score and the union of the boxes, so the cut copy does not shrink the whole one.
+ * Overlapping crops see the same object twice, once perhaps cut by a crop edge, and a detector may
+ * call one van both "car" and "truck". Boxes of the same kind that overlap (IoU ≥ 0.5) or where
+ * one mostly contains the other are one object: keep the best score and its class, and the union
+ * of the boxes, so a cut copy does not shrink the whole one. A person on a bicycle stays two.
  */
 export function mergeDetections(dets: Detection[]): Detection[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
   const out: Detection[] = [];
   for (const d of sorted) {
-    const same = out.find((k) => k.cls === d.cls && (iou(k.box, d.box) >= 0.5 || containment(k.box, d.box) >= 0.8));
+    const same = out.find((k) => sameKind(k.cls, d.cls) && (iou(k.box, d.box) >= 0.5 || containment(k.box, d.box) >= 0.8));
     if (same) same.box = unionBox(same.box, d.box);
     else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box });
   }
   return out;
+}
+
+/**
+ * Objects are born where something moves or live where a track expects them: a static thing the
+ * detector mistakes for a car (a lane marking, a bollard) in a crop taken for something else never
+ * becomes a track.
+ */
+function touchesAny(b: Box, boxes: Box[]): boolean {
+  return boxes.some((m) => containment(b, m) > 0.3);
 }
 
 function containment(a: Box, b: Box): number {

@@ -26,6 +26,13 @@ export interface TrackerOptions {
   noise?: KalmanNoise;
 }
 
+/**
+ * Score thresholds for NanoDet, whose scores run lower than the 0.5/0.6 defaults assume (true
+ * vehicles mostly score 0.35–0.6 on city footage): tuned on the shared clips, see
+ * bench/results/eval-analytics-*.md.
+ */
+export const NANODET_TRACKER: TrackerOptions = { lowScore: 0.1, highScore: 0.2, newTrackScore: 0.22 };
+
 export type TrackState = 'tentative' | 'confirmed' | 'lost';
 
 export interface Track {

@@ -1,6 +1,6 @@
 // `vigil analyze FILE …`: offline analysis on a video file, the engine's test bench. Exactly one
 // JSON document on stdout with --json; everything else (progress, warnings) on stderr.
-import { parseAnalyzeArgs, analyzeVideo, ANALYZE_HELP, AnalyticsError, MotionBlobDetector, type AnalyzeArgs, type DetectorFactory } from '../analytics/index.ts';
+import { NANODET_TRACKER as NEURAL_TRACKER, parseAnalyzeArgs, analyzeVideo, ANALYZE_HELP, AnalyticsError, MotionBlobDetector, type AnalyzeArgs, type DetectorFactory } from '../analytics/index.ts';
 
 export async function cmdAnalyze(argv: string[]): Promise<number> {
   let args: AnalyzeArgs;
@@ -48,7 +48,9 @@ function detectorFactory(kind: AnalyzeArgs['detector'], log: (m: string) => void
         const { createDetector } = await import('../analytics/detector/index.ts');
         const backend = process.env.VIGIL_DETECTOR_BACKEND === 'onnx' ? 'onnx' : 'onnx-int8';
         const inputSize = Number(process.env.VIGIL_DETECTOR_INPUT) || 320;
-        return { detector: await createDetector({ backend, inputSize }), name: `nanodet-${backend}-${inputSize}` };
+        // Low-score boxes are kept for the tracker's second (ByteTrack) pass; it starts tracks only
+        // from confident ones.
+        return { detector: await createDetector({ backend, inputSize, scoreThreshold: NEURAL_TRACKER.lowScore }), name: `nanodet-${backend}-${inputSize}`, tracker: NEURAL_TRACKER };
       } catch (e) {
         if (kind === 'neural') throw e;
         log(`neural detector unavailable (${(e as Error).message}); falling back to --detector motion, which is NOT an object detector`);

@@ -2,10 +2,14 @@
 //  covered  — nearly uniform or very dark (lens covered, sprayed, bagged);
 //  blinded  — very bright (a torch or laser into the lens);
 //  defocused — edge energy far below its learnt level while the picture is not uniform;
-//  moved    — the coarse picture (mean grey per cell) no longer correlates with the learnt one. The
-//             correlation ignores a global gain and offset (lighting), cells average out shake and
-//             fine texture, and a passing object changes only a few cells; a camera pointed
-//             elsewhere changes the layout everywhere.
+//  moved    — right after a sudden change over most of the picture (the motion detector's "lighting"
+//             relearn), the coarse picture (mean grey per cell) no longer correlates with the learnt
+//             one. The correlation ignores a global gain and offset (so real lighting changes pass),
+//             cells average out shake and fine texture. Only a global change opens the check: a big
+//             vehicle filling a featureless view (a top-down car park) also decorrelates the
+//             layout, but it never changes most of the picture at once.
+// The normal edge level and layout are learnt only from frames with little motion, so traffic
+// does not inflate them.
 // A condition must hold for `holdFrames` before it fires, and fires again only after clearing. Pure.
 import { edgeEnergy, meanAndStd } from '../image-ops.ts';
 import type { RuleEvent } from './types.ts';
@@ -28,7 +32,17 @@ export interface TamperOptions {
   alpha?: number;
   /** side of the square cells the layout is pooled into (tolerates shake) */
   cell?: number;
+  /** frames learnt from must have less than this fraction of pixels moving */
+  stillFraction?: number;
+  /**
+   * "moved" is judged only when the learnt view has this much structure (standard deviation of
+   * the cell means, grey levels): in a featureless view any passing object dominates the layout.
+   */
+  minLayoutStd?: number;
 }
+
+/** What the motion detector saw on the same frame. */
+export interface MotionSummary { changedFraction: number; relearnt: boolean }
 
 export class TamperDetector {
   private readonly o: Required<TamperOptions>;
@@ -43,6 +57,8 @@ export class TamperDetector {
   private candidate: TamperReason | null = null;
   private candidateFrames = 0;
   private active: TamperReason | null = null;
+  /** frames left in which a "moved" may still be confirmed after a global change */
+  private moveWindow = 0;
 
   constructor(width: number, height: number, opts: TamperOptions = {}) {
     this.width = width;
@@ -50,7 +66,7 @@ export class TamperDetector {
     this.o = {
       name: opts.name ?? 'tamper', uniformStd: opts.uniformStd ?? 6, dark: opts.dark ?? 20, bright: opts.bright ?? 235,
       defocusRatio: opts.defocusRatio ?? 0.35, moveCorrelation: opts.moveCorrelation ?? 0.5, holdFrames: opts.holdFrames ?? 5,
-      learnFrames: opts.learnFrames ?? 10, alpha: opts.alpha ?? 0.02, cell: opts.cell ?? 8,
+      learnFrames: opts.learnFrames ?? 10, alpha: opts.alpha ?? 0.02, cell: opts.cell ?? 8, stillFraction: opts.stillFraction ?? 0.02, minLayoutStd: opts.minLayoutStd ?? 15,
     };
     this.cols = Math.max(1, Math.floor(width / this.o.cell));
     this.rows = Math.max(1, Math.floor(height / this.o.cell));
@@ -63,8 +79,10 @@ export class TamperDetector {
     return this.candidate;
   }
 
-  update(grey: Uint8Array, t: number): RuleEvent[] {
+  update(grey: Uint8Array, t: number, motion: MotionSummary = { changedFraction: 0, relearnt: false }): RuleEvent[] {
     const o = this.o;
+    if (motion.relearnt && this.frames > 0) this.moveWindow = 2 * o.holdFrames;
+    else if (this.moveWindow > 0) this.moveWindow--;
     const { mean, std } = meanAndStd(grey);
     const energy = edgeEnergy(grey, this.width, this.height);
     let reason: TamperReason | null = null;
@@ -75,10 +93,10 @@ export class TamperDetector {
       this.poolLayout(grey);
       if (this.frames >= o.learnFrames) {
         if (energy < o.defocusRatio * this.learntEnergy) reason = 'defocused';
-        else if ((corr = correlation(this.layout, this.reference)) < o.moveCorrelation) reason = 'moved';
+        else if (this.moveWindow > 0 && cellStd(this.reference) >= o.minLayoutStd && (corr = correlation(this.layout, this.reference)) < o.moveCorrelation) reason = 'moved';
       }
     }
-    if (reason === null) this.learn(energy);
+    if (reason === null && (this.frames < o.learnFrames || motion.changedFraction < o.stillFraction)) this.learn(energy);
 
     const events: RuleEvent[] = [];
     if (reason !== null && reason === this.candidate) this.candidateFrames++;
@@ -112,7 +130,17 @@ export class TamperDetector {
       const row = Math.floor(y / c) * cols;
       for (let x = 0; x < cols * c; x++) this.layout[row + Math.floor(x / c)] += grey[y * w + x];
     }
+    const inv = 1 / (c * c);
+    for (let i = 0; i < this.layout.length; i++) this.layout[i] *= inv;
   }
+}
+
+/** Standard deviation of the cell means, in grey levels. */
+function cellStd(layout: Float32Array): number {
+  let s = 0, s2 = 0;
+  for (let i = 0; i < layout.length; i++) { s += layout[i]; s2 += layout[i] * layout[i]; }
+  const m = s / layout.length;
+  return Math.sqrt(Math.max(0, s2 / layout.length - m * m));
 }
 
 function correlation(a: Float32Array, b: Float32Array): number {
