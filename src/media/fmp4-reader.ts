@@ -193,8 +193,8 @@ function codecStringOf(buf: Buffer, entry: Box): string {
     for (let i = 0; i < 32; i++) if (compat & (1 << i)) reversed |= 1 << (31 - i);
     const constraints = [...buf.subarray(h + 6, h + 12)];
     while (constraints.length > 0 && constraints[constraints.length - 1] === 0) constraints.pop();
-    const parts = [entry.type, `${['', 'A', 'B', 'C'][space]}${profile}`, (reversed >>> 0).toString(16), `${tier ? 'H' : 'L'}${buf[h + 12]}`];
-    for (const c of constraints) parts.push(c.toString(16));
+    const parts = [entry.type, `${['', 'A', 'B', 'C'][space]}${profile}`, (reversed >>> 0).toString(16).toUpperCase(), `${tier ? 'H' : 'L'}${buf[h + 12]}`];
+    for (const c of constraints) parts.push(c.toString(16).toUpperCase());
     return parts.join('.');
   }
   return entry.type;

@@ -234,3 +234,16 @@ test('Chromium MSE and hvc1: played if this Chromium supports it, otherwise the 
     await browser.close();
   }
 });
+
+test('the fMP4 reader reads back our hvc1 init: same codec string as the fragmenter, every fragment found', async () => {
+  const { readFmp4 } = await import('../../src/media/fmp4-reader.ts');
+  const outputs = fragmentFiles(['a.h265']);
+  const init = outputs[0];
+  assert.ok(init.kind === 'init');
+  const file = readFmp4(Buffer.concat(outputs.map((o) => o.data)));
+  assert.equal(file.sampleEntry, 'hvc1');
+  assert.equal(file.codecString, init.config.codecString);
+  assert.equal(file.fragments.length, 100);
+  assert.equal(file.fragments.filter((f) => f.keyframe).length, 4);
+  assert.equal(file.trailingBytes, 0);
+});
