@@ -1,9 +1,12 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, getCamera, listRecordings } from '../api/client.ts';
 import type { Camera, RecordingSegment } from '../api/types.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatBytes, formatDateTime, formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
+import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
+import { Timeline } from '../playback/Timeline.tsx';
+import { ExportPanel } from '../playback/ExportPanel.tsx';
 import { usePolling } from '../polling.ts';
 import { navigate, onLinkClick } from '../router.ts';
 
@@ -20,6 +23,22 @@ export function CameraView({ id }: { id: string }) {
     const now = Date.now();
     return listRecordings(id, now - HOUR_MS, now, signal);
   }, 10_000, id);
+
+  // null: live; otherwise the wall-clock time playback was asked to start at.
+  const [playFrom, setPlayFrom] = useState<number | null>(null);
+  const [position, setPosition] = useState<number | null>(null);
+  useEffect(() => {
+    setPlayFrom(null);
+    setPosition(null);
+  }, [id]);
+  const seek = (wallMs: number) => {
+    setPlayFrom(wallMs);
+    setPosition(wallMs);
+  };
+  const goLive = () => {
+    setPlayFrom(null);
+    setPosition(null);
+  };
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -46,11 +65,17 @@ export function CameraView({ id }: { id: string }) {
       {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
       {!notFound && (
         <div className="camera-layout">
-          <section className="camera-video" data-testid="camera-video">
-            <LivePlayer cameraId={id} showStats label={data?.name ?? id} />
-          </section>
+          <div className="camera-main">
+            <section className="camera-video" data-testid="camera-video" data-mode={playFrom === null ? 'live' : 'playback'}>
+              {playFrom === null
+                ? <LivePlayer cameraId={id} showStats label={data?.name ?? id} />
+                : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
+            </section>
+            <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} />
+          </div>
           <aside className="camera-side">
             {data && <CameraDetails camera={data} />}
+            <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
           </aside>
         </div>

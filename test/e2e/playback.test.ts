@@ -1,0 +1,97 @@
+// Playback in a real browser against a real `vigil demo`: the camera view shows the timeline with
+// recorded spans, a click into a span plays the recording from that time (the video advances and
+// its clock shows the clicked time), Live goes back, an export shows progress and completes.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, ensureScreenshotDir, launchChromium, startDemo, type RunningDemo } from './helpers.ts';
+
+const VIEW_VIDEO_TIME = `document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? -1`;
+
+describe('playback in the control room', { timeout: 170_000 }, () => {
+  let demo: RunningDemo | null = null;
+  let browser: Browser | null = null;
+  let page: Page;
+  let shots: string;
+
+  before(async () => {
+    shots = ensureScreenshotDir();
+    buildWeb();
+    demo = await startDemo();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    await page.goto(demo.baseUrl + '/');
+    await page.fill('input[name="username"]', demo.username);
+    await page.fill('input[name="password"]', demo.password);
+    await page.click('button[type="submit"]');
+    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await demo?.stop();
+  });
+
+  test('timeline shows recorded spans; a click plays the recording from there and the video advances', async () => {
+    const tile = page.locator('[data-testid="tile"]').first();
+    const id = await tile.getAttribute('data-camera-id');
+    await tile.click();
+    await page.waitForURL(`**/cameras/${encodeURIComponent(String(id))}`);
+    await page.getByTestId('timeline').waitFor({ timeout: 10_000 });
+    // Let the demo record ~25 s so the span is wide enough to click in the 1 h window.
+    const span = page.getByTestId('timeline-span').first();
+    await span.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      `(() => { const s = document.querySelector('[data-testid="timeline-span"]'); return s && Number(s.dataset.end) - Number(s.dataset.start) > 25000; })()`,
+      undefined, { timeout: 60_000, polling: 1000 },
+    );
+    await page.screenshot({ path: path.join(shots, 'playback-timeline-live.png') });
+
+    const box = (await span.boundingBox())!;
+    const start = Number(await span.getAttribute('data-start'));
+    const end = Number(await span.getAttribute('data-end'));
+    assert.ok(box.width >= 4, `span ${box.width}px wide`);
+    // Click a third into the span: recorded time well before now.
+    const x = box.x + box.width / 3;
+    const trackBox = (await page.getByTestId('timeline-track').boundingBox())!;
+    await page.mouse.click(x, trackBox.y + trackBox.height / 2);
+    await page.locator('[data-testid="camera-video"][data-mode="playback"]').waitFor({ timeout: 5000 });
+    await page.locator('.playback[data-playback-state="playing"]').waitFor({ timeout: 20_000 });
+    await page.waitForFunction(`(${VIEW_VIDEO_TIME}) > 0`, undefined, { timeout: 20_000, polling: 100 });
+    const t0 = Number(await page.evaluate(VIEW_VIDEO_TIME));
+    const clock0 = await page.getByTestId('playback-clock').locator('time').getAttribute('datetime');
+    await page.waitForTimeout(2500);
+    const t1 = Number(await page.evaluate(VIEW_VIDEO_TIME));
+    assert.ok(t1 - t0 > 1.5, `playback advances: ${t0} -> ${t1}`);
+    const shown = Date.parse(String(clock0));
+    assert.ok(shown >= start - 1000 && shown <= end, `the clock shows recorded time (${new Date(shown).toISOString()})`);
+    assert.ok(Date.now() - shown > 5000, 'it is a recording, not live');
+    const cursor = await page.getByTestId('timeline-cursor').boundingBox();
+    assert.ok(cursor && Math.abs(cursor.x - x) < 12, `the cursor sits where we clicked (${cursor?.x} vs ${x})`);
+    await page.screenshot({ path: path.join(shots, 'playback-playing.png') });
+
+    await page.getByTestId('go-live').click();
+    await page.locator('[data-testid="camera-video"][data-mode="live"]').waitFor({ timeout: 5000 });
+  });
+
+  test('export from the camera view: reason required, progress, then a download link', async () => {
+    await page.getByTestId('export-start').click();
+    await page.locator('[data-testid="export-panel"] [role="alert"]').waitFor({ timeout: 5000 });
+    await page.fill('input[name="export-reason"]', 'e2e test: incident 42');
+    await page.getByTestId('export-start').click();
+    await page.locator('[data-testid="export-status"][data-state="done"]').waitFor({ timeout: 30_000 });
+    const href = await page.getByTestId('export-download').getAttribute('href');
+    assert.match(String(href), /^\/api\/exports\/[0-9a-f-]+\/download$/);
+    await page.screenshot({ path: path.join(shots, 'playback-export.png') });
+  });
+
+  test('right-to-left: timeline and export panel laid out for Dari', async () => {
+    await page.goto(page.url().split('?')[0] + '?lang=fa');
+    await page.getByTestId('timeline-span').first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
+    await page.screenshot({ path: path.join(shots, 'playback-timeline-rtl.png') });
+  });
+});

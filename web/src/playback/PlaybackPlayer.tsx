@@ -1,0 +1,67 @@
+import { useEffect, useRef, useState } from 'react';
+import { formatDateTime, t, useI18n } from '../i18n/index.ts';
+import { RecordedPlayback, type PlaybackState } from './recorded-playback.ts';
+
+interface PlaybackPlayerProps {
+  cameraId: string;
+  /** Wall-clock time to start at; a new value seeks. */
+  fromMs: number;
+  label: string;
+  onPosition(wallMs: number): void;
+}
+
+/** How much of the recording one request covers; the timeline asks again past it. */
+const RANGE_MS = 3_600_000;
+
+function stateMessage(state: PlaybackState): string | null {
+  switch (state.kind) {
+    case 'playing': return null;
+    case 'loading': return t('playback.loading');
+    case 'ended': return t('playback.ended');
+    case 'empty': return t('playback.empty');
+    case 'unsupported': return t('live.unsupported', { mime: state.mime });
+    case 'error': return t('live.error', { message: state.message });
+  }
+}
+
+export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: PlaybackPlayerProps) {
+  useI18n();
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const playerRef = useRef<RecordedPlayback | null>(null);
+  const positionRef = useRef(onPosition);
+  positionRef.current = onPosition;
+  const [state, setState] = useState<PlaybackState>({ kind: 'loading' });
+  const [position, setPosition] = useState<number | null>(null);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    const player = new RecordedPlayback(video, {
+      onState: setState,
+      onPosition: (wallMs) => {
+        setPosition(wallMs);
+        positionRef.current(wallMs);
+      },
+    });
+    playerRef.current = player;
+    return () => player.stop();
+  }, []);
+
+  useEffect(() => {
+    setPosition(null);
+    void playerRef.current?.play(cameraId, fromMs, Math.min(Date.now(), fromMs + RANGE_MS));
+  }, [cameraId, fromMs]);
+
+  const message = stateMessage(state);
+  return (
+    <div className="live playback" data-playback-state={state.kind}>
+      <video ref={videoRef} className="live-video" muted playsInline controls={false} disablePictureInPicture aria-label={label} />
+      {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' ? 'error' : state.kind}`} role="status">{message}</div>}
+      {position !== null && (
+        <span className="live-clock playback-clock" data-testid="playback-clock">
+          <time dateTime={new Date(position).toISOString()}>{formatDateTime(position)}</time>
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { formatTime, getCatalogue, t, useI18n } from '../i18n/index.ts';
+import { usePolling } from '../polling.ts';
+import { getTimeline, type TimeSpan } from './playback-api.ts';
+
+const WINDOWS = [
+  { key: '1h', ms: 3_600_000, tickMs: 600_000 },
+  { key: '6h', ms: 6 * 3_600_000, tickMs: 3_600_000 },
+  { key: '24h', ms: 24 * 3_600_000, tickMs: 4 * 3_600_000 },
+] as const;
+
+interface TimelineProps {
+  cameraId: string;
+  /** The wall-clock time being played back, or null when live. */
+  position: number | null;
+  onSeek(wallMs: number): void;
+  onLive(): void;
+}
+
+function percent(ms: number, start: number, length: number): string {
+  return `${Math.max(0, Math.min(100, ((ms - start) / length) * 100))}%`;
+}
+
+/** Recorded spans and gaps of the chosen window, ending now; a click plays from that time. */
+export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) {
+  useI18n();
+  const [windowKey, setWindowKey] = useState<(typeof WINDOWS)[number]['key']>('1h');
+  const win = WINDOWS.find((w) => w.key === windowKey)!;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  const start = now - win.ms;
+  const timeline = usePolling((signal) => getTimeline(cameraId, Date.now() - win.ms, Date.now(), signal), 10_000, `${cameraId}:${windowKey}`);
+  const spans: TimeSpan[] = timeline.data?.spans ?? [];
+  const recordedMs = spans.reduce((n, s) => n + s.endMs - s.startMs, 0);
+
+  const seekAt = (event: MouseEvent<HTMLDivElement>) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const rtl = getCatalogue().dir === 'rtl';
+    const fraction = rtl ? (rect.right - event.clientX) / rect.width : (event.clientX - rect.left) / rect.width;
+    onSeek(Math.round(start + Math.max(0, Math.min(1, fraction)) * win.ms));
+  };
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? 60_000 : 10_000;
+    const base = position ?? now - 60_000;
+    if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+      const forward = (event.key === 'ArrowRight') !== (getCatalogue().dir === 'rtl');
+      event.preventDefault();
+      onSeek(Math.max(start, Math.min(now, base + (forward ? step : -step))));
+    }
+  };
+
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(start / win.tickMs) * win.tickMs; tick <= now; tick += win.tickMs) ticks.push(tick);
+
+  return (
+    <section className="timeline panel" aria-labelledby="timeline-title" data-testid="timeline">
+      <div className="timeline-head">
+        <h2 id="timeline-title" className="panel-title">{t('timeline.title')}</h2>
+        <div className="segmented" role="group" aria-label={t('timeline.window')}>
+          {WINDOWS.map((w) => (
+            <button key={w.key} type="button" className={w.key === windowKey ? 'is-active' : ''} aria-pressed={w.key === windowKey} onClick={() => setWindowKey(w.key)}>
+              {t(`timeline.window.${w.key}`)}
+            </button>
+          ))}
+        </div>
+        <span className="panel-meta">{t('timeline.recorded', { minutes: Math.round(recordedMs / 60_000), gaps: timeline.data?.gaps.length ?? 0 })}</span>
+        <button type="button" className={`button ${position === null ? 'button-live-on' : ''}`} onClick={onLive} data-testid="go-live" aria-pressed={position === null}>
+          {t('timeline.live')}
+        </button>
+      </div>
+      <div
+        className="timeline-track"
+        role="slider"
+        tabIndex={0}
+        aria-label={t('timeline.slider')}
+        aria-valuemin={start}
+        aria-valuemax={now}
+        aria-valuenow={position ?? now}
+        aria-valuetext={position !== null ? formatTime(position) : t('timeline.live')}
+        onClick={seekAt}
+        onKeyDown={onKey}
+        data-testid="timeline-track"
+      >
+        {spans.map((s) => (
+          <div
+            key={s.startMs}
+            className="timeline-span"
+            data-testid="timeline-span"
+            data-start={s.startMs}
+            data-end={s.endMs}
+            style={{ insetInlineStart: percent(s.startMs, start, win.ms), inlineSize: `calc(${percent(s.endMs, start, win.ms)} - ${percent(s.startMs, start, win.ms)})` }}
+            title={`${formatTime(s.startMs)} – ${formatTime(s.endMs)}`}
+          />
+        ))}
+        {position !== null && <div className="timeline-cursor" data-testid="timeline-cursor" style={{ insetInlineStart: percent(position, start, win.ms) }} />}
+      </div>
+      <div className="timeline-ticks" aria-hidden="true">
+        {ticks.map((tick) => (
+          <span key={tick} className="timeline-tick" style={{ insetInlineStart: percent(tick, start, win.ms) }}>{formatTime(tick)}</span>
+        ))}
+      </div>
+      {timeline.error !== null && <p className="banner banner-error" role="alert">{t('timeline.loadError', { message: timeline.error instanceof Error ? timeline.error.message : String(timeline.error) })}</p>}
+      <p className="timeline-legend muted">
+        <span className="legend-swatch legend-recorded" /> {t('timeline.legendRecorded')}
+        <span className="legend-swatch legend-gap" /> {t('timeline.legendGap')}
+        <span>{t('timeline.hint')}</span>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+// The playback and export endpoints as the camera view uses them (server side: src/api/playback-routes.ts,
+// src/api/export-routes.ts).
+import { ApiError } from '../api/client.ts';
+
+export interface TimeSpan {
+  startMs: number;
+  endMs: number;
+}
+
+export interface Timeline {
+  from: number;
+  to: number;
+  spans: TimeSpan[];
+  gaps: TimeSpan[];
+}
+
+export interface ExportFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  cameraId: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface ExportJob {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  progress: number;
+  error: string | null;
+  files: ExportFile[];
+}
+
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const json = await response.json().catch(() => null) as { error?: { code?: string; message?: string } } | null;
+  if (!response.ok) throw new ApiError(json?.error?.code ?? `HTTP_${response.status}`, json?.error?.message ?? `HTTP ${response.status}`, response.status);
+  return json as T;
+}
+
+export function getTimeline(cameraId: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<Timeline> {
+  const query = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)) });
+  return call<Timeline>('GET', `/api/cameras/${encodeURIComponent(cameraId)}/timeline?${query}`, undefined, signal);
+}
+
+export async function startExport(cameras: string[], fromMs: number, toMs: number, reason: string): Promise<ExportJob> {
+  return (await call<{ export: ExportJob }>('POST', '/api/exports', { cameras, from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), reason })).export;
+}
+
+export async function getExport(id: string, signal?: AbortSignal): Promise<ExportJob> {
+  return (await call<{ export: ExportJob }>('GET', `/api/exports/${encodeURIComponent(id)}`, undefined, signal)).export;
+}
+
+export function exportDownloadUrl(id: string): string {
+  return `/api/exports/${encodeURIComponent(id)}/download`;
+}
