@@ -1,0 +1,127 @@
+// Evaluation of the analytics engine against hand counts: runs `vigil analyze` (a real child
+// process, as a user would) on the shared clips with counting lines placed by hand, compares the
+// line counts with counts made by looking at contact sheets of the clips, counts false alarms on the
+// empty stretches of parking_lot.mp4, and writes annotated contact sheets to look at.
+//
+//   npm run eval:analytics -- [--detector neural|motion|both] [--out DIR] [--fps N]
+//
+// The hand counts and how they were made are in bench/results/eval-analytics-2026-11-23.md.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const VIDEO_DIR = resolve(ROOT, '../shared/data/video');
+
+interface Clip {
+  file: string;
+  line: string;
+  /** hand counts over all classes: positive / negative direction of `line` */
+  hand: { positive: number; negative: number };
+  zone?: string;
+  /** stretches with nothing moving (seconds), for false alarms */
+  empty?: [number, number][];
+}
+
+// Lines are "NAME:x1,y1,x2,y2" in normalised coordinates; all three are drawn left to right, so
+// traffic moving down the image is "positive".
+const CLIPS: Clip[] = [
+  { file: 'highway_overpass.avi', line: 'OVER:0,0.6,0.85,0.6', hand: { positive: 27, negative: 0 } },
+  { file: 'residential_tjunction.mp4', line: 'NEAR:0.35,0.65,1,0.65', hand: { positive: 8, negative: 0 } },
+  {
+    file: 'parking_lot.mp4', line: 'MID:0,0.5,1,0.5', hand: { positive: 2, negative: 2 }, zone: 'ALL:0,0;1,0;1,1;0,1',
+    empty: [[0, 4.2], [8.5, 14.7], [19, 20.5], [21.5, 25.2], [28.5, 30.2]],
+  },
+];
+
+interface Row {
+  clip: string;
+  detector: string;
+  positive: number;
+  negative: number;
+  handPositive: number;
+  handNegative: number;
+  /** |counted − hand| / hand over both directions, in % */
+  errorPct: number;
+  falseAlarms: number | null;
+  frames: number;
+  seconds: number;
+  elapsed: number;
+  sheet: string | null;
+}
+
+function sum(c: Record<string, number>): number {
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}
+
+function main(): number {
+  const { values } = parseArgs({ options: { detector: { type: 'string' }, out: { type: 'string' }, fps: { type: 'string' } } });
+  const detectors = !values.detector || values.detector === 'both' ? ['neural', 'motion'] : [values.detector];
+  const out = resolve(values.out ?? join(ROOT, 'test-output/eval-analytics'));
+  if (!existsSync(VIDEO_DIR)) {
+    console.log(`eval:analytics skipped: no clips at ${VIDEO_DIR} (the shared test videos are not on this machine)`);
+    console.log(`RESULT ${JSON.stringify({ skipped: true, reason: 'no clips' })}`);
+    return 0;
+  }
+  mkdirSync(out, { recursive: true });
+  const rows: Row[] = [];
+  for (const clip of CLIPS) {
+    const path = join(VIDEO_DIR, clip.file);
+    if (!existsSync(path)) {
+      console.log(`${clip.file}: skipped (missing)`);
+      continue;
+    }
+    for (const det of detectors) {
+      const frames = join(out, `${clip.file.replace(/\.\w+$/, '')}-${det}`);
+      rmSync(frames, { recursive: true, force: true });
+      const args = [join(ROOT, 'src/cli/main.ts'), 'analyze', path, '--line', clip.line, '--detector', det, '--json', '--annotate', frames, '--annotate-every', '10'];
+      if (clip.zone) args.push('--zone', clip.zone);
+      if (values.fps) args.push('--fps', values.fps);
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (r.status !== 0) {
+        console.error(`${clip.file} (${det}): vigil analyze failed (${r.status}):\n${r.stderr}`);
+        return 1;
+      }
+      const doc = JSON.parse(r.stdout) as { frames: number; seconds: number; elapsedSeconds: number; detector: string; lines: Record<string, { positive: Record<string, number>; negative: Record<string, number> }>; events: { kind: string; t: number }[] };
+      const name = clip.line.split(':')[0];
+      const pos = sum(doc.lines[name].positive);
+      const neg = sum(doc.lines[name].negative);
+      const hand = clip.hand.positive + clip.hand.negative;
+      const err = Math.abs(pos - clip.hand.positive) + Math.abs(neg - clip.hand.negative);
+      const falseAlarms = clip.empty
+        ? doc.events.filter((e) => e.kind !== 'tamper' && clip.empty!.some(([a, b]) => e.t >= a && e.t <= b)).length
+        : null;
+      rows.push({
+        clip: clip.file, detector: doc.detector, positive: pos, negative: neg, handPositive: clip.hand.positive, handNegative: clip.hand.negative,
+        errorPct: Math.round((1000 * err) / hand) / 10, falseAlarms, frames: doc.frames, seconds: doc.seconds, elapsed: doc.elapsedSeconds,
+        sheet: contactSheet(frames, `${frames}.jpg`),
+      });
+    }
+  }
+  console.log('\n| clip | detector | counted +/− | hand +/− | error | false alarms (empty stretches) | frames | video s | wall s | × real time |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.clip} | ${r.detector} | ${r.positive} / ${r.negative} | ${r.handPositive} / ${r.handNegative} | ${r.errorPct} % | ${r.falseAlarms ?? '–'} | ${r.frames} | ${r.seconds} | ${r.elapsed} | ${(r.seconds / r.elapsed).toFixed(1)} |`);
+  }
+  console.log(`\nannotated frames and contact sheets: ${out}`);
+  console.log(`RESULT ${JSON.stringify({ rows: rows.map(({ sheet: _s, ...r }) => r) })}`);
+  return 0;
+}
+
+/** Tiles the annotated frames (every 10th, plus every frame with an event) into one JPEG. */
+function contactSheet(dir: string, file: string): string | null {
+  if (!existsSync(dir)) return null;
+  const n = readdirSync(dir).filter((f) => f.endsWith('.png')).length;
+  if (n === 0) return null;
+  const cols = 6;
+  const rows = Math.ceil(Math.min(n, 60) / cols);
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-pattern_type', 'glob', '-i', join(dir, '*.png'), '-frames:v', '1', '-vf', `scale=320:-2,tile=${cols}x${rows}`, '-q:v', '4', file]);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+process.exitCode = main();
