@@ -34,8 +34,10 @@ export interface AnalyserStats {
   framesDecoded: number;
   framesAnalysed: number;
   framesDropped: number;
-  /** detector calls (frames with motion or tracked objects) */
+  /** model runs: one per crop sent to the detector */
   inferences: number;
+  /** frames that went to the detector at all (motion or tracked objects) */
+  detectorFrames: number;
 }
 
 export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number): PipelineOptions {
@@ -54,7 +56,7 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
 
 export class CameraAnalyser {
   readonly cameraId: string;
-  readonly stats: AnalyserStats = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0 };
+  readonly stats: AnalyserStats = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
   private readonly o: CameraAnalyserOptions;
   private readonly source: LiveFrameSource;
   private readonly unwatch: () => void;
@@ -106,7 +108,8 @@ export class CameraAnalyser {
         const pipeline = this.pipeline;
         const a = await pipeline.process({ index: this.stats.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
         this.stats.framesAnalysed++;
-        if (a.regions.length > 0) this.stats.inferences++;
+        this.stats.inferences += a.regions.length;
+        if (a.regions.length > 0) this.stats.detectorFrames++;
         if (a.events.length > 0 && !this.stopped) {
           await this.o.onEvents({ cameraId: this.cameraId, rgb, width: this.size.width, height: this.size.height, capturedAt, events: a.events, tracks: a.tracks, detections: a.detections });
         }

@@ -27,8 +27,11 @@ export interface LiveFrameOptions {
 
 /** How many fragment arrival times to remember for matching frames back to them. */
 const ARRIVALS = 256;
-/** ffmpeg's stdin backlog at which the hub should skip us. */
-const STDIN_LIMIT = 2 * 1024 * 1024;
+/**
+ * ffmpeg's stdin backlog (beyond the OS pipe) at which the hub should skip us: about a second of
+ * a sub-stream. More would only be video that is analysed late: alarms must be about now.
+ */
+const STDIN_LIMIT = 256 * 1024;
 
 export class LiveFrameSource implements LiveSink {
   private readonly o: LiveFrameOptions;
@@ -53,7 +56,8 @@ export class LiveFrameSource implements LiveSink {
 
   get bufferedBytes(): number {
     const w = this.proc?.stdin.writableLength ?? 0;
-    return w > STDIN_LIMIT ? w * 4 : w;
+    // Past the limit, say "full" in the hub's terms so it skips us until a keyframe.
+    return w > STDIN_LIMIT ? Number.MAX_SAFE_INTEGER : w;
   }
 
   init(_mime: string, initSegment: Buffer): void {

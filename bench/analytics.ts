@@ -1,0 +1,198 @@
+// Density benchmark for live analytics: N simulated cameras (a separate simulator process replaying
+// the vtest pedestrian clip, each camera at another offset) recorded and analysed by one Vigil
+// node at 5 fps through the whole path: RTSP → recorder → live fan-out → ffmpeg decode → motion →
+// detector → tracker → rules → event store → bus → WebSocket. Measures the node's CPU (its own
+// threads plus its ffmpeg decoders, from /proc), memory, model runs per second, analysed frames
+// per camera per second, and alert latency from the frame reaching the node to the alarm message
+// on the WebSocket.
+//   node bench/analytics.ts --cameras N [--seconds S] [--warmup S] [--detector auto|neural|motion]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { WebSocket } from 'ws';
+import { validateConfig } from '../src/core/index.ts';
+import { startVigil } from '../src/app/vigil.ts';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    cameras: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '40' },
+    warmup: { type: 'string', default: '20' },
+    detector: { type: 'string', default: 'auto' },
+  },
+});
+const N = Number(values.cameras);
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const DETECTOR = values.detector as 'auto' | 'neural' | 'motion';
+const FPS = 5;
+if (!Number.isInteger(N) || N < 1) throw new Error('--cameras: a positive integer');
+
+const CLK = 100; // USER_HZ
+function procCpu(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK;
+  } catch {
+    return 0;
+  }
+}
+function procRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (c) out.push(...c.split(/\s+/).map(Number));
+    }
+  } catch { /* gone */ }
+  return out;
+}
+
+function waitPort(port: number, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve()));
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > end) reject(new Error(`simulator not listening on ${port}`));
+        else setTimeout(attempt, 200);
+      });
+    };
+    attempt();
+  });
+}
+
+function pct(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-analytics-'));
+  const simPort = 20000 + Math.floor(Math.random() * 20000);
+  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', 'vtest', '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  let vigil: Awaited<ReturnType<typeof startVigil>> | null = null;
+  try {
+    await waitPort(simPort, 120_000);
+    const analytics = {
+      enabled: true,
+      detector: DETECTOR,
+      fps: FPS,
+      lines: [{ name: 'Crossing', p1: [0.05, 0.6], p2: [0.95, 0.6] }],
+      zones: [{ name: 'Plaza front', polygon: [[0.05, 0.7], [0.95, 0.7], [0.95, 0.98], [0.05, 0.98]], classes: ['person'] }],
+    };
+    const cfg = validateConfig({
+      dataDir,
+      server: { port: 0 },
+      recording: { segmentSeconds: 10 },
+      cameras: Array.from({ length: N }, (_, i) => ({ id: `cam${i + 1}`, name: `Bench ${i + 1}`, url: `rtsp://127.0.0.1:${simPort}/cam${i + 1}`, analytics })),
+    });
+    const logger = pino({ level: 'warn' }, pino.destination(2));
+    vigil = await startVigil(cfg, logger, { adminPassword: 'bench-password-1' });
+    const login = await fetch(vigil.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password-1' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const ws = new WebSocket(vigil.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie } });
+    let measuring = false;
+    const latencies: number[] = [];
+    let alarmsTotal = 0;
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { type: string; alarm?: { ts: number } };
+      if (m.type !== 'alarm' || !m.alarm) return;
+      alarmsTotal++;
+      if (measuring) latencies.push(Date.now() - m.alarm.ts);
+    });
+    await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
+
+    const v = vigil;
+    const snap = () => {
+      const st = v.analytics.status();
+      const kids = childPids(process.pid);
+      return {
+        t: performance.now(),
+        cpu: process.cpuUsage(),
+        kidsCpu: kids.reduce((s, p) => s + procCpu(p), 0),
+        kids,
+        analysed: st.reduce((s, a) => s + a.stats.framesAnalysed, 0),
+        decoded: st.reduce((s, a) => s + a.stats.framesDecoded, 0),
+        dropped: st.reduce((s, a) => s + a.stats.framesDropped, 0),
+        inferences: st.reduce((s, a) => s + a.stats.inferences, 0),
+        detectorFrames: st.reduce((s, a) => s + a.stats.detectorFrames, 0),
+        perCamera: st.map((a) => a.stats.framesAnalysed),
+        detectors: [...new Set(st.map((a) => a.detector))],
+      };
+    };
+    process.stderr.write(`warming up ${WARMUP}s with ${N} cameras ...\n`);
+    await new Promise((r) => setTimeout(r, WARMUP * 1000));
+    const a = snap();
+    measuring = true;
+    let rssPeak = 0;
+    const rssTimer = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss / 1048576 + childPids(process.pid).reduce((s, p) => s + procRssMb(p), 0));
+    }, 1000);
+    process.stderr.write(`measuring ${SECONDS}s ...\n`);
+    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    measuring = false;
+    clearInterval(rssTimer);
+    const b = snap();
+    const dt = (b.t - a.t) / 1000;
+    // (an ffmpeg that exited in between takes its CPU time with it: decoders restart only on a new init)
+    const ownCpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
+    const kidsCpu = b.kidsCpu - a.kidsCpu;
+    const cpuCores = (ownCpu + kidsCpu) / dt;
+    const analysedPerCam = (b.analysed - a.analysed) / N / dt;
+    const perCam = b.perCamera.map((n, i) => (n - (a.perCamera[i] ?? 0)) / dt);
+    const slowest = Math.min(...perCam);
+    latencies.sort((x, y) => x - y);
+    const p50 = pct(latencies, 50);
+    const p99 = pct(latencies, 99);
+    const realtime = slowest >= FPS * 0.9;
+    const result = {
+      cameras: N,
+      realtime,
+      cpu_cores: Math.round(cpuCores * 100) / 100,
+      rss_mb: Math.round(rssPeak),
+      inferences_per_s: Math.round(((b.inferences - a.inferences) / dt) * 10) / 10,
+      alert_p50_ms: p50,
+      alert_p99_ms: p99,
+    };
+    const rows: [string, string][] = [
+      ['machine', `${cpus()[0]?.model ?? '?'} · ${availableParallelism()} cores · ${Math.round(totalmem() / 2 ** 30)} GB`],
+      ['detector', b.detectors.join(', ')],
+      ['window', `${dt.toFixed(1)} s after ${WARMUP} s warm-up`],
+      ['analysed fps per camera (mean / slowest)', `${analysedPerCam.toFixed(2)} / ${slowest.toFixed(2)} (target ${FPS})`],
+      ['frames decoded / skipped while the analyser was busy', `${b.decoded - a.decoded} / ${b.dropped - a.dropped}`],
+      ['frames sent to the detector', `${(((b.detectorFrames - a.detectorFrames) / Math.max(1, b.analysed - a.analysed)) * 100).toFixed(0)} %`],
+      ['model runs (crops) per s', String(result.inferences_per_s)],
+      ['CPU cores: node threads / ffmpeg decoders', `${(ownCpu / dt).toFixed(2)} / ${(kidsCpu / dt).toFixed(2)}`],
+      ['RSS peak incl. ffmpeg (MB)', String(result.rss_mb)],
+      ['alarms in window', `${latencies.length} (total ${alarmsTotal})`],
+      ['alert latency p50 / p99 / max (ms)', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
+    ];
+    for (const [k, val] of rows) console.log(`${k.padEnd(48)} ${val}`);
+    ws.close();
+    console.log('RESULT ' + JSON.stringify(result));
+  } finally {
+    await vigil?.close();
+    sim.kill('SIGTERM');
+    await new Promise((r) => (sim.exitCode !== null ? r(null) : sim.once('exit', r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
