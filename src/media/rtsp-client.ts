@@ -84,8 +84,14 @@ export function splitRtspUrl(raw: string): { url: string; username?: string; pas
     throw new RtspError('RTSP_PROTOCOL', 'invalid RTSP URL');
   }
   if (u.protocol !== 'rtsp:') throw new RtspError('RTSP_PROTOCOL', `unsupported URL scheme ${u.protocol}`);
-  const username = u.username ? decodeURIComponent(u.username) : undefined;
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  let username: string | undefined;
+  let password: string | undefined;
+  try {
+    username = u.username ? decodeURIComponent(u.username) : undefined;
+    password = u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    throw new RtspError('RTSP_PROTOCOL', 'invalid %-escape in the RTSP URL credentials');
+  }
   u.username = '';
   u.password = '';
   const host = u.hostname.replace(/^\[|\]$/g, '');

@@ -160,6 +160,11 @@ export class RtspServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Serve an already-connected socket (from another listener, or a test feeding bytes directly). */
+  acceptConnection(socket: net.Socket): void {
+    this.#onConnection(socket);
+  }
+
   #onConnection(socket: net.Socket): void {
     socket.setNoDelay(true);
     const conn: Connection = { socket, parser: new RtspWireParser(), sessions: new Set() };
@@ -271,7 +276,11 @@ export class RtspServer {
     } catch {
       return {};
     }
-    pathname = normalizePath(decodeURIComponent(pathname));
+    try {
+      pathname = normalizePath(decodeURIComponent(pathname));
+    } catch {
+      return {}; // a malformed %-escape (fuzzing found it threw out of the socket handler)
+    }
     const exact = this.#paths.get(pathname);
     if (exact) return { path: exact };
     const slash = pathname.lastIndexOf('/');

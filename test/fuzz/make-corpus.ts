@@ -4,7 +4,9 @@
 // x264/x265, and MP4 files from our muxer and from ffmpeg. Run once by hand and commit the output:
 //   node test/fuzz/make-corpus.ts
 // Seeds stay small (tiny pictures, a few packets) so that mutations hit headers, not pixels.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { RtspClient } from '../../src/media/rtsp-client.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -99,6 +101,40 @@ function saveCapture(tag: string, cap: { raw: Buffer; items: RtspWireItem[] }): 
   save(codec, `${tag}-later`, lengthPrefixed(rtp.slice(-8).map((p) => p.subarray(0, 600))));
 }
 
+/**
+ * What clients send a server: a recording TCP proxy in front of our simulator, with our own client
+ * (TCP and UDP, Digest) and ffmpeg (an independent client) talking through it.
+ */
+async function captureRequests(target: string, tag: string, talk: (url: string) => Promise<void>): Promise<void> {
+  const up = new URL(target);
+  const sent: Buffer[] = [];
+  const proxy = net.createServer((c) => {
+    const s = net.connect({ host: up.hostname, port: Number(up.port) });
+    c.on('data', (d: Buffer) => { sent.push(d); s.write(d); });
+    s.on('data', (d: Buffer) => c.write(d));
+    c.on('close', () => s.destroy());
+    s.on('close', () => c.destroy());
+    c.on('error', () => s.destroy());
+    s.on('error', () => c.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const port = (proxy.address() as net.AddressInfo).port;
+  try {
+    await talk(`rtsp://127.0.0.1:${port}${up.pathname}`);
+  } finally {
+    await new Promise<void>((r) => proxy.close(() => r()));
+  }
+  save('rtsp-server', tag, Buffer.concat(sent).subarray(0, 4000));
+}
+
+async function ourClient(url: string, transport: 'tcp' | 'udp', creds?: { username: string; password: string }): Promise<void> {
+  const c = new RtspClient({ url, transport, ...creds });
+  c.on('error', () => {});
+  await c.connect();
+  await new Promise((r) => setTimeout(r, 300));
+  await c.close();
+}
+
 function ff(args: string[]): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
@@ -117,6 +153,12 @@ async function main(): Promise<void> {
     saveCapture('vigil-digest-h264', await capture(simAuth.urls[0], { username: 'op', password: 'pw' }));
     saveCapture('gst-h264-audio', await capture(gst.url, undefined, 1200));
     saveCapture('gst-basic-h264', await capture(gstBasic.url, { username: 'op', password: 'pw' }, 1200));
+    await captureRequests(sim264.urls[0], 'vigil-client-tcp', (u) => ourClient(u, 'tcp'));
+    await captureRequests(sim265.urls[0], 'vigil-client-udp', (u) => ourClient(u, 'udp'));
+    await captureRequests(simAuth.urls[0], 'vigil-client-digest', (u) => ourClient(u, 'tcp', { username: 'op', password: 'pw' }));
+    await captureRequests(sim264.urls[0], 'ffmpeg-client-tcp', async (u) => {
+      await promisify(execFile)('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', u, '-t', '0.3', '-f', 'null', '-'], { timeout: 15_000 });
+    });
   } finally {
     await sim264.close();
     await sim265.close();

@@ -2,6 +2,9 @@
 // part's own error type (MediaError, RtspWireError); anything else (TypeError, RangeError, an
 // assertion about its output) is a crash. Each target drives the real code path camera bytes take.
 import { readdirSync, readFileSync } from 'node:fs';
+import { Duplex } from 'node:stream';
+import type net from 'node:net';
+import { RtspServer, type RtspMediaSource } from '../../src/media/rtsp-server.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MediaError } from '../../src/media/errors.ts';
@@ -113,7 +116,39 @@ const server = {
   basic: new ServerAuthenticator({ scheme: 'basic', username: 'op', password: 'pw' }),
 };
 
+/**
+ * The server side: what a hostile client can send. One server (not listening) gets each case on a
+ * fresh in-memory socket; everything it writes back is discarded.
+ */
+function serverTarget(): FuzzTarget {
+  let servers: RtspServer[] | null = null;
+  const source: RtspMediaSource = {
+    parameterSets: () => ({ sps: Buffer.from('6742c01e95a0500f5a0202', 'hex'), pps: Buffer.from('68ce3c80', 'hex') }),
+    subscribe: () => () => {},
+  };
+  return {
+    name: 'rtsp-server',
+    expected: never,
+    run(input, rng) {
+      if (!servers) {
+        servers = [new RtspServer(), new RtspServer({ auth: { scheme: 'digest', username: 'op', password: 'pw' } })];
+        for (const s of servers) s.addPath('/cam1', source);
+      }
+      const server = servers[rng.int(4) === 0 ? 1 : 0];
+      const sock = new Duplex({ read() {}, write(_chunk, _enc, cb) { cb(); } }) as unknown as net.Socket & Duplex;
+      Object.assign(sock, { setNoDelay: () => sock, remoteAddress: '127.0.0.1', localAddress: '127.0.0.1' });
+      server.acceptConnection(sock);
+      const cut = rng.int(input.length + 1);
+      sock.emit('data', input.subarray(0, cut));
+      sock.emit('data', input.subarray(cut));
+      sock.destroy();
+      sock.emit('close');
+    },
+  };
+}
+
 export const TARGETS: FuzzTarget[] = [
+  serverTarget(),
   {
     name: 'rtsp-wire',
     expected: (e) => e instanceof RtspWireError,
