@@ -111,7 +111,9 @@ export class LiveFrameSource implements LiveSink {
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin',
       '-fflags', '+nobuffer', '-flags', 'low_delay', '-probesize', '65536', '-analyzeduration', '0',
-      '-f', 'mp4', '-i', 'pipe:0', '-an', '-sn', '-copyts',
+      // One decoding thread: frame threads would hold frames back (latency) and, times dozens of
+      // cameras, only add contention on a small machine.
+      '-threads', '1', '-f', 'mp4', '-i', 'pipe:0', '-an', '-sn', '-copyts', '-filter_threads', '1',
       // select, not fps: fps would invent duplicate frames to fill a gap after the hub skipped us.
       '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(4)})',scale=${width}:${height}:flags=area,showinfo`,
       '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
