@@ -30,6 +30,8 @@ if (!isMainThread) {
     retimed += r.retimed;
     failures.push(...r.failures.slice(0, 50 - failures.length));
     parentPort!.postMessage({ kind: 'progress', done: first + r.cases });
+    // Let deferred callbacks (timers, stream ticks) of the slice run before the next one.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   parentPort!.postMessage({ kind: 'done', rejected, failures, maxCaseMs, retimed, elapsedMs: performance.now() - t0 } satisfies WorkerMsg);
 } else {
