@@ -7,6 +7,7 @@ export { parseSps, h264CodecString, h264TrackConfig, isKeyframe } from './h264.t
 export { parseH265Sps, h265CodecString, h265TrackConfig, isH265Keyframe, groupH265AccessUnits, h265NalType, H265_NAL } from './h265.ts';
 export { initSegment, mediaFragment, mseMimeType, type Sample } from './fmp4.ts';
 export { Fmp4Fragmenter, type FragmenterOutput } from './fmp4-fragmenter.ts';
+export { DecodeTimeline } from './decode-timeline.ts';
 export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
 export { RtspServer } from './rtsp-server.ts';
 export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
