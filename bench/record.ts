@@ -210,6 +210,14 @@ async function vigilPhase(clip: BenchClip): Promise<PhaseResult> {
   };
 }
 
+function startFfmpeg(i: number, url: string, dir: string): Child {
+  return startChild(`ffmpeg-cam${i + 1}`, 'ffmpeg', [
+    '-nostdin', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-timeout', '3000000', '-i', url,
+    '-c', 'copy', '-f', 'segment', '-segment_time', String(SEG), '-segment_format', 'mp4', '-reset_timestamps', '1',
+    path.join(dir, 'out%05d.mp4'),
+  ]);
+}
+
 async function ffmpegPhase(clip: BenchClip): Promise<PhaseResult & { started: number }> {
   const loadBefore = load();
   const { server, urls } = await startCameras(clip);
@@ -229,11 +237,23 @@ async function ffmpegPhase(clip: BenchClip): Promise<PhaseResult & { started: nu
     }
     const dir = path.join(out, `cam${i + 1}`);
     mkdirSync(dir, { recursive: true });
-    procs.push(startChild(`ffmpeg-cam${i + 1}`, 'ffmpeg', [
-      '-nostdin', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-timeout', '3000000', '-i', urls[i],
-      '-c', 'copy', '-f', 'segment', '-segment_time', String(SEG), '-segment_format', 'mp4', '-reset_timestamps', '1',
-      path.join(dir, 'out%05d.mp4'),
-    ]));
+    procs.push(startFfmpeg(i, urls[i], dir));
+  }
+  // Under load some ffmpeg give up while probing ("Invalid data found"); a real deployment's
+  // supervisor restarts them, so does the bench (3 tries), before the warm-up starts.
+  let restarts = 0;
+  for (let round = 0; round < 3; round++) {
+    await sleep(5000);
+    const deadNow = procs.map((p, i) => (p.child.exitCode !== null || p.child.signalCode !== null ? i : -1)).filter((i) => i >= 0);
+    if (!deadNow.length) break;
+    log(`restarting ${deadNow.length} ffmpeg that exited while starting, e.g. ${procs[deadNow[0]].output().split('\n')[0]}`);
+    for (const i of deadNow) {
+      await procs[i].stop();
+      rmSync(path.join(out, `cam${i + 1}`), { recursive: true, force: true });
+      mkdirSync(path.join(out, `cam${i + 1}`), { recursive: true });
+      procs[i] = startFfmpeg(i, urls[i], path.join(out, `cam${i + 1}`));
+      restarts++;
+    }
   }
   log(`ffmpeg: ${procs.length} recorders started (load ${load()}, ${availableMB().toFixed(0)} MB available); warming up ${W} s, measuring ${S} s`);
   await sleep(W * 1000);
@@ -257,8 +277,8 @@ async function ffmpegPhase(clip: BenchClip): Promise<PhaseResult & { started: nu
   const frames = countFrames(out, { ...sent, perCamera: sent.perCamera.slice(0, procs.length), subscriptions: sent.subscriptions.slice(0, procs.length) });
   if (!values['keep-data']) rmSync(out, { recursive: true, force: true });
   return {
-    usage: u.ffmpeg, camServer: u.cameras, frames, writeMBps, loadBefore, started: procs.length,
-    note: [`${alive.length}/${N} ffmpeg running in the window`, stoppedEarly, exits.every(Boolean) ? '' : 'some did not stop cleanly'].filter(Boolean).join(', '),
+    usage: u.ffmpeg, camServer: u.cameras, frames, writeMBps, loadBefore, started: alive.length,
+    note: [`${alive.length}/${N} ffmpeg running in the window (${restarts} restarts while starting)`, stoppedEarly, exits.every(Boolean) ? '' : 'some did not stop cleanly'].filter(Boolean).join(', '),
   };
 }
 
