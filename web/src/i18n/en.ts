@@ -79,7 +79,8 @@ export const en = {
     'timeline.window.1h': '1 h',
     'timeline.window.6h': '6 h',
     'timeline.window.24h': '24 h',
-    'timeline.recorded': '{minutes} min recorded · {gaps} gaps',
+    'timeline.recorded': '{minutes} min recorded · gaps: {gaps}',
+    'playback.badge': 'Recorded',
     'timeline.live': 'Live',
     'timeline.slider': 'Playback position: click or use the arrow keys',
     'timeline.loadError': 'Cannot load the timeline: {message}',
@@ -97,7 +98,7 @@ export const en = {
     'export.progress': 'Export progress',
     'export.running': 'Exporting… {percent} %',
     'export.failed': 'Export failed: {message}',
-    'export.done': 'Ready: {files} files, {size}, signed manifest.',
+    'export.done': 'Ready: {files} × MP4, {size}, manifest signed.',
     'export.download': 'Download (tar)',
 
     'camera.back': 'All cameras',

@@ -59,6 +59,7 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
       {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' ? 'error' : state.kind}`} role="status">{message}</div>}
       {position !== null && (
         <span className="live-clock playback-clock" data-testid="playback-clock">
+          <span className="playback-badge">{t('playback.badge')}</span>
           <time dateTime={new Date(position).toISOString()}>{formatDateTime(position)}</time>
         </span>
       )}

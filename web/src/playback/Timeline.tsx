@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { formatTime, getCatalogue, t, useI18n } from '../i18n/index.ts';
+import { formatNumber, formatTime, getCatalogue, t, useI18n } from '../i18n/index.ts';
 import { usePolling } from '../polling.ts';
 import { getTimeline, type TimeSpan } from './playback-api.ts';
 
@@ -66,7 +66,7 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
             </button>
           ))}
         </div>
-        <span className="panel-meta">{t('timeline.recorded', { minutes: Math.round(recordedMs / 60_000), gaps: timeline.data?.gaps.length ?? 0 })}</span>
+        <span className="panel-meta">{t('timeline.recorded', { minutes: formatNumber(Math.round(recordedMs / 60_000)), gaps: formatNumber(Math.max(0, spans.length - 1)) })}</span>
         <button type="button" className={`button ${position === null ? 'button-live-on' : ''}`} onClick={onLive} data-testid="go-live" aria-pressed={position === null}>
           {t('timeline.live')}
         </button>
