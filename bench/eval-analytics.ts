@@ -95,7 +95,7 @@ function main(): number {
       rows.push({
         clip: clip.file, detector: doc.detector, positive: pos, negative: neg, handPositive: clip.hand.positive, handNegative: clip.hand.negative,
         errorPct: Math.round((1000 * err) / hand) / 10, falseAlarms, frames: doc.frames, seconds: doc.seconds, elapsed: doc.elapsedSeconds,
-        sheet: contactSheet(frames, `${frames}.jpg`),
+        sheet: contactSheet(frames, `${frames}.png`),
       });
     }
   }
@@ -109,7 +109,7 @@ function main(): number {
   return 0;
 }
 
-/** Tiles the annotated frames (every 10th, plus every frame with an event) into one JPEG. */
+/** Tiles the annotated frames (every 10th, plus every frame with an event) into one PNG. */
 function contactSheet(dir: string, file: string): string | null {
   if (!existsSync(dir)) return null;
   const n = readdirSync(dir).filter((f) => f.endsWith('.png')).length;
@@ -117,7 +117,7 @@ function contactSheet(dir: string, file: string): string | null {
   const cols = 6;
   const rows = Math.ceil(Math.min(n, 60) / cols);
   try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-pattern_type', 'glob', '-i', join(dir, '*.png'), '-frames:v', '1', '-vf', `scale=320:-2,tile=${cols}x${rows}`, '-q:v', '4', file]);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-pattern_type', 'glob', '-i', join(dir, '*.png'), '-frames:v', '1', '-vf', `scale=320:-2,tile=${cols}x${rows}`, file]);
     return file;
   } catch {
     return null;

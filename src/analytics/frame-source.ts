@@ -67,7 +67,7 @@ export function probeVideo(input: string, ffprobe = 'ffprobe'): Promise<VideoInf
 }
 
 export function scaledSize(info: { width: number; height: number }, width: number): { width: number; height: number } {
-  const w = width & ~1;
+  const w = Math.min(width, info.width) & ~1;
   return { width: w, height: Math.max(2, Math.round((info.height * w) / info.width / 2) * 2) };
 }
 

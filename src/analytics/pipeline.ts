@@ -25,6 +25,8 @@ export interface PipelineOptions {
   tracker?: TrackerOptions;
   /** crop side in frame pixels (default: the detector's input size) */
   cropSize?: number;
+  /** crops covering more than this fraction of the frame become one full-frame input (default 0.6) */
+  fullFrameFraction?: number;
   lines?: LineDef[];
   /** every zone gets an intrusion rule */
   zones?: ZoneDef[];
@@ -109,7 +111,7 @@ export class CameraPipeline {
 
     // Where tracked objects should be, so a car that stops keeps being detected (and tracked).
     const expected: Box[] = this.tracker.all().filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
-    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detector.inputSize });
+    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detector.inputSize, fullFrameFraction: this.o.fullFrameFraction });
     let detections: Detection[] = [];
     if (regions.length > 0) {
       if (isMotionFed(this.detector)) this.detector.observeMotion(motion.boxes);
@@ -148,15 +150,17 @@ function sameKind(a: Detection['cls'], b: Detection['cls']): boolean {
 
 /**
  * Overlapping crops see the same object twice, once perhaps cut by a crop edge, and a detector may
- * call one van both "car" and "truck". Boxes of the same kind that overlap (IoU ≥ 0.5) or where
- * one mostly contains the other are one object: keep the best score and its class, and the union
- * of the boxes, so a cut copy does not shrink the whole one. A person on a bicycle stays two.
+ * call one van both "car" and "truck". Boxes of the same kind that overlap (IoU ≥ 0.5), or where
+ * one mostly contains the other and is at least 40 % of its size (a copy cut by a crop edge), are
+ * one object: keep the best score and its class, and the union of the boxes, so a cut copy does not
+ * shrink the whole one. A big box never swallows small ones (a spurious frame-sized "bus" would
+ * otherwise eat every car), and a person on a bicycle stays two.
  */
 export function mergeDetections(dets: Detection[]): Detection[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
   const out: Detection[] = [];
   for (const d of sorted) {
-    const same = out.find((k) => sameKind(k.cls, d.cls) && (iou(k.box, d.box) >= 0.5 || containment(k.box, d.box) >= 0.8));
+    const same = out.find((k) => sameKind(k.cls, d.cls) && (iou(k.box, d.box) >= 0.5 || (containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4)));
     if (same) same.box = unionBox(same.box, d.box);
     else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box });
   }
@@ -170,6 +174,11 @@ export function mergeDetections(dets: Detection[]): Detection[] {
  */
 function touchesAny(b: Box, boxes: Box[]): boolean {
   return boxes.some((m) => containment(b, m) > 0.3);
+}
+
+function areaRatio(a: Box, b: Box): number {
+  const x = boxArea(a), y = boxArea(b);
+  return Math.min(x, y) / Math.max(1e-12, Math.max(x, y));
 }
 
 function containment(a: Box, b: Box): number {

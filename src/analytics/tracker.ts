@@ -20,7 +20,9 @@ export interface TrackerOptions {
   /**
    * At a few frames per second a fast object can move more than its own length between frames,
    * so boxes of a young track (velocity not yet known) no longer overlap its detection. A last pass
-   * matches by centre distance up to this many box sizes; 0 turns it off (pure ByteTrack).
+   * matches by centre distance from the predicted box: up to this many box sizes for young tracks
+   * (under 3 hits), half that for older ones, whose velocity is known, so a track does not jump to
+   * a neighbour. 0 turns it off (pure ByteTrack).
    */
   distanceGate?: number;
   noise?: KalmanNoise;
@@ -143,7 +145,8 @@ export class ByteTracker {
         if (ratio < 0.33 || ratio > 3) continue;
         const dist = Math.hypot((db[0] + db[2] - pb[0] - pb[2]) / 2, (db[1] + db[3] - pb[1] - pb[3]) / 2);
         const scale = Math.max(pw, ph, dw, dh);
-        if (dist <= this.o.distanceGate * scale) pairs.push({ ti, di, v: -dist / scale });
+        const gate = tracks[ti].hits < 3 ? this.o.distanceGate : this.o.distanceGate / 2;
+        if (dist <= gate * scale) pairs.push({ ti, di, v: -dist / scale });
       }
     }
     return this.assignGreedy(tracks, dets, pairs, matched, t);

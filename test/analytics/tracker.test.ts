@@ -94,3 +94,21 @@ test('the class is the score-weighted vote over the track, not the last detectio
   const [t] = tr.update([det(at(0.5, 0.5, 0.2, 0.1), 0.6, 'truck')], 1);
   assert.equal(t.cls, 'car');
 });
+
+test('merging detections across crops: duplicates and cut copies become one, a huge box swallows nothing', async () => {
+  const { mergeDetections } = await import('../../src/analytics/pipeline.ts');
+  const merged = mergeDetections([
+    det([0.1, 0.1, 0.3, 0.3], 0.5, 'car'),
+    det([0.1, 0.1, 0.3, 0.3], 0.4, 'truck'), // same van, other class
+    det([0.2, 0.1, 0.3, 0.3], 0.3, 'car'), // a copy cut by a crop edge
+    det([0.0, 0.0, 1.0, 1.0], 0.6, 'bus'), // frame-sized nonsense
+    det([0.6, 0.6, 0.7, 0.7], 0.5, 'car'),
+    det([0.15, 0.1, 0.2, 0.3], 0.5, 'person'), // beside the van: a different kind, kept
+  ]);
+  assert.equal(merged.length, 4, JSON.stringify(merged));
+  const van = merged.find((d) => d.box[0] === 0.1)!;
+  assert.equal(van.cls, 'car');
+  assert.deepEqual(van.box, [0.1, 0.1, 0.3, 0.3]);
+  assert.ok(merged.some((d) => d.cls === 'bus'));
+  assert.ok(merged.some((d) => d.cls === 'person'));
+});
