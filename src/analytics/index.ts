@@ -16,3 +16,5 @@ export { TamperDetector, type TamperOptions, type TamperReason } from './rules/t
 export type { RuleEvent, RuleKind } from './rules/types.ts';
 export { parseAnalyzeArgs, ANALYZE_HELP, type AnalyzeArgs } from './analyze-args.ts';
 export { analyzeVideo, type AnalyzeResult, type DetectorFactory } from './analyze-file.ts';
+export { Canvas, annotate, type Annotation } from './annotate.ts';
+export { encodePng } from './png.ts';
