@@ -212,7 +212,7 @@ async function vigilPhase(clip: BenchClip): Promise<PhaseResult> {
 
 function startFfmpeg(i: number, url: string, dir: string): Child {
   return startChild(`ffmpeg-cam${i + 1}`, 'ffmpeg', [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-timeout', '3000000', '-i', url,
+    '-nostdin', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', url,
     '-c', 'copy', '-f', 'segment', '-segment_time', String(SEG), '-segment_format', 'mp4', '-reset_timestamps', '1',
     path.join(dir, 'out%05d.mp4'),
   ]);
@@ -227,7 +227,8 @@ async function ffmpegPhase(clip: BenchClip): Promise<PhaseResult & { started: nu
   let stoppedEarly = '';
   for (let i = 0; i < N; i++) {
     if (i % 25 === 0) {
-      await sleep(500);
+      // Gently: a burst of hundreds of ffmpeg probing at once on 2 cores makes many give up.
+      await sleep(i ? 2000 : 0);
       const avail = availableMB();
       if (avail < minAvail) {
         stoppedEarly = `stopped starting ffmpeg at ${i}/${N}: only ${avail.toFixed(0)} MB available`;
@@ -271,7 +272,7 @@ async function ffmpegPhase(clip: BenchClip): Promise<PhaseResult & { started: nu
   const sent = await stopSending(server);
   // ffmpeg blocked on a silent RTSP socket ignores SIGTERM; its -timeout makes it end by itself
   // (EOF: the last segment gets its moov). SIGTERM only for stragglers.
-  const exits = await Promise.all(procs.map(async (p) => (await exitWithin(p, 20_000)) || stopGracefully(p, 10_000)));
+  const exits = await Promise.all(procs.map(async (p) => (await exitWithin(p, 40_000)) || stopGracefully(p, 10_000)));
   await server.stop();
   // Cameras without an ffmpeg (memory guard) are not part of the floor's frame count.
   const frames = countFrames(out, { ...sent, perCamera: sent.perCamera.slice(0, procs.length), subscriptions: sent.subscriptions.slice(0, procs.length) });
