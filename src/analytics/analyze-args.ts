@@ -20,6 +20,8 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
                              cross(P2-P1, p-P1) < 0 to the side where it is > 0 (y down: for a
                              line drawn left to right, moving down the image)
   --zone NAME:x,y;x,y;x,y…   zone polygon, at least 3 points (repeatable); intrusions are events
+  --mask x,y;x,y;x,y…       motion ignore mask (repeatable): nothing moving inside counts as
+                             motion (swaying trees, flickering paint edges, burnt-in clocks)
   --dwell ZONE:SECONDS       event when a track stays in ZONE that long
   --crowd ZONE:N[:AREA_M2]   event when persons in ZONE reach N (per m² when the area is given)
   --left-object SECONDS      event when a new object stays still that long with no person by it
@@ -39,6 +41,7 @@ export interface AnalyzeArgs {
   file: string;
   lines: LineDef[];
   zones: ZoneDef[];
+  masks: Point[][];
   dwell: { zone: string; seconds: number }[];
   crowd: CrowdOptions[];
   leftObjectSeconds: number | null;
@@ -104,7 +107,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
       allowPositionals: true,
       strict: true,
       options: {
-        line: { type: 'string', multiple: true }, zone: { type: 'string', multiple: true },
+        line: { type: 'string', multiple: true }, zone: { type: 'string', multiple: true }, mask: { type: 'string', multiple: true },
         dwell: { type: 'string', multiple: true }, crowd: { type: 'string', multiple: true },
         'left-object': { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
         detector: { type: 'string' }, annotate: { type: 'string' }, 'annotate-every': { type: 'string' },
@@ -122,6 +125,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
   if (!file && !help) bad('missing FILE (a video file or stream URL)');
   const lines = (v.line ?? []).map(parseLine);
   const zones = (v.zone ?? []).map(parseZone);
+  const masks = (v.mask ?? []).map((m, i) => parseZone(`mask${i + 1}:${m}`).polygon);
   const names = [...lines, ...zones].map((x) => x.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) bad(`the name "${dup}" is used twice (line and zone names must be unique)`);
@@ -158,7 +162,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
   const detector = v.detector ?? 'auto';
   if (detector !== 'auto' && detector !== 'neural' && detector !== 'motion') bad(`--detector: expected neural or motion, got "${detector}"`);
   return {
-    file, lines, zones, dwell, crowd,
+    file, lines, zones, masks, dwell, crowd,
     leftObjectSeconds: v['left-object'] === undefined ? null : positive(v['left-object'], '--left-object', 0, 86400),
     fps: positive(v.fps, '--fps', 5, 60),
     width: positive(v.width, '--width', 640, 3840, true),

@@ -40,6 +40,7 @@ export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFact
     width: size.width, height: size.height, lines: args.lines, zones: args.zones, dwell: args.dwell, crowd: args.crowd,
     leftObject: args.leftObjectSeconds === null ? undefined : { name: 'left-object', seconds: args.leftObjectSeconds },
     tamper: args.tamper ? {} : false, tracker,
+    motion: args.masks.length ? { ignore: args.masks } : undefined,
   });
   if (args.annotateDir) mkdirSync(args.annotateDir, { recursive: true });
   const events: RuleEvent[] = [];
@@ -55,7 +56,7 @@ export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFact
         const counts = pipeline.lineCounts();
         const canvas = new Canvas(scratch, size.width, size.height);
         annotate(canvas, {
-          zones: args.zones, regions: r.regions, motion: r.motion.boxes,
+          zones: [...args.zones, ...args.masks.map((polygon) => ({ name: 'MASK', polygon }))], regions: r.regions, motion: r.motion.boxes,
           lines: args.lines.map((l) => ({ ...l, positive: total(counts[l.name].positive), negative: total(counts[l.name].negative) })),
           tracks: pipeline.liveTracks(), caption: `F${frame.index} T${frame.t.toFixed(1)}${r.tamper ? ` ${r.tamper}` : ''}`,
         });

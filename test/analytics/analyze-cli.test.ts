@@ -80,7 +80,9 @@ test('argument errors name what is wrong', () => {
   badArgs(['a.mp4', '--width', '10'], /at least 64/);
   badArgs(['a.mp4', '--detector', 'yolo'], /neural or motion/);
   badArgs(['a.mp4', '--frobnicate'], /frobnicate/);
-  const ok = parseAnalyzeArgs(['x.mp4', '--line', 'L:0,0.5,1,0.5', '--zone', 'Z:0,0;1,0;1,1', '--dwell', 'Z:3', '--crowd', 'Z:4:20', '--fps', '2.5', '--json']);
+  badArgs(['a.mp4', '--mask', '0.1,0.1;0.2,0.2'], /at least 3 points/);
+  const ok = parseAnalyzeArgs(['x.mp4', '--line', 'L:0,0.5,1,0.5', '--zone', 'Z:0,0;1,0;1,1', '--mask', '0,0;0.1,0;0.1,0.1', '--dwell', 'Z:3', '--crowd', 'Z:4:20', '--fps', '2.5', '--json']);
+  assert.deepEqual(ok.masks, [[[0, 0], [0.1, 0], [0.1, 0.1]]]);
   assert.deepEqual(ok.lines, [{ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }]);
   assert.deepEqual(ok.dwell, [{ zone: 'Z', seconds: 3 }]);
   assert.equal(ok.crowd[0].areaM2, 20);
@@ -142,4 +144,10 @@ test('vigil analyze --json on a generated clip: one JSON document, the crossings
   const intrusions = doc.events.filter((e: { kind: string }) => e.kind === 'zone_intrusion');
   assert.equal(intrusions.length, 1, JSON.stringify(intrusions));
   assert.ok(readdirSync(annotate).some((f) => f.endsWith('.png')));
+});
+
+test('a motion mask over the lower half hides box B: only A is counted', () => {
+  const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--line', 'V:0.5,0.05,0.5,0.95', '--mask', '0,0.55;1,0.55;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).lines, { V: { positive: {}, negative: { car: 1 } } });
 });
