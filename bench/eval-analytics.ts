@@ -109,9 +109,31 @@ function main(): number {
   for (const r of rows) {
     console.log(`| ${r.clip} | ${r.detector} | ${r.positive} / ${r.negative} | ${r.handPositive} / ${r.handNegative} | ${r.errorPct} % | ${r.falseAlarms ?? '–'} | ${r.frames} | ${r.seconds} | ${r.elapsed} | ${(r.seconds / r.elapsed).toFixed(1)} |`);
   }
+  const tamper = tamperCheck(out);
+  console.log(`\ntamper (residential_tjunction edited: turned away at 12 s, defocused 20–26 s, covered 30–35 s):`);
+  console.log(`  expected ${JSON.stringify(TAMPER_EXPECTED)}\n  found    ${JSON.stringify(tamper)}`);
   console.log(`\nannotated frames and contact sheets: ${out}`);
-  console.log(`RESULT ${JSON.stringify({ rows: rows.map(({ sheet: _s, ...r }) => r) })}`);
+  console.log(`RESULT ${JSON.stringify({ rows: rows.map(({ sheet: _s, ...r }) => r), tamper })}`);
   return 0;
+}
+
+const TAMPER_EXPECTED = [{ reason: 'moved', from: 12 }, { reason: 'defocused', from: 20 }, { reason: 'covered', from: 30 }];
+
+/**
+ * Camera tamper on real footage: the residential clip cut at 12 s to a different part of the view
+ * (the camera turned), blurred 8–14 s later (defocused), then blacked out (covered).
+ */
+function tamperCheck(out: string): { reason: string; t: number }[] | null {
+  const src = join(VIDEO_DIR, 'residential_tjunction.mp4');
+  if (!existsSync(src)) return null;
+  const clip = join(out, 'tamper.mp4');
+  const graph = "[0:v]split=2[x][y];[x]trim=0:12,setpts=PTS-STARTPTS[a];[y]trim=12,setpts=PTS-STARTPTS,crop=iw*0.55:ih*0.55:iw*0.45:0,scale=640:352," +
+    "boxblur=enable='between(t,8,14)':luma_radius=8:luma_power=2,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(t,18,23)'[b];[a][b]concat=n=2:v=1[out]";
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-filter_complex', graph, '-map', '[out]', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+  const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'analyze', clip, '--detector', 'motion', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) return null;
+  const doc = JSON.parse(r.stdout) as { events: { kind: string; t: number; detail?: { reason?: string } }[] };
+  return doc.events.filter((e) => e.kind === 'tamper').map((e) => ({ reason: String(e.detail?.reason), t: e.t }));
 }
 
 /** Tiles the annotated frames (every 10th, plus every frame with an event) into one PNG. */
