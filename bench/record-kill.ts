@@ -1,11 +1,11 @@
 // kill -9 the recorder at random moments, then check what is on disk and in the index.
 //
-//   node bench/record-kill.ts --rounds 100 [--min-ms 1000 --max-ms 5000 --cache-dir DIR]
+//   node bench/record-kill.ts --rounds 100 [--min-ms 0 --max-ms 3000 --cache-dir DIR]
 //   (test/recorder/kill.test.ts runs 20)
 //
 // Each round starts a whole Vigil (embedded store, one simulated camera, 2 s segments) in a child
-// process on the same data directory and SIGKILLs it at a random moment, during startup,
-// recovery or recording. Afterwards the same startup recovery the server runs is applied once
+// process on the same data directory and SIGKILLs it at a random moment: three rounds in four
+// while recording (0-3 s after the first segment opened), one in four during start-up or recovery. Afterwards the same startup recovery the server runs is applied once
 // more and every round is judged: every segment file decodes cleanly in ffmpeg; a round that
 // recorded lost at most 2 s before its kill; recording started within 3 s of the process
 // starting; every outage between two recording rounds is a gap in the index to within 1 s.
@@ -23,9 +23,11 @@ const CAMERA = 'cam';
 
 export interface RecordKillOptions {
   rounds: number;
-  /** Kill between minMs and maxMs after the child was spawned. */
+  /** Kill between minMs and maxMs after the child started recording (every 4th round: after spawn, in start-up or recovery). */
   minMs: number;
   maxMs: number;
+  /** A child that has not started recording by then is killed anyway (and counts as not resuming). Default 8000. */
+  deadlineMs?: number;
   segmentSeconds?: number;
   /** Simulator clip cache directory. */
   cacheDir: string;
@@ -61,25 +63,42 @@ async function child(dataDir: string, url: string, segmentSeconds: number): Prom
   const { validateConfig } = await import('../src/core/index.ts');
   const { startVigil } = await import('../src/app/vigil.ts');
   const cfg = validateConfig({ dataDir, server: { port: 0 }, recording: { segmentSeconds }, cameras: [{ id: CAMERA, name: 'Kill test', url }] });
-  await startVigil(cfg, pino({ level: 'warn' }, pino.destination(2)), { adminPassword: 'kill-test-password' });
+  const v = await startVigil(cfg, pino({ level: 'warn' }, pino.destination(2)), { adminPassword: 'kill-test-password' });
   process.stdout.write('ready\n');
+  const poll = setInterval(() => {
+    if (v.fleet.openSegments().length > 0) {
+      clearInterval(poll);
+      process.stdout.write('recording\n');
+    }
+  }, 20);
 }
 
-function runUntilKilled(dataDir: string, url: string, segmentSeconds: number, killAfterMs: number): Promise<{ spawnedAt: number; killedAt: number; stderr: string }> {
+/**
+ * A start-up kill dies killAfterMs after spawn, whatever it is doing. Otherwise the child dies
+ * killAfterMs after it started writing a segment (or at the deadline if it never does), so every
+ * such round tests a kill in the middle of recording however slow the machine is.
+ */
+function runUntilKilled(dataDir: string, url: string, segmentSeconds: number, killAfterMs: number, duringStartup: boolean, deadlineMs: number): Promise<{ spawnedAt: number; killedAt: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const spawnedAt = Date.now();
     const proc = spawn(process.execPath, [SELF, '--child', dataDir, url, String(segmentSeconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let killedAt = 0;
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    proc.stdout.resume();
-    const timer = setTimeout(() => {
+    const kill = () => {
+      if (killedAt) return;
       killedAt = Date.now();
       proc.kill('SIGKILL');
-    }, killAfterMs);
+    };
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let killTimer: NodeJS.Timeout | undefined;
+    proc.stdout.on('data', (d: Buffer) => {
+      if (!duringStartup && !killTimer && d.toString().includes('recording')) killTimer = setTimeout(kill, killAfterMs);
+    });
+    const timer = setTimeout(kill, duringStartup ? killAfterMs : deadlineMs);
     proc.on('error', reject);
     proc.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
       if (signal !== 'SIGKILL') reject(new Error(`recorder child ended by itself (code ${code}):\n${stderr}`));
       else resolve({ spawnedAt, killedAt, stderr });
     });
@@ -105,8 +124,9 @@ export async function recordKillRounds(opts: RecordKillOptions): Promise<RecordK
   const rounds: RoundResult[] = [];
   try {
     for (let i = 0; i < opts.rounds; i++) {
-      const killAfter = opts.minMs + Math.random() * (opts.maxMs - opts.minMs);
-      const r = await runUntilKilled(dataDir, sim.urls[0], segmentSeconds, killAfter);
+      const duringStartup = i % 4 === 3;
+      const killAfter = duringStartup ? 300 + Math.random() * 2000 : opts.minMs + Math.random() * (opts.maxMs - opts.minMs);
+      const r = await runUntilKilled(dataDir, sim.urls[0], segmentSeconds, killAfter, duringStartup, opts.deadlineMs ?? 8000);
       rounds.push({ spawnedAt: r.spawnedAt, killedAt: r.killedAt, resumeMs: null, lostMs: null });
     }
     // The last kill is repaired by the same recovery a restart would run.
@@ -179,8 +199,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '100' },
-      'min-ms': { type: 'string', default: '1000' },
-      'max-ms': { type: 'string', default: '5000' },
+      'min-ms': { type: 'string', default: '0' },
+      'max-ms': { type: 'string', default: '3000' },
       'cache-dir': { type: 'string' },
     },
     strict: true,
@@ -202,13 +222,15 @@ async function main(): Promise<void> {
   console.log(`rounds that recorded ${res.recordedRounds}`);
   console.log(`segments            ${res.segments} (${res.unplayable.length} do not decode cleanly)`);
   console.log(`max lost per kill   ${res.maxLostMs} ms (limit 2000)`);
-  console.log(`max resume          ${res.maxResumeMs} ms (limit 3000)`);
+  const resumes = res.rounds.map((r) => r.resumeMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const pct = (q: number) => (resumes.length ? resumes[Math.min(resumes.length - 1, Math.floor(resumes.length * q))] : 0);
+  console.log(`resume p50/p90/max  ${pct(0.5)} / ${pct(0.9)} / ${res.maxResumeMs} ms (limit 3000)`);
   console.log(`gaps indexed        ${res.gaps}, missing ${res.gapMisses.length}`);
   console.log(`duration            ${Math.round((Date.now() - started) / 1000)} s`);
   for (const f of res.failures) console.log(`FAIL ${f}`);
   const lost = res.rounds.map((r) => r.lostMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const p50 = lost.length ? lost[Math.floor(lost.length / 2)] : 0;
-  console.log(`RESULT ${JSON.stringify({ rounds, recorded_rounds: res.recordedRounds, segments: res.segments, unplayable: res.unplayable.length, lost_ms_p50: p50, lost_ms_max: res.maxLostMs, resume_ms_max: res.maxResumeMs, no_resume: res.noResume, gaps: res.gaps, gap_misses: res.gapMisses.length, ok: res.failures.length === 0 })}`);
+  console.log(`RESULT ${JSON.stringify({ rounds, recorded_rounds: res.recordedRounds, segments: res.segments, unplayable: res.unplayable.length, lost_ms_p50: p50, lost_ms_max: res.maxLostMs, resume_ms_p50: pct(0.5), resume_ms_p90: pct(0.9), resume_ms_max: res.maxResumeMs, no_resume: res.noResume, gaps: res.gaps, gap_misses: res.gapMisses.length, ok: res.failures.length === 0 })}`);
   if (res.failures.length) process.exitCode = 1;
 }
 
