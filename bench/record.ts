@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import {
   freePort, listCameras, machine, round, signIn, startChild, stopAll, waitAllOnline, waitForHealth, type Child,
 } from './lib/bench-env.ts';
-import { sampleGroups, type GroupUsage } from './lib/proc-sampler.ts';
+import { rssMB, sampleGroups, type GroupUsage } from './lib/proc-sampler.ts';
 import { ensureBenchClip, type BenchClip } from './lib/record-clip.ts';
 import { bytesUnder, countMp4Samples, mp4FilesByCamera } from './lib/record-mp4-frames.ts';
 import { formatSummary, summariseCpuProfile, type CpuProfile } from './lib/record-cpuprofile.ts';
@@ -31,8 +31,8 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'skip-ffmpeg': { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
-    // Starting ffmpeg stops when the machine has less than this available (1000 ffmpeg processes
-    // may not fit; the other engineers' work on this machine must not be OOM-killed).
+    // Starting ffmpeg stops when the machine has less than this available, and Vigil is killed
+    // under half of it (1000 cameras may not fit; other work on this machine must not be OOM-killed).
     'ffmpeg-min-available-mb': { type: 'string', default: '3000' },
   },
 });
@@ -171,6 +171,17 @@ async function vigilPhase(clip: BenchClip): Promise<PhaseResult> {
   const started = Date.now();
   const vigil = startChild('vigil', node, [...nodeFlags, 'src/cli/main.ts', 'start', '--config', cfgFile], { env: { VIGIL_ADMIN_PASSWORD: PASSWORD } });
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Past its capacity Vigil's memory grows without bound (17.5 GB at 1000 cameras here): stop it
+  // before the machine's other work gets OOM-killed.
+  const minAvail = Number(values['ffmpeg-min-available-mb']);
+  const guard = setInterval(() => {
+    const avail = availableMB();
+    if (avail < minAvail / 2 && vigil.child.exitCode === null) {
+      log(`MEMORY GUARD: only ${avail.toFixed(0)} MB available, Vigil at ${((rssMB(vigil.pid) ?? 0) / 1024).toFixed(1)} GB: killing it`);
+      vigil.child.kill('SIGKILL');
+    }
+  }, 1000);
+  guard.unref();
   // Past its capacity Vigil may not even answer HTTP, or never have every camera online: measure
   // anyway (CPU, memory and frames need no API) and say so.
   let cookie = '';
@@ -207,6 +218,7 @@ async function vigilPhase(clip: BenchClip): Promise<PhaseResult> {
   const sent = await stopSending(server);
   await sleep(3000); // let the recorder drain what is still in the sockets
   const clean = await stopGracefully(vigil, 60_000 + N * 100);
+  clearInterval(guard);
   await server.stop();
   const frames = countFrames(recDir, sent);
   if (values.profile) {
