@@ -31,6 +31,13 @@ export interface SegmentWriterOptions {
   ready?: Promise<unknown>;
   /** Default 1000. */
   progressMs?: number;
+  /**
+   * Fragments are queued and written together (one writev) once the oldest has waited this long,
+   * so a camera costs ~1 write per second instead of one per picture; a kill -9 then loses at most
+   * this much plus the picture the muxer holds. Default 1000 (the issue's bound is 2 s); 0 writes
+   * every fragment at once.
+   */
+  flushMs?: number;
   /** After a full disk, how long to drop pictures before trying again. Default 1000. */
   diskRetryMs?: number;
   now?: () => number;
@@ -48,6 +55,10 @@ interface OpenSegment {
   fragments: number;
   failed: boolean;
   lastProgressAt: number;
+  /** Fragments not yet handed to the kernel, and when the oldest arrived. */
+  pending: Buffer[];
+  pendingEndMs: number;
+  pendingSince: number;
 }
 
 const isDiskFull = (err: unknown): boolean => {
@@ -91,26 +102,43 @@ export class SegmentWriter {
       this.current = this.openSegment(startMs);
     }
     const seg = this.current!;
-    const endMs = startMs + durationMs;
+    if (!seg.pending.length) seg.pendingSince = this.now();
+    seg.pending.push(fragment);
+    seg.pendingEndMs = Math.max(seg.pendingEndMs, startMs + durationMs);
+    // The first fragment goes out at once: it is what makes a segment indexed and playable.
+    if (seg.fragments === 0 && seg.pending.length === 1) this.flush(seg);
+    else if (this.now() - seg.pendingSince >= (this.opts.flushMs ?? 1000)) this.flush(seg);
+  }
+
+  /** Queue one writev of everything pending for seg on the camera's chain. */
+  private flush(seg: OpenSegment): void {
+    if (!seg.pending.length) return;
+    const batch = seg.pending;
+    const endMs = seg.pendingEndMs;
+    seg.pending = [];
     this.chain = this.chain.then(async () => {
       if (seg.failed || !seg.fh) return;
+      let bytes = 0;
+      for (const b of batch) bytes += b.length;
       try {
-        await seg.fh.write(fragment);
+        const r = await seg.fh.writev(batch);
+        if (r.bytesWritten !== bytes) throw Object.assign(new Error(`short write: ${r.bytesWritten} of ${bytes} bytes`), { code: 'ENOSPC' });
       } catch (err) {
         await this.failSegment(seg, err as Error);
         return;
       }
-      seg.bytes += fragment.length;
+      seg.bytes += bytes;
       seg.endMs = Math.max(seg.endMs, endMs);
-      seg.fragments++;
-      if (seg.fragments === 1) {
+      const first = seg.fragments === 0;
+      seg.fragments += batch.length;
+      if (first) {
         const gap = this.gaps.resumed(seg.startMs);
         if (gap) this.opts.onGap?.(gap);
       }
       this.gaps.recorded(seg.endMs);
       this.diskFull = false;
       const now = this.now();
-      if (seg.fragments === 1 || now - seg.lastProgressAt >= (this.opts.progressMs ?? 1000)) {
+      if (first || now - seg.lastProgressAt >= (this.opts.progressMs ?? 1000)) {
         seg.lastProgressAt = now;
         this.opts.onProgress?.(this.row(seg));
       }
@@ -139,7 +167,7 @@ export class SegmentWriter {
   private openSegment(startMs: number): OpenSegment {
     const day = new Date(startMs).toISOString().slice(0, 10);
     const relPath = path.posix.join(this.opts.cameraId, day, `${startMs}.mp4`);
-    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0 };
+    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pending: [], pendingEndMs: startMs, pendingSince: 0 };
     const init = this.init!;
     this.chain = this.chain.then(async () => {
       try {
@@ -158,6 +186,7 @@ export class SegmentWriter {
     const seg = this.current;
     if (!seg) return;
     this.current = null;
+    this.flush(seg);
     this.chain = this.chain.then(async () => {
       if (seg.failed || !seg.fh) return;
       try {
