@@ -8,7 +8,8 @@ import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } fr
  * the stream, so keyframes that lack them get the last known ones put in front.
  */
 function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): AccessUnit {
-  if (!au.keyframe || !ps.sps || !ps.pps) return au;
+  // H.265: the client already puts VPS/SPS/PPS in front of every IRAP picture.
+  if (au.codec === 'h265' || !au.keyframe || !ps.sps || !ps.pps) return au;
   const hasSps = au.nalus.some((n) => h264NalType(n) === H264_NAL.SPS);
   return hasSps ? au : { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] };
 }
