@@ -91,53 +91,53 @@ function parseFmtpParams(s: string): Record<string, string> {
   return out;
 }
 
-/** The first H.264 video track, with SPS/PPS from sprop-parameter-sets when the camera gives them. */
-export function findH264Track(desc: SessionDescription): H264SdpTrack | undefined {
+/** The first video payload of the given encoding: its media section, payload type, clock and fmtp. */
+function firstVideoPayload(desc: SessionDescription, encoding: string) {
   for (const m of desc.media) {
     if (m.type !== 'video') continue;
     for (const pt of m.payloadTypes) {
       const map = m.rtpmap.get(pt);
-      if (!map || map.encoding.toUpperCase() !== 'H264') continue;
-      const fmtp = m.fmtp.get(pt) ?? {};
-      const track: H264SdpTrack = {
-        payloadType: pt,
-        clockRate: map.clockRate,
-        control: m.control,
-        profileLevelId: fmtp['profile-level-id'],
-        packetizationMode: Number(fmtp['packetization-mode'] ?? 0) || 0,
-      };
-      for (const nal of parseSpropParameterSets(fmtp['sprop-parameter-sets'] ?? '')) {
-        const t = nal[0] & 0x1f;
-        if (t === 7 && !track.sps) track.sps = nal;
-        else if (t === 8 && !track.pps) track.pps = nal;
-      }
-      return track;
+      if (map && map.encoding.toUpperCase() === encoding) return { m, pt, clockRate: map.clockRate, fmtp: m.fmtp.get(pt) ?? {} };
     }
   }
   return undefined;
 }
 
+/** The first H.264 video track, with SPS/PPS from sprop-parameter-sets when the camera gives them. */
+export function findH264Track(desc: SessionDescription): H264SdpTrack | undefined {
+  const found = firstVideoPayload(desc, 'H264');
+  if (!found) return undefined;
+  const { m, pt, clockRate, fmtp } = found;
+  const track: H264SdpTrack = {
+    payloadType: pt,
+    clockRate,
+    control: m.control,
+    profileLevelId: fmtp['profile-level-id'],
+    packetizationMode: Number(fmtp['packetization-mode'] ?? 0) || 0,
+  };
+  for (const nal of parseSpropParameterSets(fmtp['sprop-parameter-sets'] ?? '')) {
+    const t = nal[0] & 0x1f;
+    if (t === 7 && !track.sps) track.sps = nal;
+    else if (t === 8 && !track.pps) track.pps = nal;
+  }
+  return track;
+}
+
 /** The first H.265 video track (RFC 7798 §7.1: encoding name H265, parameter sets in sprop-vps/sps/pps). */
 export function findH265Track(desc: SessionDescription): H265SdpTrack | undefined {
-  for (const m of desc.media) {
-    if (m.type !== 'video') continue;
-    for (const pt of m.payloadTypes) {
-      const map = m.rtpmap.get(pt);
-      if (!map || map.encoding.toUpperCase() !== 'H265') continue;
-      const fmtp = m.fmtp.get(pt) ?? {};
-      const first = (key: string): Buffer | undefined => parseSpropParameterSets(fmtp[key] ?? '')[0];
-      return {
-        payloadType: pt,
-        clockRate: map.clockRate,
-        control: m.control,
-        vps: first('sprop-vps'),
-        sps: first('sprop-sps'),
-        pps: first('sprop-pps'),
-        maxDonDiff: Number(fmtp['sprop-max-don-diff'] ?? 0) || 0,
-      };
-    }
-  }
-  return undefined;
+  const found = firstVideoPayload(desc, 'H265');
+  if (!found) return undefined;
+  const { m, pt, clockRate, fmtp } = found;
+  const first = (key: string): Buffer | undefined => parseSpropParameterSets(fmtp[key] ?? '')[0];
+  return {
+    payloadType: pt,
+    clockRate,
+    control: m.control,
+    vps: first('sprop-vps'),
+    sps: first('sprop-sps'),
+    pps: first('sprop-pps'),
+    maxDonDiff: Number(fmtp['sprop-max-don-diff'] ?? 0) || 0,
+  };
 }
 
 /** The first video track Vigil can record, in the order the SDP lists them. */
