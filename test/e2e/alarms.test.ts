@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, ensureScreenshotDir, launchChromium, repoRoot, startDemo, type RunningDemo } from './helpers.ts';
+import { repoRoot, type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
 
 const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 // Thumbnails that have loaded real pixels (not a broken image).
@@ -17,24 +17,19 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
   let browser: Browser | null = null;
   let page: Page;
   let shots: string;
+  let room: ControlRoom | null = null;
 
   before(async () => {
     assert.ok(existsSync(VTEST), `${VTEST} missing (the pedestrian clip): apt-get install opencv-doc`);
     // The demo's data dir is new each run: reuse the converted detector models instead of converting again.
     const models = path.join(repoRoot, '.cache', 'models');
     if (!process.env.VIGIL_MODEL_DIR && existsSync(models)) process.env.VIGIL_MODEL_DIR = models;
-    shots = ensureScreenshotDir();
-    buildWeb();
-    demo = await startDemo();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    room = await openControlRoom();
+    ({ demo, browser, page, shots } = room);
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await demo?.stop();
+    await room?.close();
   });
 
   test('an alarm from the pedestrian camera appears in the list with its thumbnail, and can be acknowledged', async () => {

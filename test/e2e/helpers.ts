@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
@@ -162,4 +162,42 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function ensureScreenshotDir(): string {
   mkdirSync(screenshotDir, { recursive: true });
   return screenshotDir;
+}
+
+export interface ControlRoom {
+  demo: RunningDemo;
+  browser: Browser;
+  page: Page;
+  /** Where screenshots go. */
+  shots: string;
+  close(): Promise<void>;
+}
+
+/** The set-up every browser test shares: the web app built, a demo running, one 1600x900 page open. */
+export async function openControlRoom(): Promise<ControlRoom> {
+  const shots = ensureScreenshotDir();
+  buildWeb();
+  const demo = await startDemo();
+  let browser: Browser | null = null;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    const b = browser;
+    return {
+      demo,
+      browser: b,
+      page,
+      shots,
+      async close() {
+        await b.close().catch(() => {});
+        await demo.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await demo.stop();
+    throw err;
+  }
 }

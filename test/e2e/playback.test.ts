@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, ensureScreenshotDir, launchChromium, startDemo, type RunningDemo } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
 
 const VIEW_VIDEO_TIME = `document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? -1`;
 
@@ -14,15 +14,11 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
   let browser: Browser | null = null;
   let page: Page;
   let shots: string;
+  let room: ControlRoom | null = null;
 
   before(async () => {
-    shots = ensureScreenshotDir();
-    buildWeb();
-    demo = await startDemo();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    room = await openControlRoom();
+    ({ demo, browser, page, shots } = room);
     await page.goto(demo.baseUrl + '/');
     await page.fill('input[name="username"]', demo.username);
     await page.fill('input[name="password"]', demo.password);
@@ -31,8 +27,7 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await demo?.stop();
+    await room?.close();
   });
 
   test('timeline shows recorded spans; a click plays the recording from there and the video advances', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, ensureScreenshotDir, launchChromium, startDemo, type RunningDemo } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
 
 // Evaluated in the page (a string, because this file is type-checked without DOM types).
 const VIDEO_TIMES = `Array.from(document.querySelectorAll('[data-testid="tile"] video')).map((v) => v.currentTime)`;
@@ -24,20 +24,15 @@ describe('control-room web app', { timeout: 170_000 }, () => {
   let browser: Browser | null = null;
   let page: Page;
   let shots: string;
+  let room: ControlRoom | null = null;
 
   before(async () => {
-    shots = ensureScreenshotDir();
-    buildWeb();
-    demo = await startDemo();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    room = await openControlRoom();
+    ({ demo, browser, page, shots } = room);
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await demo?.stop();
+    await room?.close();
   });
 
   test('login page rejects a wrong password with a message', async () => {
