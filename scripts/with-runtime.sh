@@ -18,6 +18,9 @@ elif [ "$(node_major node)" -lt 22 ]; then
   export PATH="$ROOT/.runtime/node_modules/.bin:$PATH"
 fi
 log "node $(node --version)"
+# V8 code cache for our modules (type-stripped TypeScript included): halves start-up, which is most
+# of the time a restarted recorder needs to record again (measured 1.1 s -> 0.56 s of imports).
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$ROOT/.cache/node-compile}"
 
 # --- Debian packages ---------------------------------------------------------------------------
 # name-of-binary-or-file:debian-package
@@ -27,6 +30,8 @@ need_test=("/usr/bin/chromium:chromium"
   "/usr/lib/python3/dist-packages/gi/__init__.py:python3-gi"
   "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstrtp.so:gstreamer1.0-plugins-good"
   "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstx264.so:gstreamer1.0-plugins-ugly"
+  "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstx265.so:gstreamer1.0-plugins-bad"
+  "/usr/bin/gst-inspect-1.0:gstreamer1.0-tools"
   "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstvideotestsrc.so:gstreamer1.0-plugins-base"
   "/usr/lib/postgresql/15/bin/postgres:postgresql-15")
 want=("${need_demo[@]}")

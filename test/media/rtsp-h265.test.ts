@@ -20,7 +20,7 @@ import { rtspConnector } from '../../src/recorder/rtsp-connector.ts';
 const run = promisify(execFile);
 const CACHE = path.join(os.tmpdir(), 'vigil-test-sim-cache');
 const GST_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'gst-launch-rtsp.py');
-const GST_APT = 'sudo apt-get install -y python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-bad gstreamer1.0-plugins-good gstreamer1.0-plugins-base';
+const GST_APT = 'sudo apt-get install -y python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-bad gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-base';
 let sim: Simulator;
 let dir = '';
 
