@@ -3,13 +3,16 @@
 // buffers go to every viewer: TCP viewers get one write of pre-framed interleaved bytes, UDP
 // viewers get sub-slices of that buffer. A TCP viewer that cannot keep up loses whole units until
 // the next keyframe instead of making the server buffer without bound.
+// With `acceptPublish`, a publisher (ffmpeg `-f rtsp`, an encoder that pushes) may ANNOUNCE a new
+// path and RECORD into it over TCP; its stream is served like any other source until it leaves.
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import type { AccessUnit, VideoCodec } from './types.ts';
 import { RtspWireParser, header, serializeResponse, type RtspRequest } from './rtsp-message.ts';
 import { ServerAuthenticator, type ServerAuthOptions } from './rtsp-auth.ts';
-import { buildH264Sdp, buildH265Sdp } from './sdp.ts';
+import { buildH264Sdp, buildH265Sdp, findVideoTrack, parseSdp } from './sdp.ts';
+import { PublishedStream } from './rtsp-publish.ts';
 import { H264Packetizer, type RtpBatch } from './rtp-packetizer.ts';
 import { RtspError } from './rtsp-errors.ts';
 
@@ -33,6 +36,8 @@ export interface RtspServerOptions {
   maxTcpQueueBytes?: number;
   /** UDP sessions without a request or RTCP for this long are dropped (default 60). */
   sessionTimeoutSec?: number;
+  /** Let clients publish new paths with ANNOUNCE/RECORD (RTP over TCP only). Default false. */
+  acceptPublish?: boolean;
 }
 
 export interface RtspServerStats {
@@ -41,6 +46,8 @@ export interface RtspServerStats {
   playing: number;
   /** Units not sent to a viewer because its TCP queue was full. */
   droppedForSlowViewers: number;
+  /** Paths announced by publishers that are still connected. */
+  published: string[];
 }
 
 interface PathState {
@@ -49,12 +56,16 @@ interface PathState {
   packetizer: H264Packetizer;
   viewers: Set<Session>;
   unsubscribe?: () => void;
+  /** Set when the path was announced by a publisher: it lives as long as that publisher. */
+  publisher?: { conn: Connection; stream: PublishedStream; control?: string };
 }
 
 interface Connection {
   socket: net.Socket;
   parser: RtspWireParser;
   sessions: Set<Session>;
+  /** Paths this connection announced. */
+  announced: Set<PathState>;
 }
 
 type SessionTransport = { kind: 'tcp'; channel: number } | { kind: 'udp'; address: string; rtpPort: number; rtcpPort: number };
@@ -67,9 +78,12 @@ interface Session {
   playing: boolean;
   needKeyframe: boolean;
   lastSeen: number;
+  /** A publisher's session: interleaved channel -> whether it carries the video it announced. */
+  publish?: { channels: Map<number, boolean>; recording: boolean };
 }
 
 const PUBLIC_METHODS = 'OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER';
+const PUBLISH_METHODS = `${PUBLIC_METHODS}, ANNOUNCE, RECORD`;
 
 export class RtspServer {
   readonly #opts: RtspServerOptions;
@@ -100,17 +114,29 @@ export class RtspServer {
 
   removePath(name: string): void {
     const p = this.#paths.get(normalizePath(name));
-    if (!p) return;
-    for (const s of [...p.viewers]) this.#endSession(s);
-    for (const s of [...this.#sessions.values()]) if (s.path === p) this.#endSession(s);
-    p.unsubscribe?.();
+    if (p) this.#dropPath(p);
+  }
+
+  #dropPath(p: PathState): void {
+    if (this.#paths.get(p.name) !== p) return;
     this.#paths.delete(p.name);
+    p.publisher?.conn.announced.delete(p);
+    const viewers = [...this.#sessions.values()].filter((s) => s.path === p && !s.publish);
+    for (const s of this.#sessions.values()) if (s.path === p) this.#endSession(s);
+    p.unsubscribe?.();
+    p.unsubscribe = undefined;
+    if (p.publisher) {
+      // The stream is gone for good: hang up on viewers left with nothing, so they notice now rather
+      // than when their stall timer fires.
+      for (const s of viewers) if (s.conn.sessions.size === 0) s.conn.socket.destroy();
+    }
   }
 
   stats(): RtspServerStats {
     let playing = 0;
     for (const s of this.#sessions.values()) if (s.playing) playing++;
-    return { connections: this.#connections.size, sessions: this.#sessions.size, playing, droppedForSlowViewers: this.#dropped };
+    const published = [...this.#paths.values()].filter((p) => p.publisher).map((p) => p.name);
+    return { connections: this.#connections.size, sessions: this.#sessions.size, playing, droppedForSlowViewers: this.#dropped, published };
   }
 
   async listen(): Promise<number> {
@@ -167,12 +193,13 @@ export class RtspServer {
 
   #onConnection(socket: net.Socket): void {
     socket.setNoDelay(true);
-    const conn: Connection = { socket, parser: new RtspWireParser(), sessions: new Set() };
+    const conn: Connection = { socket, parser: new RtspWireParser(), sessions: new Set(), announced: new Set() };
     this.#connections.add(conn);
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.#connections.delete(conn);
       for (const s of [...conn.sessions]) this.#endSession(s);
+      for (const p of [...conn.announced]) this.#dropPath(p);
     });
     socket.on('data', (chunk: Buffer) => {
       let items;
@@ -184,9 +211,17 @@ export class RtspServer {
       }
       for (const item of items) {
         if (item.kind === 'request') this.#onRequest(conn, item);
-        else if (item.kind === 'interleaved') for (const s of conn.sessions) s.lastSeen = Date.now(); // RTCP over TCP
+        else if (item.kind === 'interleaved') this.#onInterleaved(conn, item.channel, item.payload);
       }
     });
+  }
+
+  #onInterleaved(conn: Connection, channel: number, payload: Buffer): void {
+    const now = Date.now();
+    for (const s of conn.sessions) {
+      s.lastSeen = now; // RTCP over TCP, or a publisher's media
+      if (s.publish?.recording && s.publish.channels.get(channel)) s.path.publisher?.stream.pushRtp(payload);
+    }
   }
 
   #onRequest(conn: Connection, req: RtspRequest): void {
@@ -207,7 +242,14 @@ export class RtspServer {
     const { path, track } = this.#resolvePath(req.url);
     switch (req.method) {
       case 'OPTIONS':
-        return reply(200, 'OK', { Public: PUBLIC_METHODS });
+        return reply(200, 'OK', { Public: this.#opts.acceptPublish ? PUBLISH_METHODS : PUBLIC_METHODS });
+      case 'ANNOUNCE':
+        return this.#announce(conn, req, reply);
+      case 'RECORD': {
+        if (!session?.publish) return reply(455, 'Method Not Valid in This State');
+        session.publish.recording = true;
+        return reply(200, 'OK', { Session: session.id });
+      }
       case 'GET_PARAMETER':
       case 'SET_PARAMETER':
         return reply(200, 'OK', session ? { Session: session.id } : {});
@@ -223,6 +265,8 @@ export class RtspServer {
       }
       case 'SETUP': {
         if (!path) return reply(404, 'Not Found');
+        if (/;\s*mode\s*=\s*"?record"?/i.test(header(req.headers, 'transport') ?? '')) return this.#setupRecord(conn, req, path, track, session, reply);
+        if (session?.publish) return reply(455, 'Method Not Valid in This State');
         if (track !== undefined && track !== 'trackID=0') return reply(404, 'Not Found');
         if (session) return reply(459, 'Aggregate Operation Not Allowed'); // one track per session
         const t = this.#parseTransport(header(req.headers, 'transport') ?? '', conn);
@@ -247,6 +291,7 @@ export class RtspServer {
       }
       case 'PLAY': {
         if (!session) return reply(454, 'Session Not Found');
+        if (session.publish) return reply(455, 'Method Not Valid in This State');
         if (!session.playing) {
           session.playing = true;
           session.needKeyframe = true;
@@ -269,18 +314,48 @@ export class RtspServer {
     }
   }
 
+  #announce(conn: Connection, req: RtspRequest, reply: Reply): void {
+    if (!this.#opts.acceptPublish) return reply(405, 'Method Not Allowed', { Allow: PUBLIC_METHODS });
+    const name = pathNameOf(req.url);
+    if (!name || name === '/') return reply(400, 'Bad Request');
+    if (this.#paths.has(name)) return reply(455, 'Method Not Valid in This State'); // served or being published already
+    if (!/^application\/sdp\b/i.test(header(req.headers, 'content-type') ?? '')) return reply(415, 'Unsupported Media Type');
+    let track;
+    try {
+      track = findVideoTrack(parseSdp(req.body.toString('utf8')));
+    } catch {
+      return reply(400, 'Bad Request');
+    }
+    if (!track) return reply(415, 'Unsupported Media Type'); // no H.264 or H.265 video in it
+    const stream = new PublishedStream(track);
+    const path: PathState = { name, source: stream, packetizer: new H264Packetizer({ codec: stream.codec }), viewers: new Set(), publisher: { conn, stream, control: track.control } };
+    this.#paths.set(name, path);
+    conn.announced.add(path);
+    return reply(200, 'OK');
+  }
+
+  #setupRecord(conn: Connection, req: RtspRequest, path: PathState, track: string | undefined, session: Session | undefined, reply: Reply): void {
+    if (!path.publisher || path.publisher.conn !== conn) return reply(455, 'Method Not Valid in This State');
+    if (session && (!session.publish || session.path !== path)) return reply(455, 'Method Not Valid in This State');
+    const t = this.#parseTransport(header(req.headers, 'transport') ?? '', conn);
+    // Publishing over UDP would need per-publisher receive ports; TCP is what pushing encoders use.
+    if (!t || t.kind !== 'tcp') return reply(461, 'Unsupported Transport');
+    // The announced video is the track whose control URL this is; other tracks (audio) are accepted and dropped.
+    const control = path.publisher.control;
+    const isVideo = !control || control === '*' ? true : track === control || track === control.split('/').pop();
+    let s = session;
+    if (!s) {
+      s = { id: randomBytes(8).toString('hex'), path, conn, transport: t, playing: false, needKeyframe: false, lastSeen: Date.now(), publish: { channels: new Map(), recording: false } };
+      this.#sessions.set(s.id, s);
+      conn.sessions.add(s);
+    }
+    s.publish!.channels.set(t.channel, isVideo);
+    return reply(200, 'OK', { Transport: `RTP/AVP/TCP;unicast;interleaved=${t.channel}-${t.channel + 1};mode=record`, Session: `${s.id};timeout=${this.#opts.sessionTimeoutSec ?? 60}` });
+  }
+
   #resolvePath(url: string): { path?: PathState; track?: string } {
-    let pathname: string;
-    try {
-      pathname = url.startsWith('/') ? url.split('?')[0] : new URL(url).pathname;
-    } catch {
-      return {};
-    }
-    try {
-      pathname = normalizePath(decodeURIComponent(pathname));
-    } catch {
-      return {}; // a malformed %-escape (fuzzing found it threw out of the socket handler)
-    }
+    const pathname = pathNameOf(url);
+    if (!pathname) return {};
     const exact = this.#paths.get(pathname);
     if (exact) return { path: exact };
     const slash = pathname.lastIndexOf('/');
@@ -333,10 +408,12 @@ export class RtspServer {
   }
 
   #endSession(s: Session): void {
+    if (!this.#sessions.has(s.id)) return;
     this.#removeViewer(s);
     this.#sessions.delete(s.id);
     s.conn.sessions.delete(s);
     s.playing = false;
+    if (s.publish) this.#dropPath(s.path); // the publisher left: its path goes with it
   }
 
   #fanOut(path: PathState, au: AccessUnit): void {
@@ -365,6 +442,18 @@ export class RtspServer {
 }
 
 function noop(): void {}
+
+type Reply = (status: number, reason: string, headers?: Record<string, string | number>, body?: string) => void;
+
+/** The normalised path of a request URL; undefined when it cannot be one. */
+function pathNameOf(url: string): string | undefined {
+  try {
+    const pathname = url.startsWith('/') ? url.split('?')[0] : new URL(url).pathname;
+    return normalizePath(decodeURIComponent(pathname));
+  } catch {
+    return undefined; // a malformed URL or %-escape (fuzzing found it threw out of the socket handler)
+  }
+}
 
 /** Viewers join at a keyframe; make sure it carries parameter sets even if the source sends them out of band. */
 function withParameterSets(au: AccessUnit, source: RtspMediaSource): AccessUnit {

@@ -7,6 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { RtspClient } from '../../src/media/rtsp-client.ts';
+import { RtspServer } from '../../src/media/rtsp-server.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -135,6 +136,11 @@ async function ourClient(url: string, transport: 'tcp' | 'udp', creds?: { userna
   await c.close();
 }
 
+/** ffmpeg as a publisher: ANNOUNCE, SETUP mode=record, RECORD and a few tiny pictures over TCP. */
+export async function ffmpegPublish(url: string): Promise<void> {
+  await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25', '-t', '0.4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '5', '-pix_fmt', 'yuv420p', '-f', 'rtsp', '-rtsp_transport', 'tcp', url], { timeout: 15_000 });
+}
+
 function ff(args: string[]): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
@@ -147,6 +153,8 @@ async function main(): Promise<void> {
   const simAuth = await startSimulator({ cameras: 1, port: 0, cacheDir: CACHE, clips: ['testsrc2'], auth: { scheme: 'digest', username: 'op', password: 'pw' } });
   const gst = await startGstRtspServer({ audio: true });
   const gstBasic = await startGstRtspServer({ auth: { scheme: 'basic', username: 'op', password: 'pw' } });
+  const pushServer = new RtspServer({ port: 0, acceptPublish: true });
+  await pushServer.listen();
   try {
     saveCapture('vigil-h264', await capture(sim264.urls[0]));
     saveCapture('vigil-h265', await capture(sim265.urls[0]));
@@ -159,12 +167,14 @@ async function main(): Promise<void> {
     await captureRequests(sim264.urls[0], 'ffmpeg-client-tcp', async (u) => {
       await promisify(execFile)('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', u, '-t', '0.3', '-f', 'null', '-'], { timeout: 15_000 });
     });
+    await captureRequests(`rtsp://127.0.0.1:${pushServer.port}/push`, 'ffmpeg-publisher', (u) => ffmpegPublish(u));
   } finally {
     await sim264.close();
     await sim265.close();
     await simAuth.close();
     await gst.stop();
     await gstBasic.stop();
+    await pushServer.close();
   }
 
   // --- parameter sets and access units from x264/x265 -----------------------------------------

@@ -155,10 +155,12 @@ function serverTarget(): FuzzTarget {
     expected: never,
     run(input, rng) {
       if (!servers) {
-        servers = [new RtspServer(), new RtspServer({ auth: { scheme: 'digest', username: 'op', password: 'pw' } })];
+        // plain, Digest, and one that takes publishers (ANNOUNCE/RECORD: a client's SDP and RTP reach it)
+        servers = [new RtspServer(), new RtspServer({ auth: { scheme: 'digest', username: 'op', password: 'pw' } }), new RtspServer({ acceptPublish: true })];
         for (const s of servers) s.addPath('/cam1', source);
       }
-      const server = servers[rng.int(4) === 0 ? 1 : 0];
+      const pick = rng.int(4);
+      const server = servers[pick === 0 ? 1 : pick === 1 ? 2 : 0];
       // A synchronous stand-in for net.Socket: a real stream defers its callbacks to later ticks,
       // which a tight fuzzing loop never reaches (they piled up to 800 MB in a first version).
       const sock = new FakeSocket();
