@@ -14,7 +14,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './server.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
 import {
-  PlaybackError, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
+  GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
   type HlsSegmentEntry,
 } from '../playback/index.ts';
 import type { SegmentRow } from '../store/types.ts';
@@ -70,7 +70,11 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
             from: Type.Number(),
             to: Type.Number(),
             spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
-            gaps: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
+            gaps: Type.Array(Type.Object({
+              startMs: Type.Number(),
+              endMs: Type.Number(),
+              reason: Type.Union([Type.String(), Type.Null()], { description: 'why nothing was recorded (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL); for a hole still open, the camera state; null when unknown' }),
+            })),
           }),
           ...errors,
         },
@@ -83,7 +87,15 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline' });
       const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
       const spans = recordedSpans(segs, fromMs, toMs);
-      return { from: fromMs, to: toMs, spans, gaps: gapsBetween(spans, fromMs, toMs) };
+      const gaps = explainGaps(gapsBetween(spans, fromMs, toMs), await deps.store.listGaps(req.params.id, fromMs, toMs, 10_000));
+      // A hole still open has no gap row until video returns: say what the camera is doing now.
+      const last = gaps.at(-1);
+      if (last && last.reason === null && last.endMs >= toMs - GAP_MS && toMs >= Date.now() - GAP_MS) {
+        const status = deps.runtime.status(req.params.id);
+        // status.error is "CODE: message"; the code is what the index would hold.
+        if (status.state !== 'online') last.reason = status.state === 'disabled' ? 'DISABLED' : (status.error?.split(':')[0] ?? status.state.toUpperCase());
+      }
+      return { from: fromMs, to: toMs, spans, gaps };
     },
   );
 

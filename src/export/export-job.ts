@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditInput, SegmentRow } from '../store/types.ts';
-import { gapsBetween, recordedSpans, type SegmentSource } from '../playback/index.ts';
+import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSource } from '../playback/index.ts';
 import { ExportError } from './errors.ts';
 import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';
 import { MANIFEST_FILE, SIGNATURE_FILE, serializeManifest, type Manifest, type ManifestFile } from './manifest.ts';
@@ -15,6 +15,7 @@ import { sha256File } from './verify-export.ts';
 
 export interface ExportStore extends SegmentSource {
   appendAudit(entry: AuditInput): Promise<unknown>;
+  listGaps(cameraId: string, fromMs: number, toMs: number, limit?: number): Promise<GapRecord[]>;
 }
 
 export interface ExportRequest {
@@ -138,7 +139,8 @@ export class ExportService {
       );
       written.push(...files);
       const spans = recordedSpans(files, r.fromMs, r.toMs);
-      for (const g of gapsBetween(spans, r.fromMs, r.toMs)) gaps.push({ cameraId, ...g });
+      const indexed = await this.opts.store.listGaps(cameraId, r.fromMs, r.toMs, 10_000);
+      for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
     const files: ManifestFile[] = [];
     for (const f of written) {

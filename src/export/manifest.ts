@@ -22,8 +22,8 @@ export interface Manifest {
   fromMs: number;
   toMs: number;
   files: ManifestFile[];
-  /** Parts of the interval with no recording, per camera. */
-  gaps: { cameraId: string; startMs: number; endMs: number }[];
+  /** Parts of the interval with no recording, per camera, and why when the recorder indexed it. */
+  gaps: { cameraId: string; startMs: number; endMs: number; reason: string | null }[];
   createdAt: string;
   createdBy: string;
   reason: string;

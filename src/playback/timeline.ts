@@ -41,6 +41,41 @@ export function gapsBetween(spans: readonly TimeSpan[], fromMs: number, toMs: nu
   return gaps;
 }
 
+/** Why a camera was not recorded over a span, as the recorder indexed it (its gap rows). */
+export interface GapRecord {
+  startMs: number;
+  endMs: number;
+  reason: string;
+}
+
+export interface ExplainedGap extends TimeSpan {
+  /** The reason of the indexed gap that overlaps this hole most; null when none was indexed (yet). */
+  reason: string | null;
+}
+
+/**
+ * Each hole of a timeline with the reason the recorder gave for it. Both lists are sorted by start
+ * and the records do not overlap one another, so one forward pass pairs them.
+ */
+export function explainGaps(gaps: readonly TimeSpan[], records: readonly GapRecord[]): ExplainedGap[] {
+  const out: ExplainedGap[] = [];
+  let first = 0;
+  for (const g of gaps) {
+    while (first < records.length && records[first].endMs <= g.startMs) first++;
+    let reason: string | null = null;
+    let most = 0;
+    for (let i = first; i < records.length && records[i].startMs < g.endMs; i++) {
+      const overlap = Math.min(g.endMs, records[i].endMs) - Math.max(g.startMs, records[i].startMs);
+      if (overlap > most) {
+        most = overlap;
+        reason = records[i].reason;
+      }
+    }
+    out.push({ startMs: g.startMs, endMs: g.endMs, reason });
+  }
+  return out;
+}
+
 /** A point where the playback stream's media clock is known on the wall clock. */
 export interface TimelinePoint {
   wallMs: number;

@@ -15,6 +15,8 @@ export interface FleetOptions extends RecorderOptions {
 
 export class CameraFleet implements CameraRuntime {
   private readonly recorders = new Map<string, CameraRecorder>();
+  /** Cameras an operator switched off in this run (their next gap is theirs, not the recorder's). */
+  private readonly disabled = new Set<string>();
   private readonly opts: FleetOptions;
   constructor(opts: FleetOptions) {
     this.opts = opts;
@@ -29,13 +31,15 @@ export class CameraFleet implements CameraRuntime {
     if (!row.enabled) {
       if (existing) {
         this.recorders.delete(row.id);
+        this.disabled.add(row.id);
         void existing.stop();
       }
       return;
     }
     if (existing) existing.update(this.target(row));
     else {
-      const rec = new CameraRecorder(this.target(row), this.opts);
+      // Switched off by an operator since its last segment: that, not a recorder outage, is the gap's reason.
+      const rec = new CameraRecorder(this.target(row), this.opts, this.disabled.delete(row.id) ? 'DISABLED' : undefined);
       this.recorders.set(row.id, rec);
       rec.start();
     }

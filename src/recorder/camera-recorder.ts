@@ -86,7 +86,8 @@ export class CameraRecorder {
     state: 'connecting', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false,
   };
 
-  constructor(target: CameraTarget, opts: RecorderOptions) {
+  /** `seedReason`: why this camera was not recorded since its last segment (default: the recorder was down). */
+  constructor(target: CameraTarget, opts: RecorderOptions, seedReason?: string) {
     this.target = target;
     this.opts = opts;
     this.now = opts.now ?? Date.now;
@@ -94,7 +95,7 @@ export class CameraRecorder {
     this.gaps = new GapTracker(target.id);
     this.ready = opts.lastRecordedEnd
       ? opts.lastRecordedEnd(target.id).then(
-          (end) => this.gaps.seed(end),
+          (end) => this.gaps.seed(end, seedReason),
           (err) => this.log.warn({ err: (err as Error).message }, 'could not read where recording stopped'),
         )
       : Promise.resolve();

@@ -61,6 +61,9 @@ test('the timeline shows recorded spans and the gap where the camera was off', a
   assert.ok(Math.abs(inner[0].startMs - r.offAt) < 1500, `gap starts ${inner[0].startMs - r.offAt} ms from switch-off`);
   assert.ok(inner[0].endMs - r.onAt >= 0 && inner[0].endMs - r.onAt < 5000, `gap ends ${inner[0].endMs - r.onAt} ms after switch-on`);
   assert.equal(body.gaps[0].startMs, first - 5000, 'the time before the first recording is a gap');
+  // Why: the recorder indexed the hole as the operator's switch-off; the stretch before any recording has no reason.
+  assert.equal(inner[0].reason, 'DISABLED');
+  assert.equal(body.gaps[0].reason, null);
 });
 
 test('one continuous fMP4 stream across all segments, the gap skipped, decodes cleanly', async () => {

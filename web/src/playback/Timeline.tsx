@@ -1,7 +1,7 @@
 import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { formatNumber, formatTime, getCatalogue, t, useI18n } from '../i18n/index.ts';
+import { formatNumber, formatTime, getCatalogue, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { usePolling } from '../polling.ts';
-import { getTimeline, type TimeSpan } from './playback-api.ts';
+import { getTimeline, type Gap, type TimeSpan } from './playback-api.ts';
 
 const WINDOWS = [
   { key: '1h', ms: 3_600_000, tickMs: 600_000 },
@@ -15,6 +15,14 @@ interface TimelineProps {
   position: number | null;
   onSeek(wallMs: number): void;
   onLive(): void;
+}
+
+/** An operator's words for a recorder's gap code; codes we have no words for are shown as they are. */
+export function gapReasonText(reason: string | null): string {
+  if (reason === null) return t('gap.reason.unknown');
+  const key = `gap.reason.${reason}` as MessageKey;
+  const text = t(key);
+  return text === key ? reason : text;
 }
 
 function percent(ms: number, start: number, length: number): string {
@@ -35,6 +43,9 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
   const timeline = usePolling((signal) => getTimeline(cameraId, Date.now() - win.ms, Date.now(), signal), 10_000, `${cameraId}:${windowKey}`);
   const spans: TimeSpan[] = timeline.data?.spans ?? [];
   const recordedMs = spans.reduce((n, s) => n + s.endMs - s.startMs, 0);
+  // Holes after the first recording in the window: the stretch before it is only "not yet recorded".
+  const gaps: Gap[] = (timeline.data?.gaps ?? []).filter((g) => spans.length > 0 && g.startMs >= spans[0].endMs);
+  const gapTitle = (g: Gap) => t('timeline.gapTitle', { from: formatTime(g.startMs), to: formatTime(g.endMs), reason: gapReasonText(g.reason) });
 
   const seekAt = (event: MouseEvent<HTMLDivElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -95,6 +106,16 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
             title={`${formatTime(s.startMs)} – ${formatTime(s.endMs)}`}
           />
         ))}
+        {gaps.map((g) => (
+          <div
+            key={`gap-${g.startMs}`}
+            className="timeline-gap"
+            data-testid="timeline-gap"
+            data-reason={g.reason ?? ''}
+            style={{ insetInlineStart: percent(g.startMs, start, win.ms), inlineSize: `calc(${percent(g.endMs, start, win.ms)} - ${percent(g.startMs, start, win.ms)})` }}
+            title={gapTitle(g)}
+          />
+        ))}
         {position !== null && <div className="timeline-cursor" data-testid="timeline-cursor" style={{ insetInlineStart: percent(position, start, win.ms) }} />}
       </div>
       <div className="timeline-ticks" aria-hidden="true">
@@ -103,6 +124,21 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
         ))}
       </div>
       {timeline.error !== null && <p className="banner banner-error" role="alert">{t('timeline.loadError', { message: timeline.error instanceof Error ? timeline.error.message : String(timeline.error) })}</p>}
+      {gaps.length > 0 && (
+        <div className="timeline-gaps" data-testid="timeline-gaps">
+          <span className="timeline-gaps-title">{t('timeline.gapsTitle')}</span>
+          <ul>
+            {gaps.slice(-3).reverse().map((g) => (
+              <li key={g.startMs}>
+                <button type="button" className="link-button" onClick={() => onSeek(Math.max(start, g.startMs - 10_000))}>
+                  {formatTime(g.startMs)} – {formatTime(g.endMs)}
+                </button>{' '}
+                <span className="timeline-gap-reason">{gapReasonText(g.reason)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p className="timeline-legend muted">
         <span className="legend-swatch legend-recorded" /> {t('timeline.legendRecorded')}
         <span className="legend-swatch legend-gap" /> {t('timeline.legendGap')}

@@ -7,11 +7,16 @@ export interface TimeSpan {
   endMs: number;
 }
 
+/** A hole in the recording and why (a recorder code such as CAMERA_UNREACHABLE; null when unknown). */
+export interface Gap extends TimeSpan {
+  reason: string | null;
+}
+
 export interface Timeline {
   from: number;
   to: number;
   spans: TimeSpan[];
-  gaps: TimeSpan[];
+  gaps: Gap[];
 }
 
 export interface ExportFile {
