@@ -13,8 +13,9 @@ import { rtspConnector } from '../recorder/rtsp-connector.ts';
 import { RetentionSweeper, SegmentIndexQueue, recoverSegments } from '../recorder/index.ts';
 import { SystemEvents } from '../bus/index.ts';
 import { CameraService } from './camera-service.ts';
-import { buildApi } from '../api/server.ts';
-import { LiveAnalytics } from '../alarms/index.ts';
+// The API (Fastify, OpenAPI) and the alarms part are imported only once the cameras are recording:
+// they are most of the start-up's module loading, and a restarted recorder should not wait for them.
+import type { LiveAnalytics } from '../alarms/index.ts';
 import { VigilError } from '../core/errors.ts';
 
 export const VERSION = '0.1.0';
@@ -145,6 +146,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       await store.putCameraAnalytics({ cameraId: c.id, settings: c.analytics, updatedAt: Date.now() }, { actor: 'system', action: 'analytics.update', cameraId: c.id, details: { source: 'config' } });
     }
   }
+  const [{ LiveAnalytics }, { buildApi }] = await Promise.all([import('../alarms/index.ts'), import('../api/server.ts')]);
   const analytics = new LiveAnalytics({
     store,
     runtime: fleet,
