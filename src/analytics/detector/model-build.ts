@@ -4,7 +4,7 @@ import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
 import { serializeOnnx, type IrGraph } from './onnx-ir.ts';
 import { quantizeQdq, tensorsToCalibrate, withCalibrationOutputs, type TensorRange } from './qdq-quantize.ts';
 import { onnxModelPath, readNanodetTfjs, type OnnxVariant } from './model-files.ts';
-import { writeCropTensor } from './preprocess.ts';
+import { NANODET_NORM, writeCropTensor } from './preprocess.ts';
 import { decodeRgbFrames, sharedClips, VTEST_AVI } from './video-frames.ts';
 import { DetectorError } from './errors.ts';
 
@@ -60,7 +60,7 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: { force?: bool
   } else {
     const size = opts.calibrationSize ?? 320;
     const ranges = await calibrate(g, await calibrationFrames(size, opts.framesPerClip), size);
-    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { uint8Input: true })));
+    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { pixelNorm: NANODET_NORM })));
   }
   return path;
 }

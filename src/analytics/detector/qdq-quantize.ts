@@ -43,19 +43,36 @@ export function uint8Params(r: TensorRange): { scale: number; zeroPoint: number 
 }
 
 /**
- * `uint8Input`: the graph input becomes uint8 pixels (0..255) with a fixed DequantizeLinear
- * (scale 1/255, zero point 0) — exactly what the float path's input quantisation computes — so
- * the detector feeds camera bytes without a float copy.
+ * `pixelNorm`: the graph takes uint8 pixels (0..255, planes in the float input's channel order)
+ * in a new input `<input>_u8`, and normalises them itself: DequantizeLinear (scale 1) → Sub mean →
+ * Mul 1/std per channel gives exactly the float input the network was calibrated on, which is then
+ * quantised like any activation. The detector feeds camera bytes without a float copy; the few
+ * elementwise ops on the input cost far less than one convolution.
  */
-export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>, opts: { uint8Input?: boolean } = {}): IrGraph {
+export interface PixelNorm { mean: readonly number[]; std: readonly number[] }
+
+export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>, opts: { pixelNorm?: PixelNorm } = {}): IrGraph {
   const g: IrGraph = {
     nodes: src.nodes.map((n) => ({ ...n, inputs: n.inputs.slice(), outputs: n.outputs.slice() })),
     initializers: new Map(src.initializers),
-    inputs: opts.uint8Input ? src.inputs.map((i) => ({ ...i, elem: 'uint8' as const })) : src.inputs,
+    inputs: src.inputs,
     outputs: src.outputs,
   };
-  const graphInputs = new Set(src.inputs.map((i) => i.name));
   const added: IrNode[] = [];
+  if (opts.pixelNorm) {
+    const { mean, std } = opts.pixelNorm;
+    g.inputs = src.inputs.map((i) => ({ ...i, name: `${i.name}_u8`, elem: 'uint8' as const }));
+    for (const i of src.inputs) {
+      const c = mean.length, n = i.name;
+      g.initializers.set(`${n}__u8scale`, { type: 'float', dims: [], data: [1] });
+      g.initializers.set(`${n}__u8zp`, { type: 'uint8', dims: [], data: [0] });
+      g.initializers.set(`${n}__mean`, { type: 'float', dims: [1, c, 1, 1], data: Float32Array.from(mean) });
+      g.initializers.set(`${n}__invstd`, { type: 'float', dims: [1, c, 1, 1], data: Float32Array.from(std, (s) => 1 / s) });
+      added.push({ op: 'DequantizeLinear', name: `${n}__pixels`, inputs: [`${n}_u8`, `${n}__u8scale`, `${n}__u8zp`], outputs: [`${n}__f`] });
+      added.push({ op: 'Sub', name: `${n}__center`, inputs: [`${n}__f`, `${n}__mean`], outputs: [`${n}__c`] });
+      added.push({ op: 'Mul', name: `${n}__scale`, inputs: [`${n}__c`, `${n}__invstd`], outputs: [n] });
+    }
+  }
   const scaleOf = new Map<string, number>();
   const uses = consumerCounts(g);
 
@@ -72,18 +89,13 @@ export function quantizeQdq(src: IrGraph, ranges: Map<string, TensorRange>, opts
     if (!r) throw new DetectorError('MODEL_UNSUPPORTED', `no calibration range for ${name}`);
     // A tensor holding ±inf (e.g. a -inf padding the converter could not fold) stays float.
     if (!uses.get(name) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;
-    const isPixels = opts.uint8Input && graphInputs.has(name);
-    const { scale, zeroPoint } = isPixels ? { scale: 1 / 255, zeroPoint: 0 } : uint8Params(r);
+    const { scale, zeroPoint } = uint8Params(r);
     scaleOf.set(name, scale);
-    const s = `${name}__scale`, z = `${name}__zp`;
+    const s = `${name}__qscale`, z = `${name}__zp`;
     g.initializers.set(s, { type: 'float', dims: [], data: [scale] });
     g.initializers.set(z, { type: 'uint8', dims: [], data: [zeroPoint] });
     const q = `${name}__q`, dq = `${name}__dq`;
     for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === name ? dq : i));
-    if (isPixels) {
-      added.push({ op: 'DequantizeLinear', name: `${name}__DQ`, inputs: [name, s, z], outputs: [dq] });
-      continue;
-    }
     added.push({ op: 'QuantizeLinear', name: `${name}__Q`, inputs: [name, s, z], outputs: [q] });
     added.push({ op: 'DequantizeLinear', name: `${name}__DQ`, inputs: [q, s, z], outputs: [dq] });
   }

@@ -12,7 +12,7 @@ export interface RunnerConfig {
   modelPath: string;
   inputSize: number;
   intraOpThreads: number;
-  /** uint8: the int8 model takes pixel bytes directly (see quantizeQdq's uint8Input) */
+  /** uint8: the int8 model takes pixel bytes directly (see quantizeQdq's pixelNorm) */
   inputType: 'float32' | 'uint8';
 }
 
