@@ -12,6 +12,8 @@ import { connect } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { validateConfig } from '../src/core/index.ts';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '20' },
     detector: { type: 'string', default: 'auto' },
+    // CPU profile of the node's main thread during the measured window: top self-time functions
+    profile: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.cameras);
@@ -60,6 +64,27 @@ function childPids(pid: number): number[] {
     }
   } catch { /* gone */ }
   return out;
+}
+
+/** CPU seconds per thread name of this process (main thread, detector workers, libuv pool, ...). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / CLK);
+    } catch { /* thread gone */ }
+  }
+  return out;
+}
+
+/** Busy CPU seconds of the whole machine (every process), from /proc/stat. */
+function machineBusy(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLK;
 }
 
 function waitPort(port: number, ms: number): Promise<void> {
@@ -128,6 +153,10 @@ async function main(): Promise<void> {
         cpu: process.cpuUsage(),
         kidsCpu: kids.reduce((s, p) => s + procCpu(p), 0),
         kids,
+        threads: threadCpu(),
+        machine: machineBusy(),
+        fragments: st.reduce((s, a) => s + a.stats.fragments, 0),
+        batches: v.analytics.batchStats() ?? { batches: 0, crops: 0, requests: 0 },
         analysed: st.reduce((s, a) => s + a.stats.framesAnalysed, 0),
         decoded: st.reduce((s, a) => s + a.stats.framesDecoded, 0),
         dropped: st.reduce((s, a) => s + a.stats.framesDropped, 0),
@@ -140,6 +169,14 @@ async function main(): Promise<void> {
     process.stderr.write(`warming up ${WARMUP}s with ${N} cameras ...\n`);
     await new Promise((r) => setTimeout(r, WARMUP * 1000));
     const a = snap();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const profiler = values.profile ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     measuring = true;
     let rssPeak = 0;
     const rssTimer = setInterval(() => {
@@ -150,6 +187,8 @@ async function main(): Promise<void> {
     measuring = false;
     clearInterval(rssTimer);
     const b = snap();
+    loopDelay.disable();
+    const profile = profiler ? (await profiler.post('Profiler.stop')).profile : null;
     const dt = (b.t - a.t) / 1000;
     // (an ffmpeg that exited in between takes its CPU time with it: decoders restart only on a new init)
     const ownCpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
@@ -184,7 +223,20 @@ async function main(): Promise<void> {
       ['alarms in window', `${latencies.length} (total ${alarmsTotal})`],
       ['alert latency p50 / p99 / max (ms)', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
     ];
+    const machineCores = (b.machine - a.machine) / dt;
+    rows.push(
+      ['detector batches per s, mean crops / detect() calls per batch', `${((b.batches.batches - a.batches.batches) / dt).toFixed(1)}, ${((b.batches.crops - a.batches.crops) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)} / ${((b.batches.requests - a.batches.requests) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)}`],
+      ['fragments in per camera per s (camera sends 25)', ((b.fragments - a.fragments) / N / dt).toFixed(2)],
+      ['main-thread event-loop delay p50 / p99 / max (ms)', `${(loopDelay.percentile(50) / 1e6).toFixed(1)} / ${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)}`],
+      ['machine busy cores: all / not this node (simulator, others)', `${machineCores.toFixed(2)} / ${(machineCores - cpuCores).toFixed(2)}`],
+    );
+    const threadRows = [...b.threads].map(([name, s]) => [name, (s - (a.threads.get(name) ?? 0)) / dt] as const).filter(([, c]) => c >= 0.005).sort((x, y) => y[1] - x[1]);
+    rows.push(['node CPU by thread name (cores)', threadRows.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')]);
     for (const [k, val] of rows) console.log(`${k.padEnd(48)} ${val}`);
+    if (profile) {
+      const { summariseCpuProfile, formatSummary } = await import('./lib/record-cpuprofile.ts');
+      console.log(formatSummary(summariseCpuProfile(profile as never, repo), 30));
+    }
     ws.close();
     console.log('RESULT ' + JSON.stringify(result));
   } finally {

@@ -38,6 +38,8 @@ export interface AnalyserStats {
   inferences: number;
   /** frames that went to the detector at all (motion or tracked objects) */
   detectorFrames: number;
+  /** fMP4 fragments (pictures) the frame source was given by the live fan-out */
+  fragments: number;
 }
 
 export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number): PipelineOptions {
@@ -56,7 +58,7 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
 
 export class CameraAnalyser {
   readonly cameraId: string;
-  readonly stats: AnalyserStats = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
+  private readonly counters = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
   private readonly o: CameraAnalyserOptions;
   private readonly source: LiveFrameSource;
   private readonly unwatch: () => void;
@@ -79,7 +81,7 @@ export class CameraAnalyser {
 
   private onFrame(f: LiveFrame): void {
     if (this.stopped) return;
-    this.stats.framesDecoded++;
+    this.counters.framesDecoded++;
     if (f.width !== this.size.width || f.height !== this.size.height) {
       this.size = { width: f.width, height: f.height };
       this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000));
@@ -88,7 +90,7 @@ export class CameraAnalyser {
       this.pending = null;
     }
     // The source reuses its buffer: keep our own copy (two buffers, swapped, no allocation).
-    if (this.pending) this.stats.framesDropped++;
+    if (this.pending) this.counters.framesDropped++;
     const buf = this.pending?.rgb ?? this.spare ?? new Uint8Array(f.rgb.length);
     this.spare = null;
     buf.set(f.rgb);
@@ -106,10 +108,10 @@ export class CameraAnalyser {
         this.spare = this.working;
         this.working = rgb;
         const pipeline = this.pipeline;
-        const a = await pipeline.process({ index: this.stats.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
-        this.stats.framesAnalysed++;
-        this.stats.inferences += a.regions.length;
-        if (a.regions.length > 0) this.stats.detectorFrames++;
+        const a = await pipeline.process({ index: this.counters.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
+        this.counters.framesAnalysed++;
+        this.counters.inferences += a.regions.length;
+        if (a.regions.length > 0) this.counters.detectorFrames++;
         if (a.events.length > 0 && !this.stopped) {
           await this.o.onEvents({ cameraId: this.cameraId, rgb, width: this.size.width, height: this.size.height, capturedAt, events: a.events, tracks: a.tracks, detections: a.detections });
         }
@@ -119,6 +121,10 @@ export class CameraAnalyser {
     } finally {
       this.busy = false;
     }
+  }
+
+  get stats(): AnalyserStats {
+    return { ...this.counters, fragments: this.source.fragmentsIn };
   }
 
   /** Line counts since start, per line and direction. */

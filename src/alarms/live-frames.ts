@@ -49,6 +49,8 @@ export class LiveFrameSource implements LiveSink {
   private closed = false;
   /** frames decoded and handed on */
   frames = 0;
+  /** fragments given to us by the live fan-out (one picture each) */
+  fragmentsIn = 0;
   state: CameraState = 'connecting';
 
   constructor(o: LiveFrameOptions) {
@@ -84,6 +86,7 @@ export class LiveFrameSource implements LiveSink {
 
   fragment(data: Buffer): void {
     if (!this.proc || this.closed) return;
+    this.fragmentsIn++;
     const dts = readFragmentDts(data);
     if (dts !== null) {
       this.arrivals.push({ media: dts / this.timescale, wall: Date.now() });
