@@ -1,11 +1,13 @@
 // Density benchmark for live analytics: N simulated cameras (a separate simulator process replaying
-// the vtest pedestrian clip, each camera at another offset) recorded and analysed by one Vigil
-// node at 5 fps through the whole path: RTSP → recorder → live fan-out → ffmpeg decode → motion →
-// detector → tracker → rules → event store → bus → WebSocket. Measures the node's CPU (its own
-// threads plus its ffmpeg decoders, from /proc), memory, model runs per second, analysed frames
-// per camera per second, and alert latency from the frame reaching the node to the alarm message
-// on the WebSocket.
+// real footage: by default vtest's pedestrians and the shared road and street clips in turn, each
+// camera at another offset) recorded and analysed by one Vigil node at 5 fps through the whole
+// path: RTSP → recorder → live fan-out → ffmpeg decode → motion → detector (crops of all cameras
+// batched) → tracker → rules → event store + snapshot → bus → WebSocket. Measures the node's CPU
+// (its own threads plus its ffmpeg decoders, from /proc), memory, model runs per second, analysed
+// frames per camera per second, and alert latency from the simulator's send time of the analysed
+// picture (stamped in an SEI message) to the alarm message on the WebSocket, split into stages.
 //   node bench/analytics.ts --cameras N [--seconds S] [--warmup S] [--detector auto|neural|motion]
+//                           [--clips real|vtest|name,name] [--profile]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -18,6 +20,9 @@ import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { validateConfig } from '../src/core/index.ts';
 import { startVigil } from '../src/app/vigil.ts';
+import { realClipNames } from '../src/simulator/index.ts';
+
+const clipNames = (spec: string): string[] => spec.split(',').flatMap((n) => (n === 'real' ? realClipNames() : [n]));
 
 const repo = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '20' },
     detector: { type: 'string', default: 'auto' },
+    // real: vtest plus the shared real clips (../shared/data/video) that are present
+    clips: { type: 'string', default: 'real' },
     // CPU profile of the node's main thread during the measured window: top self-time functions
     profile: { type: 'boolean', default: false },
   },
@@ -111,7 +118,7 @@ function pct(sorted: number[], p: number): number | null {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-analytics-'));
   const simPort = 20000 + Math.floor(Math.random() * 20000);
-  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', 'vtest', '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', values.clips!, '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   let vigil: Awaited<ReturnType<typeof startVigil>> | null = null;
   try {
     await waitPort(simPort, 120_000);
@@ -134,13 +141,36 @@ async function main(): Promise<void> {
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     const ws = new WebSocket(vigil.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie } });
     let measuring = false;
+    // Alert latency runs from the simulator's send time of the analysed picture (stamped in an SEI
+    // message, read back by the node) to the alarm message reaching this WebSocket client. The
+    // event rows on the node's bus carry the stages in between.
     const latencies: number[] = [];
+    const stages = { network: [] as number[], analysis: [] as number[], recording: [] as number[], push: [] as number[] };
+    const eventRows = new Map<string, { cameraTime: number | null; frameAt: number; analysedAt: number; publishedAt: number }>();
     let alarmsTotal = 0;
+    let unstamped = 0;
+    vigil.analytics.bus.subscribe('event', (e) => {
+      const d = e.details as { cameraTime?: number; frameAt: number; analysedAt: number };
+      eventRows.set(e.id, { cameraTime: d.cameraTime ?? null, frameAt: d.frameAt, analysedAt: d.analysedAt, publishedAt: Date.now() });
+    });
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { type: string; alarm?: { ts: number } };
+      const now = Date.now();
+      const m = JSON.parse(String(d)) as { type: string; alarm?: { id: string; ts: number } };
       if (m.type !== 'alarm' || !m.alarm) return;
       alarmsTotal++;
-      if (measuring) latencies.push(Date.now() - m.alarm.ts);
+      const r = eventRows.get(m.alarm.id);
+      eventRows.delete(m.alarm.id);
+      if (!measuring) return;
+      if (!r || r.cameraTime === null) {
+        // no camera time: the frame could not be matched to the fragment it came in
+        unstamped++;
+        return;
+      }
+      latencies.push(now - r.cameraTime);
+      stages.network.push(r.frameAt - r.cameraTime);
+      stages.analysis.push(r.analysedAt - r.frameAt);
+      stages.recording.push(r.publishedAt - r.analysedAt);
+      stages.push.push(now - r.publishedAt);
     });
     await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
 
@@ -213,6 +243,7 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['machine', `${cpus()[0]?.model ?? '?'} · ${availableParallelism()} cores · ${Math.round(totalmem() / 2 ** 30)} GB`],
       ['detector', b.detectors.join(', ')],
+      ['clips', `${values.clips}: ${clipNames(values.clips!).join(', ')}`],
       ['window', `${dt.toFixed(1)} s after ${WARMUP} s warm-up`],
       ['analysed fps per camera (mean / slowest)', `${analysedPerCam.toFixed(2)} / ${slowest.toFixed(2)} (target ${FPS})`],
       ['frames decoded / skipped while the analyser was busy', `${b.decoded - a.decoded} / ${b.dropped - a.dropped}`],
@@ -220,8 +251,17 @@ async function main(): Promise<void> {
       ['model runs (crops) per s', String(result.inferences_per_s)],
       ['CPU cores: node threads / ffmpeg decoders', `${(ownCpu / dt).toFixed(2)} / ${(kidsCpu / dt).toFixed(2)}`],
       ['RSS peak incl. ffmpeg (MB)', String(result.rss_mb)],
-      ['alarms in window', `${latencies.length} (total ${alarmsTotal})`],
-      ['alert latency p50 / p99 / max (ms)', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
+      ['alarms in window', `${latencies.length} (total ${alarmsTotal}; frame not matched to its camera time, left out: ${unstamped})`],
+      ['alert latency p50 / p99 / max (ms), camera send to WebSocket', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
+      ...Object.entries({
+        'camera send to node (RTSP, depacketise, mux)': stages.network,
+        'node arrival to analysed (decode, wait, analysis)': stages.analysis,
+        'analysed to published (snapshot, event row)': stages.recording,
+        'published to WebSocket client': stages.push,
+      }).map(([k, xs]) => {
+        xs.sort((x, y) => x - y);
+        return [`  ${k} p50 / p99 (ms)`, `${pct(xs, 50)} / ${pct(xs, 99)}`] as [string, string];
+      }),
     ];
     const machineCores = (b.machine - a.machine) / dt;
     rows.push(
