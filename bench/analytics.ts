@@ -1,21 +1,28 @@
 // Density benchmark for live analytics: N simulated cameras (a separate simulator process replaying
-// the vtest pedestrian clip, each camera at another offset) recorded and analysed by one Vigil
-// node at 5 fps through the whole path: RTSP → recorder → live fan-out → ffmpeg decode → motion →
-// detector → tracker → rules → event store → bus → WebSocket. Measures the node's CPU (its own
-// threads plus its ffmpeg decoders, from /proc), memory, model runs per second, analysed frames
-// per camera per second, and alert latency from the frame reaching the node to the alarm message
-// on the WebSocket.
+// real footage: by default vtest's pedestrians and the shared road and street clips in turn, each
+// camera at another offset) recorded and analysed by one Vigil node at 5 fps through the whole
+// path: RTSP → recorder → live fan-out → ffmpeg decode → motion → detector (crops of all cameras
+// batched) → tracker → rules → event store + snapshot → bus → WebSocket. Measures the node's CPU
+// (its own threads plus its ffmpeg decoders, from /proc), memory, model runs per second, analysed
+// frames per camera per second, and alert latency from the simulator's send time of the analysed
+// picture (stamped in an SEI message) to the alarm message on the WebSocket, split into stages.
 //   node bench/analytics.ts --cameras N [--seconds S] [--warmup S] [--detector auto|neural|motion]
+//                           [--clips real|vtest|name,name] [--profile]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { validateConfig } from '../src/core/index.ts';
 import { startVigil } from '../src/app/vigil.ts';
+import { realClipNames } from '../src/simulator/index.ts';
+
+const clipNames = (spec: string): string[] => spec.split(',').flatMap((n) => (n === 'real' ? realClipNames() : [n]));
 
 const repo = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -24,6 +31,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '20' },
     detector: { type: 'string', default: 'auto' },
+    // real: vtest plus the shared real clips (../shared/data/video) that are present
+    clips: { type: 'string', default: 'real' },
+    // CPU profile of the node's main thread during the measured window: top self-time functions
+    profile: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.cameras);
@@ -62,6 +73,27 @@ function childPids(pid: number): number[] {
   return out;
 }
 
+/** CPU seconds per thread name of this process (main thread, detector workers, libuv pool, ...). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / CLK);
+    } catch { /* thread gone */ }
+  }
+  return out;
+}
+
+/** Busy CPU seconds of the whole machine (every process), from /proc/stat. */
+function machineBusy(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLK;
+}
+
 function waitPort(port: number, ms: number): Promise<void> {
   const end = Date.now() + ms;
   return new Promise((resolve, reject) => {
@@ -86,7 +118,7 @@ function pct(sorted: number[], p: number): number | null {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-analytics-'));
   const simPort = 20000 + Math.floor(Math.random() * 20000);
-  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', 'vtest', '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', values.clips!, '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   let vigil: Awaited<ReturnType<typeof startVigil>> | null = null;
   try {
     await waitPort(simPort, 120_000);
@@ -109,13 +141,36 @@ async function main(): Promise<void> {
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     const ws = new WebSocket(vigil.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie } });
     let measuring = false;
+    // Alert latency runs from the simulator's send time of the analysed picture (stamped in an SEI
+    // message, read back by the node) to the alarm message reaching this WebSocket client. The
+    // event rows on the node's bus carry the stages in between.
     const latencies: number[] = [];
+    const stages = { network: [] as number[], analysis: [] as number[], recording: [] as number[], push: [] as number[] };
+    const eventRows = new Map<string, { cameraTime: number | null; frameAt: number; analysedAt: number; publishedAt: number }>();
     let alarmsTotal = 0;
+    let unstamped = 0;
+    vigil.analytics.bus.subscribe('event', (e) => {
+      const d = e.details as { cameraTime?: number; frameAt: number; analysedAt: number };
+      eventRows.set(e.id, { cameraTime: d.cameraTime ?? null, frameAt: d.frameAt, analysedAt: d.analysedAt, publishedAt: Date.now() });
+    });
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { type: string; alarm?: { ts: number } };
+      const now = Date.now();
+      const m = JSON.parse(String(d)) as { type: string; alarm?: { id: string; ts: number } };
       if (m.type !== 'alarm' || !m.alarm) return;
       alarmsTotal++;
-      if (measuring) latencies.push(Date.now() - m.alarm.ts);
+      const r = eventRows.get(m.alarm.id);
+      eventRows.delete(m.alarm.id);
+      if (!measuring) return;
+      if (!r || r.cameraTime === null) {
+        // no camera time: the frame could not be matched to the fragment it came in
+        unstamped++;
+        return;
+      }
+      latencies.push(now - r.cameraTime);
+      stages.network.push(r.frameAt - r.cameraTime);
+      stages.analysis.push(r.analysedAt - r.frameAt);
+      stages.recording.push(r.publishedAt - r.analysedAt);
+      stages.push.push(now - r.publishedAt);
     });
     await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
 
@@ -128,6 +183,10 @@ async function main(): Promise<void> {
         cpu: process.cpuUsage(),
         kidsCpu: kids.reduce((s, p) => s + procCpu(p), 0),
         kids,
+        threads: threadCpu(),
+        machine: machineBusy(),
+        fragments: st.reduce((s, a) => s + a.stats.fragments, 0),
+        batches: v.analytics.batchStats() ?? { batches: 0, crops: 0, requests: 0 },
         analysed: st.reduce((s, a) => s + a.stats.framesAnalysed, 0),
         decoded: st.reduce((s, a) => s + a.stats.framesDecoded, 0),
         dropped: st.reduce((s, a) => s + a.stats.framesDropped, 0),
@@ -140,6 +199,14 @@ async function main(): Promise<void> {
     process.stderr.write(`warming up ${WARMUP}s with ${N} cameras ...\n`);
     await new Promise((r) => setTimeout(r, WARMUP * 1000));
     const a = snap();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const profiler = values.profile ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     measuring = true;
     let rssPeak = 0;
     const rssTimer = setInterval(() => {
@@ -150,6 +217,8 @@ async function main(): Promise<void> {
     measuring = false;
     clearInterval(rssTimer);
     const b = snap();
+    loopDelay.disable();
+    const profile = profiler ? (await profiler.post('Profiler.stop')).profile : null;
     const dt = (b.t - a.t) / 1000;
     // (an ffmpeg that exited in between takes its CPU time with it: decoders restart only on a new init)
     const ownCpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
@@ -174,6 +243,7 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['machine', `${cpus()[0]?.model ?? '?'} · ${availableParallelism()} cores · ${Math.round(totalmem() / 2 ** 30)} GB`],
       ['detector', b.detectors.join(', ')],
+      ['clips', `${values.clips}: ${clipNames(values.clips!).join(', ')}`],
       ['window', `${dt.toFixed(1)} s after ${WARMUP} s warm-up`],
       ['analysed fps per camera (mean / slowest)', `${analysedPerCam.toFixed(2)} / ${slowest.toFixed(2)} (target ${FPS})`],
       ['frames decoded / skipped while the analyser was busy', `${b.decoded - a.decoded} / ${b.dropped - a.dropped}`],
@@ -181,10 +251,32 @@ async function main(): Promise<void> {
       ['model runs (crops) per s', String(result.inferences_per_s)],
       ['CPU cores: node threads / ffmpeg decoders', `${(ownCpu / dt).toFixed(2)} / ${(kidsCpu / dt).toFixed(2)}`],
       ['RSS peak incl. ffmpeg (MB)', String(result.rss_mb)],
-      ['alarms in window', `${latencies.length} (total ${alarmsTotal})`],
-      ['alert latency p50 / p99 / max (ms)', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
+      ['alarms in window', `${latencies.length} (total ${alarmsTotal}; frame not matched to its camera time, left out: ${unstamped})`],
+      ['alert latency p50 / p99 / max (ms), camera send to WebSocket', `${p50} / ${p99} / ${latencies.at(-1) ?? null}`],
+      ...Object.entries({
+        'camera send to node (RTSP, depacketise, mux)': stages.network,
+        'node arrival to analysed (decode, wait, analysis)': stages.analysis,
+        'analysed to published (snapshot, event row)': stages.recording,
+        'published to WebSocket client': stages.push,
+      }).map(([k, xs]) => {
+        xs.sort((x, y) => x - y);
+        return [`  ${k} p50 / p99 (ms)`, `${pct(xs, 50)} / ${pct(xs, 99)}`] as [string, string];
+      }),
     ];
+    const machineCores = (b.machine - a.machine) / dt;
+    rows.push(
+      ['detector batches per s, mean crops / detect() calls per batch', `${((b.batches.batches - a.batches.batches) / dt).toFixed(1)}, ${((b.batches.crops - a.batches.crops) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)} / ${((b.batches.requests - a.batches.requests) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)}`],
+      ['fragments in per camera per s (camera sends 25)', ((b.fragments - a.fragments) / N / dt).toFixed(2)],
+      ['main-thread event-loop delay p50 / p99 / max (ms)', `${(loopDelay.percentile(50) / 1e6).toFixed(1)} / ${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)}`],
+      ['machine busy cores: all / not this node (simulator, others)', `${machineCores.toFixed(2)} / ${(machineCores - cpuCores).toFixed(2)}`],
+    );
+    const threadRows = [...b.threads].map(([name, s]) => [name, (s - (a.threads.get(name) ?? 0)) / dt] as const).filter(([, c]) => c >= 0.005).sort((x, y) => y[1] - x[1]);
+    rows.push(['node CPU by thread name (cores)', threadRows.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')]);
     for (const [k, val] of rows) console.log(`${k.padEnd(48)} ${val}`);
+    if (profile) {
+      const { summariseCpuProfile, formatSummary } = await import('./lib/record-cpuprofile.ts');
+      console.log(formatSummary(summariseCpuProfile(profile as never, repo), 30));
+    }
     ws.close();
     console.log('RESULT ' + JSON.stringify(result));
   } finally {

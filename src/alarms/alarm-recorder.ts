@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventRow, EventSeverity, LineCountRow, Store } from '../store/types.ts';
 import type { EventBus } from '../bus/index.ts';
-import { encodePng, type RuleEvent, type RuleKind } from '../analytics/index.ts';
+import type { RuleEvent, RuleKind } from '../analytics/index.ts';
 import { newId } from '../core/ids.ts';
 import { blurHeads } from './head-blur.ts';
+import { encodePngAsync } from './snapshot-png.ts';
 import type { AnalysedFrame } from './camera-analyser.ts';
 
 export interface AlarmAck { eventId: string; cameraId: string | null; ackedBy: string; ackedByName: string; ackedAt: number }
@@ -46,6 +47,10 @@ export class AlarmRecorder {
   private readonly counts = new Map<string, LineCountRow>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** per camera: the last frame's rows being written (the next frame's rows wait for them) */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** snapshot folders already made */
+  private readonly dirs = new Set<string>();
   /** events written, for benchmarks and health */
   written = 0;
 
@@ -55,16 +60,32 @@ export class AlarmRecorder {
     this.timer.unref();
   }
 
-  /** Records every event of one analysed frame; one snapshot serves them all. */
-  async record(frame: AnalysedFrame): Promise<EventRow[]> {
+  /**
+   * Records every event of one analysed frame; one snapshot serves them all. Snapshots of
+   * successive frames are made concurrently (heads blurred at once, compression and the file write
+   * on libuv's pool); rows are written and published in frame order per camera.
+   */
+  record(frame: AnalysedFrame): Promise<EventRow[]> {
     for (const e of frame.events) if (e.kind === 'line_crossing' && e.direction) this.count(frame.cameraId, e, frame.capturedAt);
-    const snapshot = await this.snapshot(frame);
+    const snapshot = this.snapshot(frame);
+    const prev = this.tails.get(frame.cameraId) ?? Promise.resolve();
+    const done = prev.then(async () => this.writeRows(frame, await snapshot));
+    const tail = done.then(() => undefined, () => undefined);
+    this.tails.set(frame.cameraId, tail);
+    void tail.then(() => {
+      if (this.tails.get(frame.cameraId) === tail) this.tails.delete(frame.cameraId);
+    });
+    return done;
+  }
+
+  private async writeRows(frame: AnalysedFrame, snapshot: string | null): Promise<EventRow[]> {
     const rows: EventRow[] = [];
     for (const e of frame.events) {
       const details: Record<string, unknown> = {
         rule: e.rule,
         ruleKind: e.kind,
         frameAt: frame.capturedAt,
+        analysedAt: frame.analysedAt,
         detector: this.o.detectorName(frame.cameraId),
       };
       if (e.cls) details.cls = e.cls;
@@ -73,6 +94,7 @@ export class AlarmRecorder {
       if (e.direction) details.direction = e.direction;
       if (e.detail) details.detail = e.detail;
       if (snapshot) details.snapshot = snapshot;
+      if (frame.cameraTime !== null) details.cameraTime = frame.cameraTime;
       try {
         const row = await this.o.store.addEvent({ ts: frame.capturedAt, cameraId: frame.cameraId, kind: ALARM_KIND_PREFIX + e.kind, severity: SEVERITY[e.kind], details });
         this.written++;
@@ -125,13 +147,18 @@ export class AlarmRecorder {
         ...frame.detections.filter((d) => all || d.cls === 'person').map((d) => d.box),
         ...frame.events.filter((e) => (all || e.cls === 'person') && e.box).map((e) => e.box!),
       ];
-      // A copy: the analyser's frame buffer is not ours to change.
-      const rgb = new Uint8Array(frame.rgb);
+      // The frame is ours (the analyser handed over a copy): heads are pixelated in place.
+      const rgb = frame.rgb;
       blurHeads(rgb, frame.width, frame.height, persons);
       const rel = path.join('snapshots', frame.cameraId, `${frame.capturedAt}-${newId('s').slice(2, 8)}.png`);
       const abs = path.join(this.o.dataDir, rel);
-      await mkdir(path.dirname(abs), { recursive: true });
-      await writeFile(abs, encodePng(rgb, frame.width, frame.height));
+      const png = encodePngAsync(rgb, frame.width, frame.height);
+      const dir = path.dirname(abs);
+      if (!this.dirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        this.dirs.add(dir);
+      }
+      await writeFile(abs, await png);
       return rel.split(path.sep).join('/');
     } catch (err) {
       this.o.logger.error({ err: (err as Error).message, camera: frame.cameraId }, 'snapshot write failed');
@@ -141,6 +168,7 @@ export class AlarmRecorder {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await Promise.all(this.tails.values());
     await this.flush();
   }
 }

@@ -9,10 +9,15 @@ import { LiveFrameSource, type LiveFrame } from './live-frames.ts';
 
 export interface AnalysedFrame {
   cameraId: string;
+  /** the analysed picture; the receiver owns it (may blur it in place) */
   rgb: Uint8Array;
   width: number;
   height: number;
   capturedAt: number;
+  /** the camera's own send time of the picture, when it stamps one */
+  cameraTime: number | null;
+  /** when analysis of the frame finished (wall ms): with capturedAt, where alert latency goes */
+  analysedAt: number;
   events: RuleEvent[];
   tracks: Track[];
   /** every box detected in this frame (tracked or not), for blurring */
@@ -38,6 +43,8 @@ export interface AnalyserStats {
   inferences: number;
   /** frames that went to the detector at all (motion or tracked objects) */
   detectorFrames: number;
+  /** fMP4 fragments (pictures) the frame source was given by the live fan-out */
+  fragments: number;
 }
 
 export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number): PipelineOptions {
@@ -54,9 +61,12 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
   };
 }
 
+/** Frames with events queued for recording per camera before analysis waits for the recorder. */
+const MAX_RECORDS_PENDING = 16;
+
 export class CameraAnalyser {
   readonly cameraId: string;
-  readonly stats: AnalyserStats = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
+  private readonly counters = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
   private readonly o: CameraAnalyserOptions;
   private readonly source: LiveFrameSource;
   private readonly unwatch: () => void;
@@ -64,11 +74,14 @@ export class CameraAnalyser {
   private size = { width: 0, height: 0 };
   private readonly startedAt = Date.now();
   private busy = false;
-  private pending: { rgb: Uint8Array; capturedAt: number } | null = null;
+  private pending: { rgb: Uint8Array; capturedAt: number; cameraTime: number | null } | null = null;
   private spare: Uint8Array | null = null;
   private working: Uint8Array = new Uint8Array(0);
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
+  /** this camera's events being recorded, in frame order, while analysis goes on */
+  private recording: Promise<void> = Promise.resolve();
+  private recordsPending = 0;
 
   constructor(o: CameraAnalyserOptions) {
     this.o = o;
@@ -79,7 +92,7 @@ export class CameraAnalyser {
 
   private onFrame(f: LiveFrame): void {
     if (this.stopped) return;
-    this.stats.framesDecoded++;
+    this.counters.framesDecoded++;
     if (f.width !== this.size.width || f.height !== this.size.height) {
       this.size = { width: f.width, height: f.height };
       this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000));
@@ -88,11 +101,11 @@ export class CameraAnalyser {
       this.pending = null;
     }
     // The source reuses its buffer: keep our own copy (two buffers, swapped, no allocation).
-    if (this.pending) this.stats.framesDropped++;
+    if (this.pending) this.counters.framesDropped++;
     const buf = this.pending?.rgb ?? this.spare ?? new Uint8Array(f.rgb.length);
     this.spare = null;
     buf.set(f.rgb);
-    this.pending = { rgb: buf, capturedAt: f.capturedAt };
+    this.pending = { rgb: buf, capturedAt: f.capturedAt, cameraTime: f.cameraTime };
     if (!this.busy) this.idle = this.drain();
   }
 
@@ -100,18 +113,28 @@ export class CameraAnalyser {
     this.busy = true;
     try {
       while (this.pending && !this.stopped && this.pipeline) {
-        const { rgb, capturedAt } = this.pending;
+        const { rgb, capturedAt, cameraTime } = this.pending;
         this.pending = null;
         // swap: the frame being analysed must not be overwritten by the next one
         this.spare = this.working;
         this.working = rgb;
         const pipeline = this.pipeline;
-        const a = await pipeline.process({ index: this.stats.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
-        this.stats.framesAnalysed++;
-        this.stats.inferences += a.regions.length;
-        if (a.regions.length > 0) this.stats.detectorFrames++;
+        const a = await pipeline.process({ index: this.counters.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
+        this.counters.framesAnalysed++;
+        this.counters.inferences += a.regions.length;
+        if (a.regions.length > 0) this.counters.detectorFrames++;
         if (a.events.length > 0 && !this.stopped) {
-          await this.o.onEvents({ cameraId: this.cameraId, rgb, width: this.size.width, height: this.size.height, capturedAt, events: a.events, tracks: a.tracks, detections: a.detections });
+          // Recording (snapshot, row, bus) runs behind the analysis, on a copy of the frame (ours
+          // is reused for the next one; only frames with events are copied); the recorder keeps
+          // each camera's events in order. Only when it falls far behind (a stalled disk) does
+          // analysis wait, dropping frames, rather than hold ever more frames in memory.
+          const frame: AnalysedFrame = { cameraId: this.cameraId, rgb: rgb.slice(), width: this.size.width, height: this.size.height, capturedAt, cameraTime, analysedAt: Date.now(), events: a.events, tracks: a.tracks, detections: a.detections };
+          this.recordsPending++;
+          this.recording = Promise.resolve()
+            .then(() => this.o.onEvents(frame))
+            .catch((err: Error) => this.o.onError(`recording events failed: ${err.message}`))
+            .finally(() => this.recordsPending--);
+          if (this.recordsPending > MAX_RECORDS_PENDING) await this.recording;
         }
       }
     } catch (err) {
@@ -119,6 +142,10 @@ export class CameraAnalyser {
     } finally {
       this.busy = false;
     }
+  }
+
+  get stats(): AnalyserStats {
+    return { ...this.counters, fragments: this.source.fragmentsIn };
   }
 
   /** Line counts since start, per line and direction. */
@@ -131,5 +158,6 @@ export class CameraAnalyser {
     this.unwatch();
     this.source.close();
     await this.idle;
+    await this.recording;
   }
 }

@@ -51,3 +51,61 @@ export function readFragmentDts(fragment: Buffer): number | null {
   if (!tfdt) return null;
   return fragment[tfdt.body] === 1 ? Number(fragment.readBigUInt64BE(tfdt.body + 4)) : fragment.readUInt32BE(tfdt.body + 4);
 }
+
+/** Vigil's capture-time SEI UUID (src/simulator/capture-time-sei.ts writes it). */
+const CAPTURE_TIME_UUID = Buffer.from('8d2c4e1a7b3f4c59a6e0d51f93b2c7e4', 'hex');
+
+/**
+ * The camera's send time (ms since the epoch) from a capture-time SEI message in the fragment's
+ * first sample, or null when there is none (real cameras: their timestamps are in vendor formats
+ * or in RTCP, which this does not read). Samples hold 4-byte-length-prefixed NAL units.
+ */
+export function readCaptureTime(fragment: Buffer, codec: 'h264' | 'h265' = 'h264'): number | null {
+  const mdat = find(fragment, ['mdat']);
+  if (!mdat) return null;
+  for (let off = mdat.body; off + 4 <= mdat.end;) {
+    const len = fragment.readUInt32BE(off);
+    const start = off + 4;
+    const end = start + len;
+    if (len === 0 || end > mdat.end) return null;
+    const isSei = codec === 'h265' ? ((fragment[start] >> 1) & 0x3f) === 39 : (fragment[start] & 0x1f) === 6;
+    const isPicture = codec === 'h265' ? ((fragment[start] >> 1) & 0x3f) < 32 : (fragment[start] & 0x1f) >= 1 && (fragment[start] & 0x1f) <= 5;
+    if (isPicture) return null; // SEI precedes the first picture NAL
+    if (isSei) {
+      const t = captureTimeOfSei(fragment.subarray(start + (codec === 'h265' ? 2 : 1), end));
+      if (t !== null) return t;
+    }
+    off = end;
+  }
+  return null;
+}
+
+function captureTimeOfSei(ebsp: Buffer): number | null {
+  // Short messages: strip emulation prevention (00 00 03 -> 00 00) first.
+  const rbsp: number[] = [];
+  let zeros = 0;
+  for (const b of ebsp) {
+    if (zeros >= 2 && b === 3) {
+      zeros = 0;
+      continue;
+    }
+    rbsp.push(b);
+    zeros = b === 0 ? zeros + 1 : 0;
+  }
+  let i = 0;
+  while (i < rbsp.length && rbsp[i] !== 0x80) {
+    let type = 0;
+    while (rbsp[i] === 0xff) (type += 255), i++;
+    type += rbsp[i++];
+    let size = 0;
+    while (rbsp[i] === 0xff) (size += 255), i++;
+    size += rbsp[i++];
+    if (i + size > rbsp.length) return null;
+    if (type === 5 && size >= 24 && CAPTURE_TIME_UUID.every((b, k) => rbsp[i + k] === b)) {
+      const micros = Buffer.from(rbsp.slice(i + 16, i + 24)).readBigUInt64BE(0);
+      return Number(micros) / 1000;
+    }
+    i += size;
+  }
+  return null;
+}

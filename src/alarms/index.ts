@@ -6,5 +6,5 @@ export { AlarmRecorder, ALARM_KIND_PREFIX, type AlarmTopics, type AlarmAck } fro
 export { CameraAnalyser, pipelineOptions, type AnalysedFrame, type AnalyserStats } from './camera-analyser.ts';
 export { LiveFrameSource, type LiveFrame } from './live-frames.ts';
 export { blurHeads, headBand, type HeadBlurOptions } from './head-blur.ts';
-export { readInitInfo, readFragmentDts, type InitInfo } from './fmp4-times.ts';
+export { readInitInfo, readFragmentDts, readCaptureTime, type InitInfo } from './fmp4-times.ts';
 export { bucketCounts, type CountBucket } from './counts.ts';

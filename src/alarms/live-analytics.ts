@@ -45,6 +45,7 @@ export class LiveAnalytics {
   private readonly analysers = new Map<string, { analyser: CameraAnalyser; detector: DetectorKind }>();
   private neural: Promise<Detector | null> | null = null;
   private neuralError: string | null = null;
+  private neuralLoaded: Detector | null = null;
   private closed = false;
 
   constructor(o: LiveAnalyticsOptions) {
@@ -90,6 +91,12 @@ export class LiveAnalytics {
     return [...this.analysers].map(([cameraId, a]) => ({ cameraId, detector: a.detector, stats: { ...a.analyser.stats } }));
   }
 
+  /** How the shared neural detector batches crops across cameras (null without one). */
+  batchStats(): { batches: number; crops: number; requests: number } | null {
+    const s = (this.neuralLoaded as { stats?: { batches: number; crops: number; requests: number } } | null)?.stats;
+    return s ? { ...s } : null;
+  }
+
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
   }
@@ -130,7 +137,7 @@ export class LiveAnalytics {
       this.neuralError ??= 'no neural detector configured';
       return Promise.resolve(null);
     }
-    this.neural ??= this.o.loadNeuralDetector().catch((err: Error) => {
+    this.neural ??= this.o.loadNeuralDetector().then((d) => (this.neuralLoaded = d)).catch((err: Error) => {
       this.neuralError = err.message;
       this.o.logger.warn({ err: err.message }, 'neural detector unavailable; live analytics use the motion stand-in');
       return null;

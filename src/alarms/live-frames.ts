@@ -6,7 +6,7 @@
 // is backed up, `bufferedBytes` is high and the LiveHub skips this viewer until the next keyframe.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { CameraState, LiveSink } from '../live/index.ts';
-import { readFragmentDts, readInitInfo } from './fmp4-times.ts';
+import { readCaptureTime, readFragmentDts, readInitInfo } from './fmp4-times.ts';
 
 export interface LiveFrame {
   rgb: Uint8Array;
@@ -14,6 +14,8 @@ export interface LiveFrame {
   height: number;
   /** wall-clock ms when the fragment holding this picture reached the node */
   capturedAt: number;
+  /** the camera's own send time of the picture (ms), when it stamps one (the simulator does) */
+  cameraTime: number | null;
 }
 
 export interface LiveFrameOptions {
@@ -34,21 +36,31 @@ const ARRIVALS = 256;
  */
 const STDIN_LIMIT = 48 * 1024;
 
+interface Arrival { media: number; wall: number; camera: number | null }
+
 export class LiveFrameSource implements LiveSink {
   private readonly o: LiveFrameOptions;
   private proc: ChildProcessWithoutNullStreams | null = null;
   private timescale = 90000;
   private size = { width: 0, height: 0 };
-  private frame = new Uint8Array(0);
+  private frame: Uint8Array = new Uint8Array(0);
+  /** the second frame buffer: frame and spare swap while a frame is held */
+  private spare: Uint8Array = new Uint8Array(0);
+  /** a decoded frame waiting for its showinfo line */
+  private held: Uint8Array | null = null;
+  private stderrPartial = '';
   private filled = 0;
   private readonly ptsQueue: number[] = [];
-  private readonly arrivals: { media: number; wall: number }[] = [];
+  private readonly arrivals: Arrival[] = [];
+  private codec: 'h264' | 'h265' = 'h264';
   private stderrTail = '';
   /** frames handed on before their showinfo line was read: skip that many pts lines */
   private owed = 0;
   private closed = false;
   /** frames decoded and handed on */
   frames = 0;
+  /** fragments given to us by the live fan-out (one picture each) */
+  fragmentsIn = 0;
   state: CameraState = 'connecting';
 
   constructor(o: LiveFrameOptions) {
@@ -61,8 +73,9 @@ export class LiveFrameSource implements LiveSink {
     return w > STDIN_LIMIT ? Number.MAX_SAFE_INTEGER : w;
   }
 
-  init(_mime: string, initSegment: Buffer): void {
+  init(mime: string, initSegment: Buffer): void {
     if (this.closed) return;
+    this.codec = /hvc1|hev1/.test(mime) ? 'h265' : 'h264';
     this.stop();
     const info = readInitInfo(initSegment);
     if (!info || !info.width || !info.height) {
@@ -74,6 +87,9 @@ export class LiveFrameSource implements LiveSink {
     const h = Math.max(2, Math.round((info.height * w) / info.width / 2) * 2);
     this.size = { width: w, height: h };
     this.frame = new Uint8Array(w * h * 3);
+    this.spare = new Uint8Array(w * h * 3);
+    this.held = null;
+    this.stderrPartial = '';
     this.filled = 0;
     this.ptsQueue.length = 0;
     this.owed = 0;
@@ -84,9 +100,10 @@ export class LiveFrameSource implements LiveSink {
 
   fragment(data: Buffer): void {
     if (!this.proc || this.closed) return;
+    this.fragmentsIn++;
     const dts = readFragmentDts(data);
     if (dts !== null) {
-      this.arrivals.push({ media: dts / this.timescale, wall: Date.now() });
+      this.arrivals.push({ media: dts / this.timescale, wall: Date.now(), camera: readCaptureTime(data, this.codec) });
       if (this.arrivals.length > ARRIVALS) this.arrivals.shift();
     }
     this.write(data);
@@ -140,10 +157,18 @@ export class LiveFrameSource implements LiveSink {
   }
 
   private onStderr(text: string): void {
-    for (const line of text.split('\n')) {
+    const lines = (this.stderrPartial + text).split('\n');
+    this.stderrPartial = lines.pop() ?? '';
+    for (const line of lines) {
       const m = /Parsed_showinfo.*\bpts_time:\s*(-?[0-9.]+)/.exec(line);
       if (m && this.owed > 0) this.owed--;
-      else if (m) {
+      else if (m && this.held) {
+        // The frame came out of stdout before its line came out of stderr: hand it on now.
+        const held = this.held;
+        this.held = null;
+        this.deliver(held, Number(m[1]));
+        this.spare = held;
+      } else if (m) {
         this.ptsQueue.push(Number(m[1]));
         if (this.ptsQueue.length > 64) this.ptsQueue.shift();
       } else if (line.trim()) {
@@ -165,17 +190,34 @@ export class LiveFrameSource implements LiveSink {
         this.filled = 0;
         this.frames++;
         const pts = this.ptsQueue.shift();
-        if (pts === undefined) this.owed++;
-        this.o.onFrame({ rgb: this.frame, width: this.size.width, height: this.size.height, capturedAt: this.arrivalOf(pts) });
+        if (pts !== undefined) {
+          this.deliver(this.frame, pts);
+          continue;
+        }
+        // stdout and stderr are read independently: the showinfo line of this frame may not have
+        // been read yet. Hold the frame (and fill the spare buffer meanwhile) until it is; a frame
+        // still held when the next one completes goes on without its time.
+        if (this.held) {
+          this.owed++;
+          this.deliver(this.held, undefined);
+          this.spare = this.held;
+        }
+        this.held = this.frame;
+        this.frame = this.spare;
       }
     }
   }
 
+  private deliver(rgb: Uint8Array, pts: number | undefined): void {
+    const a = this.arrivalOf(pts);
+    this.o.onFrame({ rgb, width: this.size.width, height: this.size.height, capturedAt: a?.wall ?? Date.now(), cameraTime: a?.camera ?? null });
+  }
+
   /** Arrival of the last fragment that starts at or before the frame's media time. */
-  private arrivalOf(pts: number | undefined): number {
-    if (pts === undefined || this.arrivals.length === 0) return Date.now();
-    let best: { media: number; wall: number } | null = null;
+  private arrivalOf(pts: number | undefined): Arrival | null {
+    if (pts === undefined || this.arrivals.length === 0) return null;
+    let best: Arrival | null = null;
     for (const a of this.arrivals) if (a.media <= pts + 1e-6 && (!best || a.media >= best.media)) best = a;
-    return (best ?? this.arrivals[0]).wall;
+    return best ?? this.arrivals[0];
   }
 }

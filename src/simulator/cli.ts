@@ -2,8 +2,9 @@
 import { startSimulator, type SimulatorOptions } from './simulator.ts';
 import { SimulatorError } from './simulator-errors.ts';
 
-export const SIMULATOR_USAGE = `usage: vigil simulate [--cameras N] [--port P] [--host H] [--cache-dir DIR] [--clips a,b]
-                      [--auth basic|digest --user U --password P] [--no-udp] [--codec h264|h265]`;
+export const SIMULATOR_USAGE = `usage: vigil simulate [--cameras N] [--port P] [--host H] [--cache-dir DIR] [--clips a,b|real]
+                      [--auth basic|digest --user U --password P] [--no-udp] [--codec h264|h265]
+                      [--stamp-time]   (send time of each picture in an SEI, for latency benchmarks)`;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
   const opts: SimulatorOptions = { cameras: 4, port: 8554, host: '127.0.0.1' };
@@ -32,6 +33,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
       case '--cache-dir': opts.cacheDir = value(); break;
       case '--clips': opts.clips = value().split(',').filter(Boolean); break;
       case '--no-udp': opts.udp = false; break;
+      case '--stamp-time': opts.stampTime = true; break;
       case '--codec': {
         const v = value();
         if (v !== 'h264' && v !== 'h265') throw new SimulatorError('SIM_USAGE', `--codec must be h264 or h265, got ${v}`);

@@ -10,6 +10,11 @@ import { SimulatorError } from './simulator-errors.ts';
 import type { VideoCodec } from '../media/types.ts';
 
 export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+/** The project's shared real footage (../shared/data/video beside the checkout; see its SOURCES.md). */
+export const SHARED_VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'video');
+
+/** Real fixed-camera clips in SHARED_VIDEO_DIR, served under their file names without extension. */
+const SHARED_CLIPS = ['highway_nl.mp4', 'highway_overpass.avi', 'highway_cctv_osd.avi', 'residential_tjunction.mp4', 'street_topdown.mp4', 'parking_lot.mp4'];
 
 export interface ClipMeta {
   name: string;
@@ -35,6 +40,8 @@ interface ClipRecipe {
   /** ffmpeg input arguments and video filter (before the common encoder settings). */
   input: (font: string | undefined) => { args: string[]; filter?: string };
   available: () => boolean;
+  /** Served only when asked for by name (or as `real`), not by default: the demo and tests keep their set. */
+  onRequest?: boolean;
 }
 
 const W = 640;
@@ -79,7 +86,26 @@ const RECIPES: ClipRecipe[] = [
     input: () => ({ args: ['-i', VTEST_AVI], filter: `scale=${W}:${H},fps=${FPS}` }),
     available: () => existsSync(VTEST_AVI),
   },
+  // Real street and road footage, re-encoded like the others (640x360, 25 fps, GOP 1 s, no
+  // B-frames): every simulated camera shares one clock rate, and the 4:3 clips are stretched as
+  // vtest is. Clips shorter than 30 s simply loop sooner.
+  ...SHARED_CLIPS.map((file): ClipRecipe => {
+    const source = path.join(SHARED_VIDEO_DIR, file);
+    return {
+      name: file.replace(/\.[a-z0-9]+$/, ''),
+      source: `shared real footage ${file}`,
+      durationSec: 30,
+      input: () => ({ args: ['-i', source], filter: `scale=${W}:${H},fps=${FPS}` }),
+      available: () => existsSync(source),
+      onRequest: true,
+    };
+  }),
 ];
+
+/** The real-footage clips this machine has: vtest (pedestrians) and the shared road/street clips. */
+export function realClipNames(): string[] {
+  return RECIPES.filter((r) => r.name !== 'testsrc2' && r.name !== 'smptehdbars' && r.name !== 'life' && r.available()).map((r) => r.name);
+}
 
 export function defaultCacheDir(): string {
   const dataDir = process.env.VIGIL_DATA_DIR;
@@ -88,7 +114,7 @@ export function defaultCacheDir(): string {
 
 /** Names of the clips this machine can produce (vtest only with Debian's opencv-doc). */
 export function availableClipNames(): string[] {
-  return RECIPES.filter((r) => r.available()).map((r) => r.name);
+  return RECIPES.filter((r) => !r.onRequest && r.available()).map((r) => r.name);
 }
 
 const inFlight = new Map<string, Promise<CachedClip>>();

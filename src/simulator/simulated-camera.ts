@@ -4,6 +4,7 @@
 import type { AccessUnit, VideoCodec } from '../media/types.ts';
 import type { RtspMediaSource } from '../media/rtsp-server.ts';
 import type { LoadedClip } from './clip.ts';
+import { captureTimeSei } from './capture-time-sei.ts';
 
 type Listener = (au: AccessUnit) => void;
 
@@ -16,12 +17,15 @@ export class SimulatedCamera implements RtspMediaSource {
   readonly #listeners = new Set<Listener>();
   /** Next frame number (since the clock started) to emit. */
   next = 0;
+  /** Put the send time in an SEI before each picture (for latency measurements). */
+  readonly stampTime: boolean;
 
-  constructor(name: string, clip: LoadedClip, offset: number, clock: SimulatorClock) {
+  constructor(name: string, clip: LoadedClip, offset: number, clock: SimulatorClock, stampTime = false) {
     this.name = name;
     this.clip = clip;
     this.offset = offset % clip.frames.length;
     this.#clock = clock;
+    this.stampTime = stampTime;
   }
 
   get codec(): VideoCodec {
@@ -46,7 +50,14 @@ export class SimulatedCamera implements RtspMediaSource {
     const frames = this.clip.frames;
     const f = frames[(n + this.offset) % frames.length];
     const ts = Math.round((n * 90_000) / this.clip.meta.fps);
-    const au: AccessUnit = { nalus: f.nalus, dts: ts, pts: ts, keyframe: f.keyframe };
+    let nalus = f.nalus;
+    if (this.stampTime) {
+      // Before the first picture NAL (after any parameter sets), as SEI must come.
+      const sei = captureTimeSei(Date.now() * 1000, this.clip.codec);
+      const first = nalus.findIndex((n) => (this.clip.codec === 'h265' ? ((n[0] >> 1) & 0x3f) < 32 : (n[0] & 0x1f) >= 1 && (n[0] & 0x1f) <= 5));
+      nalus = first < 0 ? [...nalus, sei] : [...nalus.slice(0, first), sei, ...nalus.slice(first)];
+    }
+    const au: AccessUnit = { nalus, dts: ts, pts: ts, keyframe: f.keyframe };
     if (this.clip.codec === 'h265') au.codec = 'h265';
     for (const l of this.#listeners) l(au);
   }

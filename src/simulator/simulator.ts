@@ -2,7 +2,7 @@
 // a few cached clips with different start offsets.
 import { RtspServer } from '../media/rtsp-server.ts';
 import type { ServerAuthOptions } from '../media/rtsp-auth.ts';
-import { availableClipNames, defaultCacheDir, ensureClip } from './clip-cache.ts';
+import { availableClipNames, defaultCacheDir, ensureClip, realClipNames } from './clip-cache.ts';
 import { loadClip, type LoadedClip } from './clip.ts';
 import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
 import { SimulatorError } from './simulator-errors.ts';
@@ -16,12 +16,14 @@ export interface SimulatorOptions {
   auth?: ServerAuthOptions;
   /** Default $VIGIL_DATA_DIR/sim-cache, else ./data/sim-cache. */
   cacheDir?: string;
-  /** Which clips to use (default: all available on this machine). */
+  /** Which clips to use (default: the built-in ones available here); `real` stands for every real-footage clip. */
   clips?: string[];
   /** Offer UDP transport too (default true). */
   udp?: boolean;
   /** Encode the clips with libx264 (default) or libx265. */
   codec?: VideoCodec;
+  /** Stamp each picture with its send time in an SEI message (see capture-time-sei.ts). */
+  stampTime?: boolean;
 }
 
 export interface Simulator {
@@ -36,7 +38,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if (!Number.isInteger(opts.cameras) || opts.cameras < 1) throw new SimulatorError('SIM_USAGE', 'cameras must be a positive integer');
   const host = opts.host ?? '127.0.0.1';
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const names = opts.clips ?? availableClipNames();
+  const names = (opts.clips ?? availableClipNames()).flatMap((n) => (n === 'real' ? realClipNames() : [n]));
+  if (names.length === 0) throw new SimulatorError('SIM_CLIP_UNAVAILABLE', 'no clip to serve on this machine');
   // Encode one at a time: parallel x264 runs on a 2-core machine only thrash.
   const clips: LoadedClip[] = [];
   for (const name of names) clips.push(await loadClip(await ensureClip(cacheDir, name, opts.codec ?? 'h264')));
@@ -48,7 +51,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const clip = clips[i % clips.length];
     const round = Math.floor(i / clips.length);
     // A prime stride spreads cameras over the clip (frames, not whole GOPs: joins happen at keyframes anyway).
-    const cam = new SimulatedCamera(`cam${i + 1}`, clip, round * 53, clock);
+    const cam = new SimulatedCamera(`cam${i + 1}`, clip, round * 53, clock, opts.stampTime ?? false);
     cameras.push(cam);
     server.addPath(`/${cam.name}`, cam);
   }

@@ -174,7 +174,9 @@ test('counts API: stored per-minute counts regrouped per bucket, and live crossi
   ]);
   assert.equal((await req(admin, `/api/cameras/cam1/counts?from=${m0}&to=${m0 - 1}`)).status, 400);
 
-  // Live: stop analysing, flush, and the stored counts equal the crossing events.
+  // Live: once someone has crossed (the camera may have run only a few seconds so far), stop
+  // analysing, flush, and the stored counts equal the crossing events.
+  await until(async () => (await v.store.listEvents({ fromMs: 0, toMs: Date.now(), cameraId: 'cam1', kind: 'analytics.line_crossing', limit: 1 })).length > 0, 60_000, 'a pedestrian crossing the middle line');
   assert.equal((await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, enabled: false } })).status, 200);
   await v.analytics.recorder.flush();
   const crossings = await v.store.listEvents({ fromMs: 0, toMs: Date.now(), cameraId: 'cam1', kind: 'analytics.line_crossing', limit: 100_000 });

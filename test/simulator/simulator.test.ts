@@ -101,3 +101,30 @@ test('runSimulatorCli serves cameras until SIGTERM', async () => {
     proc.child.kill('SIGKILL');
   }
 });
+
+test('--stamp-time: each picture carries its send time in an SEI just before the first slice', async () => {
+  const { SimulatedCamera, SimulatorClock } = await import('../../src/simulator/simulated-camera.ts');
+  const { readCaptureTime } = await import('../../src/alarms/index.ts');
+  assert.equal(parseSimulatorArgs(['--stamp-time']).stampTime, true);
+  assert.equal(parseSimulatorArgs([]).stampTime, undefined);
+  const sps = Buffer.from([0x67, 0x4d, 0x00, 0x1e]);
+  const pps = Buffer.from([0x68, 0xee, 0x3c, 0x80]);
+  const idr = Buffer.from([0x65, 0x88, 0x84, 0x21]);
+  const clip = { meta: { name: 't', fps: 25, width: 640, height: 360, durationSec: 1, source: 't' }, codec: 'h264' as const, sps, pps, frames: [{ nalus: [sps, pps, idr], keyframe: true }] };
+  const clock = new SimulatorClock(25);
+  const cam = new SimulatedCamera('cam1', clip, 0, clock, true);
+  const units: Buffer[][] = [];
+  const off = cam.subscribe((au) => units.push(au.nalus));
+  const before = Date.now();
+  cam.emitFrame(0);
+  off();
+  clock.stop();
+  const nalus = units.at(-1)!;
+  assert.deepEqual(nalus.map((n) => n[0] & 0x1f), [7, 8, 6, 5], 'SPS, PPS, SEI, IDR');
+  // The fMP4 sample keeps SEI and slice (not SPS/PPS): the node reads the time back from there.
+  const body = Buffer.concat(nalus.slice(2).flatMap((n) => [Buffer.from([0, 0, 0, n.length]), n]));
+  const mdat = Buffer.concat([Buffer.from([0, 0, 0, 8 + body.length]), Buffer.from('mdat'), body]);
+  const t = readCaptureTime(mdat, 'h264')!;
+  assert.ok(t >= before && t <= Date.now(), `send time ${t} within the emit call`);
+  assert.deepEqual(clip.frames[0].nalus, [sps, pps, idr], 'the shared clip itself is left alone');
+});
