@@ -2,7 +2,7 @@
 // to the caller with the analysed frame. The analyser never queues: while a frame is being
 // analysed, newer frames replace each other in one slot, so a slow analyser drops frames and its
 // alarms stay close to real time instead of falling further and further behind.
-import { CameraPipeline, type Detection, type Detector, type PipelineOptions, type RuleEvent, type Track } from '../analytics/index.ts';
+import { CameraPipeline, type Detection, type Detector, type PipelineOptions, type RuleEvent, type Track, type TrackerOptions } from '../analytics/index.ts';
 import type { AnalyticsConfig } from '../core/config-schema.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import { LiveFrameSource, type LiveFrame } from './live-frames.ts';
@@ -30,6 +30,8 @@ export interface CameraAnalyserOptions {
   runtime: CameraRuntime;
   /** detector for this camera (shared between cameras when it is the neural one) */
   detector: (size: { width: number; height: number }) => Detector;
+  /** score thresholds of the tracker, for the detector's score scale (default: the tracker's own) */
+  tracker?: TrackerOptions;
   onEvents: (frame: AnalysedFrame) => void | Promise<void>;
   onError: (message: string) => void;
   ffmpeg?: string;
@@ -47,10 +49,11 @@ export interface AnalyserStats {
   fragments: number;
 }
 
-export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number): PipelineOptions {
+export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions): PipelineOptions {
   return {
     width,
     height,
+    tracker,
     lines: s.lines.map((l) => ({ name: l.name, p1: l.p1, p2: l.p2, classes: l.classes })),
     zones: s.zones.map((z) => ({ name: z.name, polygon: z.polygon, classes: z.classes })),
     intrusion: { epochOffset },
@@ -95,7 +98,7 @@ export class CameraAnalyser {
     this.counters.framesDecoded++;
     if (f.width !== this.size.width || f.height !== this.size.height) {
       this.size = { width: f.width, height: f.height };
-      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000));
+      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000, this.o.tracker));
       this.working = new Uint8Array(f.rgb.length);
       this.spare = null;
       this.pending = null;

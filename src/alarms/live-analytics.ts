@@ -4,7 +4,7 @@
 // changed while running: the camera's analyser restarts with the new ones.
 import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { MotionBlobDetector, type Detector } from '../analytics/index.ts';
+import { MotionBlobDetector, NANODET_TRACKER, type Detector } from '../analytics/index.ts';
 import { AnalyticsConfig } from '../core/config-schema.ts';
 import type { Store } from '../store/types.ts';
 import type { CameraRuntime } from '../live/index.ts';
@@ -123,6 +123,8 @@ export class LiveAnalytics {
       runtime: this.o.runtime,
       ffmpeg: this.o.ffmpeg,
       detector: (size) => shared ?? new MotionBlobDetector({ aspect: size.width / size.height }),
+      // NanoDet's scores run lower than the tracker's defaults assume (the thresholds `vigil analyze` is evaluated with).
+      tracker: shared ? NANODET_TRACKER : undefined,
       onEvents: async (frame) => {
         await this.recorder.record(frame);
       },

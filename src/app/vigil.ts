@@ -153,7 +153,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     logger,
     dataDir: paths.dataDir,
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
-    loadNeuralDetector: async () => (await import('../analytics/detector/index.ts')).createDetector({ backend: 'onnx-int8', inputSize: 320 }),
+    // The same detector settings as `vigil analyze` (docs/analytics.md): detections down to the tracker's low score.
+    loadNeuralDetector: async () => {
+      const [{ createDetector }, { NANODET_TRACKER }] = await Promise.all([import('../analytics/detector/index.ts'), import('../analytics/tracker.ts')]);
+      return createDetector({ backend: 'onnx-int8', inputSize: 320, scoreThreshold: NANODET_TRACKER.lowScore });
+    },
   });
   await analytics.start();
 
