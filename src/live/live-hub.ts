@@ -3,6 +3,14 @@
 // viewer starts decoding at once instead of waiting up to a GOP for the next keyframe.
 import type { CameraState, LiveSink } from './types.ts';
 
+/**
+ * A fragment as the hub gets it: one Buffer, or an object that joins its bytes on first use (the
+ * muxer's output, whose bytes are views of the camera's packets). Without viewers nothing is joined.
+ */
+export type HubFragment = Buffer | { readonly data: Buffer; readonly byteLength: number };
+
+const bytesOf = (f: HubFragment): Buffer => (Buffer.isBuffer(f) ? f : f.data);
+
 /** A viewer that has this many bytes unsent is skipped until it drains and the next keyframe. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Bound the GOP cache for cameras with very long GOPs. */
@@ -17,7 +25,7 @@ interface Viewer {
 export class LiveHub {
   private mime: string | null = null;
   private initSegment: Buffer | null = null;
-  private gop: Buffer[] = [];
+  private gop: HubFragment[] = [];
   private gopBytes = 0;
   private readonly viewers = new Set<Viewer>();
   private state: CameraState = 'connecting';
@@ -33,7 +41,7 @@ export class LiveHub {
     if (this.mime && this.initSegment) {
       sink.init(this.mime, this.initSegment);
       if (this.gop.length) {
-        for (const f of this.gop) sink.fragment(f);
+        for (const f of this.gop) sink.fragment(bytesOf(f));
         v.needsKeyframe = false;
       }
     }
@@ -52,15 +60,15 @@ export class LiveHub {
     }
   }
 
-  fragment(data: Buffer, keyframe: boolean): void {
+  fragment(data: HubFragment, keyframe: boolean): void {
     if (keyframe) {
       this.gop = [];
       this.gopBytes = 0;
     }
     if (this.gop.length || keyframe) {
-      if (this.gopBytes + data.length <= MAX_GOP_BYTES) {
+      if (this.gopBytes + data.byteLength <= MAX_GOP_BYTES) {
         this.gop.push(data);
-        this.gopBytes += data.length;
+        this.gopBytes += data.byteLength;
       } else {
         this.gop = [];
         this.gopBytes = 0;
@@ -75,7 +83,7 @@ export class LiveHub {
         v.needsKeyframe = true;
         continue;
       }
-      v.sink.fragment(data);
+      v.sink.fragment(bytesOf(data));
     }
   }
 

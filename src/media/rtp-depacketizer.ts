@@ -4,6 +4,7 @@
 // damaged: a sequence gap drops the unit being assembled and, by default, everything until the
 // next IDR, because a decoder fed a picture that references a lost one shows garbage until then.
 import type { AccessUnit, VideoCodec } from './types.ts';
+import { PiecewiseAccessUnit, type NalPieces } from './access-unit.ts';
 
 export interface RtpPacket {
   marker: boolean;
@@ -92,7 +93,8 @@ export class H264Depacketizer {
   #lastSeq = -1;
   #lastSsrc = -1;
   #ts: number | undefined;
-  #nalus: Buffer[] = [];
+  /** NAL units of the unit in progress, each as pieces: a fragmented one is not joined (access-unit.ts). */
+  #nalus: NalPieces[] = [];
   #broken = false;
   #fu: Buffer[] | null = null;
   #codec: VideoCodec;
@@ -171,17 +173,17 @@ export class H264Depacketizer {
     const type = p[0] & 0x1f;
     if (type >= 1 && type <= 23) {
       if (this.#fu) return this.#malformed(); // a fragmented NAL never got its end
-      this.#nalus.push(p);
+      this.#nalus.push([p]);
     } else if (type === 24) {
       if (this.#fu) return this.#malformed();
       let off = 1;
-      const found: Buffer[] = [];
+      const found: NalPieces[] = [];
       while (off < p.length) {
         if (off + 2 > p.length) return this.#malformed();
         const size = p.readUInt16BE(off);
         off += 2;
         if (size === 0 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(p.subarray(off, off + size));
+        found.push([p.subarray(off, off + size)]);
         off += size;
       }
       this.#nalus.push(...found);
@@ -202,7 +204,7 @@ export class H264Depacketizer {
         this.#fu.push(p.subarray(2));
       }
       if (end) {
-        this.#nalus.push(Buffer.concat(this.#fu));
+        this.#nalus.push(this.#fu);
         this.#fu = null;
       }
     } else {
@@ -217,18 +219,18 @@ export class H264Depacketizer {
     const type = (p[0] >> 1) & 0x3f;
     if (type < 48) {
       if (this.#fu) return this.#malformed();
-      this.#nalus.push(p);
+      this.#nalus.push([p]);
     } else if (type === 48) {
       // Aggregation packet: 16-bit size before each NAL unit (no DONL/DOND without sprop-max-don-diff).
       if (this.#fu) return this.#malformed();
       let off = 2;
-      const found: Buffer[] = [];
+      const found: NalPieces[] = [];
       while (off < p.length) {
         if (off + 2 > p.length) return this.#malformed();
         const size = p.readUInt16BE(off);
         off += 2;
         if (size < 2 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(p.subarray(off, off + size));
+        found.push([p.subarray(off, off + size)]);
         off += size;
       }
       if (found.length === 0) return this.#malformed();
@@ -252,7 +254,7 @@ export class H264Depacketizer {
         this.#fu.push(p.subarray(3));
       }
       if (end) {
-        this.#nalus.push(Buffer.concat(this.#fu));
+        this.#nalus.push(this.#fu);
         this.#fu = null;
       }
     } else {
@@ -261,9 +263,10 @@ export class H264Depacketizer {
     }
   }
 
-  #isKeyframe(nalus: Buffer[]): boolean {
-    if (this.#codec === 'h265') return nalus.some((n) => { const t = (n[0] >> 1) & 0x3f; return t >= 16 && t <= 23; });
-    return nalus.some((n) => (n[0] & 0x1f) === 5);
+  /** From each NAL unit's first piece, which starts with its header. */
+  #isKeyframe(nalus: NalPieces[]): boolean {
+    if (this.#codec === 'h265') return nalus.some((n) => { const t = (n[0][0] >> 1) & 0x3f; return t >= 16 && t <= 23; });
+    return nalus.some((n) => (n[0][0] & 0x1f) === 5);
   }
 
   #finish(out: AccessUnit[]): void {
@@ -291,7 +294,7 @@ export class H264Depacketizer {
     }
     this.#needKeyframe = false;
     // RTP timestamps are presentation times; dts is derived later when pictures are reordered.
-    out.push(this.#codec === 'h265' ? { nalus, dts, pts: dts, keyframe, codec: 'h265' } : { nalus, dts, pts: dts, keyframe });
+    out.push(new PiecewiseAccessUnit(nalus, dts, dts, keyframe, this.#codec === 'h265' ? 'h265' : undefined));
   }
 }
 

@@ -12,6 +12,7 @@ import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
 import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
+import { nalPieces, prependNalus } from './access-unit.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
 
@@ -368,10 +369,11 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     const track = this.track!;
     let sps: Buffer | undefined;
     let pps: Buffer | undefined;
-    for (const n of au.nalus) {
-      const t = n[0] & 0x1f;
-      if (t === 7) sps = n;
-      else if (t === 8) pps = n;
+    // By pieces: reading au.nalus would join the picture's fragments only to look at headers.
+    for (const n of nalPieces(au)) {
+      const t = n[0][0] & 0x1f;
+      if (t === 7) sps = joinPieces(n);
+      else if (t === 8) pps = joinPieces(n);
     }
     if (!sps || !pps) return;
     if (track.sps?.equals(sps) && track.pps?.equals(pps)) return;
@@ -391,11 +393,11 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     let vps: Buffer | undefined;
     let sps: Buffer | undefined;
     let pps: Buffer | undefined;
-    for (const n of au.nalus) {
-      const t = (n[0] >> 1) & 0x3f;
-      if (t === 32) vps ??= n;
-      else if (t === 33) sps ??= n;
-      else if (t === 34) pps ??= n;
+    for (const n of nalPieces(au)) {
+      const t = (n[0][0] >> 1) & 0x3f;
+      if (t === 32) vps ??= joinPieces(n);
+      else if (t === 33) sps ??= joinPieces(n);
+      else if (t === 34) pps ??= joinPieces(n);
     }
     if (vps && sps && pps) {
       if (!(track.vps?.equals(vps) && track.sps?.equals(sps) && track.pps?.equals(pps))) {
@@ -409,7 +411,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       return au;
     }
     const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
-    return add.length ? { ...au, nalus: [...add, ...au.nalus] } : au;
+    return prependNalus(au, add);
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {
@@ -498,6 +500,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     clearInterval(this.#keepAliveTimer);
     clearInterval(this.#watchdog);
   }
+}
+
+function joinPieces(pieces: readonly Buffer[]): Buffer {
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
 }
 
 /** How many pictures output order may lag decode order, from the SPS; null when it does not say. */

@@ -1,8 +1,9 @@
 // Writes one camera's fMP4 stream into segment files (init segment + fragments, each file playable
 // on its own), cut on the first keyframe after the target length.
 //
-// Crash safety: every fragment (one picture) goes straight to the kernel with no userland buffer,
-// so a kill -9 loses only the picture the muxer still holds; a segment is indexed as soon as its
+// Crash safety: fragments (one picture each) wait at most `flushMs` (1 s) in a per-camera queue and
+// then go to the kernel in one writev, as the muxer's pieces (no joining copy), so a kill -9 loses
+// at most that second plus the picture the muxer still holds; a segment is indexed as soon as its
 // first fragment is on disk and its end is reported again at least every `progressMs`, and the
 // startup recovery (recovery.ts) repairs whatever the last second did not reach the index.
 // Disk full: the broken segment is cut back to its last whole fragment and closed, the camera
@@ -55,8 +56,10 @@ interface OpenSegment {
   fragments: number;
   failed: boolean;
   lastProgressAt: number;
-  /** Fragments not yet handed to the kernel, and when the oldest arrived. */
+  /** Fragments not yet handed to the kernel (their Buffers, in order: one iovec), and when the oldest arrived. */
   pending: Buffer[];
+  pendingFragments: number;
+  pendingBytes: number;
   pendingEndMs: number;
   pendingSince: number;
 }
@@ -91,8 +94,11 @@ export class SegmentWriter {
     this.closeCurrent();
   }
 
-  /** One fragment, with its wall-clock start and duration in ms. */
-  write(fragment: Buffer, keyframe: boolean, startMs: number, durationMs: number): void {
+  /**
+   * One fragment, with its wall-clock start and duration in ms: one Buffer, or the Buffers that
+   * make it up in order (the muxer's views of the camera's packets), written without joining.
+   */
+  write(fragment: Buffer | readonly Buffer[], keyframe: boolean, startMs: number, durationMs: number): void {
     if (!this.init) return;
     const cur = this.current;
     if (cur && keyframe && startMs - cur.startMs >= this.opts.segmentMs) this.closeCurrent();
@@ -102,24 +108,35 @@ export class SegmentWriter {
       this.current = this.openSegment(startMs);
     }
     const seg = this.current!;
-    if (!seg.pending.length) seg.pendingSince = this.now();
-    seg.pending.push(fragment);
+    if (!seg.pendingFragments) seg.pendingSince = this.now();
+    if (Buffer.isBuffer(fragment)) {
+      seg.pending.push(fragment);
+      seg.pendingBytes += fragment.length;
+    } else {
+      for (const b of fragment) {
+        seg.pending.push(b);
+        seg.pendingBytes += b.length;
+      }
+    }
+    seg.pendingFragments++;
     seg.pendingEndMs = Math.max(seg.pendingEndMs, startMs + durationMs);
     // The first fragment goes out at once: it is what makes a segment indexed and playable.
-    if (seg.fragments === 0 && seg.pending.length === 1) this.flush(seg);
+    if (seg.fragments === 0 && seg.pendingFragments === 1) this.flush(seg);
     else if (this.now() - seg.pendingSince >= (this.opts.flushMs ?? 1000)) this.flush(seg);
   }
 
   /** Queue one writev of everything pending for seg on the camera's chain. */
   private flush(seg: OpenSegment): void {
-    if (!seg.pending.length) return;
+    if (!seg.pendingFragments) return;
     const batch = seg.pending;
+    const bytes = seg.pendingBytes;
+    const count = seg.pendingFragments;
     const endMs = seg.pendingEndMs;
     seg.pending = [];
+    seg.pendingBytes = 0;
+    seg.pendingFragments = 0;
     this.chain = this.chain.then(async () => {
       if (seg.failed || !seg.fh) return;
-      let bytes = 0;
-      for (const b of batch) bytes += b.length;
       try {
         const r = await seg.fh.writev(batch);
         if (r.bytesWritten !== bytes) throw Object.assign(new Error(`short write: ${r.bytesWritten} of ${bytes} bytes`), { code: 'ENOSPC' });
@@ -130,7 +147,7 @@ export class SegmentWriter {
       seg.bytes += bytes;
       seg.endMs = Math.max(seg.endMs, endMs);
       const first = seg.fragments === 0;
-      seg.fragments += batch.length;
+      seg.fragments += count;
       if (first) {
         const gap = this.gaps.resumed(seg.startMs);
         if (gap) this.opts.onGap?.(gap);
@@ -167,7 +184,7 @@ export class SegmentWriter {
   private openSegment(startMs: number): OpenSegment {
     const day = new Date(startMs).toISOString().slice(0, 10);
     const relPath = path.posix.join(this.opts.cameraId, day, `${startMs}.mp4`);
-    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pending: [], pendingEndMs: startMs, pendingSince: 0 };
+    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pending: [], pendingFragments: 0, pendingBytes: 0, pendingEndMs: startMs, pendingSince: 0 };
     const init = this.init!;
     this.chain = this.chain.then(async () => {
       try {
