@@ -13,6 +13,7 @@ import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts'
 import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
 import { nalPieces, prependNalus } from './access-unit.ts';
+import { LoopLag, processLoopLag } from './loop-lag.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
 
@@ -28,8 +29,13 @@ export interface RtspClientOptions {
   udpBindAddress?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** No RTP for this long while playing -> STREAM_STALLED. */
+  /**
+   * No RTP for this long while playing -> STREAM_STALLED. Time during which this process's event
+   * loop was late does not count (loop-lag.ts): a camera is not stalled because we were busy.
+   */
   stallTimeoutMs?: number;
+  /** Where loop lateness is read; default the process-wide one, null to count wall time only. */
+  loopLag?: LoopLag | null;
   userAgent?: string;
   /** Emit nothing until an IDR, at start and after loss (default true). */
   requireKeyframe?: boolean;
@@ -123,7 +129,12 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #reorder?: RtpReorderBuffer;
   #rtpChannel = 0;
   #udp?: { rtp: dgram.Socket; rtcp: dgram.Socket };
+  /** When the watchdog last saw RTP (wall ms), and the loop's accumulated lateness then. */
   #lastDataAt = 0;
+  #lagAtData = 0;
+  /** RTP arrived in the socket read being handled (the clocks are read once per read, not per packet). */
+  #gotData = false;
+  readonly #loopLag: LoopLag | null;
   #keepAliveTimer?: NodeJS.Timeout;
   #watchdog?: NodeJS.Timeout;
   #fatal?: RtspError;
@@ -139,6 +150,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     const username = opts.username ?? parts.username;
     if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
     this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true });
+    this.#loopLag = opts.loopLag === undefined ? processLoopLag : opts.loopLag;
     this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
   }
 
@@ -214,7 +226,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       this.emit('track', track);
 
-      this.#lastDataAt = Date.now();
+      this.#markData();
       await this.#request('PLAY', sessionBase, { Range: 'npt=0.000-' });
       if (this.#fatal) throw this.#fatal;
       this.#state = 'playing';
@@ -314,6 +326,9 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
 
   #onData(chunk: Buffer): void {
     this.stats.bytes += chunk.length;
+    // When the read arrived, before handling it takes its own time.
+    const at = Date.now();
+    const lagAt = this.#loopLag?.total() ?? 0;
     let items: RtspWireItem[];
     try {
       items = this.#parser.feed(chunk);
@@ -322,7 +337,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       return;
     }
     for (const item of items) {
-      if (this.#state === 'closed') return;
+      if (this.#state === 'closed') break;
       if (item.kind === 'interleaved') {
         if (item.channel === this.#rtpChannel) this.#onRtp(item.payload);
       } else if (item.kind === 'response') {
@@ -334,6 +349,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
         this.#socket?.write(serializeResponse(ok ? 200 : 501, ok ? 'OK' : 'Not Implemented', { CSeq: cseq }));
       }
     }
+    if (this.#gotData) this.#markData(at, lagAt);
   }
 
   #onResponse(res: RtspResponse): void {
@@ -353,7 +369,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       this.stats.badRtp++;
       return;
     }
-    this.#lastDataAt = Date.now();
+    this.#gotData = true;
     const ordered = this.#reorder ? this.#reorder.push(pkt) : [pkt];
     for (const p of ordered) {
       for (let au of this.#depack.push(p)) {
@@ -471,7 +487,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       rtp.on('message', (msg) => {
         this.stats.bytes += msg.length;
+        const at = Date.now();
+        const lagAt = this.#loopLag?.total() ?? 0;
         if (this.#state !== 'closed') this.#onRtp(msg);
+        if (this.#gotData) this.#markData(at, lagAt);
       });
       rtp.on('error', () => {});
       rtcp.on('message', () => {});
@@ -490,15 +509,28 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       });
     }, keepAliveMs);
     const stallMs = this.#opts.stallTimeoutMs ?? 5000;
+    this.#loopLag?.retain();
     this.#watchdog = setInterval(() => {
       const silent = Date.now() - this.#lastDataAt;
-      if (silent > stallMs) this.#fail('STREAM_STALLED', `no video data for ${silent} ms`, { silentMs: silent });
+      // Silence while our own loop was late may be packets waiting in our socket: not the camera's fault.
+      const late = this.#loopLag ? this.#loopLag.total() - this.#lagAtData : 0;
+      if (silent - late > stallMs) this.#fail('STREAM_STALLED', `no video data for ${silent} ms`, { silentMs: silent, loopLateMs: Math.round(late) });
     }, Math.min(1000, Math.max(50, stallMs / 4)));
+  }
+
+  #markData(at = Date.now(), lagAt = this.#loopLag?.total() ?? 0): void {
+    this.#gotData = false;
+    this.#lastDataAt = at;
+    this.#lagAtData = lagAt;
   }
 
   #stopTimers(): void {
     clearInterval(this.#keepAliveTimer);
-    clearInterval(this.#watchdog);
+    if (this.#watchdog) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+      this.#loopLag?.release();
+    }
   }
 }
 
