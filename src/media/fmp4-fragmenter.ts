@@ -111,7 +111,9 @@ export class Fmp4Fragmenter {
    * from it only at timestamp jumps.
    */
   push(au: AccessUnit): FragmenterOutput[] {
-    if (!au || !Array.isArray(au.nalus) || au.nalus.length === 0) {
+    // Through `parts` when present: reading `nalus` would join a piecewise unit (access-unit.ts).
+    const list = au ? (au.parts ?? au.nalus) : undefined;
+    if (!Array.isArray(list) || list.length === 0) {
       throw new MediaError('BAD_ACCESS_UNIT', 'access unit has no NAL units');
     }
     if (!Number.isFinite(au.dts)) throw new MediaError('BAD_ACCESS_UNIT', `access unit has bad dts ${au.dts}`);
@@ -284,10 +286,18 @@ export class Fmp4Fragmenter {
 /** H.265 when the unit carries an H.265 VPS (layer 0, temporal id 0), else H.264. */
 function sniffCodec(nalus: readonly NalPieces[]): VideoCodec {
   for (const pieces of nalus) {
-    const nal = pieces[0].length >= 2 ? pieces[0] : join(pieces);
-    if (piecesLength(pieces) > 2 && nal[0] === 0x40 && nal[1] === 0x01) return 'h265';
+    if (piecesLength(pieces) > 2 && byteAt(pieces, 0) === 0x40 && byteAt(pieces, 1) === 0x01) return 'h265';
   }
   return 'h264';
+}
+
+/** Byte i of a NAL unit in pieces (i within its length). */
+function byteAt(pieces: NalPieces, i: number): number {
+  for (const p of pieces) {
+    if (i < p.length) return p[i];
+    i -= p.length;
+  }
+  return -1;
 }
 
 function join(pieces: NalPieces): Buffer {
