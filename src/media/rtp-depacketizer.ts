@@ -5,6 +5,7 @@
 // next IDR, because a decoder fed a picture that references a lost one shows garbage until then.
 import type { AccessUnit, VideoCodec } from './types.ts';
 import { PiecewiseAccessUnit, type NalPieces } from './access-unit.ts';
+import { CopyAssembler, PiecesAssembler, type NalAssembler } from './nal-assembler.ts';
 
 export interface RtpPacket {
   marker: boolean;
@@ -72,6 +73,14 @@ export interface H264DepacketizerOptions {
   requireKeyframe?: boolean;
   /** Payload format: RFC 6184 H.264 (default) or RFC 7798 H.265. */
   codec?: VideoCodec;
+  /**
+   * 'pieces' (default): NAL units are views of the packets, a fragmented one in pieces. 'copy':
+   * each NAL unit copied once into a slab, one Buffer each, so the packets' memory is free after
+   * push() (nal-assembler.ts says when which is cheaper). 'ring': the same into one reused slab;
+   * a unit's bytes are overwritten about 256 KiB of video later (for consumers done with a unit
+   * by then, like the recorder).
+   */
+  assemble?: 'pieces' | 'copy' | 'ring';
 }
 
 export interface DepacketizerStats {
@@ -96,13 +105,15 @@ export class H264Depacketizer {
   /** NAL units of the unit in progress, each as pieces: a fragmented one is not joined (access-unit.ts). */
   #nalus: NalPieces[] = [];
   #broken = false;
-  #fu: Buffer[] | null = null;
+  /** Assembles NAL units, the fragmented one in progress included. */
+  readonly #asm: NalAssembler;
   #codec: VideoCodec;
 
   constructor(opts: H264DepacketizerOptions = {}) {
     this.#requireKeyframe = opts.requireKeyframe ?? true;
     this.#needKeyframe = this.#requireKeyframe;
     this.#codec = opts.codec ?? 'h264';
+    this.#asm = opts.assemble === 'copy' || opts.assemble === 'ring' ? new CopyAssembler(256 * 1024, opts.assemble === 'ring') : new PiecesAssembler();
   }
 
   get codec(): VideoCodec {
@@ -115,7 +126,7 @@ export class H264Depacketizer {
     this.#codec = codec;
     this.#ts = undefined;
     this.#nalus = [];
-    this.#fu = null;
+    this.#asm.abort();
     this.#broken = false;
   }
 
@@ -158,7 +169,7 @@ export class H264Depacketizer {
 
   #markLoss(): void {
     this.#broken = true;
-    this.#fu = null;
+    this.#asm.abort();
     if (this.#requireKeyframe) this.#needKeyframe = true;
   }
 
@@ -172,10 +183,10 @@ export class H264Depacketizer {
     if (p.length < 1 || (p[0] & 0x80) !== 0) return this.#malformed();
     const type = p[0] & 0x1f;
     if (type >= 1 && type <= 23) {
-      if (this.#fu) return this.#malformed(); // a fragmented NAL never got its end
-      this.#nalus.push([p]);
+      if (this.#asm.open) return this.#malformed(); // a fragmented NAL never got its end
+      this.#nalus.push(this.#asm.whole(p, 0, p.length));
     } else if (type === 24) {
-      if (this.#fu) return this.#malformed();
+      if (this.#asm.open) return this.#malformed();
       let off = 1;
       const found: NalPieces[] = [];
       while (off < p.length) {
@@ -183,7 +194,7 @@ export class H264Depacketizer {
         const size = p.readUInt16BE(off);
         off += 2;
         if (size === 0 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push([p.subarray(off, off + size)]);
+        found.push(this.#asm.whole(p, off, off + size));
         off += size;
       }
       this.#nalus.push(...found);
@@ -193,20 +204,17 @@ export class H264Depacketizer {
       const start = (fuHeader & 0x80) !== 0;
       const end = (fuHeader & 0x40) !== 0;
       if (start) {
-        if (this.#fu) return this.#malformed();
-        this.#fu = [Buffer.from([(p[0] & 0xe0) | (fuHeader & 0x1f)]), p.subarray(2)];
+        if (this.#asm.open) return this.#malformed();
+        this.#asm.start((p[0] & 0xe0) | (fuHeader & 0x1f), -1, p, 2);
       } else {
-        if (!this.#fu) {
+        if (!this.#asm.open) {
           // The start was lost (already counted as a gap) or never sent: drop the fragment.
           if (!this.#broken) this.#malformed();
           return;
         }
-        this.#fu.push(p.subarray(2));
+        this.#asm.add(p, 2);
       }
-      if (end) {
-        this.#nalus.push(this.#fu);
-        this.#fu = null;
-      }
+      if (end) this.#nalus.push(this.#asm.finish());
     } else {
       // STAP-B, MTAP, FU-B (interleaved mode) and reserved types: not used in packetization-mode 1.
       this.#malformed();
@@ -218,11 +226,11 @@ export class H264Depacketizer {
     if (p.length < 2 || (p[0] & 0x80) !== 0 || (p[1] & 0x07) === 0) return this.#malformed(); // F bit, TID 0
     const type = (p[0] >> 1) & 0x3f;
     if (type < 48) {
-      if (this.#fu) return this.#malformed();
-      this.#nalus.push([p]);
+      if (this.#asm.open) return this.#malformed();
+      this.#nalus.push(this.#asm.whole(p, 0, p.length));
     } else if (type === 48) {
       // Aggregation packet: 16-bit size before each NAL unit (no DONL/DOND without sprop-max-don-diff).
-      if (this.#fu) return this.#malformed();
+      if (this.#asm.open) return this.#malformed();
       let off = 2;
       const found: NalPieces[] = [];
       while (off < p.length) {
@@ -230,7 +238,7 @@ export class H264Depacketizer {
         const size = p.readUInt16BE(off);
         off += 2;
         if (size < 2 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push([p.subarray(off, off + size)]);
+        found.push(this.#asm.whole(p, off, off + size));
         off += size;
       }
       if (found.length === 0) return this.#malformed();
@@ -243,20 +251,17 @@ export class H264Depacketizer {
       const fuType = fuHeader & 0x3f;
       if (start && end) return this.#malformed(); // §4.4.3: S and E must not both be set
       if (start) {
-        if (this.#fu) return this.#malformed();
+        if (this.#asm.open) return this.#malformed();
         // The NAL header comes back from the payload header with the FU's type put in.
-        this.#fu = [Buffer.from([(p[0] & 0x81) | (fuType << 1), p[1]]), p.subarray(3)];
+        this.#asm.start((p[0] & 0x81) | (fuType << 1), p[1], p, 3);
       } else {
-        if (!this.#fu) {
+        if (!this.#asm.open) {
           if (!this.#broken) this.#malformed();
           return;
         }
-        this.#fu.push(p.subarray(3));
+        this.#asm.add(p, 3);
       }
-      if (end) {
-        this.#nalus.push(this.#fu);
-        this.#fu = null;
-      }
+      if (end) this.#nalus.push(this.#asm.finish());
     } else {
       // PACI (50) and reserved types: not produced by the cameras and servers we talk to.
       this.#malformed();
@@ -272,9 +277,9 @@ export class H264Depacketizer {
   #finish(out: AccessUnit[]): void {
     const ts = this.#ts!;
     const dts = this.#unwrapper.unwrap(ts);
-    if (this.#fu) {
+    if (this.#asm.open) {
       this.#broken = true;
-      this.#fu = null;
+      this.#asm.abort();
       if (this.#requireKeyframe) this.#needKeyframe = true;
     }
     const nalus = this.#nalus;

@@ -14,6 +14,7 @@ import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerSt
 import { DecodeTimeline } from './decode-timeline.ts';
 import { nalPieces, prependNalus } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
+import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
 
@@ -39,6 +40,12 @@ export interface RtspClientOptions {
   userAgent?: string;
   /** Emit nothing until an IDR, at start and after loss (default true). */
   requireKeyframe?: boolean;
+  /**
+   * The consumer is done with each access unit (and its NAL buffers) within a few pictures and
+   * keeps no reference to them: their memory is then reused (a ring, no fresh pages to fault in).
+   * The recorder is such a consumer; default false (units stay valid for as long as they are held).
+   */
+  transientUnits?: boolean;
 }
 
 export interface RtspVideoTrack {
@@ -149,7 +156,9 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.#port = parts.port;
     const username = opts.username ?? parts.username;
     if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
-    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true });
+    // One copy of each NAL unit into a slab beats keeping the packets' pieces alive until they are
+    // on disk (nal-assembler.ts); the socket's reads are then free as soon as they are parsed.
+    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
     this.#loopLag = opts.loopLag === undefined ? processLoopLag : opts.loopLag;
     this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
   }
@@ -292,7 +301,20 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #openSocket(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timeoutMs = this.#opts.connectTimeoutMs ?? 5000;
-      const sock = net.connect({ host: this.#host, port: this.#port });
+      // Reads land in a ring per socket (read-slab.ts) instead of a new allocation and copy each;
+      // nothing here keeps a view of a read: NAL units are copied out, the parser detaches its tail.
+      const reads = new ReadRing();
+      const sock = net.connect({
+        host: this.#host,
+        port: this.#port,
+        onread: {
+          buffer: () => reads.next(() => this.#parser.detach()),
+          callback: (n: number, room: Uint8Array) => {
+            this.#onData(reads.take(room as Buffer, n));
+            return true; // false would pause the socket
+          },
+        },
+      });
       this.#socket = sock;
       sock.setNoDelay(true);
       let connected = false;
@@ -320,7 +342,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
         if (this.#state === 'playing') this.#fail('STREAM_ENDED', 'the camera closed the connection');
         else if (this.#state === 'connecting') this.#fail('RTSP_PROTOCOL', 'the camera closed the connection during setup');
       });
-      sock.on('data', (chunk: Buffer) => this.#onData(chunk));
+      // (With onread, reads come to the callback above, not as 'data' events.)
     });
   }
 

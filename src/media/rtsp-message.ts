@@ -53,12 +53,21 @@ export class RtspWireParser {
     return this.#buf.length;
   }
 
+  /** Copy the unparsed tail out of the caller's buffer, which is about to be reused. */
+  detach(): void {
+    if (this.#buf.length > 0) this.#buf = Buffer.from(this.#buf);
+  }
+
   feed(chunk: Buffer): RtspWireItem[] {
     const items: RtspWireItem[] = [];
     let buf = chunk;
     let off = 0;
     const left = this.#buf;
-    if (left.length > 0) {
+    if (left.length > 0 && left.buffer === chunk.buffer && left.byteOffset + left.length === chunk.byteOffset) {
+      // The read landed right after the unparsed tail (a reader that fills one buffer in turn):
+      // one view over both, no copy.
+      buf = Buffer.from(chunk.buffer, left.byteOffset, left.length + chunk.length);
+    } else if (left.length > 0) {
       const need = straddlingFrameRest(left, chunk);
       if (need >= 0 && need <= chunk.length) {
         // Complete the straddling frame from the head of this read, then parse the rest in place.
@@ -120,7 +129,8 @@ function parseItems(buf: Buffer, off: number, items: RtspWireItem[]): number {
     const bodyLen = cl === undefined ? 0 : Number(cl);
     if (!Number.isInteger(bodyLen) || bodyLen < 0 || bodyLen > MAX_BODY_BYTES) throw new RtspWireError(`bad Content-Length: ${cl}`);
     if (buf.length - bodyStart < bodyLen) break;
-    msg.body = buf.subarray(bodyStart, bodyStart + bodyLen);
+    // A copy: messages are rare, and the caller's buffer may be reused once feed() returns.
+    msg.body = Buffer.from(buf.subarray(bodyStart, bodyStart + bodyLen));
     items.push(msg);
     off = bodyStart + bodyLen;
   }

@@ -22,6 +22,9 @@ export function rtspConnector(_logger: Logger): Connector {
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       transport: target.transport,
+      // The recorder copies what it keeps (segment writer, live hub) and the muxer holds one unit:
+      // the client may reuse the units' memory.
+      transientUnits: true,
     });
     const ps: { sps?: Buffer; pps?: Buffer } = {};
     let done = false;

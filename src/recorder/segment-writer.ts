@@ -1,8 +1,8 @@
 // Writes one camera's fMP4 stream into segment files (init segment + fragments, each file playable
 // on its own), cut on the first keyframe after the target length.
 //
-// Crash safety: fragments (one picture each) wait at most `flushMs` (1 s) in a per-camera queue and
-// then go to the kernel in one writev, as the muxer's pieces (no joining copy), so a kill -9 loses
+// Crash safety: fragments (one picture each) wait at most `flushMs` (1 s) in a per-camera batch and
+// then go to the kernel in one write, so a kill -9 loses
 // at most that second plus the picture the muxer still holds; a segment is indexed as soon as its
 // first fragment is on disk and its end is reported again at least every `progressMs`, and the
 // startup recovery (recovery.ts) repairs whatever the last second did not reach the index.
@@ -12,6 +12,7 @@ import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { GapRow, SegmentRow } from '../store/types.ts';
 import { GapTracker } from './gap-tracker.ts';
+import { WriteBatch } from './write-batch.ts';
 
 export interface SegmentWriterOptions {
   cameraId: string;
@@ -33,7 +34,7 @@ export interface SegmentWriterOptions {
   /** Default 1000. */
   progressMs?: number;
   /**
-   * Fragments are queued and written together (one writev) once the oldest has waited this long,
+   * Fragments are queued and written together (one write) once the oldest has waited this long,
    * so a camera costs ~1 write per second instead of one per picture; a kill -9 then loses at most
    * this much plus the picture the muxer holds. Default 1000 (the issue's bound is 2 s); 0 writes
    * every fragment at once.
@@ -56,10 +57,8 @@ interface OpenSegment {
   fragments: number;
   failed: boolean;
   lastProgressAt: number;
-  /** Fragments not yet handed to the kernel (their Buffers, in order: one iovec), and when the oldest arrived. */
-  pending: Buffer[];
+  /** Fragments not yet handed to the kernel (copied into the writer's batch), and when the oldest arrived. */
   pendingFragments: number;
-  pendingBytes: number;
   pendingEndMs: number;
   pendingSince: number;
 }
@@ -79,6 +78,8 @@ export class SegmentWriter {
   private chain: Promise<void>;
   private diskFullUntil = 0;
   private diskFull = false;
+  /** Bytes of the fragments waiting for the next write (write-batch.ts). */
+  private readonly batch = new WriteBatch();
 
   constructor(opts: SegmentWriterOptions) {
     this.opts = opts;
@@ -96,7 +97,7 @@ export class SegmentWriter {
 
   /**
    * One fragment, with its wall-clock start and duration in ms: one Buffer, or the Buffers that
-   * make it up in order (the muxer's views of the camera's packets), written without joining.
+   * make it up in order (the muxer's parts). Its bytes are copied: the caller may drop or reuse them.
    */
   write(fragment: Buffer | readonly Buffer[], keyframe: boolean, startMs: number, durationMs: number): void {
     if (!this.init) return;
@@ -109,15 +110,7 @@ export class SegmentWriter {
     }
     const seg = this.current!;
     if (!seg.pendingFragments) seg.pendingSince = this.now();
-    if (Buffer.isBuffer(fragment)) {
-      seg.pending.push(fragment);
-      seg.pendingBytes += fragment.length;
-    } else {
-      for (const b of fragment) {
-        seg.pending.push(b);
-        seg.pendingBytes += b.length;
-      }
-    }
+    this.batch.append(fragment);
     seg.pendingFragments++;
     seg.pendingEndMs = Math.max(seg.pendingEndMs, startMs + durationMs);
     // The first fragment goes out at once: it is what makes a segment indexed and playable.
@@ -125,24 +118,25 @@ export class SegmentWriter {
     else if (this.now() - seg.pendingSince >= (this.opts.flushMs ?? 1000)) this.flush(seg);
   }
 
-  /** Queue one writev of everything pending for seg on the camera's chain. */
+  /** Queue one write of everything pending for seg on the camera's chain. */
   private flush(seg: OpenSegment): void {
     if (!seg.pendingFragments) return;
-    const batch = seg.pending;
-    const bytes = seg.pendingBytes;
+    const batch = this.batch.take();
+    if (!batch) return;
+    const bytes = batch.length;
     const count = seg.pendingFragments;
     const endMs = seg.pendingEndMs;
-    seg.pending = [];
-    seg.pendingBytes = 0;
     seg.pendingFragments = 0;
     this.chain = this.chain.then(async () => {
-      if (seg.failed || !seg.fh) return;
+      if (seg.failed || !seg.fh) return this.batch.release(batch);
       try {
-        const r = await seg.fh.writev(batch);
+        const r = await seg.fh.write(batch, 0, bytes);
         if (r.bytesWritten !== bytes) throw Object.assign(new Error(`short write: ${r.bytesWritten} of ${bytes} bytes`), { code: 'ENOSPC' });
       } catch (err) {
         await this.failSegment(seg, err as Error);
         return;
+      } finally {
+        this.batch.release(batch);
       }
       seg.bytes += bytes;
       seg.endMs = Math.max(seg.endMs, endMs);
@@ -184,7 +178,7 @@ export class SegmentWriter {
   private openSegment(startMs: number): OpenSegment {
     const day = new Date(startMs).toISOString().slice(0, 10);
     const relPath = path.posix.join(this.opts.cameraId, day, `${startMs}.mp4`);
-    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pending: [], pendingFragments: 0, pendingBytes: 0, pendingEndMs: startMs, pendingSince: 0 };
+    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pendingFragments: 0, pendingEndMs: startMs, pendingSince: 0 };
     const init = this.init!;
     this.chain = this.chain.then(async () => {
       try {
@@ -221,7 +215,12 @@ export class SegmentWriter {
   /** Inside the chain: keep what is whole, close the file, report, and carry on later. */
   private async failSegment(seg: OpenSegment, err: Error): Promise<void> {
     seg.failed = true;
-    if (this.current === seg) this.current = null;
+    if (this.current === seg) {
+      // What is queued belongs to this segment (a newer one would be current): drop it with it.
+      this.current = null;
+      this.batch.discard();
+      seg.pendingFragments = 0;
+    }
     const fh = seg.fh;
     seg.fh = null;
     try {
