@@ -15,10 +15,10 @@ export interface NalAssembler {
   readonly open: boolean;
   /** A whole NAL unit: p[from, to). */
   whole(p: Buffer, from: number, to: number): NalPieces;
-  /** First fragment: the NAL header (one byte, or two for H.265: h1 >= 0), then p[from, end). */
-  start(h0: number, h1: number, p: Buffer, from: number): void;
-  /** Next fragment: p[from, end). */
-  add(p: Buffer, from: number): void;
+  /** First fragment: the NAL header (one byte, or two for H.265: h1 >= 0), then p[from, to). */
+  start(h0: number, h1: number, p: Buffer, from: number, to: number): void;
+  /** Next fragment: p[from, to). */
+  add(p: Buffer, from: number, to: number): void;
   /** Last fragment added: the NAL unit. */
   finish(): NalPieces;
   /** Drop the NAL unit in progress, if any. */
@@ -36,12 +36,12 @@ export class PiecesAssembler implements NalAssembler {
     return [from === 0 && to === p.length ? p : p.subarray(from, to)];
   }
 
-  start(h0: number, h1: number, p: Buffer, from: number): void {
-    this.#fu = [Buffer.from(h1 >= 0 ? [h0, h1] : [h0]), p.subarray(from)];
+  start(h0: number, h1: number, p: Buffer, from: number, to: number): void {
+    this.#fu = [Buffer.from(h1 >= 0 ? [h0, h1] : [h0]), p.subarray(from, to)];
   }
 
-  add(p: Buffer, from: number): void {
-    this.#fu!.push(p.subarray(from));
+  add(p: Buffer, from: number, to: number): void {
+    this.#fu!.push(p.subarray(from, to));
   }
 
   finish(): NalPieces {
@@ -86,16 +86,16 @@ export class CopyAssembler implements NalAssembler {
     return this.finish();
   }
 
-  start(h0: number, h1: number, p: Buffer, from: number): void {
+  start(h0: number, h1: number, p: Buffer, from: number, to: number): void {
     this.#begin();
     this.#room(2);
     this.#slab[this.#pos++] = h0;
     if (h1 >= 0) this.#slab[this.#pos++] = h1;
-    this.#append(p, from, p.length);
+    this.#append(p, from, to);
   }
 
-  add(p: Buffer, from: number): void {
-    this.#append(p, from, p.length);
+  add(p: Buffer, from: number, to: number): void {
+    this.#append(p, from, to);
   }
 
   finish(): NalPieces {

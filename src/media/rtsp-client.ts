@@ -10,7 +10,7 @@ import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
-import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
+import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
 import { nalPieces, prependNalus } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
@@ -135,6 +135,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #timeline = new DecodeTimeline();
   #reorder?: RtpReorderBuffer;
   #rtpChannel = 0;
+  /** Reused for every TCP packet's header. */
+  readonly #rtpHeader: RtpHeaderView = { marker: false, payloadType: 0, sequence: 0, timestamp: 0, ssrc: 0, payloadStart: 0, payloadEnd: 0 };
   #udp?: { rtp: dgram.Socket; rtcp: dgram.Socket };
   /** When the watchdog last saw RTP (wall ms), and the loop's accumulated lateness then. */
   #lastDataAt = 0;
@@ -353,7 +355,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     const lagAt = this.#loopLag?.total() ?? 0;
     let items: RtspWireItem[];
     try {
-      items = this.#parser.feed(chunk);
+      // RTP frames go to #onFrame as they are parsed; RTSP messages come back as items.
+      items = this.#parser.feed(chunk, this.#onFrame);
     } catch (e) {
       this.#fail('RTSP_PROTOCOL', `unparseable data from camera: ${(e as Error).message}`);
       return;
@@ -361,7 +364,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     for (const item of items) {
       if (this.#state === 'closed') break;
       if (item.kind === 'interleaved') {
-        if (item.channel === this.#rtpChannel) this.#onRtp(item.payload);
+        // (never: frames went to #onFrame)
       } else if (item.kind === 'response') {
         this.#onResponse(item);
       } else {
@@ -385,6 +388,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     p.resolve(res);
   }
 
+  /** A UDP datagram (or any RTP packet as its own Buffer). */
   #onRtp(buf: Buffer): void {
     const pkt = parseRtpPacket(buf);
     if (!pkt || !this.track || pkt.payloadType !== this.track.payloadType) {
@@ -394,14 +398,33 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.#gotData = true;
     const ordered = this.#reorder ? this.#reorder.push(pkt) : [pkt];
     for (const p of ordered) {
-      for (let au of this.#depack.push(p)) {
-        if (au.keyframe) au = this.track.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
-        au.dts = this.#timeline.next(au.pts);
-        this.emit('accessUnit', au);
-        if (this.#state === 'closed') return;
-      }
+      if (!this.#emitUnits(this.#depack.push(p))) return;
     }
   }
+
+  /** An interleaved TCP frame buf[start, end), read in place: no object per packet. */
+  #onFrame = (channel: number, buf: Buffer, start: number, end: number): void => {
+    if (channel !== this.#rtpChannel || this.#state === 'closed') return;
+    const h = this.#rtpHeader;
+    if (!this.track || !parseRtpHeaderAt(buf, start, end, h) || h.payloadType !== this.track.payloadType) {
+      this.stats.badRtp++;
+      return;
+    }
+    this.#gotData = true;
+    this.#emitUnits(this.#depack.pushAt(h.sequence, h.timestamp, h.marker, h.ssrc, buf, h.payloadStart, h.payloadEnd));
+  };
+
+  /** false once the client closed (a listener may close it). */
+  #emitUnits(units: AccessUnit[]): boolean {
+    for (let au of units) {
+      if (au.keyframe) au = this.track!.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
+      au.dts = this.#timeline.next(au.pts);
+      this.emit('accessUnit', au);
+      if (this.#state === 'closed') return false;
+    }
+    return true;
+  }
+
 
   #checkParameterSets(au: AccessUnit): void {
     const track = this.track!;

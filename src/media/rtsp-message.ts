@@ -26,6 +26,9 @@ export interface InterleavedFrame {
 
 export type RtspWireItem = RtspResponse | RtspRequest | InterleavedFrame;
 
+/** An interleaved frame on `channel` whose payload is buf[start, end). */
+export type FrameHandler = (channel: number, buf: Buffer, start: number, end: number) => void;
+
 /** Thrown by RtspWireParser when the stream cannot be RTSP; the caller maps it to its own error. */
 export class RtspWireError extends Error {}
 
@@ -58,7 +61,11 @@ export class RtspWireParser {
     if (this.#buf.length > 0) this.#buf = Buffer.from(this.#buf);
   }
 
-  feed(chunk: Buffer): RtspWireItem[] {
+  /**
+   * onFrame: interleaved frames are handed to it as buf[start, end) instead of being returned as
+   * items (no object per packet: the RTSP client's path). Frames are views valid during the call.
+   */
+  feed(chunk: Buffer, onFrame?: FrameHandler): RtspWireItem[] {
     const items: RtspWireItem[] = [];
     let buf = chunk;
     let off = 0;
@@ -72,14 +79,15 @@ export class RtspWireParser {
       if (need >= 0 && need <= chunk.length) {
         // Complete the straddling frame from the head of this read, then parse the rest in place.
         const frame = Buffer.concat([left, chunk.subarray(0, need)]);
-        items.push({ kind: 'interleaved', channel: frame[1], payload: frame.subarray(4) });
+        if (onFrame) onFrame(frame[1], frame, 4, frame.length);
+        else items.push({ kind: 'interleaved', channel: frame[1], payload: frame.subarray(4) });
         off = need;
       } else {
         // Still incomplete, or a text message (rare: setup and keep-alive answers): join them.
         buf = Buffer.concat([left, chunk]);
       }
     }
-    off = parseItems(buf, off, items);
+    off = parseItems(buf, off, items, onFrame);
     // The leftover is a view: it pins this read only until the next one completes it.
     this.#buf = off >= buf.length ? EMPTY : buf.subarray(off);
     return items;
@@ -100,13 +108,14 @@ function straddlingFrameRest(left: Buffer, next: Buffer): number {
 }
 
 /** Parse complete items of buf from off; returns where the first incomplete one starts. */
-function parseItems(buf: Buffer, off: number, items: RtspWireItem[]): number {
+function parseItems(buf: Buffer, off: number, items: RtspWireItem[], onFrame: FrameHandler | undefined): number {
   while (off < buf.length) {
     if (buf[off] === 0x24 /* $ */) {
       if (buf.length - off < 4) break;
       const len = (buf[off + 2] << 8) | buf[off + 3];
       if (buf.length - off < 4 + len) break;
-      items.push({ kind: 'interleaved', channel: buf[off + 1], payload: buf.subarray(off + 4, off + 4 + len) });
+      if (onFrame) onFrame(buf[off + 1], buf, off + 4, off + 4 + len);
+      else items.push({ kind: 'interleaved', channel: buf[off + 1], payload: buf.subarray(off + 4, off + 4 + len) });
       off += 4 + len;
       continue;
     }

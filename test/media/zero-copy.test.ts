@@ -8,7 +8,7 @@ import { groupH264AccessUnits, splitAnnexB } from '../../src/media/annexb.ts';
 import { Fmp4Fragmenter, type FragmenterOutput } from '../../src/media/fmp4-fragmenter.ts';
 import { mediaFragment, mediaFragmentParts } from '../../src/media/fmp4.ts';
 import { isKeyframe } from '../../src/media/h264.ts';
-import { H264Depacketizer, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
+import { H264Depacketizer, parseRtpHeaderAt, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
 import { H264Packetizer } from '../../src/media/rtp-packetizer.ts';
 import { RtspWireParser, interleavedFrame, type InterleavedFrame } from '../../src/media/rtsp-message.ts';
 import { ReadRing } from '../../src/media/read-slab.ts';
@@ -150,14 +150,14 @@ test('copy assembly: units larger than a slab, aborted units, and earlier units 
   const asm = new CopyAssembler(64);
   const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
   const a = asm.whole(data, 0, 40)[0];
-  asm.start(0x65, -1, data.subarray(0, 50), 0);
-  asm.add(data.subarray(50, 200), 0); // outgrows the 64-byte slab: moved, then grown
+  asm.start(0x65, -1, data.subarray(0, 50), 0, 50);
+  asm.add(data.subarray(50, 200), 0, 150); // outgrows the 64-byte slab: moved, then grown
   const big = asm.finish()[0];
   assert.ok(big.equals(Buffer.concat([Buffer.from([0x65]), data.subarray(0, 200)])));
-  asm.start(0x41, -1, Buffer.alloc(30, 0xee), 0);
+  asm.start(0x41, -1, Buffer.alloc(30, 0xee), 0, 30);
   asm.abort(); // its room is reused by the next unit...
   const c = asm.whole(Buffer.alloc(20, 0xcc), 0, 20)[0];
-  const h265 = (asm.start(0x26, 0x01, Buffer.alloc(10, 0xdd), 0), asm.finish()[0]);
+  const h265 = (asm.start(0x26, 0x01, Buffer.alloc(10, 0xdd), 0, 10), asm.finish()[0]);
   // ...but nothing handed out before is touched.
   assert.ok(a.equals(data.subarray(0, 40)));
   assert.ok(big.equals(Buffer.concat([Buffer.from([0x65]), data.subarray(0, 200)])));
@@ -210,4 +210,31 @@ test('ring assembly reuses one slab; units too large for it make it grow', () =>
   assert.notEqual(big.buffer, first.buffer, 'a unit over a quarter of the ring gets a larger ring');
   assert.ok(big.equals(Buffer.alloc(3000, 9)));
   assert.ok(last.equals(Buffer.alloc(500, 19)), 'the old ring is left alone when it is replaced');
+});
+
+test('parseRtpHeaderAt reads in place exactly what parseRtpPacket reads, on valid and mutated packets', () => {
+  const pk = new H264Packetizer({ ssrc: 0xdeadbeef, initialSequence: 65530 });
+  const packets = units.slice(0, 30).flatMap((u) => pk.packetize(u).packets);
+  const ext = Buffer.from('b1600001000000010000000200000003' + 'bede0001' + 'deadbeef' + '41' + '0000' + '03', 'hex');
+  packets.push(ext);
+  let x = 3;
+  const h = { marker: false, payloadType: 0, sequence: 0, timestamp: 0, ssrc: 0, payloadStart: 0, payloadEnd: 0 };
+  let valid = 0;
+  for (let i = 0; i < 5000; i++) {
+    const base = packets[i % packets.length];
+    // Embed in a larger buffer at an offset, mutate a byte or two of the header now and then.
+    const buf = Buffer.alloc(base.length + 20, 0x55);
+    base.copy(buf, 7);
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    if (i % 2) buf[7 + (x % Math.min(20, base.length))] = x >> 8;
+    const end = 7 + base.length - (i % 7 === 0 ? x % 5 : 0);
+    const ref = parseRtpPacket(buf.subarray(7, end));
+    const ok = parseRtpHeaderAt(buf, 7, end, h);
+    assert.equal(ok, ref !== null, `packet ${i}`);
+    if (!ref) continue;
+    valid++;
+    assert.deepEqual([h.marker, h.payloadType, h.sequence, h.timestamp, h.ssrc], [ref.marker, ref.payloadType, ref.sequence, ref.timestamp, ref.ssrc]);
+    assert.ok(buf.subarray(h.payloadStart, h.payloadEnd).equals(ref.payload));
+  }
+  assert.ok(valid > 1000);
 });
