@@ -63,6 +63,37 @@ interface OpenSegment {
   pendingSince: number;
 }
 
+/** Runs at most `max` tasks at a time, the rest in arrival order. */
+class Limiter {
+  readonly #max: number;
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.#max) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#active++;
+    try {
+      return await task();
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * Closing a segment (datasync, close, index) of every camera of the process, two at a time and
+ * off the camera's own chain. Cameras started together cut their segments together: hundreds of
+ * datasyncs at once took every libuv thread for seconds, every camera's writes waited behind them
+ * and their batches piled up in memory (bench/results/record-2026-11-30.md, 500 cameras). Two at
+ * a time leaves threads for the writes, and the next segment never waits for the last one's flush.
+ */
+const segmentCloses = new Limiter(2);
+
 const isDiskFull = (err: unknown): boolean => {
   const code = (err as { code?: string }).code;
   return code === 'ENOSPC' || code === 'EDQUOT';
@@ -80,6 +111,8 @@ export class SegmentWriter {
   private diskFull = false;
   /** Bytes of the fragments waiting for the next write (write-batch.ts). */
   private readonly batch = new WriteBatch();
+  /** Closed segments whose datasync/close/index is still to come (segmentCloses). */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(opts: SegmentWriterOptions) {
     this.opts = opts;
@@ -168,7 +201,7 @@ export class SegmentWriter {
   /** Close the current segment (stream stopped, camera removed, shutdown). */
   close(): Promise<void> {
     this.closeCurrent();
-    return this.chain;
+    return Promise.all([this.chain, ...this.closing]).then(() => undefined);
   }
 
   private row(seg: OpenSegment): SegmentRow {
@@ -198,18 +231,23 @@ export class SegmentWriter {
     if (!seg) return;
     this.current = null;
     this.flush(seg);
-    this.chain = this.chain.then(async () => {
-      if (seg.failed || !seg.fh) return;
-      try {
-        await seg.fh.datasync().catch(() => undefined);
-        await seg.fh.close();
-        seg.fh = null;
-        if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
-        else await unlink(seg.abs).catch(() => undefined);
-      } catch (err) {
-        this.opts.onError(err as Error);
-      }
-    });
+    // After the segment's last write, but not on the chain: the next segment goes on meanwhile.
+    const done = this.chain.then(() =>
+      segmentCloses.run(async () => {
+        if (seg.failed || !seg.fh) return;
+        try {
+          await seg.fh.datasync().catch(() => undefined);
+          await seg.fh.close();
+          seg.fh = null;
+          if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
+          else await unlink(seg.abs).catch(() => undefined);
+        } catch (err) {
+          this.opts.onError(err as Error);
+        }
+      }),
+    );
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
   }
 
   /** Inside the chain: keep what is whole, close the file, report, and carry on later. */
