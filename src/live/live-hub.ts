@@ -3,6 +3,14 @@
 // viewer starts decoding at once instead of waiting up to a GOP for the next keyframe.
 import type { CameraState, LiveSink } from './types.ts';
 
+/**
+ * A fragment as the hub gets it: one Buffer, or the muxer's output (its parts, and `data` joining
+ * them on first use). Without viewers nothing is joined.
+ */
+export type HubFragment = Buffer | { readonly data: Buffer; readonly byteLength: number; readonly parts?: readonly Buffer[] };
+
+const bytesOf = (f: HubFragment): Buffer => (Buffer.isBuffer(f) ? f : f.data);
+
 /** A viewer that has this many bytes unsent is skipped until it drains and the next keyframe. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Bound the GOP cache for cameras with very long GOPs. */
@@ -17,8 +25,15 @@ interface Viewer {
 export class LiveHub {
   private mime: string | null = null;
   private initSegment: Buffer | null = null;
-  private gop: Buffer[] = [];
+  /**
+   * The fragments since the last keyframe, copied end to end into one buffer that is reused from
+   * GOP to GOP (gopEnds: where each ends). Holding the fragments themselves would keep several
+   * objects per picture alive for a GOP on every camera, watched or not: most of the garbage
+   * collector's work at hundreds of cameras. A late viewer gets copies.
+   */
+  private gopBuf: Buffer | null = null;
   private gopBytes = 0;
+  private gopEnds: number[] = [];
   private readonly viewers = new Set<Viewer>();
   private state: CameraState = 'connecting';
   private stateMessage: string | null = null;
@@ -32,8 +47,12 @@ export class LiveHub {
     this.viewers.add(v);
     if (this.mime && this.initSegment) {
       sink.init(this.mime, this.initSegment);
-      if (this.gop.length) {
-        for (const f of this.gop) sink.fragment(f);
+      if (this.gopEnds.length) {
+        let start = 0;
+        for (const end of this.gopEnds) {
+          sink.fragment(Buffer.from(this.gopBuf!.subarray(start, end)));
+          start = end;
+        }
         v.needsKeyframe = false;
       }
     }
@@ -44,27 +63,18 @@ export class LiveHub {
   setInit(mime: string, initSegment: Buffer): void {
     this.mime = mime;
     this.initSegment = initSegment;
-    this.gop = [];
-    this.gopBytes = 0;
+    this.clearGop();
     for (const v of this.viewers) {
       v.sink.init(mime, initSegment);
       v.needsKeyframe = true;
     }
   }
 
-  fragment(data: Buffer, keyframe: boolean): void {
-    if (keyframe) {
-      this.gop = [];
-      this.gopBytes = 0;
-    }
-    if (this.gop.length || keyframe) {
-      if (this.gopBytes + data.length <= MAX_GOP_BYTES) {
-        this.gop.push(data);
-        this.gopBytes += data.length;
-      } else {
-        this.gop = [];
-        this.gopBytes = 0;
-      }
+  fragment(data: HubFragment, keyframe: boolean): void {
+    if (keyframe) this.clearGop();
+    if (this.gopEnds.length || keyframe) {
+      if (this.gopBytes + data.byteLength <= MAX_GOP_BYTES) this.appendGop(data);
+      else this.clearGop();
     }
     for (const v of this.viewers) {
       if (v.needsKeyframe) {
@@ -75,18 +85,34 @@ export class LiveHub {
         v.needsKeyframe = true;
         continue;
       }
-      v.sink.fragment(data);
+      v.sink.fragment(bytesOf(data));
     }
+  }
+
+  private clearGop(): void {
+    this.gopBytes = 0;
+    this.gopEnds = [];
+  }
+
+  private appendGop(f: HubFragment): void {
+    const need = this.gopBytes + f.byteLength;
+    if (!this.gopBuf || need > this.gopBuf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(MAX_GOP_BYTES, Math.max(need + (need >> 2), 64 * 1024)));
+      this.gopBuf?.copy(grown, 0, 0, this.gopBytes);
+      this.gopBuf = grown;
+    }
+    const buf = this.gopBuf;
+    if (Buffer.isBuffer(f)) this.gopBytes += f.copy(buf, this.gopBytes);
+    else if (f.parts) for (const p of f.parts) this.gopBytes += p.copy(buf, this.gopBytes);
+    else this.gopBytes += f.data.copy(buf, this.gopBytes);
+    this.gopEnds.push(this.gopBytes);
   }
 
   setState(state: CameraState, message: string | null): void {
     const changed = state !== this.state || message !== this.stateMessage;
     this.state = state;
     this.stateMessage = message;
-    if (state !== 'online') {
-      this.gop = [];
-      this.gopBytes = 0;
-    }
+    if (state !== 'online') this.clearGop();
     if (changed) for (const v of this.viewers) v.sink.status(state, message);
   }
 }

@@ -7,16 +7,24 @@
 // replaced by one plausible frame duration and the output timeline stays continuous.
 
 import { MediaError } from './errors.ts';
-import { mediaFragment, initSegment } from './fmp4.ts';
-import { h264TrackConfig, isKeyframe, parseSps } from './h264.ts';
-import { H265_NAL, h265NalType, h265TrackConfig, isH265Keyframe, parseH265Sps } from './h265.ts';
+import { mediaFragmentParts, initSegment } from './fmp4.ts';
+import { h264TrackConfig, parseSps } from './h264.ts';
+import { H265_NAL, h265TrackConfig, parseH265Sps } from './h265.ts';
+import { nalPieces, piecesLength, type NalPieces } from './access-unit.ts';
 import { VIDEO_CLOCK, type AccessUnit, type TrackConfig, type VideoCodec } from './types.ts';
 
 export type FragmenterOutput =
   | { kind: 'init'; data: Buffer; config: TrackConfig }
   | {
       kind: 'fragment';
-      data: Buffer;
+      /**
+       * moof+mdat as the Buffers to write in order (writev): boxes plus views of the unit's NAL
+       * bytes, not copies. What the recorder writes.
+       */
+      parts: Buffer[];
+      byteLength: number;
+      /** The same bytes joined into one Buffer on first use (live viewers need one per message). */
+      readonly data: Buffer;
       keyframe: boolean;
       /** Decode time written in tfdt (90 kHz, continuous output timeline). */
       dts: number;
@@ -41,7 +49,7 @@ export interface Fmp4FragmenterOptions {
 }
 
 interface HeldUnit {
-  nalus: Buffer[];
+  nalus: readonly NalPieces[];
   inDts: number;
   outDts: number;
   compositionOffset: number;
@@ -97,38 +105,56 @@ export class Fmp4Fragmenter {
 
   /**
    * Feed one access unit in decode order. Throws MediaError for an empty or unparsable unit and
-   * stays usable. The unit's NAL buffers are held (not copied) until the next push or flush, so
-   * the caller must not reuse them before then. Output dts follows the input dts and departs
+   * stays usable. The unit's NAL buffers are held (not copied) until the next push or flush, and
+   * a fragment's `parts` are views of them, so the caller must not reuse them while either is in
+   * use. A unit with `parts` (pieces of RTP fragmentation units) is never joined. Output dts follows the input dts and departs
    * from it only at timestamp jumps.
    */
   push(au: AccessUnit): FragmenterOutput[] {
-    if (!au || !Array.isArray(au.nalus) || au.nalus.length === 0) {
+    // Through `parts` when present: reading `nalus` would join a piecewise unit (access-unit.ts).
+    const list = au ? (au.parts ?? au.nalus) : undefined;
+    if (!Array.isArray(list) || list.length === 0) {
       throw new MediaError('BAD_ACCESS_UNIT', 'access unit has no NAL units');
     }
     if (!Number.isFinite(au.dts)) throw new MediaError('BAD_ACCESS_UNIT', `access unit has bad dts ${au.dts}`);
     const dts = Math.round(au.dts);
     const pts = Number.isFinite(au.pts) ? Math.round(au.pts) : dts;
 
-    for (const nal of au.nalus) {
-      if (!Buffer.isBuffer(nal)) throw new MediaError('BAD_NAL', 'NAL unit is not a Buffer');
+    if (!au.parts) {
+      for (const nal of au.nalus) {
+        if (!Buffer.isBuffer(nal)) throw new MediaError('BAD_NAL', 'NAL unit is not a Buffer');
+      }
     }
-    const codec = au.codec ?? this.#config?.codec ?? this.#codecOption ?? sniffCodec(au.nalus);
+    const nalus = nalPieces(au);
+    for (const pieces of nalus) {
+      if (!Array.isArray(pieces) || pieces.length === 0 || !pieces.every((b) => Buffer.isBuffer(b))) throw new MediaError('BAD_NAL', 'NAL unit is not a Buffer');
+    }
+    const codec = au.codec ?? this.#config?.codec ?? this.#codecOption ?? sniffCodec(nalus);
     const found: ParameterSets = { vps: null, sps: null, pps: null };
     let hasPicture = false;
-    for (const nal of au.nalus) {
+    let keyframeNal = false;
+    for (const pieces of nalus) {
+      // The first piece starts with the NAL header (two bytes in H.265, one in H.264).
+      const b0 = pieces[0].length > 0 ? pieces[0][0] : firstByte(pieces);
       if (codec === 'h265') {
-        if (nal.length < 2) continue;
-        const t = h265NalType(nal);
-        if (t === H265_NAL.VPS) found.vps = nal;
-        else if (t === H265_NAL.SPS) found.sps = nal;
-        else if (t === H265_NAL.PPS) found.pps = nal;
-        else if (t < 32) hasPicture = true;
+        if (piecesLength(pieces) < 2) continue;
+        const t = (b0 >> 1) & 0x3f;
+        if (t === H265_NAL.VPS) found.vps = join(pieces);
+        else if (t === H265_NAL.SPS) found.sps = join(pieces);
+        else if (t === H265_NAL.PPS) found.pps = join(pieces);
+        else if (t < 32) {
+          hasPicture = true;
+          if (t >= H265_NAL.IRAP_FIRST && t <= H265_NAL.IRAP_LAST) keyframeNal = true;
+        }
       } else {
-        if (nal.length === 0) continue;
-        const t = nal[0] & 0x1f;
-        if (t === NAL_SPS) found.sps = nal;
-        else if (t === NAL_PPS) found.pps = nal;
-        else if (t >= NAL_SLICE && t <= NAL_IDR) hasPicture = true;
+        if (piecesLength(pieces) === 0) continue;
+        const t = b0 & 0x1f;
+        if (t === NAL_SPS) found.sps = join(pieces);
+        else if (t === NAL_PPS) found.pps = join(pieces);
+        else if (t >= NAL_SLICE && t <= NAL_IDR) {
+          hasPicture = true;
+          if (t === NAL_IDR) keyframeNal = true;
+        }
       }
     }
 
@@ -166,7 +192,7 @@ export class Fmp4Fragmenter {
       this.#setConfig(newConfig);
     }
     if (!hasPicture || !this.#config || this.#config.codec !== codec) return out;
-    const keyframe = au.keyframe || (codec === 'h265' ? isH265Keyframe(au.nalus) : isKeyframe(au.nalus));
+    const keyframe = au.keyframe || keyframeNal;
     if (!this.#started && !keyframe) return out;
 
     let outDts: number;
@@ -186,7 +212,7 @@ export class Fmp4Fragmenter {
     let compositionOffset = pts - dts;
     // A presentation time more than a max gap away from decode is a broken clock, not reordering.
     if (Math.abs(compositionOffset) > this.#maxDuration) compositionOffset = 0;
-    this.#held = { nalus: au.nalus, inDts: dts, outDts, compositionOffset, keyframe, codec };
+    this.#held = { nalus, inDts: dts, outDts, compositionOffset, keyframe, codec };
     return out;
   }
 
@@ -235,13 +261,20 @@ export class Fmp4Fragmenter {
     const held = this.#held as HeldUnit;
     this.#held = null;
     this.#seq = this.#seq >= 0xffffffff ? 1 : this.#seq + 1;
-    const data = mediaFragment(this.#seq, held.outDts, [
+    const parts = mediaFragmentParts(this.#seq, held.outDts, [
       { nalus: held.nalus, duration, compositionOffset: held.compositionOffset, keyframe: held.keyframe },
     ], held.codec);
+    let byteLength = 0;
+    for (const p of parts) byteLength += p.length;
+    let joined: Buffer | null = null;
     this.#lastOutEnd = held.outDts + duration;
     return {
       kind: 'fragment',
-      data,
+      parts,
+      byteLength,
+      get data(): Buffer {
+        return (joined ??= parts.length === 1 ? parts[0] : Buffer.concat(parts, byteLength));
+      },
       keyframe: held.keyframe,
       dts: held.outDts,
       pts: held.outDts + held.compositionOffset,
@@ -251,9 +284,29 @@ export class Fmp4Fragmenter {
 }
 
 /** H.265 when the unit carries an H.265 VPS (layer 0, temporal id 0), else H.264. */
-function sniffCodec(nalus: readonly Buffer[]): VideoCodec {
-  for (const nal of nalus) if (nal.length > 2 && nal[0] === 0x40 && nal[1] === 0x01) return 'h265';
+function sniffCodec(nalus: readonly NalPieces[]): VideoCodec {
+  for (const pieces of nalus) {
+    if (piecesLength(pieces) > 2 && byteAt(pieces, 0) === 0x40 && byteAt(pieces, 1) === 0x01) return 'h265';
+  }
   return 'h264';
+}
+
+/** Byte i of a NAL unit in pieces (i within its length). */
+function byteAt(pieces: NalPieces, i: number): number {
+  for (const p of pieces) {
+    if (i < p.length) return p[i];
+    i -= p.length;
+  }
+  return -1;
+}
+
+function join(pieces: NalPieces): Buffer {
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
+function firstByte(pieces: NalPieces): number {
+  for (const p of pieces) if (p.length > 0) return p[0];
+  return 0;
 }
 
 function positiveInt(v: number | undefined): number | null {

@@ -8,10 +8,16 @@ import { parseSps } from './h264.ts';
 import { H265_NAL, parseH265Sps } from './h265.ts';
 import { VIDEO_CLOCK, type H264TrackConfig, type H265TrackConfig, type TrackConfig, type VideoCodec } from './types.ts';
 
+/**
+ * One NAL unit without start code: one Buffer, or the pieces it arrived in (header first), which
+ * are written one after the other without being joined (access-unit.ts).
+ */
+export type SampleNal = Buffer | readonly Buffer[];
+
 /** One coded picture to write. */
 export interface Sample {
   /** NAL units without start codes; AUD and parameter sets are skipped (they live in avcC/hvcC). */
-  nalus: readonly Buffer[];
+  nalus: readonly SampleNal[];
   /** Until the next sample's dts, on the 90 kHz clock. */
   duration: number;
   /** pts − dts on the 90 kHz clock; negative is allowed (trun version 1). */
@@ -201,29 +207,54 @@ const TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
 
 const MAX_U32 = 0xffffffff;
 
-function keepInSample(nal: Buffer, codec: VideoCodec): boolean {
-  if (nal.length === 0) return false;
+function firstByte(nal: SampleNal): number | undefined {
+  if (Buffer.isBuffer(nal)) return nal[0];
+  for (const piece of nal) if (piece.length > 0) return piece[0];
+  return undefined;
+}
+
+function nalLength(nal: SampleNal): number {
+  if (Buffer.isBuffer(nal)) return nal.length;
+  let n = 0;
+  for (const piece of nal) n += piece.length;
+  return n;
+}
+
+function keepInSample(nal: SampleNal, codec: VideoCodec): boolean {
+  const b0 = firstByte(nal);
+  if (b0 === undefined) return false;
   if (codec === 'h265') {
-    const t = (nal[0] >> 1) & 0x3f;
+    const t = (b0 >> 1) & 0x3f;
     return t !== H265_NAL.AUD && t !== H265_NAL.VPS && t !== H265_NAL.SPS && t !== H265_NAL.PPS;
   }
-  const t = nal[0] & 0x1f;
+  const t = b0 & 0x1f;
   return t !== NAL_AUD && t !== NAL_SPS && t !== NAL_PPS;
 }
 
 /** Bytes the sample takes in mdat (4-byte length before each kept NAL unit). */
-export function avccSampleSize(nalus: readonly Buffer[], codec: VideoCodec = 'h264'): number {
+export function avccSampleSize(nalus: readonly SampleNal[], codec: VideoCodec = 'h264'): number {
   let n = 0;
-  for (const nal of nalus) if (keepInSample(nal, codec)) n += 4 + nal.length;
+  for (const nal of nalus) if (keepInSample(nal, codec)) n += 4 + nalLength(nal);
   return n;
 }
 
 /**
- * moof+mdat holding `samples` (decode order) whose first sample decodes at `baseDts` (90 kHz).
- * `seq` is the fragment sequence number (mfhd), starting at 1 and increasing per fragment.
- * `codec` says how to read NAL headers (which units are parameter sets to leave out).
+ * moof+mdat holding `samples` (decode order) whose first sample decodes at `baseDts` (90 kHz), as
+ * one Buffer. `seq` is the fragment sequence number (mfhd), starting at 1 and increasing per
+ * fragment. `codec` says how to read NAL headers (which units are parameter sets to leave out).
  */
 export function mediaFragment(seq: number, baseDts: number, samples: readonly Sample[], codec: VideoCodec = 'h264'): Buffer {
+  const parts = mediaFragmentParts(seq, baseDts, samples, codec);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * The same bytes as mediaFragment, as a list of Buffers to be written in order (an iovec for
+ * writev): the boxes and length prefixes in one new Buffer, the NAL bytes as the caller's own
+ * Buffers (views, not copies). Copying every picture into one Buffer was, with the FU-A joins, most
+ * of the recorder's CPU at hundreds of cameras; the kernel gathers the pieces for free.
+ */
+export function mediaFragmentParts(seq: number, baseDts: number, samples: readonly Sample[], codec: VideoCodec = 'h264'): Buffer[] {
   if (samples.length === 0) throw new MediaError('BAD_SAMPLE', 'a fragment needs at least one sample');
   if (!Number.isSafeInteger(baseDts) || baseDts < 0) throw new MediaError('BAD_SAMPLE', `bad base dts ${baseDts}`);
   if (!Number.isInteger(seq) || seq < 0 || seq > MAX_U32) throw new MediaError('BAD_SAMPLE', `bad sequence number ${seq}`);
@@ -257,7 +288,11 @@ export function mediaFragment(seq: number, baseDts: number, samples: readonly Sa
   const total = moofSize + mdatSize;
   if (total > MAX_U32) throw new MediaError('BAD_SAMPLE', 'fragment larger than 4 GiB');
 
-  const b = Buffer.allocUnsafe(total);
+  let kept = 0;
+  for (const s of samples) for (const nal of s.nalus) if (keepInSample(nal, codec)) kept++;
+  // Boxes, then the mdat header, then every kept NAL unit's 4-byte length prefix.
+  const headerBytes = moofSize + 8;
+  const b = Buffer.allocUnsafe(headerBytes + 4 * kept);
   let o = 0;
   const head = (size: number, type: string): void => {
     b.writeUInt32BE(size, o);
@@ -298,14 +333,22 @@ export function mediaFragment(seq: number, baseDts: number, samples: readonly Sa
     }
   }
   head(mdatSize, 'mdat');
+  const parts: Buffer[] = [];
+  let written = headerBytes;
+  let from = 0; // start of the header bytes not yet in parts
   for (const s of samples) {
     for (const nal of s.nalus) {
       if (!keepInSample(nal, codec)) continue;
-      b.writeUInt32BE(nal.length, o);
+      const len = nalLength(nal);
+      b.writeUInt32BE(len, o);
       o += 4;
-      o += nal.copy(b, o);
+      parts.push(b.subarray(from, o));
+      from = o;
+      if (Buffer.isBuffer(nal)) parts.push(nal);
+      else for (const piece of nal) if (piece.length > 0) parts.push(piece);
+      written += 4 + len;
     }
   }
-  if (o !== total) throw new Error(`fMP4 writer bug: wrote ${o} of ${total} bytes`);
-  return b;
+  if (o !== b.length || written !== total) throw new Error(`fMP4 writer bug: wrote ${written} of ${total} bytes`);
+  return parts;
 }

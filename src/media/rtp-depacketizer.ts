@@ -4,6 +4,8 @@
 // damaged: a sequence gap drops the unit being assembled and, by default, everything until the
 // next IDR, because a decoder fed a picture that references a lost one shows garbage until then.
 import type { AccessUnit, VideoCodec } from './types.ts';
+import { PiecewiseAccessUnit, type NalPieces } from './access-unit.ts';
+import { CopyAssembler, PiecesAssembler, type NalAssembler } from './nal-assembler.ts';
 
 export interface RtpPacket {
   marker: boolean;
@@ -46,6 +48,47 @@ export function parseRtpPacket(buf: Buffer): RtpPacket | null {
   };
 }
 
+/** RTP header fields of a packet read in place (parseRtpHeaderAt); one object reused per reader. */
+export interface RtpHeaderView {
+  marker: boolean;
+  payloadType: number;
+  sequence: number;
+  timestamp: number;
+  ssrc: number;
+  /** The payload is the buffer's [payloadStart, payloadEnd). */
+  payloadStart: number;
+  payloadEnd: number;
+}
+
+/** parseRtpPacket for the packet buf[start, end), into `h`: false when it cannot be RTP. No allocation. */
+export function parseRtpHeaderAt(buf: Buffer, start: number, end: number, h: RtpHeaderView): boolean {
+  if (end - start < 12) return false;
+  const b0 = buf[start];
+  if (b0 >> 6 !== 2) return false;
+  let off = start + 12 + (b0 & 0x0f) * 4;
+  if (off > end) return false;
+  if ((b0 & 0x10) !== 0) {
+    if (off + 4 > end) return false;
+    off += 4 + ((buf[off + 2] << 8) | buf[off + 3]) * 4;
+    if (off > end) return false;
+  }
+  let stop = end;
+  if ((b0 & 0x20) !== 0) {
+    const pad = buf[end - 1];
+    if (pad === 0 || stop - pad < off) return false;
+    stop -= pad;
+  }
+  const b1 = buf[start + 1];
+  h.marker = (b1 & 0x80) !== 0;
+  h.payloadType = b1 & 0x7f;
+  h.sequence = (buf[start + 2] << 8) | buf[start + 3];
+  h.timestamp = buf.readUInt32BE(start + 4);
+  h.ssrc = buf.readUInt32BE(start + 8);
+  h.payloadStart = off;
+  h.payloadEnd = stop;
+  return true;
+}
+
 /** Extends 32-bit RTP timestamps to a monotonic number line (the wrap at 2^32 comes every 13 h at 90 kHz). */
 export class TimestampUnwrapper {
   #last: number | undefined;
@@ -71,6 +114,14 @@ export interface H264DepacketizerOptions {
   requireKeyframe?: boolean;
   /** Payload format: RFC 6184 H.264 (default) or RFC 7798 H.265. */
   codec?: VideoCodec;
+  /**
+   * 'pieces' (default): NAL units are views of the packets, a fragmented one in pieces. 'copy':
+   * each NAL unit copied once into a slab, one Buffer each, so the packets' memory is free after
+   * push() (nal-assembler.ts says when which is cheaper). 'ring': the same into one reused slab;
+   * a unit's bytes are overwritten about 256 KiB of video later (for consumers done with a unit
+   * by then, like the recorder).
+   */
+  assemble?: 'pieces' | 'copy' | 'ring';
 }
 
 export interface DepacketizerStats {
@@ -84,6 +135,9 @@ export interface DepacketizerStats {
   malformed: number;
 }
 
+/** Shared answer of pushAt() when a packet completes no unit (most packets): no array per packet. */
+const NO_UNITS: AccessUnit[] = Object.freeze([]) as unknown as AccessUnit[];
+
 export class H264Depacketizer {
   readonly stats: DepacketizerStats = { packets: 0, lostPackets: 0, brokenUnits: 0, skippedUnits: 0, malformed: 0 };
   readonly #requireKeyframe: boolean;
@@ -92,15 +146,18 @@ export class H264Depacketizer {
   #lastSeq = -1;
   #lastSsrc = -1;
   #ts: number | undefined;
-  #nalus: Buffer[] = [];
+  /** NAL units of the unit in progress, each as pieces: a fragmented one is not joined (access-unit.ts). */
+  #nalus: NalPieces[] = [];
   #broken = false;
-  #fu: Buffer[] | null = null;
+  /** Assembles NAL units, the fragmented one in progress included. */
+  readonly #asm: NalAssembler;
   #codec: VideoCodec;
 
   constructor(opts: H264DepacketizerOptions = {}) {
     this.#requireKeyframe = opts.requireKeyframe ?? true;
     this.#needKeyframe = this.#requireKeyframe;
     this.#codec = opts.codec ?? 'h264';
+    this.#asm = opts.assemble === 'copy' || opts.assemble === 'ring' ? new CopyAssembler(256 * 1024, opts.assemble === 'ring') : new PiecesAssembler();
   }
 
   get codec(): VideoCodec {
@@ -113,19 +170,28 @@ export class H264Depacketizer {
     this.#codec = codec;
     this.#ts = undefined;
     this.#nalus = [];
-    this.#fu = null;
+    this.#asm.abort();
     this.#broken = false;
   }
 
   /** Feed packets in sequence order; returns the units they completed (usually zero or one). */
   push(pkt: RtpPacket): AccessUnit[] {
-    const out: AccessUnit[] = [];
+    return this.pushAt(pkt.sequence, pkt.timestamp, pkt.marker, pkt.ssrc, pkt.payload, 0, pkt.payload.length);
+  }
+
+  /**
+   * push() for a packet whose payload is buf[from, to), read in place: the RTSP client's path,
+   * which makes no object per packet. The array returned is shared and empty when no unit was
+   * completed (nearly every packet): do not modify it.
+   */
+  pushAt(sequence: number, timestamp: number, marker: boolean, ssrc: number, buf: Buffer, from: number, to: number): AccessUnit[] {
+    let out = NO_UNITS;
     this.stats.packets++;
     let gap = false;
-    if (this.#lastSsrc !== -1 && pkt.ssrc !== this.#lastSsrc) {
+    if (this.#lastSsrc !== -1 && ssrc !== this.#lastSsrc) {
       gap = true; // a new stream from the sender: whatever was in progress is incomplete
     } else if (this.#lastSeq >= 0) {
-      const missing = (pkt.sequence - this.#lastSeq - 1) & 0xffff;
+      const missing = (sequence - this.#lastSeq - 1) & 0xffff;
       if (missing >= 0x8000) {
         // Late duplicate or reordered packet behind us: drop it, it was already accounted for.
         this.stats.packets--;
@@ -136,27 +202,34 @@ export class H264Depacketizer {
         this.stats.lostPackets += missing;
       }
     }
-    this.#lastSeq = pkt.sequence;
-    this.#lastSsrc = pkt.ssrc;
+    this.#lastSeq = sequence;
+    this.#lastSsrc = ssrc;
     if (gap) this.#markLoss();
-    if (this.#ts !== undefined && pkt.timestamp !== this.#ts) this.#finish(out);
+    if (this.#ts !== undefined && timestamp !== this.#ts) out = this.#finishInto(out);
     if (gap) this.#broken = true; // the lost packets may have been the start of this new unit
-    this.#ts = pkt.timestamp;
-    this.#handlePayload(pkt.payload);
-    if (pkt.marker) this.#finish(out);
+    this.#ts = timestamp;
+    this.#handlePayload(buf, from, to);
+    if (marker) out = this.#finishInto(out);
+    return out;
+  }
+
+  #finishInto(out: AccessUnit[]): AccessUnit[] {
+    const u = this.#finish();
+    if (!u) return out;
+    if (out === NO_UNITS) return [u];
+    out.push(u);
     return out;
   }
 
   /** Emit the unit in progress (e.g. at end of stream when the marker bit never came). */
   flush(): AccessUnit[] {
-    const out: AccessUnit[] = [];
-    if (this.#ts !== undefined) this.#finish(out);
-    return out;
+    const u = this.#ts !== undefined ? this.#finish() : null;
+    return u ? [u] : [];
   }
 
   #markLoss(): void {
     this.#broken = true;
-    this.#fu = null;
+    this.#asm.abort();
     if (this.#requireKeyframe) this.#needKeyframe = true;
   }
 
@@ -165,46 +238,44 @@ export class H264Depacketizer {
     this.#markLoss();
   }
 
-  #handlePayload(p: Buffer): void {
-    if (this.#codec === 'h265') return this.#handleH265Payload(p);
-    if (p.length < 1 || (p[0] & 0x80) !== 0) return this.#malformed();
-    const type = p[0] & 0x1f;
+  /** The payload is p[b, e): a view of the packet, read in place (no subarray per packet). */
+  #handlePayload(p: Buffer, b: number, e: number): void {
+    if (this.#codec === 'h265') return this.#handleH265Payload(p, b, e);
+    if (e - b < 1 || (p[b] & 0x80) !== 0) return this.#malformed();
+    const type = p[b] & 0x1f;
     if (type >= 1 && type <= 23) {
-      if (this.#fu) return this.#malformed(); // a fragmented NAL never got its end
-      this.#nalus.push(p);
+      if (this.#asm.open) return this.#malformed(); // a fragmented NAL never got its end
+      this.#nalus.push(this.#asm.whole(p, b, e));
     } else if (type === 24) {
-      if (this.#fu) return this.#malformed();
-      let off = 1;
-      const found: Buffer[] = [];
-      while (off < p.length) {
-        if (off + 2 > p.length) return this.#malformed();
-        const size = p.readUInt16BE(off);
+      if (this.#asm.open) return this.#malformed();
+      let off = b + 1;
+      const found: NalPieces[] = [];
+      while (off < e) {
+        if (off + 2 > e) return this.#malformed();
+        const size = (p[off] << 8) | p[off + 1];
         off += 2;
-        if (size === 0 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(p.subarray(off, off + size));
+        if (size === 0 || off + size > e || (p[off] & 0x80) !== 0) return this.#malformed();
+        found.push(this.#asm.whole(p, off, off + size));
         off += size;
       }
       this.#nalus.push(...found);
     } else if (type === 28) {
-      if (p.length < 3) return this.#malformed();
-      const fuHeader = p[1];
+      if (e - b < 3) return this.#malformed();
+      const fuHeader = p[b + 1];
       const start = (fuHeader & 0x80) !== 0;
       const end = (fuHeader & 0x40) !== 0;
       if (start) {
-        if (this.#fu) return this.#malformed();
-        this.#fu = [Buffer.from([(p[0] & 0xe0) | (fuHeader & 0x1f)]), p.subarray(2)];
+        if (this.#asm.open) return this.#malformed();
+        this.#asm.start((p[b] & 0xe0) | (fuHeader & 0x1f), -1, p, b + 2, e);
       } else {
-        if (!this.#fu) {
+        if (!this.#asm.open) {
           // The start was lost (already counted as a gap) or never sent: drop the fragment.
           if (!this.#broken) this.#malformed();
           return;
         }
-        this.#fu.push(p.subarray(2));
+        this.#asm.add(p, b + 2, e);
       }
-      if (end) {
-        this.#nalus.push(Buffer.concat(this.#fu));
-        this.#fu = null;
-      }
+      if (end) this.#nalus.push(this.#asm.finish());
     } else {
       // STAP-B, MTAP, FU-B (interleaved mode) and reserved types: not used in packetization-mode 1.
       this.#malformed();
@@ -212,66 +283,64 @@ export class H264Depacketizer {
   }
 
   /** RFC 7798 §4.4: the payload header is a two-byte NAL header whose type says the structure. */
-  #handleH265Payload(p: Buffer): void {
-    if (p.length < 2 || (p[0] & 0x80) !== 0 || (p[1] & 0x07) === 0) return this.#malformed(); // F bit, TID 0
-    const type = (p[0] >> 1) & 0x3f;
+  #handleH265Payload(p: Buffer, b: number, e: number): void {
+    if (e - b < 2 || (p[b] & 0x80) !== 0 || (p[b + 1] & 0x07) === 0) return this.#malformed(); // F bit, TID 0
+    const type = (p[b] >> 1) & 0x3f;
     if (type < 48) {
-      if (this.#fu) return this.#malformed();
-      this.#nalus.push(p);
+      if (this.#asm.open) return this.#malformed();
+      this.#nalus.push(this.#asm.whole(p, b, e));
     } else if (type === 48) {
       // Aggregation packet: 16-bit size before each NAL unit (no DONL/DOND without sprop-max-don-diff).
-      if (this.#fu) return this.#malformed();
-      let off = 2;
-      const found: Buffer[] = [];
-      while (off < p.length) {
-        if (off + 2 > p.length) return this.#malformed();
-        const size = p.readUInt16BE(off);
+      if (this.#asm.open) return this.#malformed();
+      let off = b + 2;
+      const found: NalPieces[] = [];
+      while (off < e) {
+        if (off + 2 > e) return this.#malformed();
+        const size = (p[off] << 8) | p[off + 1];
         off += 2;
-        if (size < 2 || off + size > p.length || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(p.subarray(off, off + size));
+        if (size < 2 || off + size > e || (p[off] & 0x80) !== 0) return this.#malformed();
+        found.push(this.#asm.whole(p, off, off + size));
         off += size;
       }
       if (found.length === 0) return this.#malformed();
       this.#nalus.push(...found);
     } else if (type === 49) {
-      if (p.length < 4) return this.#malformed();
-      const fuHeader = p[2];
+      if (e - b < 4) return this.#malformed();
+      const fuHeader = p[b + 2];
       const start = (fuHeader & 0x80) !== 0;
       const end = (fuHeader & 0x40) !== 0;
       const fuType = fuHeader & 0x3f;
       if (start && end) return this.#malformed(); // §4.4.3: S and E must not both be set
       if (start) {
-        if (this.#fu) return this.#malformed();
+        if (this.#asm.open) return this.#malformed();
         // The NAL header comes back from the payload header with the FU's type put in.
-        this.#fu = [Buffer.from([(p[0] & 0x81) | (fuType << 1), p[1]]), p.subarray(3)];
+        this.#asm.start((p[b] & 0x81) | (fuType << 1), p[b + 1], p, b + 3, e);
       } else {
-        if (!this.#fu) {
+        if (!this.#asm.open) {
           if (!this.#broken) this.#malformed();
           return;
         }
-        this.#fu.push(p.subarray(3));
+        this.#asm.add(p, b + 3, e);
       }
-      if (end) {
-        this.#nalus.push(Buffer.concat(this.#fu));
-        this.#fu = null;
-      }
+      if (end) this.#nalus.push(this.#asm.finish());
     } else {
       // PACI (50) and reserved types: not produced by the cameras and servers we talk to.
       this.#malformed();
     }
   }
 
-  #isKeyframe(nalus: Buffer[]): boolean {
-    if (this.#codec === 'h265') return nalus.some((n) => { const t = (n[0] >> 1) & 0x3f; return t >= 16 && t <= 23; });
-    return nalus.some((n) => (n[0] & 0x1f) === 5);
+  /** From each NAL unit's first piece, which starts with its header. */
+  #isKeyframe(nalus: NalPieces[]): boolean {
+    if (this.#codec === 'h265') return nalus.some((n) => { const t = (n[0][0] >> 1) & 0x3f; return t >= 16 && t <= 23; });
+    return nalus.some((n) => (n[0][0] & 0x1f) === 5);
   }
 
-  #finish(out: AccessUnit[]): void {
+  #finish(): AccessUnit | null {
     const ts = this.#ts!;
     const dts = this.#unwrapper.unwrap(ts);
-    if (this.#fu) {
+    if (this.#asm.open) {
       this.#broken = true;
-      this.#fu = null;
+      this.#asm.abort();
       if (this.#requireKeyframe) this.#needKeyframe = true;
     }
     const nalus = this.#nalus;
@@ -281,17 +350,17 @@ export class H264Depacketizer {
     this.#broken = false;
     if (broken) {
       this.stats.brokenUnits++;
-      return;
+      return null;
     }
-    if (nalus.length === 0) return;
+    if (nalus.length === 0) return null;
     const keyframe = this.#isKeyframe(nalus);
     if (this.#needKeyframe && !keyframe) {
       this.stats.skippedUnits++;
-      return;
+      return null;
     }
     this.#needKeyframe = false;
     // RTP timestamps are presentation times; dts is derived later when pictures are reordered.
-    out.push(this.#codec === 'h265' ? { nalus, dts, pts: dts, keyframe, codec: 'h265' } : { nalus, dts, pts: dts, keyframe });
+    return new PiecewiseAccessUnit(nalus, dts, dts, keyframe, this.#codec === 'h265' ? 'h265' : undefined);
   }
 }
 

@@ -10,8 +10,11 @@ import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
-import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
+import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
+import { nalPieces, prependNalus } from './access-unit.ts';
+import { LoopLag, processLoopLag } from './loop-lag.ts';
+import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
 
@@ -27,11 +30,22 @@ export interface RtspClientOptions {
   udpBindAddress?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** No RTP for this long while playing -> STREAM_STALLED. */
+  /**
+   * No RTP for this long while playing -> STREAM_STALLED. Time during which this process's event
+   * loop was late does not count (loop-lag.ts): a camera is not stalled because we were busy.
+   */
   stallTimeoutMs?: number;
+  /** Where loop lateness is read; default the process-wide one, null to count wall time only. */
+  loopLag?: LoopLag | null;
   userAgent?: string;
   /** Emit nothing until an IDR, at start and after loss (default true). */
   requireKeyframe?: boolean;
+  /**
+   * The consumer is done with each access unit (and its NAL buffers) within a few pictures and
+   * keeps no reference to them: their memory is then reused (a ring, no fresh pages to fault in).
+   * The recorder is such a consumer; default false (units stay valid for as long as they are held).
+   */
+  transientUnits?: boolean;
 }
 
 export interface RtspVideoTrack {
@@ -121,8 +135,15 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #timeline = new DecodeTimeline();
   #reorder?: RtpReorderBuffer;
   #rtpChannel = 0;
+  /** Reused for every TCP packet's header. */
+  readonly #rtpHeader: RtpHeaderView = { marker: false, payloadType: 0, sequence: 0, timestamp: 0, ssrc: 0, payloadStart: 0, payloadEnd: 0 };
   #udp?: { rtp: dgram.Socket; rtcp: dgram.Socket };
+  /** When the watchdog last saw RTP (wall ms), and the loop's accumulated lateness then. */
   #lastDataAt = 0;
+  #lagAtData = 0;
+  /** RTP arrived in the socket read being handled (the clocks are read once per read, not per packet). */
+  #gotData = false;
+  readonly #loopLag: LoopLag | null;
   #keepAliveTimer?: NodeJS.Timeout;
   #watchdog?: NodeJS.Timeout;
   #fatal?: RtspError;
@@ -137,7 +158,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.#port = parts.port;
     const username = opts.username ?? parts.username;
     if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
-    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true });
+    // One copy of each NAL unit into a slab beats keeping the packets' pieces alive until they are
+    // on disk (nal-assembler.ts); the socket's reads are then free as soon as they are parsed.
+    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
+    this.#loopLag = opts.loopLag === undefined ? processLoopLag : opts.loopLag;
     this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
   }
 
@@ -213,7 +237,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       this.emit('track', track);
 
-      this.#lastDataAt = Date.now();
+      this.#markData();
       await this.#request('PLAY', sessionBase, { Range: 'npt=0.000-' });
       if (this.#fatal) throw this.#fatal;
       this.#state = 'playing';
@@ -279,7 +303,20 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #openSocket(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timeoutMs = this.#opts.connectTimeoutMs ?? 5000;
-      const sock = net.connect({ host: this.#host, port: this.#port });
+      // Reads land in a ring per socket (read-slab.ts) instead of a new allocation and copy each;
+      // nothing here keeps a view of a read: NAL units are copied out, the parser detaches its tail.
+      const reads = new ReadRing();
+      const sock = net.connect({
+        host: this.#host,
+        port: this.#port,
+        onread: {
+          buffer: () => reads.next(() => this.#parser.detach()),
+          callback: (n: number, room: Uint8Array) => {
+            this.#onData(reads.take(room as Buffer, n));
+            return true; // false would pause the socket
+          },
+        },
+      });
       this.#socket = sock;
       sock.setNoDelay(true);
       let connected = false;
@@ -307,23 +344,27 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
         if (this.#state === 'playing') this.#fail('STREAM_ENDED', 'the camera closed the connection');
         else if (this.#state === 'connecting') this.#fail('RTSP_PROTOCOL', 'the camera closed the connection during setup');
       });
-      sock.on('data', (chunk: Buffer) => this.#onData(chunk));
+      // (With onread, reads come to the callback above, not as 'data' events.)
     });
   }
 
   #onData(chunk: Buffer): void {
     this.stats.bytes += chunk.length;
+    // When the read arrived, before handling it takes its own time.
+    const at = Date.now();
+    const lagAt = this.#loopLag?.total() ?? 0;
     let items: RtspWireItem[];
     try {
-      items = this.#parser.feed(chunk);
+      // RTP frames go to #onFrame as they are parsed; RTSP messages come back as items.
+      items = this.#parser.feed(chunk, this.#onFrame);
     } catch (e) {
       this.#fail('RTSP_PROTOCOL', `unparseable data from camera: ${(e as Error).message}`);
       return;
     }
     for (const item of items) {
-      if (this.#state === 'closed') return;
+      if (this.#state === 'closed') break;
       if (item.kind === 'interleaved') {
-        if (item.channel === this.#rtpChannel) this.#onRtp(item.payload);
+        // (never: frames went to #onFrame)
       } else if (item.kind === 'response') {
         this.#onResponse(item);
       } else {
@@ -333,6 +374,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
         this.#socket?.write(serializeResponse(ok ? 200 : 501, ok ? 'OK' : 'Not Implemented', { CSeq: cseq }));
       }
     }
+    if (this.#gotData) this.#markData(at, lagAt);
   }
 
   #onResponse(res: RtspResponse): void {
@@ -346,32 +388,53 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     p.resolve(res);
   }
 
+  /** A UDP datagram (or any RTP packet as its own Buffer). */
   #onRtp(buf: Buffer): void {
     const pkt = parseRtpPacket(buf);
     if (!pkt || !this.track || pkt.payloadType !== this.track.payloadType) {
       this.stats.badRtp++;
       return;
     }
-    this.#lastDataAt = Date.now();
+    this.#gotData = true;
     const ordered = this.#reorder ? this.#reorder.push(pkt) : [pkt];
     for (const p of ordered) {
-      for (let au of this.#depack.push(p)) {
-        if (au.keyframe) au = this.track.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
-        au.dts = this.#timeline.next(au.pts);
-        this.emit('accessUnit', au);
-        if (this.#state === 'closed') return;
-      }
+      if (!this.#emitUnits(this.#depack.push(p))) return;
     }
   }
+
+  /** An interleaved TCP frame buf[start, end), read in place: no object per packet. */
+  #onFrame = (channel: number, buf: Buffer, start: number, end: number): void => {
+    if (channel !== this.#rtpChannel || this.#state === 'closed') return;
+    const h = this.#rtpHeader;
+    if (!this.track || !parseRtpHeaderAt(buf, start, end, h) || h.payloadType !== this.track.payloadType) {
+      this.stats.badRtp++;
+      return;
+    }
+    this.#gotData = true;
+    this.#emitUnits(this.#depack.pushAt(h.sequence, h.timestamp, h.marker, h.ssrc, buf, h.payloadStart, h.payloadEnd));
+  };
+
+  /** false once the client closed (a listener may close it). */
+  #emitUnits(units: AccessUnit[]): boolean {
+    for (let au of units) {
+      if (au.keyframe) au = this.track!.codec === 'h265' ? this.#h265ParameterSets(au) : (this.#checkParameterSets(au), au);
+      au.dts = this.#timeline.next(au.pts);
+      this.emit('accessUnit', au);
+      if (this.#state === 'closed') return false;
+    }
+    return true;
+  }
+
 
   #checkParameterSets(au: AccessUnit): void {
     const track = this.track!;
     let sps: Buffer | undefined;
     let pps: Buffer | undefined;
-    for (const n of au.nalus) {
-      const t = n[0] & 0x1f;
-      if (t === 7) sps = n;
-      else if (t === 8) pps = n;
+    // By pieces: reading au.nalus would join the picture's fragments only to look at headers.
+    for (const n of nalPieces(au)) {
+      const t = n[0][0] & 0x1f;
+      if (t === 7) sps = joinPieces(n);
+      else if (t === 8) pps = joinPieces(n);
     }
     if (!sps || !pps) return;
     if (track.sps?.equals(sps) && track.pps?.equals(pps)) return;
@@ -391,11 +454,11 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     let vps: Buffer | undefined;
     let sps: Buffer | undefined;
     let pps: Buffer | undefined;
-    for (const n of au.nalus) {
-      const t = (n[0] >> 1) & 0x3f;
-      if (t === 32) vps ??= n;
-      else if (t === 33) sps ??= n;
-      else if (t === 34) pps ??= n;
+    for (const n of nalPieces(au)) {
+      const t = (n[0][0] >> 1) & 0x3f;
+      if (t === 32) vps ??= joinPieces(n);
+      else if (t === 33) sps ??= joinPieces(n);
+      else if (t === 34) pps ??= joinPieces(n);
     }
     if (vps && sps && pps) {
       if (!(track.vps?.equals(vps) && track.sps?.equals(sps) && track.pps?.equals(pps))) {
@@ -409,7 +472,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       return au;
     }
     const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
-    return add.length ? { ...au, nalus: [...add, ...au.nalus] } : au;
+    return prependNalus(au, add);
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {
@@ -469,7 +532,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       rtp.on('message', (msg) => {
         this.stats.bytes += msg.length;
+        const at = Date.now();
+        const lagAt = this.#loopLag?.total() ?? 0;
         if (this.#state !== 'closed') this.#onRtp(msg);
+        if (this.#gotData) this.#markData(at, lagAt);
       });
       rtp.on('error', () => {});
       rtcp.on('message', () => {});
@@ -488,16 +554,33 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       });
     }, keepAliveMs);
     const stallMs = this.#opts.stallTimeoutMs ?? 5000;
+    this.#loopLag?.retain();
     this.#watchdog = setInterval(() => {
       const silent = Date.now() - this.#lastDataAt;
-      if (silent > stallMs) this.#fail('STREAM_STALLED', `no video data for ${silent} ms`, { silentMs: silent });
+      // Silence while our own loop was late may be packets waiting in our socket: not the camera's fault.
+      const late = this.#loopLag ? this.#loopLag.total() - this.#lagAtData : 0;
+      if (silent - late > stallMs) this.#fail('STREAM_STALLED', `no video data for ${silent} ms`, { silentMs: silent, loopLateMs: Math.round(late) });
     }, Math.min(1000, Math.max(50, stallMs / 4)));
+  }
+
+  #markData(at = Date.now(), lagAt = this.#loopLag?.total() ?? 0): void {
+    this.#gotData = false;
+    this.#lastDataAt = at;
+    this.#lagAtData = lagAt;
   }
 
   #stopTimers(): void {
     clearInterval(this.#keepAliveTimer);
-    clearInterval(this.#watchdog);
+    if (this.#watchdog) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+      this.#loopLag?.release();
+    }
   }
+}
+
+function joinPieces(pieces: readonly Buffer[]): Buffer {
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
 }
 
 /** How many pictures output order may lag decode order, from the SPS; null when it does not say. */

@@ -26,6 +26,9 @@ export interface InterleavedFrame {
 
 export type RtspWireItem = RtspResponse | RtspRequest | InterleavedFrame;
 
+/** An interleaved frame on `channel` whose payload is buf[start, end). */
+export type FrameHandler = (channel: number, buf: Buffer, start: number, end: number) => void;
+
 /** Thrown by RtspWireParser when the stream cannot be RTSP; the caller maps it to its own error. */
 export class RtspWireError extends Error {}
 
@@ -39,56 +42,108 @@ export function header(headers: Map<string, string[]>, name: string): string | u
 /**
  * Incremental parser. Feed it whatever the socket delivered; it returns the complete items and
  * keeps the rest (a frame cut in half by TCP waits for its other half).
+ *
+ * Items are views into the chunks fed (no copy): a socket read is parsed in place. Only the one
+ * interleaved frame that straddles two reads is copied together (at most 64 KiB), because a TCP
+ * read nearly always ends mid-packet and concatenating the leftover with the whole next read would
+ * copy every received byte once more (the largest cost of recording hundreds of cameras).
  */
 export class RtspWireParser {
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
 
   /** Bytes waiting for the rest of their message. */
   get pending(): number {
     return this.#buf.length;
   }
 
-  feed(chunk: Buffer): RtspWireItem[] {
-    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+  /** Copy the unparsed tail out of the caller's buffer, which is about to be reused. */
+  detach(): void {
+    if (this.#buf.length > 0) this.#buf = Buffer.from(this.#buf);
+  }
+
+  /**
+   * onFrame: interleaved frames are handed to it as buf[start, end) instead of being returned as
+   * items (no object per packet: the RTSP client's path). Frames are views valid during the call.
+   */
+  feed(chunk: Buffer, onFrame?: FrameHandler): RtspWireItem[] {
     const items: RtspWireItem[] = [];
+    let buf = chunk;
     let off = 0;
-    const buf = this.#buf;
-    while (off < buf.length) {
-      if (buf[off] === 0x24 /* $ */) {
-        if (buf.length - off < 4) break;
-        const len = buf.readUInt16BE(off + 2);
-        if (buf.length - off < 4 + len) break;
-        items.push({ kind: 'interleaved', channel: buf[off + 1], payload: buf.subarray(off + 4, off + 4 + len) });
-        off += 4 + len;
-        continue;
+    const left = this.#buf;
+    if (left.length > 0 && left.buffer === chunk.buffer && left.byteOffset + left.length === chunk.byteOffset) {
+      // The read landed right after the unparsed tail (a reader that fills one buffer in turn):
+      // one view over both, no copy.
+      buf = Buffer.from(chunk.buffer, left.byteOffset, left.length + chunk.length);
+    } else if (left.length > 0) {
+      const need = straddlingFrameRest(left, chunk);
+      if (need >= 0 && need <= chunk.length) {
+        // Complete the straddling frame from the head of this read, then parse the rest in place.
+        const frame = Buffer.concat([left, chunk.subarray(0, need)]);
+        if (onFrame) onFrame(frame[1], frame, 4, frame.length);
+        else items.push({ kind: 'interleaved', channel: frame[1], payload: frame.subarray(4) });
+        off = need;
+      } else {
+        // Still incomplete, or a text message (rare: setup and keep-alive answers): join them.
+        buf = Buffer.concat([left, chunk]);
       }
-      // Some servers put stray CR/LF between messages.
-      if (buf[off] === 0x0d || buf[off] === 0x0a) {
-        off++;
-        continue;
-      }
-      const end = findHeaderEnd(buf, off);
-      if (end < 0) {
-        if (buf.length - off > MAX_HEADER_BYTES) throw new RtspWireError('RTSP header too long');
-        // A start line must look like RTSP early on: reject binary garbage without waiting for 64 KiB.
-        checkStartLooksValid(buf.subarray(off, Math.min(buf.length, off + 16)));
-        break;
-      }
-      const head = buf.subarray(off, end).toString('latin1');
-      const bodyStart = end + (buf[end] === 0x0d ? 4 : 2);
-      const msg = parseHead(head);
-      const cl = header(msg.headers, 'content-length');
-      const bodyLen = cl === undefined ? 0 : Number(cl);
-      if (!Number.isInteger(bodyLen) || bodyLen < 0 || bodyLen > MAX_BODY_BYTES) throw new RtspWireError(`bad Content-Length: ${cl}`);
-      if (buf.length - bodyStart < bodyLen) break;
-      msg.body = buf.subarray(bodyStart, bodyStart + bodyLen);
-      items.push(msg);
-      off = bodyStart + bodyLen;
     }
-    // Copy the remainder so the parsed payloads don't pin a growing buffer (and vice versa).
-    this.#buf = off >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(off));
+    off = parseItems(buf, off, items, onFrame);
+    // The leftover is a view: it pins this read only until the next one completes it.
+    this.#buf = off >= buf.length ? EMPTY : buf.subarray(off);
     return items;
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * When `left` (unparsed bytes) starts an interleaved frame whose 4-byte header is known from
+ * `left` and `next`: how many bytes of `next` complete it. -1 otherwise.
+ */
+function straddlingFrameRest(left: Buffer, next: Buffer): number {
+  if (left[0] !== 0x24 /* $ */ || left.length + next.length < 4) return -1;
+  const at = (i: number): number => (i < left.length ? left[i] : next[i - left.length]);
+  const len = (at(2) << 8) | at(3);
+  return Math.max(0, 4 + len - left.length);
+}
+
+/** Parse complete items of buf from off; returns where the first incomplete one starts. */
+function parseItems(buf: Buffer, off: number, items: RtspWireItem[], onFrame: FrameHandler | undefined): number {
+  while (off < buf.length) {
+    if (buf[off] === 0x24 /* $ */) {
+      if (buf.length - off < 4) break;
+      const len = (buf[off + 2] << 8) | buf[off + 3];
+      if (buf.length - off < 4 + len) break;
+      if (onFrame) onFrame(buf[off + 1], buf, off + 4, off + 4 + len);
+      else items.push({ kind: 'interleaved', channel: buf[off + 1], payload: buf.subarray(off + 4, off + 4 + len) });
+      off += 4 + len;
+      continue;
+    }
+    // Some servers put stray CR/LF between messages.
+    if (buf[off] === 0x0d || buf[off] === 0x0a) {
+      off++;
+      continue;
+    }
+    const end = findHeaderEnd(buf, off);
+    if (end < 0) {
+      if (buf.length - off > MAX_HEADER_BYTES) throw new RtspWireError('RTSP header too long');
+      // A start line must look like RTSP early on: reject binary garbage without waiting for 64 KiB.
+      checkStartLooksValid(buf.subarray(off, Math.min(buf.length, off + 16)));
+      break;
+    }
+    const head = buf.subarray(off, end).toString('latin1');
+    const bodyStart = end + (buf[end] === 0x0d ? 4 : 2);
+    const msg = parseHead(head);
+    const cl = header(msg.headers, 'content-length');
+    const bodyLen = cl === undefined ? 0 : Number(cl);
+    if (!Number.isInteger(bodyLen) || bodyLen < 0 || bodyLen > MAX_BODY_BYTES) throw new RtspWireError(`bad Content-Length: ${cl}`);
+    if (buf.length - bodyStart < bodyLen) break;
+    // A copy: messages are rare, and the caller's buffer may be reused once feed() returns.
+    msg.body = Buffer.from(buf.subarray(bodyStart, bodyStart + bodyLen));
+    items.push(msg);
+    off = bodyStart + bodyLen;
+  }
+  return off;
 }
 
 function findHeaderEnd(buf: Buffer, from: number): number {

@@ -12,6 +12,12 @@ export interface AccessUnit {
   keyframe: boolean;
   /** The codec of the NAL units; absent means H.264 (what every producer wrote before H.265 came). */
   codec?: VideoCodec;
+  /**
+   * The same NAL units as they arrived, when a producer has them in pieces (RTP fragmentation
+   * units): parts[i] concatenated is nalus[i]. Lets the fMP4 writer pass the pieces on without
+   * joining them (access-unit.ts); everything else reads nalus.
+   */
+  readonly parts?: readonly (readonly Buffer[])[];
 }
 
 export type VideoCodec = 'h264' | 'h265';

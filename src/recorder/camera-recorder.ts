@@ -2,7 +2,7 @@
 // segment writer and the live hub, watch health, and reconnect with backoff when the camera drops.
 import type { Logger } from 'pino';
 import type { AccessUnit } from '../media/types.ts';
-import { Fmp4Fragmenter } from '../media/index.ts';
+import { Fmp4Fragmenter, accessUnitBytes } from '../media/index.ts';
 import type { CameraStatus } from '../live/types.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { SegmentWriter } from './segment-writer.ts';
@@ -179,9 +179,7 @@ export class CameraRecorder {
 
   private onAccessUnit(au: AccessUnit): void {
     const now = this.now();
-    let bytes = 0;
-    for (const n of au.nalus) bytes += n.length;
-    this.health.frame(now, bytes);
+    this.health.frame(now, accessUnitBytes(au));
     if (this.statusValue.state !== 'online') {
       const afterOutage = this.wasOffline;
       this.wasOffline = false;
@@ -205,10 +203,12 @@ export class CameraRecorder {
         this.hub.setInit(`video/mp4; codecs="${cfg.codecString}"`, out.data);
         this.writer?.setInit(out.data);
       } else {
-        this.hub.fragment(out.data, out.keyframe);
+        // The fragment's bytes stay in pieces (views of the camera's packets) all the way to
+        // writev; the hub joins them only for a live viewer.
+        this.hub.fragment(out, out.keyframe);
         if (this.writer) {
           const startMs = this.wallTime(out.dts, now);
-          this.writer.write(out.data, out.keyframe, startMs, out.duration / 90);
+          this.writer.write(out.parts, out.keyframe, startMs, out.duration / 90);
         }
       }
     }
@@ -259,7 +259,7 @@ export class CameraRecorder {
     this.writer = null;
     if (frag && writer) {
       for (const out of frag.flush()) {
-        if (out.kind === 'fragment') writer.write(out.data, out.keyframe, this.wallTime(out.dts, this.now()), out.duration / 90);
+        if (out.kind === 'fragment') writer.write(out.parts, out.keyframe, this.wallTime(out.dts, this.now()), out.duration / 90);
       }
     }
     this.health.reset();

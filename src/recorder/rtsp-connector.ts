@@ -1,6 +1,6 @@
 // Adapter from the in-process RTSP client to the recorder's Connector.
 import type { Logger } from 'pino';
-import { RtspClient, H264_NAL, h264NalType, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
+import { RtspClient, H264_NAL, nalPieces, prependNalus, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
 import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
 
 /**
@@ -10,8 +10,9 @@ import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } fr
 function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): AccessUnit {
   // H.265: the client already puts VPS/SPS/PPS in front of every IRAP picture.
   if (au.codec === 'h265' || !au.keyframe || !ps.sps || !ps.pps) return au;
-  const hasSps = au.nalus.some((n) => h264NalType(n) === H264_NAL.SPS);
-  return hasSps ? au : { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] };
+  // By pieces: reading au.nalus would join the fragments of the whole picture (access-unit.ts).
+  const hasSps = nalPieces(au).some((n) => (n[0][0] & 0x1f) === H264_NAL.SPS);
+  return hasSps ? au : prependNalus(au, [ps.sps, ps.pps]);
 }
 
 export function rtspConnector(_logger: Logger): Connector {
@@ -21,6 +22,9 @@ export function rtspConnector(_logger: Logger): Connector {
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       transport: target.transport,
+      // The recorder copies what it keeps (segment writer, live hub) and the muxer holds one unit:
+      // the client may reuse the units' memory.
+      transientUnits: true,
     });
     const ps: { sps?: Buffer; pps?: Buffer } = {};
     let done = false;

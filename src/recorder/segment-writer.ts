@@ -1,8 +1,9 @@
 // Writes one camera's fMP4 stream into segment files (init segment + fragments, each file playable
 // on its own), cut on the first keyframe after the target length.
 //
-// Crash safety: every fragment (one picture) goes straight to the kernel with no userland buffer,
-// so a kill -9 loses only the picture the muxer still holds; a segment is indexed as soon as its
+// Crash safety: fragments (one picture each) wait at most `flushMs` (1 s) in a per-camera batch and
+// then go to the kernel in one write, so a kill -9 loses
+// at most that second plus the picture the muxer still holds; a segment is indexed as soon as its
 // first fragment is on disk and its end is reported again at least every `progressMs`, and the
 // startup recovery (recovery.ts) repairs whatever the last second did not reach the index.
 // Disk full: the broken segment is cut back to its last whole fragment and closed, the camera
@@ -11,6 +12,7 @@ import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { GapRow, SegmentRow } from '../store/types.ts';
 import { GapTracker } from './gap-tracker.ts';
+import { WriteBatch } from './write-batch.ts';
 
 export interface SegmentWriterOptions {
   cameraId: string;
@@ -32,7 +34,7 @@ export interface SegmentWriterOptions {
   /** Default 1000. */
   progressMs?: number;
   /**
-   * Fragments are queued and written together (one writev) once the oldest has waited this long,
+   * Fragments are queued and written together (one write) once the oldest has waited this long,
    * so a camera costs ~1 write per second instead of one per picture; a kill -9 then loses at most
    * this much plus the picture the muxer holds. Default 1000 (the issue's bound is 2 s); 0 writes
    * every fragment at once.
@@ -55,11 +57,42 @@ interface OpenSegment {
   fragments: number;
   failed: boolean;
   lastProgressAt: number;
-  /** Fragments not yet handed to the kernel, and when the oldest arrived. */
-  pending: Buffer[];
+  /** Fragments not yet handed to the kernel (copied into the writer's batch), and when the oldest arrived. */
+  pendingFragments: number;
   pendingEndMs: number;
   pendingSince: number;
 }
+
+/** Runs at most `max` tasks at a time, the rest in arrival order. */
+class Limiter {
+  readonly #max: number;
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.#max) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#active++;
+    try {
+      return await task();
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * Closing a segment (datasync, close, index) of every camera of the process, two at a time and
+ * off the camera's own chain. Cameras started together cut their segments together: hundreds of
+ * datasyncs at once took every libuv thread for seconds, every camera's writes waited behind them
+ * and their batches piled up in memory (bench/results/record-2026-11-30.md, 500 cameras). Two at
+ * a time leaves threads for the writes, and the next segment never waits for the last one's flush.
+ */
+const segmentCloses = new Limiter(2);
 
 const isDiskFull = (err: unknown): boolean => {
   const code = (err as { code?: string }).code;
@@ -76,6 +109,10 @@ export class SegmentWriter {
   private chain: Promise<void>;
   private diskFullUntil = 0;
   private diskFull = false;
+  /** Bytes of the fragments waiting for the next write (write-batch.ts). */
+  private readonly batch = new WriteBatch();
+  /** Closed segments whose datasync/close/index is still to come (segmentCloses). */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(opts: SegmentWriterOptions) {
     this.opts = opts;
@@ -91,8 +128,11 @@ export class SegmentWriter {
     this.closeCurrent();
   }
 
-  /** One fragment, with its wall-clock start and duration in ms. */
-  write(fragment: Buffer, keyframe: boolean, startMs: number, durationMs: number): void {
+  /**
+   * One fragment, with its wall-clock start and duration in ms: one Buffer, or the Buffers that
+   * make it up in order (the muxer's parts). Its bytes are copied: the caller may drop or reuse them.
+   */
+  write(fragment: Buffer | readonly Buffer[], keyframe: boolean, startMs: number, durationMs: number): void {
     if (!this.init) return;
     const cur = this.current;
     if (cur && keyframe && startMs - cur.startMs >= this.opts.segmentMs) this.closeCurrent();
@@ -102,35 +142,39 @@ export class SegmentWriter {
       this.current = this.openSegment(startMs);
     }
     const seg = this.current!;
-    if (!seg.pending.length) seg.pendingSince = this.now();
-    seg.pending.push(fragment);
+    if (!seg.pendingFragments) seg.pendingSince = this.now();
+    this.batch.append(fragment);
+    seg.pendingFragments++;
     seg.pendingEndMs = Math.max(seg.pendingEndMs, startMs + durationMs);
     // The first fragment goes out at once: it is what makes a segment indexed and playable.
-    if (seg.fragments === 0 && seg.pending.length === 1) this.flush(seg);
+    if (seg.fragments === 0 && seg.pendingFragments === 1) this.flush(seg);
     else if (this.now() - seg.pendingSince >= (this.opts.flushMs ?? 1000)) this.flush(seg);
   }
 
-  /** Queue one writev of everything pending for seg on the camera's chain. */
+  /** Queue one write of everything pending for seg on the camera's chain. */
   private flush(seg: OpenSegment): void {
-    if (!seg.pending.length) return;
-    const batch = seg.pending;
+    if (!seg.pendingFragments) return;
+    const batch = this.batch.take();
+    if (!batch) return;
+    const bytes = batch.length;
+    const count = seg.pendingFragments;
     const endMs = seg.pendingEndMs;
-    seg.pending = [];
+    seg.pendingFragments = 0;
     this.chain = this.chain.then(async () => {
-      if (seg.failed || !seg.fh) return;
-      let bytes = 0;
-      for (const b of batch) bytes += b.length;
+      if (seg.failed || !seg.fh) return this.batch.release(batch);
       try {
-        const r = await seg.fh.writev(batch);
+        const r = await seg.fh.write(batch, 0, bytes);
         if (r.bytesWritten !== bytes) throw Object.assign(new Error(`short write: ${r.bytesWritten} of ${bytes} bytes`), { code: 'ENOSPC' });
       } catch (err) {
         await this.failSegment(seg, err as Error);
         return;
+      } finally {
+        this.batch.release(batch);
       }
       seg.bytes += bytes;
       seg.endMs = Math.max(seg.endMs, endMs);
       const first = seg.fragments === 0;
-      seg.fragments += batch.length;
+      seg.fragments += count;
       if (first) {
         const gap = this.gaps.resumed(seg.startMs);
         if (gap) this.opts.onGap?.(gap);
@@ -157,7 +201,7 @@ export class SegmentWriter {
   /** Close the current segment (stream stopped, camera removed, shutdown). */
   close(): Promise<void> {
     this.closeCurrent();
-    return this.chain;
+    return Promise.all([this.chain, ...this.closing]).then(() => undefined);
   }
 
   private row(seg: OpenSegment): SegmentRow {
@@ -167,7 +211,7 @@ export class SegmentWriter {
   private openSegment(startMs: number): OpenSegment {
     const day = new Date(startMs).toISOString().slice(0, 10);
     const relPath = path.posix.join(this.opts.cameraId, day, `${startMs}.mp4`);
-    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pending: [], pendingEndMs: startMs, pendingSince: 0 };
+    const seg: OpenSegment = { fh: null, relPath, abs: path.join(this.opts.root, relPath), startMs, endMs: startMs, bytes: 0, fragments: 0, failed: false, lastProgressAt: 0, pendingFragments: 0, pendingEndMs: startMs, pendingSince: 0 };
     const init = this.init!;
     this.chain = this.chain.then(async () => {
       try {
@@ -187,24 +231,34 @@ export class SegmentWriter {
     if (!seg) return;
     this.current = null;
     this.flush(seg);
-    this.chain = this.chain.then(async () => {
-      if (seg.failed || !seg.fh) return;
-      try {
-        await seg.fh.datasync().catch(() => undefined);
-        await seg.fh.close();
-        seg.fh = null;
-        if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
-        else await unlink(seg.abs).catch(() => undefined);
-      } catch (err) {
-        this.opts.onError(err as Error);
-      }
-    });
+    // After the segment's last write, but not on the chain: the next segment goes on meanwhile.
+    const done = this.chain.then(() =>
+      segmentCloses.run(async () => {
+        if (seg.failed || !seg.fh) return;
+        try {
+          await seg.fh.datasync().catch(() => undefined);
+          await seg.fh.close();
+          seg.fh = null;
+          if (seg.fragments > 0) await this.opts.onSegment(this.row(seg));
+          else await unlink(seg.abs).catch(() => undefined);
+        } catch (err) {
+          this.opts.onError(err as Error);
+        }
+      }),
+    );
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
   }
 
   /** Inside the chain: keep what is whole, close the file, report, and carry on later. */
   private async failSegment(seg: OpenSegment, err: Error): Promise<void> {
     seg.failed = true;
-    if (this.current === seg) this.current = null;
+    if (this.current === seg) {
+      // What is queued belongs to this segment (a newer one would be current): drop it with it.
+      this.current = null;
+      this.batch.discard();
+      seg.pendingFragments = 0;
+    }
     const fh = seg.fh;
     seg.fh = null;
     try {
