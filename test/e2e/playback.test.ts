@@ -83,6 +83,30 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'playback-export.png') });
   });
 
+  test('a camera switched off for a while leaves a gap that the timeline marks with its reason', async () => {
+    const id = decodeURIComponent(page.url().split('/cameras/')[1].split('?')[0]);
+    const patch = async (enabled: boolean) => {
+      const res = await page.request.patch(`${demo!.baseUrl}/api/cameras/${encodeURIComponent(id)}`, { data: { enabled } });
+      assert.equal(res.status(), 200, await res.text());
+    };
+    await patch(false);
+    await page.waitForTimeout(5000);
+    await patch(true);
+    // The recorder indexes the gap when video returns; the timeline polls every 10 s. While the
+    // camera is off the open hole already shows the camera's state; wait for the closed gap: one
+    // with recording after it, whose reason can only come from the gap index.
+    await page.waitForFunction(`(() => {
+      const starts = [...document.querySelectorAll('[data-testid="timeline-span"]')].map((s) => Number(s.dataset.start));
+      return [...document.querySelectorAll('[data-testid="timeline-gap"][data-reason="DISABLED"]')].some((g) => starts.some((st) => st >= Number(g.dataset.end)));
+    })()`, undefined, { timeout: 45_000, polling: 500 });
+    const gap = page.locator('[data-testid="timeline-gap"][data-reason="DISABLED"]');
+    const list = page.getByTestId('timeline-gaps');
+    assert.match(String(await list.textContent()), /camera disabled/);
+    const title = String(await gap.first().getAttribute('title'));
+    assert.match(title, /^Not recorded .+ – .+: camera disabled$/);
+    await page.screenshot({ path: path.join(shots, 'playback-timeline-gap.png') });
+  });
+
   test('right-to-left: timeline and export panel laid out for Dari', async () => {
     await page.goto(page.url().split('?')[0] + '?lang=fa');
     await page.getByTestId('timeline-span').first().waitFor({ timeout: 15_000 });

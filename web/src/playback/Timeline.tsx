@@ -77,7 +77,7 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
             </button>
           ))}
         </div>
-        <span className="panel-meta">{t('timeline.recorded', { minutes: formatNumber(Math.round(recordedMs / 60_000)), gaps: formatNumber(Math.max(0, spans.length - 1)) })}</span>
+        <span className="panel-meta">{t('timeline.recorded', { minutes: formatNumber(Math.round(recordedMs / 60_000)), gaps: formatNumber(gaps.length) })}</span>
         <button type="button" className={`button ${position === null ? 'button-live-on' : ''}`} onClick={onLive} data-testid="go-live" aria-pressed={position === null}>
           {t('timeline.live')}
         </button>
@@ -112,6 +112,8 @@ export function Timeline({ cameraId, position, onSeek, onLive }: TimelineProps) 
             className="timeline-gap"
             data-testid="timeline-gap"
             data-reason={g.reason ?? ''}
+            data-start={g.startMs}
+            data-end={g.endMs}
             style={{ insetInlineStart: percent(g.startMs, start, win.ms), inlineSize: `calc(${percent(g.endMs, start, win.ms)} - ${percent(g.startMs, start, win.ms)})` }}
             title={gapTitle(g)}
           />
