@@ -88,12 +88,15 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
       const spans = recordedSpans(segs, fromMs, toMs);
       const gaps = explainGaps(gapsBetween(spans, fromMs, toMs), await deps.store.listGaps(req.params.id, fromMs, toMs, 10_000));
-      // A hole still open has no gap row until video returns: say what the camera is doing now.
+      // The hole at the live edge: while the camera records it is only the segment being written
+      // (indexed as it goes, a few seconds behind), so no gap; otherwise it has no gap row until
+      // video returns, so say what the camera is doing now.
       const last = gaps.at(-1);
       if (last && last.reason === null && last.endMs >= toMs - GAP_MS && toMs >= Date.now() - GAP_MS) {
         const status = deps.runtime.status(req.params.id);
         // status.error is "CODE: message"; the code is what the index would hold.
-        if (status.state !== 'online') last.reason = status.state === 'disabled' ? 'DISABLED' : (status.error?.split(':')[0] ?? status.state.toUpperCase());
+        if (status.state === 'online') gaps.pop();
+        else last.reason = status.state === 'disabled' ? 'DISABLED' : (status.error?.split(':')[0] ?? status.state.toUpperCase());
       }
       return { from: fromMs, to: toMs, spans, gaps };
     },

@@ -7,6 +7,8 @@ import { CameraRecorder, type CameraTarget, type RecorderOptions } from './camer
 
 const DISABLED: CameraStatus = { state: 'disabled', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false };
 
+function noop(): void {}
+
 export interface FleetOptions extends RecorderOptions {
   /** Opens a camera's encrypted password for connecting. */
   password: (row: CameraRow) => string | null;
@@ -17,6 +19,8 @@ export class CameraFleet implements CameraRuntime {
   private readonly recorders = new Map<string, CameraRecorder>();
   /** Cameras an operator switched off in this run (their next gap is theirs, not the recorder's). */
   private readonly disabled = new Set<string>();
+  /** Live viewers per camera, with how to detach each from the hub it is on: they outlive a recorder (disable, enable). */
+  private readonly viewers = new Map<string, Map<LiveSink, () => void>>();
   private readonly opts: FleetOptions;
   constructor(opts: FleetOptions) {
     this.opts = opts;
@@ -32,6 +36,7 @@ export class CameraFleet implements CameraRuntime {
       if (existing) {
         this.recorders.delete(row.id);
         this.disabled.add(row.id);
+        this.detachViewers(row.id);
         void existing.stop();
       }
       return;
@@ -41,6 +46,7 @@ export class CameraFleet implements CameraRuntime {
       // Switched off by an operator since its last segment: that, not a recorder outage, is the gap's reason.
       const rec = new CameraRecorder(this.target(row), this.opts, this.disabled.delete(row.id) ? 'DISABLED' : undefined);
       this.recorders.set(row.id, rec);
+      for (const sink of this.viewers.get(row.id)?.keys() ?? []) this.viewers.get(row.id)!.set(sink, rec.hub.add(sink));
       rec.start();
     }
   }
@@ -48,7 +54,19 @@ export class CameraFleet implements CameraRuntime {
   remove(cameraId: string): void {
     const rec = this.recorders.get(cameraId);
     this.recorders.delete(cameraId);
+    this.detachViewers(cameraId);
     void rec?.stop();
+  }
+
+  /** The camera stops: its viewers leave the old hub (told so) and wait for the next one. */
+  private detachViewers(cameraId: string): void {
+    const sinks = this.viewers.get(cameraId);
+    if (!sinks) return;
+    for (const [sink, detach] of sinks) {
+      detach();
+      sinks.set(sink, noop);
+      sink.status('disabled', 'camera is disabled');
+    }
   }
 
   status(cameraId: string): CameraStatus {
@@ -56,12 +74,20 @@ export class CameraFleet implements CameraRuntime {
   }
 
   watch(cameraId: string, sink: LiveSink): () => void {
+    let sinks = this.viewers.get(cameraId);
+    if (!sinks) this.viewers.set(cameraId, (sinks = new Map()));
     const rec = this.recorders.get(cameraId);
-    if (!rec) {
+    if (rec) sinks.set(sink, rec.hub.add(sink));
+    else {
+      sinks.set(sink, noop);
       sink.status('disabled', 'camera is disabled');
-      return () => undefined;
     }
-    return rec.hub.add(sink);
+    const mine = sinks;
+    return () => {
+      mine.get(sink)?.();
+      mine.delete(sink);
+      if (mine.size === 0 && this.viewers.get(cameraId) === mine) this.viewers.delete(cameraId);
+    };
   }
 
   /** Segments being written now, one per recording camera: retention must not touch them. */
