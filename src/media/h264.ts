@@ -41,6 +41,21 @@ export function unescapeRbsp(nal: Buffer): Buffer {
   return out.subarray(0, o);
 }
 
+/** Inserts 0x03 after two zero bytes wherever the next byte is 0..3 (H.264 7.4.1). */
+export function addEmulationPrevention(rbsp: Buffer): Buffer {
+  const out: number[] = [];
+  let zeros = 0;
+  for (const b of rbsp) {
+    if (zeros >= 2 && b <= 3) {
+      out.push(3);
+      zeros = 0;
+    }
+    out.push(b);
+    zeros = b === 0 ? zeros + 1 : 0;
+  }
+  return Buffer.from(out);
+}
+
 /** MSB-first bit reader with Exp-Golomb codes over an RBSP (emulation prevention already removed). */
 export class BitReader {
   readonly #buf: Buffer;

@@ -4,6 +4,7 @@
 // (src/alarms/fmp4-times.ts) so alert latency can be measured from the camera, not from arrival.
 // Pure.
 import type { VideoCodec } from '../media/types.ts';
+import { addEmulationPrevention } from '../media/h264.ts';
 
 /** Vigil's UUID for the capture-time SEI (random, fixed). */
 export const CAPTURE_TIME_UUID = Buffer.from('8d2c4e1a7b3f4c59a6e0d51f93b2c7e4', 'hex');
@@ -17,19 +18,4 @@ export function captureTimeSei(epochMicros: number, codec: VideoCodec = 'h264'):
   const rbsp = Buffer.concat([Buffer.from([5, payload.length]), payload, Buffer.from([0x80])]);
   const header = codec === 'h265' ? Buffer.from([39 << 1, 0x01]) : Buffer.from([0x06]);
   return Buffer.concat([header, addEmulationPrevention(rbsp)]);
-}
-
-/** Inserts 0x03 after two zero bytes wherever the next byte is 0..3 (H.264 7.4.1). */
-export function addEmulationPrevention(rbsp: Buffer): Buffer {
-  const out: number[] = [];
-  let zeros = 0;
-  for (const b of rbsp) {
-    if (zeros >= 2 && b <= 3) {
-      out.push(3);
-      zeros = 0;
-    }
-    out.push(b);
-    zeros = b === 0 ? zeros + 1 : 0;
-  }
-  return Buffer.from(out);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { splitAnnexB, h264NalType } from '../../src/media/annexb.ts';
 import { MediaError } from '../../src/media/errors.ts';
-import { BitReader, checkPps, h264CodecString, h264TrackConfig, isKeyframe, parseSps, unescapeRbsp } from '../../src/media/h264.ts';
+import { BitReader, addEmulationPrevention, checkPps, h264CodecString, h264TrackConfig, isKeyframe, parseSps, unescapeRbsp } from '../../src/media/h264.ts';
 
 const run = promisify(execFile);
 
@@ -210,18 +210,9 @@ class BitWriter {
   nal(header: number): Buffer {
     const bits = [...this.bits, 1];
     while (bits.length % 8) bits.push(0);
-    const out: number[] = [header];
-    let zeros = 0;
-    for (let i = 0; i < bits.length; i += 8) {
-      const b = parseInt(bits.slice(i, i + 8).join(''), 2);
-      if (zeros >= 2 && b <= 3) {
-        out.push(3);
-        zeros = 0;
-      }
-      out.push(b);
-      zeros = b === 0 ? zeros + 1 : 0;
-    }
-    return Buffer.from(out);
+    const rbsp: number[] = [];
+    for (let i = 0; i < bits.length; i += 8) rbsp.push(parseInt(bits.slice(i, i + 8).join(''), 2));
+    return Buffer.concat([Buffer.from([header]), addEmulationPrevention(Buffer.from(rbsp))]);
   }
 }
 
