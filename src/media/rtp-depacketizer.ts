@@ -248,16 +248,8 @@ export class H264Depacketizer {
       this.#nalus.push(this.#asm.whole(p, b, e));
     } else if (type === 24) {
       if (this.#asm.open) return this.#malformed();
-      let off = b + 1;
-      const found: NalPieces[] = [];
-      while (off < e) {
-        if (off + 2 > e) return this.#malformed();
-        const size = (p[off] << 8) | p[off + 1];
-        off += 2;
-        if (size === 0 || off + size > e || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(this.#asm.whole(p, off, off + size));
-        off += size;
-      }
+      const found = this.#splitAggregate(p, b + 1, e, 1);
+      if (!found) return this.#malformed();
       this.#nalus.push(...found);
     } else if (type === 28) {
       if (e - b < 3) return this.#malformed();
@@ -282,6 +274,24 @@ export class H264Depacketizer {
     }
   }
 
+  /**
+   * The NAL units of an aggregation packet (H.264 STAP-A, H.265 AP): a 16-bit size before each, from
+   * `off` to `e`. Null when a size runs past the end, is under `minSize` (the NAL header) or a unit
+   * has its forbidden bit set.
+   */
+  #splitAggregate(p: Buffer, off: number, e: number, minSize: number): NalPieces[] | null {
+    const found: NalPieces[] = [];
+    while (off < e) {
+      if (off + 2 > e) return null;
+      const size = (p[off] << 8) | p[off + 1];
+      off += 2;
+      if (size < minSize || off + size > e || (p[off] & 0x80) !== 0) return null;
+      found.push(this.#asm.whole(p, off, off + size));
+      off += size;
+    }
+    return found;
+  }
+
   /** RFC 7798 §4.4: the payload header is a two-byte NAL header whose type says the structure. */
   #handleH265Payload(p: Buffer, b: number, e: number): void {
     if (e - b < 2 || (p[b] & 0x80) !== 0 || (p[b + 1] & 0x07) === 0) return this.#malformed(); // F bit, TID 0
@@ -292,17 +302,8 @@ export class H264Depacketizer {
     } else if (type === 48) {
       // Aggregation packet: 16-bit size before each NAL unit (no DONL/DOND without sprop-max-don-diff).
       if (this.#asm.open) return this.#malformed();
-      let off = b + 2;
-      const found: NalPieces[] = [];
-      while (off < e) {
-        if (off + 2 > e) return this.#malformed();
-        const size = (p[off] << 8) | p[off + 1];
-        off += 2;
-        if (size < 2 || off + size > e || (p[off] & 0x80) !== 0) return this.#malformed();
-        found.push(this.#asm.whole(p, off, off + size));
-        off += size;
-      }
-      if (found.length === 0) return this.#malformed();
+      const found = this.#splitAggregate(p, b + 2, e, 2);
+      if (!found || found.length === 0) return this.#malformed();
       this.#nalus.push(...found);
     } else if (type === 49) {
       if (e - b < 4) return this.#malformed();
