@@ -46,7 +46,8 @@ export class CameraFleet implements CameraRuntime {
       // Switched off by an operator since its last segment: that, not a recorder outage, is the gap's reason.
       const rec = new CameraRecorder(this.target(row), this.opts, this.disabled.delete(row.id) ? 'DISABLED' : undefined);
       this.recorders.set(row.id, rec);
-      for (const sink of this.viewers.get(row.id)?.keys() ?? []) this.viewers.get(row.id)!.set(sink, rec.hub.add(sink));
+      const sinks = this.viewers.get(row.id);
+      for (const sink of sinks?.keys() ?? []) sinks!.set(sink, rec.hub.add(sink));
       rec.start();
     }
   }
