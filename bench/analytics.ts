@@ -7,7 +7,9 @@
 // frames per camera per second, and alert latency from the simulator's send time of the analysed
 // picture (stamped in an SEI message) to the alarm message on the WebSocket, split into stages.
 //   node bench/analytics.ts --cameras N [--seconds S] [--warmup S] [--detector auto|neural|motion]
-//                           [--clips real|vtest|name,name] [--profile]
+//                           [--clips real|vtest|name,name] [--sub-fps F] [--profile]
+// --sub-fps F (default 5): each simulated camera also serves a sub-stream at F fps, as IP cameras
+// do, and the node analyses that; 0: no sub-stream, the node decodes the 25 fps main stream.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     detector: { type: 'string', default: 'auto' },
     // real: vtest plus the shared real clips (../shared/data/video) that are present
     clips: { type: 'string', default: 'real' },
+    'sub-fps': { type: 'string', default: '5' },
     // CPU profile of the node's main thread during the measured window: top self-time functions
     profile: { type: 'boolean', default: false },
   },
@@ -43,6 +46,8 @@ const WARMUP = Number(values.warmup);
 const DETECTOR = values.detector as 'auto' | 'neural' | 'motion';
 const FPS = 5;
 if (!Number.isInteger(N) || N < 1) throw new Error('--cameras: a positive integer');
+const SUB_FPS = Number(values['sub-fps']);
+if (!Number.isInteger(SUB_FPS) || SUB_FPS < 0 || SUB_FPS > 25) throw new Error('--sub-fps: an integer in 0..25');
 
 const CLK = 100; // USER_HZ
 function procCpu(pid: number): number {
@@ -118,7 +123,7 @@ function pct(sorted: number[], p: number): number | null {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-analytics-'));
   const simPort = 20000 + Math.floor(Math.random() * 20000);
-  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', values.clips!, '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', values.clips!, '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time', ...(SUB_FPS > 0 ? ['--sub-fps', String(SUB_FPS)] : [])], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   let vigil: Awaited<ReturnType<typeof startVigil>> | null = null;
   try {
     await waitPort(simPort, 120_000);
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
       dataDir,
       server: { port: 0 },
       recording: { segmentSeconds: 10 },
-      cameras: Array.from({ length: N }, (_, i) => ({ id: `cam${i + 1}`, name: `Bench ${i + 1}`, url: `rtsp://127.0.0.1:${simPort}/cam${i + 1}`, analytics })),
+      cameras: Array.from({ length: N }, (_, i) => ({ id: `cam${i + 1}`, name: `Bench ${i + 1}`, url: `rtsp://127.0.0.1:${simPort}/cam${i + 1}`, ...(SUB_FPS > 0 ? { subUrl: `rtsp://127.0.0.1:${simPort}/cam${i + 1}/sub` } : {}), analytics })),
     });
     const logger = pino({ level: 'warn' }, pino.destination(2));
     vigil = await startVigil(cfg, logger, { adminPassword: 'bench-password-1' });
@@ -244,6 +249,7 @@ async function main(): Promise<void> {
       ['machine', `${cpus()[0]?.model ?? '?'} · ${availableParallelism()} cores · ${Math.round(totalmem() / 2 ** 30)} GB`],
       ['detector', b.detectors.join(', ')],
       ['clips', `${values.clips}: ${clipNames(values.clips!).join(', ')}`],
+      ['stream analysed', SUB_FPS > 0 ? `sub-stream, ${SUB_FPS} fps (the main stream, 25 fps, is recorded)` : 'main stream, 25 fps (no sub-stream)'],
       ['window', `${dt.toFixed(1)} s after ${WARMUP} s warm-up`],
       ['analysed fps per camera (mean / slowest)', `${analysedPerCam.toFixed(2)} / ${slowest.toFixed(2)} (target ${FPS})`],
       ['frames decoded / skipped while the analyser was busy', `${b.decoded - a.decoded} / ${b.dropped - a.dropped}`],
@@ -266,7 +272,7 @@ async function main(): Promise<void> {
     const machineCores = (b.machine - a.machine) / dt;
     rows.push(
       ['detector batches per s, mean crops / detect() calls per batch', `${((b.batches.batches - a.batches.batches) / dt).toFixed(1)}, ${((b.batches.crops - a.batches.crops) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)} / ${((b.batches.requests - a.batches.requests) / Math.max(1, b.batches.batches - a.batches.batches)).toFixed(2)}`],
-      ['fragments in per camera per s (camera sends 25)', ((b.fragments - a.fragments) / N / dt).toFixed(2)],
+      [`fragments in per camera per s (camera sends ${SUB_FPS || 25})`, ((b.fragments - a.fragments) / N / dt).toFixed(2)],
       ['main-thread event-loop delay p50 / p99 / max (ms)', `${(loopDelay.percentile(50) / 1e6).toFixed(1)} / ${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)}`],
       ['machine busy cores: all / not this node (simulator, others)', `${machineCores.toFixed(2)} / ${(machineCores - cpuCores).toFixed(2)}`],
     );

@@ -90,7 +90,7 @@ export class CameraAnalyser {
     this.o = o;
     this.cameraId = o.cameraId;
     this.source = new LiveFrameSource({ fps: o.settings.fps, width: o.settings.width, ffmpeg: o.ffmpeg, onFrame: (f) => this.onFrame(f), onError: o.onError });
-    this.unwatch = o.runtime.watch(o.cameraId, this.source);
+    this.unwatch = o.runtime.watch(o.cameraId, this.source, 'sub');
   }
 
   private onFrame(f: LiveFrame): void {

@@ -10,6 +10,7 @@ export function cameraView(row: CameraRow, status: CameraStatus) {
     id: row.id,
     name: row.name,
     url: row.url,
+    subUrl: row.subUrl,
     username: row.username,
     hasPassword: row.passwordEnc !== null,
     transport: row.transport,

@@ -30,6 +30,7 @@ export const CameraSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   url: Type.String(),
+  subUrl: Nullable(Type.String()),
   username: Nullable(Type.String()),
   hasPassword: Type.Boolean(),
   transport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
@@ -43,6 +44,7 @@ export const CameraSchema = Type.Object({
 const cameraFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   url: Type.String({ pattern: '^rtsps?://', maxLength: 2000, description: 'RTSP URL; credentials in it are moved to username/password' }),
+  subUrl: Nullable(Type.String({ pattern: '^rtsps?://', maxLength: 2000, description: 'RTSP URL of the sub-stream (smaller, about the analysis frame rate), used by live analytics; null: none. Uses the main stream\'s credentials.' })),
   username: Nullable(Type.String({ maxLength: 200 })),
   password: Nullable(Type.String({ maxLength: 200, description: 'write-only; stored encrypted' })),
   transport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
@@ -55,6 +57,7 @@ export const CameraCreateBody = Type.Object(
     id: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' })),
     name: cameraFields.name,
     url: cameraFields.url,
+    subUrl: Type.Optional(cameraFields.subUrl),
     username: Type.Optional(cameraFields.username),
     password: Type.Optional(cameraFields.password),
     transport: Type.Optional(cameraFields.transport),
@@ -68,6 +71,7 @@ export const CameraPatchBody = Type.Object(
   {
     name: Type.Optional(cameraFields.name),
     url: Type.Optional(cameraFields.url),
+    subUrl: Type.Optional(cameraFields.subUrl),
     username: Type.Optional(cameraFields.username),
     password: Type.Optional(cameraFields.password),
     transport: Type.Optional(cameraFields.transport),

@@ -9,6 +9,8 @@ export interface CameraInput {
   id?: string;
   name: string;
   url: string;
+  /** Sub-stream URL; credentials in it are dropped (the main stream's are used). */
+  subUrl?: string | null;
   username?: string | null;
   password?: string | null;
   transport?: 'tcp' | 'udp';
@@ -60,6 +62,7 @@ export class CameraService {
       id: input.id ?? newId('cam'),
       name: input.name,
       url: parts.url,
+      subUrl: input.subUrl ? splitCredentials(input.subUrl).url : null,
       username: username || null,
       passwordEnc: password ? this.secrets.seal(password) : null,
       transport: input.transport ?? 'tcp',
@@ -71,7 +74,7 @@ export class CameraService {
       ip: actor.ip,
       action: 'camera.create',
       cameraId: cam.id,
-      details: { name: cam.name, url: cam.url, transport: cam.transport, credentials: cam.passwordEnc ? 'set' : 'none' },
+      details: { name: cam.name, url: cam.url, subUrl: cam.subUrl, transport: cam.transport, credentials: cam.passwordEnc ? 'set' : 'none' },
     });
     this.fleet.upsert(row);
     return row;
@@ -86,6 +89,7 @@ export class CameraService {
       if (parts.username && input.username === undefined) patch.username = parts.username;
       if (parts.password && input.password === undefined) patch.passwordEnc = this.secrets.seal(parts.password);
     }
+    if (input.subUrl !== undefined) patch.subUrl = input.subUrl ? splitCredentials(input.subUrl).url : null;
     if (input.username !== undefined) patch.username = input.username || null;
     if (input.password !== undefined) patch.passwordEnc = input.password ? this.secrets.seal(input.password) : null;
     if (input.transport !== undefined) patch.transport = input.transport;

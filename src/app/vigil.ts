@@ -129,7 +129,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   for (const c of cfg.cameras) {
     const existing = await store.getCamera(c.id);
     if (existing) {
-      if (opts.syncCameraUrls && existing.url !== c.url) await cameras.update(c.id, { url: c.url }, { id: 'system', ip: null });
+      if (opts.syncCameraUrls && (existing.url !== c.url || existing.subUrl !== (c.subUrl ?? null))) {
+        await cameras.update(c.id, { url: c.url, subUrl: c.subUrl ?? null }, { id: 'system', ip: null });
+      }
       continue;
     }
     try {

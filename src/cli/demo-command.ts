@@ -28,7 +28,8 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
   const dataDir = process.env.VIGIL_DATA_DIR || './data';
   const { startSimulator, availableClipNames } = await import('../simulator/index.ts');
   console.log(`Starting ${n} simulated cameras (the first start encodes the clips with ffmpeg) ...`);
-  const sim = await startSimulator({ cameras: n, port: 0, host: '127.0.0.1', cacheDir: `${dataDir}/sim-cache` });
+  // Like IP cameras, each has a sub-stream (5 fps): live analytics decode that, not the main stream.
+  const sim = await startSimulator({ cameras: n, port: 0, host: '127.0.0.1', cacheDir: `${dataDir}/sim-cache`, subFps: DEMO_ANALYTICS.fps });
   // The simulator deals clips to cameras in order, so the vtest clip (real pedestrians) is on the
   // camera with its index: live analytics run there, with a counting line and a zone.
   const pedestrianCamera = availableClipNames().indexOf('vtest');
@@ -41,6 +42,7 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
       id: `cam${i + 1}`,
       name: PLACES[i % PLACES.length] + (i >= PLACES.length ? ` ${Math.floor(i / PLACES.length) + 1}` : ''),
       url,
+      subUrl: sim.subUrls[i],
       ...(i === pedestrianCamera ? { analytics: DEMO_ANALYTICS } : {}),
     })),
   });

@@ -10,7 +10,7 @@ const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', de
 /** Per-camera live analytics: shapes in normalised image coordinates (0..1, y pointing down). */
 export const AnalyticsConfig = Type.Object(
   {
-    enabled: Type.Boolean({ default: false, description: 'Analyse this camera live (one more viewer of its live stream; no second camera connection).' }),
+    enabled: Type.Boolean({ default: false, description: 'Analyse this camera live (one more viewer of its sub-stream when it has one, else of its main stream).' }),
     fps: Type.Number({ minimum: 0.5, maximum: 15, default: 5, description: 'Frames analysed per second.' }),
     width: Type.Integer({ minimum: 160, maximum: 1920, default: 640, description: 'Analysed frames are scaled to this width.' }),
     detector: Type.Union([Type.Literal('auto'), Type.Literal('neural'), Type.Literal('motion')], { default: 'auto', description: 'auto: the NanoDet detector when it loads, else the motion stand-in (which only guesses person/car from blob shape).' }),
@@ -29,6 +29,7 @@ const CameraConfig = Type.Object(
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Stable id: lower-case letters, digits, - and _.' }),
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Name shown to operators.' }),
     url: Type.String({ pattern: '^rtsps?://', description: 'RTSP URL of the main stream, without credentials.' }),
+    subUrl: Type.Optional(Type.String({ pattern: '^rtsps?://', description: 'RTSP URL of the sub-stream (smaller, at about the analysis frame rate; same credentials). Live analytics decode it instead of the main stream.' })),
     username: Type.Optional(Type.String({ description: 'Camera user name.' })),
     password: Type.Optional(Type.String({ description: 'Camera password; stored encrypted, never logged.' })),
     transport: Type.Optional(Type.Union([Type.Literal('tcp'), Type.Literal('udp')], { default: 'tcp', description: 'RTP over the RTSP connection (tcp) or UDP.' })),

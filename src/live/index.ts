@@ -1,2 +1,2 @@
 export { LiveHub } from './live-hub.ts';
-export type { CameraRuntime, CameraStatus, CameraState, LiveSink } from './types.ts';
+export type { CameraRuntime, CameraStatus, CameraState, LiveSink, StreamKind } from './types.ts';

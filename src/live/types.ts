@@ -28,8 +28,15 @@ export interface LiveSink {
   readonly bufferedBytes: number;
 }
 
+/**
+ * Which of a camera's streams a viewer wants: the main stream (recorded), or the sub-stream (smaller,
+ * at about the analysis rate; live analytics, small tiles). A camera without a sub-stream serves
+ * its main stream to both.
+ */
+export type StreamKind = 'main' | 'sub';
+
 export interface CameraRuntime {
   status(cameraId: string): CameraStatus;
-  /** Subscribe a viewer; returns the unsubscribe function. */
-  watch(cameraId: string, sink: LiveSink): () => void;
+  /** Subscribe a viewer (to the main stream unless told otherwise); returns the unsubscribe function. */
+  watch(cameraId: string, sink: LiveSink, stream?: StreamKind): () => void;
 }

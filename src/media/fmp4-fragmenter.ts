@@ -46,6 +46,12 @@ export interface Fmp4FragmenterOptions {
   defaultDuration?: number;
   /** Gaps between pictures above this (90 kHz) count as timestamp jumps. Default 10 s. */
   maxDuration?: number;
+  /**
+   * false: emit each picture at once, its duration the last one seen, instead of holding it until
+   * the next one arrives. For live-only streams at a low frame rate (a 5 fps sub-stream would wait
+   * 200 ms per picture); recordings keep exact durations. Default true.
+   */
+  holdBack?: boolean;
 }
 
 interface HeldUnit {
@@ -85,12 +91,18 @@ export class Fmp4Fragmenter {
   #offset = 0;
   /** Where the last emitted sample ends on the output timeline. */
   #lastOutEnd: number | null = null;
+  readonly #holdBack: boolean;
+  /** Input dts of the previous picture, when pictures are not held back (to learn the duration). */
+  #prevInDts: number | null = null;
+  /** The last few gaps between pictures, when not held back. */
+  readonly #gaps: number[] = [];
 
   constructor(options: Fmp4FragmenterOptions = {}) {
     this.#lastDuration = positiveInt(options.defaultDuration) ?? 3000;
     // Capped so a composition offset within it still fits trun's signed 32 bits.
     this.#maxDuration = Math.min(positiveInt(options.maxDuration) ?? 10 * VIDEO_CLOCK, 0x7fffffff);
     this.#codecOption = options.codec ?? null;
+    this.#holdBack = options.holdBack ?? true;
     if (options.config) this.#setConfig(options.config);
   }
 
@@ -213,6 +225,18 @@ export class Fmp4Fragmenter {
     // A presentation time more than a max gap away from decode is a broken clock, not reordering.
     if (Math.abs(compositionOffset) > this.#maxDuration) compositionOffset = 0;
     this.#held = { nalus, inDts: dts, outDts, compositionOffset, keyframe, codec };
+    if (!this.#holdBack) {
+      // The shortest recent gap is the frame interval: a picture that came late must not lengthen
+      // the next one's guess (an overlap would push the timeline, and then every picture, later).
+      const d = this.#prevInDts === null ? 0 : dts - this.#prevInDts;
+      this.#prevInDts = dts;
+      if (d > 0 && d <= this.#maxDuration) {
+        this.#gaps.push(d);
+        if (this.#gaps.length > 8) this.#gaps.shift();
+        this.#lastDuration = Math.min(...this.#gaps);
+      }
+      out.push(this.#emitHeld(this.#lastDuration));
+    }
     return out;
   }
 

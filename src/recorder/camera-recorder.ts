@@ -53,6 +53,8 @@ export interface RecorderOptions {
   lastRecordedEnd?: (cameraId: string) => Promise<number | null>;
   logger: Logger;
   now?: () => number;
+  /** A live-only stream (a sub-stream): fragments go out as pictures arrive (see Fmp4FragmenterOptions.holdBack). */
+  lowLatency?: boolean;
 }
 
 const BACKOFF_MIN_MS = 1000;
@@ -142,7 +144,7 @@ export class CameraRecorder {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.setState('connecting', this.statusValue.error);
-    this.fragmenter = new Fmp4Fragmenter();
+    this.fragmenter = new Fmp4Fragmenter({ holdBack: !this.opts.lowLatency });
     this.anchor = null;
     this.writer = this.target.record
       ? new SegmentWriter({

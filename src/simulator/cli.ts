@@ -4,7 +4,8 @@ import { SimulatorError } from './simulator-errors.ts';
 
 export const SIMULATOR_USAGE = `usage: vigil simulate [--cameras N] [--port P] [--host H] [--cache-dir DIR] [--clips a,b|real]
                       [--auth basic|digest --user U --password P] [--no-udp] [--codec h264|h265]
-                      [--stamp-time]   (send time of each picture in an SEI, for latency benchmarks)`;
+                      [--stamp-time]   (send time of each picture in an SEI, for latency benchmarks)
+                      [--sub-fps N]    (each camera also serves a sub-stream at N fps under /camN/sub)`;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
   const opts: SimulatorOptions = { cameras: 4, port: 8554, host: '127.0.0.1' };
@@ -34,6 +35,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
       case '--clips': opts.clips = value().split(',').filter(Boolean); break;
       case '--no-udp': opts.udp = false; break;
       case '--stamp-time': opts.stampTime = true; break;
+      case '--sub-fps': opts.subFps = int(1, 25); break;
       case '--codec': {
         const v = value();
         if (v !== 'h264' && v !== 'h265') throw new SimulatorError('SIM_USAGE', `--codec must be h264 or h265, got ${v}`);
@@ -64,6 +66,7 @@ export async function runSimulatorCli(argv: string[], out: (line: string) => voi
   const sim = await startSimulator(opts);
   out(`simulating ${sim.urls.length} camera(s) on rtsp://${opts.host}:${sim.port}/` + (opts.auth ? ` (${opts.auth.scheme} auth, user ${opts.auth.username})` : ''));
   for (const url of sim.urls) out(url);
+  for (const url of sim.subUrls) out(url);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -119,22 +119,30 @@ export function availableClipNames(): string[] {
 
 const inFlight = new Map<string, Promise<CachedClip>>();
 
-/** The clip from the cache, encoding it first when missing. */
-export function ensureClip(cacheDir: string, name: string, codec: VideoCodec = 'h264'): Promise<CachedClip> {
-  const key = path.join(cacheDir, `${name}:${codec}`);
+/** The main streams' frame rate. */
+export const CLIP_FPS = FPS;
+
+/**
+ * The clip from the cache, encoding it first when missing. `fps` below the clips' 25 gives a
+ * camera's sub-stream: the same pictures, fewer of them, at a lower bitrate.
+ */
+export function ensureClip(cacheDir: string, name: string, codec: VideoCodec = 'h264', fps = FPS): Promise<CachedClip> {
+  if (!Number.isInteger(fps) || fps < 1 || fps > FPS) throw new SimulatorError('SIM_USAGE', `clip frame rate must be an integer in 1..${FPS}, got ${fps}`);
+  const key = path.join(cacheDir, `${name}:${codec}:${fps}`);
   let p = inFlight.get(key);
   if (!p) {
-    p = ensureClipUncached(cacheDir, name, codec).finally(() => inFlight.delete(key));
+    p = ensureClipUncached(cacheDir, name, codec, fps).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
   return p;
 }
 
-async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCodec): Promise<CachedClip> {
+async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCodec, fps: number): Promise<CachedClip> {
   const recipe = RECIPES.find((r) => r.name === name);
   if (!recipe) throw new SimulatorError('SIM_CLIP_UNKNOWN', `unknown clip ${name}; known: ${RECIPES.map((r) => r.name).join(', ')}`);
-  const h264Path = path.join(cacheDir, codec === 'h265' ? `${name}-h265.hevc` : `${name}.h264`);
-  const metaPath = path.join(cacheDir, codec === 'h265' ? `${name}-h265.json` : `${name}.json`);
+  const stem = fps === FPS ? name : `${name}-${fps}fps`;
+  const h264Path = path.join(cacheDir, codec === 'h265' ? `${stem}-h265.hevc` : `${stem}.h264`);
+  const metaPath = path.join(cacheDir, codec === 'h265' ? `${stem}-h265.json` : `${stem}.json`);
   try {
     const meta = JSON.parse(await readFile(metaPath, 'utf8')) as ClipMeta;
     if (existsSync(h264Path) && meta.fps > 0) return { meta, h264Path };
@@ -146,13 +154,17 @@ async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCo
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmpH264 = `${h264Path}.tmp-${tag}`;
   const tmpMeta = `${metaPath}.tmp-${tag}`;
-  const { args, filter } = recipe.input(findFont());
+  const input = recipe.input(findFont());
+  const args = input.args;
+  const filter = fps === FPS ? input.filter : [input.filter, `fps=${fps}`].filter(Boolean).join(',');
+  // A sub-stream carries a quarter of the main stream's bits or less, as cameras' sub-streams do.
+  const kbps = fps === FPS ? null : Math.max(150, Math.round((800 * fps) / FPS) + 150);
   const encoder = codec === 'h265'
     ? [
       // A GOP of one second, no B-frames, no scene-cut keyframes: the same layout as the H.264
       // clips. x265 repeats VPS/SPS/PPS before every keyframe by default (repeat-headers).
-      '-an', '-c:v', 'libx265', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-r', String(FPS), '-b:v', '800k',
-      '-x265-params', `keyint=${FPS}:min-keyint=${FPS}:scenecut=0:bframes=0:repeat-headers=1:log-level=error`,
+      '-an', '-c:v', 'libx265', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-r', String(fps), '-b:v', `${kbps ?? 800}k`,
+      '-x265-params', `keyint=${fps}:min-keyint=${fps}:scenecut=0:bframes=0:repeat-headers=1:log-level=error`,
       '-f', 'hevc', tmpH264,
     ]
     : null;
@@ -165,15 +177,15 @@ async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCo
   ];
   if (!encoder) ffArgs.push(
     '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
-    '-r', String(FPS), '-g', String(FPS), '-keyint_min', String(FPS), '-sc_threshold', '0', '-bf', '0',
-    '-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M',
+    '-r', String(fps), '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0', '-bf', '0',
+    ...(kbps ? ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`] : ['-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M']),
     // SPS/PPS before every IDR, like cameras send them: a viewer joining mid-stream can decode.
     '-x264-params', 'repeat-headers=1',
     '-f', 'h264', tmpH264,
   );
   try {
     await runFfmpeg(ffArgs);
-    const meta: ClipMeta = { name, fps: FPS, width: W, height: H, durationSec: recipe.durationSec, source: recipe.source, ...(codec === 'h265' ? { codec } : {}) };
+    const meta: ClipMeta = { name, fps, width: W, height: H, durationSec: recipe.durationSec, source: recipe.source, ...(codec === 'h265' ? { codec } : {}) };
     await writeFile(tmpMeta, JSON.stringify(meta, null, 2));
     // Video first, sidecar last: the sidecar's presence means the video is complete.
     await rename(tmpH264, h264Path);

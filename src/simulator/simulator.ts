@@ -1,8 +1,9 @@
 // The camera simulator: N RTSP cameras (rtsp://host:port/cam1..camN) on one RtspServer, replaying
-// a few cached clips with different start offsets.
+// a few cached clips with different start offsets. With `subFps`, each camera also has a sub-stream
+// (rtsp://host:port/camN/sub) as IP cameras do: the same pictures at a lower frame rate.
 import { RtspServer } from '../media/rtsp-server.ts';
 import type { ServerAuthOptions } from '../media/rtsp-auth.ts';
-import { availableClipNames, defaultCacheDir, ensureClip, realClipNames } from './clip-cache.ts';
+import { availableClipNames, CLIP_FPS, defaultCacheDir, ensureClip, realClipNames } from './clip-cache.ts';
 import { loadClip, type LoadedClip } from './clip.ts';
 import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
 import { SimulatorError } from './simulator-errors.ts';
@@ -24,10 +25,14 @@ export interface SimulatorOptions {
   codec?: VideoCodec;
   /** Stamp each picture with its send time in an SEI message (see capture-time-sei.ts). */
   stampTime?: boolean;
+  /** Also serve each camera's sub-stream at this frame rate (1..25) under /camN/sub. */
+  subFps?: number;
 }
 
 export interface Simulator {
   urls: string[];
+  /** Sub-stream URLs (same order as urls), when subFps was given. */
+  subUrls: string[];
   port: number;
   server: RtspServer;
   cameras: SimulatedCamera[];
@@ -43,7 +48,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   // Encode one at a time: parallel x264 runs on a 2-core machine only thrash.
   const clips: LoadedClip[] = [];
   for (const name of names) clips.push(await loadClip(await ensureClip(cacheDir, name, opts.codec ?? 'h264')));
+  const subFps = opts.subFps;
+  if (subFps !== undefined && (!Number.isInteger(subFps) || subFps < 1 || subFps > CLIP_FPS)) throw new SimulatorError('SIM_USAGE', `sub-stream frame rate must be an integer in 1..${CLIP_FPS}`);
+  const subClips: LoadedClip[] = [];
+  if (subFps !== undefined) for (const name of names) subClips.push(await loadClip(await ensureClip(cacheDir, name, opts.codec ?? 'h264', subFps)));
   const clock = new SimulatorClock(clips[0].meta.fps);
+  const subClock = subFps !== undefined ? new SimulatorClock(subFps) : null;
   if (clips.some((c) => c.meta.fps !== clips[0].meta.fps)) throw new SimulatorError('SIM_BAD_CLIP', 'all clips must share one frame rate');
   const server = new RtspServer({ host, port: opts.port ?? 8554, auth: opts.auth, udp: opts.udp });
   const cameras: SimulatedCamera[] = [];
@@ -54,16 +64,23 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const cam = new SimulatedCamera(`cam${i + 1}`, clip, round * 53, clock, opts.stampTime ?? false);
     cameras.push(cam);
     server.addPath(`/${cam.name}`, cam);
+    if (subClock) {
+      // The same moment of the clip as the main stream (both clocks start now).
+      const sub = new SimulatedCamera(`${cam.name}/sub`, subClips[i % clips.length], Math.round((round * 53 * subFps!) / clips[0].meta.fps), subClock, opts.stampTime ?? false);
+      server.addPath(`/${sub.name}`, sub);
+    }
   }
   const port = await server.listen();
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     urls: cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}`),
+    subUrls: subClock ? cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}/sub`) : [],
     port,
     server,
     cameras,
     async close() {
       clock.stop();
+      subClock?.stop();
       await server.close();
     },
   };

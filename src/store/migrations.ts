@@ -136,6 +136,15 @@ CREATE TABLE event_acks (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'camera sub-stream URL',
+    sql: `
+-- A camera's second, smaller stream (lower resolution and frame rate): live analytics decode it
+-- instead of the main stream when it is set.
+ALTER TABLE cameras ADD COLUMN sub_url TEXT;
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

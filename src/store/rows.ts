@@ -31,12 +31,13 @@ export function toSession(r: SqlRow): SessionRow {
 }
 
 export const CAMERA_COLUMNS =
-  'id, name, url, username, password_enc, transport, enabled, record, created_at, updated_at';
+  'id, name, url, sub_url, username, password_enc, transport, enabled, record, created_at, updated_at';
 export function toCamera(r: SqlRow): CameraRow {
   return {
     id: str(r.id),
     name: str(r.name),
     url: str(r.url),
+    subUrl: strOrNull(r.sub_url),
     username: strOrNull(r.username),
     passwordEnc: strOrNull(r.password_enc),
     transport: str(r.transport) === 'udp' ? 'udp' : 'tcp',

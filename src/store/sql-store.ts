@@ -51,6 +51,7 @@ const DEFAULT_SEGMENT_LIMIT = 10_000;
 const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
   name: 'name',
   url: 'url',
+  subUrl: 'sub_url',
   username: 'username',
   passwordEnc: 'password_enc',
   transport: 'transport',
@@ -151,12 +152,13 @@ export class SqlStore implements StoreOperations {
 
   async createCamera(c: NewCamera, audit?: AuditInput): Promise<CameraRow> {
     const now = Date.now();
-    const row: CameraRow = { ...c, createdAt: now, updatedAt: now };
+    const row: CameraRow = { ...c, subUrl: c.subUrl ?? null, createdAt: now, updatedAt: now };
     await this.withAudit(audit, (tx) =>
-      tx.execute(`INSERT INTO cameras (${CAMERA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      tx.execute(`INSERT INTO cameras (${CAMERA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
         row.id,
         row.name,
         row.url,
+        row.subUrl,
         row.username,
         row.passwordEnc,
         row.transport,

@@ -27,6 +27,8 @@ export interface CameraRow {
   name: string;
   /** RTSP URL without credentials. */
   url: string;
+  /** RTSP URL of the camera's sub-stream (same credentials), or null when it has none. */
+  subUrl: string | null;
   username: string | null;
   /** AES-256-GCM ciphertext (base64) of the camera password, or null. Never the clear text. */
   passwordEnc: string | null;
@@ -37,7 +39,7 @@ export interface CameraRow {
   updatedAt: number;
 }
 
-export type NewCamera = Omit<CameraRow, 'createdAt' | 'updatedAt'>;
+export type NewCamera = Omit<CameraRow, 'createdAt' | 'updatedAt' | 'subUrl'> & { subUrl?: string | null };
 export type CameraPatch = Partial<Omit<CameraRow, 'id' | 'createdAt' | 'updatedAt'>>;
 
 export interface SegmentRow {

@@ -96,6 +96,26 @@ test('cameras: credentials are taken out of the URL, encrypted, never returned o
   assert.equal((await v.http('/api/cameras/gate')).status, 404);
 });
 
+test('cameras: a sub-stream URL is stored without credentials, changed, cleared and validated', async () => {
+  const res = await v.http('/api/cameras', { method: 'POST', json: { id: 'subcam', name: 'Sub', url: 'rtsp://127.0.0.1:9/main', subUrl: 'rtsp://op:Hidden-Pw@127.0.0.1:9/sub' } });
+  assert.equal(res.status, 201);
+  const cam = (await body(res)).camera;
+  assert.equal(cam.subUrl, 'rtsp://127.0.0.1:9/sub', 'credentials never kept in the sub-stream URL');
+  assert.equal(cam.hasPassword, false, 'the main stream\'s credentials are used');
+  assert.equal((await v.store.getCamera('subcam'))?.subUrl, 'rtsp://127.0.0.1:9/sub');
+  const bad = await v.http('/api/cameras/subcam', { method: 'PATCH', json: { subUrl: 'http://127.0.0.1/x' } });
+  assert.equal(bad.status, 400);
+  assert.match((await body(bad)).error.message, /subUrl/);
+  const changed = await v.http('/api/cameras/subcam', { method: 'PATCH', json: { subUrl: 'rtsp://127.0.0.1:9/sub2' } });
+  assert.equal((await body(changed)).camera.subUrl, 'rtsp://127.0.0.1:9/sub2');
+  const cleared = await v.http('/api/cameras/subcam', { method: 'PATCH', json: { subUrl: null } });
+  assert.equal((await body(cleared)).camera.subUrl, null);
+  assert.equal((await v.store.getCamera('subcam'))?.subUrl, null);
+  const plain = await body(await v.http('/api/cameras/dead'));
+  assert.equal(plain.camera.subUrl, null);
+  assert.equal((await v.http('/api/cameras/subcam', { method: 'DELETE' })).status, 204);
+});
+
 test('an unreachable camera shows as offline with a reason; nothing crashes', async () => {
   let cam: any;
   for (let i = 0; i < 50; i++) {

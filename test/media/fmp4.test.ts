@@ -340,3 +340,29 @@ test('fragmenter: empty units, garbage NALs and a broken SPS give MediaError and
   assert.equal((await probe(file)).nb_read_frames, '100');
   assert.equal(await decodeErrors(file), '');
 });
+
+test('fragmenter without hold-back: each picture comes out of its own push, plays, bit-exact', async () => {
+  const units = readUnits('p360.h264');
+  // A 5 fps sub-stream's clock (18000 per picture), with one late picture (40 % longer gap).
+  const aus = toAccessUnits(units).map((au, i) => ({ ...au, dts: i * 18000 + (i >= 50 ? 7200 : 0), pts: i * 18000 + (i >= 50 ? 7200 : 0) }));
+  const f = new Fmp4Fragmenter({ holdBack: false });
+  const outputs: FragmenterOutput[] = [];
+  for (const [i, au] of aus.entries()) {
+    const got = f.push(au);
+    const frags = got.filter((o) => o.kind === 'fragment');
+    assert.equal(frags.length, 1, `picture ${i} is emitted by its own push`);
+    assert.equal(frags[0].dts, aus[i].dts, `picture ${i} keeps its own timestamp`);
+    outputs.push(...got);
+  }
+  assert.deepEqual(f.flush(), [], 'nothing held back');
+  const frags = outputs.filter((o) => o.kind === 'fragment');
+  // The SPS says 25 fps until a real gap is seen; then the frame interval, which a late picture
+  // does not change (the timeline then has a hole, never an overlap).
+  assert.equal(frags[0].duration, 3600);
+  assert.ok(frags.slice(1).every((fr) => fr.duration === 18000), 'durations learned from the gaps');
+  const file = writeMp4('nohold.mp4', outputs);
+  const s = await probe(file);
+  assert.equal(s.nb_read_frames, '100');
+  assert.equal(await decodeErrors(file), '');
+  assert.deepEqual(await frameHashes(file), await frameHashes(join(dir, 'p360.h264'), 'h264'), 'decoded pictures identical to the source');
+});

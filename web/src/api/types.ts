@@ -24,6 +24,7 @@ export interface Camera {
   id: string;
   name: string;
   url: string;
+  subUrl: string | null;
   username: string | null;
   hasPassword: boolean;
   transport: 'tcp' | 'udp';

@@ -125,6 +125,7 @@ export const en = {
     'camera.id': 'Id',
     'camera.name': 'Name',
     'camera.url': 'Stream URL',
+    'camera.subUrl': 'Sub-stream URL (analytics)',
     'camera.transport': 'Transport',
     'camera.resolution': 'Resolution',
     'camera.codec': 'Codec',

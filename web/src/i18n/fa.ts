@@ -115,6 +115,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'camera.id': 'شناسه',
   'camera.name': 'نام',
   'camera.url': 'نشانی جریان',
+  'camera.subUrl': 'نشانی جریان فرعی (تحلیل)',
   'camera.transport': 'انتقال',
   'camera.resolution': 'وضوح',
   'camera.codec': 'کدک',
