@@ -1,6 +1,8 @@
 // All cameras of this node: start, update and stop their recorders; answer health and live
 // subscriptions for the API. A camera's sub-stream, when it has one, is a second camera connection
 // that is only live (never recorded) and only open while someone watches it (live analytics).
+// While it is down its viewers get the main stream, and go back to it when it returns: analysis
+// goes on, at a higher decoding cost, rather than stop.
 import type { Logger } from 'pino';
 import type { CameraRow } from '../store/types.ts';
 import type { CameraRuntime, CameraStatus, LiveSink, StreamKind } from '../live/types.ts';
@@ -28,6 +30,8 @@ export class CameraFleet implements CameraRuntime {
   private readonly recorders = new Map<string, CameraRecorder>();
   /** Sub-stream connections open now (cameras with a sub-stream that someone watches). */
   private readonly subs = new Map<string, CameraRecorder>();
+  /** Cameras whose sub-stream connection failed: their sub-stream viewers are on the main stream meanwhile. */
+  private readonly subDown = new Set<string>();
   private readonly rows = new Map<string, CameraRow>();
   /** Cameras an operator switched off in this run (their next gap is theirs, not the recorder's). */
   private readonly disabled = new Set<string>();
@@ -43,6 +47,8 @@ export class CameraFleet implements CameraRuntime {
       segmentMs: opts.segmentMs,
       connect: opts.connect,
       onSegment: nothing,
+      onOffline: (cameraId, reason) => this.subHealth(cameraId, false, reason),
+      onOnline: (cameraId) => this.subHealth(cameraId, true, null),
       logger: opts.logger.child({ stream: 'sub' }),
       now: opts.now,
       lowLatency: true,
@@ -104,7 +110,25 @@ export class CameraFleet implements CameraRuntime {
       this.subs.set(cameraId, sub);
       sub.start();
     }
-    return sub.hub;
+    return this.subDown.has(cameraId) ? main.hub : sub.hub;
+  }
+
+  /** The sub-stream went down or came back: move its viewers to the main stream or back. */
+  private subHealth(cameraId: string, up: boolean, reason: string | null): void {
+    if (!this.subs.has(cameraId) || up === !this.subDown.has(cameraId)) return;
+    if (up) this.subDown.delete(cameraId);
+    else this.subDown.add(cameraId);
+    const log = this.opts.logger.child({ camera: cameraId });
+    if (up) log.info('sub-stream back: its viewers leave the main stream');
+    else log.warn({ reason }, 'sub-stream down: its viewers get the main stream meanwhile');
+    this.attachViewers(cameraId, 'sub');
+  }
+
+  /** The state of a camera's sub-stream connection, for health and tests. */
+  subStreamState(cameraId: string): 'none' | 'idle' | 'up' | 'down' {
+    if (!this.rows.get(cameraId)?.subUrl || !this.recorders.has(cameraId)) return 'none';
+    if (!this.subs.has(cameraId)) return 'idle';
+    return this.subDown.has(cameraId) ? 'down' : 'up';
   }
 
   /** (Re)attach every viewer of one stream kind to the hub it belongs on now. */
@@ -121,6 +145,7 @@ export class CameraFleet implements CameraRuntime {
     const sub = this.subs.get(cameraId);
     if (!sub) return;
     this.subs.delete(cameraId);
+    this.subDown.delete(cameraId);
     void sub.stop();
   }
 

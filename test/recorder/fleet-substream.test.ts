@@ -83,3 +83,23 @@ test('a sub-stream viewer follows the camera being given a sub-stream, and disab
   unwatch();
   assert.equal(fleet.openSubStreams, 0);
 });
+
+test('a sub-stream that cannot be reached: its viewers get the main stream, and go back when it appears', async () => {
+  sim ??= await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['testsrc2'], subFps: 5 });
+  rig ??= await startRig(2000);
+  const late = sim.urls[0].replace(/\/cam1$/, '/cam1/late');
+  await rig.addCamera('cam3', sim.urls[0], { subUrl: late });
+  const v = counter();
+  const unwatch = rig.fleet.watch('cam3', v.sink, 'sub');
+  await rig.waitFor('sub-stream reported down', () => rig!.fleet.subStreamState('cam3') === 'down');
+  await rig.waitFor('main-stream video meanwhile', () => v.seen.fragments > 10);
+  const inits = v.seen.inits;
+  // The camera's sub-stream path appears (the recorder retries with backoff: 1, 2, 4 s ...).
+  sim.server.addPath('/cam1/late', sim.cameras[0]);
+  await rig.waitFor('sub-stream back', () => rig!.fleet.subStreamState('cam3') === 'up', 20_000);
+  await rig.waitFor('the viewer moved back (a new init)', () => v.seen.inits > inits);
+  const f = v.seen.fragments;
+  await rig.waitFor('video from the sub-stream', () => v.seen.fragments > f + 5);
+  unwatch();
+  assert.equal(rig.fleet.subStreamState('cam3'), 'idle');
+});
