@@ -4,7 +4,17 @@
 // wall-clock time its fragment arrived (matched by media time through showinfo's pts), so alarms
 // can say when it was seen and the latency can be measured. Backpressure: while ffmpeg's stdin
 // is backed up, `bufferedBytes` is high and the LiveHub skips this viewer until the next keyframe.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+//
+// Frames do not come through ffmpeg's stdout: a pipe read gives a new 64 KiB buffer per read, and
+// 32 cameras' frames at 5 fps are 110 MB/s of buffers for the garbage collector, which ran a full
+// collection about five times a second for them (its trigger is external memory, not the heap).
+// ffmpeg listens on a Unix socket instead and we read it with `onread`, straight into the frame
+// buffer: no allocation and no copy per frame.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { CameraState, LiveSink } from '../live/index.ts';
 import { readCaptureTime, readFragmentDts, readInitInfo } from './fmp4-times.ts';
 
@@ -36,11 +46,17 @@ const ARRIVALS = 256;
  */
 const STDIN_LIMIT = 48 * 1024;
 
+let socketSeq = 0;
+
 interface Arrival { media: number; wall: number; camera: number | null }
 
 export class LiveFrameSource implements LiveSink {
   private readonly o: LiveFrameOptions;
-  private proc: ChildProcessWithoutNullStreams | null = null;
+  private proc: ChildProcess | null = null;
+  /** The frames' socket (ffmpeg listens, we connect once it does). */
+  private sock: Socket | null = null;
+  private sockPath = '';
+  private connectTimer: NodeJS.Timeout | null = null;
   private timescale = 90000;
   private size = { width: 0, height: 0 };
   private frame: Uint8Array = new Uint8Array(0);
@@ -68,7 +84,7 @@ export class LiveFrameSource implements LiveSink {
   }
 
   get bufferedBytes(): number {
-    const w = this.proc?.stdin.writableLength ?? 0;
+    const w = this.proc?.stdin?.writableLength ?? 0;
     // Past the limit, say "full" in the hub's terms so it skips us until a keyframe.
     return w > STDIN_LIMIT ? Number.MAX_SAFE_INTEGER : w;
   }
@@ -133,27 +149,68 @@ export class LiveFrameSource implements LiveSink {
       // cameras, only add contention on a small machine.
       '-threads', '1', '-f', 'mp4', '-i', 'pipe:0', '-an', '-sn', '-copyts', '-filter_threads', '1',
       // select, not fps: fps would invent duplicate frames to fill a gap after the hub skipped us.
-      '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(4)})',scale=${width}:${height}:flags=area,showinfo`,
-      '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+      // showinfo only for each frame's pts; its plane checksums cost 0.2-0.3 ms a frame for nothing.
+      '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(4)})',scale=${width}:${height}:flags=area,showinfo=checksum=0`,
+      '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo',
     ];
-    const proc = spawn(this.o.ffmpeg ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Short: a Unix socket path has room for about 100 bytes.
+    const sockPath = path.join(tmpdir(), `vigil-af-${process.pid}-${++socketSeq}.sock`);
+    rmSync(sockPath, { force: true });
+    args.push('-listen', '1', `unix:${sockPath}`);
+    const proc = spawn(this.o.ffmpeg ?? 'ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.proc = proc;
+    this.sockPath = sockPath;
     proc.on('error', (err: NodeJS.ErrnoException) => {
       this.o.onError?.(err.code === 'ENOENT' ? 'ffmpeg not found: install ffmpeg (apt-get install ffmpeg)' : `ffmpeg: ${err.message}`);
     });
-    proc.stdin.on('error', () => undefined);
-    proc.stderr.on('data', (d: Buffer) => this.onStderr(d.toString()));
-    proc.stdout.on('data', (chunk: Buffer) => this.onStdout(proc, chunk));
+    proc.stdin!.on('error', () => undefined);
+    proc.stderr!.on('data', (d: Buffer) => this.onStderr(d.toString()));
     proc.on('close', (code, signal) => {
       if (this.proc === proc) this.proc = null;
+      rmSync(sockPath, { force: true });
       if (!this.closed && signal !== 'SIGKILL' && code !== 0) this.o.onError?.(`ffmpeg exited with ${code}: ${this.stderrTail.trim().split('\n').slice(-2).join(' ')}`);
+    });
+    this.connectFrames(proc, sockPath, 10);
+  }
+
+  /**
+   * ffmpeg opens its output (and listens) only once it has decoded the first picture: try until
+   * it does, a little less often each time, for as long as this ffmpeg runs.
+   */
+  private connectFrames(proc: ChildProcess, sockPath: string, delayMs: number): void {
+    if (proc !== this.proc) return;
+    const sock = connect({
+      path: sockPath,
+      onread: {
+        // Each read lands where the frame being filled goes on.
+        buffer: () => this.frame.subarray(this.filled),
+        callback: (n: number) => {
+          if (proc === this.proc) this.onFrameBytes(n);
+          return true;
+        },
+      },
+    });
+    sock.once('connect', () => {
+      if (proc !== this.proc) sock.destroy();
+      else this.sock = sock;
+    });
+    sock.on('error', (err: NodeJS.ErrnoException) => {
+      sock.destroy();
+      if (this.sock === sock) this.sock = null;
+      if (proc !== this.proc || (err.code !== 'ENOENT' && err.code !== 'ECONNREFUSED')) return;
+      this.connectTimer = setTimeout(() => this.connectFrames(proc, sockPath, Math.min(delayMs * 2, 200)), delayMs);
     });
   }
 
   private stop(): void {
     const p = this.proc;
     this.proc = null;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.sock?.destroy();
+    this.sock = null;
     if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    if (this.sockPath) rmSync(this.sockPath, { force: true });
   }
 
   private onStderr(text: string): void {
@@ -163,7 +220,7 @@ export class LiveFrameSource implements LiveSink {
       const m = /Parsed_showinfo.*\bpts_time:\s*(-?[0-9.]+)/.exec(line);
       if (m && this.owed > 0) this.owed--;
       else if (m && this.held) {
-        // The frame came out of stdout before its line came out of stderr: hand it on now.
+        // The frame came before its line came out of stderr: hand it on now.
         const held = this.held;
         this.held = null;
         this.deliver(held, Number(m[1]));
@@ -177,35 +234,27 @@ export class LiveFrameSource implements LiveSink {
     }
   }
 
-  private onStdout(proc: ChildProcessWithoutNullStreams, chunk: Buffer): void {
-    if (proc !== this.proc) return;
-    const bytes = this.frame.length;
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(bytes - this.filled, chunk.length - off);
-      this.frame.set(chunk.subarray(off, off + n), this.filled);
-      this.filled += n;
-      off += n;
-      if (this.filled === bytes) {
-        this.filled = 0;
-        this.frames++;
-        const pts = this.ptsQueue.shift();
-        if (pts !== undefined) {
-          this.deliver(this.frame, pts);
-          continue;
-        }
-        // stdout and stderr are read independently: the showinfo line of this frame may not have
-        // been read yet. Hold the frame (and fill the spare buffer meanwhile) until it is; a frame
-        // still held when the next one completes goes on without its time.
-        if (this.held) {
-          this.owed++;
-          this.deliver(this.held, undefined);
-          this.spare = this.held;
-        }
-        this.held = this.frame;
-        this.frame = this.spare;
-      }
+  /** `n` more bytes were read into the frame being filled. */
+  private onFrameBytes(n: number): void {
+    this.filled += n;
+    if (this.filled < this.frame.length) return;
+    this.filled = 0;
+    this.frames++;
+    const pts = this.ptsQueue.shift();
+    if (pts !== undefined) {
+      this.deliver(this.frame, pts);
+      return;
     }
+    // Frames and stderr are read independently: the showinfo line of this frame may not have
+    // been read yet. Hold the frame (and fill the spare buffer meanwhile) until it is; a frame
+    // still held when the next one completes goes on without its time.
+    if (this.held) {
+      this.owed++;
+      this.deliver(this.held, undefined);
+      this.spare = this.held;
+    }
+    this.held = this.frame;
+    this.frame = this.spare;
   }
 
   private deliver(rgb: Uint8Array, pts: number | undefined): void {

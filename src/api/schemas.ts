@@ -24,6 +24,7 @@ export const CameraStatusSchema = Type.Object({
   error: Nullable(Type.String()),
   reconnects: Type.Integer(),
   audioDropped: Type.Boolean(),
+  subStream: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('idle'), Type.Literal('up'), Type.Literal('down')], { description: 'Sub-stream connection; down: its viewers (live analytics) get the main stream meanwhile.' })),
 });
 
 export const CameraSchema = Type.Object({

@@ -15,6 +15,11 @@ export interface CameraStatus {
   reconnects: number;
   /** Audio tracks are announced by the camera but not recorded or played yet. */
   audioDropped: boolean;
+  /**
+   * The sub-stream connection: none (no sub-stream configured), idle (nobody watches it), up, or
+   * down (its viewers, such as live analytics, get the main stream meanwhile). Absent: none.
+   */
+  subStream?: 'none' | 'idle' | 'up' | 'down';
 }
 
 /** A live viewer (a browser's WebSocket). Implementations must never throw. */

@@ -161,7 +161,8 @@ export class CameraFleet implements CameraRuntime {
   }
 
   status(cameraId: string): CameraStatus {
-    return this.recorders.get(cameraId)?.status() ?? DISABLED;
+    const rec = this.recorders.get(cameraId);
+    return rec ? { ...rec.status(), subStream: this.subStreamState(cameraId) } : DISABLED;
   }
 
   watch(cameraId: string, sink: LiveSink, stream: StreamKind = 'main'): () => void {
