@@ -91,7 +91,7 @@ test('a sub-stream that cannot be reached: its viewers get the main stream, and 
   await rig.addCamera('cam3', sim.urls[0], { subUrl: late });
   const v = counter();
   const unwatch = rig.fleet.watch('cam3', v.sink, 'sub');
-  await rig.waitFor('sub-stream reported down', () => rig!.fleet.subStreamState('cam3') === 'down');
+  await rig.waitFor('sub-stream reported down', () => rig!.fleet.status('cam3').subStream === 'down');
   await rig.waitFor('main-stream video meanwhile', () => v.seen.fragments > 10);
   const inits = v.seen.inits;
   // The camera's sub-stream path appears (the recorder retries with backoff: 1, 2, 4 s ...).
@@ -101,5 +101,6 @@ test('a sub-stream that cannot be reached: its viewers get the main stream, and 
   const f = v.seen.fragments;
   await rig.waitFor('video from the sub-stream', () => v.seen.fragments > f + 5);
   unwatch();
-  assert.equal(rig.fleet.subStreamState('cam3'), 'idle');
+  assert.equal(rig.fleet.status('cam3').subStream, 'idle');
+  assert.equal(rig.fleet.status('cam').subStream, 'none', 'a camera without a sub-stream');
 });

@@ -18,6 +18,7 @@ export interface CameraStatus {
   codec: string | null;
   error: string | null;
   reconnects: number;
+  subStream?: 'none' | 'idle' | 'up' | 'down';
 }
 
 export interface Camera {

@@ -104,6 +104,11 @@ function CameraDetails({ camera }: { camera: Camera }) {
         <Row label={t('camera.name')}><span dir="auto">{camera.name}</span></Row>
         <Row label={t('camera.url')}><code className="url" dir="ltr">{camera.url}</code></Row>
         <Row label={t('camera.subUrl')}>{camera.subUrl ? <code className="url" dir="ltr">{camera.subUrl}</code> : none}</Row>
+        {camera.subUrl && s.subStream && s.subStream !== 'none' && (
+          <Row label={t('camera.subStream')}>
+            <span className={s.subStream === 'down' ? 'error-text' : undefined}>{t(`camera.subStream.${s.subStream}`)}</span>
+          </Row>
+        )}
         <Row label={t('camera.transport')}>{camera.transport.toUpperCase()}</Row>
         <Row label={t('camera.state')}><StatusBadge state={camera.enabled ? s.state : 'disabled'} /></Row>
         <Row label={t('camera.resolution')}>{s.width && s.height ? t('camera.resolutionValue', { width: s.width, height: s.height }) : none}</Row>
