@@ -99,6 +99,8 @@ describe('control-room web app', { timeout: 170_000 }, () => {
     await page.waitForURL(`**/cameras/${encodeURIComponent(id)}`);
     await page.getByTestId('details').waitFor({ timeout: 10_000 });
     assert.match(await page.getByTestId('details').innerText(), new RegExp(id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // The demo's cameras have sub-streams (live analytics decode those): the page names it and its state.
+    assert.match(await page.getByTestId('details').innerText(), new RegExp(`Sub-stream URL \\(analytics\\)\\s+rtsp://\\S+/${id}/sub`));
     await page.waitForFunction(`(${VIEW_VIDEO_TIME}) > 0`, undefined, { timeout: 20_000, polling: 100 });
     const start = (await page.evaluate(VIEW_VIDEO_TIME)) as number;
     await page.waitForTimeout(2500);
