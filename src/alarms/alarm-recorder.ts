@@ -3,6 +3,7 @@
 // the row is published on the bus, and line crossings are added to per-minute counts, which are
 // written in batches so a busy line costs one upsert per minute and class, not one per person.
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { Pace } from './analysis-pace.ts';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventRow, EventSeverity, LineCountRow, Store } from '../store/types.ts';
@@ -18,6 +19,8 @@ export interface AlarmAck { eventId: string; cameraId: string | null; ackedBy: s
 export interface AlarmTopics extends Record<string, unknown> {
   event: EventRow;
   'alarm.ack': AlarmAck;
+  /** The cameras whose live analysis is falling behind, whenever that set changes. */
+  'analytics.behind': Record<string, Pace>;
 }
 
 export const ALARM_KIND_PREFIX = 'analytics.';

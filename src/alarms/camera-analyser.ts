@@ -6,6 +6,7 @@ import { CameraPipeline, type Detection, type Detector, type PipelineOptions, ty
 import type { AnalyticsConfig } from '../core/config-schema.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import { LiveFrameSource, type LiveFrame } from './live-frames.ts';
+import { PaceMeter, type Pace } from './analysis-pace.ts';
 
 export interface AnalysedFrame {
   cameraId: string;
@@ -85,11 +86,20 @@ export class CameraAnalyser {
   /** this camera's events being recorded, in frame order, while analysis goes on */
   private recording: Promise<void> = Promise.resolve();
   private recordsPending = 0;
+  private readonly pace: PaceMeter;
 
   constructor(o: CameraAnalyserOptions) {
     this.o = o;
     this.cameraId = o.cameraId;
-    this.source = new LiveFrameSource({ fps: o.settings.fps, width: o.settings.width, ffmpeg: o.ffmpeg, onFrame: (f) => this.onFrame(f), onError: o.onError });
+    this.pace = new PaceMeter(o.settings.fps, Date.now());
+    this.source = new LiveFrameSource({
+      fps: o.settings.fps,
+      width: o.settings.width,
+      ffmpeg: o.ffmpeg,
+      onFrame: (f) => this.onFrame(f),
+      onError: o.onError,
+      onFragment: (media) => this.pace.input(Date.now(), media),
+    });
     this.unwatch = o.runtime.watch(o.cameraId, this.source, 'sub');
   }
 
@@ -124,6 +134,7 @@ export class CameraAnalyser {
         const pipeline = this.pipeline;
         const a = await pipeline.process({ index: this.counters.framesAnalysed, t: (capturedAt - this.startedAt) / 1000, rgb });
         this.counters.framesAnalysed++;
+        this.pace.analysed(Date.now());
         this.counters.inferences += a.regions.length;
         if (a.regions.length > 0) this.counters.detectorFrames++;
         if (a.events.length > 0 && !this.stopped) {
@@ -145,6 +156,11 @@ export class CameraAnalyser {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Whether analysis keeps up with the stream, over the last seconds. */
+  currentPace(): Pace {
+    return this.pace.pace(Date.now());
   }
 
   get stats(): AnalyserStats {

@@ -12,6 +12,10 @@ import { EventBus } from '../bus/index.ts';
 import { AlarmError } from './errors.ts';
 import { CameraAnalyser, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder, type AlarmTopics } from './alarm-recorder.ts';
+import type { Pace } from './analysis-pace.ts';
+
+/** How often each analyser's pace is checked. */
+const PACE_CHECK_MS = 5000;
 
 export type DetectorKind = 'neural' | 'motion';
 
@@ -47,6 +51,9 @@ export class LiveAnalytics {
   private neuralError: string | null = null;
   private neuralLoaded: Detector | null = null;
   private closed = false;
+  private readonly paceTimer: NodeJS.Timeout;
+  /** Cameras whose analysis is behind now (see analysis-pace.ts). */
+  private behindNow: Record<string, Pace> = {};
 
   constructor(o: LiveAnalyticsOptions) {
     this.o = o;
@@ -58,6 +65,30 @@ export class LiveAnalytics {
       logger: o.logger,
       detectorName: (id) => this.analysers.get(id)?.detector ?? 'motion',
     });
+    this.paceTimer = setInterval(() => this.checkPace(), PACE_CHECK_MS);
+    this.paceTimer.unref();
+  }
+
+  /** Cameras whose live analysis is falling behind (analysing under 90 % of what their stream allows). */
+  behind(): Record<string, Pace> {
+    return { ...this.behindNow };
+  }
+
+  private checkPace(): void {
+    const next: Record<string, Pace> = {};
+    for (const [cameraId, a] of this.analysers) {
+      const p = a.analyser.currentPace();
+      if (p.behind) next[cameraId] = p;
+    }
+    const was = Object.keys(this.behindNow).sort().join();
+    const is = Object.keys(next).sort().join();
+    this.behindNow = next;
+    if (was === is) return;
+    const cameras = Object.keys(next);
+    if (cameras.length > 0) {
+      this.o.logger.warn({ part: 'alarms', cameras: next }, 'live analysis is falling behind on some cameras (too many for this node\'s CPU?): alarms come late and short events can be missed');
+    } else this.o.logger.info({ part: 'alarms' }, 'live analysis keeps up again on every camera');
+    this.bus.publish('analytics.behind', { ...next });
   }
 
   /** Starts analysers for every camera whose stored settings enable analytics. */
@@ -87,8 +118,8 @@ export class LiveAnalytics {
   }
 
   /** Which detector each running analyser uses, and how it is doing. */
-  status(): { cameraId: string; detector: DetectorKind; stats: AnalyserStats }[] {
-    return [...this.analysers].map(([cameraId, a]) => ({ cameraId, detector: a.detector, stats: { ...a.analyser.stats } }));
+  status(): { cameraId: string; detector: DetectorKind; stats: AnalyserStats; pace: Pace }[] {
+    return [...this.analysers].map(([cameraId, a]) => ({ cameraId, detector: a.detector, stats: { ...a.analyser.stats }, pace: a.analyser.currentPace() }));
   }
 
   /** How the shared neural detector batches crops across cameras (null without one). */
@@ -149,6 +180,7 @@ export class LiveAnalytics {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.paceTimer);
     await Promise.all([...this.analysers.values()].map((a) => a.analyser.stop()));
     this.analysers.clear();
     await this.recorder.close();

@@ -35,6 +35,8 @@ export interface LiveFrameOptions {
   /** called for each decoded frame; the buffer is reused after the call returns */
   onFrame: (frame: LiveFrame) => void;
   onError?: (message: string) => void;
+  /** A fragment (one picture) came in, at this media time (s) when its header says. */
+  onFragment?: (mediaSeconds: number | null) => void;
 }
 
 /** How many fragment arrival times to remember for matching frames back to them. */
@@ -118,6 +120,7 @@ export class LiveFrameSource implements LiveSink {
     if (!this.proc || this.closed) return;
     this.fragmentsIn++;
     const dts = readFragmentDts(data);
+    this.o.onFragment?.(dts === null ? null : dts / this.timescale);
     if (dts !== null) {
       this.arrivals.push({ media: dts / this.timescale, wall: Date.now(), camera: readCaptureTime(data, this.codec) });
       if (this.arrivals.length > ARRIVALS) this.arrivals.shift();

@@ -10,7 +10,7 @@ import type { ApiDeps, Guard } from './server.ts';
 import type { EventRow } from '../store/types.ts';
 import { can, type Action, type Principal } from '../access/index.ts';
 import { AnalyticsConfig } from '../core/config-schema.ts';
-import { AlarmError, ALARM_KIND_PREFIX, bucketCounts, type AlarmAck, type LiveAnalytics } from '../alarms/index.ts';
+import { AlarmError, ALARM_KIND_PREFIX, bucketCounts, type AlarmAck, type LiveAnalytics, type Pace } from '../alarms/index.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 
@@ -62,6 +62,15 @@ function alarmView(e: EventRow, cameraName: string, ack: { by: string; at: numbe
     snapshotUrl: d.snapshot ? `/api/alarms/${e.id}/snapshot` : null,
     ack,
   };
+}
+
+const PaceSchema = Type.Object({ analysedFps: Type.Number(), expectedFps: Type.Number(), behind: Type.Boolean() });
+
+/** Only the cameras this user may watch. */
+function visibleBehind(user: Principal, all: Record<string, Pace>): Record<string, Pace> {
+  const out: Record<string, Pace> = {};
+  for (const [id, p] of Object.entries(all)) if (can(user, SEE_ALARMS, { type: 'camera', id })) out[id] = p;
+  return out;
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -142,7 +151,7 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
   const AlarmsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cameraId: Type.Optional(Type.String({ maxLength: 64 })) });
   app.get<{ Querystring: Static<typeof AlarmsQuery> }>(
     '/api/alarms',
-    { schema: { tags: ['alarms'], summary: 'Recent alarms, newest first', querystring: AlarmsQuery, response: { 200: Type.Object({ alarms: Type.Array(AlarmSchema), detectors: Type.Record(Type.String(), Type.String()) }), ...errors } } },
+    { schema: { tags: ['alarms'], summary: 'Recent alarms, newest first', querystring: AlarmsQuery, response: { 200: Type.Object({ alarms: Type.Array(AlarmSchema), detectors: Type.Record(Type.String(), Type.String()), behind: Type.Record(Type.String(), PaceSchema, { description: 'Cameras whose live analysis is falling behind (analysing under 90 % of what the stream allows over the last 10 s): alarms come late, short events can be missed.' }) }), ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const now = Date.now();
@@ -150,7 +159,7 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       const events = lists.flat().filter((e) => seeable(user, e)).sort((a, b) => b.ts - a.ts || (a.id < b.id ? -1 : 1)).slice(0, req.query.limit);
       const detectors: Record<string, string> = {};
       for (const s of analytics.status()) detectors[s.cameraId] = s.detector;
-      return { alarms: await views(events), detectors };
+      return { alarms: await views(events), detectors, behind: visibleBehind(user, analytics.behind()) };
     },
   );
 
@@ -218,9 +227,11 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       const offAck = analytics.bus.subscribe('alarm.ack', (a: AlarmAck) => {
         if (a.cameraId && can(user, SEE_ALARMS, { type: 'camera', id: a.cameraId })) send({ type: 'ack', eventId: a.eventId, ack: { by: a.ackedByName, at: a.ackedAt } });
       });
+      const offBehind = analytics.bus.subscribe('analytics.behind', (all) => send({ type: 'behind', cameras: visibleBehind(user, all) }));
       socket.on('close', () => {
         offEvent();
         offAck();
+        offBehind();
       });
       socket.on('message', () => undefined);
       send({ type: 'hello' });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { formatDecimal, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { useAlarmFeed, type Alarm } from './alarm-feed.ts';
 import './alarms.css';
 
@@ -69,6 +69,13 @@ export function AlarmPanel() {
         <p className="alarm-detector" data-testid="alarm-detector">
           {neural && t('alarms.detectorNeural')}
           {motionOnly.length > 0 && ' ' + t('alarms.detectorMotion', { cameras: motionOnly.join(', ') })}
+        </p>
+      )}
+      {Object.keys(feed.behind).length > 0 && (
+        <p className="banner banner-warning" role="status" data-testid="alarm-behind">
+          {t('alarms.behind', {
+            cameras: Object.entries(feed.behind).map(([id, p]) => t('alarms.behindCamera', { id, analysed: formatDecimal(p.analysedFps, 1), expected: formatDecimal(p.expectedFps, 0) })).join(', '),
+          })}
         </p>
       )}
       <p className="alarm-privacy">{t('alarms.privacy')}</p>

@@ -23,6 +23,8 @@ export interface AlarmFeed {
   alarms: Alarm[];
   /** camera id → 'neural' | 'motion' for cameras being analysed */
   detectors: Record<string, string>;
+  /** cameras whose live analysis is falling behind (frames analysed per second, and expected) */
+  behind: Record<string, { analysedFps: number; expectedFps: number }>;
   connected: boolean;
   error: string | null;
   acknowledge(id: string): Promise<void>;
@@ -35,15 +37,18 @@ function alarmSocketUrl(): string {
   return `${scheme}//${location.host}/api/events/live`;
 }
 
-async function loadAlarms(): Promise<{ alarms: Alarm[]; detectors: Record<string, string> }> {
+type Behind = AlarmFeed['behind'];
+
+async function loadAlarms(): Promise<{ alarms: Alarm[]; detectors: Record<string, string>; behind?: Behind }> {
   const res = await fetch('/api/alarms?limit=50', { credentials: 'same-origin', headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return (await res.json()) as { alarms: Alarm[]; detectors: Record<string, string> };
+  return (await res.json()) as { alarms: Alarm[]; detectors: Record<string, string>; behind?: Behind };
 }
 
 export function useAlarmFeed(): AlarmFeed {
   const [alarms, setAlarms] = useState<Alarm[]>([]);
   const [detectors, setDetectors] = useState<Record<string, string>>({});
+  const [behind, setBehind] = useState<Behind>({});
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -59,13 +64,15 @@ export function useAlarmFeed(): AlarmFeed {
           .then((r) => {
             setError(null);
             setDetectors(r.detectors);
+            setBehind(r.behind ?? {});
             // Keep anything pushed while the list loaded.
             setAlarms((pushed) => merge(pushed, r.alarms));
           })
           .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
       };
       ws.onmessage = (event) => {
-        const msg = JSON.parse(String(event.data)) as { type: string; alarm?: Alarm; eventId?: string; ack?: Alarm['ack'] };
+        const msg = JSON.parse(String(event.data)) as { type: string; alarm?: Alarm; eventId?: string; ack?: Alarm['ack']; cameras?: Behind };
+        if (msg.type === 'behind' && msg.cameras) setBehind(msg.cameras);
         if (msg.type === 'alarm' && msg.alarm) {
           const a = msg.alarm;
           setAlarms((list) => merge([a], list));
@@ -97,7 +104,7 @@ export function useAlarmFeed(): AlarmFeed {
     setAlarms((list) => list.map((a) => (a.id === alarm.id ? { ...a, ack: alarm.ack } : a)));
   }, []);
 
-  return { alarms, detectors, connected, error, acknowledge };
+  return { alarms, detectors, behind, connected, error, acknowledge };
 }
 
 /** Newest first, each alarm once (the newer copy wins), at most KEEP. */

@@ -125,6 +125,8 @@ export const en = {
     'camera.id': 'Id',
     'camera.name': 'Name',
     'camera.url': 'Stream URL',
+    'alarms.behind': 'Analysis is falling behind on {cameras}: this node has too little CPU for its analysed cameras. Alarms come late and short events can be missed.',
+    'alarms.behindCamera': '{id} ({analysed} of {expected} frames/s)',
     'camera.subUrl': 'Sub-stream URL (analytics)',
     'camera.subStream': 'Sub-stream',
     'camera.subStream.idle': 'Not in use',
