@@ -99,10 +99,7 @@ export class ByteTracker {
   /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
   update(dets: Detection[], t: number): Track[] {
     const o = this.o;
-    for (const tr of this.tracks) {
-      if (tr.misses > 0) tr.kf.holdSize();
-      tr.kf.predict();
-    }
+    for (const tr of this.tracks) tr.kf.predict();
     const high = dets.filter((d) => d.score >= o.highScore);
     const low = dets.filter((d) => d.score >= o.lowScore && d.score < o.highScore);
     const predicted = this.tracks.map((tr) => tr.kf.box());
