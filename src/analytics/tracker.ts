@@ -1,10 +1,11 @@
 // ByteTrack-style multi-object tracker for ONE camera. Detections above `highScore` are matched to
 // predicted tracks by IoU first; the remaining tracks then get a chance at the low-score
 // detections (partly hidden objects score low, and ByteTrack's insight is that they still belong
-// to a track). A track only takes detections of its own kind (car/truck/bus are one kind, which a
-// detector mixes up on one van): a lost car re-found as the "person" a sign post is mistaken for
-// is another object. Tracks are born tentative and confirmed after `minHits`; a track unseen for
-// `maxMissed` frames dies. There is deliberately no appearance feature: ids are positions over
+// to a track). A track followed from frame to frame takes an overlapping box whatever its class (a
+// weak detector calls one car "car", "truck" and "person" in turn), but a lost track is only found
+// again, and the distance pass only matches, a box of its own kind (car/truck/bus are one kind): a
+// lost car re-found as the "person" a sign post is mistaken for is another object. Tracks are born
+// tentative and confirmed after `minHits`; a track unseen for `maxMissed` frames dies. There is deliberately no appearance feature: ids are positions over
 // time within one camera, never an identity, never linked across cameras. Pure.
 import { BoxKalman, type KalmanNoise } from './kalman.ts';
 import { boxArea, iou, type Box } from './geometry.ts';
@@ -99,7 +100,10 @@ export class ByteTracker {
   /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
   update(dets: Detection[], t: number): Track[] {
     const o = this.o;
-    for (const tr of this.tracks) tr.kf.predict();
+    for (const tr of this.tracks) {
+      if (tr.misses > 0) tr.kf.holdSize();
+      tr.kf.predict();
+    }
     const high = dets.filter((d) => d.score >= o.highScore);
     const low = dets.filter((d) => d.score >= o.lowScore && d.score < o.highScore);
     const predicted = this.tracks.map((tr) => tr.kf.box());
@@ -158,7 +162,7 @@ export class ByteTracker {
       if (matched.has(tracks[ti])) continue;
       const pb = boxOf(tracks[ti]);
       for (let di = 0; di < dets.length; di++) {
-        if (!sameKind(tracks[ti].cls, dets[di].cls)) continue;
+        if (tracks[ti].state === 'lost' && !sameKind(tracks[ti].cls, dets[di].cls)) continue;
         const v = iou(pb, dets[di].box);
         if (v >= minIou) pairs.push({ ti, di, v });
       }
