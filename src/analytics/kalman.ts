@@ -50,6 +50,17 @@ export class BoxKalman {
     if (this.x[6] < 1e-4) { this.x[6] = 1e-4; this.x[7] = 0; }
   }
 
+  /**
+   * Stop extrapolating the size (its velocity → 0), as ByteTrack does for tracks it has lost. A
+   * size velocity comes from two or three noisy boxes (a young track's first box is often a loose
+   * one); run on through a gap it shrinks or swells the predicted box until the object, found
+   * again, no longer matches it and is born a second time.
+   */
+  holdSize(): void {
+    this.x[5] = 0;
+    this.x[7] = 0;
+  }
+
   update(box: Box): void {
     const z = measure(box);
     const r = (this.noise.position * Math.max(this.x[6], 1e-3)) ** 2;

@@ -1,11 +1,14 @@
 // ByteTrack-style multi-object tracker for ONE camera. Detections above `highScore` are matched to
 // predicted tracks by IoU first; the remaining tracks then get a chance at the low-score
 // detections (partly hidden objects score low, and ByteTrack's insight is that they still belong
-// to a track). Tracks are born tentative and confirmed after `minHits`; a track unseen for
-// `maxMissed` frames dies. There is deliberately no appearance feature: ids are positions over
+// to a track). A track followed from frame to frame takes an overlapping box whatever its class (a
+// weak detector calls one car "car", "truck" and "person" in turn), but a lost track is only found
+// again, and the distance pass only matches, a box of its own kind (car/truck/bus are one kind): a
+// lost car re-found as the "person" a sign post is mistaken for is another object. Tracks are born
+// tentative and confirmed after `minHits`; a track unseen for `maxMissed` frames dies. There is deliberately no appearance feature: ids are positions over
 // time within one camera, never an identity, never linked across cameras. Pure.
 import { BoxKalman, type KalmanNoise } from './kalman.ts';
-import { iou, type Box } from './geometry.ts';
+import { boxArea, iou, type Box } from './geometry.ts';
 import type { DetClass, Detection } from './detector-types.ts';
 
 export interface TrackerOptions {
@@ -22,9 +25,18 @@ export interface TrackerOptions {
    * so boxes of a young track (velocity not yet known) no longer overlap its detection. A last pass
    * matches by centre distance from the predicted box: up to this many box sizes for young tracks
    * (under 3 hits), half that for older ones, whose velocity is known, so a track does not jump to
-   * a neighbour. 0 turns it off (pure ByteTrack).
+   * a neighbour. That is the reach over `GATE_INTERVAL_S` (one frame at 5 fps) or more; over a
+   * shorter gap (a faster frame rate) it shrinks in proportion, since the object had less time to
+   * move and a wider reach only catches neighbours. 0 turns it off (pure ByteTrack).
    */
   distanceGate?: number;
+  /**
+   * A box of the same kind lying this much (fraction of its own area) inside a larger confirmed
+   * track's box is a part of that object (a detector also boxes a car's windscreen or its rear
+   * half): it does not start a track, and a tentative track that ends up there is dropped.
+   * 0 turns it off.
+   */
+  insideFraction?: number;
   noise?: KalmanNoise;
 }
 
@@ -36,6 +48,9 @@ export interface TrackerOptions {
  * far cars.
  */
 export const NANODET_TRACKER: TrackerOptions = { lowScore: 0.15, highScore: 0.3, newTrackScore: 0.35 };
+
+/** the frame interval at which `distanceGate` applies in full (5 fps) */
+export const GATE_INTERVAL_S = 0.2;
 
 export type TrackState = 'tentative' | 'confirmed' | 'lost';
 
@@ -49,6 +64,11 @@ export interface Track {
   misses: number;
   /** seconds */
   firstSeen: number;
+  /**
+   * The detection that started the track, before it was confirmed: rules use it so an object that
+   * crosses a line while its track is still tentative (two frames at 5 fps) is not missed.
+   */
+  firstBox: Box;
   lastSeen: number;
 }
 
@@ -72,6 +92,7 @@ export class ByteTracker {
       minHits: opts.minHits ?? 2,
       maxMissed: opts.maxMissed ?? 10,
       distanceGate: opts.distanceGate ?? 2,
+      insideFraction: opts.insideFraction ?? 0.8,
       noise: opts.noise,
     };
   }
@@ -79,7 +100,10 @@ export class ByteTracker {
   /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
   update(dets: Detection[], t: number): Track[] {
     const o = this.o;
-    for (const tr of this.tracks) tr.kf.predict();
+    for (const tr of this.tracks) {
+      if (tr.misses > 0) tr.kf.holdSize();
+      tr.kf.predict();
+    }
     const high = dets.filter((d) => d.score >= o.highScore);
     const low = dets.filter((d) => d.score >= o.lowScore && d.score < o.highScore);
     const predicted = this.tracks.map((tr) => tr.kf.box());
@@ -103,13 +127,23 @@ export class ByteTracker {
       tr.misses++;
       if (tr.state === 'confirmed') tr.state = 'lost';
     }
-    this.tracks = this.tracks.filter((tr) => (tr.state === 'tentative' ? tr.misses === 0 || matched.has(tr) : tr.misses <= o.maxMissed));
+    // Confirmed tracks seen in this frame, against which parts of objects are recognised.
+    const wholes = this.tracks.filter((tr) => tr.state === 'confirmed' && matched.has(tr));
+    const partOfTracked = (b: Box, cls: DetClass, self?: TrackInternal) =>
+      o.insideFraction > 0 && wholes.some((w) => w !== self && sameKind(w.cls, cls) && insideOf(b, w.box) >= o.insideFraction && boxArea(b) < boxArea(w.box));
+    const young = new Set(tentative);
+    this.tracks = this.tracks.filter((tr) => {
+      if (!young.has(tr)) return tr.misses <= o.maxMissed;
+      // a tentative track (or one confirmed by this very frame) lives only while seen, and not as a part of another
+      return matched.has(tr) && !partOfTracked(tr.box, tr.cls, tr);
+    });
     for (const d of freeHigh) {
       if (d.score < o.newTrackScore) continue;
+      if (partOfTracked(d.box, d.cls)) continue;
       const votes = new Map<DetClass, number>([[d.cls, d.score]]);
       const tr: TrackInternal = {
         id: this.nextId++, cls: d.cls, score: d.score, box: d.box.slice() as Box, state: o.minHits <= 1 ? 'confirmed' : 'tentative',
-        hits: 1, misses: 0, firstSeen: t, lastSeen: t, kf: new BoxKalman(d.box, o.noise), votes,
+        hits: 1, misses: 0, firstSeen: t, lastSeen: t, firstBox: d.box.slice() as Box, kf: new BoxKalman(d.box, o.noise), votes,
       };
       this.tracks.push(tr);
       matched.add(tr);
@@ -128,6 +162,7 @@ export class ByteTracker {
       if (matched.has(tracks[ti])) continue;
       const pb = boxOf(tracks[ti]);
       for (let di = 0; di < dets.length; di++) {
+        if (tracks[ti].state === 'lost' && !sameKind(tracks[ti].cls, dets[di].cls)) continue;
         const v = iou(pb, dets[di].box);
         if (v >= minIou) pairs.push({ ti, di, v });
       }
@@ -141,13 +176,14 @@ export class ByteTracker {
       const pb = boxOf(tracks[ti]);
       const pw = pb[2] - pb[0], ph = pb[3] - pb[1];
       for (let di = 0; di < dets.length; di++) {
+        if (!sameKind(tracks[ti].cls, dets[di].cls)) continue;
         const db = dets[di].box;
         const dw = db[2] - db[0], dh = db[3] - db[1];
         const ratio = (dw * dh) / Math.max(1e-9, pw * ph);
         if (ratio < 0.33 || ratio > 3) continue;
         const dist = Math.hypot((db[0] + db[2] - pb[0] - pb[2]) / 2, (db[1] + db[3] - pb[1] - pb[3]) / 2);
         const scale = Math.max(pw, ph, dw, dh);
-        const gate = tracks[ti].hits < 3 ? this.o.distanceGate : this.o.distanceGate / 2;
+        const gate = (tracks[ti].hits < 3 ? this.o.distanceGate : this.o.distanceGate / 2) * Math.min(1, (t - tracks[ti].lastSeen) / GATE_INTERVAL_S);
         if (dist <= gate * scale) pairs.push({ ti, di, v: -dist / scale });
       }
     }
@@ -185,5 +221,23 @@ export class ByteTracker {
 }
 
 function publicView(tr: TrackInternal): Track {
-  return { id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses, firstSeen: tr.firstSeen, lastSeen: tr.lastSeen };
+  return {
+    id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses,
+    firstSeen: tr.firstSeen, lastSeen: tr.lastSeen, firstBox: tr.firstBox.slice() as Box,
+  };
+}
+
+/** Classes a detector confuses for one another on the same object (a van: car or truck?). */
+const ROAD_VEHICLE = new Set<DetClass>(['car', 'truck', 'bus']);
+
+export function sameKind(a: DetClass, b: DetClass): boolean {
+  return a === b || (ROAD_VEHICLE.has(a) && ROAD_VEHICLE.has(b));
+}
+
+/** The fraction of a's area that lies inside b. */
+function insideOf(a: Box, b: Box): number {
+  const ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (ix <= 0 || iy <= 0) return 0;
+  return (ix * iy) / Math.max(1e-12, boxArea(a));
 }

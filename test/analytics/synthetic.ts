@@ -20,8 +20,8 @@ export function drawSquare(g: Uint8Array, w: number, x: number, y: number, size:
 }
 
 let nextFake = 1000;
-export function track(box: Box, opts: { id?: number; cls?: DetClass; firstSeen?: number; t?: number } = {}): Track {
-  return { id: opts.id ?? nextFake++, cls: opts.cls ?? 'car', score: 0.9, box, state: 'confirmed', hits: 5, misses: 0, firstSeen: opts.firstSeen ?? 0, lastSeen: opts.t ?? 0 };
+export function track(box: Box, opts: { id?: number; cls?: DetClass; firstSeen?: number; t?: number; firstBox?: Box } = {}): Track {
+  return { id: opts.id ?? nextFake++, cls: opts.cls ?? 'car', score: 0.9, box, state: 'confirmed', hits: 5, misses: 0, firstSeen: opts.firstSeen ?? 0, lastSeen: opts.t ?? 0, firstBox: opts.firstBox ?? box };
 }
 
 /** A box of size s whose bottom centre is at (x, y). */

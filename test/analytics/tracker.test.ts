@@ -112,3 +112,86 @@ test('merging detections across crops: duplicates and cut copies become one, a h
   assert.ok(merged.some((d) => d.cls === 'bus'));
   assert.ok(merged.some((d) => d.cls === 'person'));
 });
+
+test('a smaller box of the same kind inside a tracked object (its windscreen, its rear half) never becomes a second track', () => {
+  const tr = new ByteTracker();
+  const car = (f: number): Box => at(0.3 + f * 0.02, 0.5, 0.3, 0.2);
+  for (let f = 0; f < 3; f++) tr.update([det(car(f), 0.9, 'car')], f * 0.2);
+  // from frame 3 the detector also boxes a part of the car, every frame, confidently
+  for (let f = 3; f < 10; f++) {
+    const c = car(f);
+    const part = at((c[0] + c[2]) / 2 + 0.05, 0.48, 0.12, 0.08);
+    const seen = tr.update([det(c, 0.9, 'car'), det(part, 0.8, 'truck')], f * 0.2);
+    assert.equal(seen.length, 1, `frame ${f}: ${JSON.stringify(seen.map((t) => t.box))}`);
+  }
+  assert.equal(tr.all().length, 1);
+  // another kind inside the car's box (a person in front of it) is its own object
+  for (let f = 10; f < 13; f++) tr.update([det(car(f), 0.9, 'car'), det(at(0.5, 0.5, 0.05, 0.15), 0.9, 'person')], f * 0.2);
+  assert.deepEqual(tr.all().map((t) => t.cls).sort(), ['car', 'person']);
+});
+
+test('a tentative track that slides onto a part of a tracked object is dropped, not confirmed', () => {
+  const tr = new ByteTracker();
+  const car = (f: number): Box => at(0.5, 0.3 + f * 0.03, 0.3, 0.25);
+  for (let f = 0; f < 3; f++) tr.update([det(car(f), 0.9, 'car')], f * 0.2);
+  // frame 3: a box beside the car starts a tentative track; frame 4: the nearest detection for it is on the car
+  const c3 = car(3);
+  tr.update([det(c3, 0.9, 'car'), det([c3[0] - 0.12, c3[1] - 0.05, c3[0] + 0.02, c3[1] + 0.05], 0.8, 'car')], 0.6);
+  assert.equal(tr.all().length, 2, 'the box beside the car starts a track');
+  const c4 = car(4);
+  const seen = tr.update([det(c4, 0.9, 'car'), det([c4[0] + 0.02, c4[1] + 0.02, c4[0] + 0.14, c4[1] + 0.1], 0.8, 'car')], 0.8);
+  assert.equal(seen.length, 1);
+  assert.equal(tr.all().length, 1);
+});
+
+test('a followed track takes an overlapping box of any class; a lost one is found again only by its own kind (car, truck, bus are one)', () => {
+  const tr = new ByteTracker();
+  for (let f = 0; f < 3; f++) tr.update([det(at(0.3 + f * 0.02, 0.5, 0.1, 0.1), 0.9, 'car')], f * 0.2);
+  const [car] = tr.all();
+  // followed frame to frame: the detector calls the car a "person" for a frame; still the car
+  const [same] = tr.update([det(at(0.36, 0.5, 0.1, 0.1), 0.9, 'person')], 0.6);
+  assert.equal(same.id, car.id);
+  assert.equal(same.cls, 'car', 'the class vote keeps it a car');
+  // lost for a frame; where it is expected, only a "person" (a sign post the detector misreads): not the car
+  tr.update([], 0.8);
+  const seen = tr.update([det(at(0.4, 0.5, 0.1, 0.1), 0.9, 'person')], 1);
+  assert.ok(!seen.some((t) => t.id === car.id));
+  assert.equal(tr.all().find((t) => t.id === car.id)!.state, 'lost');
+  // a truck there is the same vehicle
+  const [back] = tr.update([det(at(0.42, 0.5, 0.1, 0.1), 0.9, 'truck')], 1.2);
+  assert.equal(back.id, car.id);
+});
+
+test('a lost track keeps its size: a young box that grew fast does not swell through a gap and reach across the frame', () => {
+  // A far car seen twice, its box doubling between the two (a loose first box); lost for three
+  // frames; then a car enters at the bottom of the frame. Extrapolating the growth would swell the
+  // predicted box (and the distance pass's reach, which scales with it) until it took that car.
+  const tr = new ByteTracker();
+  tr.update([det([0.55, 0.04, 0.61, 0.13], 0.9, 'car')], 0);
+  tr.update([det([0.55, 0.07, 0.68, 0.16], 0.9, 'car')], 0.1);
+  const [far] = tr.all();
+  for (let f = 2; f < 5; f++) tr.update([], f * 0.1);
+  const seen = tr.update([det([0.45, 0.69, 0.6, 0.87], 0.9, 'car')], 0.5);
+  assert.ok(!seen.some((t) => t.id === far.id), 'the far car\'s track took the car entering at the bottom');
+});
+
+test('the distance pass reaches as far as the object could have moved: less at a faster frame rate', () => {
+  // A confident box 1.4 box sizes from a one-frame-old track: the same object at 5 fps, but at
+  // 10 fps (0.1 s later) another one.
+  const run = (dt: number) => {
+    const tr = new ByteTracker();
+    tr.update([det(at(0.3, 0.6, 0.1, 0.1), 0.9, 'car')], 0);
+    tr.update([det(at(0.3, 0.46, 0.1, 0.1), 0.9, 'car')], dt);
+    return tr.all().map((t) => t.hits);
+  };
+  assert.deepEqual(run(0.2), [2]);
+  assert.deepEqual(run(0.1), [1]);
+});
+
+test('a track remembers the box it was born on', () => {
+  const tr = new ByteTracker();
+  tr.update([det(at(0.3, 0.5), 0.9)], 0);
+  const [t] = tr.update([det(at(0.33, 0.5), 0.9)], 0.2);
+  assert.deepEqual(t.firstBox, at(0.3, 0.5));
+  assert.notDeepEqual(t.box, t.firstBox);
+});
