@@ -52,7 +52,11 @@ export class PaceMeter {
     this.n++;
   }
 
-  pace(now: number): Pace {
+  /**
+   * `cameraFlowing`: whether the camera is delivering video now, when the caller knows; else
+   * judged from what reached the analyser (which misses the pictures skipped while it lagged).
+   */
+  pace(now: number, cameraFlowing?: boolean): Pace {
     const from = now - PACE_WINDOW_S * 1000;
     let count = 0;
     for (let k = this.n - 1; k >= Math.max(0, this.n - SLOTS); k--) {
@@ -64,7 +68,7 @@ export class PaceMeter {
     const streamFps = this.gaps.length > 0 ? 1 / Math.min(...this.gaps) : this.targetFps;
     const expectedFps = Math.min(this.targetFps, streamFps);
     // Judged only on a full window and while video comes: a quiet or dead camera is not "behind".
-    const flowing = now - this.lastInputAt < 2000;
+    const flowing = cameraFlowing ?? now - this.lastInputAt < 2000;
     const behind = span >= PACE_WINDOW_S && flowing && analysedFps < 0.9 * expectedFps;
     return { analysedFps: Math.round(analysedFps * 100) / 100, expectedFps: Math.round(expectedFps * 100) / 100, behind };
   }

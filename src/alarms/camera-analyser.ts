@@ -160,7 +160,11 @@ export class CameraAnalyser {
 
   /** Whether analysis keeps up with the stream, over the last seconds. */
   currentPace(): Pace {
-    return this.pace.pace(Date.now());
+    // From the camera, not from what reached us: a lagging analyser is skipped by the live
+    // fan-out (until a keyframe), and those pictures must count against it, not excuse it.
+    const now = Date.now();
+    const last = this.o.runtime.status(this.cameraId).lastFrameAt;
+    return this.pace.pace(now, last !== null && now - last < 2000);
   }
 
   get stats(): AnalyserStats {

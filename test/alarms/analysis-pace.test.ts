@@ -46,3 +46,19 @@ test('no verdict before a full window, nor when video stops coming', () => {
   assert.equal(m.pace(t2).behind, true);
   assert.equal(m.pace(t2 + 5000).behind, false, 'nothing arrived for 5 s: the camera is quiet or down, not the analysis');
 });
+
+test('the camera\'s own flow decides, when known: pictures skipped before reaching the analyser count against it', () => {
+  const m = new PaceMeter(5, 0);
+  // Only one picture in three reached the analyser (the rest skipped upstream), then none for 3 s.
+  let t = 0;
+  for (let i = 0; i < 40; i++) {
+    t = i * 200;
+    if (i % 3 === 0) {
+      m.input(t, t / 1000);
+      m.analysed(t);
+    }
+  }
+  assert.equal(m.pace(t + 3000).behind, false, 'judged by its input alone: looks like a quiet camera');
+  assert.equal(m.pace(t + 3000, true).behind, true, 'the camera is sending: the analysis is behind');
+  assert.equal(m.pace(t + 3000, false).behind, false);
+});

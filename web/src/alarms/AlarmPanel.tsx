@@ -52,6 +52,21 @@ function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Prom
   );
 }
 
+/** Cameras whose analysis falls behind: a few by name, many as a count with the range (all in the title). */
+function BehindWarning({ behind }: { behind: Record<string, { analysedFps: number; expectedFps: number }> }) {
+  const entries = Object.entries(behind).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+  const each = entries.map(([id, p]) => t('alarms.behindCamera', { id, analysed: formatDecimal(p.analysedFps, 1), expected: formatDecimal(p.expectedFps, 0) }));
+  const fps = entries.map(([, p]) => p.analysedFps);
+  const cameras = entries.length <= 3
+    ? each.join(', ')
+    : t('alarms.behindMany', { n: entries.length, low: formatDecimal(Math.min(...fps), 1), high: formatDecimal(Math.max(...fps), 1), expected: formatDecimal(Math.max(...entries.map(([, p]) => p.expectedFps)), 0) });
+  return (
+    <p className="banner banner-warning" role="status" data-testid="alarm-behind" title={each.join('\n')}>
+      {t('alarms.behind', { cameras })}
+    </p>
+  );
+}
+
 export function AlarmPanel() {
   useI18n();
   const feed = useAlarmFeed();
@@ -72,11 +87,7 @@ export function AlarmPanel() {
         </p>
       )}
       {Object.keys(feed.behind).length > 0 && (
-        <p className="banner banner-warning" role="status" data-testid="alarm-behind">
-          {t('alarms.behind', {
-            cameras: Object.entries(feed.behind).map(([id, p]) => t('alarms.behindCamera', { id, analysed: formatDecimal(p.analysedFps, 1), expected: formatDecimal(p.expectedFps, 0) })).join(', '),
-          })}
-        </p>
+        <BehindWarning behind={feed.behind} />
       )}
       <p className="alarm-privacy">{t('alarms.privacy')}</p>
       {feed.error && <p className="banner banner-error" role="alert">{t('alarms.loadError', { message: feed.error })}</p>}

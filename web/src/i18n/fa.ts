@@ -117,6 +117,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'camera.url': 'نشانی جریان',
   'alarms.behind': 'تحلیل در {cameras} عقب مانده است: پردازندهٔ این گره برای دوربین‌های تحت تحلیل کافی نیست. هشدارها دیر می‌رسند و رویدادهای کوتاه ممکن است از دست بروند.',
   'alarms.behindCamera': '{id} ({analysed} از {expected} فریم در ثانیه)',
+  'alarms.behindMany': '{n} دوربین ({low} تا {high} از {expected} فریم در ثانیه)',
   'camera.subUrl': 'نشانی جریان فرعی (تحلیل)',
   'camera.subStream': 'جریان فرعی',
   'camera.subStream.idle': 'بدون استفاده',
