@@ -3,16 +3,15 @@
 // It takes frames and a Detector; it knows nothing about ffmpeg, files, HTTP or storage.
 import { rgbToGreyDownscaled, cropRgb, motionScaleFor } from './image-ops.ts';
 import { MotionDetector, type MotionOptions, type MotionResult } from './motion.ts';
-import { motionCrops, rectToRegion, regionToRect, type PixelRect } from './regions.ts';
+import { motionCrops, rectToRegion, type PixelRect } from './regions.ts';
 import { ByteTracker, type Track, type TrackerOptions } from './tracker.ts';
 import { isMotionFed } from './motion-blob-detector.ts';
-import { iou, boxArea, unionBox, type Box, type Point } from './geometry.ts';
+import { iou, boxArea, unionBox, type Box } from './geometry.ts';
 import { LineCounter, type LineDef, type ClassCounts } from './rules/line-crossing.ts';
 import { ZoneIntrusion, ZoneDwell, type ZoneDef, type IntrusionOptions } from './rules/zones.ts';
 import { LeftObjectRule, type LeftObjectOptions } from './rules/left-object.ts';
 import { CrowdDensityRule, type CrowdOptions } from './rules/crowd.ts';
 import { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
-import { planDetection, type Carried, type SkipOptions } from './detect-skip.ts';
 import type { RuleEvent } from './rules/types.ts';
 import type { Detection, Detector, DetectorInput } from './detector-types.ts';
 
@@ -40,11 +39,6 @@ export interface PipelineOptions {
   leftObject?: LeftObjectOptions;
   /** false turns tamper checks off */
   tamper?: TamperOptions | false;
-  /**
-   * When a confident track may be carried to its predicted box for a frame instead of detected
-   * (detect-skip.ts); false: the detector looks at every track and all motion on every frame.
-   */
-  detectorSkip?: SkipOptions | false;
 }
 
 export interface FrameAnalysis {
@@ -57,8 +51,6 @@ export interface FrameAnalysis {
   tracks: Track[];
   events: RuleEvent[];
   tamper: TamperReason | null;
-  /** tracks carried to their predicted boxes instead of detected on this frame (detect-skip.ts) */
-  carried: number;
 }
 
 interface Rule { update(tracks: Track[], t: number): RuleEvent[] }
@@ -76,14 +68,6 @@ export class CameraPipeline {
   private readonly tracker: ByteTracker;
   private readonly rules: Rule[];
   private readonly cropPool = new Map<number, Uint8Array[]>();
-  private readonly guards: [Point, Point][];
-  private readonly highScore: number;
-  private readonly skipOpts: SkipOptions | false;
-  /** each live track's last two boxes and the frames they are from: its velocity per frame */
-  private readonly history = new Map<number, { prev: Box; prevFrame: number; last: Box; lastFrame: number }>();
-  private frameNo = 0;
-  /** tracks carried on the last frame */
-  private readonly carriedInARow = new Map<number, number>();
 
   constructor(detector: Detector, opts: PipelineOptions) {
     this.detector = detector;
@@ -108,18 +92,6 @@ export class CameraPipeline {
       ...(opts.crowd ?? []).map((c) => new CrowdDensityRule(c)),
       ...(opts.leftObject ? [new LeftObjectRule(opts.leftObject)] : []),
     ];
-    // Where a rule's decision changes: lines and the edges of every zone a rule watches.
-    const edges = (poly: Point[]) => poly.map((p, i): [Point, Point] => [p, poly[(i + 1) % poly.length]]);
-    this.guards = [
-      ...(opts.lines ?? []).map((l): [Point, Point] => [l.p1, l.p2]),
-      ...(opts.zones ?? []).flatMap((z) => edges(z.polygon)),
-      ...(opts.crowd ?? []).flatMap((c) => edges(c.polygon)),
-    ];
-    // Carried tracks are fed to the tracker as detections scoring its high score: matched in its
-    // first pass, and (below its new-track score) never the start of a second track.
-    this.highScore = opts.tracker?.highScore ?? 0.5;
-    const newTrackScore = opts.tracker?.newTrackScore ?? 0.6;
-    this.skipOpts = opts.detectorSkip === false || newTrackScore <= this.highScore ? false : (opts.detectorSkip ?? {});
   }
 
   lineCounts(): Record<string, { positive: ClassCounts; negative: ClassCounts }> {
@@ -141,23 +113,9 @@ export class CameraPipeline {
     if (this.tamper) events.push(...this.tamper.update(this.grey, frame.t, motion));
     const tamper = this.tamper?.current ?? null;
 
-    const live = this.tracker.all();
-    this.remember(live);
-    const no = this.frameNo++;
-    const cropSize = this.o.cropSize ?? this.detector.inputSize;
-    const cropsFor = (boxes: Box[]) => motionCrops(boxes, W, H, { cropSize, fullFrameFraction: this.o.fullFrameFraction });
     // Where tracked objects should be, so a car that stops keeps being detected (and tracked).
-    const expected: Box[] = live.filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
-    let regions: PixelRect[];
-    let carried: Carried[] = [];
-    if (this.skipOpts) {
-      const plan = planDetection({
-        motion: motion.boxes, tracks: live, predict: (tr) => this.predict(tr, no), carriedInARow: (tr) => this.carriedInARow.get(tr.id) ?? 0,
-        guards: this.guards, cropsFor: (boxes) => cropsFor(boxes).map((r) => rectToRegion(r, W, H)),
-      }, this.skipOpts);
-      carried = plan.carried;
-      regions = plan.crops.map((b) => regionToRect(b, W, H));
-    } else regions = cropsFor([...motion.boxes, ...expected]);
+    const expected: Box[] = this.tracker.all().filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
+    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detector.inputSize, fullFrameFraction: this.o.fullFrameFraction });
     let detections: Detection[] = [];
     if (regions.length > 0) {
       if (isMotionFed(this.detector)) this.detector.observeMotion(motion.boxes);
@@ -165,48 +123,9 @@ export class CameraPipeline {
       const perCrop = await this.detector.detect(batch);
       detections = mergeDetections(perCrop.flat()).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
     }
-    // Carried tracks get their predicted box as a detection scoring the tracker's high score:
-    // matched in its first pass, and (below its new-track score) never the start of a second track.
-    const fed = carried.length ? [...detections, ...carried.map((c): Detection => ({ cls: c.track.cls, score: this.highScore, box: c.predicted }))] : detections;
-    const tracks = this.tracker.update(fed, frame.t);
-    const before = carried.map((c) => (this.carriedInARow.get(c.track.id) ?? 0) + 1);
-    this.carriedInARow.clear();
-    carried.forEach((c, i) => this.carriedInARow.set(c.track.id, before[i]));
+    const tracks = this.tracker.update(detections, frame.t);
     for (const r of this.rules) events.push(...r.update(tracks, frame.t));
-    return { index: frame.index, t: frame.t, motion, regions, detections, tracks, events, tamper, carried: carried.length };
-  }
-
-  /** Records the live tracks' boxes as of the end of the previous frame (number frameNo − 1). */
-  private remember(live: Track[]): void {
-    const f = this.frameNo - 1;
-    for (const tr of live) {
-      const h = this.history.get(tr.id);
-      // a track missed on the last frame kept its old box: no velocity from that
-      if (tr.misses > 0) { if (h) h.lastFrame = h.prevFrame = -2; continue; }
-      if (!h) this.history.set(tr.id, { prev: tr.box, prevFrame: -2, last: tr.box, lastFrame: f });
-      else if (h.lastFrame !== f) {
-        h.prev = h.last; h.prevFrame = h.lastFrame;
-        h.last = tr.box; h.lastFrame = f;
-      }
-    }
-    // tracks the tracker dropped
-    if (this.history.size > live.length) {
-      const ids = new Set(live.map((tr) => tr.id));
-      for (const id of this.history.keys()) if (!ids.has(id)) this.history.delete(id);
-    }
-  }
-
-  /**
-   * A track's box on frame `no` and the one after, at its velocity over the last two frames (a
-   * track unmatched on either has none). The tracker's Kalman filter predicts the same
-   * constant-velocity step from its smoothed state; this is only used to decide and to carry.
-   */
-  private predict(tr: Track, no: number): { now: Box; next: Box } | null {
-    const h = this.history.get(tr.id);
-    if (!h || h.lastFrame !== no - 1 || h.prevFrame !== no - 2) return null;
-    const l = h.last, p = h.prev;
-    const v: Box = [l[0] - p[0], l[1] - p[1], l[2] - p[2], l[3] - p[3]];
-    return { now: [l[0] + v[0], l[1] + v[1], l[2] + v[2], l[3] + v[3]], next: [l[0] + 2 * v[0], l[1] + 2 * v[1], l[2] + 2 * v[2], l[3] + 2 * v[3]] };
+    return { index: frame.index, t: frame.t, motion, regions, detections, tracks, events, tamper };
   }
 
   /** Crop buffers come from a pool keyed by size: the same few sizes recur frame after frame. */

@@ -65,9 +65,3 @@ function squareAround(b: number[], side: number, frameW: number, frameH: number)
 export function rectToRegion(r: PixelRect, frameW: number, frameH: number): [number, number, number, number] {
   return [r.x / frameW, r.y / frameH, (r.x + r.w) / frameW, (r.y + r.h) / frameH];
 }
-
-/** The pixel rectangle of a normalised region made by rectToRegion (rounded back to whole pixels). */
-export function regionToRect(b: [number, number, number, number], frameW: number, frameH: number): PixelRect {
-  const x = Math.round(b[0] * frameW), y = Math.round(b[1] * frameH);
-  return { x, y, w: Math.round(b[2] * frameW) - x, h: Math.round(b[3] * frameH) - y };
-}
