@@ -12,6 +12,21 @@ export function rgbToGreyDownscaled(rgb: Uint8Array, width: number, height: numb
   const ow = Math.floor(width / factor);
   const oh = Math.floor(height / factor);
   const k = Math.ceil(factor / 2);
+  if (k === 2) {
+    // factor 3 or 4 (640×360 → 160×90): the 2×2 case unrolled, ~5× faster than the loop below
+    const a0 = Math.floor(factor / 4), a1 = Math.floor((3 * factor) / 4);
+    const row = width * 3, step = factor * 3, dx = (a1 - a0) * 3, dy = (a1 - a0) * row;
+    for (let oy = 0; oy < oh; oy++) {
+      let i = (oy * factor + a0) * row + a0 * 3;
+      const o = oy * ow;
+      for (let ox = 0; ox < ow; ox++, i += step) {
+        const j = i + dy;
+        out[o + ox] = (77 * (rgb[i] + rgb[i + dx] + rgb[j] + rgb[j + dx]) + 150 * (rgb[i + 1] + rgb[i + dx + 1] + rgb[j + 1] + rgb[j + dx + 1]) +
+          29 * (rgb[i + 2] + rgb[i + dx + 2] + rgb[j + 2] + rgb[j + dx + 2])) >> 10;
+      }
+    }
+    return { width: ow, height: oh };
+  }
   const div = k * k * 256;
   for (let oy = 0; oy < oh; oy++) {
     const o = oy * ow;
@@ -19,9 +34,9 @@ export function rgbToGreyDownscaled(rgb: Uint8Array, width: number, height: numb
       let s = 0;
       for (let a = 0; a < k; a++) {
         // sample offsets inside a block: the centres of k equal parts
-        const row = ((oy * factor + Math.floor(((a + 0.5) * factor) / k)) * width + ox * factor) * 3;
+        const r = ((oy * factor + Math.floor(((a + 0.5) * factor) / k)) * width + ox * factor) * 3;
         for (let b = 0; b < k; b++) {
-          const i = row + Math.floor(((b + 0.5) * factor) / k) * 3;
+          const i = r + Math.floor(((b + 0.5) * factor) / k) * 3;
           s += 77 * rgb[i] + 150 * rgb[i + 1] + 29 * rgb[i + 2];
         }
       }
