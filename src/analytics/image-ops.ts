@@ -58,14 +58,14 @@ export function boxBlur3(src: Uint8Array, width: number, height: number, tmp: Ui
     for (let x = 0; x < width; x++) {
       const a = src[r + (x > 0 ? x - 1 : x)];
       const c = src[r + (x < width - 1 ? x + 1 : x)];
-      tmp[r + x] = (a + src[r + x] + c + 1) / 3;
+      tmp[r + x] = ((a + src[r + x] + c + 1) * 21846) >> 16; // ⌊(sum + 1) / 3⌋ for sums ≤ 766, without a float division
     }
   }
   for (let y = 0; y < height; y++) {
     const up = (y > 0 ? y - 1 : y) * width;
     const dn = (y < height - 1 ? y + 1 : y) * width;
     const r = y * width;
-    for (let x = 0; x < width; x++) out[r + x] = (tmp[up + x] + tmp[r + x] + tmp[dn + x] + 1) / 3;
+    for (let x = 0; x < width; x++) out[r + x] = ((tmp[up + x] + tmp[r + x] + tmp[dn + x] + 1) * 21846) >> 16;
   }
 }
 
