@@ -7,7 +7,7 @@
 // frames per camera per second, and alert latency from the simulator's send time of the analysed
 // picture (stamped in an SEI message) to the alarm message on the WebSocket, split into stages.
 //   node bench/analytics.ts --cameras N [--seconds S] [--warmup S] [--detector auto|neural|motion]
-//                           [--clips real|vtest|name,name] [--sub-fps F] [--profile]
+//                           [--clips real|vtest|name,name] [--sub-fps F] [--profile] [--heap-profile]
 // --sub-fps F (default 5): each simulated camera also serves a sub-stream at F fps, as IP cameras
 // do, and the node analyses that; 0: no sub-stream, the node decodes the 25 fps main stream.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +38,9 @@ const { values } = parseArgs({
     'sub-fps': { type: 'string', default: '5' },
     // CPU profile of the node's main thread during the measured window: top self-time functions
     profile: { type: 'boolean', default: false },
+    // allocation sampling of the main thread during the measured window (objects since collected
+    // included): bytes allocated per function, where the garbage collector's work comes from
+    'heap-profile': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.cameras);
@@ -118,6 +121,29 @@ function waitPort(port: number, ms: number): Promise<void> {
 function pct(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface HeapNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: HeapNode[] }
+interface HeapNodeRoot { head: HeapNode }
+
+/** Bytes allocated per function (self) in a sampling heap profile, per second of the window. */
+function formatAllocations(p: HeapNodeRoot, seconds: number, top: number): string {
+  const by = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    if (n.selfSize) {
+      const cf = n.callFrame;
+      const where = cf.url ? `${path.relative(repo, cf.url.replace(/^file:\/\//, ''))}:${cf.lineNumber + 1}` : '';
+      const k = `${cf.functionName || '(anonymous)'} ${where}`;
+      by.set(k, (by.get(k) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(p.head);
+  const rows = [...by].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return [`allocations sampled on the main thread: ${(total / seconds / 2 ** 20).toFixed(1)} MB/s; top functions (MB/s, share):`,
+    ...rows.map(([k, v]) => `  ${(v / seconds / 2 ** 20).toFixed(2).padStart(7)}  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -212,6 +238,12 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    const heapProfiler = values['heap-profile'] ? new Session() : null;
+    if (heapProfiler) {
+      heapProfiler.connect();
+      await heapProfiler.post('HeapProfiler.enable');
+      await heapProfiler.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    }
     measuring = true;
     let rssPeak = 0;
     const rssTimer = setInterval(() => {
@@ -224,6 +256,7 @@ async function main(): Promise<void> {
     const b = snap();
     loopDelay.disable();
     const profile = profiler ? (await profiler.post('Profiler.stop')).profile : null;
+    const heapProfile = heapProfiler ? (await heapProfiler.post('HeapProfiler.stopSampling')).profile : null;
     const dt = (b.t - a.t) / 1000;
     // (an ffmpeg that exited in between takes its CPU time with it: decoders restart only on a new init)
     const ownCpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
@@ -283,6 +316,7 @@ async function main(): Promise<void> {
       const { summariseCpuProfile, formatSummary } = await import('./lib/record-cpuprofile.ts');
       console.log(formatSummary(summariseCpuProfile(profile as never, repo), 30));
     }
+    if (heapProfile) console.log(formatAllocations(heapProfile as unknown as HeapNodeRoot, dt, 25));
     ws.close();
     console.log('RESULT ' + JSON.stringify(result));
   } finally {

@@ -116,7 +116,7 @@ export class MotionDetector {
     let cur = mask;
     let other = this.mask2;
     for (let k = 0; k < this.dilations; k++) {
-      dilate3(cur, w, h, other);
+      dilate3(cur, w, h, this.tmp, other);
       const s = cur; cur = other; other = s;
     }
     return { boxes: this.components(cur), changedFraction, relearnt: false };

@@ -1,7 +1,7 @@
 // One camera's analysis, frame by frame: grey copy → motion (+ tamper) → crops where motion is or
 // where a tracked object is expected → detector → merged detections → tracker → rules → events.
 // It takes frames and a Detector; it knows nothing about ffmpeg, files, HTTP or storage.
-import { rgbToGreyDownscaled, cropRgb } from './image-ops.ts';
+import { rgbToGreyDownscaled, cropRgb, motionScaleFor } from './image-ops.ts';
 import { MotionDetector, type MotionOptions, type MotionResult } from './motion.ts';
 import { motionCrops, rectToRegion, type PixelRect } from './regions.ts';
 import { ByteTracker, type Track, type TrackerOptions } from './tracker.ts';
@@ -19,7 +19,10 @@ export interface PipelineOptions {
   /** size of the RGB frames fed in */
   width: number;
   height: number;
-  /** grey frames for motion/tamper are this many times smaller */
+  /**
+   * grey frames for motion/tamper are this many times smaller (default: about 90 px high, e.g. 4
+   * for 640×360, as Frigate runs motion on a ~100 px high frame)
+   */
   motionScale?: number;
   motion?: MotionOptions;
   tracker?: TrackerOptions;
@@ -59,6 +62,7 @@ export class CameraPipeline {
   private readonly grey: Uint8Array;
   private readonly greyW: number;
   private readonly greyH: number;
+  private readonly motionScale: number;
   private readonly motion: MotionDetector;
   private readonly tamper: TamperDetector | null;
   private readonly tracker: ByteTracker;
@@ -68,7 +72,7 @@ export class CameraPipeline {
   constructor(detector: Detector, opts: PipelineOptions) {
     this.detector = detector;
     this.o = opts;
-    const scale = opts.motionScale ?? 2;
+    const scale = (this.motionScale = opts.motionScale ?? motionScaleFor(opts.height));
     this.greyW = Math.floor(opts.width / scale);
     this.greyH = Math.floor(opts.height / scale);
     this.grey = new Uint8Array(this.greyW * this.greyH);
@@ -103,7 +107,7 @@ export class CameraPipeline {
 
   async process(frame: { index: number; t: number; rgb: Uint8Array }): Promise<FrameAnalysis> {
     const { width: W, height: H } = this.o;
-    rgbToGreyDownscaled(frame.rgb, W, H, this.o.motionScale ?? 2, this.grey);
+    rgbToGreyDownscaled(frame.rgb, W, H, this.motionScale, this.grey);
     const events: RuleEvent[] = [];
     const motion = this.motion.detect(this.grey);
     if (this.tamper) events.push(...this.tamper.update(this.grey, frame.t, motion));
