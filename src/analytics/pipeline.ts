@@ -4,7 +4,7 @@
 import { rgbToGreyDownscaled, cropRgb, motionScaleFor } from './image-ops.ts';
 import { MotionDetector, type MotionOptions, type MotionResult } from './motion.ts';
 import { motionCrops, rectToRegion, type PixelRect } from './regions.ts';
-import { ByteTracker, type Track, type TrackerOptions } from './tracker.ts';
+import { ByteTracker, sameKind, type Track, type TrackerOptions } from './tracker.ts';
 import { isMotionFed } from './motion-blob-detector.ts';
 import { iou, boxArea, unionBox, type Box } from './geometry.ts';
 import { LineCounter, type LineDef, type ClassCounts } from './rules/line-crossing.ts';
@@ -143,13 +143,6 @@ export class CameraPipeline {
       return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H) };
     });
   }
-}
-
-/** Classes a detector confuses for one another on the same object (a van: car or truck?). */
-const ROAD_VEHICLE = new Set(['car', 'truck', 'bus']);
-
-function sameKind(a: Detection['cls'], b: Detection['cls']): boolean {
-  return a === b || (ROAD_VEHICLE.has(a) && ROAD_VEHICLE.has(b));
 }
 
 /**
