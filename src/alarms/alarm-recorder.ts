@@ -54,6 +54,8 @@ export class AlarmRecorder {
   private readonly tails = new Map<string, Promise<void>>();
   /** snapshot folders already made */
   private readonly dirs = new Set<string>();
+  /** snapshots being compressed and written (relative path → done), for readers that come early */
+  private readonly pendingSnapshots = new Map<string, Promise<void>>();
   /** events written, for benchmarks and health */
   written = 0;
 
@@ -64,15 +66,20 @@ export class AlarmRecorder {
   }
 
   /**
-   * Records every event of one analysed frame; one snapshot serves them all. Snapshots of
-   * successive frames are made concurrently (heads blurred at once, compression and the file write
-   * on libuv's pool); rows are written and published in frame order per camera.
+   * Records every event of one analysed frame; one snapshot serves them all. Heads are blurred at
+   * once; compression and the file write go on on libuv's pool while the rows are written and
+   * published (in frame order per camera): an alarm does not wait for its picture (tens to hundreds
+   * of ms on a busy node), and a reader of the snapshot waits for it (`snapshotReady`).
    */
   record(frame: AnalysedFrame): Promise<EventRow[]> {
     for (const e of frame.events) if (e.kind === 'line_crossing' && e.direction) this.count(frame.cameraId, e, frame.capturedAt);
-    const snapshot = this.snapshot(frame);
+    const rel = path.join('snapshots', frame.cameraId, `${frame.capturedAt}-${newId('s').slice(2, 8)}.png`).split(path.sep).join('/');
+    const written = this.snapshot(frame, rel);
+    const pending = written.then(() => undefined);
+    this.pendingSnapshots.set(rel, pending);
+    void pending.then(() => this.pendingSnapshots.delete(rel));
     const prev = this.tails.get(frame.cameraId) ?? Promise.resolve();
-    const done = prev.then(async () => this.writeRows(frame, await snapshot));
+    const done = prev.then(async () => this.writeRows(frame, rel));
     const tail = done.then(() => undefined, () => undefined);
     this.tails.set(frame.cameraId, tail);
     void tail.then(() => {
@@ -81,7 +88,7 @@ export class AlarmRecorder {
     return done;
   }
 
-  private async writeRows(frame: AnalysedFrame, snapshot: string | null): Promise<EventRow[]> {
+  private async writeRows(frame: AnalysedFrame, snapshot: string): Promise<EventRow[]> {
     const rows: EventRow[] = [];
     for (const e of frame.events) {
       const details: Record<string, unknown> = {
@@ -96,7 +103,7 @@ export class AlarmRecorder {
       if (e.trackId !== undefined) details.trackId = e.trackId;
       if (e.direction) details.direction = e.direction;
       if (e.detail) details.detail = e.detail;
-      if (snapshot) details.snapshot = snapshot;
+      details.snapshot = snapshot;
       if (frame.cameraTime !== null) details.cameraTime = frame.cameraTime;
       try {
         const row = await this.o.store.addEvent({ ts: frame.capturedAt, cameraId: frame.cameraId, kind: ALARM_KIND_PREFIX + e.kind, severity: SEVERITY[e.kind], details });
@@ -141,7 +148,13 @@ export class AlarmRecorder {
     return this.flushing;
   }
 
-  private async snapshot(frame: AnalysedFrame): Promise<string | null> {
+  /** Resolves once the snapshot at this relative path is written (or failed), at once when none is pending. */
+  snapshotReady(rel: string): Promise<void> {
+    return this.pendingSnapshots.get(rel) ?? Promise.resolve();
+  }
+
+  /** Writes the frame's snapshot (heads pixelated first, synchronously); false when it failed (logged). */
+  private async snapshot(frame: AnalysedFrame, rel: string): Promise<boolean> {
     try {
       // The motion stand-in cannot tell a person from a car: then every box may hold a head.
       const all = this.o.detectorName(frame.cameraId) === 'motion';
@@ -153,8 +166,7 @@ export class AlarmRecorder {
       // The frame is ours (the analyser handed over a copy): heads are pixelated in place.
       const rgb = frame.rgb;
       blurHeads(rgb, frame.width, frame.height, persons);
-      const rel = path.join('snapshots', frame.cameraId, `${frame.capturedAt}-${newId('s').slice(2, 8)}.png`);
-      const abs = path.join(this.o.dataDir, rel);
+      const abs = path.join(this.o.dataDir, ...rel.split('/'));
       const png = encodePngAsync(rgb, frame.width, frame.height);
       const dir = path.dirname(abs);
       if (!this.dirs.has(dir)) {
@@ -162,16 +174,16 @@ export class AlarmRecorder {
         this.dirs.add(dir);
       }
       await writeFile(abs, await png);
-      return rel.split(path.sep).join('/');
+      return true;
     } catch (err) {
       this.o.logger.error({ err: (err as Error).message, camera: frame.cameraId }, 'snapshot write failed');
-      return null;
+      return false;
     }
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all(this.tails.values());
+    await Promise.all([...this.tails.values(), ...this.pendingSnapshots.values()]);
     await this.flush();
   }
 }

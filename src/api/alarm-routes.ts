@@ -171,6 +171,8 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       const user = guard(req, SEE_ALARMS, { type: 'camera', id: e.cameraId ?? '' });
       const rel = (e.details as { snapshot?: unknown }).snapshot;
       if (typeof rel !== 'string' || rel.includes('..') || !rel.startsWith('snapshots/')) throw new AlarmError('NOT_FOUND', 'this alarm has no snapshot');
+      // The alarm goes out before its picture is written: wait for it.
+      await analytics.recorder.snapshotReady(rel);
       let png: Buffer;
       try {
         png = await readFile(path.join(dataDir, rel));
