@@ -128,7 +128,13 @@ test('int8 QDQ model: integer kernels in ORT, and detections agree with fp32', a
   const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: { ModelProto: { decode(b: Uint8Array): { graph: { node: { opType: string }[] } } } } };
   const ops = onnx.ModelProto.decode(readFileSync(optimized)).graph.node.map((n) => n.opType);
   const qconv = ops.filter((o) => o === 'QLinearConv').length;
-  assert.ok(qconv >= 30, `ORT fused ${qconv} of 34 convolutions into QLinearConv`);
+  // All 34, the detection heads' too (INT8_GRAPH.quantizeHeads); none left float.
+  assert.equal(qconv, 34, `ORT fused ${qconv} of 34 convolutions into QLinearConv`);
+  assert.equal(ops.filter((o) => o === 'Conv').length, 0, 'no float convolution left');
+  // The pixels go straight into the first convolution through SpaceToDepth: no float
+  // normalisation ops on the input (foldPixelNorm, spaceToDepth).
+  assert.ok(ops.includes('SpaceToDepth'), 'SpaceToDepth reads the pixels');
+  assert.ok(!ops.includes('Sub') && !ops.includes('Mul'), 'no Sub/Mul normalising the input');
 
   // Frames other than the calibration ones (those start at 0 s, every 2 s).
   const inputs: DetectorInput[] = [];
