@@ -9,7 +9,7 @@
 // real frames), then a last line RESULT {json}.
 import { readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { writeCropTensor } from '../src/analytics/detector/preprocess.ts';
+import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
 import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
 
 const args = process.argv.slice(2);
@@ -24,11 +24,13 @@ const ort = await import('onnxruntime-node');
 const clip = sharedClips()[0] ?? VTEST_AVI;
 const frames = await decodeRgbFrames(clip, { count: 8, width: 640, height: 360, everySeconds: 2, startSeconds: 1 });
 const per = 3 * size * size;
-const inputs = frames.map((_, k) => {
+// Both input layouts (preprocess.ts): a model taking [N, S/2, S/2, 12] gets the s2d one.
+const inputsFor = (layout: 'planes' | 's2d') => frames.map((_, k) => {
   const t = new Uint8Array(per * batch);
-  for (let i = 0; i < batch; i++) writeCropTensor({ rgb: frames[(k + i) % frames.length], width: 640, height: 360, region: [0, 0, 1, 1] }, size, t, i * per);
-  return new ort.Tensor('uint8', t, [batch, 3, size, size]);
+  for (let i = 0; i < batch; i++) writeCropTensor({ rgb: frames[(k + i) % frames.length], width: 640, height: 360, region: [0, 0, 1, 1] }, size, t, i * per, NANODET_NORM, layout);
+  return new ort.Tensor('uint8', t, layout === 's2d' ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size]);
 });
+const byLayout = { planes: inputsFor('planes'), s2d: inputsFor('s2d') };
 
 const sessions = await Promise.all(variants.map(async (v) => {
   const [spec, ...flags] = v.split('+');
@@ -37,24 +39,26 @@ const sessions = await Promise.all(variants.map(async (v) => {
   const probe = await ort.InferenceSession.create(path);
   const dimNames = (probe.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined)?.shape ?? [];
   await probe.release();
-  const overrides = Object.fromEntries(dimNames.map((d, i) => [d, [batch, 3, size, size][i]]).filter(([d]) => typeof d === 'string'));
+  const layout = dimNames[3] === 12 ? 's2d' as const : 'planes' as const;
+  const inputs = byLayout[layout];
+  const overrides = Object.fromEntries(dimNames.map((d, i) => [d, (layout === 's2d' ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size])[i]]).filter(([d]) => typeof d === 'string'));
   const s = await ort.InferenceSession.create(path, {
     intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: level as 'all', executionMode: 'sequential',
     ...(flags.includes('noarena') ? { enableCpuMemArena: false } : {}),
     ...(flags.includes('nopattern') ? { enableMemPattern: false } : {}),
     ...(flags.includes('fixed') ? { freeDimensionOverrides: overrides } : {}),
-    ...(flags.includes('fixedhw') ? { freeDimensionOverrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v === size)) } : {}),
+    ...(flags.includes('fixedhw') ? { freeDimensionOverrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== batch)) } : {}),
     ...(spin !== undefined ? { extra: { session: { intra_op: { allow_spinning: spin } } } } : {}),
   });
   for (let i = 0; i < 20; i++) await s.run({ [s.inputNames[0]]: inputs[i % inputs.length] });
-  return { label: `${basename(dirname(path))}/${basename(path)}@${level}${flags.map((f) => `+${f}`).join('')}`, s, cpuMs: [] as number[] };
+  return { label: `${basename(dirname(path))}/${basename(path)}@${level}${flags.map((f) => `+${f}`).join('')}`, s, inputs, cpuMs: [] as number[] };
 }));
 // With one intra-op thread ORT starts no pool threads, so there is nothing to spin: count them.
 const threads = readdirSync('/proc/self/task').length;
 for (let r = 0; r < rounds; r++) {
   for (const v of sessions) {
     const c0 = process.cpuUsage();
-    for (let i = 0; i < runs; i++) await v.s.run({ [v.s.inputNames[0]]: inputs[i % inputs.length] });
+    for (let i = 0; i < runs; i++) await v.s.run({ [v.s.inputNames[0]]: v.inputs[i % v.inputs.length] });
     const c = process.cpuUsage(c0);
     v.cpuMs.push((c.user + c.system) / 1000 / runs / batch);
   }

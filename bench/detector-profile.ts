@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnxModelPath } from '../src/analytics/detector/model-files.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
-import { writeCropTensor } from '../src/analytics/detector/preprocess.ts';
+import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
 import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
 
 const args = process.argv.slice(2);
@@ -27,10 +27,14 @@ const ort = await import('onnxruntime-node');
 const clip = sharedClips()[0] ?? VTEST_AVI;
 const frames = await decodeRgbFrames(clip, { count: 8, width: 640, height: 360, everySeconds: 2, startSeconds: 1 });
 const per = 3 * size * size;
+// A model taking [N, S/2, S/2, 12] gets preprocess.ts's s2d layout, others planes.
+const probe = await ort.InferenceSession.create(modelPath);
+const s2d = (probe.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined)?.shape?.[3] === 12;
+await probe.release();
 const inputs = frames.map((_, k) => {
   const t = u8 ? new Uint8Array(per * batch) : new Float32Array(per * batch);
-  for (let i = 0; i < batch; i++) writeCropTensor({ rgb: frames[(k + i) % frames.length], width: 640, height: 360, region: [0, 0, 1, 1] }, size, t, i * per);
-  return new ort.Tensor(u8 ? 'uint8' : 'float32', t, [batch, 3, size, size]);
+  for (let i = 0; i < batch; i++) writeCropTensor({ rgb: frames[(k + i) % frames.length], width: 640, height: 360, region: [0, 0, 1, 1] }, size, t, i * per, NANODET_NORM, s2d ? 's2d' : 'planes');
+  return new ort.Tensor(u8 ? 'uint8' : 'float32', t, s2d ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size]);
 });
 
 async function session(profile: boolean) {

@@ -56,7 +56,7 @@ function writeAtomic(path: string, bytes: Uint8Array): void {
  * thread, detections as before (bench/results/detector-speed-2026-11-30.md). Changing them changes
  * the model: bump the int8 file name in model-files.ts with them.
  */
-export const INT8_GRAPH: Omit<QdqOptions, 'pixelNorm'> = { quantizeHeads: true, foldPixelNorm: true, spaceToDepth: true };
+export const INT8_GRAPH: Omit<QdqOptions, 'pixelNorm'> = { quantizeHeads: true, foldPixelNorm: true, spaceToDepth: true, s2dInput: true };
 
 /** Builds (or reuses) the ONNX model for a variant in the cache dir; returns its path. */
 export async function ensureOnnxModel(variant: OnnxVariant, opts: {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DetectorError } from './errors.ts';
 import type { NanodetLevel } from './nanodet-decode.ts';
+import type { InputLayout } from './preprocess.ts';
 
 /** Runs NanoDet on a planar float batch and returns its per-level outputs per image. */
 export interface RawRunner { run(input: Float32Array | Uint8Array, batch: number): Promise<NanodetLevel[][]>; close(): Promise<void> }
@@ -14,6 +15,8 @@ export interface RunnerConfig {
   intraOpThreads: number;
   /** uint8: the int8 model takes pixel bytes directly (see quantizeQdq's pixelNorm) */
   inputType: 'float32' | 'uint8';
+  /** order of the input values (preprocess.ts InputLayout); 's2d' only for the int8 model */
+  inputLayout?: InputLayout;
 }
 
 const require = createRequire(import.meta.url);
@@ -58,9 +61,8 @@ async function createOrtRunner(cfg: RunnerConfig): Promise<RawRunner> {
   const size = cfg.inputSize;
   return {
     async run(input, batch) {
-      const x = input instanceof Uint8Array
-        ? new ort.Tensor('uint8', input, [batch, 3, size, size])
-        : new ort.Tensor('float32', input, [batch, 3, size, size]);
+      const dims = cfg.inputLayout === 's2d' ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size];
+      const x = input instanceof Uint8Array ? new ort.Tensor('uint8', input, dims) : new ort.Tensor('float32', input, dims);
       const res = await session.run({ [inputName]: x });
       return splitLevels(Object.values(res).map((t) => ({ dims: t.dims, data: t.data as Float32Array })), batch, size);
     },
