@@ -43,5 +43,5 @@ export async function createDetector(opts: DetectorOptions): Promise<Detector> {
   if (inputSize % 32 !== 0 || inputSize < 64) throw new DetectorError('BAD_INPUT', `inputSize ${inputSize} must be a multiple of 32 (the model's largest stride)`);
   const int8 = opts.backend === 'onnx-int8';
   const modelPath = await ensureOnnxModel(int8 ? 'int8' : 'fp32');
-  return new WorkerPoolDetector({ runtime: 'onnx', modelPath, inputSize, intraOpThreads: 1, inputType: int8 ? 'uint8' : 'float32', inputLayout: int8 ? 's2d' : 'planes', scoreThreshold }, workers, opts.batching);
+  return new WorkerPoolDetector({ runtime: 'onnx', modelPath, inputSize, intraOpThreads: 1, inputType: int8 ? 'uint8' : 'float32', scoreThreshold }, workers, opts.batching);
 }
