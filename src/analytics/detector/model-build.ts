@@ -52,7 +52,7 @@ function writeAtomic(path: string, bytes: Uint8Array): void {
 }
 
 /**
- * The int8 graph's speed choices (see QdqOptions): 6.4 → 5.5 CPU ms per 320 px inference with one
+ * The int8 graph's speed choices (see QdqOptions): 7.3 → 5.9 CPU ms per 320 px inference with one
  * thread, detections as before (bench/results/detector-speed-2026-11-30.md). Changing them changes
  * the model: bump the int8 file name in model-files.ts with them.
  */
