@@ -50,7 +50,9 @@ const configs = allConfigs.filter((c) => !only || c.backend === only);
  * core does not count, so cores / CPU-time is what the detector does on cores of its own.
  */
 async function throughput(c: Config): Promise<{ perS: number; p50: number; cpuMs: number }> {
-  const det = await createDetector({ backend: c.backend, inputSize: c.input, workers: c.workers });
+  // A row's batch is what each worker runs: the pool neither waits for more crops (its 3 ms
+  // gathering delay) nor merges or splits the bench's calls.
+  const det = await createDetector({ backend: c.backend, inputSize: c.input, workers: c.workers, batching: { maxBatch: c.batch, maxDelayMs: 0 } });
   try {
     const batchAt = (k: number) => Array.from({ length: c.batch }, (_, j) => frames[(k * c.batch + j) % frames.length].input);
     await det.detect(batchAt(0)); // warm-up: first run plans memory for this shape

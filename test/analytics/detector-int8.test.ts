@@ -74,6 +74,27 @@ test("NanoDet input: BGR planes, (v - mean) / std as NanoDet was trained; uint8 
   assert.equal(NANODET_NORM.order, 'bgr');
 });
 
+test("the 's2d' layout is the planes in SpaceToDepth(2) order, channels last", () => {
+  let seed = 5;
+  for (const [w, h] of [[8, 8], [13, 7]]) {
+    const rgb = Uint8Array.from({ length: w * h * 3 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256);
+    const size = 8, half = size / 2;
+    const planes = new Uint8Array(3 * size * size), s2d = new Uint8Array(3 * size * size + 5);
+    writeCropTensor({ rgb, width: w, height: h, region: [0, 0, 1, 1] }, size, planes, 0);
+    writeCropTensor({ rgb, width: w, height: h, region: [0, 0, 1, 1] }, size, s2d, 5, NANODET_NORM, 's2d');
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          // ONNX SpaceToDepth: channel (dy·2 + dx)·C + c at (y/2, x/2); then NHWC.
+          const at = 5 + ((y >> 1) * half + (x >> 1)) * 12 + ((y % 2) * 2 + (x % 2)) * 3 + c;
+          assert.equal(s2d[at], planes[c * size * size + y * size + x], `${w}x${h} c${c} y${y} x${x}`);
+        }
+      }
+    }
+  }
+  assert.throws(() => writeCropTensor({ rgb: new Uint8Array(12), width: 2, height: 2, region: [0, 0, 1, 1] }, 4, new Float32Array(48), 0, NANODET_NORM, 's2d'), /uint8/);
+});
+
 test('NanoDet decoding: one confident cell becomes one box in frame coordinates', () => {
   const size = 64, stride = 8, grid = size / stride, bins = 11;
   const scores = new Float32Array(grid * grid * 80);
@@ -128,7 +149,14 @@ test('int8 QDQ model: integer kernels in ORT, and detections agree with fp32', a
   const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: { ModelProto: { decode(b: Uint8Array): { graph: { node: { opType: string }[] } } } } };
   const ops = onnx.ModelProto.decode(readFileSync(optimized)).graph.node.map((n) => n.opType);
   const qconv = ops.filter((o) => o === 'QLinearConv').length;
-  assert.ok(qconv >= 30, `ORT fused ${qconv} of 34 convolutions into QLinearConv`);
+  // All 34, the detection heads' too (INT8_GRAPH.quantizeHeads); none left float.
+  assert.equal(qconv, 34, `ORT fused ${qconv} of 34 convolutions into QLinearConv`);
+  assert.equal(ops.filter((o) => o === 'Conv').length, 0, 'no float convolution left');
+  // The pixels, already space-to-depth and channels-last, go straight into the first convolution:
+  // no float normalisation, no SpaceToDepth, no layout Transpose before it (INT8_GRAPH).
+  assert.equal(ops[0], 'QLinearConv', `first op ${ops[0]}`);
+  assert.ok(!ops.includes('SpaceToDepth'), 'no SpaceToDepth left');
+  assert.ok(!ops.includes('Sub') && !ops.includes('Mul'), 'no Sub/Mul normalising the input');
 
   // Frames other than the calibration ones (those start at 0 s, every 2 s).
   const inputs: DetectorInput[] = [];

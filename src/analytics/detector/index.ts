@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Detector } from '../detector-types.ts';
 import { DetectorError } from './errors.ts';
-import { WorkerPoolDetector } from './detector-pool.ts';
+import { WorkerPoolDetector, type BatchingOptions } from './detector-pool.ts';
 import { ensureOnnxModel } from './model-build.ts';
 import { readNanodetTfjs } from './model-files.ts';
 
@@ -20,6 +20,8 @@ export interface DetectorOptions {
   /** worker threads, each with one single-threaded runtime (default: one per core) */
   workers?: number;
   scoreThreshold?: number;
+  /** how the worker pool gathers crops of concurrent calls into batches (see BatchingOptions) */
+  batching?: BatchingOptions;
 }
 
 /**
@@ -34,12 +36,12 @@ export async function createDetector(opts: DetectorOptions): Promise<Detector> {
     const inputSize = opts.inputSize ?? 416;
     if (inputSize !== 416) throw new DetectorError('BAD_INPUT', 'the TF.js nanodet graph is fixed at 416 px; use an onnx backend for other sizes');
     const { jsonPath } = readNanodetTfjs();
-    return new WorkerPoolDetector({ runtime: 'tfjs-wasm', modelPath: jsonPath, inputSize, intraOpThreads: 1, inputType: 'float32', scoreThreshold }, workers);
+    return new WorkerPoolDetector({ runtime: 'tfjs-wasm', modelPath: jsonPath, inputSize, intraOpThreads: 1, inputType: 'float32', scoreThreshold }, workers, opts.batching);
   }
   if (opts.backend !== 'onnx' && opts.backend !== 'onnx-int8') throw new DetectorError('BAD_INPUT', `unknown detector backend ${String(opts.backend)}`);
   const inputSize = opts.inputSize ?? 320;
   if (inputSize % 32 !== 0 || inputSize < 64) throw new DetectorError('BAD_INPUT', `inputSize ${inputSize} must be a multiple of 32 (the model's largest stride)`);
   const int8 = opts.backend === 'onnx-int8';
   const modelPath = await ensureOnnxModel(int8 ? 'int8' : 'fp32');
-  return new WorkerPoolDetector({ runtime: 'onnx', modelPath, inputSize, intraOpThreads: 1, inputType: int8 ? 'uint8' : 'float32', scoreThreshold }, workers);
+  return new WorkerPoolDetector({ runtime: 'onnx', modelPath, inputSize, intraOpThreads: 1, inputType: int8 ? 'uint8' : 'float32', scoreThreshold }, workers, opts.batching);
 }

@@ -2,7 +2,7 @@
 // preprocesses, runs and decodes its share of a batch, so all three use this worker's core.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectorInput, Detection } from '../detector-types.ts';
-import { writeCropTensor } from './preprocess.ts';
+import { NANODET_NORM, writeCropTensor } from './preprocess.ts';
 import { decodeNanodet, type NanodetLevel } from './nanodet-decode.ts';
 import { createRawRunner, type RawRunner, type RunnerConfig } from './raw-runners.ts';
 
@@ -16,10 +16,11 @@ let tensor: Float32Array | Uint8Array = config.inputType === 'uint8' ? new Uint8
 
 async function handle(req: WorkerRequest): Promise<Detection[][]> {
   runner ??= await createRawRunner(config);
+  const layout = runner.layout;
   const size = config.inputSize;
   const per = 3 * size * size;
   if (tensor.length < per * req.inputs.length) tensor = config.inputType === 'uint8' ? new Uint8Array(per * req.inputs.length) : new Float32Array(per * req.inputs.length);
-  req.inputs.forEach((input, i) => writeCropTensor(input, size, tensor, i * per));
+  req.inputs.forEach((input, i) => writeCropTensor(input, size, tensor, i * per, NANODET_NORM, layout));
   const levels: NanodetLevel[][] = await runner.run(tensor.subarray(0, per * req.inputs.length), req.inputs.length);
   return levels.map((lv, i) => decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: req.inputs[i].region }));
 }

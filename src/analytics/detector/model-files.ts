@@ -16,9 +16,10 @@ export function modelCacheDir(): string {
 
 export type OnnxVariant = 'fp32' | 'int8';
 export function onnxModelPath(variant: OnnxVariant): string {
-  // The suffix versions the file's contract (int8 takes uint8 BGR pixel planes and normalises
-  // them itself): a changed build gets a new name, so a stale cached model is never reused.
-  return join(modelCacheDir(), variant === 'int8' ? 'nanodet-int8-bgr-u8in.onnx' : 'nanodet-fp32.onnx');
+  // The suffix versions the file's contract (int8 takes uint8 BGR pixels in preprocess.ts's 's2d'
+  // layout and normalises them itself; model-build's INT8_GRAPH): a changed build gets a new name,
+  // so a stale cached model is never reused.
+  return join(modelCacheDir(), variant === 'int8' ? 'nanodet-int8-bgr-u8s2d.onnx' : 'nanodet-fp32.onnx');
 }
 
 /** The TF.js nanodet graph and its weights, through the allow-list like every model load. */

@@ -18,10 +18,15 @@ export const NANODET_NORM: InputNorm = { order: 'bgr', mean: [103.53, 116.28, 12
  * values themselves (that model normalises inside, see quantizeQdq's pixelNorm).
  * Stretching rather than letterboxing keeps the mapping back to the frame a plain affine one.
  */
-export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array | Uint8Array, offset: number, norm: InputNorm = NANODET_NORM): void {
+export function writeCropTensor(input: DetectorInput, size: number, dst: Float32Array | Uint8Array, offset: number, norm: InputNorm = NANODET_NORM, layout: InputLayout = 'planes'): void {
   const { rgb, width: w, height: h } = input;
   if (!(w > 0 && h > 0) || rgb.length < w * h * 3) {
     throw new DetectorError('BAD_INPUT', `crop ${w}x${h} needs ${w * h * 3} bytes, got ${rgb.length}`);
+  }
+  if (layout === 's2d') {
+    if (!(dst instanceof Uint8Array) || size % 2) throw new DetectorError('BAD_INPUT', 'the s2d layout is for uint8 input of an even size');
+    writeSpaceToDepth(input, size, dst, offset, norm);
+    return;
   }
   const plane = size * size;
   const bytes = dst instanceof Uint8Array;
@@ -56,6 +61,50 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
       top = rgb[a + 2] + (rgb[e + 2] - rgb[a + 2]) * wx;
       bottom = rgb[c + 2] + (rgb[d + 2] - rgb[c + 2]) * wx;
       dst[b + o + x] = (top + (bottom - top) * wy) * kb + ab;
+    }
+  }
+}
+
+/**
+ * `planes`: NCHW, one plane per channel. `s2d`: what ONNX SpaceToDepth(2) then a transpose to NHWC
+ * would make of those planes — [size/2, size/2, 12], the 12 being (dy·2 + dx)·3 + channel for the
+ * 2×2 block's pixel (dx, dy) — which the int8 model's first convolution reads directly (quantizeQdq's
+ * s2dInput). Same values, another order.
+ */
+export type InputLayout = 'planes' | 's2d';
+
+function writeSpaceToDepth(input: DetectorInput, size: number, dst: Uint8Array, offset: number, norm: InputNorm): void {
+  const { rgb, width: w, height: h } = input;
+  const half = size >> 1;
+  // Position of R, G and B among a pixel's 3 bytes.
+  const [pr, pg, pb] = norm.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const same = w === size && h === size;
+  const xt = same ? undefined : axisTable(w, size);
+  const yt = same ? undefined : axisTable(h, size);
+  for (let y = 0; y < size; y++) {
+    const rowBase = offset + ((y >> 1) * half * 4 + (y & 1) * 2) * 3;
+    if (!xt || !yt) {
+      for (let x = 0, p = y * size * 3; x < size; x++, p += 3) {
+        const o = rowBase + ((x >> 1) * 4 + (x & 1)) * 3;
+        dst[o + pr] = rgb[p]; dst[o + pg] = rgb[p + 1]; dst[o + pb] = rgb[p + 2];
+      }
+      continue;
+    }
+    const row0 = yt.i0[y] * w * 3, row1 = yt.i1[y] * w * 3, wy = yt.f[y];
+    for (let x = 0; x < size; x++) {
+      const c0 = xt.i0[x] * 3, c1 = xt.i1[x] * 3, wx = xt.f[x];
+      const a = row0 + c0, e = row0 + c1, c = row1 + c0, d = row1 + c1;
+      const o = rowBase + ((x >> 1) * 4 + (x & 1)) * 3;
+      // As in writeCropTensor: uint8 stores truncate, +0.5 rounds.
+      let top = rgb[a] + (rgb[e] - rgb[a]) * wx;
+      let bottom = rgb[c] + (rgb[d] - rgb[c]) * wx;
+      dst[o + pr] = top + (bottom - top) * wy + 0.5;
+      top = rgb[a + 1] + (rgb[e + 1] - rgb[a + 1]) * wx;
+      bottom = rgb[c + 1] + (rgb[d + 1] - rgb[c + 1]) * wx;
+      dst[o + pg] = top + (bottom - top) * wy + 0.5;
+      top = rgb[a + 2] + (rgb[e + 2] - rgb[a + 2]) * wx;
+      bottom = rgb[c + 2] + (rgb[d + 2] - rgb[c + 2]) * wx;
+      dst[o + pb] = top + (bottom - top) * wy + 0.5;
     }
   }
 }

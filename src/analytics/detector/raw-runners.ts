@@ -3,9 +3,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DetectorError } from './errors.ts';
 import type { NanodetLevel } from './nanodet-decode.ts';
+import type { InputLayout } from './preprocess.ts';
 
 /** Runs NanoDet on a planar float batch and returns its per-level outputs per image. */
-export interface RawRunner { run(input: Float32Array | Uint8Array, batch: number): Promise<NanodetLevel[][]>; close(): Promise<void> }
+export interface RawRunner {
+  /** the order the model takes its input values in (preprocess.ts InputLayout), read from the model */
+  readonly layout: InputLayout;
+  run(input: Float32Array | Uint8Array, batch: number): Promise<NanodetLevel[][]>;
+  close(): Promise<void>;
+}
 export interface RunnerConfig {
   runtime: 'onnx' | 'tfjs-wasm';
   /** .onnx file for runtime onnx, model.json for tfjs-wasm */
@@ -56,11 +62,15 @@ async function createOrtRunner(cfg: RunnerConfig): Promise<RawRunner> {
   });
   const inputName = session.inputNames[0];
   const size = cfg.inputSize;
+  // The int8 model built by this version takes [N, S/2, S/2, 12] (quantizeQdq's s2dInput); any
+  // other ONNX model NCHW planes. Asking the model keeps a model file and its feeding in step.
+  const shape = (session.inputMetadata?.[0] as { shape?: readonly (number | string)[] } | undefined)?.shape;
+  const layout: InputLayout = shape?.[3] === 12 ? 's2d' : 'planes';
   return {
+    layout,
     async run(input, batch) {
-      const x = input instanceof Uint8Array
-        ? new ort.Tensor('uint8', input, [batch, 3, size, size])
-        : new ort.Tensor('float32', input, [batch, 3, size, size]);
+      const dims = layout === 's2d' ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size];
+      const x = input instanceof Uint8Array ? new ort.Tensor('uint8', input, dims) : new ort.Tensor('float32', input, dims);
       const res = await session.run({ [inputName]: x });
       return splitLevels(Object.values(res).map((t) => ({ dims: t.dims, data: t.data as Float32Array })), batch, size);
     },
@@ -97,6 +107,7 @@ async function createTfjsRunner(cfg: RunnerConfig): Promise<RawRunner> {
   });
   const size = cfg.inputSize;
   return {
+    layout: 'planes',
     async run(input, batch) {
       // The TF.js graph is fixed at batch 1 (its Reshape targets say so): one image at a time.
       const per = 3 * size * size;
