@@ -53,10 +53,13 @@ function writeAtomic(path: string, bytes: Uint8Array): void {
 
 /**
  * The int8 graph's speed choices (see QdqOptions): 7.3 → 5.9 CPU ms per 320 px inference with one
- * thread, detections as before (bench/results/detector-speed-2026-11-30.md). Changing them changes
- * the model: bump the int8 file name in model-files.ts with them.
+ * thread (bench/results/detector-speed-2026-11-30.md). Changing them changes the model: bump the int8
+ * file name in model-files.ts with them. foldPixelNorm stays off: folded, the first convolution pads
+ * with one grey (the zero point) instead of each channel's mean, and on the shared clips that lost a
+ * car residential_tjunction's counts had at 5 fps (7 of 8 instead of 8 of 8, eval:analytics); it
+ * costs ~0.6 ms per inference (6.68 → 7.31 median, bench/detector-ab.ts, same run).
  */
-export const INT8_GRAPH: Omit<QdqOptions, 'pixelNorm'> = { quantizeHeads: true, foldPixelNorm: true, spaceToDepth: true, s2dInput: true };
+export const INT8_GRAPH: Omit<QdqOptions, 'pixelNorm'> = { quantizeHeads: true, foldPixelNorm: false, spaceToDepth: true, s2dInput: true };
 
 /** Builds (or reuses) the ONNX model for a variant in the cache dir; returns its path. */
 export async function ensureOnnxModel(variant: OnnxVariant, opts: {

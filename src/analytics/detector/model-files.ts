@@ -19,7 +19,7 @@ export function onnxModelPath(variant: OnnxVariant): string {
   // The suffix versions the file's contract (int8 takes uint8 BGR pixels in preprocess.ts's 's2d'
   // layout and normalises them itself; model-build's INT8_GRAPH): a changed build gets a new name,
   // so a stale cached model is never reused.
-  return join(modelCacheDir(), variant === 'int8' ? 'nanodet-int8-bgr-u8s2d.onnx' : 'nanodet-fp32.onnx');
+  return join(modelCacheDir(), variant === 'int8' ? 'nanodet-int8-bgr-u8s2d-norm.onnx' : 'nanodet-fp32.onnx');
 }
 
 /** The TF.js nanodet graph and its weights, through the allow-list like every model load. */
