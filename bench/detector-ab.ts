@@ -9,16 +9,18 @@
 // real frames), then a last line RESULT {json}.
 import { readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
 import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
-const rounds = Number(opt('rounds', '12'));
-const runs = Number(opt('runs', '100'));
-const size = Number(opt('size', '320'));
-const batch = Number(opt('batch', '1'));
-const variants = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const { values, positionals: variants } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: 'string', default: '12' }, runs: { type: 'string', default: '100' }, size: { type: 'string', default: '320' }, batch: { type: 'string', default: '1' } },
+});
+const rounds = Number(values.rounds);
+const runs = Number(values.runs);
+const size = Number(values.size);
+const batch = Number(values.batch);
 
 const ort = await import('onnxruntime-node');
 const clip = sharedClips()[0] ?? VTEST_AVI;

@@ -7,21 +7,26 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { onnxModelPath } from '../src/analytics/detector/model-files.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
 import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
 import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
-const size = Number(opt('size', '320'));
-const batch = Number(opt('batch', '1'));
-const runs = Number(opt('runs', '200'));
-const top = Number(opt('top', '12'));
-const level = opt('opt', 'all') as 'all' | 'extended' | 'basic' | 'disabled';
-const spin = opt('spin', '');
-const modelPath = args.includes('--model') ? opt('model', '') : (await ensureOnnxModel('int8'), onnxModelPath('int8'));
-const u8 = !args.includes('--float');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' }, size: { type: 'string', default: '320' }, batch: { type: 'string', default: '1' }, runs: { type: 'string', default: '200' },
+    top: { type: 'string', default: '12' }, opt: { type: 'string', default: 'all' }, spin: { type: 'string', default: '' }, float: { type: 'boolean', default: false },
+  },
+});
+const size = Number(values.size);
+const batch = Number(values.batch);
+const runs = Number(values.runs);
+const top = Number(values.top);
+const level = values.opt as 'all' | 'extended' | 'basic' | 'disabled';
+const spin = values.spin;
+const modelPath = values.model ?? (await ensureOnnxModel('int8'), onnxModelPath('int8'));
+const u8 = !values.float;
 
 const ort = await import('onnxruntime-node');
 const clip = sharedClips()[0] ?? VTEST_AVI;
