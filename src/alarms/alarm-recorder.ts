@@ -73,7 +73,8 @@ export class AlarmRecorder {
    */
   record(frame: AnalysedFrame): Promise<EventRow[]> {
     for (const e of frame.events) if (e.kind === 'line_crossing' && e.direction) this.count(frame.cameraId, e, frame.capturedAt);
-    const rel = path.join('snapshots', frame.cameraId, `${frame.capturedAt}-${newId('s').slice(2, 8)}.png`).split(path.sep).join('/');
+    // Relative to the data dir, with '/' on every platform: it is stored in the event row.
+    const rel = path.posix.join('snapshots', frame.cameraId, `${frame.capturedAt}-${newId('s').slice(2, 8)}.png`);
     const written = this.snapshot(frame, rel);
     const pending = written.then(() => undefined);
     this.pendingSnapshots.set(rel, pending);
