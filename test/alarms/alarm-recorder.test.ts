@@ -2,7 +2,9 @@
 // written; whoever reads the snapshot early waits for it; a failed snapshot write loses no alarm.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -18,8 +20,7 @@ after(async () => {
 });
 
 function frame(cameraId: string, at: number): AnalysedFrame {
-  // Full HD noise: compressing it takes tens of ms, far longer than writing an event row.
-  const width = 1920, height = 1080;
+  const width = 640, height = 360;
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7919) & 0xff; // noise: a slow, large PNG
   return {
@@ -38,10 +39,21 @@ test('alarms go out before their snapshots are written; readers wait for them; a
     published.push({ snapshot: rel, existed: existsSync(path.join(dataDir, rel)) });
   });
   const rec = new AlarmRecorder({ store, bus, dataDir, logger: pino({ level: 'silent' }), detectorName: () => 'neural' });
-  const rows = await rec.record(frame('cam1', 1_800_000_000_000));
+  // Hold every thread of libuv's pool (where the snapshot is compressed and written) on opens of a
+  // FIFO nobody writes yet, as a busy node would: the event row (SQLite, on this thread) must still
+  // be written and published. Timing alone made this race.
+  const fifo = path.join(dir, 'hold');
+  execFileSync('mkfifo', [fifo]);
+  const holds = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE) || 4 }, () => open(fifo, 'r'));
+  const rows = await Promise.race([
+    rec.record(frame('cam1', 1_800_000_000_000)),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the alarm waited for its snapshot')), 5000)),
+  ]);
   assert.equal(rows.length, 1);
   assert.equal(published.length, 1);
   assert.equal(published[0].existed, false, 'the alarm was published before its snapshot was on disk');
+  closeSync(openSync(fifo, 'w')); // the pool is free again
+  for (const h of await Promise.all(holds)) await h.close();
   await rec.snapshotReady(published[0].snapshot);
   const png = readFileSync(path.join(dataDir, published[0].snapshot));
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG once ready');
