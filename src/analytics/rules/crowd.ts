@@ -2,9 +2,10 @@
 // area (m²) the threshold is persons/m² (crowd-safety guidance starts worrying around 4–5/m²);
 // without it, a plain person count. Fires after the density has held for `holdSeconds`, and again
 // only after it has dropped below. Counts, never identifies. Pure.
-import { bottomCentre, pointInPolygon, type Polygon } from '../geometry.ts';
+import type { Polygon } from '../geometry.ts';
 import type { Track } from '../tracker.ts';
 import type { RuleEvent } from './types.ts';
+import { zoneOccupancy } from './occupancy.ts';
 
 export interface CrowdOptions {
   name: string;
@@ -25,7 +26,7 @@ export class CrowdDensityRule {
   }
 
   update(tracks: Track[], t: number): RuleEvent[] {
-    const count = tracks.filter((tr) => tr.cls === 'person' && pointInPolygon(bottomCentre(tr.box), this.o.polygon)).length;
+    const count = zoneOccupancy(tracks, this.o.polygon).person ?? 0;
     const value = this.o.areaM2 ? count / this.o.areaM2 : count;
     if (value < this.o.threshold) {
       this.overSince = null;
