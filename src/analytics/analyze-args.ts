@@ -38,7 +38,7 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
                              motion are PX frame pixels square
   --tiles ROWS|off           a frame with motion almost everywhere is seen as ROWS rows of
                              overlapping square tiles (default 1: tiles as tall as the frame;
-                             2: half as tall, ~3x the cost); off: the whole frame squeezed into
+                             2: ~half as tall, 4x the cost); off: the whole frame squeezed into
                              one input
   --score CLASS:LOW,HIGH,START  score thresholds of one class (repeatable): detections below LOW
                              are dropped, from HIGH a detection is a clear sighting, START starts

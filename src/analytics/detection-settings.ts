@@ -20,7 +20,7 @@ export interface DetectionSettings {
   inputSize: number;
   /**
    * How a frame with motion almost everywhere is seen: `rows` rows of overlapping square tiles
-   * (1: tiles as tall as the frame; 2: half as tall, twice the resolution, ~3× the cost), or
+   * (1: tiles as tall as the frame; 2: ~half as tall, 1.8× the resolution, 4× the cost), or
    * false for the whole frame squeezed into one input (the cheapest; people in a 16:9 frame lose
    * half their width).
    */

@@ -23,8 +23,7 @@ export interface RegionOptions {
 export interface TileOptions {
   /**
    * Rows of square tiles over the frame's height: 1 makes tiles as tall as the frame (2 for a 16:9
-   * or 4:3 frame), 2 half as tall (about 6 for 16:9, each seen at twice the resolution for 3× the
-   * cost).
+   * or 4:3 frame), 2 half as tall (8 for 16:9, each seen at 1.8× the resolution for 4× the cost).
    */
   rows: number;
   /** overlap of neighbouring tiles, fraction of the tile side (default 0.2): an object cut by one tile's edge is whole in the next */

@@ -81,6 +81,14 @@ test('argument errors name what is wrong', () => {
   badArgs(['a.mp4', '--detector', 'yolo'], /neural or motion/);
   badArgs(['a.mp4', '--frobnicate'], /frobnicate/);
   badArgs(['a.mp4', '--mask', '0.1,0.1;0.2,0.2'], /at least 3 points/);
+  badArgs(['a.mp4', '--input', '300'], /--input: a multiple of 32/);
+  badArgs(['a.mp4', '--tiles', '9'], /--tiles: off or a number of rows/);
+  badArgs(['a.mp4', '--score', 'dog:0.1,0.2,0.3'], /unknown class "dog"/);
+  badArgs(['a.mp4', '--score', 'person:0.5,0.2,0.6'], /LOW must not exceed/);
+  badArgs(['a.mp4', '--score', 'person:0.1,0.2'], /3 numbers/);
+  const det = parseAnalyzeArgs(['x.mp4', '--input', '416', '--tiles', 'off', '--score', 'person:0.2,0.4,0.5']);
+  assert.deepEqual(det.detection, { inputSize: 416, tiles: false, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
+  assert.deepEqual(parseAnalyzeArgs(['x.mp4', '--tiles', '2']).detection, { tiles: { rows: 2 } });
   const ok = parseAnalyzeArgs(['x.mp4', '--line', 'L:0,0.5,1,0.5', '--zone', 'Z:0,0;1,0;1,1', '--mask', '0,0;0.1,0;0.1,0.1', '--dwell', 'Z:3', '--crowd', 'Z:4:20', '--fps', '2.5', '--json']);
   assert.deepEqual(ok.masks, [[[0, 0], [0.1, 0], [0.1, 0.1]]]);
   assert.deepEqual(ok.lines, [{ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }]);
@@ -143,6 +151,18 @@ test('vigil analyze --json on a generated clip: one JSON document, the crossings
   // only box A enters the upper-right zone
   const intrusions = doc.events.filter((e: { kind: string }) => e.kind === 'zone_intrusion');
   assert.equal(intrusions.length, 1, JSON.stringify(intrusions));
+  // occupancy: the zone's count per class at every analysed frame, in the file's own time
+  const occ: { t: number; car?: number; person?: number }[] = doc.occupancy.Z;
+  assert.equal(occ.length, 40);
+  occ.forEach((s, i) => assert.equal(s.t, Math.round(i * 0.2 * 1000) / 1000));
+  const inside = occ.filter((s) => (s.car ?? 0) > 0).map((s) => s.t);
+  assert.ok(inside.length >= 3, `A stood in Z at ${inside.join(', ')}`);
+  assert.ok(inside.every((t) => t > intrusions[0].t - 0.3), 'and not before it entered');
+  assert.ok(occ.every((s) => (s.car ?? 0) <= 1 && !s.person));
+  // the detector settings used and what they cost per frame
+  assert.equal(doc.detection.inputSize, 320);
+  assert.deepEqual(doc.detection.tiles, { rows: 1 });
+  assert.equal(typeof doc.cost.inferencesPerFrame, 'number');
   assert.ok(readdirSync(annotate).some((f) => f.endsWith('.png')));
 });
 
@@ -150,4 +170,16 @@ test('a motion mask over the lower half hides box B: only A is counted', () => {
   const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--line', 'V:0.5,0.05,0.5,0.95', '--mask', '0,0.55;1,0.55;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).lines, { V: { positive: {}, negative: { car: 1 } } });
+});
+
+test('occupancy times are the file\'s own presentation times (an MPEG-TS clip starting at 11.4 s)', () => {
+  const ts = join(dir, 'late-start.ts');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=10:duration=2', '-c:v', 'libx264', '-output_ts_offset', '10', '-f', 'mpegts', ts]);
+  const r = spawnSync(process.execPath, [MAIN, 'analyze', ts, '--zone', 'Z:0,0;1,0;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
+  assert.equal(r.status, 0, r.stderr);
+  const occ: { t: number }[] = JSON.parse(r.stdout).occupancy.Z;
+  assert.equal(occ.length, 10);
+  // ffmpeg puts the muxer's 1.4 s delay on top of the 10 s offset
+  assert.equal(occ[0].t, 11.4);
+  assert.equal(occ[9].t, 13.2);
 });

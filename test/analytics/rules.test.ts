@@ -195,3 +195,17 @@ test('crowd density: persons per m² over the threshold, held, fires once until 
   const cars = new CrowdDensityRule({ name: 'C', polygon: square, threshold: 1, holdSeconds: 0 });
   assert.equal(cars.update([track(boxAt(0.5, 0.5))], 0).length, 0);
 });
+
+test('occupancy: people whose feet touch the frame edge stand in a whole-frame zone; counted per class', async () => {
+  const { zoneOccupancy } = await import('../../src/analytics/rules/occupancy.ts');
+  const whole: Polygon = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const tracks = [
+    track([0.4, 0.7, 0.45, 1], { id: 1, cls: 'person' }), // cut by the bottom edge
+    track([0.0, 0.5, 0.03, 0.8], { id: 2, cls: 'person' }), // at the left edge
+    track([0.97, 0.1, 1, 0.3], { id: 3, cls: 'person' }), // at the right edge
+    track([0.5, 0.4, 0.7, 0.6], { id: 4, cls: 'car' }),
+  ];
+  assert.deepEqual(zoneOccupancy(tracks, whole), { person: 3, car: 1 });
+  const rule = new CrowdDensityRule({ name: 'ALL', polygon: whole, threshold: 3, holdSeconds: 0 });
+  assert.equal(rule.update(tracks, 0)[0]?.detail?.persons, 3);
+});
