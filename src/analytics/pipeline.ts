@@ -79,6 +79,8 @@ export class CameraPipeline {
   private readonly rules: Rule[];
   private readonly cropPool = new Map<number, Uint8Array[]>();
   readonly detection: DetectionSettings;
+  /** per class, the score below which a detection is nothing (not even merged into another's box) */
+  private readonly lowScore: (cls: Detection['cls']) => number;
 
   constructor(detector: Detector, opts: PipelineOptions) {
     this.detector = detector;
@@ -90,7 +92,9 @@ export class CameraPipeline {
     this.grey = new Uint8Array(this.greyW * this.greyH);
     this.motion = new MotionDetector(this.greyW, this.greyH, opts.motion);
     this.tamper = opts.tamper === false ? null : new TamperDetector(this.greyW, this.greyH, opts.tamper ?? {});
-    this.tracker = new ByteTracker(trackerOptionsFor(opts.tracker ?? {}, this.detection));
+    const trackerOpts = trackerOptionsFor(opts.tracker ?? {}, this.detection);
+    this.tracker = new ByteTracker(trackerOpts);
+    this.lowScore = (cls) => trackerOpts.perClass?.[cls]?.lowScore ?? trackerOpts.lowScore ?? 0;
     this.lines = (opts.lines ?? []).map((l) => new LineCounter(l));
     const zones = new Map((opts.zones ?? []).map((z) => [z.name, z]));
     this.rules = [
@@ -136,11 +140,12 @@ export class CameraPipeline {
       const sent = performance.now();
       const perCrop = await this.detector.detect(batch);
       detectMs = performance.now() - sent;
-      detections = mergeDetections(perCrop.flatMap((dets, i) => dets.map((d) => ({ ...d, crop: batch[i].region })))).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
+      const kept = perCrop.flatMap((dets, i) => dets.filter((d) => d.score >= this.lowScore(d.cls)).map((d) => ({ ...d, crop: batch[i].region })));
+      detections = mergeDetections(kept).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
     }
     const tracks = this.tracker.update(detections, frame.t);
     const present = this.tracker.present(1);
-    for (const r of this.rules) events.push(...r.update(r instanceof CrowdDensityRule ? present : tracks, frame.t));
+    for (const r of this.rules) events.push(...(r instanceof CrowdDensityRule ? r.update(present, frame.t, motion.boxes) : r.update(tracks, frame.t)));
     return { index: frame.index, t: frame.t, motion, regions, detections, tracks, present, events, tamper, detectMs };
   }
 

@@ -75,7 +75,9 @@ export function motionCrops(boxes: Box[], frameW: number, frameH: number, opts: 
   let covered = 0;
   for (const r of rects) covered += r.w * r.h;
   if (covered < (opts.fullFrameFraction ?? 0.6) * frameW * frameH) return rects;
-  if (opts.tiles === false) return [full];
+  // A frame no larger than the input loses nothing squeezed into it (a 320×240 stream at 320 px is
+  // only stretched): one run, not two.
+  if (opts.tiles === false || Math.max(frameW, frameH) <= opts.cropSize) return [full];
   // Tiles where nothing moves and nothing is expected are skipped: the CPU tiles cost is spent only where it can find something.
   const tiles = frameTiles(frameW, frameH, opts.tiles ?? { rows: 1 });
   return tiles.filter((t) => px.some((b) => b[0] < t.x + t.w && b[2] > t.x && b[1] < t.y + t.h && b[3] > t.y));

@@ -81,6 +81,8 @@ test('motion boxes become detector crops: near boxes share one crop, most of the
   // a 16:9 frame is two overlapping squares as tall as the frame, not one squeezed input
   assert.deepEqual(full, [{ x: 0, y: 0, w: 360, h: 360 }, { x: 280, y: 0, w: 360, h: 360 }]);
   assert.deepEqual(motionCrops([[0.05, 0.05, 0.3, 0.9], [0.35, 0.05, 0.65, 0.9], [0.7, 0.05, 0.95, 0.9]], 640, 360, { cropSize: 320, tiles: false }), [{ x: 0, y: 0, w: 640, h: 360 }]);
+  // a frame no larger than the input loses nothing squeezed: one input
+  assert.deepEqual(motionCrops([[0.05, 0.05, 0.95, 0.9]], 320, 240, { cropSize: 320 }), [{ x: 0, y: 0, w: 320, h: 240 }]);
   // tiles with nothing moving in them are not sent
   const left = motionCrops([[0.0, 0.0, 0.35, 1]], 640, 360, { cropSize: 400 });
   assert.deepEqual(left, [{ x: 0, y: 0, w: 360, h: 360 }]);
