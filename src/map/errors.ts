@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /** Stable codes of the map part (placements, sites, imports, basemaps). */
 export type MapErrorCode =
