@@ -3,6 +3,7 @@
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/ids.ts';
+import * as mapQueries from './map-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -21,6 +22,12 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  BBoxQuery,
+  CameraPlacementRow,
+  OutageAreaRow,
+  PlacementQuery,
+  PlacementWithCamera,
+  SiteRow,
 } from './types.ts';
 import {
   AUDIT_COLUMNS,
@@ -210,7 +217,11 @@ export class SqlStore implements StoreOperations {
   async deleteCamera(id: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(
       audit,
-      async (tx) => (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0,
+      async (tx) => {
+        const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
+        if (deleted) await mapQueries.deletePlacement(tx, id);
+        return deleted;
+      },
       (deleted) => deleted,
     );
   }
@@ -547,6 +558,52 @@ export class SqlStore implements StoreOperations {
     );
     return rows.map(toAudit);
   }
+
+  // --- issue 11: the security map -----------------------------------------------------------
+
+  async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => mapQueries.upsertPlacements(tx, rows, Date.now()));
+  }
+
+  async getCameraPlacement(cameraId: string): Promise<CameraPlacementRow | null> {
+    return mapQueries.getPlacement(this.db, cameraId);
+  }
+
+  async deleteCameraPlacement(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deletePlacement(tx, cameraId), (deleted) => deleted);
+  }
+
+  async listCameraPlacements(q?: PlacementQuery): Promise<PlacementWithCamera[]> {
+    return mapQueries.listPlacements(this.db, q);
+  }
+
+  async countCameraPlacements(bbox?: BBoxQuery): Promise<number> {
+    return mapQueries.countPlacements(this.db, bbox);
+  }
+
+  async putSite(site: SiteRow, audit?: AuditInput): Promise<SiteRow> {
+    return this.withAudit(audit, (tx) => mapQueries.upsertSite(tx, site));
+  }
+
+  async getSite(id: string): Promise<SiteRow | null> {
+    return mapQueries.getSite(this.db, id);
+  }
+
+  async listSites(): Promise<SiteRow[]> {
+    return mapQueries.listSites(this.db);
+  }
+
+  async deleteSite(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deleteSite(tx, id), (deleted) => deleted);
+  }
+
+  async putOutageArea(area: OutageAreaRow): Promise<void> {
+    await mapQueries.upsertOutage(this.db, area);
+  }
+
+  async listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]> {
+    return mapQueries.listOutages(this.db, q);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -563,4 +620,7 @@ export const STORE_OPERATIONS = [
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
+  // issue 11: the security map
+  'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
+  'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas',
 ] as const satisfies readonly (keyof StoreOperations)[];
