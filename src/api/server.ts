@@ -20,6 +20,7 @@ import type { LiveAnalytics } from '../alarms/index.ts';
 import { registerRecorderRoutes, type RecorderApiDeps } from './recorder-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
+import { registerMapRoutes, type MapApiDeps } from './map-routes.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -39,6 +40,8 @@ export interface ApiDeps {
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
   recordingsDir?: string;
   dataDir?: string;
+  /** The security map (issue 11); absent: no map routes. */
+  map?: Omit<MapApiDeps, 'runtime'>;
 }
 
 declare module 'fastify' {
@@ -105,6 +108,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.recorder) registerRecorderRoutes(app, deps.store, deps.recorder, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
+  if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !deps.webDir || !existsSync(deps.webDir)) {

@@ -1,5 +1,6 @@
 // Composition root: opens the store, wires access, recorder, live and API, and starts serving.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import { rtspConnector } from '../recorder/rtsp-connector.ts';
 import { RetentionSweeper, SegmentIndexQueue, recoverSegments } from '../recorder/index.ts';
 import { SystemEvents } from '../bus/index.ts';
 import { CameraService } from './camera-service.ts';
+import { MapService } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and the alarms part are imported only once the cameras are recording:
 // they are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../alarms/index.ts';
@@ -29,6 +31,8 @@ export interface RunningVigil {
   analytics: LiveAnalytics;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The security map (placements, sites, outage areas). */
+  map: MapService;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -46,6 +50,12 @@ export interface StartOptions {
   resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
+  /** The security map (issue 11): seed placements and sites (demo), and where the built-in basemap comes from. */
+  map?: {
+    seed?: (map: MapService) => Promise<void>;
+    /** Default: <dataDir>/map/basemap.geojson when it exists. */
+    basemap?: () => Promise<unknown | null>;
+  };
 }
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
@@ -148,6 +158,17 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       await store.putCameraAnalytics({ cameraId: c.id, settings: c.analytics, updatedAt: Date.now() }, { actor: 'system', action: 'analytics.update', cameraId: c.id, details: { source: 'config' } });
     }
   }
+  // The security map: placements and sites in the store; camera downs and ups make outage areas.
+  const map = new MapService(store);
+  await opts.map?.seed?.(map);
+  events.bus.subscribe('event', (e) => {
+    if (!e.cameraId || (e.kind !== 'camera.offline' && e.kind !== 'camera.online')) return;
+    const change = e.kind === 'camera.offline' ? map.cameraDown(e.cameraId, e.ts) : map.cameraUp(e.cameraId, e.ts);
+    change.catch((err: Error) => logger.error({ err: err.message, camera: e.cameraId }, 'outage picture update failed'));
+  });
+  const basemapFile = path.join(paths.dataDir, 'map', 'basemap.geojson');
+  const basemap = opts.map?.basemap ?? (async () => (existsSync(basemapFile) ? JSON.parse(await readFile(basemapFile, 'utf8')) as unknown : null));
+
   const [{ LiveAnalytics }, { buildApi }] = await Promise.all([import('../alarms/index.ts'), import('../api/server.ts')]);
   const analytics = new LiveAnalytics({
     store,
@@ -177,6 +198,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
     alarms: analytics,
+    map: { map, basemap },
   });
   const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
   sweep.unref();
@@ -191,6 +213,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     analytics,
     events,
     retention,
+    map,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice

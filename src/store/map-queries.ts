@@ -29,7 +29,7 @@ function toSite(r: SqlRow): SiteRow {
     name: String(r.name),
     kind: String(r.kind),
     priority: Number(r.priority),
-    polygon: JSON.parse(String(r.polygon)) as [number, number][],
+    polygon: JSON.parse(String(r.polygon)) as (readonly [number, number])[],
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -42,7 +42,7 @@ function toOutage(r: SqlRow): OutageAreaRow {
     endMs: r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms),
     count: Number(r.count),
     cameraIds: JSON.parse(String(r.camera_ids)) as string[],
-    hull: JSON.parse(String(r.hull)) as [number, number][],
+    hull: JSON.parse(String(r.hull)) as (readonly [number, number])[],
   };
 }
 
@@ -86,9 +86,13 @@ export async function listPlacements(db: SqlDatabase, q: PlacementQuery = {}): P
     params.push(q.afterId);
     where.push(`p.camera_id > $${params.length}`);
   }
+  if (q.throughId !== undefined) {
+    params.push(q.throughId);
+    where.push(`p.camera_id <= $${params.length}`);
+  }
   params.push(Math.max(1, Math.min(q.limit ?? DEFAULT_PLACEMENT_LIMIT, 200_000)));
   // Ordered by camera id only when paging: a viewport query takes what the (lat, lon) index gives.
-  const order = q.afterId !== undefined || !q.bbox ? 'ORDER BY p.camera_id' : '';
+  const order = q.afterId !== undefined || q.throughId !== undefined || !q.bbox ? 'ORDER BY p.camera_id' : '';
   const rows = await db.query(
     `SELECT ${PLACEMENT_COLUMNS}, c.name, c.enabled, c.record
      FROM camera_placements p JOIN cameras c ON c.id = p.camera_id

@@ -604,6 +604,18 @@ export class SqlStore implements StoreOperations {
   async listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]> {
     return mapQueries.listOutages(this.db, q);
   }
+
+  async listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]> {
+    const rows = q.afterId === undefined
+      ? await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id LIMIT $1`, [q.limit])
+      : await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id > $1 ORDER BY id LIMIT $2`, [q.afterId, q.limit]);
+    return rows.map(toCamera);
+  }
+
+  async countCameras(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
+    return Number(rows[0].n);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -622,5 +634,5 @@ export const STORE_OPERATIONS = [
   'appendAudit', 'listAudit',
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
-  'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas',
+  'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -247,6 +247,9 @@ export interface Store {
   putOutageArea(area: OutageAreaRow): Promise<void>;
   /** Outage areas that overlap [fromMs, toMs] (open ones included), newest first. */
   listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]>;
+  /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
+  listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
+  countCameras(): Promise<number>;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------
@@ -278,6 +281,8 @@ export interface BBoxQuery {
 export interface PlacementQuery {
   bbox?: BBoxQuery;
   afterId?: string;
+  /** Only cameras with id ≤ this (with afterId: the placements of one page of cameras). */
+  throughId?: string;
   limit?: number;
 }
 
@@ -287,7 +292,7 @@ export interface SiteRow {
   kind: string;
   priority: number;
   /** Outer ring of [lon, lat]. */
-  polygon: [number, number][];
+  polygon: (readonly [number, number])[];
   createdAt: number;
   updatedAt: number;
 }
@@ -299,5 +304,5 @@ export interface OutageAreaRow {
   count: number;
   cameraIds: string[];
   /** Closed ring of [lon, lat]. */
-  hull: [number, number][];
+  hull: (readonly [number, number])[];
 }
