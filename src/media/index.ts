@@ -12,3 +12,4 @@ export { DecodeTimeline } from './decode-timeline.ts';
 export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
 export { RtspServer } from './rtsp-server.ts';
 export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
+export { encodePng, encodePngAsync } from './png.ts';

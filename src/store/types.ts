@@ -1,6 +1,7 @@
 // The store's public contract. Every method is async: the embedded database runs on its own
 // thread (see docs/decisions/001-embedded-database.md), PostgreSQL over the network.
 // Times are milliseconds since the Unix epoch (numbers). Ids are text.
+import type { AuditAction } from '../audit/index.ts';
 
 export type Role = 'admin' | 'operator' | 'viewer';
 
@@ -129,8 +130,7 @@ export interface SegmentKey {
 export interface AuditInput {
   /** user id, or "system" */
   actor: string;
-  /** e.g. "login.success", "login.failure", "live.start", "live.stop", "recording.list", "camera.create" */
-  action: string;
+  action: AuditAction;
   cameraId?: string | null;
   /** remote address of the request */
   ip?: string | null;
