@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /** Stable codes of the analytics part (frames, motion, tracking, rules, offline and live analysis). */
 export type AnalyticsErrorCode =

@@ -18,7 +18,7 @@ import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
   type HlsSegmentEntry,
 } from '../playback/index.ts';
-import type { SegmentRow } from '../store/types.ts';
+import type { SegmentRow } from '../store/index.ts';
 
 /** Longest range one request may cover: bounds the index query and the audit's meaning. */
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;

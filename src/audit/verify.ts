@@ -1,4 +1,4 @@
-import type { AuditEntry, Store } from '../store/types.ts';
+import type { AuditEntry, Store } from '../store/index.ts';
 import { GENESIS_HASH, auditHash } from './hash.ts';
 
 export type AuditChainFailure = 'hash mismatch' | 'missing entry (seq gap)' | 'prev hash mismatch';

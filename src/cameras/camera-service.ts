@@ -1,9 +1,9 @@
 // Camera configuration: create, change and remove cameras (each change audited in the same
 // transaction), keep credentials encrypted, and tell the running fleet.
-import type { CameraPatch, CameraRow, NewCamera, Store } from '../store/types.ts';
-import type { SecretBox } from '../access/secret-box.ts';
-import { VigilError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
+import type { CameraPatch, CameraRow, NewCamera, Store } from '../store/index.ts';
+import type { SecretBox } from '../access/index.ts';
+import { VigilError } from '../core/index.ts';
+import { newId } from '../core/index.ts';
 
 export interface CameraInput {
   id?: string;

@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /** Stable codes of the events part (events, alarms, snapshots, counts, acknowledgement). */
 export type EventErrorCode = 'NOT_FOUND' | 'BAD_REQUEST';

@@ -4,7 +4,7 @@
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { SegmentRow, Store } from '../store/types.ts';
+import type { SegmentRow, Store } from '../store/index.ts';
 import { scanFragments } from './fragment-scan.ts';
 
 export interface RecoveredSegment {

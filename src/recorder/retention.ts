@@ -5,7 +5,7 @@
 import { statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { EvidenceLockRow, SegmentKey, SegmentRow, Store } from '../store/types.ts';
+import type { EvidenceLockRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
 import type { Config } from '../core/index.ts';
 
 export interface RetentionPolicy {

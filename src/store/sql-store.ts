@@ -2,7 +2,7 @@
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
-import { newId } from '../core/ids.ts';
+import { newId } from '../core/index.ts';
 import type {
   AuditEntry,
   AuditInput,
