@@ -110,10 +110,11 @@ async function cmdAudit(args: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } }, strict: true });
   const cfg = configFrom(values);
   const { openConfiguredStore } = await import('../app/vigil.ts');
-  const { verifyStoreAudit } = await import('../audit/index.ts');
+  const { verifyAuditChain } = await import('../audit/index.ts');
+  const { readAuditLog } = await import('../store/index.ts');
   const store = await openConfiguredStore(cfg);
   try {
-    const r = await verifyStoreAudit(store);
+    const r = await verifyAuditChain(readAuditLog(store));
     if (r.ok) {
       console.log(`audit chain intact: ${r.count} entries`);
       return 0;

@@ -1,6 +1,7 @@
 // The store's public contract. Every method is async: the embedded database runs on its own
 // thread (see docs/decisions/001-embedded-database.md), PostgreSQL over the network.
 // Times are milliseconds since the Unix epoch (numbers). Ids are text.
+import type { AuditEntry } from '../audit/index.ts';
 
 export type Role = 'admin' | 'operator' | 'viewer';
 
@@ -142,17 +143,8 @@ export interface AuditInput {
   ts?: number;
 }
 
-export interface AuditEntry {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  cameraId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** The audit part owns the entry's shape (it hashes and verifies it); the store keeps it. */
+export type { AuditEntry };
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

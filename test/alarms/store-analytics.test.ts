@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { verifyStoreAudit } from '../../src/audit/index.ts';
+import { openStore, type Store, readAuditLog } from '../../src/store/index.ts';
+import { verifyAuditChain } from '../../src/audit/index.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vigil-alarm-store-'));
@@ -68,7 +68,7 @@ for (const engine of engines) {
       assert.deepEqual(acks, [{ eventId: 'e1', ackedBy: 'u1', ackedAt: 10 }]);
       const audit = await store.listAudit(0, 100);
       assert.deepEqual(audit.map((a) => a.action), ['analytics.update', 'alarm.ack']);
-      assert.equal((await verifyStoreAudit(store)).ok, true);
+      assert.equal((await verifyAuditChain(readAuditLog(store))).ok, true);
     });
   });
 }
