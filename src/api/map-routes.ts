@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { MapService } from '../map/index.ts';
-import type { CameraRuntime } from '../live/types.ts';
-import type { Guard } from './server.ts';
+import type { CameraRuntime } from '../live/index.ts';
+import type { Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
 import {
   BBoxQuerySchema, CoverageSchema, IdParams, ImportBody, ImportResultSchema, MapCameraSchema, OutageSchema, OutagesQuery, PlacementBody,

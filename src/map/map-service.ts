@@ -1,6 +1,7 @@
 // The map's adapter: placements, sites and outage areas kept in the store (every change audited in
 // its own transaction), the cone index rebuilt lazily after a change, and the outage tracker fed
 // with camera downs and ups by the composition root.
+import type { AuditAction } from '../audit/index.ts';
 import type { AuditInput, CameraPlacementRow, OutageAreaRow, PlacementQuery, PlacementWithCamera, SiteRow, Store } from '../store/index.ts';
 import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
 import { MapError } from './errors.ts';
@@ -29,7 +30,7 @@ const REGION_MARGIN_DEG = 0.25;
 const PAGE = 20_000;
 const CONE_CACHE_MS = 10_000;
 
-function audit(actor: Actor, action: string, cameraId: string | null, details: Record<string, unknown>): AuditInput {
+function audit(actor: Actor, action: AuditAction, cameraId: string | null, details: Record<string, unknown>): AuditInput {
   return { actor: actor.id, ip: actor.ip, action, cameraId, details };
 }
 
