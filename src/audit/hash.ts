@@ -15,6 +15,12 @@ export interface AuditHashInput {
   details: Record<string, unknown>;
 }
 
+/** An entry as stored: the hashed fields plus the chain links. */
+export interface AuditEntry extends AuditHashInput {
+  prevHash: string;
+  hash: string;
+}
+
 /** SHA-256 (hex) over prevHash followed by the canonical JSON of the entry. */
 export function auditHash(prevHash: string, entry: AuditHashInput): string {
   const body = canonicalJson({

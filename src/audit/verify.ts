@@ -1,5 +1,4 @@
-import type { AuditEntry, Store } from '../store/types.ts';
-import { GENESIS_HASH, auditHash } from './hash.ts';
+import { GENESIS_HASH, auditHash, type AuditEntry } from './hash.ts';
 
 export type AuditChainFailure = 'hash mismatch' | 'missing entry (seq gap)' | 'prev hash mismatch';
 
@@ -34,19 +33,4 @@ export async function verifyAuditChain(
     prevHash = e.hash;
   }
   return { ok: true, count };
-}
-
-/** Every entry of a store, in seq order, a page at a time (the log can be far larger than memory). */
-export async function* readAuditLog(store: Pick<Store, 'listAudit'>, pageSize = 1000): AsyncGenerator<AuditEntry> {
-  let after = 0;
-  for (;;) {
-    const page = await store.listAudit(after, pageSize);
-    for (const e of page) yield e;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1].seq;
-  }
-}
-
-export function verifyStoreAudit(store: Pick<Store, 'listAudit'>, pageSize = 1000): Promise<AuditChainResult> {
-  return verifyAuditChain(readAuditLog(store, pageSize));
 }

@@ -45,7 +45,7 @@ function detectorFactory(kind: AnalyzeArgs['detector'], log: (m: string) => void
   return async (frame, detection) => {
     if (kind !== 'motion') {
       try {
-        const { createDetector } = await import('../analytics/detector/index.ts');
+        const { createDetector } = await (await import('../analytics/index.ts')).loadDetectorModule();
         // fp32 is for comparing against int8; the input size is a detection setting (--input), as for a live camera.
         const backend = process.env.VIGIL_DETECTOR_BACKEND === 'onnx' ? 'onnx' : 'onnx-int8';
         // Low-score boxes are kept for the tracker's second (ByteTrack) pass; it starts tracks only

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { verifyStoreAudit } from '../../src/audit/index.ts';
+import { verifyAuditChain } from '../../src/audit/index.ts';
+import { readAuditLog } from '../../src/store/index.ts';
 
 let v: TestVigil;
 before(async () => {
@@ -170,7 +171,7 @@ test('sign-in throttling answers 429 with Retry-After', async () => {
 });
 
 test('every action above left an unbroken audit chain', async () => {
-  const r = await verifyStoreAudit(v.store);
+  const r = await verifyAuditChain(readAuditLog(v.store));
   assert.equal(r.ok, true);
   assert.ok(r.count > 10);
 });
@@ -187,7 +188,7 @@ test('demo contract: a restart with another VIGIL_ADMIN_PASSWORD makes that the 
     assert.equal(ok.status, 200);
     const audit = await again.store.listAudit(0, 10_000);
     assert.ok(audit.some((e) => e.action === 'user.password_set' && e.actor === 'system'));
-    assert.equal((await verifyStoreAudit(again.store)).ok, true);
+    assert.equal((await verifyAuditChain(readAuditLog(again.store))).ok, true);
   } finally {
     await again.close();
   }
