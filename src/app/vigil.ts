@@ -126,11 +126,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     snapshots,
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
-    // The same detector settings as `vigil analyze` (docs/analytics.md): detections down to the tracker's low score.
-    loadNeuralDetector: async () => {
-      const { createDetector } = await analyticsPart.loadDetectorModule();
-      return createDetector({ backend: 'onnx-int8', inputSize: 320, scoreThreshold: analyticsPart.NANODET_TRACKER.lowScore });
-    },
+    // One pool for every camera, each camera's crops at its own input size (docs/analytics.md).
+    loadNeuralDetector: analyticsPart.createSharedDetector,
   });
   await analytics.start();
 
