@@ -35,6 +35,7 @@ export const AlarmSchema = Type.Object({
   detector: Type.Union([Type.String(), Type.Null()]),
   snapshotUrl: Type.Union([Type.String(), Type.Null()]),
   ack: Type.Union([Type.Object({ by: Type.String(), at: Type.Number() }), Type.Null()]),
+  detail: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])), Type.Null()], { description: "The rule's figures: crowd persons, personsPerM2, areaM2, unit, threshold, beyondCounting; dwell seconds; tamper reason." }),
 });
 export const PaceSchema = Type.Object({ analysedFps: Type.Number(), expectedFps: Type.Number(), behind: Type.Boolean() });
 const AlarmsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cameraId: Type.Optional(Type.String({ maxLength: 64 })) });

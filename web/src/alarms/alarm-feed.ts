@@ -17,6 +17,7 @@ export interface Alarm {
   detector: string | null;
   snapshotUrl: string | null;
   ack: { by: string; at: number } | null;
+  detail: Record<string, number | string> | null;
 }
 
 export interface AlarmFeed {

@@ -186,6 +186,10 @@ export const en = {
     'alarms.class.truck': 'truck',
     'alarms.direction.positive': 'direction +',
     'alarms.direction.negative': 'direction −',
+    // crowd (issue 16)
+    'alarms.crowdPersons': '{n} persons',
+    'alarms.crowdDensity': '{d} persons/m²',
+    'alarms.crowdBeyond': 'Too dense to count: more people than the {n} detected.',
   },
 } satisfies Catalogue;
 

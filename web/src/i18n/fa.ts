@@ -184,6 +184,10 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.class.truck': 'کامیون',
   'alarms.direction.positive': 'جهت +',
   'alarms.direction.negative': 'جهت −',
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} نفر',
+  'alarms.crowdDensity': '{d} نفر در هر متر مربع',
+  'alarms.crowdBeyond': 'بیش از حد متراکم برای شمارش: بیشتر از {n} نفرِ شناسایی‌شده.',
 };
 
 export const fa: Catalogue = { lang: 'fa', dir: 'rtl', name: 'دری / فارسی (پیش‌نویس)', messages };

@@ -184,6 +184,10 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.class.truck': 'لارۍ',
   'alarms.direction.positive': 'لوری +',
   'alarms.direction.negative': 'لوری −',
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} کسان',
+  'alarms.crowdDensity': 'په هر مربع متر کې {d} کسان',
+  'alarms.crowdBeyond': 'د شمېرلو لپاره ډېر ګڼ: له {n} پېژندل شویو کسانو ډېر.',
 };
 
 export const ps: Catalogue = { lang: 'ps', dir: 'rtl', name: 'پښتو (مسوده)', messages };

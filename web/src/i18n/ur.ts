@@ -184,6 +184,10 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.class.truck': 'ٹرک',
   'alarms.direction.positive': 'سمت +',
   'alarms.direction.negative': 'سمت −',
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} افراد',
+  'alarms.crowdDensity': '{d} افراد فی مربع میٹر',
+  'alarms.crowdBeyond': 'گننے کے لیے بہت گھنا: شناخت شدہ {n} سے زیادہ لوگ۔',
 };
 
 export const ur: Catalogue = { lang: 'ur', dir: 'rtl', name: 'اردو (مسودہ)', messages };
