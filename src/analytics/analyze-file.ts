@@ -85,7 +85,9 @@ export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFact
         annotate(canvas, {
           zones: [...args.zones, ...args.masks.map((polygon) => ({ name: 'MASK', polygon }))], regions: r.regions, motion: r.motion.boxes,
           lines: args.lines.map((l) => ({ ...l, positive: total(counts[l.name].positive), negative: total(counts[l.name].negative) })),
-          tracks: pipeline.liveTracks(), caption: `F${frame.index} T${frame.t.toFixed(1)}${r.tamper ? ` ${r.tamper}` : ''}`,
+          tracks: pipeline.liveTracks(),
+          // each zone's person count as occupancy reports it, to hold against a hand count on the picture
+          caption: `F${frame.index} T${frame.t.toFixed(1)}${args.zones.map((z) => ` ${z.name}:${occupancy[z.name].at(-1)?.person ?? 0}P`).join('')}${r.tamper ? ` ${r.tamper}` : ''}`,
         });
         writeFileSync(join(args.annotateDir, `frame-${String(frame.index).padStart(5, '0')}.png`), encodePng(scratch, size.width, size.height));
       }
