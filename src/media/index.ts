@@ -1,7 +1,7 @@
 // The media part's public face: H.264/H.265, fMP4 and RTSP, knowing nothing of databases or HTTP.
 export type { AccessUnit, H264TrackConfig, H265TrackConfig, TrackConfig, VideoCodec } from './types.ts';
 export { VIDEO_CLOCK } from './types.ts';
-export { PiecewiseAccessUnit, nalPieces, accessUnitBytes, prependNalus, type NalPieces } from './access-unit.ts';
+export { PiecewiseAccessUnit, nalPieces, accessUnitBytes, prependNalus, withParameterSets, type NalPieces, type KnownParameterSets } from './access-unit.ts';
 export { splitAnnexB, groupH264AccessUnits, h264NalType, H264_NAL } from './annexb.ts';
 export { MediaError } from './errors.ts';
 export { parseSps, h264CodecString, h264TrackConfig, isKeyframe } from './h264.ts';

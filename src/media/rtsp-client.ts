@@ -12,7 +12,7 @@ import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
 import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
-import { nalPieces, prependNalus } from './access-unit.ts';
+import { nalPieces, withParameterSets } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
 import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
@@ -471,8 +471,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       return au;
     }
-    const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
-    return prependNalus(au, add);
+    return withParameterSets(au, 'h265', track);
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {
