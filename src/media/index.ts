@@ -9,7 +9,8 @@ export { parseH265Sps, h265CodecString, h265TrackConfig, isH265Keyframe, groupH2
 export { initSegment, mediaFragment, mseMimeType, type Sample } from './fmp4.ts';
 export { Fmp4Fragmenter, type FragmenterOutput } from './fmp4-fragmenter.ts';
 export { DecodeTimeline } from './decode-timeline.ts';
-export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
+export { splitRtspUrl, type RtspUrlParts } from './rtsp-url.ts';
+export { RtspClient, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
 export { RtspServer } from './rtsp-server.ts';
 export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 export { encodePng, encodePngAsync } from './png.ts';

@@ -17,6 +17,7 @@ import { LoopLag, processLoopLag } from './loop-lag.ts';
 import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
+import { splitRtspUrl } from './rtsp-url.ts';
 
 export type RtspTransport = 'tcp' | 'udp';
 
@@ -87,29 +88,6 @@ interface Pending {
   resolve: (r: RtspResponse) => void;
   reject: (e: RtspError) => void;
   timer: NodeJS.Timeout;
-}
-
-/** The URL without user:pass@, and the credentials it carried. */
-export function splitRtspUrl(raw: string): { url: string; username?: string; password?: string; host: string; port: number } {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid RTSP URL');
-  }
-  if (u.protocol !== 'rtsp:') throw new RtspError('RTSP_PROTOCOL', `unsupported URL scheme ${u.protocol}`);
-  let username: string | undefined;
-  let password: string | undefined;
-  try {
-    username = u.username ? decodeURIComponent(u.username) : undefined;
-    password = u.password ? decodeURIComponent(u.password) : undefined;
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid %-escape in the RTSP URL credentials');
-  }
-  u.username = '';
-  u.password = '';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  return { url: u.toString(), username, password, host, port: u.port ? Number(u.port) : 554 };
 }
 
 export class RtspClient extends EventEmitter<RtspClientEvents> {
