@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'snapshot.view', 'alarm.ack',
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 11: the security map
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
