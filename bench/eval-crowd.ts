@@ -62,7 +62,8 @@ function main(): number {
     const fps = values.fps ?? '5';
     // Annotate every analysed frame at a hand-counted time (all of them are on whole seconds here).
     const every = Math.max(1, Math.round(Number(fps)));
-    const args = [join(ROOT, 'src/cli/main.ts'), 'analyze', path, '--zone', 'ALL:0,0;1,0;1,1;0,1', '--fps', fps, '--json', '--annotate', frames, '--annotate-every', String(every), '--no-tamper', ...positionals];
+    // A crowd rule on the zone, as a camera that counts people has (it also sets the detector's defaults for counting: tiles).
+    const args = [join(ROOT, 'src/cli/main.ts'), 'analyze', path, '--zone', 'ALL:0,0;1,0;1,1;0,1', '--crowd', 'ALL:1000', '--fps', fps, '--json', '--annotate', frames, '--annotate-every', String(every), '--no-tamper', ...positionals];
     console.error(`running: node ${args.map((a) => (a.includes(';') ? `'${a}'` : a)).join(' ')}`);
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 << 20 });
     if (r.status !== 0) {

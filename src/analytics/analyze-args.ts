@@ -37,12 +37,12 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
   --input PX                 detector input size, a multiple of 32 (default 320); crops around
                              motion are PX frame pixels square
   --tiles ROWS|off           a frame with motion almost everywhere is seen as ROWS rows of
-                             overlapping square tiles (default 1: tiles as tall as the frame;
-                             2: ~half as tall, 4x the cost); off: the whole frame squeezed into
-                             one input
+                             overlapping square tiles (1: tiles as tall as the frame; 2: ~half
+                             as tall, 4x the cost); off: the whole frame squeezed into one
+                             input. Default: 1 with --crowd, else off
   --score CLASS:LOW,HIGH,START  score thresholds of one class (repeatable): detections below LOW
                              are dropped, from HIGH a detection is a clear sighting, START starts
-                             a track (default 0.15,0.3,0.35 for every class)
+                             a track (default 0.15,0.3,0.35; person 0.2,0.4,0.5 with tiles)
   --annotate DIR             write annotated PNG frames (lines, boxes, track ids) into DIR
   --annotate-every N         annotate every Nth frame (default 5)
   --max-frames N             stop after N frames

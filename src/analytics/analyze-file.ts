@@ -53,7 +53,7 @@ export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFact
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);
-  const detection = detectionSettings(args.detection);
+  const detection = detectionSettings(args.detection, { counting: args.crowd.length > 0 });
   const { detector, name, tracker } = await makeDetector(size, detection);
   log(`analysing ${redactUrl(args.file)}: ${info.width}x${info.height} → ${size.width}x${size.height} at ${args.fps} fps, detector ${name}`);
   const pipeline = new CameraPipeline(detector, {

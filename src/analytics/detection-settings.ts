@@ -30,20 +30,27 @@ export interface DetectionSettings {
 }
 
 /**
- * 320 px, one row of tiles, and a higher bar for people than for vehicles: seen in tiles at up to
- * twice the resolution of a squeezed frame, people score 0.6–0.8 where they scored 0.3–0.5, but so
- * do fixtures (posts, signs, a cone), which score 0.3–0.5 and became tracks at the vehicles' bar
- * (start 0.35). Chosen on the tuning frames of bench/ground-truth/crowd-hand-counts.json
- * (bench/results/eval-crowd-2026-12-02.md).
+ * Tiles cost up to twice the detector CPU on busy frames, so by default only cameras that count
+ * people (a crowd rule) get them; any camera can ask with `tiles`. Seen in tiles at up to twice the
+ * resolution of a squeezed frame, people score 0.6–0.8 where they scored 0.3–0.5, but so do fixtures
+ * (posts, signs, a cone), which score 0.3–0.5 and became tracks at the vehicles' bar (start 0.35):
+ * with tiles, people get a higher bar. Chosen on the tuning frames of
+ * bench/ground-truth/crowd-hand-counts.json (bench/results/eval-crowd-2026-12-02.md).
  */
-export const DEFAULT_DETECTION: DetectionSettings = { inputSize: 320, tiles: { rows: 1 }, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } };
+export const DEFAULT_DETECTION: DetectionSettings = { inputSize: 320, tiles: false, classes: {} };
+export const CROWD_TILES: { rows: number } = { rows: 1 };
+export const TILED_PERSON: ClassThresholds = { low: 0.2, high: 0.4, start: 0.5 };
 
-/** Settings from partial input (config, API, CLI), defaults filled in. */
-export function detectionSettings(input: Partial<DetectionSettings> | undefined): DetectionSettings {
+/**
+ * Settings from partial input (config, API, CLI), defaults filled in: `counting` (the camera has a
+ * crowd rule) turns tiles on unless they are set; with tiles on, people get TILED_PERSON unless set.
+ */
+export function detectionSettings(input: Partial<DetectionSettings> | undefined, context: { counting?: boolean } = {}): DetectionSettings {
+  const tiles = input?.tiles !== undefined ? input.tiles : context.counting ? CROWD_TILES : DEFAULT_DETECTION.tiles;
   return {
     inputSize: input?.inputSize ?? DEFAULT_DETECTION.inputSize,
-    tiles: input?.tiles === undefined ? DEFAULT_DETECTION.tiles : input.tiles,
-    classes: { ...DEFAULT_DETECTION.classes, ...(input?.classes ?? {}) },
+    tiles,
+    classes: { ...DEFAULT_DETECTION.classes, ...(tiles ? { person: TILED_PERSON } : {}), ...(input?.classes ?? {}) },
   };
 }
 

@@ -28,8 +28,9 @@ export interface PipelineOptions {
   motion?: MotionOptions;
   tracker?: TrackerOptions;
   /**
-   * Input size, tiling and per-class thresholds (default DEFAULT_DETECTION; the detector's own
-   * input size when none is given). Its class thresholds apply over `tracker`.
+   * Input size, tiling and per-class thresholds (defaults: detectionSettings, with tiles when there
+   * is a crowd rule; the detector's own input size when none is given). Its class thresholds apply
+   * over `tracker`.
    */
   detection?: Partial<DetectionSettings>;
   /** crop side in frame pixels (default: the input size) */
@@ -85,7 +86,7 @@ export class CameraPipeline {
   constructor(detector: Detector, opts: PipelineOptions) {
     this.detector = detector;
     this.o = opts;
-    this.detection = detectionSettings({ inputSize: detector.inputSize, ...opts.detection });
+    this.detection = detectionSettings({ inputSize: detector.inputSize, ...opts.detection }, { counting: (opts.crowd ?? []).length > 0 });
     const scale = (this.motionScale = opts.motionScale ?? motionScaleFor(opts.height));
     this.greyW = Math.floor(opts.width / scale);
     this.greyH = Math.floor(opts.height / scale);

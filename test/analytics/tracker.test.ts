@@ -248,3 +248,11 @@ test('per-class thresholds: a person needs its own start score while cars keep t
   for (let i = 3; i < 6; i++) tr.update([det(at(0.2, 0.5), 0.55, 'person')], i * 0.2);
   assert.ok(tr.all().some((t) => t.cls === 'person'));
 });
+
+test('detector defaults: tiles and the people bar only for a camera that counts people, unless set', async () => {
+  const { detectionSettings } = await import('../../src/analytics/detection-settings.ts');
+  assert.deepEqual(detectionSettings(undefined), { inputSize: 320, tiles: false, classes: {} });
+  assert.deepEqual(detectionSettings(undefined, { counting: true }), { inputSize: 320, tiles: { rows: 1 }, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
+  assert.deepEqual(detectionSettings({ tiles: false }, { counting: true }).classes, {});
+  assert.deepEqual(detectionSettings({ tiles: { rows: 2 }, classes: { person: { start: 0.6 } } }).classes, { person: { start: 0.6 } });
+});
