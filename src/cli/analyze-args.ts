@@ -1,10 +1,6 @@
 // Arguments of `vigil analyze`, parsed and checked without touching files or processes. Pure.
 import { parseArgs } from 'node:util';
-import { AnalyticsError } from './errors.ts';
-import type { LineDef } from './rules/line-crossing.ts';
-import type { ZoneDef } from './rules/zones.ts';
-import type { CrowdOptions } from './rules/crowd.ts';
-import type { Point } from './geometry.ts';
+import { AnalyticsError, type AnalyzeOptions, type LineDef, type ZoneDef, type CrowdOptions, type Point } from '../analytics/index.ts';
 
 export const ANALYZE_HELP = `vigil analyze FILE [options]
 
@@ -37,21 +33,9 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
   --json                     print the JSON document (otherwise a short summary)
   -h, --help`;
 
-export interface AnalyzeArgs {
-  file: string;
-  lines: LineDef[];
-  zones: ZoneDef[];
-  masks: Point[][];
-  dwell: { zone: string; seconds: number }[];
-  crowd: CrowdOptions[];
-  leftObjectSeconds: number | null;
-  fps: number;
-  width: number;
+/** What `vigil analyze` was asked: the analysis, the detector to use, and how to answer. */
+export interface AnalyzeArgs extends AnalyzeOptions {
   detector: 'auto' | 'neural' | 'motion';
-  annotateDir: string | null;
-  annotateEvery: number;
-  maxFrames: number | null;
-  tamper: boolean;
   json: boolean;
   help: boolean;
 }
