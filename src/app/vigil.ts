@@ -17,6 +17,7 @@ import { CameraService } from './camera-service.ts';
 // they are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../alarms/index.ts';
 import { VigilError } from '../core/errors.ts';
+import { ClusterMember, type ClusterRole } from '../cluster/index.ts';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,13 +47,20 @@ export interface StartOptions {
   resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
+  /** With a cluster config: `vigil node` records, `vigil api` serves, `vigil start` does both. */
+  role?: ClusterRole;
 }
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
   mkdirSync(paths.recordingsDir, { recursive: true });
   const store = await openConfiguredStore(cfg);
-  const secrets = SecretBox.loadOrCreate(paths.keysDir);
+  // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
+  const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
+  const cluster = cfg.cluster
+    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store })
+    : null;
+  const records = cluster?.records ?? true;
   const auth = new AuthService(store, cfg.auth);
 
   let generatedAdminPassword: string | null = null;
@@ -72,18 +80,20 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // connect and wait for a keyframe; recorders hold their first write until it is done.
   const startedAt = Date.now();
   const recovery = (async () => {
-    const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
-    const recovered = await recoverSegments(store, paths.recordingsDir, [...known], startedAt);
+    if (!records) return;
+    // A cluster node repairs only its own segments: the others' files are on their disks.
+    const known = cluster ? await cluster.recoveryCameras() : new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
+    const recovered = await recoverSegments(cluster?.recoveryStore() ?? store, paths.recordingsDir, [...known], startedAt);
     if (recovered.repaired.length || recovered.removed.length) {
       logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
     }
   })().catch((err: Error) => logger.error({ err: err.message }, 'segment recovery failed'));
-  const segmentIndex = new SegmentIndexQueue(store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
+  const segmentIndex = new SegmentIndexQueue(cluster?.indexStore() ?? store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
   const retentionCfg = cfg.recording.retention;
   const cameraRetention = new Map(cfg.cameras.filter((c) => c.retentionHours !== undefined).map((c) => [c.id, c.retentionHours!]));
   let fleetRef: CameraFleet | null = null;
   const retention = new RetentionSweeper({
-    store,
+    store: cluster?.retentionStore() ?? store,
     root: paths.recordingsDir,
     logger: logger.child({ part: 'retention' }),
     policy: {
@@ -124,7 +134,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     },
   });
   fleetRef = fleet;
-  const cameras = new CameraService(store, secrets, fleet);
+  const cameras = new CameraService(store, secrets, cluster?.fleetControl() ?? fleet);
 
   for (const c of cfg.cameras) {
     const existing = await store.getCamera(c.id);
@@ -140,7 +150,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       if (!(err instanceof VigilError && err.code === 'DUPLICATE')) throw err;
     }
   }
-  for (const row of await store.listCameras()) fleet.upsert(row);
+  if (cluster) {
+    // Recorders run for the cameras this process leases (none for an api).
+    cluster.recorders = fleet;
+    await cluster.start();
+  } else for (const row of await store.listCameras()) fleet.upsert(row);
 
   // Live analytics: a camera's settings in the config seed the store once; the API changes them after.
   for (const c of cfg.cameras) {
@@ -180,8 +194,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
   sweep.unref();
-  retention.start(retentionCfg.sweepSeconds * 1000);
+  if (records) retention.start(retentionCfg.sweepSeconds * 1000);
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
+  if (cluster && !cfg.cluster?.advertiseUrl) cluster.setUrl(address);
   logger.info({ address }, 'Vigil is listening');
   let closing: Promise<void> | null = null;
   return {
@@ -203,6 +218,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
+        await cluster?.close();
         await store.close();
       })();
       return closing;

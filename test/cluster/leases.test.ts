@@ -113,8 +113,7 @@ test('a node never takes more than its capacity and says so; a camera that fits 
   assert.equal(a.recording.size, 2);
   assert.equal(b.recording.size, 2);
   // ... and says so in the registry the nodes page reads
-  const view = new ClusterView({ natsUrl: nats.url, ttlMs: 3000, logger: pino({ level: 'silent' }) });
-  await view.start();
+  const view = await ClusterView.open({ natsUrl: nats.url, ttlMs: 3000, logger: pino({ level: "silent" }) });
   try {
     await until('the nodes report the camera they could not take', () => view.listNodes().filter((n) => n.id.startsWith('cap-')).every((n) => n.alive && n.held === 2 && n.overCapacity === 1 && n.unassigned === 1), 5000);
   } finally {
