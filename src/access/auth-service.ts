@@ -1,6 +1,6 @@
 // Sign-in, sign-out and session lookup, with throttling and an audit entry for every attempt.
-import type { Store, UserRow, Role } from '../store/types.ts';
-import { newId } from '../core/ids.ts';
+import type { Store, UserRow, Role } from '../store/index.ts';
+import { newId } from '../core/index.ts';
 import { AccessError } from './errors.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';

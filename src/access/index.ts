@@ -5,3 +5,4 @@ export { LoginThrottle } from './login-throttle.ts';
 export { SecretBox } from './secret-box.ts';
 export { AuthService, toPrincipal, type AuthOptions } from './auth-service.ts';
 export { SESSION_COOKIE, newSessionToken, hashSessionToken } from './sessions.ts';
+export { ensureAdmin, sweepExpiredSessions } from './bootstrap.ts';

@@ -1,6 +1,6 @@
 // Every permission check in Vigil goes through `can` / `authorize`: (user, action, resource).
 // Roles are global today; roles scoped to sites and cameras will change this file only.
-import type { Role } from '../store/types.ts';
+import type { Role } from '../store/index.ts';
 import { AccessError } from './errors.ts';
 
 export type Action =

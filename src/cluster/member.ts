@@ -95,14 +95,8 @@ export class ClusterMember {
     this.node.setUrl(url);
   }
 
-  /** Cameras whose files this node may hold: it recovers those, and only its own segments of them. */
-  async recoveryCameras(): Promise<string[]> {
-    const ids = new Set((await this.store.listCameras()).map((c) => c.id));
-    for (const id of await this.store.listNodeSegmentCameras(this.nodeId)) ids.add(id);
-    return [...ids];
-  }
-
-  recoveryStore(): Pick<Store, 'lastSegment' | 'putSegments' | 'deleteSegments'> {
+  /** Start-up recovery repairs only this node's segments: the others' files are on their disks. */
+  recoveryStore(): ReturnType<typeof recoveryView> {
     return recoveryView(this.store, this.nodeId);
   }
 
