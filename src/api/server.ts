@@ -20,6 +20,7 @@ import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerMapRoutes } from './map-routes.ts';
+import { registerClusterRoutes } from './cluster-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -67,6 +68,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return app.swagger();
   });
 
+  // First: its hook sends requests for video on another node's disk there (issue 15).
+  registerClusterRoutes(app, deps, guard);
   registerSessionRoutes(app, deps);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);

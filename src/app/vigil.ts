@@ -149,6 +149,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const app = await buildApi({
     store,
     auth,
+    cluster: cluster ?? undefined,
     cameras,
     runtime: fleet,
     logger,
