@@ -7,29 +7,13 @@
 // (they sit on camera networks), and no second kind of credential exists to leak.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { Type } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { SESSION_COOKIE } from '../access/index.ts';
+import { ClusterNodesSchema } from './schemas.ts';
 
 const PROXIED = new Set(['/api/cameras/:id/playback', '/api/cameras/:id/hls.m3u8', '/api/cameras/:id/hls/:start/init.mp4', '/api/cameras/:id/hls/:start']);
 const PASSED_HEADERS = ['content-type', 'cache-control', 'x-vigil-mime', 'x-vigil-start-ms', 'x-vigil-end-ms', 'x-vigil-timeline', 'x-vigil-gaps'];
 
-const NodeSchema = Type.Object({
-  id: Type.String(),
-  role: Type.Union([Type.Literal('node'), Type.Literal('api'), Type.Literal('both')]),
-  alive: Type.Boolean({ description: 'Heard from within the lease TTL.' }),
-  silentMs: Type.Integer({ description: 'Since this api last heard from the node.' }),
-  url: Type.Union([Type.String(), Type.Null()]),
-  capacity: Type.Integer(),
-  held: Type.Integer({ description: 'Cameras it records now.' }),
-  overCapacity: Type.Integer({ description: 'Free cameras it could not take: it is full.' }),
-  unassigned: Type.Integer({ description: 'Cameras no node records, as this node sees it.' }),
-  startedAt: Type.Integer(),
-  heartbeatAt: Type.Integer(),
-  version: Type.String(),
-  health: Type.Record(Type.String(), Type.Unknown()),
-});
-export const ClusterNodesSchema = Type.Object({ self: Type.String(), nodes: Type.Array(NodeSchema) });
 
 /** The milliseconds range a proxied recording request is about. */
 function requestedRange(req: FastifyRequest): [number, number] | null {
