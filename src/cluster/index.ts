@@ -8,3 +8,4 @@ export { connectNats, openBuckets, safeNatsUrl, isCasConflict, NODES_BUCKET, LEA
 export { recoveryView, retentionView, fencedIndexView } from './node-segments.ts';
 export { ClusterMember, type ClusterApi, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';
 export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WINDOW_MS } from './outbox.ts';
+export { retryUntilOpen } from './retry.ts';
