@@ -21,6 +21,7 @@ import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerMetricsRoute } from './metrics-route.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -70,6 +71,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   // First: its hook sends requests for video on another node's disk there (issue 15).
   registerClusterRoutes(app, deps, guard);
+  registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);

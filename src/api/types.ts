@@ -40,6 +40,8 @@ export interface ApiDeps {
   map?: Omit<MapApiDeps, 'runtime'>;
   /** Cluster membership (issue 15); absent: the embedded single process. */
   cluster?: ClusterApi;
+  /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
+  metricsToken?: string;
 }
 
 declare module 'fastify' {

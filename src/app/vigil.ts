@@ -151,6 +151,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     store,
     auth,
     cluster: cluster ?? undefined,
+    metricsToken: cfg.server.metricsToken,
     cameras,
     runtime: fleet,
     logger,
