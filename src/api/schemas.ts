@@ -195,3 +195,9 @@ export const ClusterNodeSchema = Type.Object({
   health: Type.Record(Type.String(), Type.Unknown()),
 });
 export const ClusterNodesSchema = Type.Object({ self: Type.String(), nodes: Type.Array(ClusterNodeSchema) });
+export const CameraImportReportSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  taken: Type.Integer({ description: 'Rows created (in a dry run: that would be).' }),
+  refused: Type.Array(Type.Object({ where: Type.String({ description: '"line 7" or "feature 3"' }), message: Type.String() })),
+  created: Type.Array(Type.String(), { description: 'Ids of the cameras created.' }),
+});

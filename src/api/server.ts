@@ -22,6 +22,7 @@ import { registerExportRoutes } from './export-routes.ts';
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
+import { registerCameraImportRoute } from './camera-import-route.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -73,6 +74,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerClusterRoutes(app, deps, guard);
   registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
+  registerCameraImportRoute(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);
