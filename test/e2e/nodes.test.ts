@@ -30,9 +30,9 @@ after(async () => {
 test('the nodes page lists the api and the nodes with their cameras, a full cluster, and a node gone silent', async () => {
   await until('both nodes full', () => rig.view.assignments().size === 2, 40_000);
   await page.goto(rig.procs.get('api')!.url + '/');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.fill('input[name="username"]', 'admin');
+  await page.fill('input[name="password"]', ADMIN_PASSWORD);
+  await page.click('button[type="submit"]');
   await page.getByTestId('nodes-link').click();
   await page.getByTestId('nodes-table').waitFor();
   const rows = page.getByTestId('node-row');
