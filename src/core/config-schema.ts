@@ -50,6 +50,7 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port. Env: VIGIL_PORT.' }),
         secureCookies: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS).' }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, default: 65536, description: 'Largest request body accepted.' }),
+        metricsToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token Prometheus scrapes /api/metrics with (without it /api/metrics needs a signed-in user who may read storage). Never logged.' })),
       },
       { additionalProperties: false, default: {} },
     ),
