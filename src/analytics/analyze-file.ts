@@ -6,13 +6,34 @@ import { decodeFrames, probeVideo, redactUrl, scaledSize } from './frame-source.
 import { CameraPipeline } from './pipeline.ts';
 import { annotate, Canvas } from './annotate.ts';
 import { encodePng } from '../media/index.ts';
-import type { AnalyzeArgs } from './analyze-args.ts';
 import type { Detector } from './detector-types.ts';
 import type { TrackerOptions } from './tracker.ts';
 import { detectionSettings, type DetectionSettings } from './detection-settings.ts';
 import type { RuleEvent } from './rules/types.ts';
-import type { ClassCounts } from './rules/line-crossing.ts';
 import { zoneOccupancy, type ClassCount } from './rules/occupancy.ts';
+import type { ClassCounts, LineDef } from './rules/line-crossing.ts';
+import type { ZoneDef } from './rules/zones.ts';
+import type { CrowdOptions } from './rules/crowd.ts';
+import type { Point } from './geometry.ts';
+
+/** One offline analysis: the video, the rules, the rate and size it is analysed at. */
+export interface AnalyzeOptions {
+  file: string;
+  lines: LineDef[];
+  zones: ZoneDef[];
+  masks: Point[][];
+  dwell: { zone: string; seconds: number }[];
+  crowd: CrowdOptions[];
+  leftObjectSeconds: number | null;
+  fps: number;
+  width: number;
+  annotateDir: string | null;
+  annotateEvery: number;
+  maxFrames: number | null;
+  tamper: boolean;
+  /** input size, tiling, per-class thresholds (only what was given; defaults fill the rest) */
+  detection: Partial<DetectionSettings>;
+}
 
 export interface AnalyzeResult {
   file: string;
@@ -49,7 +70,7 @@ export type OccupancySample = { t: number } & ClassCount;
  */
 export type DetectorFactory = (frame: { width: number; height: number }, detection: DetectionSettings) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
 
-export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
+export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);

@@ -5,6 +5,7 @@
 // can unless `realtime` is set (-re).
 import { spawn, execFile } from 'node:child_process';
 import { AnalyticsError } from './errors.ts';
+import { rgbDecodeArgs } from '../media/index.ts';
 
 export interface VideoFrame {
   /** 0-based index at the analysis rate */
@@ -82,10 +83,7 @@ export async function* decodeFrames(opts: FrameSourceOptions, size: { width: num
   const { width, height } = size;
   const frameBytes = width * height * 3;
   const ring = Array.from({ length: RING }, () => new Uint8Array(frameBytes));
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
-  if (opts.realtime) args.push('-re');
-  if (opts.input.startsWith('rtsp://')) args.push('-rtsp_transport', 'tcp');
-  args.push('-i', opts.input, '-an', '-sn', '-vf', `fps=${fps},scale=${width}:${height}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
+  const args = rgbDecodeArgs({ input: opts.input, width, height, rate: { fps }, areaScale: true, realtime: opts.realtime });
   const proc = spawn(opts.ffmpeg ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });

@@ -5,7 +5,7 @@
 import type { Static } from '@sinclair/typebox';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
-  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
+  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema, ClusterNodesSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -23,3 +23,5 @@ export type TimeSpan = Timeline['spans'][number];
 export type Gap = Timeline['gaps'][number];
 export type ExportFile = Static<typeof ExportFileSchema>;
 export type ExportJob = Static<typeof ExportJobSchema>;
+export type ClusterNodes = Static<typeof ClusterNodesSchema>;
+export type ClusterNode = ClusterNodes['nodes'][number];

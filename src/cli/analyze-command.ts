@@ -1,6 +1,7 @@
 // `vigil analyze FILE …`: offline analysis on a video file, the engine's test bench. Exactly one
 // JSON document on stdout with --json; everything else (progress, warnings) on stderr.
-import { NANODET_TRACKER as NEURAL_TRACKER, parseAnalyzeArgs, analyzeVideo, ANALYZE_HELP, AnalyticsError, MotionBlobDetector, lowestScore, type AnalyzeArgs, type DetectorFactory } from '../analytics/index.ts';
+import { NANODET_TRACKER as NEURAL_TRACKER, analyzeVideo, AnalyticsError, MotionBlobDetector, lowestScore, type DetectorFactory } from '../analytics/index.ts';
+import { parseAnalyzeArgs, ANALYZE_HELP, type AnalyzeArgs } from './analyze-args.ts';
 
 export async function cmdAnalyze(argv: string[]): Promise<number> {
   let args: AnalyzeArgs;

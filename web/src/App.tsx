@@ -9,6 +9,7 @@ import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -52,7 +53,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+        {route.name === 'camera' ? <CameraView id={route.id} /> : route.name === 'nodes' ? <NodesScreen /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
         <AlarmPanel />
       </div>
       <footer className="statusbar">

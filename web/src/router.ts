@@ -2,11 +2,12 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 // Two screens do not need a routing library: a path parser and pushState.
 
-export type Route = { name: 'grid' } | { name: 'camera'; id: string };
+export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' };
 
 export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
+  if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
   return { name: 'grid' };
 }
 

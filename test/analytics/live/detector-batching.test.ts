@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureOnnxModel, type Detection, type DetectorInput } from '../../../src/analytics/detector/index.ts';
 import { WorkerPoolDetector } from '../../../src/analytics/detector/detector-pool.ts';
-import { decodeRgbFrames, VTEST_AVI } from '../../../src/analytics/detector/video-frames.ts';
+import { decodeRgbFrames } from '../../../src/media/index.ts';
+import { VTEST_AVI } from '../../../src/simulator/index.ts';
 
 const modelDir = process.env.VIGIL_MODEL_DIR ?? mkdtempSync(join(tmpdir(), 'vigil-models-'));
 if (!process.env.VIGIL_MODEL_DIR) {
@@ -25,11 +26,8 @@ function quadrants(rgb: Uint8Array, w: number, h: number): DetectorInput[] {
   return out;
 }
 
-test('concurrent callers share batches and each gets its own detections in order', async (t) => {
-  if (!existsSync(VTEST_AVI)) {
-    t.skip(`needs ${VTEST_AVI} (apt-get install opencv-doc)`);
-    return;
-  }
+test('concurrent callers share batches and each gets its own detections in order', async () => {
+  assert.ok(existsSync(VTEST_AVI), `${VTEST_AVI} is missing: apt-get install opencv-doc`);
   const W = 640, H = 360;
   const frames = await decodeRgbFrames(VTEST_AVI, { count: 6, width: W, height: H, everySeconds: 2, startSeconds: 1 });
   // Six "cameras": a whole frame, or its four quarters, or one quarter, so requests differ in size.

@@ -2,5 +2,5 @@
 // import only, erased from the bundle.
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
-  Timeline, TimeSpan, Gap, ExportFile, ExportJob,
+  Timeline, TimeSpan, Gap, ExportFile, ExportJob, ClusterNodes, ClusterNode,
 } from '../../../src/api/contract.ts';

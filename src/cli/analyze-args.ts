@@ -1,12 +1,6 @@
 // Arguments of `vigil analyze`, parsed and checked without touching files or processes. Pure.
 import { parseArgs } from 'node:util';
-import { AnalyticsError } from './errors.ts';
-import type { LineDef } from './rules/line-crossing.ts';
-import type { ZoneDef } from './rules/zones.ts';
-import type { CrowdOptions } from './rules/crowd.ts';
-import type { Point } from './geometry.ts';
-import type { ClassThresholds, DetectionSettings } from './detection-settings.ts';
-import type { DetClass } from './detector-types.ts';
+import { AnalyticsError, type AnalyzeOptions, type LineDef, type ZoneDef, type CrowdOptions, type Point, type ClassThresholds, type DetClass, type DetectionSettings } from '../analytics/index.ts';
 
 const CLASSES: readonly DetClass[] = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'];
 
@@ -50,23 +44,9 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
   --json                     print the JSON document (otherwise a short summary)
   -h, --help`;
 
-export interface AnalyzeArgs {
-  file: string;
-  lines: LineDef[];
-  zones: ZoneDef[];
-  masks: Point[][];
-  dwell: { zone: string; seconds: number }[];
-  crowd: CrowdOptions[];
-  leftObjectSeconds: number | null;
-  fps: number;
-  width: number;
+/** What `vigil analyze` was asked: the analysis, the detector to use, and how to answer. */
+export interface AnalyzeArgs extends AnalyzeOptions {
   detector: 'auto' | 'neural' | 'motion';
-  /** input size, tiling, per-class thresholds (only what was given; defaults fill the rest) */
-  detection: Partial<DetectionSettings>;
-  annotateDir: string | null;
-  annotateEvery: number;
-  maxFrames: number | null;
-  tamper: boolean;
   json: boolean;
   help: boolean;
 }
