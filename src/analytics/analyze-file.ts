@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFrames, probeVideo, redactUrl, scaledSize } from './frame-source.ts';
-import { CameraPipeline } from './pipeline.ts';
+import { CameraPipeline, type FrameAnalysis } from './pipeline.ts';
 import { annotate, Canvas } from './annotate.ts';
 import { encodePng } from './png.ts';
 import type { AnalyzeArgs } from './analyze-args.ts';
@@ -30,7 +30,13 @@ export interface AnalyzeResult {
 /** Makes the detector for a frame size; `tracker` carries score thresholds suited to it. */
 export type DetectorFactory = (frame: { width: number; height: number }) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
 
-export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
+/**
+ * Sees every analysed frame; `pts` is the frame's presentation time in the file (seconds): ffmpeg's
+ * fps filter puts output frame n at round(start × fps) + n ticks of 1/fps.
+ */
+export type FrameObserver = (analysis: FrameAnalysis, pts: number) => void;
+
+export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}, observe?: FrameObserver): Promise<AnalyzeResult> {
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);
@@ -50,6 +56,7 @@ export async function analyzeVideo(args: AnalyzeArgs, makeDetector: DetectorFact
     for await (const frame of decodeFrames({ input: args.file, fps: args.fps, maxFrames: args.maxFrames ?? undefined }, size)) {
       const r = await pipeline.process(frame);
       frames++;
+      observe?.(r, (Math.round(info.startTime * args.fps) + frame.index) / args.fps);
       for (const e of r.events) events.push(roundEvent(e));
       if (args.annotateDir && (frame.index % args.annotateEvery === 0 || r.events.length > 0)) {
         scratch.set(frame.rgb);

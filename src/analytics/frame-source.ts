@@ -31,7 +31,14 @@ export interface FrameSourceOptions {
 
 export const RING = 3;
 
-export interface VideoInfo { width: number; height: number; duration: number | null; fps: number | null }
+export interface VideoInfo {
+  width: number;
+  height: number;
+  duration: number | null;
+  fps: number | null;
+  /** the container's first presentation time, seconds (0 when it does not say) */
+  startTime: number;
+}
 
 function isUrl(input: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
@@ -43,7 +50,7 @@ export function redactUrl(input: string): string {
 }
 
 export function probeVideo(input: string, ffprobe = 'ffprobe'): Promise<VideoInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate:format=duration', '-of', 'json'];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate:format=duration,start_time', '-of', 'json'];
   if (input.startsWith('rtsp://')) args.push('-rtsp_transport', 'tcp');
   args.push(input);
   return new Promise((resolve, reject) => {
@@ -53,12 +60,13 @@ export function probeVideo(input: string, ffprobe = 'ffprobe'): Promise<VideoInf
       }
       if (err) return reject(new AnalyticsError('SOURCE_UNREADABLE', `cannot read video ${redactUrl(input)}: ${String(stderr).trim().split('\n').pop() || err.message}`));
       try {
-        const j = JSON.parse(stdout) as { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[]; format?: { duration?: string } };
+        const j = JSON.parse(stdout) as { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[]; format?: { duration?: string; start_time?: string } };
         const s = j.streams?.[0];
         if (!s?.width || !s.height) throw new Error('no video stream');
         const rate = (r?: string) => { const [a, b] = (r ?? '').split('/').map(Number); return a > 0 && b > 0 ? a / b : null; };
         const d = Number(j.format?.duration);
-        resolve({ width: s.width, height: s.height, duration: Number.isFinite(d) ? d : null, fps: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate) });
+        const start = Number(j.format?.start_time);
+        resolve({ width: s.width, height: s.height, duration: Number.isFinite(d) ? d : null, fps: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate), startTime: Number.isFinite(start) ? start : 0 });
       } catch (e) {
         reject(new AnalyticsError('SOURCE_UNREADABLE', `cannot read video ${redactUrl(input)}: ${(e as Error).message}`));
       }

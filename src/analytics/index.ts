@@ -15,6 +15,6 @@ export { CrowdDensityRule, type CrowdOptions } from './rules/crowd.ts';
 export { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
 export type { RuleEvent, RuleKind } from './rules/types.ts';
 export { parseAnalyzeArgs, ANALYZE_HELP, type AnalyzeArgs } from './analyze-args.ts';
-export { analyzeVideo, type AnalyzeResult, type DetectorFactory } from './analyze-file.ts';
+export { analyzeVideo, type AnalyzeResult, type DetectorFactory, type FrameObserver } from './analyze-file.ts';
 export { Canvas, annotate, type Annotation } from './annotate.ts';
 export { encodePng } from './png.ts';

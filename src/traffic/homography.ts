@@ -1,9 +1,11 @@
 // Image-to-ground calibration: a plane homography from four or more image points (normalised 0..1,
 // y down) with their ground positions in metres. Normalised DLT (Hartley: each point set moved to
 // its centroid and scaled to a mean distance of √2, which makes the linear system well conditioned)
-// gives the start; Levenberg–Marquardt then minimises the ground-plane error in metres over the
-// eight free entries (least squares in the units speeds are measured in). Points that cannot fix a
-// plane are refused with the reason. Pure.
+// gives the start; Levenberg–Marquardt then minimises the reprojection error in the image over the
+// eight free entries: the ground positions are measured (tape, plans, marking standards) and the
+// placing error is in the image, so that is where the least squares belongs (minimising metres
+// instead lets the far points, where a pixel is metres, pull the fit away from the near ones).
+// Points that cannot fix a plane are refused with the reason. Pure.
 import type { Point } from '../analytics/index.ts';
 import { symmetricEigen, solve, mul3, invert3, type Mat3 } from './linear-algebra.ts';
 import { TrafficError } from './errors.ts';
@@ -104,12 +106,12 @@ function checkGeometry(pts: Point[], what: 'image' | 'ground'): void {
   bad(`points ${t.map((i) => i + 1).join(', ')} lie on one line in the ${what}: they cannot fix a plane${all}. Add points off that line, e.g. on the other side of the road`, { points: t.map((i) => i + 1), space: what });
 }
 
-/** The normalised DLT solution (image → ground) in the normalised frames. */
-function dlt(img: Point[], gnd: Point[]): Mat3 {
+/** The normalised DLT solution (src → dst) in the normalised frames. */
+function dlt(src: Point[], dst: Point[]): Mat3 {
   const A: number[][] = [];
-  for (let i = 0; i < img.length; i++) {
-    const [u, v] = img[i];
-    const [x, y] = gnd[i];
+  for (let i = 0; i < src.length; i++) {
+    const [u, v] = src[i];
+    const [x, y] = dst[i];
     A.push([-u, -v, -1, 0, 0, 0, u * x, v * x, x]);
     A.push([0, 0, 0, -u, -v, -1, u * y, v * y, y]);
   }
@@ -117,24 +119,24 @@ function dlt(img: Point[], gnd: Point[]): Mat3 {
   return symmetricEigen(AtA).vectors[0] as Mat3;
 }
 
-/** Levenberg–Marquardt on the ground error, h[8] held at its value (scale is free). */
-function refine(h0: Mat3, img: Point[], gnd: Point[]): Mat3 {
+/** Levenberg–Marquardt on the error at dst (src → dst), h[8] held at 1 (scale is free). */
+function refine(h0: Mat3, src: Point[], dst: Point[]): Mat3 {
   let h = h0.map((x) => x / h0[8]) as Mat3;
-  const cost = (m: Mat3) => img.reduce((s, p, i) => {
+  const cost = (m: Mat3) => src.reduce((s, p, i) => {
     const [x, y] = apply(m, p);
-    return s + (x - gnd[i][0]) ** 2 + (y - gnd[i][1]) ** 2;
+    return s + (x - dst[i][0]) ** 2 + (y - dst[i][1]) ** 2;
   }, 0);
   let c = cost(h);
   let lambda = 1e-3;
   for (let iter = 0; iter < 50 && c > 1e-24; iter++) {
     const JtJ = Array.from({ length: 8 }, () => new Array(8).fill(0));
     const Jtr = new Array(8).fill(0);
-    for (let i = 0; i < img.length; i++) {
-      const [u, v] = img[i];
-      const [x, y, w] = apply(h, img[i]);
+    for (let i = 0; i < src.length; i++) {
+      const [u, v] = src[i];
+      const [x, y, w] = apply(h, src[i]);
       const jx = [u / w, v / w, 1 / w, 0, 0, 0, (-x * u) / w, (-x * v) / w];
       const jy = [0, 0, 0, u / w, v / w, 1 / w, (-y * u) / w, (-y * v) / w];
-      const rx = x - gnd[i][0], ry = y - gnd[i][1];
+      const rx = x - dst[i][0], ry = y - dst[i][1];
       for (let a = 0; a < 8; a++) {
         Jtr[a] += jx[a] * rx + jy[a] * ry;
         for (let b = 0; b < 8; b++) JtJ[a][b] += jx[a] * jx[b] + jy[a] * jy[b];
@@ -172,13 +174,12 @@ export function fitHomography(points: CalibrationPoint[], opts: CalibrationOptio
   checkGeometry(gnd, 'ground');
   const Ti = normaliser(img);
   const Tg = normaliser(gnd);
-  const Tg1 = invert3(Tg)!;
   const nImg = img.map((p) => apply(Ti, p).slice(0, 2) as Point);
   const nGnd = gnd.map((p) => apply(Tg, p).slice(0, 2) as Point);
-  const hn = refine(dlt(nImg, nGnd), nImg, nGnd);
-  const toGround = mul3(Tg1, mul3(hn, Ti));
-  const toImage = invert3(toGround);
-  if (!toImage) bad('the points give a singular mapping: check that image and ground positions are paired correctly');
+  const hn = refine(dlt(nGnd, nImg), nGnd, nImg);
+  const toImage = mul3(invert3(Ti)!, mul3(hn, Tg));
+  const toGround = invert3(toImage);
+  if (!toGround || !Number.isFinite(toGround[0])) bad('the points give a singular mapping: check that image and ground positions are paired correctly');
   // Every calibration point must be on the same side of the horizon; a fit that folds the plane
   // means image and ground positions were paired in different orders.
   const ws = img.map((p) => apply(toGround, p)[2]);
@@ -192,13 +193,14 @@ export function fitHomography(points: CalibrationPoint[], opts: CalibrationOptio
   const n = points.length;
   const rms = (k: 'groundM' | 'image') => Math.sqrt(residuals.reduce((s, r) => s + r[k] ** 2, 0) / n);
   const rmsGroundM = rms('groundM');
-  const partial: Calibration = { points, toGround, toImage, residuals, rmsGroundM, rmsImage: rms('image'), groundSigmaM: 0, scaleSigma: 0, side };
-  // The uncertainty of a mapped position: the fit's own scatter (its residual with the degrees of
-  // freedom the eight parameters used: 2n − 8) and the placing precision carried to the ground.
+  const rmsImage = rms('image');
+  const partial: Calibration = { points, toGround, toImage, residuals, rmsGroundM, rmsImage, groundSigmaM: 0, scaleSigma: 0, side };
+  // The uncertainty of a placed point in the image: the fit's own scatter (its residual with the
+  // degrees of freedom the eight parameters left: 2n − 8) or the placing precision, whichever is
+  // larger; carried to the ground through the local scale at the points.
   const click = opts.clickUncertainty ?? 0.001;
-  const fitSigma = n > 4 ? rmsGroundM * Math.sqrt((2 * n) / (2 * n - 8)) : 0;
-  const clickSigma = click * Math.sqrt(img.reduce((s, p) => s + localScale(partial, p) ** 2, 0) / n);
-  const groundSigmaM = Math.hypot(fitSigma, clickSigma);
+  const imageSigma = Math.max(click, n > 4 ? rmsImage * Math.sqrt((2 * n) / (2 * n - 8)) : 0);
+  const groundSigmaM = imageSigma * Math.sqrt(img.reduce((s, p) => s + localScale(partial, p) ** 2, 0) / n);
   // A distance's relative error: the point errors spread over the calibrated extent (the RMS
   // distance of the ground points from their centroid, doubled for a span), averaged over n points.
   const cx = gnd.reduce((a, p) => a + p[0], 0) / n, cy = gnd.reduce((a, p) => a + p[1], 0) / n;
@@ -228,4 +230,41 @@ export function localScale(cal: Calibration, p: Point): number {
   const g0 = apply(cal.toGround, p), gx = apply(cal.toGround, [p[0] + e, p[1]]), gy = apply(cal.toGround, [p[0], p[1] + e]);
   const dx = Math.hypot(gx[0] - g0[0], gx[1] - g0[1]) / e, dy = Math.hypot(gy[0] - g0[0], gy[1] - g0[1]) / e;
   return Math.sqrt((dx * dx + dy * dy) / 2);
+}
+
+/**
+ * How far a ground point lies outside the area the calibration points span (their convex hull),
+ * metres; 0 inside. Beyond it the mapping is extrapolated: a pixel there can be metres on the
+ * ground, so positions far outside are not fit to measure with.
+ */
+export function distanceOutsideCalibration(cal: Calibration, g: Point): number {
+  const hull = convexHull(cal.points.map((p) => p.ground));
+  let inside = true, best = Infinity;
+  for (let i = 0; i < hull.length; i++) {
+    const a = hull[i], b = hull[(i + 1) % hull.length];
+    const cr = (b[0] - a[0]) * (g[1] - a[1]) - (b[1] - a[1]) * (g[0] - a[0]);
+    if (cr < 0) inside = false;
+    const L2 = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2;
+    const f = L2 > 0 ? Math.max(0, Math.min(1, ((g[0] - a[0]) * (b[0] - a[0]) + (g[1] - a[1]) * (b[1] - a[1])) / L2)) : 0;
+    best = Math.min(best, Math.hypot(g[0] - a[0] - f * (b[0] - a[0]), g[1] - a[1] - f * (b[1] - a[1])));
+  }
+  return inside ? 0 : best;
+}
+
+/** The calibrated area's largest extent, metres (the hull's diameter). */
+export function calibratedExtent(cal: Calibration): number {
+  const g = cal.points.map((p) => p.ground);
+  let d = 0;
+  for (const a of g) for (const b of g) d = Math.max(d, Math.hypot(a[0] - b[0], a[1] - b[1]));
+  return d;
+}
+
+/** Counter-clockwise convex hull (monotone chain). */
+function convexHull(pts: Point[]): Point[] {
+  const p = [...pts].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o: Point, a: Point, b: Point) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Point[] = [], upper: Point[] = [];
+  for (const q of p) { while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], q) <= 0) lower.pop(); lower.push(q); }
+  for (const q of p.reverse()) { while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], q) <= 0) upper.pop(); upper.push(q); }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
 }

@@ -9,11 +9,19 @@
 // - jitter: the scatter of positions about a straight line within each chunk (pooled), carried to
 //   the first and last centroids, whose difference the speed mostly rests on, with a floor of
 //   `jitterFloorM` metres per position (a box edge is never steadier than a pixel or so);
-// - calibration: the calibration's relative scale error times the speed.
+// - consistency: the spread of the speeds between successive centroids, when it is larger than the
+//   jitter accounts for (a track that jumped between vehicles shows here);
+// - calibration: the calibration's relative scale error times the speed;
+// - reference point: the box's lowest edge is not one fixed point of the vehicle (1 % by default).
 // The reported error is `coverage` (default 2, about 95 %) standard deviations. Pure.
 import type { Point } from '../analytics/index.ts';
 
-export interface GroundSample { t: number; g: Point }
+export interface GroundSample {
+  t: number;
+  g: Point;
+  /** the least standard uncertainty of this position (a pixel of box jitter on the ground there), metres */
+  floorM?: number;
+}
 
 export interface SpeedOptions {
   /** shortest span of positions a speed may rest on, seconds (default 1, never less than 1) */
@@ -24,6 +32,11 @@ export interface SpeedOptions {
   jitterFloorM?: number;
   /** relative standard uncertainty of ground distances from the calibration (Calibration.scaleSigma) */
   scaleSigma?: number;
+  /**
+   * relative standard uncertainty from the box's bottom centre not being one fixed point of the
+   * vehicle: as the view of it changes, the lowest edge of its box slides along it (default 0.01)
+   */
+  referenceSigma?: number;
   /** the reported error in standard deviations (default 2) */
   coverage?: number;
 }
@@ -72,9 +85,9 @@ export function estimateSpeed(samples: readonly GroundSample[], opts: SpeedOptio
   if (dt <= 0) return null;
   let dist = 0;
   for (let i = 1; i < centroids.length; i++) dist += Math.hypot(centroids[i].g[0] - centroids[i - 1].g[0], centroids[i].g[1] - centroids[i - 1].g[1]);
-  const first = centroids[0].g, last = centroids[centroids.length - 1].g;
-  const net = Math.hypot(last[0] - first[0], last[1] - first[1]);
-  const heading: Point | null = net > 1e-6 ? [(last[0] - first[0]) / net, (last[1] - first[1]) / net] : null;
+  const a = centroids[0].g, b = centroids[centroids.length - 1].g;
+  const net = Math.hypot(b[0] - a[0], b[1] - a[1]);
+  const heading: Point | null = net > 1e-6 ? [(b[0] - a[0]) / net, (b[1] - a[1]) / net] : null;
   const mps = dist / dt;
 
   // Scatter along the direction of travel (what moves a speed) about a constant-velocity line,
@@ -93,11 +106,22 @@ export function estimateSpeed(samples: readonly GroundSample[], opts: SpeedOptio
     dof = samples.length - 2;
   }
   const floor = opts.jitterFloorM ?? 0.05;
-  const sigmaPos = Math.max(floor, Math.sqrt(ss / dof));
-  const nFirst = chunks[0].length, nLast = chunks[chunks.length - 1].length;
-  const jitterMps = (sigmaPos * Math.sqrt(1 / nFirst + 1 / nLast)) / dt;
-  const calMps = mps * (opts.scaleSigma ?? 0);
-  const sigma = Math.hypot(jitterMps, calMps);
+  const scatter = Math.sqrt(ss / dof);
+  // each end's positions: the larger of the seen scatter and what a pixel of jitter is worth there
+  const endSigma = (c: readonly GroundSample[]) => Math.max(floor, scatter, c.reduce((a, s) => a + (s.floorM ?? 0), 0) / c.length);
+  const first = chunks[0], lastChunk = chunks[chunks.length - 1];
+  const jitterMps = Math.sqrt(endSigma(first) ** 2 / first.length + endSigma(lastChunk) ** 2 / lastChunk.length) / dt;
+  // What the path itself says: the speeds between successive centroids should agree; when they
+  // do not (a track that jumped to another vehicle, a box that grew over a neighbour), their spread
+  // is the better measure of the error.
+  let consistencyMps = 0;
+  if (centroids.length >= 3) {
+    const seg = centroids.slice(1).map((c, i) => Math.hypot(c.g[0] - centroids[i].g[0], c.g[1] - centroids[i].g[1]) / (c.t - centroids[i].t));
+    const m = seg.reduce((x, y) => x + y, 0) / seg.length;
+    consistencyMps = Math.sqrt(seg.reduce((x, v) => x + (v - m) ** 2, 0) / (seg.length - 1)) / Math.sqrt(seg.length);
+  }
+  const calMps = mps * Math.hypot(opts.scaleSigma ?? 0, opts.referenceSigma ?? 0.01);
+  const sigma = Math.hypot(Math.max(jitterMps, consistencyMps), calMps);
   const k = opts.coverage ?? 2;
   return { mps, kmh: mps * 3.6, errKmh: k * sigma * 3.6, spanSeconds: dt, distanceM: dist, heading, centroids, samples: samples.length };
 }

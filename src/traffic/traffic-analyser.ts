@@ -6,7 +6,7 @@
 // lane and class with its speed. Only cameras with traffic rules run this, so it adds nothing to
 // the others' per-frame cost. No plate, no appearance: a track id is a per-camera counter. Pure.
 import { bottomCentre, pointInPolygon, type Box, type DetClass, type Point, type Polygon, type Track } from '../analytics/index.ts';
-import { imageToGround, type Calibration } from './homography.ts';
+import { imageToGround, localScale, distanceOutsideCalibration, calibratedExtent, type Calibration } from './homography.ts';
 import { estimateSpeed, type GroundSample, type SpeedEstimate, type SpeedOptions } from './speed.ts';
 import { TrafficError } from './errors.ts';
 
@@ -39,6 +39,14 @@ export interface TrafficOptions {
   /** on every lane unless false */
   congestion?: { minVehicles?: number; maxKmh?: number; holdSeconds?: number } | false;
   speedOptions?: Omit<SpeedOptions, 'scaleSigma'>;
+  /**
+   * Positions further than this outside the area the calibration points span are not measured
+   * with (metres; default the larger of 5 m and a quarter of the calibrated extent): beyond it the
+   * mapping is extrapolated and a pixel can be metres.
+   */
+  measureMarginM?: number;
+  /** box jitter assumed at least, in normalised image units (default 0.0015, about a pixel at 640) */
+  boxJitter?: number;
   /** seconds of positions kept per track (default 60) */
   historySeconds?: number;
   /** a track unseen this long is finished and counted (default 3 s) */
@@ -101,6 +109,8 @@ const VEHICLES: DetClass[] = ['car', 'truck', 'bus', 'motorcycle', 'bicycle'];
 const BIN_KMH = 10;
 const BINS = 20;
 const KEEP_SPEEDS = 5000;
+/** a box this close to the frame's left, right or bottom edge (normalised) is taken as cut by it */
+const EDGE = 0.004;
 
 interface Sample extends GroundSample { image: Point; lane: string | null; box: Box }
 
@@ -138,10 +148,12 @@ export class TrafficAnalyser {
   private readonly tracks = new Map<number, TrackState>();
   private readonly finished: TrackSummary[] = [];
   private readonly classes: Set<DetClass>;
+  private readonly margin: number;
 
   constructor(opts: TrafficOptions) {
     this.o = opts;
     this.cal = opts.calibration;
+    this.margin = opts.measureMarginM ?? (this.cal ? Math.max(5, calibratedExtent(this.cal) / 4) : 0);
     this.classes = new Set(opts.classes ?? VEHICLES);
     for (const l of opts.lanes) {
       if (this.lanes.has(l.name)) throw new TrafficError('BAD_TRAFFIC_SPEC', `lane "${l.name}" is defined twice`);
@@ -177,14 +189,18 @@ export class TrafficAnalyser {
     for (const tr of tracks) {
       if (!this.classes.has(tr.cls)) continue;
       const image = bottomCentre(tr.box);
-      const ground = this.cal ? imageToGround(this.cal, image) : null;
+      // A box cut by the frame's edge does not end where the vehicle does: no position from it.
+      const cut = tr.box[0] <= EDGE || tr.box[2] >= 1 - EDGE || tr.box[3] >= 1 - EDGE;
+      let ground = this.cal && !cut ? imageToGround(this.cal, image) : null;
+      if (ground && distanceOutsideCalibration(this.cal!, ground) > this.margin) ground = null;
+      const floorM = ground ? localScale(this.cal!, image) * (this.o.boxJitter ?? 0.0015) : undefined;
       let s = this.tracks.get(tr.id);
       if (!s) this.tracks.set(tr.id, (s = { id: tr.id, cls: tr.cls, tIn: t, lastSeen: t, samples: [], laneFrames: new Map(), speedFired: new Set(), wrongFired: new Set(), stoppedSince: null, current: null }));
       s.cls = tr.cls;
       s.lastSeen = t;
       const lane = this.laneAt(image);
       if (lane) s.laneFrames.set(lane, (s.laneFrames.get(lane) ?? 0) + 1);
-      s.samples.push({ t, g: ground ?? [NaN, NaN], image, lane, box: tr.box });
+      s.samples.push({ t, g: ground ?? [NaN, NaN], floorM, image, lane, box: tr.box });
       while (s.samples.length > 2 && s.samples[0].t < t - keep) s.samples.shift();
       seenNow.push(s);
     }

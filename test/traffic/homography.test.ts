@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitHomography, imageToGround, groundToImage, groundGrid, parseCalibrationSpec, formatCalibrationSpec, TrafficError, type CalibrationPoint } from '../../src/traffic/index.ts';
-import { projectGround, type PinholeCamera } from './camera.ts';
+import { projectGround, type PinholeCamera } from '../../bench/lib/pinhole-camera.ts';
 
 const CAM: PinholeCamera = { height: 8, tiltDeg: 15, panDeg: 10, focal: 1.1, aspect: 9 / 16, x: -2, y: -15 };
 

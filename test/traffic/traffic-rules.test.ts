@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateSpeed, fitHomography, TrafficAnalyser, TrafficError, type Calibration, type LaneDef, type TrafficEvent } from '../../src/traffic/index.ts';
 import type { Box, DetClass, Track } from '../../src/analytics/index.ts';
-import { projectGround, type PinholeCamera } from './camera.ts';
+import { projectGround, type PinholeCamera } from '../../bench/lib/pinhole-camera.ts';
 
 const CAM: PinholeCamera = { height: 8, tiltDeg: 25, panDeg: 0, focal: 0.6, aspect: 9 / 16, x: 3.5, y: -12 };
 const cal: Calibration = fitHomography([[0, 0], [7, 0], [0, 50], [7, 50]].map((g) => ({ image: projectGround(CAM, g as [number, number])!, ground: g as [number, number] })));
@@ -49,13 +49,15 @@ function run(a: TrafficAnalyser, movers: Mover[], seconds: number, fps = 5): Tra
 
 test('speed of an exact constant-velocity path is exact; under 1 s there is no speed', () => {
   const samples = Array.from({ length: 16 }, (_, i) => ({ t: i / 5, g: [1, 20 * (i / 5)] as [number, number] }));
-  const est = estimateSpeed(samples)!;
+  const est = estimateSpeed(samples, { referenceSigma: 0 })!;
   assert.ok(Math.abs(est.kmh - 72) < 1e-9, `${est.kmh}`);
   assert.ok(est.errKmh > 0 && est.errKmh < 0.5, `err ${est.errKmh}`);
+  // the default allowance for the box's bottom sliding along the vehicle: 2 × 1 % of the speed
+  assert.ok(Math.abs(estimateSpeed(samples)!.errKmh - Math.hypot(est.errKmh, 2 * 0.01 * 72)) < 1e-9);
   assert.deepEqual(est.heading, [0, 1]);
   assert.equal(estimateSpeed(samples.slice(0, 5)), null, '0.8 s is too short');
   // calibration scale error of 2 % adds 2 σ × 2 % of 72 km/h
-  const withCal = estimateSpeed(samples, { scaleSigma: 0.02 })!;
+  const withCal = estimateSpeed(samples, { scaleSigma: 0.02, referenceSigma: 0 })!;
   assert.ok(withCal.errKmh > 2 * 0.02 * 72 * 0.99);
 });
 
@@ -66,12 +68,12 @@ test('speed with box jitter: the error bar covers the truth and widens with the 
   const errs: number[] = [];
   for (let k = 0; k < 200; k++) {
     const samples = Array.from({ length: 15 }, (_, i) => ({ t: i / 5, g: [rnd() * 0.3, 15 * (i / 5) + rnd() * 0.5] as [number, number] }));
-    const est = estimateSpeed(samples)!;
+    const est = estimateSpeed(samples, { referenceSigma: 0 })!;
     if (Math.abs(est.kmh - 54) <= est.errKmh) covered++;
     errs.push(est.errKmh);
   }
   assert.ok(covered >= 170, `2σ covered the truth ${covered}/200 times`);
-  const quiet = estimateSpeed(Array.from({ length: 15 }, (_, i) => ({ t: i / 5, g: [0, 15 * (i / 5)] as [number, number] })))!;
+  const quiet = estimateSpeed(Array.from({ length: 15 }, (_, i) => ({ t: i / 5, g: [0, 15 * (i / 5)] as [number, number] })), { referenceSigma: 0 })!;
   assert.ok(errs.reduce((a, b) => a + b, 0) / errs.length > 2 * quiet.errKmh);
 });
 
@@ -155,4 +157,25 @@ test('counts per class per lane with the speed distribution, and one summary per
   assert.equal(stats.A.speedHistogram[3], 1, '36 km/h in the 30–40 bin');
   assert.equal(stats.A.speedHistogram[7], 1, '72 km/h in the 70–80 bin');
   assert.ok(stats.A.p50Kmh! > 40 && stats.A.p50Kmh! < 46, `${stats.A.p50Kmh}`);
+});
+
+test('a track that jumps to another vehicle half way gets a wide error bar, not a confident wrong speed', () => {
+  // 15 m/s, then from 1.6 s the track follows a car 12 m behind it
+  const samples = Array.from({ length: 20 }, (_, i) => ({ t: i / 5, g: [0, 15 * (i / 5) - (i >= 8 ? 12 : 0)] as [number, number] }));
+  const est = estimateSpeed(samples, { referenceSigma: 0 })!;
+  const steady = estimateSpeed(samples.map((s, i) => ({ ...s, g: [0, 15 * (i / 5)] as [number, number] })), { referenceSigma: 0 })!;
+  assert.ok(est.errKmh > 5 * steady.errKmh && est.errKmh > 10, `${est.kmh} ± ${est.errKmh} (steady ± ${steady.errKmh})`);
+});
+
+test('a box cut by the frame edge gives no position: the speed rests on whole boxes only', () => {
+  const a = new TrafficAnalyser({ calibration: cal, lanes: LANES });
+  // the box's bottom is clipped at the frame edge for the first second (it "stands still" there)
+  const tracks = (t: number) => {
+    const b = boxFor([1.75, 2 + 20 * t]);
+    return [track(1, t < 1 ? [b[0], b[1], b[2], 1] : b, t)];
+  };
+  for (let i = 0; i <= 15; i++) a.update(tracks(i / 5), i / 5);
+  const [s] = a.close();
+  assert.ok(Math.abs(s.speedKmh! - 72) < 0.5, `${s.speedKmh}`);
+  assert.equal(s.tIn, 0);
 });

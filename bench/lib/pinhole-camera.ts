@@ -1,4 +1,4 @@
-// A pinhole camera above a flat road, for tests and the speed evaluation: ground (x across, y along
+// A pinhole camera above a flat road, for the traffic tests and eval:speed: ground (x across, y along
 // the road, metres, z up) → normalised image (0..1, y down). Plain maths, no calibration code.
 export interface PinholeCamera {
   /** metres above the road */
