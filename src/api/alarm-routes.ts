@@ -11,7 +11,7 @@ import type { EventRow } from '../store/types.ts';
 import { can, type Action, type Principal } from '../access/index.ts';
 import { AnalyticsConfig } from '../core/config-schema.ts';
 import { AlarmError, ALARM_KIND_PREFIX, bucketCounts, type AlarmAck, type LiveAnalytics, type Pace } from '../alarms/index.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 
 // Until access gains alarm.* actions: seeing alarms and their snapshots goes with seeing the
@@ -130,8 +130,8 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
 
   const CountsQuery = Type.Object({
     line: Type.Optional(Type.String({ maxLength: 64 })),
-    from: Type.Optional(Type.Number({ description: 'ms since the epoch (default: an hour ago)' })),
-    to: Type.Optional(Type.Number({ description: 'ms since the epoch (default: now)' })),
+    from: Type.Optional(TimeMs('ms since the epoch (default: an hour ago)')),
+    to: Type.Optional(TimeMs('ms since the epoch (default: now)')),
     bucket: Type.Integer({ minimum: 60, maximum: 31 * 86400, default: 60, description: 'seconds, a multiple of 60' }),
   });
   app.get<{ Params: Static<typeof CameraParams>; Querystring: Static<typeof CountsQuery> }>(

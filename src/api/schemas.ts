@@ -1,5 +1,12 @@
 // Request and response schemas: they validate requests, shape responses and write the OpenAPI.
 import { Type } from '@sinclair/typebox';
+import { MAX_TIME_MS } from '../core/index.ts';
+
+/**
+ * A time in ms since the epoch, bounded to [1970, 9999]: query coercion turns 1e309 into Infinity,
+ * which an unbounded integer check lets through, and a stored 2^53 cannot be read back.
+ */
+export const TimeMs = (description = 'ms since the epoch') => Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description });
 
 export const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) }, { $id: 'Error' });
 
@@ -86,8 +93,8 @@ export const CameraParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const RecordingsQuery = Type.Object(
   {
-    from: Type.Integer({ minimum: 0, description: 'start, ms since epoch' }),
-    to: Type.Integer({ minimum: 0, description: 'end, ms since epoch' }),
+    from: TimeMs('start, ms since epoch'),
+    to: TimeMs('end, ms since epoch'),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
   },
   { additionalProperties: false },

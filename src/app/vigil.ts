@@ -59,10 +59,13 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   if ((await store.countUsers()) === 0) {
     const password = opts.adminPassword ?? generatePassword();
     if (!opts.adminPassword) generatedAdminPassword = password;
-    await auth.createUser('admin', password, 'admin', 'system');
+    // The owner's own start-up password: length only (the rules apply to passwords set through Vigil).
+    await auth.createUser('admin', password, 'admin', 'system', { enforceRules: false });
     logger.info('created the admin user');
   } else if (opts.adminPassword && opts.resetAdminPassword) {
-    if (!(await auth.setPassword('admin', opts.adminPassword, 'system'))) await auth.createUser('admin', opts.adminPassword, 'admin', 'system');
+    if (!(await auth.setPassword('admin', opts.adminPassword, 'system', { enforceRules: false }))) {
+      await auth.createUser('admin', opts.adminPassword, 'admin', 'system', { enforceRules: false });
+    }
   }
 
   const events = new SystemEvents(store);

@@ -21,13 +21,29 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  AuditQuery,
+  CameraScopeRow,
+  ScopeRef,
+  UserPatch,
 } from './types.ts';
+import {
+  auditHeadIn,
+  deleteUserIn,
+  deleteUserSessionsIn,
+  listCameraScopesIn,
+  listUserScopesIn,
+  queryAuditIn,
+  setCameraScopesIn,
+  setUserScopesIn,
+  updateUserIn,
+} from './access-queries.ts';
 import {
   AUDIT_COLUMNS,
   CAMERA_COLUMNS,
   EVENT_COLUMNS,
   GAP_COLUMNS,
   LOCK_COLUMNS,
+  LOCK_SELECT,
   toEvent,
   toGap,
   toLock,
@@ -81,11 +97,11 @@ export class SqlStore implements StoreOperations {
   // --- users --------------------------------------------------------------------------------
 
   async createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow> {
-    const row: UserRow = { ...user, createdAt: Date.now() };
+    const row: UserRow = { ...user, allCameras: user.allCameras ?? true, createdAt: Date.now() };
     await this.withAudit(audit, (tx) =>
       tx.execute(
-        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled)],
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled), toInt(row.allCameras!)],
       ),
     );
     return row;
@@ -400,13 +416,13 @@ export class SqlStore implements StoreOperations {
 
   async listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]> {
     const rows = cameraId === undefined
-      ? await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
-      : await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
+      ? await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
+      : await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
     return rows.map(toLock);
   }
 
   async getEvidenceLock(id: string): Promise<EvidenceLockRow | null> {
-    const rows = await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE id = $1`, [id]);
+    const rows = await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE id = $1`, [id]);
     return rows.length ? toLock(rows[0]) : null;
   }
 
@@ -547,6 +563,44 @@ export class SqlStore implements StoreOperations {
     );
     return rows.map(toAudit);
   }
+
+  // --- issue 10: access and audit (queries in access-queries.ts) ----------------------------
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null> {
+    return this.withAudit(audit, (tx) => updateUserIn(tx, id, patch), (row) => row !== null);
+  }
+
+  async deleteUser(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => deleteUserIn(tx, id), (deleted) => deleted);
+  }
+
+  async deleteUserSessions(userId: string, audit?: AuditInput): Promise<number> {
+    return this.withAudit(audit, (tx) => deleteUserSessionsIn(tx, userId));
+  }
+
+  async listUserScopes(userId: string): Promise<ScopeRef[]> {
+    return listUserScopesIn(this.db, userId);
+  }
+
+  async setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setUserScopesIn(tx, userId, scopes));
+  }
+
+  async listCameraScopes(): Promise<CameraScopeRow[]> {
+    return listCameraScopesIn(this.db);
+  }
+
+  async setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setCameraScopesIn(tx, cameraId, scopes));
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    return queryAuditIn(this.db, q);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string; ts: number } | null> {
+    return auditHeadIn(this.db);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -563,4 +617,6 @@ export const STORE_OPERATIONS = [
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
+  // issue 10: access and audit
+  'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
 ] as const satisfies readonly (keyof StoreOperations)[];
