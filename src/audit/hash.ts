@@ -21,18 +21,23 @@ export interface AuditEntry extends AuditHashInput {
   hash: string;
 }
 
+/**
+ * The canonical JSON of an entry's hashed fields. The top-level keys are fixed and written here
+ * already in sorted order (action, actor, cameraId, details, ip, seq, ts): the same text
+ * canonicalJson gives for the whole object, without sorting seven keys per entry (verification of
+ * ten million entries spends most of its time here).
+ */
+export function auditHashBody(entry: AuditHashInput): string {
+  return (
+    `{"action":${JSON.stringify(entry.action)},"actor":${JSON.stringify(entry.actor)},` +
+    `"cameraId":${canonicalJson(entry.cameraId ?? null)},"details":${canonicalJson(entry.details ?? {})},` +
+    `"ip":${canonicalJson(entry.ip ?? null)},"seq":${canonicalJson(entry.seq)},"ts":${canonicalJson(entry.ts)}}`
+  );
+}
+
 /** SHA-256 (hex) over prevHash followed by the canonical JSON of the entry. */
 export function auditHash(prevHash: string, entry: AuditHashInput): string {
-  const body = canonicalJson({
-    seq: entry.seq,
-    ts: entry.ts,
-    actor: entry.actor,
-    action: entry.action,
-    cameraId: entry.cameraId ?? null,
-    ip: entry.ip ?? null,
-    details: entry.details ?? {},
-  });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  return createHash('sha256').update(prevHash).update(auditHashBody(entry)).digest('hex');
 }
 
 /**

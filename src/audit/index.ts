@@ -1,7 +1,32 @@
-export { auditHash, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
+export { auditHash, auditHashBody, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
 export { canonicalJson } from './canonical-json.ts';
 export {
   verifyAuditChain,
   type AuditChainResult,
   type AuditChainFailure,
+  type VerifyOptions,
 } from './verify.ts';
+export { AuditError } from './errors.ts';
+export {
+  loadOrCreateServerKey,
+  signBytes,
+  verifyBytes,
+  keyIdOf,
+  publicKeyFromBase64,
+  readPublicKey,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  type ServerSigningKey,
+} from './server-key.ts';
+export {
+  signCheckpoint,
+  checkpointProblem,
+  fingerprintOf,
+  latestOf,
+  CHECKPOINT_FORMAT,
+  FINGERPRINT_DIGITS,
+  type Checkpoint,
+  type CheckpointBody,
+} from './checkpoint.ts';
+export { CheckpointFile, readCheckpointFile, readLatestCheckpoint, parseCheckpoints, CHECKPOINT_FILE } from './checkpoint-file.ts';
+export { AuditCheckpointer, type CheckpointerOptions } from './checkpointer.ts';

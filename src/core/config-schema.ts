@@ -90,6 +90,14 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    audit: Type.Object(
+      {
+        checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000, description: 'Sign a checkpoint of the audit chain at least every this many entries.' }),
+        checkpointSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'And at least this often while entries are added.' }),
+        checkpointFile: Type.Optional(Type.String({ minLength: 1, description: 'Append-only file of signed checkpoints, outside the database. Default: <dataDir>/audit/checkpoints.jsonl. Put it on another disk or a write-once mount where you can.' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }) },
