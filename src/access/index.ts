@@ -19,3 +19,4 @@ export { checkPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password-
 export { SecretBox } from './secret-box.ts';
 export { AuthService, toPrincipal, typedNameHash, type AuthOptions } from './auth-service.ts';
 export { SESSION_COOKIE, newSessionToken, hashSessionToken } from './sessions.ts';
+export { ensureAdmin, sweepExpiredSessions } from './bootstrap.ts';

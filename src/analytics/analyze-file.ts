@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeFrames, probeVideo, redactUrl, scaledSize } from './frame-source.ts';
 import { CameraPipeline } from './pipeline.ts';
 import { annotate, Canvas } from './annotate.ts';
-import { encodePng } from './png.ts';
+import { encodePng } from '../media/index.ts';
 import type { AnalyzeArgs } from './analyze-args.ts';
 import type { Detector } from './detector-types.ts';
 import type { TrackerOptions } from './tracker.ts';

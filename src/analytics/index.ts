@@ -17,4 +17,9 @@ export type { RuleEvent, RuleKind } from './rules/types.ts';
 export { parseAnalyzeArgs, ANALYZE_HELP, type AnalyzeArgs } from './analyze-args.ts';
 export { analyzeVideo, type AnalyzeResult, type DetectorFactory } from './analyze-file.ts';
 export { Canvas, annotate, type Annotation } from './annotate.ts';
-export { encodePng } from './png.ts';
+export { encodePng, encodePngAsync } from '../media/index.ts';
+export * from './live/index.ts';
+/** Loads the neural detector (onnxruntime and the model) only when asked: they cost memory and start-up. */
+export async function loadDetectorModule(): Promise<typeof import('./detector/index.ts')> {
+  return import('./detector/index.ts');
+}

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { CameraRow } from '../store/types.ts';
-import type { CameraStatus } from '../live/types.ts';
-import type { ApiDeps, Guard } from './server.ts';
+import type { CameraRow } from '../store/index.ts';
+import type { CameraStatus } from '../live/index.ts';
+import type { ApiDeps, Guard } from './types.ts';
+import { auditAccess } from './request-checks.ts';
 import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
 export function cameraView(row: CameraRow, status: CameraStatus) {
@@ -88,7 +89,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const { from, to, limit } = req.query;
       if (to < from) throw Object.assign(new Error('querystring/to must not be before from'), { statusCode: 400, validation: true });
       await deps.cameras.get(req.params.id);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'recording.list', cameraId: req.params.id, details: { from, to } });
+      await auditAccess(deps.store, req, 'recording.list', req.params.id, { from, to });
       const segs = await deps.store.listSegments(req.params.id, from, to, limit ?? 1000);
       return { segments: segs.map((s) => ({ startMs: s.startMs, endMs: s.endMs, bytes: s.bytes })) };
     },

@@ -1,5 +1,5 @@
 // The one place where error codes become HTTP statuses and messages a person can act on.
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 const statusByCode: Record<string, number> = {
   AUTH_REQUIRED: 401,

@@ -6,8 +6,9 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ApiDeps, Guard } from './server.ts';
+import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
+import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { CHECKPOINT_FILE } from '../audit/index.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
@@ -97,7 +98,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const { user, job } = jobFor(req, req.params.id);
       const dir = exportsOf().directory(job.id);
       if (!dir) throw new ExportError('NOT_FOUND', `export ${job.id} is ${job.state}, not ready`);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, cameras: job.cameras } });
+      await auditAccess(deps.store, req, 'export.download', null, { exportId: job.id, cameras: job.cameras });
       const entries = exportEntries(dir).map((e) => ({ ...e, name: `vigil-export-${job.id}/${e.name}` }));
       reply.type('application/x-tar').header('content-disposition', `attachment; filename="vigil-export-${job.id}.tar"`);
       return reply.send(Readable.from(tarStream(entries)));
@@ -113,7 +114,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const name = req.params.name;
       const known = name === MANIFEST_FILE || name === SIGNATURE_FILE || (safeFileName(name) && job.files.some((f) => f.name === name));
       if (!dir || !known) throw new ExportError('NOT_FOUND', `export ${job.id} has no file ${name}`);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, file: name } });
+      await auditAccess(deps.store, req, 'export.download', null, { exportId: job.id, file: name });
       reply.type(name.endsWith('.mp4') ? 'video/mp4' : name.endsWith('.json') ? 'application/json' : 'text/plain').header('content-disposition', `attachment; filename="${name}"`);
       return reply.send(createReadStream(path.join(dir, name)));
     },

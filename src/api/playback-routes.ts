@@ -11,14 +11,15 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ApiDeps, Guard } from './server.ts';
+import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
 import { MAX_TIME_MS } from '../core/index.ts';
+import { auditAccess } from './request-checks.ts';
 import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
   type HlsSegmentEntry,
 } from '../playback/index.ts';
-import type { SegmentRow } from '../store/types.ts';
+import type { SegmentRow } from '../store/index.ts';
 
 /** Longest range one request may cover: bounds the index query and the audit's meaning. */
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
@@ -55,8 +56,7 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
-  const audit = (req: FastifyRequest, action: string, cameraId: string, details: Record<string, unknown>) =>
-    deps.store.appendAudit({ actor: req.principal!.id, ip: req.ip, action, cameraId, details });
+  const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
 
   app.get<RangeReq>(
     '/api/cameras/:id/timeline',

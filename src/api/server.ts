@@ -7,50 +7,18 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Store } from '../store/types.ts';
-import { AuthService, SESSION_COOKIE, authorize, type Action, type Principal, type Resource } from '../access/index.ts';
-import type { CameraService } from '../app/camera-service.ts';
-import type { CameraRuntime } from '../live/types.ts';
+import { SESSION_COOKIE, authorize } from '../access/index.ts';
+import type { ApiDeps, Guard } from './types.ts';
 import { toHttpError } from './error-map.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerCameraRoutes } from './camera-routes.ts';
 import { registerLiveRoute } from './live-route.ts';
 import { registerAlarmRoutes } from './alarm-routes.ts';
-import type { LiveAnalytics } from '../alarms/index.ts';
-import { registerRecorderRoutes, type RecorderApiDeps } from './recorder-routes.ts';
+import { registerAnalyticsRoutes } from './analytics-routes.ts';
+import { registerEventRoutes } from './event-routes.ts';
+import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
-
-export interface ApiDeps {
-  store: Store;
-  auth: AuthService;
-  cameras: CameraService;
-  runtime: CameraRuntime;
-  logger: Logger;
-  bodyLimit: number;
-  secureCookies: boolean;
-  /** Directory of the built web app, served at / when present. */
-  webDir?: string;
-  version: string;
-  /** Live analytics and alarms (absent: no alarm routes). */
-  alarms?: LiveAnalytics;
-  /** Retention and system events, for evidence locks, events and storage routes. */
-  recorder?: RecorderApiDeps;
-  /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
-  recordingsDir?: string;
-  dataDir?: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
-export interface Guard {
-  /** Resolve the session and check one permission; throws AccessError otherwise. */
-  (req: FastifyRequest, action: Action, resource: Resource): Principal;
-}
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -102,7 +70,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);
-  if (deps.recorder) registerRecorderRoutes(app, deps.store, deps.recorder, guard);
+  registerAnalyticsRoutes(app, deps, guard);
+  registerEventRoutes(app, deps, guard);
+  registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
 

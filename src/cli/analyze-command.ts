@@ -45,7 +45,7 @@ function detectorFactory(kind: AnalyzeArgs['detector'], log: (m: string) => void
   return async (frame) => {
     if (kind !== 'motion') {
       try {
-        const { createDetector } = await import('../analytics/detector/index.ts');
+        const { createDetector } = await (await import('../analytics/index.ts')).loadDetectorModule();
         const backend = process.env.VIGIL_DETECTOR_BACKEND === 'onnx' ? 'onnx' : 'onnx-int8';
         const inputSize = Number(process.env.VIGIL_DETECTOR_INPUT) || 320;
         // Low-score boxes are kept for the tracker's second (ByteTrack) pass; it starts tracks only

@@ -64,8 +64,8 @@ async function create(args: string[]): Promise<number> {
   if (!values.camera?.length) throw new ConfigError(['--camera: name at least one camera']);
   if (!values.out) throw new ConfigError(['--out: expected a directory']);
   const cfg = configFrom(values);
-  const { resolvePaths } = await import('../core/config.ts');
-  const { openConfiguredStore } = await import('../app/vigil.ts');
+  const { resolvePaths } = await import('../core/index.ts');
+  const { openConfiguredStore } = await import('../app/index.ts');
   const { ExportService } = await import('../export/index.ts');
   const paths = resolvePaths(cfg);
   const store = await openConfiguredStore(cfg);

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadConfig, validateConfig, renderConfigDoc, ConfigError, VigilError, type Config } from '../core/index.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../app/index.ts';
 
 const HELP = `vigil — open, accountable video surveillance
 
@@ -87,7 +87,7 @@ async function cmdUser(args: string[]): Promise<number> {
   const role = values.role as (typeof ROLES)[number];
   if (!ROLES.includes(role)) throw new ConfigError([`--role: expected one of ${ROLES.join(', ')}, got ${JSON.stringify(values.role)}`]);
   const cfg = configFrom(values);
-  const { openConfiguredStore } = await import('../app/vigil.ts');
+  const { openConfiguredStore } = await import('../app/index.ts');
   const store = await openConfiguredStore(cfg);
   try {
     const given = process.env.VIGIL_NEW_PASSWORD;
@@ -109,7 +109,7 @@ async function cmdAudit(args: string[]): Promise<number> {
   }
   const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } }, strict: true });
   const cfg = configFrom(values);
-  const { openConfiguredStore } = await import('../app/vigil.ts');
+  const { openConfiguredStore } = await import('../app/index.ts');
   const { verifyAuditChain } = await import('../audit/index.ts');
   const { readAuditLog } = await import('../store/index.ts');
   const store = await openConfiguredStore(cfg);

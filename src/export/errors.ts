@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /**
  * Errors of evidence export. Codes reuse the API's generic ones where a status follows from them:

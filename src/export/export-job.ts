@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AuditInput, SegmentRow } from '../store/types.ts';
+import type { AuditInput, SegmentRow } from '../store/index.ts';
 import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSource } from '../playback/index.ts';
 import { ExportError } from './errors.ts';
 import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';

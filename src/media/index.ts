@@ -12,3 +12,8 @@ export { DecodeTimeline } from './decode-timeline.ts';
 export { RtspClient, splitRtspUrl, type RtspClientOptions, type RtspVideoTrack, type RtspTransport } from './rtsp-client.ts';
 export { RtspServer } from './rtsp-server.ts';
 export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
+export { encodePng, encodePngAsync } from './png.ts';
+export { readFmp4, rebaseFragment, initWithDuration, type Fmp4File, type FragmentInfo } from './fmp4-reader.ts';
+export { addEmulationPrevention } from './h264.ts';
+export type { RtspMediaSource } from './rtsp-server.ts';
+export type { ServerAuthOptions } from './rtsp-auth.ts';

@@ -1,14 +1,14 @@
 // One camera's supervisor: connect, turn access units into fMP4 once, hand the fragments to the
 // segment writer and the live hub, watch health, and reconnect with backoff when the camera drops.
 import type { Logger } from 'pino';
-import type { AccessUnit } from '../media/types.ts';
+import type { AccessUnit } from '../media/index.ts';
 import { Fmp4Fragmenter, accessUnitBytes } from '../media/index.ts';
-import type { CameraStatus } from '../live/types.ts';
-import { LiveHub } from '../live/live-hub.ts';
+import type { CameraStatus } from '../live/index.ts';
+import { LiveHub } from '../live/index.ts';
 import { SegmentWriter } from './segment-writer.ts';
 import { StreamHealth } from './stream-health.ts';
 import { GapTracker } from './gap-tracker.ts';
-import type { GapRow, SegmentRow } from '../store/types.ts';
+import type { GapRow, SegmentRow } from '../store/index.ts';
 
 export interface CameraTarget {
   id: string;

@@ -1,10 +1,10 @@
 // The simulated camera's capture clock, carried inside the video: an H.264/H.265 SEI message of
 // type user_data_unregistered (5) holding Vigil's UUID and the wall-clock time (µs since the Unix
 // epoch) at which the camera sent the picture. Decoders ignore it; the node reads it back
-// (src/alarms/fmp4-times.ts) so alert latency can be measured from the camera, not from arrival.
+// (src/analytics/live/fmp4-times.ts) so alert latency can be measured from the camera, not from arrival.
 // Pure.
-import type { VideoCodec } from '../media/types.ts';
-import { addEmulationPrevention } from '../media/h264.ts';
+import type { VideoCodec } from '../media/index.ts';
+import { addEmulationPrevention } from '../media/index.ts';
 
 /** Vigil's UUID for the capture-time SEI (random, fixed). */
 export const CAPTURE_TIME_UUID = Buffer.from('8d2c4e1a7b3f4c59a6e0d51f93b2c7e4', 'hex');

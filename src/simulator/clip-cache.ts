@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './simulator-errors.ts';
-import type { VideoCodec } from '../media/types.ts';
+import type { VideoCodec } from '../media/index.ts';
 
 export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 /** The project's shared real footage (../shared/data/video beside the checkout; see its SOURCES.md). */

@@ -1,13 +1,13 @@
 // The camera simulator: N RTSP cameras (rtsp://host:port/cam1..camN) on one RtspServer, replaying
 // a few cached clips with different start offsets. With `subFps`, each camera also has a sub-stream
 // (rtsp://host:port/camN/sub) as IP cameras do: the same pictures at a lower frame rate.
-import { RtspServer } from '../media/rtsp-server.ts';
-import type { ServerAuthOptions } from '../media/rtsp-auth.ts';
+import { RtspServer } from '../media/index.ts';
+import type { ServerAuthOptions } from '../media/index.ts';
 import { availableClipNames, CLIP_FPS, defaultCacheDir, ensureClip, realClipNames } from './clip-cache.ts';
 import { loadClip, type LoadedClip } from './clip.ts';
 import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
 import { SimulatorError } from './simulator-errors.ts';
-import type { VideoCodec } from '../media/types.ts';
+import type { VideoCodec } from '../media/index.ts';
 
 export interface SimulatorOptions {
   cameras: number;

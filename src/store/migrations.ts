@@ -173,6 +173,25 @@ CREATE INDEX audit_log_actor ON audit_log (actor, seq);
 CREATE INDEX audit_log_action ON audit_log (action, seq);
 `,
   },
+  // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
+  {
+    version: 150,
+    name: 'segments by node, camera lease fences',
+    sql: `
+-- In a cluster each segment's file lives on the node that recorded it: recovery and retention of
+-- a node touch only its own rows, and playback through the api finds the node to ask.
+ALTER TABLE segments ADD COLUMN node_id TEXT;
+CREATE INDEX segments_node_start ON segments (node_id, start_ms);
+-- The fencing token of each camera's lease (the lease's JetStream revision, which only grows): a
+-- node indexes a segment only while the token it acquired is still the camera's.
+CREATE TABLE camera_fences (
+  camera_id TEXT PRIMARY KEY,
+  node_id TEXT NOT NULL,
+  token BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

@@ -58,6 +58,8 @@ export function toSegment(r: SqlRow): SegmentRow {
     endMs: num(r.end_ms),
     path: str(r.path),
     bytes: num(r.bytes),
+    // Only cluster nodes index their node (issue 15): embedded rows stay as they were.
+    ...(r.node_id === null || r.node_id === undefined ? {} : { nodeId: str(r.node_id) }),
   };
 }
 

@@ -2,7 +2,7 @@
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
-import { newId } from '../core/ids.ts';
+import { newId } from '../core/index.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -252,13 +252,13 @@ export class SqlStore implements StoreOperations {
   async listSegments(cameraId: string, fromMs: number, toMs: number, limit = DEFAULT_SEGMENT_LIMIT): Promise<SegmentRow[]> {
     if (limit <= 0 || toMs < fromMs) return [];
     const before = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
       [cameraId, fromMs],
     );
     const out: SegmentRow[] = [];
     if (before.length && Number(before[0].end_ms) > fromMs) out.push(toSegment(before[0]));
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3
        ORDER BY start_ms LIMIT $4`,
       [cameraId, fromMs, toMs, limit - out.length],
     );
@@ -281,15 +281,19 @@ export class SqlStore implements StoreOperations {
 
   async lastSegment(cameraId: string): Promise<SegmentRow | null> {
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 ORDER BY start_ms DESC LIMIT 1`,
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 ORDER BY start_ms DESC LIMIT 1`,
       [cameraId],
     );
     return rows.length ? toSegment(rows[0]) : null;
   }
 
-  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]> {
+  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }, nodeId?: string): Promise<SegmentRow[]> {
     const where: string[] = [];
     const params: SqlParam[] = [];
+    if (nodeId !== undefined) {
+      params.push(nodeId);
+      where.push(`node_id = $${params.length}`);
+    }
     if (opts.cameraId !== undefined) {
       params.push(opts.cameraId);
       where.push(`camera_id = $${params.length}`);
@@ -305,7 +309,7 @@ export class SqlStore implements StoreOperations {
     }
     params.push(Math.max(0, opts.limit));
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY start_ms, camera_id LIMIT $${params.length}`,
       params,
     );
@@ -601,6 +605,67 @@ export class SqlStore implements StoreOperations {
   async auditHead(): Promise<{ seq: number; hash: string; ts: number } | null> {
     return auditHeadIn(this.db);
   }
+
+  // --- issue 15 (cluster) -------------------------------------------------------------------------
+
+  async setCameraFence(cameraId: string, nodeId: string, token: number): Promise<boolean> {
+    const n = await this.db.execute(
+      `INSERT INTO camera_fences (camera_id, node_id, token, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (camera_id) DO UPDATE SET node_id = excluded.node_id, token = excluded.token, updated_at = excluded.updated_at
+       WHERE camera_fences.token < excluded.token`,
+      [cameraId, nodeId, token, Date.now()],
+    );
+    return n > 0;
+  }
+
+  async getCameraFence(cameraId: string): Promise<{ nodeId: string; token: number } | null> {
+    const rows = await this.db.query('SELECT node_id, token FROM camera_fences WHERE camera_id = $1', [cameraId]);
+    return rows.length ? { nodeId: String(rows[0].node_id), token: Number(rows[0].token) } : null;
+  }
+
+  async putNodeSegments(nodeId: string, segs: (SegmentRow & { fence?: number })[]): Promise<SegmentKey[]> {
+    if (segs.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const refused: SegmentKey[] = [];
+      for (const seg of segs) {
+        const params: SqlParam[] = [seg.cameraId, seg.startMs, seg.endMs, seg.path, seg.bytes, nodeId];
+        // The check and the write are one statement: a lease taken over between them cannot slip in.
+        const fenced = seg.fence !== undefined;
+        if (fenced) params.push(seg.fence!);
+        const n = await tx.execute(
+          `INSERT INTO segments (camera_id, start_ms, end_ms, path, bytes, node_id)
+           SELECT $1, $2, $3, $4, $5, $6
+           WHERE ${fenced ? 'EXISTS (SELECT 1 FROM camera_fences f WHERE f.camera_id = $1 AND f.node_id = $6 AND f.token = $7)' : '1 = 1'}
+           ON CONFLICT (camera_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, path = excluded.path, bytes = excluded.bytes, node_id = excluded.node_id`,
+          params,
+        );
+        if (n === 0) refused.push({ cameraId: seg.cameraId, startMs: seg.startMs });
+      }
+      return refused;
+    });
+  }
+
+  async lastNodeSegment(cameraId: string, nodeId: string): Promise<SegmentRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND node_id = $2 ORDER BY start_ms DESC LIMIT 1`,
+      [cameraId, nodeId],
+    );
+    return rows.length ? toSegment(rows[0]) : null;
+  }
+
+  listOldestNodeSegments(nodeId: string, opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]> {
+    return this.listOldestSegments(opts, nodeId);
+  }
+
+  async listNodeSegmentCameras(nodeId: string): Promise<string[]> {
+    const rows = await this.db.query('SELECT DISTINCT camera_id FROM segments WHERE node_id = $1 ORDER BY camera_id', [nodeId]);
+    return rows.map((r) => String(r.camera_id));
+  }
+
+  async totalNodeSegmentBytes(nodeId: string): Promise<number> {
+    const rows = await this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments WHERE node_id = $1', [nodeId]);
+    return Number(rows[0].n);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -619,4 +684,6 @@ export const STORE_OPERATIONS = [
   'appendAudit', 'listAudit',
   // issue 10: access and audit
   'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
+  // issue 15 (cluster)
+  'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -1,7 +1,7 @@
 // The store's public contract. Every method is async: the embedded database runs on its own
 // thread (see docs/decisions/001-embedded-database.md), PostgreSQL over the network.
 // Times are milliseconds since the Unix epoch (numbers). Ids are text.
-import type { AuditEntry } from '../audit/index.ts';
+import type { AuditAction, AuditEntry } from '../audit/index.ts';
 
 export type Role = 'admin' | 'supervisor' | 'operator' | 'viewer' | 'auditor';
 
@@ -52,6 +52,8 @@ export interface SegmentRow {
   /** Path relative to the recordings root. */
   path: string;
   bytes: number;
+  /** The cluster node that recorded it and holds its file (absent in the embedded single process). */
+  nodeId?: string;
 }
 
 /** A span in which a camera was not recorded, and why (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL). */
@@ -132,8 +134,7 @@ export interface SegmentKey {
 export interface AuditInput {
   /** user id, or "system" */
   actor: string;
-  /** e.g. "login.success", "login.failure", "live.start", "live.stop", "recording.list", "camera.create" */
-  action: string;
+  action: AuditAction;
   cameraId?: string | null;
   /** remote address of the request */
   ip?: string | null;
@@ -275,4 +276,23 @@ export interface Store {
   queryAudit(q: AuditQuery): Promise<AuditEntry[]>;
   /** The last entry's seq, hash and time, or null for an empty log. */
   auditHead(): Promise<{ seq: number; hash: string; ts: number } | null>;
+  // --- issue 15 (cluster) -------------------------------------------------------------------------
+  /**
+   * Makes `token` the camera's fencing token held by nodeId, unless the camera already has a
+   * token at least as new. Returns false when a newer lease fenced this one out.
+   */
+  setCameraFence(cameraId: string, nodeId: string, token: number): Promise<boolean>;
+  getCameraFence(cameraId: string): Promise<{ nodeId: string; token: number } | null>;
+  /**
+   * Inserts or updates segments of nodeId in one transaction. A segment carrying `fence` is
+   * written only while that token and node are still the camera's fence; the ones refused are
+   * returned (their lease moved to another node).
+   */
+  putNodeSegments(nodeId: string, segs: (SegmentRow & { fence?: number })[]): Promise<SegmentKey[]>;
+  /** The latest segment of the camera recorded by nodeId, or null. */
+  lastNodeSegment(cameraId: string, nodeId: string): Promise<SegmentRow | null>;
+  /** As listOldestSegments, of nodeId's segments only. */
+  listOldestNodeSegments(nodeId: string, opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]>;
+  listNodeSegmentCameras(nodeId: string): Promise<string[]>;
+  totalNodeSegmentBytes(nodeId: string): Promise<number>;
 }

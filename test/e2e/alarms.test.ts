@@ -49,6 +49,9 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     const text = await firstAlarm.innerText();
     assert.match(text, /Line crossed: Crossing|Zone entered: Plaza front/);
     assert.match(text, /Hospital Entrance|Market Street East|Pedestrian Bridge|Bus Station Gate|Central Square North|River Embankment/);
+    // One 24-hour clock: the list once showed "3:54:35 AM" while every other screen said 03:54:35.
+    const shown = await firstAlarm.locator('.alarm-time').innerText();
+    assert.match(shown, /^\d{2}:\d{2}:\d{2}$/, `alarm time "${shown}" is not on the 24-hour clock`);
     const detector = await page.getByTestId('alarm-detector').innerText();
     assert.match(detector, /NanoDet|Motion stand-in/);
     await page.screenshot({ path: path.join(shots, 'alarms-list.png') });

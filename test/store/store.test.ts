@@ -228,10 +228,10 @@ for (const engine of engines) {
       assert.deepEqual((await store.listOldestSegments({ after: { cameraId: 'b', startMs: t0 + 5_000 }, limit: 10 })).map((s) => s.path), ['c/1.mp4', 'a/2.mp4'], 'cursor breaks start ties by camera');
       assert.deepEqual(await store.listSegmentCameras(), ['a', 'b', 'c']);
       await store.deleteSegments([{ cameraId: 'c', startMs: t0 + 5_000 }]);
-      const audit = { actor: 'system', action: 'retention.delete', cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
+      const audit = { actor: 'system', action: 'recording.delete' as const, cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }, { cameraId: 'a', startMs: 42 }], audit), 1);
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }], audit), 0);
-      assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['retention.delete'], 'a deletion that removed nothing is not audited');
+      assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['recording.delete'], 'a deletion that removed nothing is not audited');
       assert.equal(await store.totalSegmentBytes(), 230);
     });
 
@@ -317,7 +317,7 @@ for (const engine of engines) {
 
     test('a change and its audit entry commit together or not at all', async () => {
       const { store } = await engine.fresh();
-      const audit = { actor: 'u1', action: 'camera.create', cameraId: 'cam-1', ip: '203.0.113.9', details: { name: 'Gate' } };
+      const audit = { actor: 'u1', action: 'camera.create' as const, cameraId: 'cam-1', ip: '203.0.113.9', details: { name: 'Gate' } };
       await store.createCamera(camera('cam-1'), audit);
       let log = await store.listAudit(0, 10);
       assert.equal(log.length, 1);
@@ -353,12 +353,12 @@ for (const engine of engines) {
     test('reopening applies no migration twice and keeps the data', async () => {
       const { store, config } = await engine.fresh();
       await store.createCamera(camera('cam-1'));
-      await store.appendAudit({ actor: 'system', action: 'test' });
+      await store.appendAudit({ actor: 'system', action: 'camera.update' });
       await store.close();
       const again = await openStore(config);
       opened.push(again);
       assert.equal((await again.getCamera('cam-1'))?.name, 'Camera cam-1');
-      assert.equal((await again.appendAudit({ actor: 'system', action: 'test' })).seq, 2);
+      assert.equal((await again.appendAudit({ actor: 'system', action: 'camera.update' })).seq, 2);
       assert.deepEqual(await verifyAuditChain(readAuditLog(again)), { ok: true, count: 2 });
       await rejectsWith(store.countUsers(), 'STORE_UNAVAILABLE');
     });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatDecimal, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { formatDecimal, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { useAlarmFeed, type Alarm } from './alarm-feed.ts';
 import './alarms.css';
 
@@ -12,7 +12,7 @@ function label(prefix: string, value: string): string {
 function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const time = new Date(alarm.ts).toLocaleTimeString();
+  const time = formatTime(alarm.ts);
   const ack = async () => {
     setBusy(true);
     setError(null);
@@ -42,7 +42,7 @@ function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Prom
           {alarm.direction && <span>{label('alarms.direction', alarm.direction)}</span>}
         </div>
         {alarm.ack ? (
-          <div className="alarm-acked-by" data-testid="alarm-acked">{t('alarms.ackedBy', { user: alarm.ack.by, time: new Date(alarm.ack.at).toLocaleTimeString() })}</div>
+          <div className="alarm-acked-by" data-testid="alarm-acked">{t('alarms.ackedBy', { user: alarm.ack.by, time: formatTime(alarm.ack.at) })}</div>
         ) : (
           <button type="button" className="button alarm-ack" onClick={ack} disabled={busy} data-testid="alarm-ack">{t('alarms.ack')}</button>
         )}

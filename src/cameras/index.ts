@@ -1,0 +1,4 @@
+// The cameras part: the camera registry (create, update, delete; credentials split from URLs and
+// sealed; audited), and seeding the registry from the config file.
+export { CameraService, splitCredentials, type CameraInput, type FleetControl, type Actor } from './camera-service.ts';
+export { seedCamerasFromConfig } from './seed.ts';
