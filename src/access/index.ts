@@ -20,3 +20,5 @@ export { SecretBox } from './secret-box.ts';
 export { AuthService, toPrincipal, typedNameHash, type AuthOptions } from './auth-service.ts';
 export { SESSION_COOKIE, newSessionToken, hashSessionToken } from './sessions.ts';
 export { ensureAdmin, sweepExpiredSessions } from './bootstrap.ts';
+export { CameraScopes } from './camera-scopes.ts';
+export { UserAdmin, type UserView, type UserChange } from './user-admin.ts';

@@ -32,6 +32,8 @@ export type Action = (typeof ACTIONS)[number];
 export type Resource =
   | { type: 'camera'; id: string }
   | { type: 'cameras' }
+  /** Cameras named inside the request (an export's list, an alarm's camera): the role is checked here, each camera by the handler. */
+  | { type: 'camera-items' }
   | { type: 'users' }
   | { type: 'audit' }
   | { type: 'system' };
@@ -86,6 +88,7 @@ export function can(user: Principal, action: Action, resource: Resource, cameras
   if (user.scopes === null) return true;
   if (resource.type === 'camera') return inScope(user, resource.id, cameras);
   if (resource.type === 'cameras') return SCOPED_COLLECTION_ACTIONS.has(action);
+  if (resource.type === 'camera-items') return true;
   // Users, the audit log, the system: what the role allows, scope aside.
   return true;
 }

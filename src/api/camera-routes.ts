@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
@@ -6,13 +6,14 @@ import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
 import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
-export function cameraView(row: CameraRow, status: CameraStatus) {
+/** configVisible: URLs and the camera's user name are configuration, not for every viewer. */
+export function cameraView(row: CameraRow, status: CameraStatus, configVisible = true) {
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
-    subUrl: row.subUrl,
-    username: row.username,
+    url: configVisible ? row.url : null,
+    subUrl: configVisible ? row.subUrl : null,
+    username: configVisible ? row.username : null,
     hasPassword: row.passwordEnc !== null,
     transport: row.transport,
     enabled: row.enabled,
@@ -27,11 +28,13 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const one = Type.Object({ camera: CameraSchema });
-  const view = (row: CameraRow) => cameraView(row, deps.runtime.status(row.id));
+  const viewFor = (req: FastifyRequest) => (row: CameraRow) =>
+    cameraView(row, deps.runtime.status(row.id), guard.can(req.principal!, 'camera.config.read', { type: 'camera', id: row.id }));
 
-  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'All cameras with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    return { cameras: (await deps.store.listCameras()).map(view) };
+  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'The cameras this user may see, with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
+    const user = guard(req, 'camera.list', { type: 'cameras' });
+    const mine = (await deps.store.listCameras()).filter((c) => guard.can(user, 'camera.read', { type: 'camera', id: c.id }));
+    return { cameras: mine.map(viewFor(req)) };
   });
 
   app.post<{ Body: Static<typeof CameraCreateBody> }>(
@@ -41,7 +44,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
       reply.status(201);
-      return { camera: view(row) };
+      return { camera: viewFor(req)(row) };
     },
   );
 
@@ -50,7 +53,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.get(req.params.id)) };
+      return { camera: viewFor(req)(await deps.cameras.get(req.params.id)) };
     },
   );
 
@@ -59,7 +62,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+      return { camera: viewFor(req)(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
     },
   );
 

@@ -37,9 +37,9 @@ export const CameraStatusSchema = Type.Object({
 export const CameraSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  url: Type.String(),
+  url: Nullable(Type.String({ description: 'null for users who may not read camera configuration' })),
   subUrl: Nullable(Type.String()),
-  username: Nullable(Type.String()),
+  username: Nullable(Type.String({ description: 'the camera\'s user name; null when none, or for users who may not read camera configuration' })),
   hasPassword: Type.Boolean(),
   transport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
   enabled: Type.Boolean(),

@@ -31,3 +31,4 @@ export {
 } from './checkpoint.ts';
 export { CheckpointFile, readCheckpointFile, readLatestCheckpoint, parseCheckpoints, CHECKPOINT_FILE } from './checkpoint-file.ts';
 export { AuditCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
+export { signAuditExtract, verifyAuditExtract, EXTRACT_FORMAT, type AuditExtract, type SignedAuditExtract } from './extract.ts';
