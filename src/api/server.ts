@@ -62,6 +62,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },
+    // @fastify/websocket hides its routes from the description; the two WebSockets are API too
+    // (an upgrade of a GET; the fuzzer and clients read them here).
+    transform: ({ schema, url, route }) =>
+      (route as { websocket?: boolean }).websocket
+        ? { schema: { ...schema, hide: false, description: `${(schema as { description?: string })?.description ?? ''} WebSocket: upgrade this GET (same origin, session cookie).`.trim() }, url }
+        : { schema, url },
   });
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

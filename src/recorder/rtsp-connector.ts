@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { RtspClient, H264_NAL, nalPieces, prependNalus, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
 import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
+import { fillCameraUrl } from '../cameras/index.ts';
 
 /**
  * Many cameras send SPS/PPS only in the SDP, never in-band. The muxer learns parameter sets from
@@ -18,7 +19,8 @@ function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): 
 export function rtspConnector(_logger: Logger): Connector {
   return (target: CameraTarget, handlers: ConnectionHandlers): CameraConnection => {
     const client = new RtspClient({
-      url: target.url,
+      // The stored URL has placeholders where the camera takes credentials in its query string.
+      url: fillCameraUrl(target.url, target.username, target.password),
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       transport: target.transport,
