@@ -19,6 +19,11 @@ export interface AuditHashInput {
 export interface AuditEntry extends AuditHashInput {
   prevHash: string;
   hash: string;
+  /**
+   * The details as the database holds them (canonical JSON when Vigil wrote them), when the
+   * reader has it: verification hashes this text directly and parses only when it does not match.
+   */
+  detailsJson?: string;
 }
 
 /**
@@ -38,6 +43,22 @@ export function auditHashBody(entry: AuditHashInput): string {
 /** SHA-256 (hex) over prevHash followed by the canonical JSON of the entry. */
 export function auditHash(prevHash: string, entry: AuditHashInput): string {
   return createHash('sha256').update(prevHash).update(auditHashBody(entry)).digest('hex');
+}
+
+/**
+ * Whether an entry's stored hash is right. With the stored details text at hand, that text is
+ * hashed as it is first (it is canonical when Vigil wrote it); only on a mismatch are the details
+ * parsed and canonicalised, so an edited text fails and a merely re-formatted one still holds.
+ */
+export function auditHashMatches(prevHash: string, entry: AuditEntry): boolean {
+  if (entry.detailsJson !== undefined) {
+    const body =
+      `{"action":${JSON.stringify(entry.action)},"actor":${JSON.stringify(entry.actor)},` +
+      `"cameraId":${canonicalJson(entry.cameraId ?? null)},"details":${entry.detailsJson},` +
+      `"ip":${canonicalJson(entry.ip ?? null)},"seq":${canonicalJson(entry.seq)},"ts":${canonicalJson(entry.ts)}}`;
+    if (createHash('sha256').update(prevHash).update(body).digest('hex') === entry.hash) return true;
+  }
+  return auditHash(prevHash, entry) === entry.hash;
 }
 
 /**

@@ -1,4 +1,4 @@
-export { auditHash, auditHashBody, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
+export { auditHash, auditHashBody, auditHashMatches, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
 export { AUDIT_ACTIONS, type AuditAction } from './actions.ts';
 export { canonicalJson } from './canonical-json.ts';
 export {

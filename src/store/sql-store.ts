@@ -1,6 +1,6 @@
 // The store's logic, written once over SqlDatabase: the SQLite worker and the PostgreSQL pool
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
-import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
+import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
 import type {
@@ -75,7 +75,8 @@ const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
   record: 'record',
 };
 
-export type StoreOperations = Omit<Store, 'kind' | 'close'>;
+export type StoreOperations = Omit<Store, 'kind' | 'close'> & { appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> };
+export type AuditBatchResult = (AuditEntry | { error: string })[];
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
@@ -528,6 +529,25 @@ export class SqlStore implements StoreOperations {
     return this.db.transaction((tx) => this.appendAuditIn(tx, entry));
   }
 
+  /**
+   * Several entries in one transaction, in order (the embedded store's group commit). An entry
+   * whose details are not a JSON object is answered with its error and left out; the rest go in.
+   */
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> {
+    const checked = inputs.map((input) => {
+      try {
+        return { input: { ...input, details: normalizeDetails(input.details) } };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      const out: AuditBatchResult = [];
+      for (const c of checked) out.push('error' in c ? { error: c.error! } : await this.appendAuditIn(tx, c.input!));
+      return out;
+    });
+  }
+
   /** Inside the caller's transaction: read the chain head, hash, insert seq = head + 1. */
   private async appendAuditIn(tx: SqlSession, input: AuditInput): Promise<AuditEntry> {
     // SQLite transactions here already hold the write lock (BEGIN IMMEDIATE); PostgreSQL needs
@@ -553,7 +573,9 @@ export class SqlStore implements StoreOperations {
       entry.action,
       entry.cameraId,
       entry.ip,
-      JSON.stringify(entry.details),
+      // Canonical (sorted keys): exactly the text the hash covers, so verification can hash the
+      // stored text without parsing and re-serialising ten million objects.
+      canonicalJson(entry.details),
       entry.prevHash,
       entry.hash,
     ]);
@@ -683,7 +705,7 @@ export const STORE_OPERATIONS = [
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
   // issue 10: access and audit
-  'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
+  'appendAuditBatch', 'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
 ] as const satisfies readonly (keyof StoreOperations)[];
