@@ -4,6 +4,7 @@ import type { CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
+import { ScopeRefSchema } from './user-routes.ts';
 import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
 /** configVisible: URLs and the camera's user name are configuration, not for every viewer. */
@@ -95,6 +96,21 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       await auditAccess(deps.store, req, 'recording.list', req.params.id, { from, to });
       const segs = await deps.store.listSegments(req.params.id, from, to, limit ?? 1000);
       return { segments: segs.map((s) => ({ startMs: s.startMs, endMs: s.endMs, bytes: s.bytes })) };
+    },
+  );
+
+  const ScopesBody = Type.Object({ scopes: Type.Array(ScopeRefSchema, { maxItems: 50 }) }, { additionalProperties: false });
+  app.put<{ Params: Static<typeof CameraParams>; Body: Static<typeof ScopesBody> }>(
+    '/api/cameras/:id/scopes',
+    { schema: { tags: ['cameras'], summary: 'The sites and camera groups a camera belongs to (what scoped grants cover; audited before/after)', params: CameraParams, body: ScopesBody, response: { 200: ScopesBody, ...errors } } },
+    async (req) => {
+      const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
+      await deps.cameras.get(req.params.id);
+      const scopes = deps.cameraScopes;
+      if (!scopes) throw Object.assign(new Error('camera scopes are not configured on this server'), { statusCode: 404 });
+      const before = scopes.scopesOf(req.params.id);
+      await scopes.set(req.params.id, req.body.scopes, { actor: user.id, ip: req.ip, action: 'camera.scopes', cameraId: req.params.id, details: { changes: { scopes: { before, after: req.body.scopes } } } });
+      return { scopes: [...scopes.scopesOf(req.params.id)] };
     },
   );
 }

@@ -28,6 +28,8 @@ export interface RunningVigil {
   bus: EventBus<EventTopics>;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The sites and groups of each camera (scoped grants). */
+  cameraScopes: CameraScopes;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -167,6 +169,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     events,
     retention,
+    cameraScopes,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
