@@ -1,14 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { CameraRow } from '../store/index.ts';
+import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
 import { ScopeRefSchema } from './user-routes.ts';
-import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+import { CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+
+type Position = Omit<CameraPlacementRow, 'cameraId'>;
+
+function positionOf(p: CameraPlacementRow | undefined | null): Position | null {
+  if (!p) return null;
+  const { cameraId: _id, ...position } = p;
+  return { lon: position.lon, lat: position.lat, bearing: position.bearing, angle: position.angle, range: position.range, ptz: position.ptz, siteId: position.siteId };
+}
 
 /** configVisible: URLs and the camera's user name are configuration, not for every viewer. */
-export function cameraView(row: CameraRow, status: CameraStatus, configVisible = true) {
+export function cameraView(row: CameraRow, status: CameraStatus, position: Position | null = null, configVisible = true) {
   return {
     id: row.id,
     name: row.name,
@@ -22,6 +30,7 @@ export function cameraView(row: CameraRow, status: CameraStatus, configVisible =
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     status,
+    position,
   };
 }
 
@@ -29,14 +38,39 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const one = Type.Object({ camera: CameraSchema });
-  const viewFor = (req: FastifyRequest) => (row: CameraRow) =>
-    cameraView(row, deps.runtime.status(row.id), guard.can(req.principal!, 'camera.config.read', { type: 'camera', id: row.id }));
+  const configVisible = (req: FastifyRequest, id: string) => guard.can(req.principal!, 'camera.config.read', { type: 'camera', id });
+  const viewFor = (req: FastifyRequest) => async (row: CameraRow) =>
+    cameraView(row, deps.runtime.status(row.id), positionOf(await deps.store.getCameraPlacement(row.id)), configVisible(req, row.id));
 
-  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'The cameras this user may see, with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
-    const user = guard(req, 'camera.list', { type: 'cameras' });
-    const mine = (await deps.store.listCameras()).filter((c) => guard.can(user, 'camera.read', { type: 'camera', id: c.id }));
-    return { cameras: mine.map(viewFor(req)) };
-  });
+  app.get<{ Querystring: Static<typeof CameraListQuery> }>(
+    '/api/cameras',
+    {
+      schema: {
+        tags: ['cameras'],
+        summary: 'Cameras with their health and map position, by id, a page at a time (at most `limit`, default 5,000; `next` is the cursor for `after`)',
+        querystring: CameraListQuery,
+        response: { 200: Type.Object({ cameras: Type.Array(CameraSchema), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const limit = req.query.limit ?? 5000;
+      const [rows, total] = await Promise.all([deps.store.listCamerasPage({ afterId: req.query.after, limit }), deps.store.countCameras()]);
+      const last = rows[rows.length - 1];
+      const placements = last
+        ? await deps.store.listCameraPlacements({ afterId: req.query.after, throughId: last.id, limit: rows.length })
+        : [];
+      const byId = new Map(placements.map((p) => [p.cameraId, p]));
+      return {
+        // A scoped user sees the cameras of their sites and groups only (the page may come out shorter).
+        cameras: rows
+          .filter((row) => guard.can(user, 'camera.read', { type: 'camera', id: row.id }))
+          .map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)), configVisible(req, row.id))),
+        total,
+        next: rows.length === limit && last ? last.id : null,
+      };
+    },
+  );
 
   app.post<{ Body: Static<typeof CameraCreateBody> }>(
     '/api/cameras',
@@ -45,7 +79,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
       reply.status(201);
-      return { camera: viewFor(req)(row) };
+      return { camera: await viewFor(req)(row) };
     },
   );
 
@@ -54,7 +88,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
-      return { camera: viewFor(req)(await deps.cameras.get(req.params.id)) };
+      return { camera: await viewFor(req)(await deps.cameras.get(req.params.id)) };
     },
   );
 
@@ -63,7 +97,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
-      return { camera: viewFor(req)(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+      return { camera: await viewFor(req)(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
     },
   );
 

@@ -42,6 +42,7 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+import { registerMapRoutes } from './map-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -112,6 +113,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerExportRoutes(app, deps, guard);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
+  if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !deps.webDir || !existsSync(deps.webDir)) {

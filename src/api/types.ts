@@ -10,6 +10,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
+import type { MapApiDeps } from './map-routes.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -42,6 +43,8 @@ export interface ApiDeps {
   trustProxy?: boolean | string[];
   /** Signed audit checkpoints (absent: verification from the browser checks the chain only). */
   audit?: { checkpointer: AuditCheckpointer; checkpointFile: string; keysDir: string };
+  /** The security map (issue 11); absent: no map routes. */
+  map?: Omit<MapApiDeps, 'runtime'>;
 }
 
 declare module 'fastify' {

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   // issue 10: access and audit
   'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
+  // issue 11: the security map
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,9 +1,11 @@
-// Camera URLs and their credentials: the one place that splits them. Credentials come either as
-// `rtsp://user:pass@host/…` or, as many cameras take them, in the query string
+// Camera URLs and their credentials, for the registry. Credentials come either as
+// `rtsp://user:pass@host/…` (taken out by media's splitRtspUrl, the one splitter the RTSP client
+// uses too) or, as many cameras take them, in the query string
 // (`?user=admin&password=…`, `pwd=`, `pass=`, `username=`…). Both are taken out and sealed; a
 // query credential leaves a placeholder (`?user={user}&password={password}`) so the URL still says
 // where the camera wants them, is safe to show, log and audit, and is filled in only to connect.
 import { VigilError } from '../core/index.ts';
+import { RtspError, splitRtspUrl } from '../media/index.ts';
 
 /** Query parameters that carry a camera's user name (compared without case). */
 export const USER_PARAMS: readonly string[] = ['user', 'username', 'usr', 'login', 'account', 'userid', 'uid'];
@@ -37,19 +39,19 @@ function decode(text: string, field: string): string {
  * the request field in errors. Only rtsp:// with a host is accepted (rtsps:// is not implemented).
  */
 export function splitCameraUrl(raw: string, field = 'url'): SplitUrl {
-  let u: URL;
+  if (/^rtsps:/i.test(raw.trim())) throw bad(field, 'rtsps:// (RTSP over TLS) is not supported yet; use rtsp:// on a trusted network or a VPN');
+  // user:pass@ comes out in media's one splitter (the RTSP client uses the same).
+  let parts: ReturnType<typeof splitRtspUrl>;
   try {
-    u = new URL(raw);
-  } catch {
-    throw bad(field, 'not a valid URL');
+    parts = splitRtspUrl(raw, ['rtsp:']);
+  } catch (e) {
+    if (e instanceof RtspError) throw bad(field, e.message);
+    throw e;
   }
-  if (u.protocol === 'rtsps:') throw bad(field, 'rtsps:// (RTSP over TLS) is not supported yet; use rtsp:// on a trusted network or a VPN');
-  if (u.protocol !== 'rtsp:') throw bad(field, 'expected an rtsp:// URL');
-  if (!u.hostname) throw bad(field, 'the URL has no host');
-  let username = u.username ? decode(u.username, field) : null;
-  let password = u.password ? decode(u.password, field) : null;
-  u.username = '';
-  u.password = '';
+  if (!parts.host) throw bad(field, 'the URL has no host');
+  let username = parts.username ?? null;
+  let password = parts.password ?? null;
+  const u = new URL(parts.url);
   // The query is rebuilt by hand: URLSearchParams would re-encode the parameters a camera expects verbatim.
   const query = u.search.startsWith('?') ? u.search.slice(1) : '';
   const kept: string[] = [];
