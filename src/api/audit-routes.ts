@@ -8,7 +8,7 @@ import {
 } from '../audit/index.ts';
 import { readAuditLog, type AuditQuery } from '../store/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
-import { CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
+import { AuditEntrySchema, AuditVerifySchema, CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
@@ -28,31 +28,7 @@ const ExtractBody = Type.Object(
   { ...AuditFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })), reason: Type.String({ minLength: 3, maxLength: 1000, description: 'why the extract is taken (case, request): in the signed extract and the log' }) },
   { additionalProperties: false },
 );
-export const AuditEntrySchema = Type.Object({
-  seq: Type.Number(),
-  ts: Type.Number(),
-  actor: Type.String(),
-  actorName: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  cameraId: Type.Union([Type.String(), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  purpose: Type.Union([Type.String(), Type.Null()]),
-  details: Type.Record(Type.String(), Type.Unknown()),
-  prevHash: Type.String(),
-  hash: Type.String(),
-});
-export const AuditVerifySchema = Type.Object({
-  ok: Type.Boolean(),
-  count: Type.Number(),
-  firstBad: Type.Union([Type.Number(), Type.Null()]),
-  reason: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Union([Type.String(), Type.Null()]),
-  checkpoints: Type.Number(),
-  lastCheckpointSeq: Type.Union([Type.Number(), Type.Null()]),
-  keyId: Type.Union([Type.String(), Type.Null()]),
-});
-export type AuditEntryView = Static<typeof AuditEntrySchema>;
-export type AuditVerifyView = Static<typeof AuditVerifySchema>;
+type AuditEntryView = Static<typeof AuditEntrySchema>;
 
 function toQuery(q: Partial<Record<keyof typeof AuditFilters, unknown>> & { before?: number; limit?: number }): AuditQuery {
   return {

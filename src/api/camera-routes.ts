@@ -4,8 +4,7 @@ import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
-import { ScopeRefSchema } from './user-routes.ts';
-import { CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+import { ScopeRefSchema, CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
 type Position = Omit<CameraPlacementRow, 'cameraId'>;
 

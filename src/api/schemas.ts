@@ -184,3 +184,43 @@ export const ExportJobSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   files: Type.Array(ExportFileSchema),
 });
+
+// --- issue 10: users and the audit log -------------------------------------------------------
+
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('operator'), Type.Literal('viewer'), Type.Literal('auditor')]);
+export const ScopeRefSchema = Type.Object(
+  { kind: Type.Union([Type.Literal('site'), Type.Literal('group')]), id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$' }) },
+  { additionalProperties: false },
+);
+export const ScopesSchema = Type.Union([Type.Array(ScopeRefSchema, { maxItems: 200 }), Type.Null()], { description: 'null: every camera; else the sites and camera groups the role covers' });
+export const ManagedUserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: RoleSchema,
+  disabled: Type.Boolean(),
+  scopes: ScopesSchema,
+  createdAt: Type.Number(),
+});
+export const AuditEntrySchema = Type.Object({
+  seq: Type.Number(),
+  ts: Type.Number(),
+  actor: Type.String(),
+  actorName: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+export const AuditVerifySchema = Type.Object({
+  ok: Type.Boolean(),
+  count: Type.Number(),
+  firstBad: Type.Union([Type.Number(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  checkpoints: Type.Number(),
+  lastCheckpointSeq: Type.Union([Type.Number(), Type.Null()]),
+  keyId: Type.Union([Type.String(), Type.Null()]),
+});

@@ -2,38 +2,23 @@
 // sessions, remove. Every change audited with before/after values by access's UserAdmin.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ROLES, UserAdmin } from '../access/index.ts';
+import { UserAdmin } from '../access/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
-import { ErrorSchema } from './schemas.ts';
+import { ErrorSchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ScopesSchema } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
-export const ScopeRefSchema = Type.Object(
-  { kind: Type.Union([Type.Literal('site'), Type.Literal('group')]), id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$' }) },
-  { additionalProperties: false },
-);
-const Scopes = Type.Union([Type.Array(ScopeRefSchema, { maxItems: 200 }), Type.Null()], { description: 'null: every camera; else the sites and camera groups the role covers' });
-export const ManagedUserSchema = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  role: RoleSchema,
-  disabled: Type.Boolean(),
-  scopes: Scopes,
-  createdAt: Type.Number(),
-});
 const UserParams = Type.Object({ userId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }, { additionalProperties: false });
 const Password = Type.String({ minLength: 1, maxLength: 1000, description: 'at least 12 characters, not a common password, not containing the user name' });
 const CreateBody = Type.Object(
-  { username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' }), password: Password, role: RoleSchema, scopes: Type.Optional(Scopes) },
+  { username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' }), password: Password, role: RoleSchema, scopes: Type.Optional(ScopesSchema) },
   { additionalProperties: false },
 );
 const PatchBody = Type.Object(
-  { role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()), scopes: Type.Optional(Scopes) },
+  { role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()), scopes: Type.Optional(ScopesSchema) },
   { additionalProperties: false, minProperties: 1 },
 );
 const PasswordBody = Type.Object({ password: Password }, { additionalProperties: false });
 
-export type ManagedUser = Static<typeof ManagedUserSchema>;
 
 export function registerUserRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const users = new UserAdmin(deps.store);
