@@ -9,6 +9,9 @@ import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { UsersScreen } from './screens/UsersScreen.tsx';
+import { AuditScreen } from './screens/AuditScreen.tsx';
+import { onLinkClick } from './router.ts';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -44,6 +47,7 @@ export function App() {
 
 function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
   const route = useRoute();
+  const canAudit = user.role === 'admin' || user.role === 'auditor';
   // Polled here, not in the grid, so coming back from a camera view shows the list at once.
   const cameras = usePolling(listCameras, 2500, 'cameras');
   const loadError = cameras.error === null ? null : cameras.error instanceof Error ? cameras.error.message : String(cameras.error);
@@ -51,9 +55,19 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
     <div className="shell">
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
+      <nav className="screen-nav" aria-label={t('nav.label')}>
+        {user.role !== 'auditor' && <a href="/" aria-current={route.name === 'grid' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/')}>{t('nav.cameras')}</a>}
+        {user.role === 'admin' && <a href="/users" aria-current={route.name === 'users' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/users')} data-testid="nav-users">{t('nav.users')}</a>}
+        {canAudit && <a href="/audit" aria-current={route.name === 'audit' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/audit')} data-testid="nav-audit">{t('nav.audit')}</a>}
+      </nav>
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
-        <AlarmPanel />
+        {route.name === 'users' && user.role === 'admin' ? <UsersScreen me={user.username} />
+          : route.name === 'audit' && canAudit ? <AuditScreen />
+          : route.name === 'camera' ? <CameraView id={route.id} />
+          // Auditors read the log; they have no video to look at.
+          : user.role === 'auditor' ? <AuditScreen />
+          : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+        {user.role !== 'auditor' && <AlarmPanel />}
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>

@@ -3,4 +3,5 @@
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
+  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView,
 } from '../../../src/api/contract.ts';
