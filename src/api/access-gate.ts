@@ -42,6 +42,8 @@ export function installAccessGate(app: FastifyInstance, deps: ApiDeps, cameras: 
       throw new AccessError('FORBIDDEN', 'this route is not in the permission table');
     }
     if ('public' in perm) return;
+    // The handler checks the token (metrics scrapers have no session).
+    if ('bearer' in perm && !req.principal && /^Bearer /i.test(req.headers.authorization ?? '')) return;
     if ('signedIn' in perm) {
       if (!req.principal) throw new AccessError('AUTH_REQUIRED', 'sign in first');
       return;

@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
   PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
-  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema,
+  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -31,3 +31,5 @@ export type ScopeRef = Static<typeof ScopeRefSchema>;
 export type ManagedUser = Static<typeof ManagedUserSchema>;
 export type AuditEntryView = Static<typeof AuditEntrySchema>;
 export type AuditVerifyView = Static<typeof AuditVerifySchema>;
+export type ClusterNodes = Static<typeof ClusterNodesSchema>;
+export type ClusterNode = ClusterNodes['nodes'][number];

@@ -15,7 +15,9 @@ export type RoutePermission =
   | { action: Action; on: 'cameras' }
   /** Cameras named inside the request; each one checked by the handler. */
   | { action: Action; on: 'camera-items' }
-  | { action: Action; on: 'users' | 'audit' | 'system' };
+  | { action: Action; on: 'users' | 'audit' | 'system' }
+  /** A scraper's bearer token instead of a session; the handler checks it, else the action as usual. */
+  | { action: Action; on: 'system'; bearer: true };
 
 export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/health': { public: true },
@@ -50,6 +52,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/events/live': { action: 'alarm.see', on: 'cameras' },
   'GET /api/events': { action: 'event.list', on: 'cameras' },
   'GET /api/storage': { action: 'storage.read', on: 'system' },
+  'GET /api/metrics': { action: 'storage.read', on: 'system', bearer: true },
+  'GET /api/cluster/nodes': { action: 'storage.read', on: 'system' },
+  'POST /api/cameras/import': { action: 'camera.create', on: 'cameras' },
 
   'POST /api/exports': { action: 'recording.export', on: 'camera-items' },
   'GET /api/exports/:id': { action: 'recording.export', on: 'camera-items' },

@@ -43,6 +43,9 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 import { registerMapRoutes } from './map-routes.ts';
+import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerMetricsRoute } from './metrics-route.ts';
+import { registerCameraImportRoute } from './camera-import-route.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -102,7 +105,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // First: its hook sends requests for video on another node's disk there (issue 15).
+  registerClusterRoutes(app, deps, guard);
+  registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
+  registerCameraImportRoute(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);

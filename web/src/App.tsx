@@ -12,6 +12,7 @@ import { LoginScreen } from './screens/LoginScreen.tsx';
 import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { onLinkClick } from './router.ts';
+import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -64,6 +65,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
         {route.name === 'users' && user.role === 'admin' ? <UsersScreen me={user.username} />
           : route.name === 'audit' && canAudit ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'nodes' ? <NodesScreen />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
           : <CameraGrid cameras={cameras.data} loadError={loadError} />}

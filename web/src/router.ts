@@ -2,13 +2,14 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 // Two screens do not need a routing library: a path parser and pushState.
 
-export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'users' } | { name: 'audit' };
+export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'users' } | { name: 'audit' } | { name: 'nodes' };
 
 export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
   if (/^\/users\/?$/.test(pathname)) return { name: 'users' };
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
+  if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
   return { name: 'grid' };
 }
 

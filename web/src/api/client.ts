@@ -1,4 +1,4 @@
-import type { AuditEntryView, AuditVerifyView, Camera, ManagedUser, RecordingSegment, Role, ScopeRef, User } from './types.ts';
+import type { AuditEntryView, AuditVerifyView, Camera, ClusterNodes, ManagedUser, RecordingSegment, Role, ScopeRef, User } from './types.ts';
 
 /** Error from the API or the network; `code` is the server's stable code or one of ours below. */
 export class ApiError extends Error {
@@ -152,4 +152,14 @@ export async function verifyAudit(): Promise<AuditVerifyView> {
 /** The signed extract as the server made it (JSON text, to save as a file). */
 export async function auditExtract(f: AuditFilters, reason: string): Promise<string> {
   return JSON.stringify(await request<unknown>('POST', '/api/audit/extract', { ...f, reason }), null, 2);
+}
+
+/** The cluster's nodes and their health; null when this Vigil is the embedded single process. */
+export async function getClusterNodes(signal?: AbortSignal): Promise<ClusterNodes | null> {
+  try {
+    return await request<ClusterNodes>('GET', '/api/cluster/nodes', undefined, signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

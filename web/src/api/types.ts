@@ -3,5 +3,5 @@
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
-  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView,
+  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
 } from '../../../src/api/contract.ts';
