@@ -32,6 +32,8 @@ export interface Camera {
   enabled: boolean;
   record: boolean;
   status: CameraStatus;
+  /** Map position and cone; null when the camera is not placed. */
+  position: { lon: number; lat: number; bearing: number; angle: number; range: number; ptz: boolean; siteId: string | null } | null;
 }
 
 export interface RecordingSegment {
