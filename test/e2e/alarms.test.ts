@@ -33,7 +33,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
   });
 
   test('an alarm from the pedestrian camera appears in the list with its thumbnail, and can be acknowledged', async () => {
-    await page.goto(demo!.baseUrl + '/');
+    await page.goto(demo!.baseUrl + '/cameras');
     await page.fill('input[name="username"]', demo!.username);
     await page.fill('input[name="password"]', demo!.password);
     await page.click('button[type="submit"]');
@@ -79,7 +79,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'alarms-acknowledged.png') });
 
     // RTL: the panel moves to the other side with the language.
-    await page.goto(demo!.baseUrl + '/?lang=fa');
+    await page.goto(demo!.baseUrl + '/cameras?lang=fa');
     await page.getByTestId('alarm').first().waitFor({ timeout: 15_000 });
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });

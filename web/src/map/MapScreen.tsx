@@ -31,7 +31,7 @@ function minutesSince(ms: number, now: number): number {
 }
 
 export function MapScreen() {
-  useI18n();
+  const catalogue = useI18n();
   const containerRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<MapView | null>(null);
   const [mode, setMode] = useState<Mode>('browse');
@@ -45,12 +45,19 @@ export function MapScreen() {
   const [coverage, setCoverage] = useState<Coverage[] | null>(null);
   const [sites, setSites] = useState<Site[]>([]);
 
-  const cameras = usePolling(mapCameras, 3000, 'map-cameras');
+  // Each poll notes when it started: a list asked for before our last save is stale and dropped.
+  const lastSaveRef = useRef(0);
+  const cameras = usePolling(async (signal) => ({ startedAt: Date.now(), list: await mapCameras(signal) }), 3000, 'map-cameras');
   const outages = usePolling(mapOutages, 3000, 'map-outages');
   const allCameras = usePolling(listCameras, 10_000, 'map-all-cameras');
   const feed = useAlarmFeed();
   const behind = useMemo(() => new Set(Object.keys(feed.behind)), [feed.behind]);
-  const byId = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c])), [cameras.data]);
+  // The polled list, replaced at once after a change of ours (a drag, a new bearing) is saved.
+  const [camerasNow, setCamerasNow] = useState<MapCamera[] | null>(null);
+  useEffect(() => {
+    if (cameras.data && cameras.data.startedAt > lastSaveRef.current) setCamerasNow(cameras.data.list);
+  }, [cameras.data]);
+  const byId = useMemo(() => new Map((camerasNow ?? []).map((c) => [c.id, c])), [camerasNow]);
 
   const refresh = useRef<() => void>(() => {});
 
@@ -87,6 +94,8 @@ export function MapScreen() {
       },
     });
     viewRef.current = view;
+    // A handle for end-to-end tests and bench/map.ts (pixel of a place, frame times); read-only use.
+    (window as unknown as { vigilMap?: unknown }).vigilMap = view.map;
     void builtInBasemap().then((doc) => view.setBasemap(doc));
     void mapSites().then((s) => setSites(s)).catch(() => {});
     return () => {
@@ -98,27 +107,30 @@ export function MapScreen() {
   const byIdRef = useRef(byId);
   byIdRef.current = byId;
   const [tick, setTick] = useState(0);
-  refresh.current = () => setTick((n) => n + 1);
+  refresh.current = () => {
+    lastSaveRef.current = Date.now();
+    setTick((n) => n + 1);
+  };
 
   // After a change of ours, load the cameras at once rather than at the next poll.
   useEffect(() => {
     if (tick === 0) return;
-    void mapCameras().then((list) => void viewRef.current?.setCameras(list, behind));
-  }, [tick, behind]);
+    void mapCameras().then(setCamerasNow).catch(() => {});
+  }, [tick]);
 
-  useEffect(() => { if (cameras.data) void viewRef.current?.setCameras(cameras.data, behind); }, [cameras.data, behind]);
-  useEffect(() => { void viewRef.current?.setSites(sites, kindLabel); }, [sites]);
+  useEffect(() => { if (camerasNow) void viewRef.current?.setCameras(camerasNow, behind); }, [camerasNow, behind]);
+  useEffect(() => { void viewRef.current?.setSites(sites, kindLabel); }, [sites, catalogue]);
   useEffect(() => {
     const now = Date.now();
     void viewRef.current?.setOutages(outages.data?.current ?? [], (o) => t('map.outage.label', { count: o.count, time: formatTime(o.startMs), minutes: minutesSince(o.startMs, now) }));
-  }, [outages.data]);
+  }, [outages.data, catalogue]);
   const openAlarms = useMemo(() => feed.alarms.filter((a) => !a.ack && a.cameraId), [feed.alarms]);
   useEffect(() => {
     viewRef.current?.setAlarms(openAlarms.map((a) => ({ id: a.id, cameraId: a.cameraId!, title: `${a.cameraName}: ${a.rule}` })));
-  }, [openAlarms, cameras.data]);
+  }, [openAlarms, camerasNow]);
 
   const selectedCameraId = selection.kind === 'camera' ? selection.id : selection.kind === 'alarm' ? selection.cameraId : null;
-  useEffect(() => { viewRef.current?.select(selectedCameraId); }, [selectedCameraId, cameras.data]);
+  useEffect(() => { viewRef.current?.select(selectedCameraId); }, [selectedCameraId, camerasNow]);
   useEffect(() => {
     viewRef.current?.setEditing(mode === 'edit');
     if (mode !== 'whoSees') viewRef.current?.showPoint(null, null);
@@ -245,7 +257,7 @@ function ConeEditor({ cam, onSaved, onError }: { cam: MapCamera; onSaved: () => 
   const [angle, setAngle] = useState(Math.round(cam.angle));
   const [range, setRange] = useState(Math.round(cam.range));
   const [ptz, setPtz] = useState(cam.ptz);
-  useEffect(() => { setBearing(Math.round(cam.bearing)); setRange(Math.round(cam.range)); }, [cam.bearing, cam.range]);
+  useEffect(() => { setBearing(Math.round(cam.bearing)); setRange(Math.round(cam.range)); setAngle(Math.round(cam.angle)); setPtz(cam.ptz); }, [cam]);
   const save = (next: Partial<{ bearing: number; angle: number; range: number; ptz: boolean }>) => {
     const body = { lon: cam.lon, lat: cam.lat, bearing, angle, range, ptz, siteId: cam.siteId, ...next };
     placeCamera(cam.id, body).then(onSaved).catch((e: unknown) => onError(e instanceof Error ? e.message : String(e)));

@@ -119,6 +119,8 @@ export class MapView {
   private behind: ReadonlySet<string> = new Set();
   private selected: string | null = null;
   private editing = false;
+  /** While a handle is dragged, the handles are not redrawn under the pointer. */
+  private dragging = false;
   private staticLabels: maplibregl.Marker[] = [];
   private clusterMarkers = new Map<number, maplibregl.Marker>();
   private outageMarkers: maplibregl.Marker[] = [];
@@ -232,6 +234,7 @@ export class MapView {
     this.behind = behind;
     this.drawCameras();
     this.drawCones();
+    if (!this.dragging) this.drawEditHandles();
     if (!this.fitted && cameras.length) {
       this.fitted = true;
       const box = bboxOf(cameras.map((c) => ({ geometry: { coordinates: [c.lon, c.lat] } })));
@@ -355,6 +358,7 @@ export class MapView {
   }
 
   select(id: string | null): void {
+    if (id === this.selected) return;
     this.selected = id;
     if (!this.map.getSource('cameras')) return;
     this.drawCameras();
@@ -392,6 +396,10 @@ export class MapView {
       this.drawCameras();
       this.drawCones();
     };
+    for (const m of [camMarker, tip]) {
+      m.on('dragstart', () => { this.dragging = true; });
+      m.on('dragend', () => { this.dragging = false; });
+    }
     camMarker.on('drag', () => {
       const p = camMarker.getLngLat();
       preview(p.lng, p.lat, cam.bearing, cam.range);
