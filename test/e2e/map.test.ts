@@ -104,6 +104,7 @@ describe('the security map', () => {
     await expectPosition(page, demo.baseUrl, id, (p) => p.bearing === 135);
     // ... and by dragging the handle at the cone's tip to due west of the camera.
     await page.getByTestId('edit-tip').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
     const tip = await page.getByTestId('edit-tip').boundingBox();
     assert.ok(tip, 'the cone handle is shown');
     const west = await pixelOf(page, placed.lon - 0.0009, placed.lat);

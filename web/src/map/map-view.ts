@@ -112,6 +112,14 @@ function label(className: string, lines: { text: string; lang?: string }[]): HTM
   return el;
 }
 
+/** Where the handle at the tip of a cone sits: `range` metres from the camera along its bearing. */
+function tipOf(lon: number, lat: number, bearing: number, range: number): [number, number] {
+  const rad = (bearing * Math.PI) / 180;
+  const dLat = (Math.cos(rad) * range) / 111_195;
+  const dLon = (Math.sin(rad) * range) / (111_195 * Math.cos((lat * Math.PI) / 180));
+  return [lon + dLon, lat + dLat];
+}
+
 export class MapView {
   readonly map: maplibregl.Map;
   private readonly events: MapViewEvents;
@@ -121,6 +129,7 @@ export class MapView {
   private editing = false;
   /** While a handle is dragged, the handles are not redrawn under the pointer. */
   private dragging = false;
+  private editFor: string | null = null;
   private staticLabels: maplibregl.Marker[] = [];
   private clusterMarkers = new Map<number, maplibregl.Marker>();
   private outageMarkers: maplibregl.Marker[] = [];
@@ -373,22 +382,24 @@ export class MapView {
   }
 
   private drawEditHandles(): void {
+    const cam = this.cameras.find((c) => c.id === this.selected);
+    if (this.editing && cam && this.editFor === cam.id && this.editMarkers.length === 2) {
+      // Same camera: move the handles, do not replace them (a pointer may be about to grab one).
+      this.editMarkers[0]!.setLngLat([cam.lon, cam.lat]);
+      this.editMarkers[1]!.setLngLat(tipOf(cam.lon, cam.lat, cam.bearing, cam.range));
+      return;
+    }
     for (const m of this.editMarkers) m.remove();
     this.editMarkers = [];
-    const cam = this.cameras.find((c) => c.id === this.selected);
+    this.editFor = null;
     if (!this.editing || !cam) return;
+    this.editFor = cam.id;
     const body = document.createElement('div');
     body.className = 'map-edit-camera';
     body.dataset.testid = 'edit-camera';
     const tipEl = document.createElement('div');
     tipEl.className = 'map-edit-tip';
     tipEl.dataset.testid = 'edit-tip';
-    const tipOf = (lon: number, lat: number, bearing: number, range: number): [number, number] => {
-      const rad = (bearing * Math.PI) / 180;
-      const dLat = (Math.cos(rad) * range) / 111_195;
-      const dLon = (Math.sin(rad) * range) / (111_195 * Math.cos((lat * Math.PI) / 180));
-      return [lon + dLon, lat + dLat];
-    };
     const camMarker = new maplibregl.Marker({ element: body, draggable: true }).setLngLat([cam.lon, cam.lat]).addTo(this.map);
     const tip = new maplibregl.Marker({ element: tipEl, draggable: true }).setLngLat(tipOf(cam.lon, cam.lat, cam.bearing, cam.range)).addTo(this.map);
     const preview = (lon: number, lat: number, bearing: number, range: number) => {
