@@ -11,6 +11,9 @@ const DEMO_ANALYTICS = {
   fps: 5,
   lines: [{ name: 'Crossing', p1: [0.05, 0.6] as [number, number], p2: [0.95, 0.6] as [number, number] }],
   zones: [{ name: 'Plaza front', polygon: [[0.05, 0.7], [0.95, 0.7], [0.95, 0.98], [0.05, 0.98]] as [number, number][], classes: ['person' as const] }],
+  // Crowd safety over the whole view: 8 persons (vtest shows 3–9); the area is a rough estimate of the
+  // square in view (about 30 × 20 m), so the alarm also gives persons/m².
+  crowd: [{ name: 'Square', polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][], threshold: 8, unit: 'persons' as const, areaM2: 600, holdSeconds: 1 }],
 };
 
 const SYSTEM = { id: 'system', ip: null };
@@ -52,7 +55,7 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
   const city = demoCity(n, (i) => (real.has(clips[i % clips.length]!) ? '' : ' (synthetic)'));
   if (pedestrianCamera >= 0 && pedestrianCamera < n) {
     city.cameras[pedestrianCamera] = { ...placeAtHospitalEntrance(city.cameras[pedestrianCamera]!), name: 'Hospital Entrance' };
-    console.log(`Live analytics on cam${pedestrianCamera + 1} (pedestrians, at the hospital): line "Crossing", zone "Plaza front"`);
+    console.log(`Live analytics on cam${pedestrianCamera + 1} (pedestrians, at the hospital): line "Crossing", zone "Plaza front", crowd "Square"`);
   }
   const cfg = validateConfig({
     dataDir,

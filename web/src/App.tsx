@@ -10,6 +10,7 @@ import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
 import { MapScreen } from './map/MapScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -53,7 +54,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} /> : <MapScreen />}
+        {route.name === 'camera' ? <CameraView id={route.id} /> : route.name === 'nodes' ? <NodesScreen /> : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} /> : <MapScreen />}
         {route.name !== 'map' && <AlarmPanel />}
       </div>
       <footer className="statusbar">

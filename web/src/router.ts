@@ -3,7 +3,7 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 // Three screens do not need a routing library: a path parser and pushState.
 
 /** The map is the control room's home (/); the video wall is at /cameras. */
-export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string };
+export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' };
 
 export const GRID_PATH = '/cameras';
 
@@ -11,6 +11,7 @@ export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
+  if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
   return { name: 'map' };
 }
 

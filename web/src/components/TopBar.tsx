@@ -7,7 +7,7 @@ function ScreenNav() {
   const route = useRoute();
   const links = [
     { path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' },
-    { path: GRID_PATH, label: t('nav.grid'), active: route.name !== 'map', id: 'nav-grid' },
+    { path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' },
   ];
   return (
     <nav className="screen-nav" aria-label={t('nav.label')}>
@@ -53,6 +53,7 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         {t('notice.audit')}
       </p>
       <div className="topbar-end">
+        <a className="button button-quiet" href="/nodes" onClick={(event) => onLinkClick(event, '/nodes')} data-testid="nodes-link">{t('nodes.link')}</a>
         <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
           <span className="user-name">{user.username}</span>
           <span className="user-role">{roleLabel(user.role)}</span>

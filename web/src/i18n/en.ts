@@ -242,6 +242,34 @@ export const en = {
     'map.kind.transport': 'transport',
     'map.kind.embassy': 'embassy',
     'map.kind.other': 'other',
+
+    // crowd (issue 16)
+    'alarms.crowdPersons': '{n} persons',
+    'alarms.crowdDensity': '{d} persons/m²',
+    'alarms.crowdBeyond': 'Too dense to count: more people than the {n} detected.',
+
+    // --- issue 15: nodes page ---
+    'nodes.link': 'Nodes',
+    'nodes.title': 'Nodes',
+    'nodes.summary': '{alive} of {total} alive · this server: {self}',
+    'nodes.single': 'This Vigil is a single process (no cluster): it records and serves everything itself.',
+    'nodes.loadError': 'Could not load the nodes: {message}',
+    'nodes.unassigned': '{n} cameras are recorded by no node: every node with room is full.',
+    'nodes.col.node': 'Node',
+    'nodes.col.role': 'Role',
+    'nodes.col.state': 'State',
+    'nodes.col.cameras': 'Cameras',
+    'nodes.col.online': 'Online',
+    'nodes.col.full': 'At capacity',
+    'nodes.col.heard': 'Last heard',
+    'nodes.state.alive': 'alive',
+    'nodes.state.silent': 'silent',
+    'nodes.role.node': 'recording node',
+    'nodes.role.api': 'control room (api)',
+    'nodes.role.both': 'records and serves',
+    'nodes.held': '{held} of {capacity}',
+    'nodes.full': 'full: {n} waiting',
+    'nodes.heard': '{time} ({seconds} s ago)',
   },
 } satisfies Catalogue;
 

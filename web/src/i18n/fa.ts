@@ -239,6 +239,34 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.transport': 'ترانسپورت',
   'map.kind.embassy': 'سفارت',
   'map.kind.other': 'دیگر',
+
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} نفر',
+  'alarms.crowdDensity': '{d} نفر در هر متر مربع',
+  'alarms.crowdBeyond': 'بیش از حد متراکم برای شمارش: بیشتر از {n} نفرِ شناسایی‌شده.',
+
+  // --- issue 15: nodes page ---
+  'nodes.link': 'گره‌ها',
+  'nodes.title': 'گره‌ها',
+  'nodes.summary': '{alive} از {total} فعال · این سرور: {self}',
+  'nodes.single': 'این Vigil یک پروسهٔ واحد است (بدون خوشه): همه چیز را خودش ضبط و ارائه می‌کند.',
+  'nodes.loadError': 'بارگیری گره‌ها ممکن نشد: {message}',
+  'nodes.unassigned': '{n} دوربین توسط هیچ گره‌ای ضبط نمی‌شود: همهٔ گره‌ها پر هستند.',
+  'nodes.col.node': 'گره',
+  'nodes.col.role': 'نقش',
+  'nodes.col.state': 'وضعیت',
+  'nodes.col.cameras': 'دوربین‌ها',
+  'nodes.col.online': 'آنلاین',
+  'nodes.col.full': 'در ظرفیت کامل',
+  'nodes.col.heard': 'آخرین پیام',
+  'nodes.state.alive': 'فعال',
+  'nodes.state.silent': 'خاموش',
+  'nodes.role.node': 'گره ضبط',
+  'nodes.role.api': 'اتاق کنترل (api)',
+  'nodes.role.both': 'ضبط و ارائه',
+  'nodes.held': '{held} از {capacity}',
+  'nodes.full': 'پر: {n} در انتظار',
+  'nodes.heard': '{time} ({seconds} ثانیه پیش)',
 };
 
 export const fa: Catalogue = { lang: 'fa', dir: 'rtl', name: 'دری / فارسی (پیش‌نویس)', messages };

@@ -239,6 +239,34 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.transport': 'ترانسپورت',
   'map.kind.embassy': 'سفارت',
   'map.kind.other': 'نور',
+
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} کسان',
+  'alarms.crowdDensity': 'په هر مربع متر کې {d} کسان',
+  'alarms.crowdBeyond': 'د شمېرلو لپاره ډېر ګڼ: له {n} پېژندل شویو کسانو ډېر.',
+
+  // --- issue 15: nodes page ---
+  'nodes.link': 'غوټې',
+  'nodes.title': 'غوټې',
+  'nodes.summary': '{alive} له {total} څخه ژوندي · دا سرور: {self}',
+  'nodes.single': 'دا Vigil یوه یوازینۍ پروسه ده (کلستر نشته): هر څه پخپله ثبتوي او وړاندې کوي.',
+  'nodes.loadError': 'غوټې بار نشوې: {message}',
+  'nodes.unassigned': '{n} کامرې هېڅ غوټه نه ثبتوي: ټولې غوټې ډکې دي.',
+  'nodes.col.node': 'غوټه',
+  'nodes.col.role': 'رول',
+  'nodes.col.state': 'حالت',
+  'nodes.col.cameras': 'کامرې',
+  'nodes.col.online': 'آنلاین',
+  'nodes.col.full': 'ډک ظرفیت',
+  'nodes.col.heard': 'وروستی پیغام',
+  'nodes.state.alive': 'ژوندی',
+  'nodes.state.silent': 'چوپ',
+  'nodes.role.node': 'ثبتوونکې غوټه',
+  'nodes.role.api': 'د کنټرول خونه (api)',
+  'nodes.role.both': 'ثبتوي او وړاندې کوي',
+  'nodes.held': '{held} له {capacity}',
+  'nodes.full': 'ډک: {n} په تمه',
+  'nodes.heard': '{time} ({seconds} ثانیې مخکې)',
 };
 
 export const ps: Catalogue = { lang: 'ps', dir: 'rtl', name: 'پښتو (مسوده)', messages };

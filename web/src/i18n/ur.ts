@@ -239,6 +239,34 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.transport': 'ٹرانسپورٹ',
   'map.kind.embassy': 'سفارت خانہ',
   'map.kind.other': 'دیگر',
+
+  // crowd (issue 16)
+  'alarms.crowdPersons': '{n} افراد',
+  'alarms.crowdDensity': '{d} افراد فی مربع میٹر',
+  'alarms.crowdBeyond': 'گننے کے لیے بہت گھنا: شناخت شدہ {n} سے زیادہ لوگ۔',
+
+  // --- issue 15: nodes page ---
+  'nodes.link': 'نوڈز',
+  'nodes.title': 'نوڈز',
+  'nodes.summary': '{total} میں سے {alive} فعال · یہ سرور: {self}',
+  'nodes.single': 'یہ Vigil ایک واحد پروسیس ہے (کلسٹر نہیں): سب کچھ خود ریکارڈ اور پیش کرتا ہے۔',
+  'nodes.loadError': 'نوڈز لوڈ نہیں ہو سکے: {message}',
+  'nodes.unassigned': '{n} کیمرے کوئی نوڈ ریکارڈ نہیں کر رہا: تمام نوڈز بھرے ہوئے ہیں۔',
+  'nodes.col.node': 'نوڈ',
+  'nodes.col.role': 'کردار',
+  'nodes.col.state': 'حالت',
+  'nodes.col.cameras': 'کیمرے',
+  'nodes.col.online': 'آن لائن',
+  'nodes.col.full': 'پوری گنجائش',
+  'nodes.col.heard': 'آخری رابطہ',
+  'nodes.state.alive': 'فعال',
+  'nodes.state.silent': 'خاموش',
+  'nodes.role.node': 'ریکارڈنگ نوڈ',
+  'nodes.role.api': 'کنٹرول روم (api)',
+  'nodes.role.both': 'ریکارڈ اور پیش',
+  'nodes.held': '{capacity} میں سے {held}',
+  'nodes.full': 'بھرا ہوا: {n} منتظر',
+  'nodes.heard': '{time} ({seconds} سیکنڈ پہلے)',
 };
 
 export const ur: Catalogue = { lang: 'ur', dir: 'rtl', name: 'اردو (مسودہ)', messages };
