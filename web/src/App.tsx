@@ -8,10 +8,10 @@ import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
+import { MapScreen } from './map/MapScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
 import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
-import { onLinkClick } from './router.ts';
 import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
@@ -56,20 +56,16 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
     <div className="shell">
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
-      <nav className="screen-nav" aria-label={t('nav.label')}>
-        {user.role !== 'auditor' && <a href="/" aria-current={route.name === 'grid' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/')}>{t('nav.cameras')}</a>}
-        {user.role === 'admin' && <a href="/users" aria-current={route.name === 'users' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/users')} data-testid="nav-users">{t('nav.users')}</a>}
-        {canAudit && <a href="/audit" aria-current={route.name === 'audit' ? 'page' : undefined} onClick={(e) => onLinkClick(e, '/audit')} data-testid="nav-audit">{t('nav.audit')}</a>}
-      </nav>
       <div className="main-area">
         {route.name === 'users' && user.role === 'admin' ? <UsersScreen me={user.username} />
           : route.name === 'audit' && canAudit ? <AuditScreen />
-          : route.name === 'camera' ? <CameraView id={route.id} />
-          : route.name === 'nodes' ? <NodesScreen />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
-          : <CameraGrid cameras={cameras.data} loadError={loadError} />}
-        {user.role !== 'auditor' && <AlarmPanel />}
+          : route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
+          : <MapScreen />}
+        {route.name !== 'map' && user.role !== 'auditor' && <AlarmPanel />}
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>
