@@ -52,7 +52,7 @@ async function storeLoop(): Promise<never> {
   const store = await openStore({ kind: 'sqlite', path });
   say('ready');
   for (let i = 0; ; i++) {
-    const e = await store.appendAudit({ actor: 'system', action: 'kill.test', details: { i } });
+    const e = await store.appendAudit({ actor: 'system', action: 'camera.update', details: { i } });
     say(`a ${e.seq}`);
     await store.addSegment({ cameraId: `cam-${e.seq % CAMERAS}`, startMs: e.seq, endMs: e.seq + 1, path: `x/${e.seq}.mp4`, bytes: 1 });
     say(`s ${e.seq}`);

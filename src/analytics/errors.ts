@@ -1,12 +1,14 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
-/** Stable codes of the analytics part (frames, motion, tracking, rules, offline analysis). */
+/** Stable codes of the analytics part (frames, motion, tracking, rules, offline and live analysis). */
 export type AnalyticsErrorCode =
   | 'BAD_ARGUMENT'
   | 'BAD_SHAPE'
   | 'FFMPEG_MISSING'
   | 'SOURCE_UNREADABLE'
-  | 'DECODE_FAILED';
+  | 'DECODE_FAILED'
+  | 'BAD_REQUEST'
+  | 'ANALYSER_FAILED';
 
 export class AnalyticsError extends VigilError {
   declare readonly code: AnalyticsErrorCode;

@@ -1,17 +1,27 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { CameraRow } from '../store/types.ts';
-import type { CameraStatus } from '../live/types.ts';
-import type { ApiDeps, Guard } from './server.ts';
-import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
+import type { CameraStatus } from '../live/index.ts';
+import type { ApiDeps, Guard } from './types.ts';
+import { auditAccess } from './request-checks.ts';
+import { ScopeRefSchema, CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
-export function cameraView(row: CameraRow, status: CameraStatus) {
+type Position = Omit<CameraPlacementRow, 'cameraId'>;
+
+function positionOf(p: CameraPlacementRow | undefined | null): Position | null {
+  if (!p) return null;
+  const { cameraId: _id, ...position } = p;
+  return { lon: position.lon, lat: position.lat, bearing: position.bearing, angle: position.angle, range: position.range, ptz: position.ptz, siteId: position.siteId };
+}
+
+/** configVisible: URLs and the camera's user name are configuration, not for every viewer. */
+export function cameraView(row: CameraRow, status: CameraStatus, position: Position | null = null, configVisible = true) {
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
-    subUrl: row.subUrl,
-    username: row.username,
+    url: configVisible ? row.url : null,
+    subUrl: configVisible ? row.subUrl : null,
+    username: configVisible ? row.username : null,
     hasPassword: row.passwordEnc !== null,
     transport: row.transport,
     enabled: row.enabled,
@@ -19,6 +29,7 @@ export function cameraView(row: CameraRow, status: CameraStatus) {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     status,
+    position,
   };
 }
 
@@ -26,12 +37,39 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const one = Type.Object({ camera: CameraSchema });
-  const view = (row: CameraRow) => cameraView(row, deps.runtime.status(row.id));
+  const configVisible = (req: FastifyRequest, id: string) => guard.can(req.principal!, 'camera.config.read', { type: 'camera', id });
+  const viewFor = (req: FastifyRequest) => async (row: CameraRow) =>
+    cameraView(row, deps.runtime.status(row.id), positionOf(await deps.store.getCameraPlacement(row.id)), configVisible(req, row.id));
 
-  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'All cameras with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    return { cameras: (await deps.store.listCameras()).map(view) };
-  });
+  app.get<{ Querystring: Static<typeof CameraListQuery> }>(
+    '/api/cameras',
+    {
+      schema: {
+        tags: ['cameras'],
+        summary: 'Cameras with their health and map position, by id, a page at a time (at most `limit`, default 5,000; `next` is the cursor for `after`)',
+        querystring: CameraListQuery,
+        response: { 200: Type.Object({ cameras: Type.Array(CameraSchema), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const limit = req.query.limit ?? 5000;
+      const [rows, total] = await Promise.all([deps.store.listCamerasPage({ afterId: req.query.after, limit }), deps.store.countCameras()]);
+      const last = rows[rows.length - 1];
+      const placements = last
+        ? await deps.store.listCameraPlacements({ afterId: req.query.after, throughId: last.id, limit: rows.length })
+        : [];
+      const byId = new Map(placements.map((p) => [p.cameraId, p]));
+      return {
+        // A scoped user sees the cameras of their sites and groups only (the page may come out shorter).
+        cameras: rows
+          .filter((row) => guard.can(user, 'camera.read', { type: 'camera', id: row.id }))
+          .map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)), configVisible(req, row.id))),
+        total,
+        next: rows.length === limit && last ? last.id : null,
+      };
+    },
+  );
 
   app.post<{ Body: Static<typeof CameraCreateBody> }>(
     '/api/cameras',
@@ -40,7 +78,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
       reply.status(201);
-      return { camera: view(row) };
+      return { camera: await viewFor(req)(row) };
     },
   );
 
@@ -49,7 +87,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.get(req.params.id)) };
+      return { camera: await viewFor(req)(await deps.cameras.get(req.params.id)) };
     },
   );
 
@@ -58,7 +96,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+      return { camera: await viewFor(req)(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
     },
   );
 
@@ -88,9 +126,24 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const { from, to, limit } = req.query;
       if (to < from) throw Object.assign(new Error('querystring/to must not be before from'), { statusCode: 400, validation: true });
       await deps.cameras.get(req.params.id);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'recording.list', cameraId: req.params.id, details: { from, to } });
+      await auditAccess(deps.store, req, 'recording.list', req.params.id, { from, to });
       const segs = await deps.store.listSegments(req.params.id, from, to, limit ?? 1000);
       return { segments: segs.map((s) => ({ startMs: s.startMs, endMs: s.endMs, bytes: s.bytes })) };
+    },
+  );
+
+  const ScopesBody = Type.Object({ scopes: Type.Array(ScopeRefSchema, { maxItems: 50 }) }, { additionalProperties: false });
+  app.put<{ Params: Static<typeof CameraParams>; Body: Static<typeof ScopesBody> }>(
+    '/api/cameras/:id/scopes',
+    { schema: { tags: ['cameras'], summary: 'The sites and camera groups a camera belongs to (what scoped grants cover; audited before/after)', params: CameraParams, body: ScopesBody, response: { 200: ScopesBody, ...errors } } },
+    async (req) => {
+      const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
+      await deps.cameras.get(req.params.id);
+      const scopes = deps.cameraScopes;
+      if (!scopes) throw Object.assign(new Error('camera scopes are not configured on this server'), { statusCode: 404 });
+      const before = scopes.scopesOf(req.params.id);
+      await scopes.set(req.params.id, req.body.scopes, { actor: user.id, ip: req.ip, action: 'camera.scopes', cameraId: req.params.id, details: { changes: { scopes: { before, after: req.body.scopes } } } });
+      return { scopes: [...scopes.scopesOf(req.params.id)] };
     },
   );
 }

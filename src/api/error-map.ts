@@ -1,5 +1,5 @@
 // The one place where error codes become HTTP statuses and messages a person can act on.
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 const statusByCode: Record<string, number> = {
   AUTH_REQUIRED: 401,
@@ -9,9 +9,16 @@ const statusByCode: Record<string, number> = {
   NOT_FOUND: 404,
   CAMERA_NOT_FOUND: 404,
   DUPLICATE: 409,
+  CONFLICT: 409,
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,
+  // issue 11: the security map
+  MAP_BAD_INPUT: 400,
+  MAP_IMPORT_INVALID: 400,
+  MAP_IMPORT_TOO_LARGE: 413,
+  MAP_BASEMAP_INVALID: 400,
+  SITE_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {

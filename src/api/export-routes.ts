@@ -6,9 +6,11 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ApiDeps, Guard } from './server.ts';
-import { ErrorSchema } from './schemas.ts';
+import type { ApiDeps, Guard } from './types.ts';
+import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
+import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
+import { CHECKPOINT_FILE } from '../audit/index.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
 import type { Principal } from '../access/index.ts';
 
@@ -22,19 +24,6 @@ const ExportBody = Type.Object(
   { additionalProperties: false },
 );
 
-const FileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
-const JobSchema = Type.Object({
-  id: Type.String(),
-  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-  progress: Type.Number({ minimum: 0, maximum: 1 }),
-  cameras: Type.Array(Type.String()),
-  from: Type.Number(),
-  to: Type.Number(),
-  createdBy: Type.String(),
-  createdAt: Type.Number(),
-  error: Type.Union([Type.String(), Type.Null()]),
-  files: Type.Array(FileSchema),
-});
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 220 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
@@ -47,6 +36,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       store: deps.store,
       recordingsDir: deps.recordingsDir,
       keysDir: path.join(deps.dataDir, 'keys'),
+      checkpointFile: path.join(deps.dataDir, 'audit', CHECKPOINT_FILE),
       exportsDir: path.join(deps.dataDir, 'exports'),
     });
     return service;
@@ -95,7 +85,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const { user, job } = jobFor(req, req.params.id);
       const dir = exportsOf().directory(job.id);
       if (!dir) throw new ExportError('NOT_FOUND', `export ${job.id} is ${job.state}, not ready`);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, cameras: job.cameras } });
+      await auditAccess(deps.store, req, 'export.download', null, { exportId: job.id, cameras: job.cameras });
       const entries = exportEntries(dir).map((e) => ({ ...e, name: `vigil-export-${job.id}/${e.name}` }));
       reply.type('application/x-tar').header('content-disposition', `attachment; filename="vigil-export-${job.id}.tar"`);
       return reply.send(Readable.from(tarStream(entries)));
@@ -111,7 +101,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const name = req.params.name;
       const known = name === MANIFEST_FILE || name === SIGNATURE_FILE || (safeFileName(name) && job.files.some((f) => f.name === name));
       if (!dir || !known) throw new ExportError('NOT_FOUND', `export ${job.id} has no file ${name}`);
-      await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'export.download', details: { exportId: job.id, file: name } });
+      await auditAccess(deps.store, req, 'export.download', null, { exportId: job.id, file: name });
       reply.type(name.endsWith('.mp4') ? 'video/mp4' : name.endsWith('.json') ? 'application/json' : 'text/plain').header('content-disposition', `attachment; filename="${name}"`);
       return reply.send(createReadStream(path.join(dir, name)));
     },

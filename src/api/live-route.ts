@@ -2,11 +2,15 @@
 // segment's MIME type; binary messages carry the init segment and then one fragment per frame.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Static } from "@sinclair/typebox";
-import type { ApiDeps, Guard } from './server.ts';
-import type { LiveSink } from '../live/types.ts';
+import type { Static } from '@sinclair/typebox';
+import type { ApiDeps, Guard } from './types.ts';
+import type { LiveSink } from '../live/index.ts';
 import { CameraParams } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
+import { closeWhenAccessEnds } from './access-gate.ts';
+import { auditAccess, sameOrigin } from './request-checks.ts';
+import { pipeRemoteLive } from './live-proxy.ts';
+import { SESSION_COOKIE } from '../access/index.ts';
 
 function sinkFor(ws: WebSocket): LiveSink {
   const send = (data: string | Buffer) => {
@@ -23,16 +27,6 @@ function sinkFor(ws: WebSocket): LiveSink {
       return ws.bufferedAmount;
     },
   };
-}
-
-/** Refuse cross-site WebSocket hijacking: a browser always sends Origin; it must be this host. */
-function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true; // non-browser clients
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
@@ -53,24 +47,24 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
       },
     },
     async (socket, req) => {
-      const user = req.principal!;
       const cameraId = req.params.id;
+      // Recorded by another node: that node serves (and audits) the view.
+      const remote = deps.cluster?.remoteRecorder(cameraId);
+      if (remote) return pipeRemoteLive(socket, remote, cameraId, req.cookies[SESSION_COOKIE]);
       const started = Date.now();
-      const ip = req.ip;
       let unwatch: (() => void) | null = null;
       let closed = false;
       socket.on('close', () => {
         closed = true;
         unwatch?.();
-        void deps.store
-          .appendAudit({ actor: user.id, ip, action: 'live.stop', cameraId, details: { seconds: Math.round((Date.now() - started) / 1000) } })
+        void auditAccess(deps.store, req, 'live.stop', cameraId, { seconds: Math.round((Date.now() - started) / 1000) })
           .catch((err) => req.log.error({ err }, 'audit write failed'));
       });
       socket.on('message', () => {
         /* viewers have nothing to say yet; ignore */
       });
       try {
-        await deps.store.appendAudit({ actor: user.id, ip, action: 'live.start', cameraId });
+        await auditAccess(deps.store, req, 'live.start', cameraId);
       } catch (err) {
         // No audit entry, no video: accountability comes first.
         req.log.error({ err }, 'audit write failed; refusing live view');
@@ -78,6 +72,8 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
         return;
       }
       if (!closed) unwatch = deps.runtime.watch(cameraId, sinkFor(socket));
+      // Signed out, disabled, re-scoped: the picture stops within seconds, not when the tab closes.
+      closeWhenAccessEnds(socket, req, deps, (p) => guard.can(p, 'camera.live', { type: 'camera', id: cameraId }));
     },
   );
 }

@@ -11,13 +11,15 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ApiDeps, Guard } from './server.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import type { ApiDeps, Guard } from './types.ts';
+import { CameraParams, ErrorSchema, TimelineSchema } from './schemas.ts';
+import { MAX_TIME_MS } from '../core/index.ts';
+import { auditAccess } from './request-checks.ts';
 import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
   type HlsSegmentEntry,
 } from '../playback/index.ts';
-import type { SegmentRow } from '../store/types.ts';
+import type { SegmentRow } from '../store/index.ts';
 
 /** Longest range one request may cover: bounds the index query and the audit's meaning. */
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
@@ -33,7 +35,7 @@ export const RangeQuery = Type.Object(
 /** ms since epoch, or an ISO 8601 date-time. */
 export function parseTime(text: string, name: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time`, { reason: 'RANGE_INVALID' });
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time between 1970 and 9999`, { reason: 'RANGE_INVALID' });
   return ms;
 }
 
@@ -54,8 +56,12 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
-  const audit = (req: FastifyRequest, action: string, cameraId: string, details: Record<string, unknown>) =>
-    deps.store.appendAudit({ actor: req.principal!.id, ip: req.ip, action, cameraId, details });
+  // In a cluster this process reads only the files on its own disk; the others' are proxied (cluster-routes.ts).
+  const local = deps.cluster;
+  const localSegments: Pick<ApiDeps['store'], 'listSegments'> = {
+    listSegments: async (cameraId, fromMs, toMs, limit) => (await deps.store.listSegments(cameraId, fromMs, toMs, limit)).filter((s) => !local || local.isLocal(s)),
+  };
+  const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
 
   app.get<RangeReq>(
     '/api/cameras/:id/timeline',
@@ -66,16 +72,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
         params: CameraParams,
         querystring: RangeQuery,
         response: {
-          200: Type.Object({
-            from: Type.Number(),
-            to: Type.Number(),
-            spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
-            gaps: Type.Array(Type.Object({
-              startMs: Type.Number(),
-              endMs: Type.Number(),
-              reason: Type.Union([Type.String(), Type.Null()], { description: 'why nothing was recorded (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL); for a hole still open, the camera state; null when unknown' }),
-            })),
-          }),
+          200: TimelineSchema,
           ...errors,
         },
       },
@@ -121,7 +118,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
-      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
+      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: localSegments });
       // No audit entry, no video.
       await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream' });
       reply
@@ -152,7 +149,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
       const dir = recordingsDirOf(deps);
-      const segs = (await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
+      const segs = (await localSegments.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
       if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
       const entries: HlsSegmentEntry[] = [];
       for (const seg of segs) {
@@ -170,7 +167,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
 
   async function findSegment(cameraId: string, startText: string): Promise<SegmentRow> {
     const startMs = /^\d{1,15}$/.test(startText) ? Number(startText) : NaN;
-    const seg = Number.isFinite(startMs) ? (await deps.store.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
+    const seg = Number.isFinite(startMs) ? (await localSegments.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
     if (!seg) throw new PlaybackError('NOT_FOUND', `camera ${cameraId} has no segment starting at ${startText}`, { reason: 'SEGMENT_NOT_FOUND' });
     return seg;
   }

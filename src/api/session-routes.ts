@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { SESSION_COOKIE, AccessError } from '../access/index.ts';
-import type { ApiDeps } from './server.ts';
+import type { ApiDeps } from './types.ts';
 import { ErrorSchema, LoginBody, UserSchema } from './schemas.ts';
 
 export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {

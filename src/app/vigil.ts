@@ -1,22 +1,22 @@
-// Composition root: opens the store, wires access, recorder, live and API, and starts serving.
-import { mkdirSync } from 'node:fs';
+// Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
+// live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import type { Config } from '../core/config-schema.ts';
-import { resolvePaths } from '../core/config.ts';
-import { openStore } from '../store/index.ts';
-import type { Store } from '../store/types.ts';
-import { AuthService, SecretBox, generatePassword } from '../access/index.ts';
-import { CameraFleet } from '../recorder/camera-fleet.ts';
-import { rtspConnector } from '../recorder/rtsp-connector.ts';
-import { RetentionSweeper, SegmentIndexQueue, recoverSegments } from '../recorder/index.ts';
-import { SystemEvents } from '../bus/index.ts';
-import { CameraService } from './camera-service.ts';
-// The API (Fastify, OpenAPI) and the alarms part are imported only once the cameras are recording:
-// they are most of the start-up's module loading, and a restarted recorder should not wait for them.
-import type { LiveAnalytics } from '../alarms/index.ts';
-import { VigilError } from '../core/errors.ts';
+import { resolvePaths, type Config } from '../core/index.ts';
+import { openStore, readAuditLog, type Store } from '../store/index.ts';
+import { AuthService, CameraScopes, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { AuditCheckpointer, CheckpointFile, loadOrCreateServerKey } from '../audit/index.ts';
+import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
+import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
+import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
+import { MapService } from '../map/index.ts';
+// The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
+// are most of the start-up's module loading, and a restarted recorder should not wait for them.
+import type { LiveAnalytics } from '../analytics/index.ts';
+import { ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,8 +27,14 @@ export interface RunningVigil {
   fleet: CameraFleet;
   /** Live analytics and alarms. */
   analytics: LiveAnalytics;
+  /** The process's one event bus. */
+  bus: EventBus<EventTopics>;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The sites and groups of each camera (scoped grants). */
+  cameraScopes: CameraScopes;
+  /** The security map (placements, sites, outage areas). */
+  map: MapService;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -46,58 +52,51 @@ export interface StartOptions {
   resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
+  /** With a cluster config: `vigil node` records, `vigil api` serves, `vigil start` does both. */
+  role?: ClusterRole;
+  /** The security map (issue 11): seed placements and sites (demo), and where the built-in basemap comes from. */
+  map?: {
+    seed?: (map: MapService) => Promise<void>;
+    /** Default: <dataDir>/map/basemap.geojson when it exists. */
+    basemap?: () => Promise<unknown | null>;
+  };
 }
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
   mkdirSync(paths.recordingsDir, { recursive: true });
-  const store = await openConfiguredStore(cfg);
-  const secrets = SecretBox.loadOrCreate(paths.keysDir);
+  // A cluster process waits for its PostgreSQL (logging why) rather than exit; the embedded one fails at once.
+  const store = cfg.cluster ? await retryUntilOpen(() => openConfiguredStore(cfg), logger, 'PostgreSQL', 'check database.url and its credentials') : await openConfiguredStore(cfg);
+  // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
+  const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
+  const cluster = cfg.cluster
+    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store })
+    : null;
+  const records = cluster?.records ?? true;
   const auth = new AuthService(store, cfg.auth);
+  const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
+  if (generatedAdminPassword) logger.info('created the admin user');
+  const cameraScopes = new CameraScopes(store);
+  await cameraScopes.load();
+  cameraScopes.start(30_000, (err) => logger.error({ err: err.message }, 'could not reload camera scopes'));
 
-  let generatedAdminPassword: string | null = null;
-  if ((await store.countUsers()) === 0) {
-    const password = opts.adminPassword ?? generatePassword();
-    if (!opts.adminPassword) generatedAdminPassword = password;
-    await auth.createUser('admin', password, 'admin', 'system');
-    logger.info('created the admin user');
-  } else if (opts.adminPassword && opts.resetAdminPassword) {
-    if (!(await auth.setPassword('admin', opts.adminPassword, 'system'))) await auth.createUser('admin', opts.adminPassword, 'admin', 'system');
-  }
-
-  const events = new SystemEvents(store);
+  const bus = new EventBus<EventTopics>((topic, err) => logger.error({ topic, err }, 'event subscriber failed'));
+  const events = new SystemEvents(store, bus);
   const raise = (e: Parameters<SystemEvents['raise']>[0]) =>
-    events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
+    void events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
   // A crash leaves the segment in progress torn or unindexed. The repair runs while cameras
   // connect and wait for a keyframe; recorders hold their first write until it is done.
-  const startedAt = Date.now();
-  const recovery = (async () => {
-    const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
-    const recovered = await recoverSegments(store, paths.recordingsDir, [...known], startedAt);
-    if (recovered.repaired.length || recovered.removed.length) {
-      logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
-    }
-  })().catch((err: Error) => logger.error({ err: err.message }, 'segment recovery failed'));
-  const segmentIndex = new SegmentIndexQueue(store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
-  const retentionCfg = cfg.recording.retention;
-  const cameraRetention = new Map(cfg.cameras.filter((c) => c.retentionHours !== undefined).map((c) => [c.id, c.retentionHours!]));
+  const recovery = records ? recoverAtStart(cluster?.recoveryStore() ?? store, paths.recordingsDir, Date.now(), logger) : Promise.resolve();
+  const segmentIndex = new SegmentIndexQueue(cluster?.indexStore() ?? store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
   let fleetRef: CameraFleet | null = null;
   const retention = new RetentionSweeper({
-    store,
+    store: cluster?.retentionStore() ?? store,
     root: paths.recordingsDir,
     logger: logger.child({ part: 'retention' }),
-    policy: {
-      maxAgeMs: (id) => {
-        const hours = cameraRetention.get(id) ?? retentionCfg.maxAgeHours;
-        return hours > 0 ? hours * 3_600_000 : null;
-      },
-      quotaBytes: retentionCfg.quotaGb > 0 ? Math.round(retentionCfg.quotaGb * 1024 ** 3) : null,
-      minFreePercent: retentionCfg.minFreePercent,
-    },
+    policy: retentionPolicyFromConfig(cfg),
     openSegments: () => fleetRef?.openSegments() ?? [],
-    raise,
+    raise: async (e) => raise({ ...e }),
   });
-  let diskFullRaisedAt = 0;
   const fleet = new CameraFleet({
     recordingsDir: paths.recordingsDir,
     segmentMs: cfg.recording.segmentSeconds * 1000,
@@ -112,60 +111,66 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
       await recovery;
       return (await store.lastSegment(id))?.endMs ?? null;
     },
-    onOffline: (cameraId, reason) => void raise({ kind: 'camera.offline', severity: 'warning', cameraId, details: { reason } }),
-    onOnline: (cameraId) => void raise({ kind: 'camera.online', severity: 'info', cameraId }),
-    onDiskFull: (cameraId, err) => {
-      // Many cameras hit a full volume at once: one event per minute, one sweep at a time.
-      if (Date.now() - diskFullRaisedAt > 60_000) {
-        diskFullRaisedAt = Date.now();
-        void raise({ kind: 'disk.full', severity: 'critical', cameraId: null, details: { volume: paths.recordingsDir, firstCamera: cameraId, error: err.message } });
-      }
-      void retention.sweep('disk_full').catch((e: Error) => logger.error({ err: e.message }, 'retention sweep failed'));
-    },
+    onOffline: (cameraId, reason) => raise({ kind: 'camera.offline', severity: 'warning', cameraId, details: { reason } }),
+    onOnline: (cameraId) => raise({ kind: 'camera.online', severity: 'info', cameraId }),
+    onDiskFull: diskFullHandler({ volume: paths.recordingsDir, raise, sweep: () => retention.sweep('disk_full'), logger }),
   });
   fleetRef = fleet;
-  const cameras = new CameraService(store, secrets, fleet);
+  const cameras = new CameraService(store, secrets, cluster?.fleetControl() ?? fleet);
+  await seedCamerasFromConfig(cameras, store, cfg.cameras, { syncUrls: opts.syncCameraUrls });
+  if (cluster) {
+    // Recorders run for the cameras this process leases (none for an api).
+    cluster.recorders = fleet;
+    await cluster.start();
+  } else for (const row of await store.listCameras()) fleet.upsert(row);
 
-  for (const c of cfg.cameras) {
-    const existing = await store.getCamera(c.id);
-    if (existing) {
-      if (opts.syncCameraUrls && (existing.url !== c.url || existing.subUrl !== (c.subUrl ?? null))) {
-        await cameras.update(c.id, { url: c.url, subUrl: c.subUrl ?? null }, { id: 'system', ip: null });
-      }
-      continue;
-    }
-    try {
-      await cameras.create(c, { id: 'system', ip: null });
-    } catch (err) {
-      if (!(err instanceof VigilError && err.code === 'DUPLICATE')) throw err;
-    }
-  }
-  for (const row of await store.listCameras()) fleet.upsert(row);
+  // The security map: placements and sites in the store; camera downs and ups make outage areas.
+  const map = new MapService(store);
+  await opts.map?.seed?.(map);
+  events.bus.subscribe('event', (e) => {
+    if (!e.cameraId || (e.kind !== 'camera.offline' && e.kind !== 'camera.online')) return;
+    const change = e.kind === 'camera.offline' ? map.cameraDown(e.cameraId, e.ts) : map.cameraUp(e.cameraId, e.ts);
+    change.catch((err: Error) => logger.error({ err: err.message, camera: e.cameraId }, 'outage picture update failed'));
+  });
+  const basemapFile = path.join(paths.dataDir, 'map', 'basemap.geojson');
+  const basemap = opts.map?.basemap ?? (async () => (existsSync(basemapFile) ? JSON.parse(await readFile(basemapFile, 'utf8')) as unknown : null));
 
-  // Live analytics: a camera's settings in the config seed the store once; the API changes them after.
-  for (const c of cfg.cameras) {
-    if (c.analytics && !(await store.getCameraAnalytics(c.id))) {
-      await store.putCameraAnalytics({ cameraId: c.id, settings: c.analytics, updatedAt: Date.now() }, { actor: 'system', action: 'analytics.update', cameraId: c.id, details: { source: 'config' } });
-    }
-  }
-  const [{ LiveAnalytics }, { buildApi }] = await Promise.all([import('../alarms/index.ts'), import('../api/server.ts')]);
-  const analytics = new LiveAnalytics({
+  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
+  await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
+  const snapshots = new SnapshotStore(paths.dataDir);
+  const analytics = new analyticsPart.LiveAnalytics({
     store,
     runtime: fleet,
     logger,
-    dataDir: paths.dataDir,
+    bus,
+    snapshots,
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
-    // The same detector settings as `vigil analyze` (docs/analytics.md): detections down to the tracker's low score.
-    loadNeuralDetector: async () => {
-      const [{ createDetector }, { NANODET_TRACKER }] = await Promise.all([import('../analytics/detector/index.ts'), import('../analytics/tracker.ts')]);
-      return createDetector({ backend: 'onnx-int8', inputSize: 320, scoreThreshold: NANODET_TRACKER.lowScore });
-    },
+    // One pool for every camera, each camera's crops at its own input size (docs/analytics.md).
+    loadNeuralDetector: analyticsPart.createSharedDetector,
   });
   await analytics.start();
 
+  // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
+  const checkpointer = new AuditCheckpointer({
+    key: loadOrCreateServerKey(paths.keysDir),
+    file: new CheckpointFile(paths.checkpointFile),
+    head: () => store.auditHead(),
+    entriesAfter: (seq) => readAuditLog(store, 2000, seq),
+    every: cfg.audit.checkpointEvery,
+    intervalMs: cfg.audit.checkpointSeconds * 1000,
+    onTamper: (err) => {
+      logger.fatal({ err: err.message }, 'the audit log was changed under a signed checkpoint');
+      raise({ kind: 'audit.tampered', severity: 'critical', cameraId: null, details: { message: err.message } });
+    },
+    onError: (err) => logger.error({ err: err.message }, 'audit checkpoint failed'),
+  });
+  await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
+  checkpointer.start();
   const app = await buildApi({
     store,
     auth,
+    cluster: cluster ?? undefined,
+    metricsToken: cfg.server.metricsToken,
     cameras,
     runtime: fleet,
     logger,
@@ -173,15 +178,22 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     secureCookies: cfg.server.secureCookies,
     webDir: path.join(projectRoot, 'web/dist'),
     version: VERSION,
-    recorder: { retention, events },
+    bus,
+    events,
+    alarms: new AlarmService(store, bus, snapshots),
+    analytics,
+    retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
-    alarms: analytics,
+    cameraScopes,
+    trustProxy: cfg.server.trustProxy,
+    audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
+    map: { map, basemap },
   });
-  const sweep = setInterval(() => void store.deleteExpiredSessions(Date.now()).catch(() => undefined), 600_000);
-  sweep.unref();
-  retention.start(retentionCfg.sweepSeconds * 1000);
+  const stopSessionSweep = sweepExpiredSessions(store);
+  if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
+  if (cluster && !cfg.cluster?.advertiseUrl) cluster.setUrl(address);
   logger.info({ address }, 'Vigil is listening');
   let closing: Promise<void> | null = null;
   return {
@@ -189,13 +201,17 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     store,
     fleet,
     analytics,
+    bus,
     events,
     retention,
+    cameraScopes,
+    map,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
       closing ??= (async () => {
-        clearInterval(sweep);
+        stopSessionSweep();
+        cameraScopes.stop();
         await app.close();
         await analytics.close();
         retention.stop();
@@ -203,6 +219,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
+        await checkpointer.close();
+        // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
+        await cluster?.close();
         await store.close();
       })();
       return closing;

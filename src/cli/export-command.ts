@@ -64,14 +64,14 @@ async function create(args: string[]): Promise<number> {
   if (!values.camera?.length) throw new ConfigError(['--camera: name at least one camera']);
   if (!values.out) throw new ConfigError(['--out: expected a directory']);
   const cfg = configFrom(values);
-  const { resolvePaths } = await import('../core/config.ts');
-  const { openConfiguredStore } = await import('../app/vigil.ts');
+  const { resolvePaths } = await import('../core/index.ts');
+  const { openConfiguredStore } = await import('../app/index.ts');
   const { ExportService } = await import('../export/index.ts');
   const paths = resolvePaths(cfg);
   const store = await openConfiguredStore(cfg);
   try {
     for (const c of values.camera) if (!(await store.getCamera(c))) throw new ConfigError([`--camera: no camera ${JSON.stringify(c)}`]);
-    const service = new ExportService({ store, recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, exportsDir: path.resolve(values.out) });
+    const service = new ExportService({ store, recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile, exportsDir: path.resolve(values.out) });
     const job = await service.start({
       cameras: values.camera, fromMs: parseTimeArg(values.from, 'from'), toMs: parseTimeArg(values.to, 'to'), reason: values.reason ?? '', actor: 'cli',
     });

@@ -3,12 +3,15 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadConfig, validateConfig, renderConfigDoc, ConfigError, VigilError, type Config } from '../core/index.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../app/index.ts';
 
 const HELP = `vigil — open, accountable video surveillance
 
 Usage:
   vigil start --config FILE        run Vigil with a YAML or JSON config file
+  vigil node --config FILE         a cluster node: records and analyses the cameras it leases
+  vigil api --config FILE          a cluster api: serves the control room over every node
+                                   (both need the config's cluster section; docs/cluster.md)
   vigil demo [--cameras N]         a demo city: N simulated cameras (default 6), recorded and live
   vigil simulate --cameras N [--port P] [--host H]
                                    serve N simulated RTSP cameras (rtsp://H:P/cam1 ...)
@@ -33,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start':
       return cmdStart(rest);
+    case 'node':
+    case 'api':
+      return cmdStart(rest, cmd);
     case 'demo':
       return (await import('./demo-command.ts')).cmdDemo(rest, HELP);
     case 'simulate':
@@ -55,13 +61,15 @@ function wantsHelp(args: string[]): boolean {
   return args.includes('-h') || args.includes('--help');
 }
 
-async function cmdStart(args: string[]): Promise<number> {
-  if (wantsHelp(args)) return (console.log('vigil start --config FILE\n\nRuns Vigil with the given YAML/JSON config (see docs/config.md).'), 0);
+async function cmdStart(args: string[], role?: 'node' | 'api'): Promise<number> {
+  const name = role ?? 'start';
+  if (wantsHelp(args)) return (console.log(`vigil ${name} --config FILE\n\nRuns Vigil with the given YAML/JSON config (see docs/config.md${role ? ' and docs/cluster.md' : ''}).`), 0);
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
   if (!values.config) throw new ConfigError(['--config: expected a file path']);
   const cfg = loadConfig(values.config);
+  if (role && !cfg.cluster) throw new ConfigError([`cluster: expected a cluster section (nodeId, natsUrl, secretKeyFile) for vigil ${role}, got nothing`]);
   const { runUntilSignal } = await import('./run.ts');
-  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined });
+  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, role: role ?? (cfg.cluster ? 'both' : undefined) });
 }
 
 async function cmdSimulate(args: string[]): Promise<number> {
@@ -78,7 +86,7 @@ function configFrom(values: { config?: string }): Config {
 async function cmdUser(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'add' || wantsHelp(rest)) {
-    console.log('vigil user add --username U [--role admin|operator|viewer] [--config FILE]\n\nThe password comes from VIGIL_NEW_PASSWORD, or is generated and printed once.');
+    console.log('vigil user add --username U [--role admin|supervisor|operator|viewer|auditor] [--config FILE]\n\nThe password comes from VIGIL_NEW_PASSWORD (at least 12 characters, not a common password, not containing the user name), or is generated and printed once.');
     return sub === 'add' || wantsHelp(args) ? 0 : 2;
   }
   const { values } = parseArgs({ args: rest, options: { username: { type: 'string' }, role: { type: 'string', default: 'viewer' }, config: { type: 'string' } }, strict: true });
@@ -87,7 +95,7 @@ async function cmdUser(args: string[]): Promise<number> {
   const role = values.role as (typeof ROLES)[number];
   if (!ROLES.includes(role)) throw new ConfigError([`--role: expected one of ${ROLES.join(', ')}, got ${JSON.stringify(values.role)}`]);
   const cfg = configFrom(values);
-  const { openConfiguredStore } = await import('../app/vigil.ts');
+  const { openConfiguredStore } = await import('../app/index.ts');
   const store = await openConfiguredStore(cfg);
   try {
     const given = process.env.VIGIL_NEW_PASSWORD;
@@ -103,26 +111,12 @@ async function cmdUser(args: string[]): Promise<number> {
 
 async function cmdAudit(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'verify' || wantsHelp(rest)) {
-    console.log('vigil audit verify [--config FILE]\n\nRecomputes the audit hash chain. Exit code 0 when intact, 1 when broken (the first broken entry is named).');
-    return sub === 'verify' || wantsHelp(args) ? 0 : 2;
+  if (sub !== 'verify') {
+    console.log('vigil audit verify [--config FILE] [--checkpoints FILE ...] [--public-key FILE] [--extract FILE]\n\n(run vigil audit verify --help)');
+    return wantsHelp(args) ? 0 : 2;
   }
-  const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } }, strict: true });
-  const cfg = configFrom(values);
-  const { openConfiguredStore } = await import('../app/vigil.ts');
-  const { verifyStoreAudit } = await import('../audit/index.ts');
-  const store = await openConfiguredStore(cfg);
-  try {
-    const r = await verifyStoreAudit(store);
-    if (r.ok) {
-      console.log(`audit chain intact: ${r.count} entries`);
-      return 0;
-    }
-    console.log(`audit chain BROKEN at entry ${r.firstBad}: ${r.reason} (${r.count} entries checked before it)`);
-    return 1;
-  } finally {
-    await store.close();
-  }
+  const { cmdAuditVerify } = await import('./audit-command.ts');
+  return cmdAuditVerify(rest, configFrom);
 }
 
 function cmdConfigDoc(args: string[]): number {
@@ -145,5 +139,7 @@ main(process.argv.slice(2)).then(
       console.error(`vigil: ${(err as Error).stack ?? err}`);
     }
     process.exitCode = process.exitCode || 1;
+    // A start that failed half way (a refused cluster identity, say) may leave connections open.
+    setTimeout(() => process.exit(), 200).unref();
   },
 );

@@ -1,7 +1,7 @@
 // Run Vigil until SIGINT/SIGTERM, then close cleanly (segments closed and indexed).
 import type { Config } from '../core/index.ts';
-import { createLogger } from '../app/logger.ts';
-import { startVigil, type RunningVigil, type StartOptions } from '../app/vigil.ts';
+import { createLogger } from '../app/index.ts';
+import { startVigil, type RunningVigil, type StartOptions } from '../app/index.ts';
 
 export async function runUntilSignal(cfg: Config, opts: StartOptions & { onStarted?: (v: RunningVigil) => void; onClose?: () => Promise<void> }): Promise<number> {
   const logger = createLogger(cfg.log.level);

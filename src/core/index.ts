@@ -1,5 +1,6 @@
 export { VigilError, ConfigError } from './errors.ts';
-export { ConfigSchema, type Config, type CameraConfig } from './config-schema.ts';
+export { ConfigSchema, AnalyticsConfig, type Config, type CameraConfig } from './config-schema.ts';
 export { loadConfig, validateConfig, parseConfigText, resolvePaths } from './config.ts';
 export { renderConfigDoc } from './config-doc.ts';
 export { newId } from './ids.ts';
+export { MAX_TIME_MS, clampTimeMs } from './time.ts';

@@ -5,8 +5,8 @@
 // Nothing is re-encoded: the evidence is the camera's own bitstream.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { SegmentRow } from '../store/types.ts';
-import { initWithDuration, rebaseFragment } from '../media/fmp4-reader.ts';
+import type { SegmentRow } from '../store/index.ts';
+import { initWithDuration, rebaseFragment } from '../media/index.ts';
 import { GAP_MS, fragmentWallMs, keyframeAtOrBefore, readSegment, type SegmentSource } from '../playback/index.ts';
 
 export interface WrittenFile {

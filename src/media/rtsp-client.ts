@@ -10,13 +10,14 @@ import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
-import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
+import { H26xDepacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
-import { nalPieces, prependNalus } from './access-unit.ts';
+import { nalPieces, withParameterSets } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
 import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
+import { splitRtspUrl } from './rtsp-url.ts';
 
 export type RtspTransport = 'tcp' | 'udp';
 
@@ -89,29 +90,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** The URL without user:pass@, and the credentials it carried. */
-export function splitRtspUrl(raw: string): { url: string; username?: string; password?: string; host: string; port: number } {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid RTSP URL');
-  }
-  if (u.protocol !== 'rtsp:') throw new RtspError('RTSP_PROTOCOL', `unsupported URL scheme ${u.protocol}`);
-  let username: string | undefined;
-  let password: string | undefined;
-  try {
-    username = u.username ? decodeURIComponent(u.username) : undefined;
-    password = u.password ? decodeURIComponent(u.password) : undefined;
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid %-escape in the RTSP URL credentials');
-  }
-  u.username = '';
-  u.password = '';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  return { url: u.toString(), username, password, host, port: u.port ? Number(u.port) : 554 };
-}
-
 export class RtspClient extends EventEmitter<RtspClientEvents> {
   /** The URL without credentials: safe to log. */
   readonly url: string;
@@ -130,7 +108,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #session?: string;
   #sessionTimeoutSec = 60;
   #keepAliveMethod = 'OPTIONS';
-  #depack: H264Depacketizer;
+  #depack: H26xDepacketizer;
   /** RTP carries presentation times; decode times are derived (they differ with B-frames). */
   #timeline = new DecodeTimeline();
   #reorder?: RtpReorderBuffer;
@@ -160,7 +138,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
     // One copy of each NAL unit into a slab beats keeping the packets' pieces alive until they are
     // on disk (nal-assembler.ts); the socket's reads are then free as soon as they are parsed.
-    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
+    this.#depack = new H26xDepacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
     this.#loopLag = opts.loopLag === undefined ? processLoopLag : opts.loopLag;
     this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
   }
@@ -471,8 +449,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       return au;
     }
-    const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
-    return prependNalus(au, add);
+    return withParameterSets(au, 'h265', track);
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {

@@ -1,6 +1,6 @@
 // The one error type of the RTSP/RTP layer. Codes are stable: the recorder decides whether and how
 // fast to reconnect from them, and the API maps them to messages operators read.
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 export type RtspErrorCode =
   /** Connection refused, DNS failure, connect/request timeout: nothing answered. */

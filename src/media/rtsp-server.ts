@@ -13,8 +13,9 @@ import { RtspWireParser, header, serializeResponse, type RtspRequest } from './r
 import { ServerAuthenticator, type ServerAuthOptions } from './rtsp-auth.ts';
 import { buildH264Sdp, buildH265Sdp, findVideoTrack, parseSdp } from './sdp.ts';
 import { PublishedStream } from './rtsp-publish.ts';
-import { H264Packetizer, type RtpBatch } from './rtp-packetizer.ts';
+import { H26xPacketizer, type RtpBatch } from './rtp-packetizer.ts';
 import { RtspError } from './rtsp-errors.ts';
+import { withParameterSets } from './access-unit.ts';
 
 export interface RtspMediaSource {
   /** The payload format (default 'h264'); an H.265 source also gives a VPS. */
@@ -53,7 +54,7 @@ export interface RtspServerStats {
 interface PathState {
   name: string;
   source: RtspMediaSource;
-  packetizer: H264Packetizer;
+  packetizer: H26xPacketizer;
   viewers: Set<Session>;
   unsubscribe?: () => void;
   /** Set when the path was announced by a publisher: it lives as long as that publisher. */
@@ -109,7 +110,7 @@ export class RtspServer {
   addPath(name: string, source: RtspMediaSource): void {
     const key = normalizePath(name);
     if (this.#paths.has(key)) throw new RtspError('RTSP_PROTOCOL', `path ${key} already served`);
-    this.#paths.set(key, { name: key, source, packetizer: new H264Packetizer({ codec: source.codec ?? 'h264' }), viewers: new Set() });
+    this.#paths.set(key, { name: key, source, packetizer: new H26xPacketizer({ codec: source.codec ?? 'h264' }), viewers: new Set() });
   }
 
   removePath(name: string): void {
@@ -328,7 +329,7 @@ export class RtspServer {
     }
     if (!track) return reply(415, 'Unsupported Media Type'); // no H.264 or H.265 video in it
     const stream = new PublishedStream(track);
-    const path: PathState = { name, source: stream, packetizer: new H264Packetizer({ codec: stream.codec }), viewers: new Set(), publisher: { conn, stream, control: track.control } };
+    const path: PathState = { name, source: stream, packetizer: new H26xPacketizer({ codec: stream.codec }), viewers: new Set(), publisher: { conn, stream, control: track.control } };
     this.#paths.set(name, path);
     conn.announced.add(path);
     return reply(200, 'OK');
@@ -422,7 +423,8 @@ export class RtspServer {
     const max = this.#opts.maxTcpQueueBytes ?? 2 * 1024 * 1024;
     for (const s of path.viewers) {
       if (s.needKeyframe && !au.keyframe) continue;
-      batch ??= path.packetizer.packetize(withParameterSets(au, path.source));
+      // Viewers join at a keyframe: it must carry parameter sets even if the source sends them out of band.
+      batch ??= path.packetizer.packetize(au.keyframe ? withParameterSets(au, path.source.codec ?? 'h264', path.source.parameterSets() ?? {}) : au);
       if (s.transport.kind === 'tcp') {
         const sock = s.conn.socket;
         if (sock.destroyed || !sock.writable) continue;
@@ -453,19 +455,6 @@ function pathNameOf(url: string): string | undefined {
   } catch {
     return undefined; // a malformed URL or %-escape (fuzzing found it threw out of the socket handler)
   }
-}
-
-/** Viewers join at a keyframe; make sure it carries parameter sets even if the source sends them out of band. */
-function withParameterSets(au: AccessUnit, source: RtspMediaSource): AccessUnit {
-  if (!au.keyframe) return au;
-  if (source.codec === 'h265') {
-    if (au.nalus.some((n) => ((n[0] >> 1) & 0x3f) === 33)) return au;
-    const ps = source.parameterSets();
-    return ps?.vps ? { ...au, nalus: [ps.vps, ps.sps, ps.pps, ...au.nalus] } : au;
-  }
-  if (au.nalus.some((n) => (n[0] & 0x1f) === 7)) return au;
-  const ps = source.parameterSets();
-  return ps ? { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] } : au;
 }
 
 function normalizePath(p: string): string {

@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /**
  * Errors of playback and HLS. Codes reuse the API's generic ones so the one error map

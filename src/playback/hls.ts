@@ -4,9 +4,9 @@
 // 1000) so that every segment is stateless to serve and timestamps across segments agree with
 // EXT-X-PROGRAM-DATE-TIME. Gaps get EXT-X-DISCONTINUITY; a changed init segment gets a new EXT-X-MAP
 // (and a discontinuity, as the RFC requires for a change of encoding parameters).
-import type { SegmentRow } from '../store/types.ts';
-import type { Fmp4File } from '../media/fmp4-reader.ts';
-import { rebaseFragment } from '../media/fmp4-reader.ts';
+import type { SegmentRow } from '../store/index.ts';
+import type { Fmp4File } from '../media/index.ts';
+import { rebaseFragment } from '../media/index.ts';
 import { GAP_MS } from './timeline.ts';
 
 export interface HlsSegmentEntry {

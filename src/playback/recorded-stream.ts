@@ -6,8 +6,8 @@
 // frame shown is at most one GOP early and a player that wants the exact second seeks forward.
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SegmentRow } from '../store/types.ts';
-import { readFmp4, rebaseFragment, type Fmp4File, type FragmentInfo } from '../media/fmp4-reader.ts';
+import type { SegmentRow } from '../store/index.ts';
+import { readFmp4, rebaseFragment, type Fmp4File, type FragmentInfo } from '../media/index.ts';
 import { PlaybackError } from './errors.ts';
 import { GAP_MS, type TimeSpan, type TimelinePoint } from './timeline.ts';
 
@@ -54,7 +54,8 @@ export async function readSegment(recordingsDir: string, seg: SegmentRow): Promi
   try {
     bytes = await readFile(segmentFile(recordingsDir, seg));
   } catch (err) {
-    throw new PlaybackError('NOT_FOUND', `recording ${seg.path} is not readable: ${(err as Error).message}`, { reason: 'RECORDING_UNREADABLE' });
+    // The code, not the message: the message carries the server's absolute path (review notes).
+    throw new PlaybackError('NOT_FOUND', `recording ${seg.path} is not readable (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { reason: 'RECORDING_UNREADABLE' });
   }
   return { bytes, mp4: readFmp4(bytes) };
 }

@@ -4,9 +4,9 @@
 // While it is down its viewers get the main stream, and go back to it when it returns: analysis
 // goes on, at a higher decoding cost, rather than stop.
 import type { Logger } from 'pino';
-import type { CameraRow } from '../store/types.ts';
-import type { CameraRuntime, CameraStatus, LiveSink, StreamKind } from '../live/types.ts';
-import type { LiveHub } from '../live/live-hub.ts';
+import type { CameraRow } from '../store/index.ts';
+import type { CameraRuntime, CameraStatus, LiveSink, StreamKind } from '../live/index.ts';
+import type { LiveHub } from '../live/index.ts';
 import { CameraRecorder, type CameraTarget, type RecorderOptions } from './camera-recorder.ts';
 
 const DISABLED: CameraStatus = { state: 'disabled', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false };

@@ -1,14 +1,14 @@
 // One camera's supervisor: connect, turn access units into fMP4 once, hand the fragments to the
 // segment writer and the live hub, watch health, and reconnect with backoff when the camera drops.
 import type { Logger } from 'pino';
-import type { AccessUnit } from '../media/types.ts';
+import type { AccessUnit } from '../media/index.ts';
 import { Fmp4Fragmenter, accessUnitBytes } from '../media/index.ts';
-import type { CameraStatus } from '../live/types.ts';
-import { LiveHub } from '../live/live-hub.ts';
+import type { CameraStatus } from '../live/index.ts';
+import { LiveHub } from '../live/index.ts';
 import { SegmentWriter } from './segment-writer.ts';
 import { StreamHealth } from './stream-health.ts';
 import { GapTracker } from './gap-tracker.ts';
-import type { GapRow, SegmentRow } from '../store/types.ts';
+import type { GapRow, SegmentRow } from '../store/index.ts';
 
 export interface CameraTarget {
   id: string;
@@ -205,8 +205,8 @@ export class CameraRecorder {
         this.hub.setInit(`video/mp4; codecs="${cfg.codecString}"`, out.data);
         this.writer?.setInit(out.data);
       } else {
-        // The fragment's bytes stay in pieces (views of the camera's packets) all the way to
-        // writev; the hub joins them only for a live viewer.
+        // The fragment's bytes stay in pieces (views of the camera's packets) until the segment
+        // writer copies them into its write batch; the hub joins them only for a live viewer.
         this.hub.fragment(out, out.keyframe);
         if (this.writer) {
           const startMs = this.wallTime(out.dts, now);

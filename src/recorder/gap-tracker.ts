@@ -1,6 +1,6 @@
 // Where the recording of one camera stopped, and why, so that when video returns the hole is
 // written down as a gap. Pure: the recorder tells it what happened.
-import type { GapRow } from '../store/types.ts';
+import type { GapRow } from '../store/index.ts';
 
 /** Holes shorter than this are reconnection jitter, not gaps worth an index row. */
 export const MIN_GAP_MS = 250;

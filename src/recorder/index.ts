@@ -7,9 +7,10 @@ export { SegmentWriter, type SegmentWriterOptions } from './segment-writer.ts';
 export { SegmentIndexQueue } from './segment-index.ts';
 export { GapTracker, MIN_GAP_MS } from './gap-tracker.ts';
 export { scanFragments, type FragmentScan } from './fragment-scan.ts';
-export { recoverSegments, repairSegmentFile, type RecoveryReport, type RecoveredSegment } from './recovery.ts';
+export { recoverSegments, recoverAtStart, repairSegmentFile, type RecoveryReport, type RecoveredSegment } from './recovery.ts';
 export {
-  RetentionSweeper, overlapsLock, mergeRanges,
+  RetentionSweeper, overlapsLock, mergeRanges, retentionPolicyFromConfig,
   type RetentionPolicy, type RetentionRule, type SweepTrigger, type SweepReport, type VolumeUsage, type RetentionDeps,
 } from './retention.ts';
 export { RecorderError } from './errors.ts';
+export { diskFullHandler, type DiskFullDeps } from './disk-full.ts';

@@ -3,7 +3,8 @@
 // such file is cut back to its last whole fragment and indexed with the end its fragments prove.
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SegmentRow, Store } from '../store/types.ts';
+import type { Logger } from 'pino';
+import type { SegmentRow, Store } from '../store/index.ts';
 import { scanFragments } from './fragment-scan.ts';
 
 export interface RecoveredSegment {
@@ -106,4 +107,20 @@ export async function recoverSegments(
     await store.putSegments(fixed);
   }
   return report;
+}
+
+/**
+ * Start-up repair of what the last run left: every camera known to the registry or the segment
+ * index. Never throws (a failure is logged): recorders wait on it before their first write.
+ */
+export async function recoverAtStart(store: Pick<Store, 'listCameras' | 'listSegmentCameras'> & Parameters<typeof recoverSegments>[0], recordingsDir: string, startedAt: number, logger: Logger): Promise<void> {
+  try {
+    const known = new Set([...(await store.listCameras()).map((c) => c.id), ...(await store.listSegmentCameras())]);
+    const recovered = await recoverSegments(store, recordingsDir, [...known], startedAt);
+    if (recovered.repaired.length || recovered.removed.length) {
+      logger.info({ repaired: recovered.repaired.length, removed: recovered.removed.length, truncatedBytes: recovered.repaired.reduce((n, r) => n + r.truncatedBytes, 0) }, 'recovered segments left by the last run');
+    }
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'segment recovery failed');
+  }
 }

@@ -5,7 +5,8 @@
 import { statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { EvidenceLockRow, SegmentKey, SegmentRow, Store } from '../store/types.ts';
+import type { EvidenceLockRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
+import type { Config } from '../core/index.ts';
 
 export interface RetentionPolicy {
   /** Maximum age of a camera's recordings in ms, or null for no age limit. */
@@ -251,4 +252,18 @@ export class RetentionSweeper {
       }
     }
   }
+}
+
+/** The config's retention settings as a policy: a camera's own `retentionHours` wins; 0 means no limit. */
+export function retentionPolicyFromConfig(cfg: Pick<Config, 'recording' | 'cameras'>): RetentionPolicy {
+  const r = cfg.recording.retention;
+  const perCamera = new Map(cfg.cameras.filter((c) => c.retentionHours !== undefined).map((c) => [c.id, c.retentionHours!]));
+  return {
+    maxAgeMs: (id) => {
+      const hours = perCamera.get(id) ?? r.maxAgeHours;
+      return hours > 0 ? hours * 3_600_000 : null;
+    },
+    quotaBytes: r.quotaGb > 0 ? Math.round(r.quotaGb * 1024 ** 3) : null,
+    minFreePercent: r.minFreePercent,
+  };
 }

@@ -1,24 +1,14 @@
 // Adapter from the in-process RTSP client to the recorder's Connector.
 import type { Logger } from 'pino';
-import { RtspClient, H264_NAL, nalPieces, prependNalus, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
+import { RtspClient, withParameterSets, type RtspVideoTrack } from '../media/index.ts';
 import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
-
-/**
- * Many cameras send SPS/PPS only in the SDP, never in-band. The muxer learns parameter sets from
- * the stream, so keyframes that lack them get the last known ones put in front.
- */
-function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): AccessUnit {
-  // H.265: the client already puts VPS/SPS/PPS in front of every IRAP picture.
-  if (au.codec === 'h265' || !au.keyframe || !ps.sps || !ps.pps) return au;
-  // By pieces: reading au.nalus would join the fragments of the whole picture (access-unit.ts).
-  const hasSps = nalPieces(au).some((n) => (n[0][0] & 0x1f) === H264_NAL.SPS);
-  return hasSps ? au : prependNalus(au, [ps.sps, ps.pps]);
-}
+import { fillCameraUrl } from '../cameras/index.ts';
 
 export function rtspConnector(_logger: Logger): Connector {
   return (target: CameraTarget, handlers: ConnectionHandlers): CameraConnection => {
     const client = new RtspClient({
-      url: target.url,
+      // The stored URL has placeholders where the camera takes credentials in its query string.
+      url: fillCameraUrl(target.url, target.username, target.password),
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       transport: target.transport,
@@ -42,7 +32,10 @@ export function rtspConnector(_logger: Logger): Connector {
       ps.pps = pps;
     });
     client.on('accessUnit', (au) => {
-      if (!done) handlers.onAccessUnit(withParameterSets(au, ps));
+      if (done) return;
+      // Many cameras send SPS/PPS only in the SDP, never in band, and the muxer learns parameter
+      // sets from the stream. H.265: the client already puts VPS/SPS/PPS in front of IRAP pictures.
+      handlers.onAccessUnit(au.codec === 'h265' ? au : withParameterSets(au, 'h264', ps));
     });
     client.connect().then(
       (track: RtspVideoTrack) => {

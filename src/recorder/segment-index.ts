@@ -1,6 +1,6 @@
 // Batches index writes of growing segments: hundreds of cameras each reporting once a second
 // would be hundreds of commits a second; here they become one transaction per flush.
-import type { SegmentRow, Store } from '../store/types.ts';
+import type { SegmentRow, Store } from '../store/index.ts';
 
 export class SegmentIndexQueue {
   private readonly store: Pick<Store, 'putSegments'>;

@@ -10,7 +10,7 @@
 // stays connected, and a new segment starts at a keyframe once a write succeeds again.
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { GapRow, SegmentRow } from '../store/types.ts';
+import type { GapRow, SegmentRow } from '../store/index.ts';
 import { GapTracker } from './gap-tracker.ts';
 import { WriteBatch } from './write-batch.ts';
 

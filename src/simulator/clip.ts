@@ -1,9 +1,9 @@
 // A clip in memory: its access units as slices of the one file buffer, shared by every camera that
 // plays it. Pure apart from reading the file.
 import { readFile } from 'node:fs/promises';
-import { groupH264AccessUnits, h264NalType, splitAnnexB, H264_NAL } from '../media/annexb.ts';
-import { groupH265AccessUnits, h265NalType, isH265Keyframe, H265_NAL } from '../media/h265.ts';
-import type { VideoCodec } from '../media/types.ts';
+import { groupH264AccessUnits, h264NalType, splitAnnexB, H264_NAL } from '../media/index.ts';
+import { groupH265AccessUnits, h265NalType, isH265Keyframe, H265_NAL } from '../media/index.ts';
+import type { VideoCodec } from '../media/index.ts';
 import type { CachedClip, ClipMeta } from './clip-cache.ts';
 import { SimulatorError } from './simulator-errors.ts';
 

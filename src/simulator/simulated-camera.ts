@@ -1,10 +1,10 @@
 // Simulated cameras replay a shared clip at real-time pace. One clock ticks for all of them and
 // only cameras someone watches do any work; the frame number is derived from wall time, so a
 // camera nobody watches costs nothing and its timestamps still increase across loops.
-import type { AccessUnit, VideoCodec } from '../media/types.ts';
-import type { RtspMediaSource } from '../media/rtsp-server.ts';
+import type { AccessUnit, VideoCodec } from '../media/index.ts';
+import type { RtspMediaSource } from '../media/index.ts';
+import { captureTimeSei } from '../media/index.ts';
 import type { LoadedClip } from './clip.ts';
-import { captureTimeSei } from './capture-time-sei.ts';
 
 type Listener = (au: AccessUnit) => void;
 

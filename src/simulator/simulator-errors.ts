@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 export type SimulatorErrorCode = 'SIM_CLIP_UNKNOWN' | 'SIM_CLIP_UNAVAILABLE' | 'SIM_CLIP_ENCODE' | 'SIM_FFMPEG_MISSING' | 'SIM_BAD_CLIP' | 'SIM_USAGE';
 

@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /**
  * Codes: DUPLICATE (a unique key already exists), CONSTRAINT (another constraint, e.g. a session

@@ -145,6 +145,97 @@ CREATE TABLE event_acks (
 ALTER TABLE cameras ADD COLUMN sub_url TEXT;
 `,
   },
+  // --- issue 10: access and audit (100-109) -------------------------------------------------
+  {
+    version: 100,
+    name: 'scoped roles: user scopes, camera sites and groups; audit and session lookups',
+    sql: `
+-- 1: the user's role covers every camera; 0: only the cameras in the user's scopes.
+ALTER TABLE users ADD COLUMN all_cameras INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE user_scopes (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, scope_kind, scope_id)
+);
+-- Which sites and camera groups a camera belongs to. No foreign key: like segments, a camera's
+-- scope outlives its configuration (its recordings stay in scope).
+CREATE TABLE camera_scopes (
+  camera_id TEXT NOT NULL,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (camera_id, scope_kind, scope_id)
+);
+CREATE INDEX camera_scopes_scope ON camera_scopes (scope_kind, scope_id);
+CREATE INDEX sessions_user ON sessions (user_id);
+-- "What did this user do" and "who exported": the auditor's screen filters by actor and action.
+CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+CREATE INDEX audit_log_action ON audit_log (action, seq);
+`,
+  },
+  // --- issue 11: the security map ---------------------------------------------------------
+  {
+    version: 110,
+    name: 'camera placements (position and cone), sites, outage areas',
+    sql: `
+-- Where a camera stands and what it sees. A table of its own rather than columns on cameras: a
+-- camera without a position is a normal camera (it works everywhere but on the map). No foreign
+-- key, like segments: the placement is removed with the camera by the store.
+-- Degrees and metres as DOUBLE PRECISION (REAL affinity on SQLite, float8 on PostgreSQL).
+CREATE TABLE camera_placements (
+  camera_id TEXT PRIMARY KEY,
+  lon DOUBLE PRECISION NOT NULL,
+  lat DOUBLE PRECISION NOT NULL,
+  bearing DOUBLE PRECISION NOT NULL,
+  angle DOUBLE PRECISION NOT NULL,
+  range_m DOUBLE PRECISION NOT NULL,
+  ptz INTEGER NOT NULL,
+  site_id TEXT,
+  updated_at BIGINT NOT NULL
+);
+-- The map's viewport query: a latitude band, then longitude within it (bench/map.ts measures it at
+-- 100,000 cameras on both engines).
+CREATE INDEX camera_placements_lat_lon ON camera_placements (lat, lon);
+CREATE TABLE sites (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  polygon TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- Outage areas as they closed (and the open ones, end_ms NULL), for "outages now and in the past".
+CREATE TABLE outage_areas (
+  id TEXT PRIMARY KEY,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT,
+  count INTEGER NOT NULL,
+  camera_ids TEXT NOT NULL,
+  hull TEXT NOT NULL
+);
+CREATE INDEX outage_areas_start ON outage_areas (start_ms);
+`,
+  },
+  // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
+  {
+    version: 150,
+    name: 'segments by node, camera lease fences',
+    sql: `
+-- In a cluster each segment's file lives on the node that recorded it: recovery and retention of
+-- a node touch only its own rows, and playback through the api finds the node to ask.
+ALTER TABLE segments ADD COLUMN node_id TEXT;
+CREATE INDEX segments_node_start ON segments (node_id, start_ms);
+-- The fencing token of each camera's lease (the lease's JetStream revision, which only grows): a
+-- node indexes a segment only while the token it acquired is still the camera's.
+CREATE TABLE camera_fences (
+  camera_id TEXT PRIMARY KEY,
+  node_id TEXT NOT NULL,
+  token BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

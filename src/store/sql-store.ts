@@ -1,8 +1,9 @@
 // The store's logic, written once over SqlDatabase: the SQLite worker and the PostgreSQL pool
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
-import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
+import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
-import { newId } from '../core/ids.ts';
+import { newId } from '../core/index.ts';
+import * as mapQueries from './map-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -21,13 +22,35 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  AuditQuery,
+  CameraScopeRow,
+  ScopeRef,
+  UserPatch,
+  BBoxQuery,
+  CameraPlacementRow,
+  OutageAreaRow,
+  PlacementQuery,
+  PlacementWithCamera,
+  SiteRow,
 } from './types.ts';
+import {
+  auditHeadIn,
+  deleteUserIn,
+  deleteUserSessionsIn,
+  listCameraScopesIn,
+  listUserScopesIn,
+  queryAuditIn,
+  setCameraScopesIn,
+  setUserScopesIn,
+  updateUserIn,
+} from './access-queries.ts';
 import {
   AUDIT_COLUMNS,
   CAMERA_COLUMNS,
   EVENT_COLUMNS,
   GAP_COLUMNS,
   LOCK_COLUMNS,
+  LOCK_SELECT,
   toEvent,
   toGap,
   toLock,
@@ -59,7 +82,8 @@ const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
   record: 'record',
 };
 
-export type StoreOperations = Omit<Store, 'kind' | 'close'>;
+export type StoreOperations = Omit<Store, 'kind' | 'close'> & { appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> };
+export type AuditBatchResult = (AuditEntry | { error: string })[];
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
@@ -81,11 +105,11 @@ export class SqlStore implements StoreOperations {
   // --- users --------------------------------------------------------------------------------
 
   async createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow> {
-    const row: UserRow = { ...user, createdAt: Date.now() };
+    const row: UserRow = { ...user, allCameras: user.allCameras ?? true, createdAt: Date.now() };
     await this.withAudit(audit, (tx) =>
       tx.execute(
-        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled)],
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled), toInt(row.allCameras!)],
       ),
     );
     return row;
@@ -210,7 +234,11 @@ export class SqlStore implements StoreOperations {
   async deleteCamera(id: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(
       audit,
-      async (tx) => (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0,
+      async (tx) => {
+        const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
+        if (deleted) await mapQueries.deletePlacement(tx, id);
+        return deleted;
+      },
       (deleted) => deleted,
     );
   }
@@ -236,13 +264,13 @@ export class SqlStore implements StoreOperations {
   async listSegments(cameraId: string, fromMs: number, toMs: number, limit = DEFAULT_SEGMENT_LIMIT): Promise<SegmentRow[]> {
     if (limit <= 0 || toMs < fromMs) return [];
     const before = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND start_ms < $2 ORDER BY start_ms DESC LIMIT 1`,
       [cameraId, fromMs],
     );
     const out: SegmentRow[] = [];
     if (before.length && Number(before[0].end_ms) > fromMs) out.push(toSegment(before[0]));
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND start_ms >= $2 AND start_ms <= $3
        ORDER BY start_ms LIMIT $4`,
       [cameraId, fromMs, toMs, limit - out.length],
     );
@@ -265,15 +293,19 @@ export class SqlStore implements StoreOperations {
 
   async lastSegment(cameraId: string): Promise<SegmentRow | null> {
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments WHERE camera_id = $1 ORDER BY start_ms DESC LIMIT 1`,
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 ORDER BY start_ms DESC LIMIT 1`,
       [cameraId],
     );
     return rows.length ? toSegment(rows[0]) : null;
   }
 
-  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]> {
+  async listOldestSegments(opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }, nodeId?: string): Promise<SegmentRow[]> {
     const where: string[] = [];
     const params: SqlParam[] = [];
+    if (nodeId !== undefined) {
+      params.push(nodeId);
+      where.push(`node_id = $${params.length}`);
+    }
     if (opts.cameraId !== undefined) {
       params.push(opts.cameraId);
       where.push(`camera_id = $${params.length}`);
@@ -289,7 +321,7 @@ export class SqlStore implements StoreOperations {
     }
     params.push(Math.max(0, opts.limit));
     const rows = await this.db.query(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY start_ms, camera_id LIMIT $${params.length}`,
       params,
     );
@@ -400,13 +432,13 @@ export class SqlStore implements StoreOperations {
 
   async listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]> {
     const rows = cameraId === undefined
-      ? await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
-      : await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
+      ? await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
+      : await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
     return rows.map(toLock);
   }
 
   async getEvidenceLock(id: string): Promise<EvidenceLockRow | null> {
-    const rows = await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE id = $1`, [id]);
+    const rows = await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE id = $1`, [id]);
     return rows.length ? toLock(rows[0]) : null;
   }
 
@@ -508,6 +540,25 @@ export class SqlStore implements StoreOperations {
     return this.db.transaction((tx) => this.appendAuditIn(tx, entry));
   }
 
+  /**
+   * Several entries in one transaction, in order (the embedded store's group commit). An entry
+   * whose details are not a JSON object is answered with its error and left out; the rest go in.
+   */
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> {
+    const checked = inputs.map((input) => {
+      try {
+        return { input: { ...input, details: normalizeDetails(input.details) } };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      const out: AuditBatchResult = [];
+      for (const c of checked) out.push('error' in c ? { error: c.error! } : await this.appendAuditIn(tx, c.input!));
+      return out;
+    });
+  }
+
   /** Inside the caller's transaction: read the chain head, hash, insert seq = head + 1. */
   private async appendAuditIn(tx: SqlSession, input: AuditInput): Promise<AuditEntry> {
     // SQLite transactions here already hold the write lock (BEGIN IMMEDIATE); PostgreSQL needs
@@ -533,7 +584,9 @@ export class SqlStore implements StoreOperations {
       entry.action,
       entry.cameraId,
       entry.ip,
-      JSON.stringify(entry.details),
+      // Canonical (sorted keys): exactly the text the hash covers, so verification can hash the
+      // stored text without parsing and re-serialising ten million objects.
+      canonicalJson(entry.details),
       entry.prevHash,
       entry.hash,
     ]);
@@ -546,6 +599,163 @@ export class SqlStore implements StoreOperations {
       [afterSeq, limit],
     );
     return rows.map(toAudit);
+  }
+
+  // --- issue 10: access and audit (queries in access-queries.ts) ----------------------------
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null> {
+    return this.withAudit(audit, (tx) => updateUserIn(tx, id, patch), (row) => row !== null);
+  }
+
+  async deleteUser(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => deleteUserIn(tx, id), (deleted) => deleted);
+  }
+
+  async deleteUserSessions(userId: string, audit?: AuditInput): Promise<number> {
+    return this.withAudit(audit, (tx) => deleteUserSessionsIn(tx, userId));
+  }
+
+  async listUserScopes(userId: string): Promise<ScopeRef[]> {
+    return listUserScopesIn(this.db, userId);
+  }
+
+  async setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setUserScopesIn(tx, userId, scopes));
+  }
+
+  async listCameraScopes(): Promise<CameraScopeRow[]> {
+    return listCameraScopesIn(this.db);
+  }
+
+  async setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setCameraScopesIn(tx, cameraId, scopes));
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    return queryAuditIn(this.db, q);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string; ts: number } | null> {
+    return auditHeadIn(this.db);
+  }
+
+  // --- issue 15 (cluster) -------------------------------------------------------------------------
+
+  async setCameraFence(cameraId: string, nodeId: string, token: number): Promise<boolean> {
+    const n = await this.db.execute(
+      `INSERT INTO camera_fences (camera_id, node_id, token, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (camera_id) DO UPDATE SET node_id = excluded.node_id, token = excluded.token, updated_at = excluded.updated_at
+       WHERE camera_fences.token < excluded.token`,
+      [cameraId, nodeId, token, Date.now()],
+    );
+    return n > 0;
+  }
+
+  async getCameraFence(cameraId: string): Promise<{ nodeId: string; token: number } | null> {
+    const rows = await this.db.query('SELECT node_id, token FROM camera_fences WHERE camera_id = $1', [cameraId]);
+    return rows.length ? { nodeId: String(rows[0].node_id), token: Number(rows[0].token) } : null;
+  }
+
+  async putNodeSegments(nodeId: string, segs: (SegmentRow & { fence?: number })[]): Promise<SegmentKey[]> {
+    if (segs.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const refused: SegmentKey[] = [];
+      for (const seg of segs) {
+        const params: SqlParam[] = [seg.cameraId, seg.startMs, seg.endMs, seg.path, seg.bytes, nodeId];
+        // The check and the write are one statement: a lease taken over between them cannot slip in.
+        const fenced = seg.fence !== undefined;
+        if (fenced) params.push(seg.fence!);
+        const n = await tx.execute(
+          `INSERT INTO segments (camera_id, start_ms, end_ms, path, bytes, node_id)
+           SELECT $1, $2, $3, $4, $5, $6
+           WHERE ${fenced ? 'EXISTS (SELECT 1 FROM camera_fences f WHERE f.camera_id = $1 AND f.node_id = $6 AND f.token = $7)' : '1 = 1'}
+           ON CONFLICT (camera_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, path = excluded.path, bytes = excluded.bytes, node_id = excluded.node_id`,
+          params,
+        );
+        if (n === 0) refused.push({ cameraId: seg.cameraId, startMs: seg.startMs });
+      }
+      return refused;
+    });
+  }
+
+  async lastNodeSegment(cameraId: string, nodeId: string): Promise<SegmentRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${SEGMENT_COLUMNS}, node_id FROM segments WHERE camera_id = $1 AND node_id = $2 ORDER BY start_ms DESC LIMIT 1`,
+      [cameraId, nodeId],
+    );
+    return rows.length ? toSegment(rows[0]) : null;
+  }
+
+  listOldestNodeSegments(nodeId: string, opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]> {
+    return this.listOldestSegments(opts, nodeId);
+  }
+
+  async listNodeSegmentCameras(nodeId: string): Promise<string[]> {
+    const rows = await this.db.query('SELECT DISTINCT camera_id FROM segments WHERE node_id = $1 ORDER BY camera_id', [nodeId]);
+    return rows.map((r) => String(r.camera_id));
+  }
+
+  async totalNodeSegmentBytes(nodeId: string): Promise<number> {
+    const rows = await this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments WHERE node_id = $1', [nodeId]);
+    return Number(rows[0].n);
+  }
+
+  // --- issue 11: the security map -----------------------------------------------------------
+
+  async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => mapQueries.upsertPlacements(tx, rows, Date.now()));
+  }
+
+  async getCameraPlacement(cameraId: string): Promise<CameraPlacementRow | null> {
+    return mapQueries.getPlacement(this.db, cameraId);
+  }
+
+  async deleteCameraPlacement(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deletePlacement(tx, cameraId), (deleted) => deleted);
+  }
+
+  async listCameraPlacements(q?: PlacementQuery): Promise<PlacementWithCamera[]> {
+    return mapQueries.listPlacements(this.db, q);
+  }
+
+  async countCameraPlacements(bbox?: BBoxQuery): Promise<number> {
+    return mapQueries.countPlacements(this.db, bbox);
+  }
+
+  async putSite(site: SiteRow, audit?: AuditInput): Promise<SiteRow> {
+    return this.withAudit(audit, (tx) => mapQueries.upsertSite(tx, site));
+  }
+
+  async getSite(id: string): Promise<SiteRow | null> {
+    return mapQueries.getSite(this.db, id);
+  }
+
+  async listSites(): Promise<SiteRow[]> {
+    return mapQueries.listSites(this.db);
+  }
+
+  async deleteSite(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deleteSite(tx, id), (deleted) => deleted);
+  }
+
+  async putOutageArea(area: OutageAreaRow): Promise<void> {
+    await mapQueries.upsertOutage(this.db, area);
+  }
+
+  async listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]> {
+    return mapQueries.listOutages(this.db, q);
+  }
+
+  async listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]> {
+    const rows = q.afterId === undefined
+      ? await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id LIMIT $1`, [q.limit])
+      : await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id > $1 ORDER BY id LIMIT $2`, [q.afterId, q.limit]);
+    return rows.map(toCamera);
+  }
+
+  async countCameras(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
+    return Number(rows[0].n);
   }
 }
 
@@ -563,4 +773,11 @@ export const STORE_OPERATIONS = [
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
+  // issue 10: access and audit
+  'appendAuditBatch', 'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
+  // issue 15 (cluster)
+  'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 11: the security map
+  'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
+  'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
 ] as const satisfies readonly (keyof StoreOperations)[];

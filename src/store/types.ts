@@ -1,8 +1,9 @@
 // The store's public contract. Every method is async: the embedded database runs on its own
 // thread (see docs/decisions/001-embedded-database.md), PostgreSQL over the network.
 // Times are milliseconds since the Unix epoch (numbers). Ids are text.
+import type { AuditAction, AuditEntry } from '../audit/index.ts';
 
-export type Role = 'admin' | 'operator' | 'viewer';
+export type Role = 'admin' | 'supervisor' | 'operator' | 'viewer' | 'auditor';
 
 export interface UserRow {
   id: string;
@@ -11,6 +12,8 @@ export interface UserRow {
   role: Role;
   createdAt: number;
   disabled: boolean;
+  /** true: the role covers every camera; false: only the cameras of the user's scopes (issue 10). */
+  allCameras?: boolean;
 }
 
 export interface SessionRow {
@@ -49,6 +52,8 @@ export interface SegmentRow {
   /** Path relative to the recordings root. */
   path: string;
   bytes: number;
+  /** The cluster node that recorded it and holds its file (absent in the embedded single process). */
+  nodeId?: string;
 }
 
 /** A span in which a camera was not recorded, and why (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL). */
@@ -129,8 +134,7 @@ export interface SegmentKey {
 export interface AuditInput {
   /** user id, or "system" */
   actor: string;
-  /** e.g. "login.success", "login.failure", "live.start", "live.stop", "recording.list", "camera.create" */
-  action: string;
+  action: AuditAction;
   cameraId?: string | null;
   /** remote address of the request */
   ip?: string | null;
@@ -140,16 +144,37 @@ export interface AuditInput {
   ts?: number;
 }
 
-export interface AuditEntry {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  cameraId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
+/** The audit part owns the entry's shape (it hashes and verifies it); the store keeps it. */
+export type { AuditEntry };
+
+// --- issue 10: access and audit ------------------------------------------------------------
+
+/** A site or a camera group: what a scoped grant covers, and what a camera belongs to. */
+export interface ScopeRef {
+  kind: 'site' | 'group';
+  id: string;
+}
+
+export interface CameraScopeRow extends ScopeRef {
+  cameraId: string;
+}
+
+export type UserPatch = Partial<Pick<UserRow, 'role' | 'disabled' | 'passwordHash' | 'allCameras'>>;
+
+/** Filters of the audit log as an auditor asks them ("who watched what, when, why"). */
+export interface AuditQuery {
+  actor?: string;
+  cameraId?: string;
+  /** exact action, or a prefix ending in "." (e.g. "export.") */
+  action?: string;
+  /** text found in the entry's purpose or reason */
+  purpose?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** entries with seq below this (paging back from the newest) */
+  beforeSeq?: number;
+  /** default 100 */
+  limit?: number;
 }
 
 export interface Store {
@@ -233,4 +258,121 @@ export interface Store {
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
   listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+
+  // --- issue 10: access and audit ----------------------------------------------------------
+  /** Returns the updated row, or null when no user has that id (and then writes no audit entry). */
+  updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null>;
+  /** Removes the user, their sessions and scopes. Returns false when no user has that id. */
+  deleteUser(id: string, audit?: AuditInput): Promise<boolean>;
+  /** Ends every session of a user. Returns the number ended. */
+  deleteUserSessions(userId: string, audit?: AuditInput): Promise<number>;
+  listUserScopes(userId: string): Promise<ScopeRef[]>;
+  /** Replaces the user's scopes. */
+  setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void>;
+  listCameraScopes(): Promise<CameraScopeRow[]>;
+  /** Replaces the sites and groups a camera belongs to. */
+  setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void>;
+  /** Newest first. */
+  queryAudit(q: AuditQuery): Promise<AuditEntry[]>;
+  /** The last entry's seq, hash and time, or null for an empty log. */
+  auditHead(): Promise<{ seq: number; hash: string; ts: number } | null>;
+  // --- issue 15 (cluster) -------------------------------------------------------------------------
+  /**
+   * Makes `token` the camera's fencing token held by nodeId, unless the camera already has a
+   * token at least as new. Returns false when a newer lease fenced this one out.
+   */
+  setCameraFence(cameraId: string, nodeId: string, token: number): Promise<boolean>;
+  getCameraFence(cameraId: string): Promise<{ nodeId: string; token: number } | null>;
+  /**
+   * Inserts or updates segments of nodeId in one transaction. A segment carrying `fence` is
+   * written only while that token and node are still the camera's fence; the ones refused are
+   * returned (their lease moved to another node).
+   */
+  putNodeSegments(nodeId: string, segs: (SegmentRow & { fence?: number })[]): Promise<SegmentKey[]>;
+  /** The latest segment of the camera recorded by nodeId, or null. */
+  lastNodeSegment(cameraId: string, nodeId: string): Promise<SegmentRow | null>;
+  /** As listOldestSegments, of nodeId's segments only. */
+  listOldestNodeSegments(nodeId: string, opts: { cameraId?: string; endBeforeMs?: number; after?: SegmentKey; limit: number }): Promise<SegmentRow[]>;
+  listNodeSegmentCameras(nodeId: string): Promise<string[]>;
+  totalNodeSegmentBytes(nodeId: string): Promise<number>;
+
+  // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
+  /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
+  putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
+  getCameraPlacement(cameraId: string): Promise<CameraPlacementRow | null>;
+  /** Returns false when the camera had no placement (and then writes no audit entry). */
+  deleteCameraPlacement(cameraId: string, audit?: AuditInput): Promise<boolean>;
+  /**
+   * Placements of existing cameras, by camera id; within `bbox` when given (the map's viewport),
+   * after `afterId` when given (paging), at most `limit` (default 10,000).
+   */
+  listCameraPlacements(q?: PlacementQuery): Promise<PlacementWithCamera[]>;
+  countCameraPlacements(bbox?: BBoxQuery): Promise<number>;
+  putSite(site: SiteRow, audit?: AuditInput): Promise<SiteRow>;
+  getSite(id: string): Promise<SiteRow | null>;
+  listSites(): Promise<SiteRow[]>;
+  /** Returns false when no site has that id (and then writes no audit entry). */
+  deleteSite(id: string, audit?: AuditInput): Promise<boolean>;
+  /** Inserts or replaces by id. */
+  putOutageArea(area: OutageAreaRow): Promise<void>;
+  /** Outage areas that overlap [fromMs, toMs] (open ones included), newest first. */
+  listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]>;
+  /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
+  listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
+  countCameras(): Promise<number>;
+}
+
+// --- issue 11: the security map -----------------------------------------------------------------
+
+export interface CameraPlacementRow {
+  cameraId: string;
+  lon: number;
+  lat: number;
+  bearing: number;
+  angle: number;
+  range: number;
+  ptz: boolean;
+  siteId: string | null;
+}
+
+export interface PlacementWithCamera extends CameraPlacementRow {
+  name: string;
+  enabled: boolean;
+  record: boolean;
+}
+
+export interface BBoxQuery {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+export interface PlacementQuery {
+  bbox?: BBoxQuery;
+  afterId?: string;
+  /** Only cameras with id ≤ this (with afterId: the placements of one page of cameras). */
+  throughId?: string;
+  limit?: number;
+}
+
+export interface SiteRow {
+  id: string;
+  name: string;
+  kind: string;
+  priority: number;
+  /** Outer ring of [lon, lat]. */
+  polygon: (readonly [number, number])[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OutageAreaRow {
+  id: string;
+  startMs: number;
+  endMs: number | null;
+  count: number;
+  cameraIds: string[];
+  /** Closed ring of [lon, lat]. */
+  hull: (readonly [number, number])[];
 }

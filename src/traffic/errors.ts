@@ -1,4 +1,4 @@
-import { VigilError } from '../core/errors.ts';
+import { VigilError } from '../core/index.ts';
 
 /** Stable codes of the traffic part (calibration, speed, lane rules). */
 export type TrafficErrorCode =

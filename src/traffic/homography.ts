@@ -177,12 +177,17 @@ export function fitHomography(points: CalibrationPoint[], opts: CalibrationOptio
   const nImg = img.map((p) => apply(Ti, p).slice(0, 2) as Point);
   const nGnd = gnd.map((p) => apply(Tg, p).slice(0, 2) as Point);
   const hn = refine(dlt(nGnd, nImg), nGnd, nImg);
-  const toImage = mul3(invert3(Ti)!, mul3(hn, Tg));
-  const toGround = invert3(toImage);
+  let toImage = mul3(invert3(Ti)!, mul3(hn, Tg));
+  let toGround = invert3(toImage);
   if (!toGround || !Number.isFinite(toGround[0])) bad('the points give a singular mapping: check that image and ground positions are paired correctly');
+  // Scaled so that w > 0 on the visible ground (the sign is free), as analytics' toGround expects.
+  if (apply(toGround, img[0])[2] < 0) {
+    toGround = toGround.map((x) => -x) as Mat3;
+    toImage = toImage.map((x) => -x) as Mat3;
+  }
   // Every calibration point must be on the same side of the horizon; a fit that folds the plane
   // means image and ground positions were paired in different orders.
-  const ws = img.map((p) => apply(toGround, p)[2]);
+  const ws = img.map((p) => apply(toGround!, p)[2]);
   const side = ws[0] > 0 ? 1 : -1;
   if (ws.some((w) => Math.sign(w) !== side)) bad('the ground positions are not in the same arrangement as the image points (the fit folds the plane): check that each image point has its own ground position');
   const residuals = points.map((p) => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, auditHash, canonicalJson, verifyAuditChain, type AuditHashInput } from '../../src/audit/index.ts';
-import type { AuditEntry } from '../../src/store/index.ts';
+import type { AuditEntry } from '../../src/audit/index.ts';
 
 function chain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];

@@ -104,7 +104,7 @@ test('runSimulatorCli serves cameras until SIGTERM', async () => {
 
 test('--stamp-time: each picture carries its send time in an SEI just before the first slice', async () => {
   const { SimulatedCamera, SimulatorClock } = await import('../../src/simulator/simulated-camera.ts');
-  const { readCaptureTime } = await import('../../src/alarms/index.ts');
+  const { readCaptureTime } = await import('../../src/analytics/index.ts');
   assert.equal(parseSimulatorArgs(['--stamp-time']).stampTime, true);
   assert.equal(parseSimulatorArgs([]).stampTime, undefined);
   const sps = Buffer.from([0x67, 0x4d, 0x00, 0x1e]);

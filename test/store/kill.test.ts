@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { killRounds } from '../../bench/store-kill.ts';
-import { openStore } from '../../src/store/index.ts';
-import { verifyStoreAudit } from '../../src/audit/index.ts';
+import { openStore, readAuditLog } from '../../src/store/index.ts';
+import { verifyAuditChain } from '../../src/audit/index.ts';
 
 test('kill -9 during commits loses no reported commit and leaves a clean database and chain', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-kill-'));
@@ -30,7 +30,7 @@ test('kill -9 during commits loses no reported commit and leaves a clean databas
           const segs = new Set((raw.prepare('SELECT start_ms FROM segments').all() as { start_ms: number }[]).map((r) => r.start_ms));
           raw.close();
           const store = await openStore({ kind: 'sqlite', path: p });
-          const chain = await verifyStoreAudit(store);
+          const chain = await verifyAuditChain(readAuditLog(store));
           await store.close();
           assert.equal(chain.ok, true, `audit chain after kill: ${JSON.stringify(chain)}`);
           chainChecks++;

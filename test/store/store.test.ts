@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import { openStore, StoreError, type Store, type StoreConfig, type NewCamera } from '../../src/store/index.ts';
-import { verifyStoreAudit } from '../../src/audit/index.ts';
+import { openStore, StoreError, type Store, type StoreConfig, type NewCamera, readAuditLog } from '../../src/store/index.ts';
+import { verifyAuditChain } from '../../src/audit/index.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 interface Engine {
@@ -228,10 +228,10 @@ for (const engine of engines) {
       assert.deepEqual((await store.listOldestSegments({ after: { cameraId: 'b', startMs: t0 + 5_000 }, limit: 10 })).map((s) => s.path), ['c/1.mp4', 'a/2.mp4'], 'cursor breaks start ties by camera');
       assert.deepEqual(await store.listSegmentCameras(), ['a', 'b', 'c']);
       await store.deleteSegments([{ cameraId: 'c', startMs: t0 + 5_000 }]);
-      const audit = { actor: 'system', action: 'retention.delete', cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
+      const audit = { actor: 'system', action: 'recording.delete' as const, cameraId: 'a', details: { ranges: [[t0, t0 + 10_000]] } };
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }, { cameraId: 'a', startMs: 42 }], audit), 1);
       assert.equal(await store.deleteSegments([{ cameraId: 'a', startMs: t0 }], audit), 0);
-      assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['retention.delete'], 'a deletion that removed nothing is not audited');
+      assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['recording.delete'], 'a deletion that removed nothing is not audited');
       assert.equal(await store.totalSegmentBytes(), 230);
     });
 
@@ -303,21 +303,21 @@ for (const engine of engines) {
       const read = await store.listAudit(0, 1000);
       assert.deepEqual(read, entries, 'entries read back equal the ones returned by appendAudit');
       assert.deepEqual((await store.listAudit(98, 10)).map((e) => e.seq), [99, 100]);
-      assert.deepEqual(await verifyStoreAudit(store, 7), { ok: true, count: 100 });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store, 7)), { ok: true, count: 100 });
 
       // Tamper: change one word in one row's details, as someone with database access could.
       await sql(`UPDATE audit_log SET details = $1 WHERE seq = 37`, [JSON.stringify({ ...entries[36].details, purpose: 'none' })]);
-      assert.deepEqual(await verifyStoreAudit(store, 10), { ok: false, count: 36, firstBad: 37, reason: 'hash mismatch' });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store, 10)), { ok: false, count: 36, firstBad: 37, reason: 'hash mismatch' });
       // Put it back; then remove a row in the middle.
       await sql(`UPDATE audit_log SET details = $1 WHERE seq = 37`, [JSON.stringify(entries[36].details)]);
-      assert.deepEqual(await verifyStoreAudit(store), { ok: true, count: 100 });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store)), { ok: true, count: 100 });
       await sql('DELETE FROM audit_log WHERE seq = 50');
-      assert.deepEqual(await verifyStoreAudit(store, 10), { ok: false, count: 49, firstBad: 50, reason: 'missing entry (seq gap)' });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store, 10)), { ok: false, count: 49, firstBad: 50, reason: 'missing entry (seq gap)' });
     });
 
     test('a change and its audit entry commit together or not at all', async () => {
       const { store } = await engine.fresh();
-      const audit = { actor: 'u1', action: 'camera.create', cameraId: 'cam-1', ip: '203.0.113.9', details: { name: 'Gate' } };
+      const audit = { actor: 'u1', action: 'camera.create' as const, cameraId: 'cam-1', ip: '203.0.113.9', details: { name: 'Gate' } };
       await store.createCamera(camera('cam-1'), audit);
       let log = await store.listAudit(0, 10);
       assert.equal(log.length, 1);
@@ -338,7 +338,7 @@ for (const engine of engines) {
       await store.updateCamera('cam-1', { record: true }, { actor: 'u1', action: 'camera.update', cameraId: 'cam-1' });
       assert.equal(await store.deleteCamera('cam-1', { actor: 'u1', action: 'camera.delete', cameraId: 'cam-1' }), true);
       assert.deepEqual((await store.listAudit(0, 10)).map((e) => e.action), ['camera.create', 'user.create', 'camera.update', 'camera.delete']);
-      assert.deepEqual(await verifyStoreAudit(store), { ok: true, count: 4 });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store)), { ok: true, count: 4 });
     });
 
     test('1000 concurrent appendAudit calls make one unbroken chain 1..1000', async () => {
@@ -347,19 +347,19 @@ for (const engine of engines) {
         Array.from({ length: 1000 }, (_, i) => store.appendAudit({ actor: `u${i % 13}`, action: 'live.start', details: { i } })),
       );
       assert.deepEqual(results.map((e) => e.seq).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
-      assert.deepEqual(await verifyStoreAudit(store, 333), { ok: true, count: 1000 });
+      assert.deepEqual(await verifyAuditChain(readAuditLog(store, 333)), { ok: true, count: 1000 });
     });
 
     test('reopening applies no migration twice and keeps the data', async () => {
       const { store, config } = await engine.fresh();
       await store.createCamera(camera('cam-1'));
-      await store.appendAudit({ actor: 'system', action: 'test' });
+      await store.appendAudit({ actor: 'system', action: 'camera.update' });
       await store.close();
       const again = await openStore(config);
       opened.push(again);
       assert.equal((await again.getCamera('cam-1'))?.name, 'Camera cam-1');
-      assert.equal((await again.appendAudit({ actor: 'system', action: 'test' })).seq, 2);
-      assert.deepEqual(await verifyStoreAudit(again), { ok: true, count: 2 });
+      assert.equal((await again.appendAudit({ actor: 'system', action: 'camera.update' })).seq, 2);
+      assert.deepEqual(await verifyAuditChain(readAuditLog(again)), { ok: true, count: 2 });
       await rejectsWith(store.countUsers(), 'STORE_UNAVAILABLE');
     });
   });
@@ -375,7 +375,7 @@ test('postgres: two pools appending at once still make one chain', async () => {
   const log = await a.listAudit(0, 1000);
   assert.equal(log.length, 300);
   assert.equal(new Set(log.map((e) => e.actor)).size, 2);
-  assert.deepEqual(await verifyStoreAudit(b), { ok: true, count: 300 });
+  assert.deepEqual(await verifyAuditChain(readAuditLog(b)), { ok: true, count: 300 });
 });
 
 test('postgres: an unreachable server is STORE_UNAVAILABLE', async () => {

@@ -2,11 +2,13 @@ import { useSyncExternalStore } from 'react';
 import type { Catalogue } from './catalogue.ts';
 import { en, type MessageKey } from './en.ts';
 import { fa } from './fa.ts';
+import { ps } from './ps.ts';
+import { ur } from './ur.ts';
 
 export type { Catalogue, TextDirection } from './catalogue.ts';
 export type { MessageKey } from './en.ts';
 
-export const catalogues: readonly Catalogue[] = [en, fa];
+export const catalogues: readonly Catalogue[] = [en, fa, ps, ur];
 export type Params = Record<string, string | number>;
 
 const STORAGE_KEY = 'vigil.lang';

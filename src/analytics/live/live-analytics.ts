@@ -1,0 +1,217 @@
+// The node's live analytics: one CameraAnalyser per camera whose settings enable it, all sharing
+// one neural detector (a worker pool; batching across cameras happens there), the events going
+// through one AlarmRecorder. Settings live in the store (seeded from the config file) and can be
+// changed while running: the camera's analyser restarts with the new ones.
+import type { Logger } from 'pino';
+import { Value } from '@sinclair/typebox/value';
+import { MotionBlobDetector } from '../motion-blob-detector.ts';
+import { NANODET_TRACKER } from '../tracker.ts';
+import type { Detector } from '../detector-types.ts';
+import { AnalyticsError } from '../errors.ts';
+import { AnalyticsConfig, type CameraConfig } from '../../core/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { CameraRuntime } from '../../live/index.ts';
+import { SnapshotStore, type EventBus, type EventTopics } from '../../events/index.ts';
+import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
+import { AlarmRecorder } from './alarm-recorder.ts';
+import type { Pace } from './analysis-pace.ts';
+
+/** How often each analyser's pace is checked. */
+const PACE_CHECK_MS = 5000;
+
+export type DetectorKind = 'neural' | 'motion';
+
+export interface LiveAnalyticsOptions {
+  store: Store;
+  runtime: CameraRuntime;
+  logger: Logger;
+  /** the process's one event bus (made in the composition root) */
+  bus: EventBus<EventTopics>;
+  /** where alarm snapshots are written */
+  snapshots: SnapshotStore;
+  /** Loads the neural detector; a failure means the motion stand-in is used (and said so). */
+  loadNeuralDetector?: () => Promise<Detector>;
+  ffmpeg?: string;
+}
+
+/** Fills defaults and rejects what the schema does not allow. */
+export function parseAnalyticsSettings(input: unknown): AnalyticsConfig {
+  const v = Value.Default(AnalyticsConfig, structuredClone(input ?? {}));
+  if (!Value.Check(AnalyticsConfig, v)) {
+    const first = [...Value.Errors(AnalyticsConfig, v)][0];
+    throw new AnalyticsError('BAD_REQUEST', `invalid analytics settings: ${first ? `${first.path || '/'} ${first.message}` : 'unknown error'}`);
+  }
+  const zones = new Set(v.zones.map((z) => z.name));
+  for (const d of v.dwell) if (!zones.has(d.zone)) throw new AnalyticsError('BAD_REQUEST', `dwell rule names unknown zone "${d.zone}"`);
+  for (const c of v.crowd) {
+    if (c.unit === 'persons/m2' && !c.areaM2) throw new AnalyticsError('BAD_REQUEST', `crowd rule "${c.name}": a threshold in persons/m2 needs areaM2 (the zone's ground area)`);
+  }
+  for (const [cls, t] of Object.entries(v.detection?.classes ?? {})) {
+    if (t && t.low !== undefined && ((t.high !== undefined && t.low > t.high) || (t.start !== undefined && t.low > t.start))) {
+      throw new AnalyticsError('BAD_REQUEST', `detection.classes.${cls}: low must not exceed high or start`);
+    }
+  }
+  return v;
+}
+
+export class LiveAnalytics {
+  readonly bus: EventBus<EventTopics>;
+  readonly recorder: AlarmRecorder;
+  private readonly o: LiveAnalyticsOptions;
+  private readonly analysers = new Map<string, { analyser: CameraAnalyser; detector: DetectorKind }>();
+  private neural: Promise<Detector | null> | null = null;
+  private neuralError: string | null = null;
+  private neuralLoaded: Detector | null = null;
+  private closed = false;
+  private readonly paceTimer: NodeJS.Timeout;
+  /** Cameras whose analysis is behind now (see analysis-pace.ts). */
+  private behindNow: Record<string, Pace> = {};
+
+  constructor(o: LiveAnalyticsOptions) {
+    this.o = o;
+    this.bus = o.bus;
+    this.recorder = new AlarmRecorder({
+      store: o.store,
+      bus: this.bus,
+      snapshots: o.snapshots,
+      logger: o.logger,
+      detectorName: (id) => this.analysers.get(id)?.detector ?? 'motion',
+    });
+    this.paceTimer = setInterval(() => this.checkPace(), PACE_CHECK_MS);
+    this.paceTimer.unref();
+  }
+
+  /** Cameras whose live analysis is falling behind (analysing under 90 % of what their stream allows). */
+  behind(): Record<string, Pace> {
+    return { ...this.behindNow };
+  }
+
+  private checkPace(): void {
+    const next: Record<string, Pace> = {};
+    for (const [cameraId, a] of this.analysers) {
+      const p = a.analyser.currentPace();
+      if (p.behind) next[cameraId] = p;
+    }
+    const was = Object.keys(this.behindNow).sort().join();
+    const is = Object.keys(next).sort().join();
+    this.behindNow = next;
+    if (was === is) return;
+    const cameras = Object.keys(next);
+    if (cameras.length > 0) {
+      this.o.logger.warn({ part: 'alarms', cameras: next }, 'live analysis is falling behind on some cameras (too many for this node\'s CPU?): alarms come late and short events can be missed');
+    } else this.o.logger.info({ part: 'alarms' }, 'live analysis keeps up again on every camera');
+    this.bus.publish('analytics.behind', { ...next });
+  }
+
+  /** Starts analysers for every camera whose stored settings enable analytics. */
+  async start(): Promise<void> {
+    for (const row of await this.o.store.listCameraAnalytics()) {
+      const camera = await this.o.store.getCamera(row.cameraId);
+      if (!camera) continue;
+      await this.apply(row.cameraId, parseAnalyticsSettings(row.settings), camera.enabled);
+    }
+  }
+
+  async settings(cameraId: string): Promise<AnalyticsConfig> {
+    const row = await this.o.store.getCameraAnalytics(cameraId);
+    return parseAnalyticsSettings(row?.settings ?? {});
+  }
+
+  /** Stores new settings (audited by the caller's audit input) and restarts the camera's analyser. */
+  async update(cameraId: string, input: unknown, audit: { actor: string; ip: string | null }): Promise<AnalyticsConfig> {
+    const settings = parseAnalyticsSettings(input);
+    await this.o.store.putCameraAnalytics(
+      { cameraId, settings: settings as unknown as Record<string, unknown>, updatedAt: Date.now() },
+      { actor: audit.actor, ip: audit.ip, action: 'analytics.update', cameraId, details: { enabled: settings.enabled, lines: settings.lines.length, zones: settings.zones.length } },
+    );
+    const camera = await this.o.store.getCamera(cameraId);
+    await this.apply(cameraId, settings, camera?.enabled ?? false);
+    return settings;
+  }
+
+  /** Which detector each running analyser uses, and how it is doing. */
+  status(): { cameraId: string; detector: DetectorKind; stats: AnalyserStats; pace: Pace }[] {
+    return [...this.analysers].map(([cameraId, a]) => ({ cameraId, detector: a.detector, stats: { ...a.analyser.stats }, pace: a.analyser.currentPace() }));
+  }
+
+  /** How the shared neural detector batches crops across cameras (null without one). */
+  batchStats(): { batches: number; crops: number; requests: number } | null {
+    const s = (this.neuralLoaded as { stats?: { batches: number; crops: number; requests: number } } | null)?.stats;
+    return s ? { ...s } : null;
+  }
+
+  /** What detection costs the camera per analysed frame so far (null before its first frame or when not analysed). */
+  costFor(cameraId: string): ReturnType<typeof costPerFrame> {
+    const a = this.analysers.get(cameraId);
+    return a ? costPerFrame(a.analyser.stats) : null;
+  }
+
+  detectorFor(cameraId: string): DetectorKind | null {
+    return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  get neuralDetectorError(): string | null {
+    return this.neuralError;
+  }
+
+  private async apply(cameraId: string, settings: AnalyticsConfig, cameraEnabled: boolean): Promise<void> {
+    const old = this.analysers.get(cameraId);
+    if (old) {
+      this.analysers.delete(cameraId);
+      await old.analyser.stop();
+    }
+    if (!settings.enabled || !cameraEnabled || this.closed) return;
+    let shared: Detector | null = null;
+    if (settings.detector !== 'motion') shared = await this.loadNeural();
+    if (settings.detector === 'neural' && !shared) throw new AnalyticsError('ANALYSER_FAILED', `the neural detector is not available: ${this.neuralError}`);
+    const kind: DetectorKind = shared ? 'neural' : 'motion';
+    const log = this.o.logger.child({ part: 'alarms', camera: cameraId });
+    const analyser = new CameraAnalyser({
+      cameraId,
+      settings,
+      runtime: this.o.runtime,
+      ffmpeg: this.o.ffmpeg,
+      detector: (size) => shared ?? new MotionBlobDetector({ aspect: size.width / size.height }),
+      // NanoDet's scores run lower than the tracker's defaults assume (the thresholds `vigil analyze` is evaluated with).
+      tracker: shared ? NANODET_TRACKER : undefined,
+      onEvents: async (frame) => {
+        await this.recorder.record(frame);
+      },
+      onError: (message) => log.warn({ message }, 'live analytics problem'),
+    });
+    this.analysers.set(cameraId, { analyser, detector: kind });
+    log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');
+  }
+
+  private loadNeural(): Promise<Detector | null> {
+    if (!this.o.loadNeuralDetector) {
+      this.neuralError ??= 'no neural detector configured';
+      return Promise.resolve(null);
+    }
+    this.neural ??= this.o.loadNeuralDetector().then((d) => (this.neuralLoaded = d)).catch((err: Error) => {
+      this.neuralError = err.message;
+      this.o.logger.warn({ err: err.message }, 'neural detector unavailable; live analytics use the motion stand-in');
+      return null;
+    });
+    return this.neural;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.paceTimer);
+    await Promise.all([...this.analysers.values()].map((a) => a.analyser.stop()));
+    this.analysers.clear();
+    await this.recorder.close();
+    const d = await this.neural;
+    await d?.close();
+  }
+}
+
+/** A camera's analytics in the config file seed the store once; the API changes them after. */
+export async function seedAnalyticsFromConfig(store: Pick<Store, 'getCameraAnalytics' | 'putCameraAnalytics'>, cameras: readonly CameraConfig[]): Promise<void> {
+  for (const c of cameras) {
+    if (c.analytics && !(await store.getCameraAnalytics(c.id))) {
+      await store.putCameraAnalytics({ cameraId: c.id, settings: c.analytics, updatedAt: Date.now() }, { actor: 'system', action: 'analytics.update', cameraId: c.id, details: { source: 'config' } });
+    }
+  }
+}

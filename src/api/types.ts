@@ -1,0 +1,66 @@
+// What the routes are given and how they check permissions. Kept apart from server.ts so that the
+// route modules and the server that registers them do not import each other.
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
+import type { AuthService, Action, CameraScopes, Principal, Resource } from '../access/index.ts';
+import type { AuditCheckpointer } from '../audit/index.ts';
+import type { CameraService } from '../cameras/index.ts';
+import type { CameraRuntime } from '../live/index.ts';
+import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
+import type { LiveAnalytics } from '../analytics/index.ts';
+import type { RetentionSweeper } from '../recorder/index.ts';
+import type { MapApiDeps } from './map-routes.ts';
+import type { ClusterApi } from '../cluster/index.ts';
+
+export interface ApiDeps {
+  store: Store;
+  auth: AuthService;
+  cameras: CameraService;
+  runtime: CameraRuntime;
+  logger: Logger;
+  bodyLimit: number;
+  secureCookies: boolean;
+  /** Directory of the built web app, served at / when present. */
+  webDir?: string;
+  version: string;
+  /** The process's one event bus: alarms, acknowledgements and system events pushed to screens. */
+  bus: EventBus<EventTopics>;
+  /** System events, for the events route. */
+  events: SystemEvents;
+  /** The alarm queue (absent: no alarm routes). */
+  alarms?: AlarmService;
+  /** Live analytics: per-camera settings, detectors, pace (absent: no analytics routes). */
+  analytics?: LiveAnalytics;
+  /** Retention, for the storage route. */
+  retention?: RetentionSweeper;
+  /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
+  recordingsDir?: string;
+  dataDir?: string;
+  // --- issue 10: access and audit ---------------------------------------------------------------
+  /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */
+  cameraScopes?: CameraScopes;
+  /** Reverse proxies whose X-Forwarded-For is believed (server.trustProxy). */
+  trustProxy?: boolean | string[];
+  /** Signed audit checkpoints (absent: verification from the browser checks the chain only). */
+  audit?: { checkpointer: AuditCheckpointer; checkpointFile: string; keysDir: string };
+  /** The security map (issue 11); absent: no map routes. */
+  map?: Omit<MapApiDeps, 'runtime'>;
+  /** Cluster membership (issue 15); absent: the embedded single process. */
+  cluster?: ClusterApi;
+  /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
+  metricsToken?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface Guard {
+  /** Resolve the session and check one permission; throws AccessError otherwise. */
+  (req: FastifyRequest, action: Action, resource: Resource): Principal;
+  /** The same decision as a yes/no, for filtering lists and pushes (no throw, nothing audited). */
+  can(principal: Principal, action: Action, resource: Resource): boolean;
+}

@@ -1,0 +1,19 @@
+// Every action the audit log records. A typed union, so a misspelt action cannot be written and an
+// auditor's filter can list them all.
+export const AUDIT_ACTIONS = [
+  'login.success', 'login.failure', 'login.throttled', 'logout',
+  'user.create', 'user.password_set',
+  'camera.create', 'camera.update', 'camera.delete', 'analytics.update',
+  'live.start', 'live.stop',
+  'recording.list', 'recording.play', 'recording.delete',
+  'snapshot.view', 'alarm.ack',
+  'evidence.lock', 'evidence.unlock',
+  'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 10: access and audit
+  'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
+  'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
+  // issue 11: the security map
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,2 +1,0 @@
-export { EventBus, type Handler } from './event-bus.ts';
-export { SystemEvents, type SystemEventTopics, type RaiseInput } from './system-events.ts';

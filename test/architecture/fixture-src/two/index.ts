@@ -1,0 +1,1 @@
+export { y as x } from './inner.ts';
