@@ -12,6 +12,10 @@ const statusByCode: Record<string, number> = {
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,
+  // issue 13 (privacy)
+  MASKING_FAILED: 503,
+  FFMPEG_MISSING: 503,
+  PURPOSE_REQUIRED: 428,
 };
 
 export interface ErrorBody {

@@ -11,7 +11,9 @@ import { ErrorSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
-import type { Principal } from '../access/index.ts';
+import { can, type Principal } from '../access/index.ts';
+import { burnFile } from '../privacy/index.ts';
+import { rename } from 'node:fs/promises';
 
 const ExportBody = Type.Object(
   {
@@ -39,6 +41,21 @@ const JobSchema = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 220 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+/**
+ * Burns the camera's masks into each exported file, as the requester would see it: permanent masks
+ * always, liftable ones unless the requester has lifted them. The archive keeps the original.
+ */
+function maskTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string) => Promise<string[]> {
+  return async (cameraId, filePath) => {
+    const view = await deps.privacy!.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }));
+    if (!view.polygons.length) return view.lifted ? ['privacy masks: liftable masks lifted by the requester (audited as mask.lift); permanent masks: none'] : [];
+    const tmp = `${filePath}.masking.mp4`;
+    await burnFile({ input: filePath, polygons: view.polygons, format: 'mp4', outputPath: tmp });
+    await rename(tmp, filePath);
+    return [`privacy masks: ${view.polygons.length} polygon(s) painted opaque black, re-encoded with libx264 (the archive keeps the camera's original)`];
+  };
+}
 
 export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   let service: ExportService | null = null;
@@ -77,6 +94,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         reason: req.body.reason,
         actor: user!.id,
         ip: req.ip,
+        transform: deps.privacy ? maskTransform(deps, user!) : undefined,
       });
       reply.status(202);
       return { export: job };

@@ -19,6 +19,11 @@ import {
   type HlsSegmentEntry,
 } from '../playback/index.ts';
 import type { SegmentRow } from '../store/index.ts';
+import { PrivacyError, burnFile, burnStream } from '../privacy/index.ts';
+import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
+
+/** MPEG-TS timestamps wrap at 2^33 ticks of 90 kHz (about 26.5 hours). */
+const TS_WRAP_S = 2 ** 33 / 90_000;
 
 /** Longest range one request may cover: bounds the index query and the audit's meaning. */
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
@@ -53,6 +58,11 @@ function recordingsDirOf(deps: ApiDeps): string {
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
+
+/** A masked user asked for the camera's own HLS parts (init, .m4s): refused, the playlist they get names .ts. */
+function maskedHls(): PrivacyError {
+  return new PrivacyError('FORBIDDEN', 'this camera is masked for you: its HLS playlist names masked MPEG-TS segments (.ts)');
+}
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
@@ -122,17 +132,20 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
       const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
+      const view = await maskViewFor(deps, req, req.params.id);
       // No audit entry, no video.
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream' });
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream', ...maskAuditDetails(view) });
+      // Masks to burn in: the stream is re-encoded (same timing, so the timeline headers hold).
+      const out = view.polygons.length ? await burnStream(stream.chunks(), view.polygons) : { mime: stream.mime, chunks: stream.chunks() };
       reply
         .type('video/mp4')
         .header('cache-control', 'no-store')
-        .header('x-vigil-mime', stream.mime)
+        .header('x-vigil-mime', out.mime)
         .header('x-vigil-start-ms', String(Math.round(stream.startMs)))
         .header('x-vigil-end-ms', String(Math.round(stream.endMs)))
         .header('x-vigil-timeline', formatTimelinePoints(stream.points))
         .header('x-vigil-gaps', stream.gaps.map((g) => `${g.startMs}-${g.endMs}`).join(','));
-      return reply.send(Readable.from(stream.chunks(), { objectMode: false }));
+      return reply.send(Readable.from(out.chunks, { objectMode: false }));
     },
   );
 
@@ -162,9 +175,10 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
           // unreadable or gone since indexing: left out, the playlist shows a discontinuity
         }
       }
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls' });
+      const view = await maskViewFor(deps, req, req.params.id);
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls', ...maskAuditDetails(view) });
       reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store');
-      return hlsPlaylist(entries);
+      return hlsPlaylist(entries, '', view.polygons.length ? 'ts' : 'fmp4');
     },
   );
 
@@ -183,6 +197,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const seg = await findSegment(req.params.id, req.params.start);
+      if ((await maskViewFor(deps, req, req.params.id)).polygons.length) throw maskedHls();
       const init = await readSegmentInit(recordingsDirOf(deps), seg);
       await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init' });
       reply.type('video/mp4').header('cache-control', 'private, max-age=3600');
@@ -195,11 +210,22 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
     { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s) of one recording', params: SegParams, response: errors } },
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
-      const m = /^(\d+)\.m4s$/.exec(req.params.start);
-      if (!m) throw new PlaybackError('NOT_FOUND', 'expected <startMs>.m4s', { reason: 'SEGMENT_NOT_FOUND' });
+      const m = /^(\d+)\.(m4s|ts)$/.exec(req.params.start);
+      if (!m) throw new PlaybackError('NOT_FOUND', 'expected <startMs>.m4s (or .ts when masked)', { reason: 'SEGMENT_NOT_FOUND' });
       const seg = await findSegment(req.params.id, m[1]);
+      const view = await maskViewFor(deps, req, req.params.id);
+      const masked = view.polygons.length > 0;
+      if (masked !== (m[2] === 'ts')) {
+        if (masked) throw maskedHls();
+        throw new PlaybackError('NOT_FOUND', 'MPEG-TS segments are only for masked views; this playlist names .m4s', { reason: 'SEGMENT_NOT_FOUND' });
+      }
       const { bytes, mp4 } = await readSegment(recordingsDirOf(deps), seg);
-      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment' });
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment', ...maskAuditDetails(view) });
+      if (masked) {
+        const ts = await burnFile({ input: bytes, polygons: view.polygons, format: 'mpegts', tsOffsetS: (seg.startMs / 1000) % TS_WRAP_S });
+        reply.type('video/mp2t').header('cache-control', 'private, no-store');
+        return ts;
+      }
       reply.type('video/iso.segment').header('cache-control', 'private, max-age=3600');
       return hlsMediaSegment(seg, bytes, mp4);
     },

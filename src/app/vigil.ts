@@ -113,6 +113,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await analytics.start();
 
+  const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
+  const privacy = new PrivacyService({ store });
   const app = await buildApi({
     store,
     auth,
@@ -130,6 +132,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
+    privacy,
+    maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   retention.start(cfg.recording.retention.sweepSeconds * 1000);

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'snapshot.view', 'alarm.ack',
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 13 (privacy)
+  'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

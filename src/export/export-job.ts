@@ -26,6 +26,11 @@ export interface ExportRequest {
   /** user id (or "cli") */
   actor: string;
   ip?: string | null;
+  /**
+   * Rewrites each written file in place before it is hashed (e.g. privacy masks burned in) and
+   * says what it did, for the manifest; [] when it left the file as it was.
+   */
+  transform?: (cameraId: string, filePath: string) => Promise<string[]>;
 }
 
 export interface ExportJobView {
@@ -143,8 +148,11 @@ export class ExportService {
       for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
     const files: ManifestFile[] = [];
+    const redactions: NonNullable<Manifest['redactions']> = [];
     for (const f of written) {
       const p = path.join(job.dir, f.name);
+      const applied = r.transform ? await r.transform(f.cameraId, p) : [];
+      if (applied.length) redactions.push({ file: f.name, applied });
       files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
     }
     const manifest: Manifest = {
@@ -162,6 +170,7 @@ export class ExportService {
       reason: r.reason,
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
+      ...(r.transform ? { redactions } : {}),
     };
     const bytes = serializeManifest(manifest);
     writeFileSync(path.join(job.dir, MANIFEST_FILE), bytes, { flag: 'wx' });

@@ -30,6 +30,8 @@ export interface Manifest {
   serverKeyId: string;
   /** Ed25519 public key, SPKI DER base64. */
   publicKey: string;
+  /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
+  redactions?: { file: string; applied: string[] }[];
 }
 
 export const MANIFEST_FILE = 'manifest.json';

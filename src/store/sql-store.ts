@@ -21,6 +21,8 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  PrivacyMaskRow,
+  MaskLiftRow,
 } from './types.ts';
 import {
   AUDIT_COLUMNS,
@@ -612,6 +614,69 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments WHERE node_id = $1', [nodeId]);
     return Number(rows[0].n);
   }
+
+  // --- issue 13 (privacy) -------------------------------------------------------------------------
+
+  async addPrivacyMask(mask: PrivacyMaskRow, audit?: AuditInput): Promise<PrivacyMaskRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO privacy_masks (${MASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        mask.id, mask.cameraId, mask.name, JSON.stringify(mask.polygon), toInt(mask.liftable), mask.createdBy, mask.createdAt,
+      ]),
+    );
+    return mask;
+  }
+
+  async listPrivacyMasks(cameraId?: string): Promise<PrivacyMaskRow[]> {
+    const rows = cameraId === undefined
+      ? await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks ORDER BY created_at, id`)
+      : await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks WHERE camera_id = $1 ORDER BY created_at, id`, [cameraId]);
+    return rows.map(toMask);
+  }
+
+  async deletePrivacyMask(cameraId: string, id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, async (tx) => (await tx.execute('DELETE FROM privacy_masks WHERE camera_id = $1 AND id = $2', [cameraId, id])) > 0, (n) => n);
+  }
+
+  async addMaskLift(lift: MaskLiftRow, audit?: AuditInput): Promise<MaskLiftRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO mask_lifts (${LIFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        lift.id, lift.cameraId, lift.userId, lift.reason, lift.startedAt, lift.expiresAt, lift.endedAt,
+      ]),
+    );
+    return lift;
+  }
+
+  async activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${LIFT_COLUMNS} FROM mask_lifts WHERE user_id = $1 AND camera_id = $2 AND expires_at > $3 AND started_at <= $3 AND ended_at IS NULL ORDER BY expires_at DESC LIMIT 1`,
+      [userId, cameraId, now],
+    );
+    return rows.length ? toLift(rows[0]) : null;
+  }
+
+  async endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number> {
+    return this.withAudit(
+      audit,
+      (tx) => tx.execute('UPDATE mask_lifts SET ended_at = $1 WHERE user_id = $2 AND camera_id = $3 AND expires_at > $1 AND ended_at IS NULL', [at, userId, cameraId]),
+      (n) => n > 0,
+    );
+  }
+}
+
+const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
+function toMask(r: Record<string, unknown>): PrivacyMaskRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), name: String(r.name), polygon: JSON.parse(String(r.polygon)) as [number, number][],
+    liftable: r.liftable === 1 || r.liftable === true || r.liftable === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at),
+  };
+}
+
+const LIFT_COLUMNS = 'id, camera_id, user_id, reason, started_at, expires_at, ended_at';
+function toLift(r: Record<string, unknown>): MaskLiftRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), userId: String(r.user_id), reason: String(r.reason),
+    startedAt: Number(r.started_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null || r.ended_at === undefined ? null : Number(r.ended_at),
+  };
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -630,4 +695,6 @@ export const STORE_OPERATIONS = [
   'appendAudit', 'listAudit',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 13 (privacy)
+  'addPrivacyMask', 'listPrivacyMasks', 'deletePrivacyMask', 'addMaskLift', 'activeMaskLift', 'endMaskLifts',
 ] as const satisfies readonly (keyof StoreOperations)[];
