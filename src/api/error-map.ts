@@ -16,6 +16,12 @@ const statusByCode: Record<string, number> = {
   MASKING_FAILED: 503,
   FFMPEG_MISSING: 503,
   PURPOSE_REQUIRED: 428,
+  // issue 11: the security map
+  MAP_BAD_INPUT: 400,
+  MAP_IMPORT_INVALID: 400,
+  MAP_IMPORT_TOO_LARGE: 413,
+  MAP_BASEMAP_INVALID: 400,
+  SITE_NOT_FOUND: 404,
 };
 
 export interface ErrorBody {

@@ -20,6 +20,7 @@ import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
+import { registerMapRoutes } from './map-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -77,6 +78,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
   registerPrivacyRoutes(app, deps, guard);
+  if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !deps.webDir || !existsSync(deps.webDir)) {

@@ -10,6 +10,7 @@ import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../event
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
 import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
+import type { MapApiDeps } from './map-routes.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -40,6 +41,8 @@ export interface ApiDeps {
   privacy?: PrivacyService;
   /** Live view with the masks burned in, for users who may not see under them. */
   maskedLive?: MaskedLive;
+  /** The security map (issue 11); absent: no map routes. */
+  map?: Omit<MapApiDeps, 'runtime'>;
 }
 
 declare module 'fastify' {

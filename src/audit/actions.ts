@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 13 (privacy)
   'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end',
+  // issue 11: the security map
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

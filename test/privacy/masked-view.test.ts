@@ -43,6 +43,8 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+const json = (r: Response): Promise<any> => r.json();
+
 /** Decodes an fMP4 or MPEG-TS byte stream to RGB frames. */
 function decode(bytes: Buffer, format: 'mp4' | 'mpegts'): Buffer[] {
   const file = path.join(tmp, `in-${Math.random().toString(36).slice(2)}.${format === 'mp4' ? 'mp4' : 'ts'}`);
@@ -110,10 +112,10 @@ function watchLive(cookie: string, ms: number): Promise<{ bytes: Buffer; closeCo
 test('bad polygons and bad lifts are refused with a 4xx naming the field; nothing is stored', async () => {
   const outside = await v.http('/api/cameras/cam1/masks', { method: 'POST', json: { polygon: [[0.1, 0.1], [1.2, 0.1], [0.5, 0.5]], liftable: true } });
   assert.equal(outside.status, 400);
-  assert.match((await outside.json()).error.message, /polygon\/1.*outside the frame/);
+  assert.match((await json(outside)).error.message, /polygon\/1.*outside the frame/);
   const bowtie = await v.http('/api/cameras/cam1/masks', { method: 'POST', json: { polygon: [[0.1, 0.1], [0.5, 0.5], [0.5, 0.1], [0.1, 0.5]], liftable: true } });
   assert.equal(bowtie.status, 400);
-  assert.match((await bowtie.json()).error.message, /crosses itself/);
+  assert.match((await json(bowtie)).error.message, /crosses itself/);
   const two = await v.http('/api/cameras/cam1/masks', { method: 'POST', json: { polygon: [[0.1, 0.1], [0.5, 0.5]], liftable: true } });
   assert.equal(two.status, 400);
   assert.equal((await viewer('/api/cameras/cam1/masks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ polygon: MASK, liftable: false }) })).status, 403);
@@ -135,7 +137,7 @@ test('a viewer\'s live view has the mask burned in; an admin\'s lift with a reas
 
   const noReason = await v.http('/api/cameras/cam1/mask-lift', { method: 'POST', json: { reason: '  ' } });
   assert.equal(noReason.status, 400);
-  assert.match((await noReason.json()).error.message, /reason/);
+  assert.match((await json(noReason)).error.message, /reason/);
   const byViewer = await viewer('/api/cameras/cam1/mask-lift', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'curious' }) });
   assert.equal(byViewer.status, 403);
 
@@ -198,15 +200,15 @@ test('an operator\'s export has the masks burned in and the manifest says so', a
   const to = Date.now(), from = to - 5000;
   const started = await fetch(v.url + '/api/exports', { method: 'POST', headers: { cookie: op, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['cam1'], from: String(from), to: String(to), reason: 'case 7' }) });
   assert.equal(started.status, 202, await started.clone().text());
-  const id = (await started.json()).export.id;
+  const id = (await json(started)).export.id;
   let job: any;
   for (let i = 0; i < 200; i++) {
-    job = (await (await fetch(v.url + `/api/exports/${id}`, { headers: { cookie: op } })).json()).export;
+    job = (await json(await fetch(v.url + `/api/exports/${id}`, { headers: { cookie: op } }))).export;
     if (job.state !== 'running') break;
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(job.state, 'done', job.error);
-  const manifest = await (await fetch(v.url + `/api/exports/${id}/files/manifest.json`, { headers: { cookie: op } })).json();
+  const manifest: any = await json(await fetch(v.url + `/api/exports/${id}/files/manifest.json`, { headers: { cookie: op } }));
   assert.ok(manifest.redactions.length >= 1 && /privacy masks/.test(manifest.redactions[0].applied[0]), JSON.stringify(manifest.redactions));
   const file = await fetch(v.url + `/api/exports/${id}/files/${job.files[0].name}`, { headers: { cookie: op } });
   assertMasked(decode(Buffer.from(await file.arrayBuffer()), 'mp4'), 'operator export');
