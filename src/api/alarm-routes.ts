@@ -6,9 +6,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { WebSocket } from 'ws';
 import type { ApiDeps, Guard } from './types.ts';
 import { can, type Action, type Principal } from '../access/index.ts';
-import { isAlarm, type AlarmAck, type AlarmService, type AnalysisPace } from '../events/index.ts';
+import { isAlarm, type AlarmAck, type AlarmService, type AlarmView, type AnalysisPace } from '../events/index.ts';
 import type { EventRow } from '../store/index.ts';
-import { ErrorSchema } from './schemas.ts';
+import { AlarmListSchema, AlarmSchema, ErrorSchema } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
 import { maskPng } from '../privacy/index.ts';
@@ -19,32 +19,15 @@ import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
 export const SEE_ALARMS: Action = 'camera.live';
 const ACK_ALARMS: Action = 'recording.play';
 
+// The events part's alarm view and the response schema must agree: checked when this compiles.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const alarmViewMatchesSchema: Same<AlarmView, Static<typeof AlarmSchema>> = true;
+void alarmViewMatchesSchema;
+
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const AlarmParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 
-export const AlarmSchema = Type.Object({
-  id: Type.String(),
-  ts: Type.Number(),
-  cameraId: Type.Union([Type.String(), Type.Null()]),
-  cameraName: Type.String(),
-  ruleKind: Type.String(),
-  rule: Type.String(),
-  severity: Type.String(),
-  cls: Type.Union([Type.String(), Type.Null()]),
-  trackId: Type.Union([Type.Number(), Type.Null()]),
-  direction: Type.Union([Type.String(), Type.Null()]),
-  box: Type.Union([Type.Array(Type.Number()), Type.Null()]),
-  detector: Type.Union([Type.String(), Type.Null()]),
-  snapshotUrl: Type.Union([Type.String(), Type.Null()]),
-  ack: Type.Union([Type.Object({ by: Type.String(), at: Type.Number() }), Type.Null()]),
-});
-export const PaceSchema = Type.Object({ analysedFps: Type.Number(), expectedFps: Type.Number(), behind: Type.Boolean() });
 const AlarmsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cameraId: Type.Optional(Type.String({ maxLength: 64 })) });
-export const AlarmListSchema = Type.Object({
-  alarms: Type.Array(AlarmSchema),
-  detectors: Type.Record(Type.String(), Type.String()),
-  behind: Type.Record(Type.String(), PaceSchema, { description: 'Cameras whose live analysis is falling behind (analysing under 90 % of what the stream allows over the last 10 s): alarms come late, short events can be missed.' }),
-});
 
 const seesCamera = (user: Principal, cameraId: string | null) => cameraId !== null && can(user, SEE_ALARMS, { type: 'camera', id: cameraId });
 

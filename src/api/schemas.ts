@@ -112,3 +112,68 @@ export const RecordingsQuery = Type.Object(
 );
 
 export const SegmentSchema = Type.Object({ startMs: Type.Number(), endMs: Type.Number(), bytes: Type.Number() });
+
+// Responses the control room reads (the web app takes their static types from ./contract.ts).
+export const AlarmSchema = Type.Object({
+  id: Type.String(),
+  ts: Type.Number(),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  cameraName: Type.String(),
+  ruleKind: Type.String(),
+  rule: Type.String(),
+  severity: Type.String(),
+  cls: Type.Union([Type.String(), Type.Null()]),
+  trackId: Type.Union([Type.Number(), Type.Null()]),
+  direction: Type.Union([Type.String(), Type.Null()]),
+  box: Type.Union([Type.Array(Type.Number()), Type.Null()]),
+  detector: Type.Union([Type.String(), Type.Null()]),
+  snapshotUrl: Type.Union([Type.String(), Type.Null()]),
+  ack: Type.Union([Type.Object({ by: Type.String(), at: Type.Number() }), Type.Null()]),
+});
+export const PaceSchema = Type.Object({ analysedFps: Type.Number(), expectedFps: Type.Number(), behind: Type.Boolean() });
+export const AlarmListSchema = Type.Object({
+  alarms: Type.Array(AlarmSchema),
+  detectors: Type.Record(Type.String(), Type.String()),
+  behind: Type.Record(Type.String(), PaceSchema, { description: 'Cameras whose live analysis is falling behind (analysing under 90 % of what the stream allows over the last 10 s): alarms come late, short events can be missed.' }),
+});
+export const EventSchema = Type.Object({
+  id: Type.String(),
+  ts: Type.Number(),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+  severity: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export const StorageSchema = Type.Object({
+  volumes: Type.Array(Type.Object({
+    root: Type.String(),
+    totalBytes: Type.Number(),
+    freeBytes: Type.Number(),
+    recordingBytes: Type.Number(),
+    quotaBytes: Type.Union([Type.Number(), Type.Null()]),
+    minFreeBytes: Type.Number(),
+  })),
+});
+export const TimelineSchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
+  gaps: Type.Array(Type.Object({
+    startMs: Type.Number(),
+    endMs: Type.Number(),
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'why nothing was recorded (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL); for a hole still open, the camera state; null when unknown' }),
+  })),
+});
+export const ExportFileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
+export const ExportJobSchema = Type.Object({
+  id: Type.String(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  cameras: Type.Array(Type.String()),
+  from: Type.Number(),
+  to: Type.Number(),
+  createdBy: Type.String(),
+  createdAt: Type.Number(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Array(ExportFileSchema),
+});

@@ -1,30 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { Alarm, AnalysisPace } from '../api/types.ts';
 
 // The live alarm list: the recent alarms once over HTTP, then new alarms and acknowledgements as
 // they are pushed over /api/events/live. Reconnects after a dropped socket and reloads the list.
 
-export interface Alarm {
-  id: string;
-  ts: number;
-  cameraId: string | null;
-  cameraName: string;
-  ruleKind: string;
-  rule: string;
-  severity: string;
-  cls: string | null;
-  trackId: number | null;
-  direction: string | null;
-  detector: string | null;
-  snapshotUrl: string | null;
-  ack: { by: string; at: number } | null;
-}
+export type { Alarm } from '../api/types.ts';
 
 export interface AlarmFeed {
   alarms: Alarm[];
   /** camera id → 'neural' | 'motion' for cameras being analysed */
   detectors: Record<string, string>;
   /** cameras whose live analysis is falling behind (frames analysed per second, and expected) */
-  behind: Record<string, { analysedFps: number; expectedFps: number }>;
+  behind: Record<string, AnalysisPace>;
   connected: boolean;
   error: string | null;
   acknowledge(id: string): Promise<void>;
