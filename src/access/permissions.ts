@@ -20,7 +20,9 @@ export type Action =
   | 'audit.read'
   // issue 13 (privacy): managing masks; seeing under a liftable mask for a while, with a reason
   | 'mask.manage'
-  | 'mask.lift';
+  | 'mask.lift'
+  // keeping the list of purposes and the look-back policy
+  | 'purpose.manage';
 
 export type Resource = { type: 'camera'; id: string } | { type: 'cameras' } | { type: 'users' } | { type: 'audit' };
 
@@ -31,7 +33,7 @@ export interface Principal {
 }
 
 const grants: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'user.manage', 'audit.read', 'mask.manage', 'mask.lift']),
+  admin: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'camera.create', 'camera.update', 'camera.delete', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'user.manage', 'audit.read', 'mask.manage', 'mask.lift', 'purpose.manage']),
   operator: new Set<Action>(['camera.list', 'camera.read', 'camera.live', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read']),
   viewer: new Set<Action>(['camera.list', 'camera.read', 'camera.live']),
 };

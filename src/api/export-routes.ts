@@ -13,6 +13,7 @@ import { parseTime } from './playback-routes.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
 import { can, type Principal } from '../access/index.ts';
 import { burnFile } from '../privacy/index.ts';
+import { purposeDetails } from './privacy-view.ts';
 import { rename } from 'node:fs/promises';
 
 const ExportBody = Type.Object(
@@ -21,6 +22,8 @@ const ExportBody = Type.Object(
     from: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
     to: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
     reason: Type.String({ maxLength: 2000, description: 'purpose, case or request number: audited and written into the signed manifest' }),
+    purposeId: Type.Optional(Type.String({ maxLength: 64, description: 'needed past the free window: a purpose from GET /api/purposes' })),
+    purposeText: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );
@@ -74,9 +77,13 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       let user: Principal | null = null;
       for (const c of req.body.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
       for (const c of req.body.cameras) await deps.cameras.get(c);
+      const fromMs = parseTime(req.body.from, 'from');
+      // An export needs a purpose like playing does, past the free window (purposeText defaults to the reason).
+      const purpose = await purposeDetails(deps, req, fromMs, { purposeId: req.body.purposeId, purposeText: req.body.purposeText ?? req.body.reason });
       const job = await exportsOf().start({
         cameras: req.body.cameras,
-        fromMs: parseTime(req.body.from, 'from'),
+        auditDetails: purpose,
+        fromMs,
         toMs: parseTime(req.body.to, 'to'),
         reason: req.body.reason,
         actor: user!.id,

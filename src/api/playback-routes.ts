@@ -20,7 +20,7 @@ import {
 } from '../playback/index.ts';
 import type { SegmentRow } from '../store/index.ts';
 import { PrivacyError, burnFile, burnStream } from '../privacy/index.ts';
-import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
+import { maskAuditDetails, maskViewFor, purposeDetails, purposeQuery } from './privacy-view.ts';
 
 /** MPEG-TS timestamps wrap at 2^33 ticks of 90 kHz (about 26.5 hours). */
 const TS_WRAP_S = 2 ** 33 / 90_000;
@@ -32,6 +32,8 @@ export const RangeQuery = Type.Object(
   {
     from: Type.String({ minLength: 1, maxLength: 40, description: 'start: ms since epoch or ISO 8601' }),
     to: Type.String({ minLength: 1, maxLength: 40, description: 'end: ms since epoch or ISO 8601' }),
+    purposeId: Type.Optional(Type.String({ maxLength: 64, description: 'needed past the free window (10 min by default): a purpose from GET /api/purposes' })),
+    purposeText: Type.Optional(Type.String({ maxLength: 500, description: 'with purposeId: case, incident or request (audited)' })),
   },
   { additionalProperties: false },
 );
@@ -85,7 +87,8 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.list', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
-      await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline' });
+      const purpose = await purposeDetails(deps, req, fromMs, req.query);
+      await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline', ...purpose });
       const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
       const spans = recordedSpans(segs, fromMs, toMs);
       const gaps = explainGaps(gapsBetween(spans, fromMs, toMs), await deps.store.listGaps(req.params.id, fromMs, toMs, 10_000));
@@ -122,10 +125,12 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
+      // The purpose first: whether anything was recorded then is itself looking back.
+      const purpose = await purposeDetails(deps, req, fromMs, req.query);
       const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
       const view = await maskViewFor(deps, req, req.params.id);
       // No audit entry, no video.
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream', ...maskAuditDetails(view) });
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream', ...purpose, ...maskAuditDetails(view) });
       // Masks to burn in: the stream is re-encoded (same timing, so the timeline headers hold).
       const out = view.polygons.length ? await burnStream(stream.chunks(), view.polygons) : { mime: stream.mime, chunks: stream.chunks() };
       reply
@@ -155,6 +160,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
+      const purpose = await purposeDetails(deps, req, fromMs, req.query);
       const dir = recordingsDirOf(deps);
       const segs = (await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
       if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
@@ -167,9 +173,9 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
         }
       }
       const view = await maskViewFor(deps, req, req.params.id);
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls', ...maskAuditDetails(view) });
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls', ...purpose, ...maskAuditDetails(view) });
       reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store');
-      return hlsPlaylist(entries, '', view.polygons.length ? 'ts' : 'fmp4');
+      return hlsPlaylist(entries, purposeQuery(purpose), view.polygons.length ? 'ts' : 'fmp4');
     },
   );
 
@@ -181,24 +187,26 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
   }
 
   const SegParams = Type.Object({ id: Type.String({ maxLength: 64 }), start: Type.String({ maxLength: 30 }) });
+  const SegQuery = Type.Object({ purposeId: Type.Optional(Type.String({ maxLength: 64 })), purposeText: Type.Optional(Type.String({ maxLength: 500 })) });
 
-  app.get<{ Params: Static<typeof SegParams> }>(
+  app.get<{ Params: Static<typeof SegParams>; Querystring: Static<typeof SegQuery> }>(
     '/api/cameras/:id/hls/:start/init.mp4',
-    { schema: { tags: ['recordings'], summary: 'HLS init segment (EXT-X-MAP) of one recording', params: SegParams, response: errors } },
+    { schema: { tags: ['recordings'], summary: 'HLS init segment (EXT-X-MAP) of one recording', params: SegParams, querystring: SegQuery, response: errors } },
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const seg = await findSegment(req.params.id, req.params.start);
       if ((await maskViewFor(deps, req, req.params.id)).polygons.length) throw maskedHls();
       const init = await readSegmentInit(recordingsDirOf(deps), seg);
-      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init' });
+      const purpose = await purposeDetails(deps, req, seg.startMs, req.query);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init', ...purpose });
       reply.type('video/mp4').header('cache-control', 'private, max-age=3600');
       return init;
     },
   );
 
-  app.get<{ Params: Static<typeof SegParams> }>(
+  app.get<{ Params: Static<typeof SegParams>; Querystring: Static<typeof SegQuery> }>(
     '/api/cameras/:id/hls/:start',
-    { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s) of one recording', params: SegParams, response: errors } },
+    { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s, or .ts when masked) of one recording', params: SegParams, querystring: SegQuery, response: errors } },
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const m = /^(\d+)\.(m4s|ts)$/.exec(req.params.start);
@@ -211,7 +219,8 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
         throw new PlaybackError('NOT_FOUND', 'MPEG-TS segments are only for masked views; this playlist names .m4s', { reason: 'SEGMENT_NOT_FOUND' });
       }
       const { bytes, mp4 } = await readSegment(recordingsDirOf(deps), seg);
-      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment', ...maskAuditDetails(view) });
+      const purpose = await purposeDetails(deps, req, seg.startMs, req.query);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment', ...purpose, ...maskAuditDetails(view) });
       if (masked) {
         const ts = await burnFile({ input: bytes, polygons: view.polygons, format: 'mpegts', tsOffsetS: (seg.startMs / 1000) % TS_WRAP_S });
         reply.type('video/mp2t').header('cache-control', 'private, no-store');

@@ -113,4 +113,51 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
       reply.status(204);
     },
   );
+
+  const PurposeSchema = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean() });
+  const PolicySchema = Type.Object({
+    freeWindowMinutes: Type.Integer({ description: 'recordings newer than this need no purpose' }),
+    maxHoursByRole: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'how far back each role may look (hours; null: no limit)' }),
+  });
+  const PurposesResponse = Type.Object({ purposes: Type.Array(PurposeSchema), policy: PolicySchema, mayManage: Type.Boolean() });
+  const toPurpose = (p: { id: string; name: string; active: boolean }) => ({ id: p.id, name: p.name, active: p.active });
+
+  app.get(
+    '/api/purposes',
+    { schema: { tags: ['privacy'], summary: 'Purposes an access to older recordings may be made for, and the look-back policy', response: { 200: PurposesResponse, ...errors } } },
+    async (req) => {
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const [purposes, policy] = await Promise.all([privacy().listPurposes(), privacy().lookBackPolicy()]);
+      return { purposes: purposes.map(toPurpose), policy, mayManage: can(user, 'purpose.manage', { type: 'cameras' }) };
+    },
+  );
+
+  app.post<{ Body: { name: string } }>(
+    '/api/purposes',
+    { schema: { tags: ['privacy'], summary: 'Add a purpose to the list (audited)', body: Type.Object({ name: Type.String({ maxLength: 100 }) }, { additionalProperties: false }), response: { 201: Type.Object({ purpose: PurposeSchema }), ...errors } } },
+    async (req, reply) => {
+      const user = guard(req, 'purpose.manage', { type: 'cameras' });
+      const p = await privacy().addPurpose(req.body.name, { id: user.id, ip: req.ip });
+      reply.status(201);
+      return { purpose: toPurpose(p) };
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: { active: boolean } }>(
+    '/api/purposes/:id',
+    { schema: { tags: ['privacy'], summary: 'Retire or restore a purpose (audited; past accesses keep naming it)', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }), response: { 200: Type.Object({ purpose: PurposeSchema }), ...errors } } },
+    async (req) => {
+      const user = guard(req, 'purpose.manage', { type: 'cameras' });
+      return { purpose: toPurpose(await privacy().setPurposeActive(req.params.id, req.body.active, { id: user.id, ip: req.ip })) };
+    },
+  );
+
+  app.put<{ Body: Static<typeof PolicySchema> }>(
+    '/api/privacy/look-back',
+    { schema: { tags: ['privacy'], summary: 'Set the free window and how far back each role may look (audited)', body: PolicySchema, response: { 200: Type.Object({ policy: PolicySchema }), ...errors } } },
+    async (req) => {
+      const user = guard(req, 'purpose.manage', { type: 'cameras' });
+      return { policy: await privacy().setLookBackPolicy(req.body, { id: user.id, ip: req.ip }) };
+    },
+  );
 }

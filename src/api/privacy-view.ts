@@ -17,3 +17,20 @@ export function maskViewFor(deps: ApiDeps, req: FastifyRequest, cameraId: string
 export function maskAuditDetails(view: MaskView): Record<string, unknown> {
   return view.polygons.length ? { masked: view.polygons.length } : view.lifted ? { masksLifted: true } : {};
 }
+
+/**
+ * Purpose-bound looking back: checks the role's limit and, past the free window, the purpose
+ * (purposeId from the list, purposeText). Returns what goes into the access's audit entry.
+ */
+export async function purposeDetails(deps: ApiDeps, req: FastifyRequest, fromMs: number, stated: { purposeId?: string; purposeText?: string }): Promise<Record<string, unknown>> {
+  const user = req.principal;
+  if (!deps.privacy || !user) return {};
+  const p = await deps.privacy.checkAccess(user.role, fromMs, stated);
+  return p ? { purposeId: p.purposeId, purpose: p.purpose, purposeText: p.purposeText } : {};
+}
+
+/** The purpose as query parameters, for URLs a player fetches next (HLS segments). */
+export function purposeQuery(details: Record<string, unknown>): string {
+  if (!details.purposeId) return '';
+  return new URLSearchParams({ purposeId: String(details.purposeId), purposeText: String(details.purposeText ?? '') }).toString();
+}

@@ -136,6 +136,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
 
   const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
   const privacy = new PrivacyService({ store });
+  await privacy.ensureDefaults();
   const app = await buildApi({
     store,
     auth,

@@ -10,7 +10,7 @@ export const AUDIT_ACTIONS = [
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 13 (privacy)
-  'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end',
+  'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end', 'purpose.create', 'purpose.update', 'privacy.policy',
   // issue 11: the security map
   'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
 ] as const;

@@ -31,6 +31,8 @@ export interface ExportRequest {
    * says what it did, for the manifest; [] when it left the file as it was.
    */
   transform?: (cameraId: string, filePath: string) => Promise<string[]>;
+  /** More for the export.create audit entry (e.g. the purpose of looking back). */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface ExportJobView {
@@ -83,7 +85,7 @@ export class ExportService {
     for (const cameraId of r.cameras) {
       await this.opts.store.appendAudit({
         actor: r.actor, ip: r.ip ?? null, action: 'export.create', cameraId,
-        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason },
+        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason, ...r.auditDetails },
       });
     }
     const job: ExportJobView & { dir: string; done: Promise<void> } = {

@@ -7,5 +7,6 @@ export { validatePolygon, selfCrossing, signedArea, maskBounds, rasterizeMask, t
 export { MaskBurner, BoxSplitter, coverImage, frameSizeOfInit, burnFile, type BurnerOutput, type BurnerOptions } from './mask-burner.ts';
 export { burnStream, type BurnedStream } from './burn-stream.ts';
 export { MaskedLive } from './masked-live.ts';
-export { PrivacyService, DEFAULT_LIFT_MINUTES, MAX_LIFT_MINUTES, type NewMask, type MaskView, type PrivacyStore } from './privacy-service.ts';
+export { PrivacyService, DEFAULT_PURPOSES, DEFAULT_LIFT_MINUTES, MAX_LIFT_MINUTES, type NewMask, type MaskView, type PrivacyStore } from './privacy-service.ts';
 export { maskPng, decodePngRgb, paintMasks } from './mask-png.ts';
+export { checkLookBack, validateLookBackPolicy, DEFAULT_LOOK_BACK, type LookBackPolicy, type PurposeEntry, type PurposeRecord, type StatedPurpose } from './look-back.ts';

@@ -2,12 +2,18 @@
 // must be burned into what that user receives: every permanent mask, and the liftable ones unless
 // the user lifted them (with mask.lift and a reason) and the lift has not run out. An empty list
 // means the user gets the camera's own bytes.
-import type { MaskLiftRow, PrivacyMaskRow, Store } from '../store/index.ts';
+import type { AccessPurposeRow, MaskLiftRow, PrivacyMaskRow, Store } from '../store/index.ts';
+import { DEFAULT_LOOK_BACK, checkLookBack, validateLookBackPolicy, type LookBackPolicy, type PurposeRecord, type StatedPurpose } from './look-back.ts';
 import { newId } from '../core/index.ts';
 import { PrivacyError } from './errors.ts';
 import { validatePolygon, type Point } from './mask-geometry.ts';
 
-export type PrivacyStore = Pick<Store, 'addPrivacyMask' | 'listPrivacyMasks' | 'deletePrivacyMask' | 'addMaskLift' | 'activeMaskLift' | 'endMaskLifts'>;
+export type PrivacyStore = Pick<Store, 'addPrivacyMask' | 'listPrivacyMasks' | 'deletePrivacyMask' | 'addMaskLift' | 'activeMaskLift' | 'endMaskLifts'
+  | 'listAccessPurposes' | 'putAccessPurpose' | 'getPrivacySetting' | 'putPrivacySetting'>;
+
+/** The purposes a new installation starts with; the admin adds, renames and retires. */
+export const DEFAULT_PURPOSES = ['Incident investigation', 'Police or court request', 'Subject access request', 'Insurance or damage claim', 'Safety review'];
+const LOOK_BACK_SETTING = 'look_back';
 
 export interface NewMask {
   name?: string;
@@ -107,5 +113,50 @@ export class PrivacyService {
 
   activeLift(cameraId: string, userId: string): Promise<MaskLiftRow | null> {
     return this.store.activeMaskLift(cameraId, userId, this.now());
+  }
+
+  // --- purpose-bound looking back ---------------------------------------------------------------
+
+  /** Seeds the default purposes when the list is empty (a new installation). */
+  async ensureDefaults(): Promise<void> {
+    if ((await this.store.listAccessPurposes()).length) return;
+    for (const name of DEFAULT_PURPOSES) await this.store.putAccessPurpose({ id: newId('purp'), name, active: true, createdBy: 'system', createdAt: this.now() });
+  }
+
+  listPurposes(): Promise<AccessPurposeRow[]> {
+    return this.store.listAccessPurposes();
+  }
+
+  async addPurpose(name: unknown, actor: { id: string; ip?: string | null }): Promise<AccessPurposeRow> {
+    const n = typeof name === 'string' ? name.trim() : '';
+    if (!n || n.length > 100) throw new PrivacyError('BAD_REQUEST', 'body/name: 1 to 100 characters');
+    const row: AccessPurposeRow = { id: newId('purp'), name: n, active: true, createdBy: actor.id, createdAt: this.now() };
+    await this.store.putAccessPurpose(row, { actor: actor.id, ip: actor.ip ?? null, action: 'purpose.create', details: { purposeId: row.id, name: n } });
+    return row;
+  }
+
+  async setPurposeActive(id: string, active: boolean, actor: { id: string; ip?: string | null }): Promise<AccessPurposeRow> {
+    const row = (await this.store.listAccessPurposes()).find((p) => p.id === id);
+    if (!row) throw new PrivacyError('NOT_FOUND', `no purpose ${id}`);
+    const next = { ...row, active };
+    await this.store.putAccessPurpose(next, { actor: actor.id, ip: actor.ip ?? null, action: 'purpose.update', details: { purposeId: id, active } });
+    return next;
+  }
+
+  async lookBackPolicy(): Promise<LookBackPolicy> {
+    const stored = await this.store.getPrivacySetting(LOOK_BACK_SETTING);
+    return stored ? validateLookBackPolicy(stored) : DEFAULT_LOOK_BACK;
+  }
+
+  async setLookBackPolicy(p: unknown, actor: { id: string; ip?: string | null }): Promise<LookBackPolicy> {
+    const policy = validateLookBackPolicy(p);
+    await this.store.putPrivacySetting(LOOK_BACK_SETTING, policy, { actor: actor.id, ip: actor.ip ?? null, action: 'privacy.policy', details: { lookBack: policy } });
+    return policy;
+  }
+
+  /** Checks an access to recordings from fromMs by a user of this role; returns the purpose to audit. */
+  async checkAccess(role: string, fromMs: number, stated: StatedPurpose): Promise<PurposeRecord | null> {
+    const [policy, purposes] = await Promise.all([this.lookBackPolicy(), this.store.listAccessPurposes()]);
+    return checkLookBack({ now: this.now(), fromMs, role, policy, purposes, stated });
   }
 }

@@ -238,6 +238,26 @@ CREATE TABLE mask_lifts (
 CREATE INDEX mask_lifts_user_camera ON mask_lifts (user_id, camera_id, expires_at);
 `,
   },
+  {
+    version: 131,
+    name: 'purposes for looking back, privacy settings',
+    sql: `
+-- The purposes an access to older recordings may be made for (kept by the admin; retired, never deleted: audit entries name them).
+CREATE TABLE access_purposes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  active INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+-- Privacy policies as JSON by name (look-back limits, ...).
+CREATE TABLE privacy_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

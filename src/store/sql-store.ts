@@ -3,6 +3,7 @@
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
+import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
 import type {
   AuditEntry,
@@ -24,6 +25,7 @@ import type {
   UserRow,
   PrivacyMaskRow,
   MaskLiftRow,
+  AccessPurposeRow,
   BBoxQuery,
   CameraPlacementRow,
   OutageAreaRow,
@@ -673,6 +675,38 @@ export class SqlStore implements StoreOperations {
     );
   }
 
+  async listAccessPurposes(): Promise<AccessPurposeRow[]> {
+    const rows = await this.db.query('SELECT id, name, active, created_by, created_at FROM access_purposes ORDER BY name');
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name), active: r.active === 1 || r.active === true || r.active === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at) }));
+  }
+
+  async putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, async (tx) => {
+      const clash = await tx.query('SELECT id FROM access_purposes WHERE name = $1 AND id <> $2', [p.name, p.id]);
+      if (clash.length) throw new StoreError('DUPLICATE', `a purpose named ${p.name} exists`);
+      await tx.execute(
+        `INSERT INTO access_purposes (id, name, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active`,
+        [p.id, p.name, toInt(p.active), p.createdBy, p.createdAt],
+      );
+    });
+  }
+
+  async getPrivacySetting(name: string): Promise<unknown | null> {
+    const rows = await this.db.query('SELECT value FROM privacy_settings WHERE name = $1', [name]);
+    return rows.length ? (JSON.parse(String(rows[0].value)) as unknown) : null;
+  }
+
+  async putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(
+        `INSERT INTO privacy_settings (name, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [name, JSON.stringify(value), Date.now()],
+      ),
+    );
+  }
+
   // --- issue 11: the security map -----------------------------------------------------------
 
   async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
@@ -767,6 +801,7 @@ export const STORE_OPERATIONS = [
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
   // issue 13 (privacy)
   'addPrivacyMask', 'listPrivacyMasks', 'deletePrivacyMask', 'addMaskLift', 'activeMaskLift', 'endMaskLifts',
+  'listAccessPurposes', 'putAccessPurpose', 'getPrivacySetting', 'putPrivacySetting',
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',

@@ -155,6 +155,15 @@ export interface PrivacyMaskRow {
   createdAt: number;
 }
 
+/** A purpose an access to older recordings may be made for. */
+export interface AccessPurposeRow {
+  id: string;
+  name: string;
+  active: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
 /** A user's lift of a camera's liftable masks, until expiresAt (or endedAt when ended early). */
 export interface MaskLiftRow {
   id: string;
@@ -282,6 +291,11 @@ export interface Store {
   activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null>;
   /** Ends the user's lifts of the camera in force at `at`; returns how many ended. */
   endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number>;
+  listAccessPurposes(): Promise<AccessPurposeRow[]>;
+  /** Inserts or updates by id; DUPLICATE when another purpose has the name. */
+  putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void>;
+  getPrivacySetting(name: string): Promise<unknown | null>;
+  putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void>;
   // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
   /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
   putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
