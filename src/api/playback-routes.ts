@@ -87,7 +87,8 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.list', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
-      const purpose = await purposeDetails(deps, req, fromMs, req.query);
+      // The timeline shows when something was recorded, not what: the role's look-back limit holds, a purpose is optional.
+      const purpose = await purposeDetails(deps, req, fromMs, req.query, false);
       await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline', ...purpose });
       const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
       const spans = recordedSpans(segs, fromMs, toMs);

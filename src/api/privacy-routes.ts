@@ -6,25 +6,7 @@ import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
 import { PrivacyError, type PrivacyService } from '../privacy/index.ts';
 import { can } from '../access/index.ts';
-
-export const MaskSchema = Type.Object({
-  id: Type.String(),
-  cameraId: Type.String(),
-  name: Type.String(),
-  polygon: Type.Array(Type.Array(Type.Number())),
-  liftable: Type.Boolean(),
-  createdAt: Type.Number(),
-});
-export const LiftSchema = Type.Object({ id: Type.String(), reason: Type.String(), startedAt: Type.Number(), expiresAt: Type.Number() });
-export const MaskListSchema = Type.Object({
-  masks: Type.Array(MaskSchema),
-  /** This user's lift in force on the camera, or null. */
-  lift: Type.Union([LiftSchema, Type.Null()]),
-  /** Whether this user may lift the camera's liftable masks. */
-  mayLift: Type.Boolean(),
-  mayManage: Type.Boolean(),
-});
-export type MaskList = Static<typeof MaskListSchema>;
+import { LiftSchema, MaskListSchema, MaskSchema, PolicySchema, PurposeSchema, PurposesResponse } from './privacy-schemas.ts';
 
 const NewMaskBody = Type.Object(
   {
@@ -114,12 +96,6 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
     },
   );
 
-  const PurposeSchema = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean() });
-  const PolicySchema = Type.Object({
-    freeWindowMinutes: Type.Integer({ description: 'recordings newer than this need no purpose' }),
-    maxHoursByRole: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'how far back each role may look (hours; null: no limit)' }),
-  });
-  const PurposesResponse = Type.Object({ purposes: Type.Array(PurposeSchema), policy: PolicySchema, mayManage: Type.Boolean() });
   const toPurpose = (p: { id: string; name: string; active: boolean }) => ({ id: p.id, name: p.name, active: p.active });
 
   app.get(

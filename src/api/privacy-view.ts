@@ -22,10 +22,10 @@ export function maskAuditDetails(view: MaskView): Record<string, unknown> {
  * Purpose-bound looking back: checks the role's limit and, past the free window, the purpose
  * (purposeId from the list, purposeText). Returns what goes into the access's audit entry.
  */
-export async function purposeDetails(deps: ApiDeps, req: FastifyRequest, fromMs: number, stated: { purposeId?: string; purposeText?: string }): Promise<Record<string, unknown>> {
+export async function purposeDetails(deps: ApiDeps, req: FastifyRequest, fromMs: number, stated: { purposeId?: string; purposeText?: string }, pictures = true): Promise<Record<string, unknown>> {
   const user = req.principal;
   if (!deps.privacy || !user) return {};
-  const p = await deps.privacy.checkAccess(user.role, fromMs, stated);
+  const p = await deps.privacy.checkAccess(user.role, fromMs, stated, pictures);
   return p ? { purposeId: p.purposeId, purpose: p.purpose, purposeText: p.purposeText } : {};
 }
 

@@ -40,7 +40,7 @@ const MAX_TEXT = 500;
  * access is inside the free window and none was given). Throws FORBIDDEN past the role's limit,
  * PURPOSE_REQUIRED without a purpose, BAD_REQUEST for a purpose not on the list or without text.
  */
-export function checkLookBack(o: { now: number; fromMs: number; role: string; policy: LookBackPolicy; purposes: readonly PurposeEntry[]; stated: StatedPurpose }): PurposeRecord | null {
+export function checkLookBack(o: { now: number; fromMs: number; role: string; policy: LookBackPolicy; purposes: readonly PurposeEntry[]; stated: StatedPurpose; pictures?: boolean }): PurposeRecord | null {
   const { now, fromMs, role, policy, stated } = o;
   const ageMs = now - fromMs;
   const freeMs = policy.freeWindowMinutes * 60_000;
@@ -51,7 +51,8 @@ export function checkLookBack(o: { now: number; fromMs: number; role: string; po
   }
   const given = stated.purposeId !== undefined && stated.purposeId !== '';
   if (!given) {
-    if (ageMs <= freeMs) return null;
+    // pictures false: the timeline (when something was recorded, not what) keeps to the role's limit only.
+    if (ageMs <= freeMs || o.pictures === false) return null;
     throw new PrivacyError('PURPOSE_REQUIRED', `recordings older than ${policy.freeWindowMinutes} min need a purpose (purposeId from the list, and purposeText)`, { reason: 'PURPOSE_REQUIRED' });
   }
   const p = o.purposes.find((x) => x.id === stated.purposeId && x.active);

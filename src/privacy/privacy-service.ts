@@ -155,8 +155,8 @@ export class PrivacyService {
   }
 
   /** Checks an access to recordings from fromMs by a user of this role; returns the purpose to audit. */
-  async checkAccess(role: string, fromMs: number, stated: StatedPurpose): Promise<PurposeRecord | null> {
+  async checkAccess(role: string, fromMs: number, stated: StatedPurpose, pictures = true): Promise<PurposeRecord | null> {
     const [policy, purposes] = await Promise.all([this.lookBackPolicy(), this.store.listAccessPurposes()]);
-    return checkLookBack({ now: this.now(), fromMs, role, policy, purposes, stated });
+    return checkLookBack({ now: this.now(), fromMs, role, policy, purposes, stated, pictures });
   }
 }

@@ -3,4 +3,5 @@
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
+  MaskList, MaskLift, PurposeList,
 } from '../../../src/api/contract.ts';
