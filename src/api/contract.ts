@@ -5,7 +5,7 @@
 import type { Static } from '@sinclair/typebox';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
-  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
+  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema, ClusterNodesSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -29,3 +29,5 @@ import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-sch
 export type MaskList = Static<typeof MaskListSchema>;
 export type PurposeList = Static<typeof PurposesResponse>;
 export type MaskLift = Static<typeof LiftSchema>;
+export type ClusterNodes = Static<typeof ClusterNodesSchema>;
+export type ClusterNode = ClusterNodes['nodes'][number];

@@ -14,6 +14,8 @@ import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
 export const LIFT_ENDED_CLOSE = 4001;
 /** WebSocket close code telling the viewer the camera's masks changed: reconnect for the new view. */
 export const MASKS_CHANGED_CLOSE = 4002;
+import { pipeRemoteLive } from './live-proxy.ts';
+import { SESSION_COOKIE } from '../access/index.ts';
 
 function sinkFor(ws: WebSocket): LiveSink {
   const send = (data: string | Buffer) => {
@@ -51,6 +53,9 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
     },
     async (socket, req) => {
       const cameraId = req.params.id;
+      // Recorded by another node: that node serves (and audits) the view.
+      const remote = deps.cluster?.remoteRecorder(cameraId);
+      if (remote) return pipeRemoteLive(socket, remote, cameraId, req.cookies[SESSION_COOKIE]);
       const started = Date.now();
       let unwatch: (() => void) | null = null;
       let closed = false;

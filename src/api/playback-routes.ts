@@ -67,6 +67,11 @@ function maskedHls(): PrivacyError {
 }
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  // In a cluster this process reads only the files on its own disk; the others' are proxied (cluster-routes.ts).
+  const local = deps.cluster;
+  const localSegments: Pick<ApiDeps['store'], 'listSegments'> = {
+    listSegments: async (cameraId, fromMs, toMs, limit) => (await deps.store.listSegments(cameraId, fromMs, toMs, limit)).filter((s) => !local || local.isLocal(s)),
+  };
   const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
 
   app.get<RangeReq>(
@@ -128,7 +133,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       await deps.cameras.get(req.params.id);
       // The purpose first: whether anything was recorded then is itself looking back.
       const purpose = await purposeDetails(deps, req, fromMs, req.query);
-      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
+      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: localSegments });
       const view = await maskViewFor(deps, req, req.params.id);
       // No audit entry, no video.
       await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream', ...purpose, ...maskAuditDetails(view) });
@@ -163,7 +168,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       await deps.cameras.get(req.params.id);
       const purpose = await purposeDetails(deps, req, fromMs, req.query);
       const dir = recordingsDirOf(deps);
-      const segs = (await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
+      const segs = (await localSegments.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
       if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
       const entries: HlsSegmentEntry[] = [];
       for (const seg of segs) {
@@ -182,7 +187,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
 
   async function findSegment(cameraId: string, startText: string): Promise<SegmentRow> {
     const startMs = /^\d{1,15}$/.test(startText) ? Number(startText) : NaN;
-    const seg = Number.isFinite(startMs) ? (await deps.store.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
+    const seg = Number.isFinite(startMs) ? (await localSegments.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
     if (!seg) throw new PlaybackError('NOT_FOUND', `camera ${cameraId} has no segment starting at ${startText}`, { reason: 'SEGMENT_NOT_FOUND' });
     return seg;
   }

@@ -11,6 +11,7 @@ import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
 import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
+import type { ClusterApi } from '../cluster/index.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -43,6 +44,10 @@ export interface ApiDeps {
   maskedLive?: MaskedLive;
   /** The security map (issue 11); absent: no map routes. */
   map?: Omit<MapApiDeps, 'runtime'>;
+  /** Cluster membership (issue 15); absent: the embedded single process. */
+  cluster?: ClusterApi;
+  /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
+  metricsToken?: string;
 }
 
 declare module 'fastify' {

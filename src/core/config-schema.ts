@@ -7,6 +7,24 @@ const Classes = Type.Optional(Type.Array(Type.Union(DET_CLASSES.map((c) => Type.
 const NormPoint = Type.Tuple([Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })], { description: '[x, y], 0..1, y down.' });
 const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Name shown in alarms and counts.' });
 
+// The live node's shared detector reports boxes from 0.15 (the lowest default), so no class can go below it.
+const Score = Type.Number({ minimum: 0.15, maximum: 1 });
+const ClassThresholds = Type.Object(
+  {
+    low: Type.Optional(Score), high: Type.Optional(Score), start: Type.Optional(Score),
+  },
+  { additionalProperties: false, description: 'Score thresholds: below low a detection is dropped; from high it is a clear sighting; start starts a track.' },
+);
+/** The detector's configuration for one camera; `vigil analyze --input/--tiles/--score` take the same. */
+export const DetectionConfig = Type.Object(
+  {
+    inputSize: Type.Optional(Type.Integer({ minimum: 64, maximum: 1280, multipleOf: 32, description: 'Detector input size, px (default 320). Crops around motion are this many frame pixels square; CPU per inference grows with its square.' })),
+    tiles: Type.Optional(Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 4 }) }, { additionalProperties: false })], { description: 'How a frame with motion almost everywhere is seen: rows of overlapping square tiles ({rows: 1}: tiles as tall as the frame, 2 for 16:9), or false for the whole frame squeezed into one input (cheapest; people lose half their width). Default: {rows: 1} on a camera with a crowd rule, else false.' })),
+    classes: Type.Optional(Type.Object(Object.fromEntries(DET_CLASSES.map((c) => [c, Type.Optional(ClassThresholds)])), { additionalProperties: false, description: 'Per-class score thresholds over the defaults (0.15/0.3/0.35; person 0.2/0.4/0.5 when tiles are on).' })),
+  },
+  { additionalProperties: false, description: 'Detector settings (input size, tiling, per-class thresholds): the same for live analysis and vigil analyze.' },
+);
+
 /** Per-camera live analytics: shapes in normalised image coordinates (0..1, y pointing down). */
 export const AnalyticsConfig = Type.Object(
   {
@@ -14,10 +32,11 @@ export const AnalyticsConfig = Type.Object(
     fps: Type.Number({ minimum: 0.5, maximum: 15, default: 5, description: 'Frames analysed per second.' }),
     width: Type.Integer({ minimum: 160, maximum: 1920, default: 640, description: 'Analysed frames are scaled to this width.' }),
     detector: Type.Union([Type.Literal('auto'), Type.Literal('neural'), Type.Literal('motion')], { default: 'auto', description: 'auto: the NanoDet detector when it loads, else the motion stand-in (which only guesses person/car from blob shape).' }),
+    detection: Type.Optional(DetectionConfig),
     lines: Type.Array(Type.Object({ name: RuleName, p1: NormPoint, p2: NormPoint, classes: Classes }, { additionalProperties: false }), { default: [], description: 'Counting lines; "positive" is crossing from the left of p1→p2 to its right as drawn (left to right: moving down).' }),
     zones: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), classes: Classes }, { additionalProperties: false }), { default: [], description: 'Intrusion zones: an alarm when a tracked object of a listed class enters.' }),
     dwell: Type.Array(Type.Object({ zone: RuleName, seconds: Type.Number({ exclusiveMinimum: 0, description: 'Alarm when one (anonymous) track stays longer.' }) }, { additionalProperties: false }), { default: [], description: 'Dwell rules on zones.' }),
-    crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'Persons (per m² when areaM2 is given).' }), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0 })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
+    crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'In unit: persons in the zone, or persons per m² of its ground area (crush guidance starts worrying at 4–5/m²).' }), unit: Type.Optional(Type.Union([Type.Literal('persons'), Type.Literal('persons/m2')], { description: 'What threshold counts (default: persons/m2 when areaM2 is given, else persons). The alarm gives persons, and persons/m² when the area is known.' })), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "The zone's ground area, m²." })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
     leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
     tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
   },
@@ -50,6 +69,7 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port. Env: VIGIL_PORT.' }),
         secureCookies: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS).' }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, default: 65536, description: 'Largest request body accepted.' }),
+        metricsToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token Prometheus scrapes /api/metrics with (without it /api/metrics needs a signed-in user who may read storage). Never logged.' })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -86,6 +106,22 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
+    // issue 15: many nodes on PostgreSQL and NATS JetStream (docs/cluster.md)
+    cluster: Type.Optional(
+      Type.Object(
+        {
+          nodeId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'This process\'s identity in the cluster (unique: a second live process with the same id refuses to start).' }),
+          natsUrl: Type.String({ pattern: '^(nats|tls)://', description: 'NATS server with JetStream (camera leases, node registry). Env: VIGIL_NATS_URL.' }),
+          natsUser: Type.Optional(Type.String({ description: 'NATS user, when the server asks for one.' })),
+          natsPassword: Type.Optional(Type.String({ description: 'NATS password; never logged.' })),
+          capacity: Type.Integer({ minimum: 0, default: 500, description: 'Most cameras this node records (about 500 per node: bench:record). 0: records none.' }),
+          leaseTtlSeconds: Type.Number({ minimum: 1, maximum: 120, default: 10, description: 'A node unheard of for this long is dead: its cameras go to other nodes.' }),
+          secretKeyFile: Type.String({ description: 'File with the 32-byte key (base64) that seals camera passwords, the same file on every node and api (a per-folder key would make one node unable to open another\'s camera passwords).' }),
+          advertiseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the api reaches this node\'s HTTP server (live and playback are proxied there). Default: http://<server.host>:<server.port>.' })),
+        },
+        { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
+      ),
+    ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }) },
       { additionalProperties: false, default: {} },

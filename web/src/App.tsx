@@ -8,7 +8,9 @@ import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
+import { MapScreen } from './map/MapScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -52,8 +54,8 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
-        <AlarmPanel />
+        {route.name === 'camera' ? <CameraView id={route.id} /> : route.name === 'nodes' ? <NodesScreen /> : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} /> : <MapScreen />}
+        {route.name !== 'map' && <AlarmPanel />}
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>

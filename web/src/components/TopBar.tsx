@@ -1,5 +1,22 @@
 import type { User } from '../api/types.ts';
 import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { GRID_PATH, onLinkClick, useRoute } from '../router.ts';
+
+/** Map (home) and the video wall. */
+function ScreenNav() {
+  const route = useRoute();
+  const links = [
+    { path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' },
+    { path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' },
+  ];
+  return (
+    <nav className="screen-nav" aria-label={t('nav.label')}>
+      {links.map((l) => (
+        <a key={l.path} href={l.path} className={l.active ? 'active' : ''} aria-current={l.active ? 'page' : undefined} data-testid={l.id} onClick={(e) => onLinkClick(e, l.path)}>{l.label}</a>
+      ))}
+    </nav>
+  );
+}
 
 export function roleLabel(role: string): string {
   const key = `role.${role}` as MessageKey;
@@ -30,11 +47,13 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         <span className="brand-name">{t('app.name')}</span>
         <span className="brand-subtitle">{t('app.subtitle')}</span>
       </div>
+      <ScreenNav />
       <p className="audit-notice" role="note" data-testid="audit-notice">
         <span className="audit-dot" aria-hidden="true" />
         {t('notice.audit')}
       </p>
       <div className="topbar-end">
+        <a className="button button-quiet" href="/nodes" onClick={(event) => onLinkClick(event, '/nodes')} data-testid="nodes-link">{t('nodes.link')}</a>
         <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
           <span className="user-name">{user.username}</span>
           <span className="user-role">{roleLabel(user.role)}</span>

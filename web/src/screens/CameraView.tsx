@@ -9,7 +9,7 @@ import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { usePolling } from '../polling.ts';
-import { navigate, onLinkClick } from '../router.ts';
+import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,7 +45,7 @@ export function CameraView({ id }: { id: string }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement)) navigate('/');
+      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement)) navigate(GRID_PATH);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -57,7 +57,7 @@ export function CameraView({ id }: { id: string }) {
   return (
     <main className="camera-screen" id="content">
       <div className="toolbar">
-        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')} data-testid="back">
+        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)} data-testid="back">
           <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
         </a>
         {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
