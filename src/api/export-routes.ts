@@ -10,6 +10,7 @@ import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
+import { CHECKPOINT_FILE } from '../audit/index.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
 import { can, type Principal } from '../access/index.ts';
 import { burnFile } from '../privacy/index.ts';
@@ -38,7 +39,7 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
  */
 function maskTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string) => Promise<string[]> {
   return async (cameraId, filePath) => {
-    const view = await deps.privacy!.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }));
+    const view = await deps.privacy!.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes));
     if (!view.polygons.length) return view.lifted ? ['privacy masks: liftable masks lifted by the requester (audited as mask.lift); permanent masks: none'] : [];
     const tmp = `${filePath}.masking.mp4`;
     await burnFile({ input: filePath, polygons: view.polygons, format: 'mp4', outputPath: tmp });
@@ -55,6 +56,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       store: deps.store,
       recordingsDir: deps.recordingsDir,
       keysDir: path.join(deps.dataDir, 'keys'),
+      checkpointFile: path.join(deps.dataDir, 'audit', CHECKPOINT_FILE),
       exportsDir: path.join(deps.dataDir, 'exports'),
     });
     return service;

@@ -7,6 +7,7 @@ import type { ApiDeps, Guard } from './types.ts';
 import type { LiveSink } from '../live/index.ts';
 import { CameraParams } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
+import { closeWhenAccessEnds } from './access-gate.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
 import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
 
@@ -99,6 +100,8 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
         // The lift ends by itself: the viewer is cut off and, reconnecting, gets the masked stream.
         liftTimer = setTimeout(() => socket.close(LIFT_ENDED_CLOSE, 'mask lift ended'), Math.max(0, view.liftEndsAt - Date.now()));
       }
+      // Signed out, disabled, re-scoped: the picture stops within seconds, not when the tab closes.
+      closeWhenAccessEnds(socket, req, deps, (p) => guard.can(p, 'camera.live', { type: 'camera', id: cameraId }));
     },
   );
 }

@@ -42,12 +42,12 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
       await deps.cameras.get(req.params.id);
       const masks = await privacy().listMasks(req.params.id);
       const cam = { type: 'camera' as const, id: req.params.id };
-      const mayLift = can(user, 'mask.lift', cam);
+      const mayLift = can(user, 'mask.lift', cam, deps.cameraScopes);
       return {
         masks: masks.map((m) => ({ id: m.id, cameraId: m.cameraId, name: m.name, polygon: m.polygon, liftable: m.liftable, createdAt: m.createdAt })),
         lift: mayLift ? toLift(await privacy().activeLift(req.params.id, user.id)) : null,
         mayLift,
-        mayManage: can(user, 'mask.manage', cam),
+        mayManage: can(user, 'mask.manage', cam, deps.cameraScopes),
       };
     },
   );
@@ -104,7 +104,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
     async (req) => {
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const [purposes, policy] = await Promise.all([privacy().listPurposes(), privacy().lookBackPolicy()]);
-      return { purposes: purposes.map(toPurpose), policy, mayManage: can(user, 'purpose.manage', { type: 'cameras' }) };
+      return { purposes: purposes.map(toPurpose), policy, mayManage: can(user, 'purpose.manage', { type: 'cameras' }, deps.cameraScopes) };
     },
   );
 

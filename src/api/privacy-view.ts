@@ -10,7 +10,7 @@ const NONE: MaskView = { polygons: [], liftEndsAt: null, lifted: false };
 export function maskViewFor(deps: ApiDeps, req: FastifyRequest, cameraId: string): Promise<MaskView> {
   const user = req.principal;
   if (!deps.privacy || !user) return Promise.resolve(NONE);
-  return deps.privacy.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }));
+  return deps.privacy.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes));
 }
 
 /** Audit details saying what the user got: the camera's own bytes, masked, or under a lift. */
