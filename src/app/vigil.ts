@@ -163,7 +163,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
-    map: { map, basemap },
+    map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);

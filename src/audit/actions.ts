@@ -10,7 +10,7 @@ export const AUDIT_ACTIONS = [
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 11: the security map
-  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
