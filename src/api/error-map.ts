@@ -9,6 +9,7 @@ const statusByCode: Record<string, number> = {
   NOT_FOUND: 404,
   CAMERA_NOT_FOUND: 404,
   DUPLICATE: 409,
+  CONFLICT: 409,
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,

@@ -10,6 +10,7 @@ import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
+import { CHECKPOINT_FILE } from '../audit/index.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
 import type { Principal } from '../access/index.ts';
 
@@ -35,6 +36,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       store: deps.store,
       recordingsDir: deps.recordingsDir,
       keysDir: path.join(deps.dataDir, 'keys'),
+      checkpointFile: path.join(deps.dataDir, 'audit', CHECKPOINT_FILE),
       exportsDir: path.join(deps.dataDir, 'exports'),
     });
     return service;

@@ -7,6 +7,7 @@ import type { ApiDeps, Guard } from './types.ts';
 import type { LiveSink } from '../live/index.ts';
 import { CameraParams } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
+import { closeWhenAccessEnds } from './access-gate.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
 import { pipeRemoteLive } from './live-proxy.ts';
 import { SESSION_COOKIE } from '../access/index.ts';
@@ -71,6 +72,8 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
         return;
       }
       if (!closed) unwatch = deps.runtime.watch(cameraId, sinkFor(socket));
+      // Signed out, disabled, re-scoped: the picture stops within seconds, not when the tab closes.
+      closeWhenAccessEnds(socket, req, deps, (p) => guard.can(p, 'camera.live', { type: 'camera', id: cameraId }));
     },
   );
 }

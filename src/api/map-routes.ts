@@ -54,14 +54,15 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       },
     },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 100_000;
       const bbox = req.query.bbox ? parseBBox(req.query.bbox) : undefined;
       const rows = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
       const truncated = rows.length > limit;
       return {
         truncated,
-        cameras: rows.slice(0, limit).map((p) => ({
+        // A scoped user sees the cameras of their sites and groups only.
+        cameras: rows.slice(0, limit).filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId })).map((p) => ({
           id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
           state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
           recording: p.record,
@@ -97,8 +98,8 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     '/api/map/who-sees',
     { schema: { tags, summary: 'Cameras whose cone holds a point, nearest first', querystring: WhoSeesQuery, response: { 200: Type.Object({ cameras: Type.Array(Type.Object({ id: Type.String(), distanceM: Type.Number() })) }), ...errors } } },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
-      const seen = await deps.map.whoSees([req.query.lon, req.query.lat]);
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const seen = (await deps.map.whoSees([req.query.lon, req.query.lat])).filter((s) => guard.can(user, 'camera.read', { type: 'camera', id: s.cameraId }));
       return { cameras: seen.map((s) => ({ id: s.cameraId, distanceM: Math.round(s.distanceM * 10) / 10 })) };
     },
   );
@@ -138,9 +139,10 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
   );
 
   app.get('/api/map/coverage', { schema: { tags, summary: 'Per site: the cameras that see it and the share of its area inside a cone; worst first', response: { 200: Type.Object({ sites: Type.Array(CoverageSchema), elapsedMs: Type.Number() }), ...errors } } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
+    const user = guard(req, 'camera.list', { type: 'cameras' });
     const t0 = performance.now();
-    const sites = await deps.map.coverage();
+    const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
+    const sites = (await deps.map.coverage()).map((c) => ({ ...c, cameraIds: c.cameraIds.filter(visible) }));
     return { sites, elapsedMs: Math.round(performance.now() - t0) };
   });
 
@@ -148,10 +150,12 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     '/api/map/outages',
     { schema: { tags, summary: 'Outage areas now (cameras down together) and in the past, with their hulls', querystring: OutagesQuery, response: { 200: Type.Object({ current: Type.Array(OutageSchema), past: Type.Array(OutageSchema) }), ...errors } } },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, 'camera.list', { type: 'cameras' });
       const to = req.query.to ?? Date.now();
       const from = req.query.from ?? to - 24 * 3600_000;
-      return { current: deps.map.currentOutages(), past: await deps.map.pastOutages(from, to) };
+      const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
+      const scoped = <T extends { cameraIds: string[]; downIds?: string[] }>(o: T): T => ({ ...o, cameraIds: o.cameraIds.filter(visible), ...(o.downIds ? { downIds: o.downIds.filter(visible) } : {}) });
+      return { current: deps.map.currentOutages().map(scoped), past: (await deps.map.pastOutages(from, to)).map(scoped) };
     },
   );
 

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema, TimelineSchema } from './schemas.ts';
+import { MAX_TIME_MS } from '../core/index.ts';
 import { auditAccess } from './request-checks.ts';
 import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
@@ -34,7 +35,7 @@ export const RangeQuery = Type.Object(
 /** ms since epoch, or an ISO 8601 date-time. */
 export function parseTime(text: string, name: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time`, { reason: 'RANGE_INVALID' });
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time between 1970 and 9999`, { reason: 'RANGE_INVALID' });
   return ms;
 }
 

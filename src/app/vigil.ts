@@ -6,8 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { resolvePaths, type Config } from '../core/index.ts';
-import { openStore, type Store } from '../store/index.ts';
-import { AuthService, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { openStore, readAuditLog, type Store } from '../store/index.ts';
+import { AuthService, CameraScopes, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { AuditCheckpointer, CheckpointFile, loadOrCreateServerKey } from '../audit/index.ts';
 import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
 import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
 import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
@@ -30,6 +31,8 @@ export interface RunningVigil {
   bus: EventBus<EventTopics>;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The sites and groups of each camera (scoped grants). */
+  cameraScopes: CameraScopes;
   /** The security map (placements, sites, outage areas). */
   map: MapService;
   /** Set when this start created the admin user with a generated password. */
@@ -73,6 +76,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const auth = new AuthService(store, cfg.auth);
   const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
   if (generatedAdminPassword) logger.info('created the admin user');
+  const cameraScopes = new CameraScopes(store);
+  await cameraScopes.load();
+  cameraScopes.start(30_000, (err) => logger.error({ err: err.message }, 'could not reload camera scopes'));
 
   const bus = new EventBus<EventTopics>((topic, err) => logger.error({ topic, err }, 'event subscriber failed'));
   const events = new SystemEvents(store, bus);
@@ -144,6 +150,22 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await analytics.start();
 
+  // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
+  const checkpointer = new AuditCheckpointer({
+    key: loadOrCreateServerKey(paths.keysDir),
+    file: new CheckpointFile(paths.checkpointFile),
+    head: () => store.auditHead(),
+    entriesAfter: (seq) => readAuditLog(store, 2000, seq),
+    every: cfg.audit.checkpointEvery,
+    intervalMs: cfg.audit.checkpointSeconds * 1000,
+    onTamper: (err) => {
+      logger.fatal({ err: err.message }, 'the audit log was changed under a signed checkpoint');
+      raise({ kind: 'audit.tampered', severity: 'critical', cameraId: null, details: { message: err.message } });
+    },
+    onError: (err) => logger.error({ err: err.message }, 'audit checkpoint failed'),
+  });
+  await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
+  checkpointer.start();
   const app = await buildApi({
     store,
     auth,
@@ -163,6 +185,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
+    cameraScopes,
+    trustProxy: cfg.server.trustProxy,
+    audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
@@ -179,12 +204,14 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     events,
     retention,
+    cameraScopes,
     map,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
       closing ??= (async () => {
         stopSessionSweep();
+        cameraScopes.stop();
         await app.close();
         await analytics.close();
         retention.stop();
@@ -192,6 +219,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
+        await checkpointer.close();
         // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
         await cluster?.close();
         await store.close();

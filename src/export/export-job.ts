@@ -10,7 +10,7 @@ import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSo
 import { ExportError } from './errors.ts';
 import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';
 import { MANIFEST_FILE, SIGNATURE_FILE, serializeManifest, type Manifest, type ManifestFile } from './manifest.ts';
-import { loadOrCreateExportKey, signBytes } from './signing-key.ts';
+import { loadOrCreateServerKey, readLatestCheckpoint, signBytes } from '../audit/index.ts';
 import { sha256File } from './verify-export.ts';
 
 export interface ExportStore extends SegmentSource {
@@ -45,6 +45,8 @@ export interface ExportServiceOptions {
   store: ExportStore;
   recordingsDir: string;
   keysDir: string;
+  /** The audit checkpoint file: its latest checkpoint goes into every manifest. */
+  checkpointFile?: string;
   /** Where export directories are created (each export in <exportsDir>/<id>/). */
   exportsDir: string;
   maxRangeMs?: number;
@@ -121,7 +123,7 @@ export class ExportService {
 
   private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {
     mkdirSync(job.dir, { recursive: true });
-    const key = loadOrCreateExportKey(this.opts.keysDir);
+    const key = loadOrCreateServerKey(this.opts.keysDir);
     const perCamera = new Map<string, SegmentRow[]>();
     for (const c of r.cameras) perCamera.set(c, await segmentsFor(this.opts.store, c, r.fromMs, r.toMs));
     const total = [...perCamera.values()].reduce((n, s) => n + s.length, 0) || 1;
@@ -162,6 +164,7 @@ export class ExportService {
       reason: r.reason,
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
+      auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);
     writeFileSync(path.join(job.dir, MANIFEST_FILE), bytes, { flag: 'wx' });

@@ -145,6 +145,34 @@ CREATE TABLE event_acks (
 ALTER TABLE cameras ADD COLUMN sub_url TEXT;
 `,
   },
+  // --- issue 10: access and audit (100-109) -------------------------------------------------
+  {
+    version: 100,
+    name: 'scoped roles: user scopes, camera sites and groups; audit and session lookups',
+    sql: `
+-- 1: the user's role covers every camera; 0: only the cameras in the user's scopes.
+ALTER TABLE users ADD COLUMN all_cameras INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE user_scopes (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, scope_kind, scope_id)
+);
+-- Which sites and camera groups a camera belongs to. No foreign key: like segments, a camera's
+-- scope outlives its configuration (its recordings stay in scope).
+CREATE TABLE camera_scopes (
+  camera_id TEXT NOT NULL,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (camera_id, scope_kind, scope_id)
+);
+CREATE INDEX camera_scopes_scope ON camera_scopes (scope_kind, scope_id);
+CREATE INDEX sessions_user ON sessions (user_id);
+-- "What did this user do" and "who exported": the auditor's screen filters by actor and action.
+CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+CREATE INDEX audit_log_action ON audit_log (action, seq);
+`,
+  },
   // --- issue 11: the security map ---------------------------------------------------------
   {
     version: 110,

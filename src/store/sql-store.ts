@@ -1,6 +1,6 @@
 // The store's logic, written once over SqlDatabase: the SQLite worker and the PostgreSQL pool
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
-import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
+import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
 import * as mapQueries from './map-queries.ts';
@@ -22,6 +22,10 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  AuditQuery,
+  CameraScopeRow,
+  ScopeRef,
+  UserPatch,
   BBoxQuery,
   CameraPlacementRow,
   OutageAreaRow,
@@ -30,11 +34,23 @@ import type {
   SiteRow,
 } from './types.ts';
 import {
+  auditHeadIn,
+  deleteUserIn,
+  deleteUserSessionsIn,
+  listCameraScopesIn,
+  listUserScopesIn,
+  queryAuditIn,
+  setCameraScopesIn,
+  setUserScopesIn,
+  updateUserIn,
+} from './access-queries.ts';
+import {
   AUDIT_COLUMNS,
   CAMERA_COLUMNS,
   EVENT_COLUMNS,
   GAP_COLUMNS,
   LOCK_COLUMNS,
+  LOCK_SELECT,
   toEvent,
   toGap,
   toLock,
@@ -66,7 +82,8 @@ const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
   record: 'record',
 };
 
-export type StoreOperations = Omit<Store, 'kind' | 'close'>;
+export type StoreOperations = Omit<Store, 'kind' | 'close'> & { appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> };
+export type AuditBatchResult = (AuditEntry | { error: string })[];
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
@@ -88,11 +105,11 @@ export class SqlStore implements StoreOperations {
   // --- users --------------------------------------------------------------------------------
 
   async createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow> {
-    const row: UserRow = { ...user, createdAt: Date.now() };
+    const row: UserRow = { ...user, allCameras: user.allCameras ?? true, createdAt: Date.now() };
     await this.withAudit(audit, (tx) =>
       tx.execute(
-        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled)],
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled), toInt(row.allCameras!)],
       ),
     );
     return row;
@@ -415,13 +432,13 @@ export class SqlStore implements StoreOperations {
 
   async listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]> {
     const rows = cameraId === undefined
-      ? await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
-      : await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
+      ? await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
+      : await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
     return rows.map(toLock);
   }
 
   async getEvidenceLock(id: string): Promise<EvidenceLockRow | null> {
-    const rows = await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE id = $1`, [id]);
+    const rows = await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE id = $1`, [id]);
     return rows.length ? toLock(rows[0]) : null;
   }
 
@@ -523,6 +540,25 @@ export class SqlStore implements StoreOperations {
     return this.db.transaction((tx) => this.appendAuditIn(tx, entry));
   }
 
+  /**
+   * Several entries in one transaction, in order (the embedded store's group commit). An entry
+   * whose details are not a JSON object is answered with its error and left out; the rest go in.
+   */
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> {
+    const checked = inputs.map((input) => {
+      try {
+        return { input: { ...input, details: normalizeDetails(input.details) } };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      const out: AuditBatchResult = [];
+      for (const c of checked) out.push('error' in c ? { error: c.error! } : await this.appendAuditIn(tx, c.input!));
+      return out;
+    });
+  }
+
   /** Inside the caller's transaction: read the chain head, hash, insert seq = head + 1. */
   private async appendAuditIn(tx: SqlSession, input: AuditInput): Promise<AuditEntry> {
     // SQLite transactions here already hold the write lock (BEGIN IMMEDIATE); PostgreSQL needs
@@ -548,7 +584,9 @@ export class SqlStore implements StoreOperations {
       entry.action,
       entry.cameraId,
       entry.ip,
-      JSON.stringify(entry.details),
+      // Canonical (sorted keys): exactly the text the hash covers, so verification can hash the
+      // stored text without parsing and re-serialising ten million objects.
+      canonicalJson(entry.details),
       entry.prevHash,
       entry.hash,
     ]);
@@ -561,6 +599,44 @@ export class SqlStore implements StoreOperations {
       [afterSeq, limit],
     );
     return rows.map(toAudit);
+  }
+
+  // --- issue 10: access and audit (queries in access-queries.ts) ----------------------------
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null> {
+    return this.withAudit(audit, (tx) => updateUserIn(tx, id, patch), (row) => row !== null);
+  }
+
+  async deleteUser(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => deleteUserIn(tx, id), (deleted) => deleted);
+  }
+
+  async deleteUserSessions(userId: string, audit?: AuditInput): Promise<number> {
+    return this.withAudit(audit, (tx) => deleteUserSessionsIn(tx, userId));
+  }
+
+  async listUserScopes(userId: string): Promise<ScopeRef[]> {
+    return listUserScopesIn(this.db, userId);
+  }
+
+  async setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setUserScopesIn(tx, userId, scopes));
+  }
+
+  async listCameraScopes(): Promise<CameraScopeRow[]> {
+    return listCameraScopesIn(this.db);
+  }
+
+  async setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setCameraScopesIn(tx, cameraId, scopes));
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    return queryAuditIn(this.db, q);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string; ts: number } | null> {
+    return auditHeadIn(this.db);
   }
 
   // --- issue 15 (cluster) -------------------------------------------------------------------------
@@ -697,6 +773,8 @@ export const STORE_OPERATIONS = [
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
+  // issue 10: access and audit
+  'appendAuditBatch', 'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
   // issue 11: the security map

@@ -2,12 +2,15 @@ import type { User } from '../api/types.ts';
 import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { GRID_PATH, onLinkClick, useRoute } from '../router.ts';
 
-/** Map (home) and the video wall. */
-function ScreenNav() {
+/** Map (home) and the video wall; users (admins) and the audit log (admins, auditors). Auditors have no video. */
+function ScreenNav({ role }: { role: string }) {
   const route = useRoute();
+  const video = role !== 'auditor';
   const links = [
-    { path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' },
-    { path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' },
+    ...(video ? [{ path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' }] : []),
+    ...(video ? [{ path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' }] : []),
+    ...(role === 'admin' ? [{ path: '/users', label: t('nav.users'), active: route.name === 'users', id: 'nav-users' }] : []),
+    ...(role === 'admin' || role === 'auditor' ? [{ path: '/audit', label: t('nav.audit'), active: route.name === 'audit', id: 'nav-audit' }] : []),
   ];
   return (
     <nav className="screen-nav" aria-label={t('nav.label')}>
@@ -47,7 +50,7 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         <span className="brand-name">{t('app.name')}</span>
         <span className="brand-subtitle">{t('app.subtitle')}</span>
       </div>
-      <ScreenNav />
+      <ScreenNav role={user.role} />
       <p className="audit-notice" role="note" data-testid="audit-notice">
         <span className="audit-dot" aria-hidden="true" />
         {t('notice.audit')}
