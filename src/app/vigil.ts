@@ -1,6 +1,6 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,24 @@ export async function openConfiguredStore(cfg: Config): Promise<Store> {
   return cfg.database.kind === 'postgres' ? openStore({ kind: 'postgres', url: cfg.database.url! }) : openStore({ kind: 'sqlite', path: paths.dbPath });
 }
 
+/**
+ * The database, recordings, snapshots and exports are for Vigil's own account only: read past Vigil
+ * they would skip the audit log. Everything this process creates is owner-only (umask 077), and
+ * the data folder itself is closed to others, also when an older version left it open (M6).
+ */
+function keepPrivate(dataDir: string, logger: Logger): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    if ((statSync(dataDir).mode & 0o077) !== 0) {
+      chmodSync(dataDir, 0o700);
+      logger.warn({ dataDir }, 'the data folder was readable by other accounts; closed it (0700)');
+    }
+  } catch (err) {
+    logger.error({ err: (err as Error).message, dataDir }, 'could not close the data folder to other accounts');
+  }
+}
+
 export interface StartOptions {
   adminPassword?: string;
   /** Demo: an existing admin takes the given adminPassword, so VIGIL_ADMIN_PASSWORD always holds. */
@@ -64,6 +82,7 @@ export interface StartOptions {
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
+  keepPrivate(paths.dataDir, logger);
   mkdirSync(paths.recordingsDir, { recursive: true });
   // A cluster process waits for its PostgreSQL (logging why) rather than exit; the embedded one fails at once.
   const store = cfg.cluster ? await retryUntilOpen(() => openConfiguredStore(cfg), logger, 'PostgreSQL', 'check database.url and its credentials') : await openConfiguredStore(cfg);

@@ -272,3 +272,31 @@ test('a live WebSocket closes within seconds when the user\'s sessions are ended
   assert.equal(c.code, 4401);
   assert.ok(c.at - t0 < 5000, `closed after ${c.at - t0} ms`);
 });
+
+test('M6: the database, recordings and keys are readable by Vigil\'s account only', async () => {
+  const { statSync, readdirSync, chmodSync } = await import('node:fs');
+  const mode = (p: string) => statSync(p).mode & 0o777;
+  assert.equal(mode(v.dataDir) & 0o077, 0, `data folder ${mode(v.dataDir).toString(8)}`);
+  for (const name of ['vigil.db', 'recordings', 'keys', 'audit']) {
+    const p = path.join(v.dataDir, name);
+    assert.equal(mode(p) & 0o077, 0, `${name} ${mode(p).toString(8)}`);
+  }
+  for (const f of readdirSync(path.join(v.dataDir, 'keys')).filter((n) => !n.endsWith('.pub'))) assert.equal(mode(path.join(v.dataDir, 'keys', f)) & 0o077, 0, f);
+  // An installation an older version left open is closed at start.
+  const { startTestVigil: again } = await import('../helpers/vigil-instance.ts');
+  const old = await again();
+  try {
+    chmodSync(old.dataDir, 0o755);
+  } finally {
+    await old.close();
+  }
+  const { startVigil } = await import('../../src/app/vigil.ts');
+  const { validateConfig } = await import('../../src/core/index.ts');
+  const { pino } = await import('pino');
+  const reopened = await startVigil(validateConfig({ dataDir: old.dataDir, server: { port: 0 } }), pino({ level: 'silent' }), { adminPassword: 'admin-password-1' });
+  try {
+    assert.equal(mode(old.dataDir) & 0o077, 0);
+  } finally {
+    await reopened.close();
+  }
+});
