@@ -57,7 +57,9 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 100_000;
       const bbox = req.query.bbox ? parseBBox(req.query.bbox) : undefined;
-      const rows = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
+      // A user scoped to sites or camera groups sees only those cameras on the map.
+      const all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
+      const rows = user.scopes === null ? all : all.filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId }));
       const truncated = rows.length > limit;
       return {
         truncated,
