@@ -4,6 +4,7 @@ import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../aud
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
 import * as mapQueries from './map-queries.ts';
+import * as trafficQueries from './traffic-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -28,6 +29,7 @@ import type {
   UserPatch,
   BBoxQuery,
   CameraPlacementRow,
+  CameraCalibrationRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -237,6 +239,7 @@ export class SqlStore implements StoreOperations {
       async (tx) => {
         const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
         if (deleted) await mapQueries.deletePlacement(tx, id);
+        if (deleted) await trafficQueries.deleteCalibration(tx, id);
         return deleted;
       },
       (deleted) => deleted,
@@ -757,6 +760,20 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
     return Number(rows[0].n);
   }
+
+  // --- issue 14: traffic ------------------------------------------------------------------------
+
+  async putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => trafficQueries.upsertCalibration(tx, row));
+  }
+
+  async getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null> {
+    return trafficQueries.getCalibration(this.db, cameraId);
+  }
+
+  async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -780,4 +797,6 @@ export const STORE_OPERATIONS = [
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
+  // issue 14: traffic
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
 ] as const satisfies readonly (keyof StoreOperations)[];
