@@ -65,6 +65,17 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/exports/:id/download': { action: 'recording.export', on: 'camera-items' },
   'GET /api/exports/:id/files/:name': { action: 'recording.export', on: 'camera-items' },
 
+  // issue 13 (privacy)
+  'GET /api/cameras/:id/masks': { action: 'camera.read', on: 'camera' },
+  'POST /api/cameras/:id/masks': { action: 'mask.manage', on: 'camera' },
+  'DELETE /api/cameras/:id/masks/:maskId': { action: 'mask.manage', on: 'camera' },
+  'POST /api/cameras/:id/mask-lift': { action: 'mask.lift', on: 'camera' },
+  'DELETE /api/cameras/:id/mask-lift': { action: 'mask.lift', on: 'camera' },
+  'GET /api/purposes': { action: 'camera.list', on: 'cameras' },
+  'POST /api/purposes': { action: 'purpose.manage', on: 'system' },
+  'PATCH /api/purposes/:id': { action: 'purpose.manage', on: 'system' },
+  'PUT /api/privacy/look-back': { action: 'purpose.manage', on: 'system' },
+
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
   'DELETE /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },

@@ -20,6 +20,7 @@ import { registerEventRoutes } from './event-routes.ts';
 import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
+import { registerPrivacyRoutes } from './privacy-routes.ts';
 import { installAccessGate, refusalAuditor } from './access-gate.ts';
 import { refuseNonFiniteNumbers } from './finite-numbers.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -120,6 +121,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
+  registerPrivacyRoutes(app, deps, guard);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
   if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
