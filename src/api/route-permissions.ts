@@ -89,6 +89,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/map/import/placements': { action: 'camera.update', on: 'cameras' },
   'POST /api/map/import/sites': { action: 'camera.update', on: 'cameras' },
   'GET /api/map/basemap.geojson': { action: 'camera.list', on: 'cameras' },
+  'POST /api/map/basemap': { action: 'camera.update', on: 'cameras' },
+  'GET /api/map/basemap': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap.pmtiles': { action: 'camera.list', on: 'cameras' },
 
   'GET /api/users': { action: 'user.list', on: 'users' },
   'POST /api/users': { action: 'user.manage', on: 'users' },

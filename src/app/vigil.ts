@@ -212,7 +212,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     cameraScopes,
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
-    map: { map, basemap },
+    map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
