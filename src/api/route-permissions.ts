@@ -45,6 +45,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/hls/:start/init.mp4': { action: 'recording.play', on: 'camera' },
   'GET /api/cameras/:id/hls/:start': { action: 'recording.play', on: 'camera' },
   'PUT /api/cameras/:id/scopes': { action: 'camera.update', on: 'camera' },
+  // issue 14: traffic
+  'GET /api/cameras/:id/calibration': { action: 'camera.read', on: 'camera' },
+  'PUT /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
+  'DELETE /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
 
   'GET /api/alarms': { action: 'alarm.see', on: 'cameras' },
   'GET /api/alarms/:id/snapshot': { action: 'alarm.see', on: 'camera-items' },

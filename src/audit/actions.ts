@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
   // issue 11: the security map
   'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
+  // issue 14: traffic
+  'camera.calibrate', 'camera.uncalibrate',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
