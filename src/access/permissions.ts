@@ -26,6 +26,11 @@ export const ACTIONS = [
   'user.list',
   'user.manage',
   'audit.read',
+  // issue 13 (privacy): managing masks; seeing under a liftable mask for a while, with a reason;
+  // keeping the list of purposes and the look-back policy
+  'mask.manage',
+  'mask.lift',
+  'purpose.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,7 +53,7 @@ export interface Principal {
 
 const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
 const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
-const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list'];
+const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift'];
 // Auditors read the log and who is who; they see camera names to filter by, never video.
 const AUDITOR: Action[] = ['camera.list', 'audit.read', 'user.list'];
 

@@ -11,6 +11,8 @@ import type { EventRow } from '../store/index.ts';
 import { AlarmListSchema, AlarmSchema, ErrorSchema } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
+import { maskPng } from '../privacy/index.ts';
+import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
 import { closeWhenAccessEnds } from './access-gate.ts';
 
 export const SEE_ALARMS: Action = 'alarm.see';
@@ -58,8 +60,9 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
     async (req, reply) => {
       const e = await alarms.get(req.params.id);
       guard(req, SEE_ALARMS, { type: 'camera', id: e.cameraId ?? '' });
-      const png = await alarms.snapshot(e);
-      await auditAccess(deps.store, req, 'snapshot.view', e.cameraId, { eventId: e.id });
+      const view = await maskViewFor(deps, req, e.cameraId ?? '');
+      const png = maskPng(await alarms.snapshot(e), view.polygons);
+      await auditAccess(deps.store, req, 'snapshot.view', e.cameraId, { eventId: e.id, ...maskAuditDetails(view) });
       reply.type('image/png').header('cache-control', 'private, no-store');
       return reply.send(png);
     },

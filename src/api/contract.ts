@@ -25,6 +25,11 @@ export type Gap = Timeline['gaps'][number];
 export type ExportFile = Static<typeof ExportFileSchema>;
 export type ExportJob = Static<typeof ExportJobSchema>;
 
+// issue 13 (privacy)
+import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-schemas.ts';
+export type MaskList = Static<typeof MaskListSchema>;
+export type PurposeList = Static<typeof PurposesResponse>;
+export type MaskLift = Static<typeof LiftSchema>;
 // issue 10: users and the audit log
 export type Role = Static<typeof RoleSchema>;
 export type ScopeRef = Static<typeof ScopeRefSchema>;

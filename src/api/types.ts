@@ -10,6 +10,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
+import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 
@@ -37,6 +38,13 @@ export interface ApiDeps {
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
   recordingsDir?: string;
   dataDir?: string;
+  // issue 13 (privacy)
+  /** Privacy masks and lifts (absent: nothing is masked). */
+  privacy?: PrivacyService;
+  /** Live view with the masks burned in, for users who may not see under them. */
+  maskedLive?: MaskedLive;
+  /** The public transparency report (absent or disabled: no such routes). */
+  transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };
   // --- issue 10: access and audit ---------------------------------------------------------------
   /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */
   cameraScopes?: CameraScopes;

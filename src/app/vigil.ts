@@ -169,6 +169,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await analytics.start();
 
+  const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
+  const privacy = new PrivacyService({ store });
+  await privacy.ensureDefaults();
   // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
   const checkpointer = new AuditCheckpointer({
     key: loadOrCreateServerKey(paths.keysDir),
@@ -204,10 +207,20 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
+    privacy,
+    maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    transparency: {
+      enabled: cfg.privacy.transparencyReport,
+      keysDir: paths.keysDir,
+      retentionHours: (id) => {
+        const ms = retentionPolicyFromConfig(cfg).maxAgeMs(id);
+        return ms === null ? null : ms / 3_600_000;
+      },
+    },
     cameraScopes,
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
-    map: { map, basemap },
+    map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);

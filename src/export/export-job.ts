@@ -26,6 +26,13 @@ export interface ExportRequest {
   /** user id (or "cli") */
   actor: string;
   ip?: string | null;
+  /**
+   * Rewrites each written file in place before it is hashed (e.g. privacy masks burned in) and
+   * says what it did, for the manifest; [] when it left the file as it was.
+   */
+  transform?: (cameraId: string, filePath: string) => Promise<string[]>;
+  /** More for the export.create audit entry (e.g. the purpose of looking back). */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface ExportJobView {
@@ -80,7 +87,7 @@ export class ExportService {
     for (const cameraId of r.cameras) {
       await this.opts.store.appendAudit({
         actor: r.actor, ip: r.ip ?? null, action: 'export.create', cameraId,
-        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason },
+        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason, ...r.auditDetails },
       });
     }
     const job: ExportJobView & { dir: string; done: Promise<void> } = {
@@ -145,8 +152,11 @@ export class ExportService {
       for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
     const files: ManifestFile[] = [];
+    const redactions: NonNullable<Manifest['redactions']> = [];
     for (const f of written) {
       const p = path.join(job.dir, f.name);
+      const applied = r.transform ? await r.transform(f.cameraId, p) : [];
+      if (applied.length) redactions.push({ file: f.name, applied });
       files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
     }
     const manifest: Manifest = {
@@ -164,6 +174,7 @@ export class ExportService {
       reason: r.reason,
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
+      ...(r.transform ? { redactions } : {}),
       auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);

@@ -31,6 +31,8 @@ export interface Manifest {
   serverKeyId: string;
   /** Ed25519 public key, SPKI DER base64. */
   publicKey: string;
+  /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
+  redactions?: { file: string; applied: string[] }[];
   /**
    * The audit log's latest signed checkpoint when the export was made: a copy of it outside the
    * server, so a later rewrite of the log before that point shows against it.

@@ -3,7 +3,9 @@
 import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
+import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
+import * as trafficQueries from './traffic-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -22,12 +24,16 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  PrivacyMaskRow,
+  MaskLiftRow,
+  AccessPurposeRow,
   AuditQuery,
   CameraScopeRow,
   ScopeRef,
   UserPatch,
   BBoxQuery,
   CameraPlacementRow,
+  CameraCalibrationRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -237,6 +243,7 @@ export class SqlStore implements StoreOperations {
       async (tx) => {
         const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
         if (deleted) await mapQueries.deletePlacement(tx, id);
+        if (deleted) await trafficQueries.deleteCalibration(tx, id);
         return deleted;
       },
       (deleted) => deleted,
@@ -700,6 +707,98 @@ export class SqlStore implements StoreOperations {
     return Number(rows[0].n);
   }
 
+  // --- issue 13 (privacy) -------------------------------------------------------------------------
+
+  async addPrivacyMask(mask: PrivacyMaskRow, audit?: AuditInput): Promise<PrivacyMaskRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO privacy_masks (${MASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        mask.id, mask.cameraId, mask.name, JSON.stringify(mask.polygon), toInt(mask.liftable), mask.createdBy, mask.createdAt,
+      ]),
+    );
+    return mask;
+  }
+
+  async listPrivacyMasks(cameraId?: string): Promise<PrivacyMaskRow[]> {
+    const rows = cameraId === undefined
+      ? await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks ORDER BY created_at, id`)
+      : await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks WHERE camera_id = $1 ORDER BY created_at, id`, [cameraId]);
+    return rows.map(toMask);
+  }
+
+  async deletePrivacyMask(cameraId: string, id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, async (tx) => (await tx.execute('DELETE FROM privacy_masks WHERE camera_id = $1 AND id = $2', [cameraId, id])) > 0, (n) => n);
+  }
+
+  async addMaskLift(lift: MaskLiftRow, audit?: AuditInput): Promise<MaskLiftRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO mask_lifts (${LIFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        lift.id, lift.cameraId, lift.userId, lift.reason, lift.startedAt, lift.expiresAt, lift.endedAt,
+      ]),
+    );
+    return lift;
+  }
+
+  async activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${LIFT_COLUMNS} FROM mask_lifts WHERE user_id = $1 AND camera_id = $2 AND expires_at > $3 AND started_at <= $3 AND ended_at IS NULL ORDER BY expires_at DESC LIMIT 1`,
+      [userId, cameraId, now],
+    );
+    return rows.length ? toLift(rows[0]) : null;
+  }
+
+  async endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number> {
+    return this.withAudit(
+      audit,
+      (tx) => tx.execute('UPDATE mask_lifts SET ended_at = $1 WHERE user_id = $2 AND camera_id = $3 AND expires_at > $1 AND ended_at IS NULL', [at, userId, cameraId]),
+      (n) => n > 0,
+    );
+  }
+
+  async listAccessPurposes(): Promise<AccessPurposeRow[]> {
+    const rows = await this.db.query('SELECT id, name, active, created_by, created_at FROM access_purposes ORDER BY name');
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name), active: r.active === 1 || r.active === true || r.active === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at) }));
+  }
+
+  async putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, async (tx) => {
+      const clash = await tx.query('SELECT id FROM access_purposes WHERE name = $1 AND id <> $2', [p.name, p.id]);
+      if (clash.length) throw new StoreError('DUPLICATE', `a purpose named ${p.name} exists`);
+      await tx.execute(
+        `INSERT INTO access_purposes (id, name, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active`,
+        [p.id, p.name, toInt(p.active), p.createdBy, p.createdAt],
+      );
+    });
+  }
+
+  async getPrivacySetting(name: string): Promise<unknown | null> {
+    const rows = await this.db.query('SELECT value FROM privacy_settings WHERE name = $1', [name]);
+    return rows.length ? (JSON.parse(String(rows[0].value)) as unknown) : null;
+  }
+
+  async putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(
+        `INSERT INTO privacy_settings (name, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [name, JSON.stringify(value), Date.now()],
+      ),
+    );
+  }
+
+  async auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]> {
+    if (actions.length === 0) return [];
+    const marks = actions.map((_, i) => `$${i + 1}`).join(', ');
+    // Integer division on BIGINT: the same day number on both engines.
+    const rows = await this.db.query(
+      `SELECT action, ts / 86400000 AS day, COUNT(*) AS n FROM audit_log
+       WHERE action IN (${marks}) AND NOT (action = 'recording.play' AND details LIKE '%"via":"hls-%')
+       GROUP BY action, ts / 86400000`,
+      actions,
+    );
+    return rows.map((r) => ({ action: String(r.action), day: Number(r.day), n: Number(r.n) }));
+  }
+
   // --- issue 11: the security map -----------------------------------------------------------
 
   async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
@@ -757,7 +856,38 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
     return Number(rows[0].n);
   }
+
+  // --- issue 14: traffic ------------------------------------------------------------------------
+
+  async putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => trafficQueries.upsertCalibration(tx, row));
+  }
+
+  async getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null> {
+    return trafficQueries.getCalibration(this.db, cameraId);
+  }
+
+  async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
+  }
 }
+
+const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
+function toMask(r: Record<string, unknown>): PrivacyMaskRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), name: String(r.name), polygon: JSON.parse(String(r.polygon)) as [number, number][],
+    liftable: r.liftable === 1 || r.liftable === true || r.liftable === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at),
+  };
+}
+
+const LIFT_COLUMNS = 'id, camera_id, user_id, reason, started_at, expires_at, ended_at';
+function toLift(r: Record<string, unknown>): MaskLiftRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), userId: String(r.user_id), reason: String(r.reason),
+    startedAt: Number(r.started_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null || r.ended_at === undefined ? null : Number(r.ended_at),
+  };
+}
+
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
   return { cameraId: String(r.camera_id), settings: JSON.parse(String(r.settings)) as Record<string, unknown>, updatedAt: Number(r.updated_at) };
@@ -777,7 +907,12 @@ export const STORE_OPERATIONS = [
   'appendAuditBatch', 'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 13 (privacy)
+  'addPrivacyMask', 'listPrivacyMasks', 'deletePrivacyMask', 'addMaskLift', 'activeMaskLift', 'endMaskLifts',
+  'listAccessPurposes', 'putAccessPurpose', 'getPrivacySetting', 'putPrivacySetting', 'auditDailyCounts',
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
+  // issue 14: traffic
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
 ] as const satisfies readonly (keyof StoreOperations)[];

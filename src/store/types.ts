@@ -144,6 +144,39 @@ export interface AuditInput {
   ts?: number;
 }
 
+// --- issue 13 (privacy) ---------------------------------------------------------------------------
+/** A privacy mask: a polygon normalised to the frame ([x, y], 0..1, y down). */
+export interface PrivacyMaskRow {
+  id: string;
+  cameraId: string;
+  name: string;
+  polygon: [number, number][];
+  /** false: permanent (no one sees under it); true: a user with mask.lift may lift it for a while, with a reason. */
+  liftable: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A purpose an access to older recordings may be made for. */
+export interface AccessPurposeRow {
+  id: string;
+  name: string;
+  active: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A user's lift of a camera's liftable masks, until expiresAt (or endedAt when ended early). */
+export interface MaskLiftRow {
+  id: string;
+  cameraId: string;
+  userId: string;
+  reason: string;
+  startedAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+}
+
 /** The audit part owns the entry's shape (it hashes and verifies it); the store keeps it. */
 export type { AuditEntry };
 
@@ -296,6 +329,27 @@ export interface Store {
   listNodeSegmentCameras(nodeId: string): Promise<string[]>;
   totalNodeSegmentBytes(nodeId: string): Promise<number>;
 
+  // --- issue 13 (privacy) -------------------------------------------------------------------------
+  addPrivacyMask(mask: PrivacyMaskRow, audit?: AuditInput): Promise<PrivacyMaskRow>;
+  /** Masks of one camera, or of every camera, oldest first. */
+  listPrivacyMasks(cameraId?: string): Promise<PrivacyMaskRow[]>;
+  /** Returns false when the camera has no mask with that id (and then writes no audit entry). */
+  deletePrivacyMask(cameraId: string, id: string, audit?: AuditInput): Promise<boolean>;
+  addMaskLift(lift: MaskLiftRow, audit?: AuditInput): Promise<MaskLiftRow>;
+  /** The user's lift of the camera's masks in force at `now`, or null. */
+  activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null>;
+  /** Ends the user's lifts of the camera in force at `at`; returns how many ended. */
+  endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number>;
+  listAccessPurposes(): Promise<AccessPurposeRow[]>;
+  /** Inserts or updates by id; DUPLICATE when another purpose has the name. */
+  putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void>;
+  getPrivacySetting(name: string): Promise<unknown | null>;
+  putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void>;
+  /**
+   * Audit entries of these actions counted per UTC day (days since the epoch), for the
+   * transparency report; recording.play entries of single HLS parts are not counted (one per playlist).
+   */
+  auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]>;
   // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
   /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
   putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
@@ -320,6 +374,22 @@ export interface Store {
   /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
   listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
   countCameras(): Promise<number>;
+
+  // --- issue 14: traffic (src/store/traffic-queries.ts) ----------------------------------------
+  /** Inserts or replaces the camera's calibration points. */
+  putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void>;
+  getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
+  /** Returns false when the camera had no calibration (and then writes no audit entry). */
+  deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+}
+
+// --- issue 14: traffic -----------------------------------------------------------------------------
+
+/** The points an operator placed: normalised image position and ground position in metres. */
+export interface CameraCalibrationRow {
+  cameraId: string;
+  points: { image: [number, number]; ground: [number, number] }[];
+  updatedAt: number;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------

@@ -4,4 +4,5 @@ export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
+  MaskList, MaskLift, PurposeList,
 } from '../../../src/api/contract.ts';

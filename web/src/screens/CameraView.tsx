@@ -7,6 +7,7 @@ import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
+import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { usePolling } from '../polling.ts';
 import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 
@@ -27,6 +28,8 @@ export function CameraView({ id }: { id: string }) {
   // null: live; otherwise the wall-clock time playback was asked to start at.
   const [playFrom, setPlayFrom] = useState<number | null>(null);
   const [position, setPosition] = useState<number | null>(null);
+  // Bumped when this user's mask view changes (a lift): the live view reconnects to get it.
+  const [maskView, setMaskView] = useState(0);
   useEffect(() => {
     setPlayFrom(null);
     setPosition(null);
@@ -68,12 +71,13 @@ export function CameraView({ id }: { id: string }) {
           <div className="camera-main">
             <section className="camera-video" data-testid="camera-video" data-mode={playFrom === null ? 'live' : 'playback'}>
               {playFrom === null
-                ? <LivePlayer cameraId={id} showStats label={data?.name ?? id} />
+                ? <LivePlayer key={maskView} cameraId={id} showStats label={data?.name ?? id} />
                 : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
             </section>
             <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} />
           </div>
           <aside className="camera-side">
+            <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
