@@ -15,7 +15,9 @@ export const AUDIT_ACTIONS = [
   'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
   // issue 11: the security map
-  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
+  // issue 14: traffic
+  'camera.calibrate', 'camera.uncalibrate',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -222,6 +222,27 @@ describe('the security map', () => {
     await page.getByTestId('details').waitFor({ timeout: 10_000 });
   });
 
+  test('an imported PMTiles basemap is drawn from Vigil itself', async () => {
+    const { writePmtiles } = await import('../helpers/pmtiles-writer.ts');
+    // One vector tile with an empty "roads" layer (name, extent 4096, version 2): a valid MVT.
+    const name = [...new TextEncoder().encode('roads')];
+    const layer = [0x0a, name.length, ...name, 0x28, 0x80, 0x20, 0x78, 0x02];
+    const tile = new Uint8Array([0x1a, layer.length, ...layer]);
+    const archive = writePmtiles([{ z: 0, x: 0, y: 0, data: tile }], { vector_layers: [{ id: 'roads' }] });
+    const up = await page.request.post(`${demo.baseUrl}/api/map/basemap`, { headers: { 'content-type': 'application/vnd.pmtiles' }, data: Buffer.from(archive) });
+    assert.equal(up.status(), 200, await up.text());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const ranges: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('basemap.pmtiles')) ranges.push(r.headers().range ?? ''); });
+    await page.goto(demo.baseUrl + '/');
+    await page.waitForFunction(`document.querySelector('[data-testid="map"]')?.dataset.basemap === 'pmtiles'`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(`${MAP_READY} >= 60`, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    assert.ok(ranges.some((r) => r.startsWith('bytes=')), `the archive is read by range requests (${ranges.join(', ')})`);
+    assert.deepEqual(errors, []);
+  });
+
   test('nothing was asked of another origin', () => {
     assert.deepEqual(foreign, []);
   });
