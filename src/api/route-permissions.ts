@@ -75,6 +75,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/purposes': { action: 'purpose.manage', on: 'system' },
   'PATCH /api/purposes/:id': { action: 'purpose.manage', on: 'system' },
   'PUT /api/privacy/look-back': { action: 'purpose.manage', on: 'system' },
+  'GET /api/transparency': { public: true },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },

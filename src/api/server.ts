@@ -21,6 +21,7 @@ import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
+import { registerTransparencyRoutes } from './transparency-routes.ts';
 import { installAccessGate, refusalAuditor } from './access-gate.ts';
 import { refuseNonFiniteNumbers } from './finite-numbers.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -122,6 +123,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
   registerPrivacyRoutes(app, deps, guard);
+  registerTransparencyRoutes(app, deps);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
   if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);

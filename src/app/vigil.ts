@@ -209,6 +209,14 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     dataDir: paths.dataDir,
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    transparency: {
+      enabled: cfg.privacy.transparencyReport,
+      keysDir: paths.keysDir,
+      retentionHours: (id) => {
+        const ms = retentionPolicyFromConfig(cfg).maxAgeMs(id);
+        return ms === null ? null : ms / 3_600_000;
+      },
+    },
     cameraScopes,
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },

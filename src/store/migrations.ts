@@ -302,6 +302,13 @@ CREATE TABLE privacy_settings (
 );
 `,
   },
+  {
+    version: 132,
+    name: 'audit log by action and time (transparency report)',
+    sql: `
+CREATE INDEX audit_log_action_ts ON audit_log (action, ts);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

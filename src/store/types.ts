@@ -345,6 +345,11 @@ export interface Store {
   putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void>;
   getPrivacySetting(name: string): Promise<unknown | null>;
   putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void>;
+  /**
+   * Audit entries of these actions counted per UTC day (days since the epoch), for the
+   * transparency report; recording.play entries of single HLS parts are not counted (one per playlist).
+   */
+  auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]>;
   // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
   /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
   putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
