@@ -209,6 +209,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     dataDir: paths.dataDir,
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    fourEyesExport: cfg.privacy.fourEyesExport,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,
