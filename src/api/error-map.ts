@@ -12,6 +12,10 @@ const statusByCode: Record<string, number> = {
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,
+  // issue 12 (operator workflow)
+  TRANSITION_NOT_ALLOWED: 400,
+  ALARM_CONFLICT: 409,
+  TOO_LARGE: 413,
 };
 
 export interface ErrorBody {

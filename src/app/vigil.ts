@@ -113,6 +113,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await analytics.start();
 
+  const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
+  const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
+  alarms.startSweeps();
+
   const app = await buildApi({
     store,
     auth,
@@ -125,7 +129,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     version: VERSION,
     bus,
     events,
-    alarms: new AlarmService(store, bus, snapshots),
+    alarms,
     analytics,
     retention,
     recordingsDir: paths.recordingsDir,
@@ -151,6 +155,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         stopSessionSweep();
         await app.close();
         await analytics.close();
+        stopRaising();
+        await alarms.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

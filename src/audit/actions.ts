@@ -9,6 +9,9 @@ export const AUDIT_ACTIONS = [
   'snapshot.view', 'alarm.ack',
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 12 (operator workflow): every change of an alarm, and the history export
+  'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
+  'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -3,7 +3,13 @@
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
+import { AlarmQueries } from './alarm-queries.ts';
 import type {
+  AlarmActivityInput,
+  AlarmActivityRow,
+  AlarmHit,
+  AlarmQuery,
+  AlarmRow,
   AuditEntry,
   AuditInput,
   CameraAnalyticsRow,
@@ -63,9 +69,11 @@ export type StoreOperations = Omit<Store, 'kind' | 'close'>;
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
+  private readonly alarms: AlarmQueries;
 
   constructor(db: SqlDatabase) {
     this.db = db;
+    this.alarms = new AlarmQueries(db, (tx, entry) => this.appendAuditIn(tx, entry));
   }
 
   /** Runs a change and, when asked, its audit entry in the same transaction. */
@@ -612,6 +620,32 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments WHERE node_id = $1', [nodeId]);
     return Number(rows[0].n);
   }
+
+  // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
+
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+    return this.alarms.raiseAlarm(hit);
+  }
+
+  getAlarm(id: string): Promise<AlarmRow | null> {
+    return this.alarms.getAlarm(id);
+  }
+
+  updateAlarm(expectedVersion: number, next: AlarmRow, activity: AlarmActivityInput[], audit?: AuditInput): Promise<AlarmRow | null> {
+    return this.alarms.updateAlarm(expectedVersion, next, activity, audit);
+  }
+
+  listAlarms(q: AlarmQuery): Promise<AlarmRow[]> {
+    return this.alarms.listAlarms(q);
+  }
+
+  listAlarmActivity(alarmId: string, limit?: number): Promise<AlarmActivityRow[]> {
+    return this.alarms.listAlarmActivity(alarmId, limit);
+  }
+
+  listDueAlarms(now: number, limit: number): Promise<AlarmRow[]> {
+    return this.alarms.listDueAlarms(now, limit);
+  }
 }
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
@@ -630,4 +664,6 @@ export const STORE_OPERATIONS = [
   'appendAudit', 'listAudit',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 12 (operator workflow)
+  'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
 ] as const satisfies readonly (keyof StoreOperations)[];
