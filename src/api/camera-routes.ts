@@ -1,12 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { CameraRow } from '../store/index.ts';
+import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
-import { CameraCreateBody, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+import { CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
-export function cameraView(row: CameraRow, status: CameraStatus) {
+type Position = Omit<CameraPlacementRow, 'cameraId'>;
+
+function positionOf(p: CameraPlacementRow | undefined | null): Position | null {
+  if (!p) return null;
+  const { cameraId: _id, ...position } = p;
+  return { lon: position.lon, lat: position.lat, bearing: position.bearing, angle: position.angle, range: position.range, ptz: position.ptz, siteId: position.siteId };
+}
+
+export function cameraView(row: CameraRow, status: CameraStatus, position: Position | null = null) {
   return {
     id: row.id,
     name: row.name,
@@ -20,6 +28,7 @@ export function cameraView(row: CameraRow, status: CameraStatus) {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     status,
+    position,
   };
 }
 
@@ -27,12 +36,34 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const one = Type.Object({ camera: CameraSchema });
-  const view = (row: CameraRow) => cameraView(row, deps.runtime.status(row.id));
+  const view = async (row: CameraRow) => cameraView(row, deps.runtime.status(row.id), positionOf(await deps.store.getCameraPlacement(row.id)));
 
-  app.get('/api/cameras', { schema: { tags: ['cameras'], summary: 'All cameras with their health', response: { 200: Type.Object({ cameras: Type.Array(CameraSchema) }), ...errors } } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    return { cameras: (await deps.store.listCameras()).map(view) };
-  });
+  app.get<{ Querystring: Static<typeof CameraListQuery> }>(
+    '/api/cameras',
+    {
+      schema: {
+        tags: ['cameras'],
+        summary: 'Cameras with their health and map position, by id, a page at a time (at most `limit`, default 5,000; `next` is the cursor for `after`)',
+        querystring: CameraListQuery,
+        response: { 200: Type.Object({ cameras: Type.Array(CameraSchema), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => {
+      guard(req, 'camera.list', { type: 'cameras' });
+      const limit = req.query.limit ?? 5000;
+      const [rows, total] = await Promise.all([deps.store.listCamerasPage({ afterId: req.query.after, limit }), deps.store.countCameras()]);
+      const last = rows[rows.length - 1];
+      const placements = last
+        ? await deps.store.listCameraPlacements({ afterId: req.query.after, throughId: last.id, limit: rows.length })
+        : [];
+      const byId = new Map(placements.map((p) => [p.cameraId, p]));
+      return {
+        cameras: rows.map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)))),
+        total,
+        next: rows.length === limit && last ? last.id : null,
+      };
+    },
+  );
 
   app.post<{ Body: Static<typeof CameraCreateBody> }>(
     '/api/cameras',
@@ -41,7 +72,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
       reply.status(201);
-      return { camera: view(row) };
+      return { camera: await view(row) };
     },
   );
 
@@ -50,7 +81,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.get(req.params.id)) };
+      return { camera: await view(await deps.cameras.get(req.params.id)) };
     },
   );
 
@@ -59,7 +90,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
-      return { camera: view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+      return { camera: await view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
     },
   );
 

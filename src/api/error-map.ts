@@ -12,6 +12,12 @@ const statusByCode: Record<string, number> = {
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,
+  // issue 11: the security map
+  MAP_BAD_INPUT: 400,
+  MAP_IMPORT_INVALID: 400,
+  MAP_IMPORT_TOO_LARGE: 413,
+  MAP_BASEMAP_INVALID: 400,
+  SITE_NOT_FOUND: 404,
   // issue 12 (operator workflow)
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,

@@ -27,6 +27,15 @@ export const CameraStatusSchema = Type.Object({
   subStream: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('idle'), Type.Literal('up'), Type.Literal('down')], { description: 'Sub-stream connection; down: its viewers (live analytics) get the main stream meanwhile.' })),
 });
 
+/** Where a camera stands on the map and what its cone covers (issue 11); null: not placed. */
+export const CameraPositionSchema = Type.Union([
+  Type.Object({
+    lon: Type.Number(), lat: Type.Number(), bearing: Type.Number(), angle: Type.Number(), range: Type.Number(), ptz: Type.Boolean(),
+    siteId: Type.Union([Type.String(), Type.Null()]),
+  }),
+  Type.Null(),
+]);
+
 export const CameraSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -40,7 +49,16 @@ export const CameraSchema = Type.Object({
   createdAt: Type.Number(),
   updatedAt: Type.Number(),
   status: CameraStatusSchema,
+  position: CameraPositionSchema,
 });
+
+export const CameraListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 5000 })),
+    after: Type.Optional(Type.String({ maxLength: 64, description: 'the previous page\'s `next`' })),
+  },
+  { additionalProperties: false },
+);
 
 const cameraFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),

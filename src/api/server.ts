@@ -19,6 +19,7 @@ import { registerEventRoutes } from './event-routes.ts';
 import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
+import { registerMapRoutes } from './map-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -75,6 +76,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
+  if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !deps.webDir || !existsSync(deps.webDir)) {

@@ -9,6 +9,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
+import type { MapApiDeps } from './map-routes.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -34,6 +35,8 @@ export interface ApiDeps {
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
   recordingsDir?: string;
   dataDir?: string;
+  /** The security map (issue 11); absent: no map routes. */
+  map?: Omit<MapApiDeps, 'runtime'>;
 }
 
 declare module 'fastify' {

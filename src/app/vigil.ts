@@ -1,6 +1,7 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import { AuthService, SecretBox, ensureAdmin, sweepExpiredSessions } from '../ac
 import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
 import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
 import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
+import { MapService } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
@@ -27,6 +29,8 @@ export interface RunningVigil {
   bus: EventBus<EventTopics>;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The security map (placements, sites, outage areas). */
+  map: MapService;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -44,6 +48,12 @@ export interface StartOptions {
   resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
+  /** The security map (issue 11): seed placements and sites (demo), and where the built-in basemap comes from. */
+  map?: {
+    seed?: (map: MapService) => Promise<void>;
+    /** Default: <dataDir>/map/basemap.geojson when it exists. */
+    basemap?: () => Promise<unknown | null>;
+  };
 }
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
@@ -95,6 +105,17 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   await seedCamerasFromConfig(cameras, store, cfg.cameras, { syncUrls: opts.syncCameraUrls });
   for (const row of await store.listCameras()) fleet.upsert(row);
 
+  // The security map: placements and sites in the store; camera downs and ups make outage areas.
+  const map = new MapService(store);
+  await opts.map?.seed?.(map);
+  events.bus.subscribe('event', (e) => {
+    if (!e.cameraId || (e.kind !== 'camera.offline' && e.kind !== 'camera.online')) return;
+    const change = e.kind === 'camera.offline' ? map.cameraDown(e.cameraId, e.ts) : map.cameraUp(e.cameraId, e.ts);
+    change.catch((err: Error) => logger.error({ err: err.message, camera: e.cameraId }, 'outage picture update failed'));
+  });
+  const basemapFile = path.join(paths.dataDir, 'map', 'basemap.geojson');
+  const basemap = opts.map?.basemap ?? (async () => (existsSync(basemapFile) ? JSON.parse(await readFile(basemapFile, 'utf8')) as unknown : null));
+
   const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
   await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
   const snapshots = new SnapshotStore(paths.dataDir);
@@ -134,6 +155,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
+    map: { map, basemap },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   retention.start(cfg.recording.retention.sweepSeconds * 1000);
@@ -148,6 +170,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     events,
     retention,
+    map,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice

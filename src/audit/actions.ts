@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'snapshot.view', 'alarm.ack',
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 11: the security map
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
   // issue 12 (operator workflow): every change of an alarm, and the history export
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',

@@ -19,6 +19,8 @@ export interface ImportProblem {
 
 export interface ImportResult<T> {
   items: T[];
+  /** Where each item came from ("line 7", "feature 3"), same order as items. */
+  wheres: string[];
   problems: ImportProblem[];
 }
 
@@ -31,7 +33,7 @@ function checkSize(text: string): void {
 
 /** All or nothing unless skipBad: throws MAP_IMPORT_INVALID listing the problems. */
 export function acceptImport<T>(result: ImportResult<T>, skipBad: boolean): T[] {
-  if (result.problems.length && !skipBad) {
+  if (result.problems.length && (!skipBad || result.items.length === 0)) {
     const listed = result.problems.slice(0, LISTED_PROBLEMS).map((p) => `${p.where}: ${p.message}`);
     const more = result.problems.length - listed.length;
     throw new MapError('MAP_IMPORT_INVALID', `nothing imported: ${result.problems.length} bad row(s): ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, {
@@ -40,6 +42,21 @@ export function acceptImport<T>(result: ImportResult<T>, skipBad: boolean): T[] 
     });
   }
   return result.items;
+}
+
+/** Adds problems found after parsing (e.g. an unknown camera id) and drops the items they name. */
+export function rejectItems<T>(result: ImportResult<T>, bad: (item: T) => string | null): ImportResult<T> {
+  const items: T[] = [];
+  const wheres: string[] = [];
+  const problems = [...result.problems];
+  result.items.forEach((item, i) => {
+    const why = bad(item);
+    if (why) problems.push({ where: result.wheres[i]!, message: why });
+    else { items.push(item); wheres.push(result.wheres[i]!); }
+  });
+  const line = (w: string) => Number(w.replace(/\D+/g, ''));
+  problems.sort((a, b) => line(a.where) - line(b.where));
+  return { items, wheres, problems };
 }
 
 // --- CSV ---------------------------------------------------------------------------------------
@@ -97,15 +114,16 @@ const CSV_ALIASES: Record<string, keyof RawPlacement> = {
 export function parsePlacementCsv(text: string, region?: BBox): ImportResult<CameraPlacement> {
   checkSize(text);
   const records = parseCsvRecords(text);
-  if (records.length === 0) return { items: [], problems: [{ where: 'line 1', message: 'empty file: expected a header line (camera, lon, lat, bearing, angle, range, site)' }] };
+  if (records.length === 0) return { items: [], wheres: [], problems: [{ where: 'line 1', message: 'empty file: expected a header line (camera, lon, lat, bearing, angle, range, site)' }] };
   const header = records[0]!;
   const columns = header.fields.map((h) => CSV_ALIASES[h.trim().toLowerCase()]);
   const missing = (['cameraId', 'lon', 'lat'] as const).filter((k) => !columns.includes(k));
   if (missing.length) {
     const names = missing.map((k) => (k === 'cameraId' ? 'camera' : k));
-    return { items: [], problems: [{ where: `line ${header.line}`, message: `header lacks column(s) ${names.join(', ')} (found: ${header.fields.join(', ')})` }] };
+    return { items: [], wheres: [], problems: [{ where: `line ${header.line}`, message: `header lacks column(s) ${names.join(', ')} (found: ${header.fields.join(', ')})` }] };
   }
   const items: CameraPlacement[] = [];
+  const wheres: string[] = [];
   const problems: ImportProblem[] = [];
   const seen = new Map<string, number>();
   for (const rec of records.slice(1)) {
@@ -121,8 +139,9 @@ export function parsePlacementCsv(text: string, region?: BBox): ImportResult<Cam
     if (first !== undefined) { problems.push({ where: `line ${rec.line}`, message: `camera ${check.placement.cameraId} already placed on line ${first}` }); continue; }
     seen.set(check.placement.cameraId, rec.line);
     items.push(check.placement);
+    wheres.push(`line ${rec.line}`);
   }
-  return { items, problems };
+  return { items, wheres, problems };
 }
 
 // --- GeoJSON -----------------------------------------------------------------------------------
@@ -153,6 +172,7 @@ function pick(props: Props, ...names: string[]): unknown {
 export function parsePlacementGeoJson(text: string, region?: BBox): ImportResult<CameraPlacement> {
   const list = features(parseJson(text));
   const items: CameraPlacement[] = [];
+  const wheres: string[] = [];
   const problems: ImportProblem[] = [];
   const seen = new Map<string, number>();
   list.forEach((f, i) => {
@@ -179,8 +199,9 @@ export function parsePlacementGeoJson(text: string, region?: BBox): ImportResult
     if (first !== undefined) { problems.push({ where, message: `camera ${check.placement.cameraId} already placed by feature ${first}` }); return; }
     seen.set(check.placement.cameraId, i + 1);
     items.push(check.placement);
+    wheres.push(where);
   });
-  return { items, problems };
+  return { items, wheres, problems };
 }
 
 /** Checks a site outside of any file (API) too: a field-named list of problems. */
@@ -213,6 +234,7 @@ export function checkSite(raw: { id?: unknown; name?: unknown; kind?: unknown; p
 export function parseSitesGeoJson(text: string): ImportResult<Site> {
   const list = features(parseJson(text));
   const items: Site[] = [];
+  const wheres: string[] = [];
   const problems: ImportProblem[] = [];
   list.forEach((f, i) => {
     const where = `feature ${i + 1}`;
@@ -230,7 +252,7 @@ export function parseSitesGeoJson(text: string): ImportResult<Site> {
       polygon: (feat.geometry.coordinates as unknown[])[0],
     });
     if (!check.site) problems.push({ where, message: check.problems.join('; ') });
-    else items.push(check.site);
+    else { items.push(check.site); wheres.push(where); }
   });
-  return { items, problems };
+  return { items, wheres, problems };
 }

@@ -12,6 +12,7 @@ export { DEFAULT_OUTAGE_OPTIONS, OutageTracker, outageHull, type OutageArea, typ
 export { checkPlacement, PLACEMENT_LIMITS, type CameraPlacement, type RawPlacement } from './placement.ts';
 export { isSiteKind, SITE_KINDS, type Site, type SiteKind } from './sites.ts';
 export {
-  acceptImport, checkSite, MAX_IMPORT_BYTES, parseCsvRecords, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson,
+  acceptImport, checkSite, rejectItems, MAX_IMPORT_BYTES, parseCsvRecords, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson,
   type ImportProblem, type ImportResult,
 } from './import.ts';
+export { MapService, type Actor as MapActor, type ImportOutcome, type MapStore } from './map-service.ts';

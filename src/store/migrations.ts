@@ -145,6 +145,50 @@ CREATE TABLE event_acks (
 ALTER TABLE cameras ADD COLUMN sub_url TEXT;
 `,
   },
+  // --- issue 11: the security map ---------------------------------------------------------
+  {
+    version: 110,
+    name: 'camera placements (position and cone), sites, outage areas',
+    sql: `
+-- Where a camera stands and what it sees. A table of its own rather than columns on cameras: a
+-- camera without a position is a normal camera (it works everywhere but on the map). No foreign
+-- key, like segments: the placement is removed with the camera by the store.
+-- Degrees and metres as DOUBLE PRECISION (REAL affinity on SQLite, float8 on PostgreSQL).
+CREATE TABLE camera_placements (
+  camera_id TEXT PRIMARY KEY,
+  lon DOUBLE PRECISION NOT NULL,
+  lat DOUBLE PRECISION NOT NULL,
+  bearing DOUBLE PRECISION NOT NULL,
+  angle DOUBLE PRECISION NOT NULL,
+  range_m DOUBLE PRECISION NOT NULL,
+  ptz INTEGER NOT NULL,
+  site_id TEXT,
+  updated_at BIGINT NOT NULL
+);
+-- The map's viewport query: a latitude band, then longitude within it (bench/map.ts measures it at
+-- 100,000 cameras on both engines).
+CREATE INDEX camera_placements_lat_lon ON camera_placements (lat, lon);
+CREATE TABLE sites (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  polygon TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- Outage areas as they closed (and the open ones, end_ms NULL), for "outages now and in the past".
+CREATE TABLE outage_areas (
+  id TEXT PRIMARY KEY,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT,
+  count INTEGER NOT NULL,
+  camera_ids TEXT NOT NULL,
+  hull TEXT NOT NULL
+);
+CREATE INDEX outage_areas_start ON outage_areas (start_ms);
+`,
+  },
   // --- issue 12 (operator workflow): 120-129 ----------------------------------------------------
   {
     version: 120,

@@ -3,6 +3,7 @@
 import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
+import * as mapQueries from './map-queries.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import type {
   AlarmActivityInput,
@@ -27,6 +28,12 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  BBoxQuery,
+  CameraPlacementRow,
+  OutageAreaRow,
+  PlacementQuery,
+  PlacementWithCamera,
+  SiteRow,
 } from './types.ts';
 import {
   AUDIT_COLUMNS,
@@ -218,7 +225,11 @@ export class SqlStore implements StoreOperations {
   async deleteCamera(id: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(
       audit,
-      async (tx) => (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0,
+      async (tx) => {
+        const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
+        if (deleted) await mapQueries.deletePlacement(tx, id);
+        return deleted;
+      },
       (deleted) => deleted,
     );
   }
@@ -621,6 +632,64 @@ export class SqlStore implements StoreOperations {
     return Number(rows[0].n);
   }
 
+  // --- issue 11: the security map -----------------------------------------------------------
+
+  async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => mapQueries.upsertPlacements(tx, rows, Date.now()));
+  }
+
+  async getCameraPlacement(cameraId: string): Promise<CameraPlacementRow | null> {
+    return mapQueries.getPlacement(this.db, cameraId);
+  }
+
+  async deleteCameraPlacement(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deletePlacement(tx, cameraId), (deleted) => deleted);
+  }
+
+  async listCameraPlacements(q?: PlacementQuery): Promise<PlacementWithCamera[]> {
+    return mapQueries.listPlacements(this.db, q);
+  }
+
+  async countCameraPlacements(bbox?: BBoxQuery): Promise<number> {
+    return mapQueries.countPlacements(this.db, bbox);
+  }
+
+  async putSite(site: SiteRow, audit?: AuditInput): Promise<SiteRow> {
+    return this.withAudit(audit, (tx) => mapQueries.upsertSite(tx, site));
+  }
+
+  async getSite(id: string): Promise<SiteRow | null> {
+    return mapQueries.getSite(this.db, id);
+  }
+
+  async listSites(): Promise<SiteRow[]> {
+    return mapQueries.listSites(this.db);
+  }
+
+  async deleteSite(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => mapQueries.deleteSite(tx, id), (deleted) => deleted);
+  }
+
+  async putOutageArea(area: OutageAreaRow): Promise<void> {
+    await mapQueries.upsertOutage(this.db, area);
+  }
+
+  async listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]> {
+    return mapQueries.listOutages(this.db, q);
+  }
+
+  async listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]> {
+    const rows = q.afterId === undefined
+      ? await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id LIMIT $1`, [q.limit])
+      : await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id > $1 ORDER BY id LIMIT $2`, [q.afterId, q.limit]);
+    return rows.map(toCamera);
+  }
+
+  async countCameras(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
+    return Number(rows[0].n);
+  }
+
   // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
 
   raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
@@ -664,6 +733,9 @@ export const STORE_OPERATIONS = [
   'appendAudit', 'listAudit',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 11: the security map
+  'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
+  'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
   // issue 12 (operator workflow)
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
 ] as const satisfies readonly (keyof StoreOperations)[];

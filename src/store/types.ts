@@ -247,6 +247,31 @@ export interface Store {
   listNodeSegmentCameras(nodeId: string): Promise<string[]>;
   totalNodeSegmentBytes(nodeId: string): Promise<number>;
 
+  // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
+  /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
+  putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
+  getCameraPlacement(cameraId: string): Promise<CameraPlacementRow | null>;
+  /** Returns false when the camera had no placement (and then writes no audit entry). */
+  deleteCameraPlacement(cameraId: string, audit?: AuditInput): Promise<boolean>;
+  /**
+   * Placements of existing cameras, by camera id; within `bbox` when given (the map's viewport),
+   * after `afterId` when given (paging), at most `limit` (default 10,000).
+   */
+  listCameraPlacements(q?: PlacementQuery): Promise<PlacementWithCamera[]>;
+  countCameraPlacements(bbox?: BBoxQuery): Promise<number>;
+  putSite(site: SiteRow, audit?: AuditInput): Promise<SiteRow>;
+  getSite(id: string): Promise<SiteRow | null>;
+  listSites(): Promise<SiteRow[]>;
+  /** Returns false when no site has that id (and then writes no audit entry). */
+  deleteSite(id: string, audit?: AuditInput): Promise<boolean>;
+  /** Inserts or replaces by id. */
+  putOutageArea(area: OutageAreaRow): Promise<void>;
+  /** Outage areas that overlap [fromMs, toMs] (open ones included), newest first. */
+  listOutageAreas(q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]>;
+  /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
+  listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
+  countCameras(): Promise<number>;
+
   // --- issue 12 (operator workflow) ---------------------------------------------------------------
   /**
    * Folds the hit into the open alarm of its camera and rule whose last hit is within the alarm's
@@ -266,6 +291,61 @@ export interface Store {
   listAlarmActivity(alarmId: string, limit?: number): Promise<AlarmActivityRow[]>;
   /** Open alarms whose escalation or auto-close is due at `now`. */
   listDueAlarms(now: number, limit: number): Promise<AlarmRow[]>;
+}
+
+// --- issue 11: the security map -----------------------------------------------------------------
+
+export interface CameraPlacementRow {
+  cameraId: string;
+  lon: number;
+  lat: number;
+  bearing: number;
+  angle: number;
+  range: number;
+  ptz: boolean;
+  siteId: string | null;
+}
+
+export interface PlacementWithCamera extends CameraPlacementRow {
+  name: string;
+  enabled: boolean;
+  record: boolean;
+}
+
+export interface BBoxQuery {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+export interface PlacementQuery {
+  bbox?: BBoxQuery;
+  afterId?: string;
+  /** Only cameras with id ≤ this (with afterId: the placements of one page of cameras). */
+  throughId?: string;
+  limit?: number;
+}
+
+export interface SiteRow {
+  id: string;
+  name: string;
+  kind: string;
+  priority: number;
+  /** Outer ring of [lon, lat]. */
+  polygon: (readonly [number, number])[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OutageAreaRow {
+  id: string;
+  startMs: number;
+  endMs: number | null;
+  count: number;
+  cameraIds: string[];
+  /** Closed ring of [lon, lat]. */
+  hull: (readonly [number, number])[];
 }
 
 // --- issue 12 (operator workflow): alarms apart from events -----------------------------------

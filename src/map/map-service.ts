@@ -1,0 +1,209 @@
+// The map's adapter: placements, sites and outage areas kept in the store (every change audited in
+// its own transaction), the cone index rebuilt lazily after a change, and the outage tracker fed
+// with camera downs and ups by the composition root.
+import type { AuditAction } from '../audit/index.ts';
+import type { AuditInput, CameraPlacementRow, OutageAreaRow, PlacementQuery, PlacementWithCamera, SiteRow, Store } from '../store/index.ts';
+import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
+import { MapError } from './errors.ts';
+import type { BBox, LonLat } from './geo.ts';
+import { acceptImport, checkSite, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson, rejectItems, type ImportProblem, type ImportResult } from './import.ts';
+import { OutageTracker, type OutageArea, type OutageOptions } from './outages.ts';
+import { checkPlacement, type CameraPlacement, type RawPlacement } from './placement.ts';
+import type { Site } from './sites.ts';
+
+export type MapStore = Pick<Store,
+  'getCamera' | 'putCameraPlacements' | 'getCameraPlacement' | 'deleteCameraPlacement' | 'listCameraPlacements' | 'countCameraPlacements' |
+  'putSite' | 'getSite' | 'listSites' | 'deleteSite' | 'putOutageArea' | 'listOutageAreas'>;
+
+export interface Actor {
+  id: string;
+  ip: string | null;
+}
+
+export interface ImportOutcome {
+  imported: number;
+  skipped: ImportProblem[];
+}
+
+/** How far outside the known city a point may lie before an import calls it suspicious (degrees). */
+const REGION_MARGIN_DEG = 0.25;
+const PAGE = 20_000;
+const CONE_CACHE_MS = 10_000;
+
+function audit(actor: Actor, action: AuditAction, cameraId: string | null, details: Record<string, unknown>): AuditInput {
+  return { actor: actor.id, ip: actor.ip, action, cameraId, details };
+}
+
+function toSite(row: SiteRow): Site {
+  return { id: row.id, name: row.name, kind: row.kind as Site['kind'], priority: row.priority, polygon: row.polygon };
+}
+
+export class MapService {
+  private readonly store: MapStore;
+  private cones: { index: ConeIndex; region: BBox | undefined; builtAt: number } | null = null;
+  private readonly outages: OutageTracker;
+  private readonly newId: () => string;
+
+  constructor(store: MapStore, opts: { outages?: Partial<OutageOptions>; newId?: () => string } = {}) {
+    this.store = store;
+    this.newId = opts.newId ?? (() => `site-${crypto.randomUUID().slice(0, 8)}`);
+    this.outages = new OutageTracker(opts.outages, 500, `out-${Date.now().toString(36)}`);
+  }
+
+  // --- placements -----------------------------------------------------------------------------
+
+  async place(cameraId: string, raw: Omit<RawPlacement, 'cameraId'>, actor: Actor): Promise<CameraPlacement> {
+    if (!(await this.store.getCamera(cameraId))) throw new MapError('MAP_BAD_INPUT', `camera: no camera has id ${cameraId}`);
+    const check = checkPlacement({ ...raw, cameraId });
+    if (!check.placement) throw new MapError('MAP_BAD_INPUT', check.problems.join('; '));
+    if (check.placement.siteId && !(await this.store.getSite(check.placement.siteId))) throw new MapError('MAP_BAD_INPUT', `siteId: no site has id ${check.placement.siteId}`);
+    const p = check.placement;
+    await this.store.putCameraPlacements([p], audit(actor, 'map.place', cameraId, { lon: p.lon, lat: p.lat, bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz }));
+    this.cones = null;
+    return p;
+  }
+
+  async unplace(cameraId: string, actor: Actor): Promise<boolean> {
+    const removed = await this.store.deleteCameraPlacement(cameraId, audit(actor, 'map.unplace', cameraId, {}));
+    if (removed) this.cones = null;
+    return removed;
+  }
+
+  placements(q: PlacementQuery): Promise<PlacementWithCamera[]> {
+    return this.store.listCameraPlacements(q);
+  }
+
+  getPlacement(cameraId: string): Promise<CameraPlacementRow | null> {
+    return this.store.getCameraPlacement(cameraId);
+  }
+
+  /** Every placement, a page at a time (the map of a city can hold 100,000). */
+  async allPlacements(): Promise<PlacementWithCamera[]> {
+    const out: PlacementWithCamera[] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.store.listCameraPlacements({ afterId, limit: PAGE });
+      out.push(...page);
+      if (page.length < PAGE) return out;
+      afterId = page[page.length - 1]!.cameraId;
+    }
+  }
+
+  /** Forget the cached cones (a camera was removed elsewhere). */
+  invalidate(): void {
+    this.cones = null;
+  }
+
+  private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined }> {
+    // Changes through this service drop the cache at once; a camera removed through the camera
+    // routes drops out within CONE_CACHE_MS.
+    if (this.cones && Date.now() - this.cones.builtAt < CONE_CACHE_MS) return this.cones;
+    const all = await this.allPlacements();
+    const sites = await this.store.listSites();
+    let region: BBox | undefined;
+    const points: LonLat[] = [...all.map((p) => [p.lon, p.lat] as LonLat), ...sites.flatMap((s) => s.polygon)];
+    if (points.length) {
+      let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+      for (const [lon, lat] of points) { west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat); }
+      region = { west: west - REGION_MARGIN_DEG, south: south - REGION_MARGIN_DEG, east: east + REGION_MARGIN_DEG, north: north + REGION_MARGIN_DEG };
+    }
+    this.cones = { index: new ConeIndex(all.map((p) => ({ ...p }))), region, builtAt: Date.now() };
+    return this.cones;
+  }
+
+  async whoSees(p: LonLat): Promise<{ cameraId: string; distanceM: number }[]> {
+    return (await this.coneIndex()).index.whoSees(p);
+  }
+
+  async importPlacements(format: 'csv' | 'geojson', text: string, skipBad: boolean, actor: Actor): Promise<ImportOutcome> {
+    const { region } = await this.coneIndex();
+    const parsed = format === 'csv' ? parsePlacementCsv(text, region) : parsePlacementGeoJson(text, region);
+    const known = new Set<string>();
+    for (const item of parsed.items) if (await this.store.getCamera(item.cameraId)) known.add(item.cameraId);
+    const sites = new Set((await this.store.listSites()).map((s) => s.id));
+    const checked = rejectItems(parsed, (p) =>
+      !known.has(p.cameraId) ? `camera: no camera has id ${p.cameraId}`
+      : p.siteId && !sites.has(p.siteId) ? `site: no site has id ${p.siteId}`
+      : null);
+    const items = acceptImport(checked, skipBad);
+    await this.store.putCameraPlacements(items, audit(actor, 'map.import', null, { kind: 'placements', format, imported: items.length, skipped: checked.problems.length }));
+    this.cones = null;
+    return { imported: items.length, skipped: checked.problems };
+  }
+
+  // --- sites ----------------------------------------------------------------------------------
+
+  async sites(): Promise<SiteRow[]> {
+    return this.store.listSites();
+  }
+
+  async putSite(raw: { id?: string; name?: unknown; kind?: unknown; priority?: unknown; polygon?: unknown }, actor: Actor): Promise<SiteRow> {
+    const check = checkSite(raw);
+    if (!check.site) throw new MapError('MAP_BAD_INPUT', check.problems.join('; '));
+    const now = Date.now();
+    const row = await this.store.putSite({ ...check.site, id: check.site.id || this.newId(), createdAt: now, updatedAt: now },
+      audit(actor, 'map.site.put', null, { name: check.site.name, kind: check.site.kind, priority: check.site.priority }));
+    this.cones = null;
+    return row;
+  }
+
+  async deleteSite(id: string, actor: Actor): Promise<void> {
+    if (!(await this.store.deleteSite(id, audit(actor, 'map.site.delete', null, { id })))) throw new MapError('SITE_NOT_FOUND', `no site has id ${id}`);
+    this.cones = null;
+  }
+
+  async importSites(text: string, skipBad: boolean, actor: Actor): Promise<ImportOutcome> {
+    const parsed: ImportResult<Site> = parseSitesGeoJson(text);
+    const items = acceptImport(parsed, skipBad);
+    const now = Date.now();
+    // Every row was checked before the first write, so only the database itself can stop this
+    // half-way; the audit entry for the whole import goes with the last row.
+    for (const [i, site] of items.entries()) {
+      const last = i === items.length - 1;
+      await this.store.putSite({ ...site, id: site.id || this.newId(), createdAt: now, updatedAt: now },
+        last ? audit(actor, 'map.import', null, { kind: 'sites', imported: items.length, skipped: parsed.problems.length }) : undefined);
+    }
+    this.cones = null;
+    return { imported: items.length, skipped: parsed.problems };
+  }
+
+  async coverage(): Promise<(SiteCoverage & { priority: number; name: string; kind: string })[]> {
+    const { index } = await this.coneIndex();
+    const rows = await this.store.listSites();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
+  }
+
+  // --- outages --------------------------------------------------------------------------------
+
+  async cameraDown(cameraId: string, atMs: number): Promise<void> {
+    const p = await this.store.getCameraPlacement(cameraId);
+    if (!p) return; // a camera without a position has no place in the outage picture
+    this.outages.down(cameraId, [p.lon, p.lat], atMs);
+    await this.persistOpen();
+  }
+
+  async cameraUp(cameraId: string, atMs: number): Promise<void> {
+    const before = new Set(this.outages.current().map((a) => a.id));
+    this.outages.up(cameraId, atMs);
+    const closed = this.outages.history().filter((a) => before.has(a.id));
+    for (const a of closed) await this.store.putOutageArea(toRow(a));
+    await this.persistOpen();
+  }
+
+  private async persistOpen(): Promise<void> {
+    for (const a of this.outages.current()) await this.store.putOutageArea(toRow(a));
+  }
+
+  currentOutages(): OutageArea[] {
+    return this.outages.current();
+  }
+
+  async pastOutages(fromMs: number, toMs: number, limit = 200): Promise<OutageAreaRow[]> {
+    return (await this.store.listOutageAreas({ fromMs, toMs, limit })).filter((a) => a.endMs !== null);
+  }
+}
+
+function toRow(a: OutageArea): OutageAreaRow {
+  return { id: a.id, startMs: a.startMs, endMs: a.endMs, count: a.count, cameraIds: a.cameraIds, hull: a.hull as (readonly [number, number])[] };
+}

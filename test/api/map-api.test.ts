@@ -1,0 +1,130 @@
+// The security map's routes through a whole running Vigil (embedded store): placing a camera,
+// the viewport query, who sees a point, sites and coverage, imports (all or nothing), outages, and
+// GET /api/cameras paging with positions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { fromLocal, type LonLat } from '../../src/map/index.ts';
+
+const ORIGIN: LonLat = [69.17, 34.53];
+const at = (x: number, y: number) => fromLocal(ORIGIN, x, y);
+let v: TestVigil;
+before(async () => {
+  v = await startTestVigil({
+    cameras: ['a', 'b', 'c', 'd'].map((id) => ({ id, name: `Camera ${id}`, url: `rtsp://127.0.0.1:9/${id}`, enabled: false })),
+  });
+  assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
+});
+after(async () => {
+  await v?.stop();
+});
+
+const json = async (r: Response) => (await r.json()) as any;
+
+test('a camera is placed, turned and widened; the viewport query and GET /api/cameras show it; audited', async () => {
+  const [lon, lat] = at(0, 0);
+  const put = await v.http('/api/map/cameras/a', { method: 'PUT', json: { lon, lat, bearing: 90, angle: 60, range: 80 } });
+  assert.equal(put.status, 200, await put.clone().text());
+  assert.deepEqual((await json(put)).position, { lon, lat, bearing: 90, angle: 60, range: 80, ptz: false, siteId: null });
+  const turned = await v.http('/api/map/cameras/a', { method: 'PUT', json: { lon, lat, bearing: -90, angle: 120, range: 80 } });
+  assert.equal((await json(turned)).position.bearing, 270);
+
+  const [w, s] = at(-500, -500);
+  const [e, n] = at(500, 500);
+  const box = await json(await v.http(`/api/map/cameras?bbox=${w},${s},${e},${n}`));
+  assert.deepEqual(box.cameras.map((c: any) => c.id), ['a']);
+  assert.equal(box.cameras[0].state, 'disabled');
+  const elsewhere = await json(await v.http('/api/map/cameras?bbox=0,0,1,1'));
+  assert.deepEqual(elsewhere.cameras, []);
+
+  const list = await json(await v.http('/api/cameras'));
+  assert.equal(list.total, 4);
+  assert.equal(list.next, null);
+  assert.equal(list.cameras.find((c: any) => c.id === 'a').position.bearing, 270);
+  assert.equal(list.cameras.find((c: any) => c.id === 'b').position, null);
+  const paged = await json(await v.http('/api/cameras?limit=3'));
+  assert.deepEqual(paged.cameras.map((c: any) => c.id), ['a', 'b', 'c']);
+  assert.equal(paged.next, 'c');
+  const rest = await json(await v.http('/api/cameras?limit=3&after=c'));
+  assert.deepEqual(rest.cameras.map((c: any) => c.id), ['d']);
+
+  const audit = await v.store.listAudit(0, 1000);
+  assert.equal(audit.filter((x) => x.action === 'map.place' && x.cameraId === 'a').length, 2);
+});
+
+test('placing: bad input names the field; an unknown camera is refused', async () => {
+  const bad = await v.http('/api/map/cameras/b', { method: 'PUT', json: { lon: 200, lat: 34 } });
+  assert.equal(bad.status, 400);
+  assert.match((await json(bad)).error.message, /lon/);
+  const angle = await v.http('/api/map/cameras/b', { method: 'PUT', json: { lon: 69, lat: 34, angle: 0 } });
+  assert.equal(angle.status, 400);
+  assert.match((await json(angle)).error.message, /angle/);
+  const unknown = await v.http('/api/map/cameras/zzz', { method: 'PUT', json: { lon: 69, lat: 34 } });
+  assert.equal(unknown.status, 400);
+  assert.match((await json(unknown)).error.message, /no camera has id zzz/);
+});
+
+test('who sees a point; a site and its coverage', async () => {
+  const [lon, lat] = at(-40, 0); // west of a, which looks west (270°)
+  const who = await json(await v.http(`/api/map/who-sees?lon=${lon}&lat=${lat}`));
+  assert.deepEqual(who.cameras.map((c: any) => c.id), ['a']);
+  assert.ok(Math.abs(who.cameras[0].distanceM - 40) < 0.5);
+  const [elon, elat] = at(40, 0);
+  assert.deepEqual((await json(await v.http(`/api/map/who-sees?lon=${elon}&lat=${elat}`))).cameras, []);
+
+  const seen = { name: 'Ministry', kind: 'ministry', priority: 1, polygon: [at(-60, -10), at(-20, -10), at(-20, 10), at(-60, 10)] };
+  const unseen = { name: 'School', kind: 'school', priority: 2, polygon: [at(300, 300), at(340, 300), at(340, 340)] };
+  const r1 = await v.http('/api/map/sites', { method: 'POST', json: seen });
+  assert.equal(r1.status, 201);
+  assert.equal((await v.http('/api/map/sites', { method: 'POST', json: unseen })).status, 201);
+  const badKind = await v.http('/api/map/sites', { method: 'POST', json: { ...unseen, kind: 'castle' } });
+  assert.equal(badKind.status, 400);
+  assert.match((await json(badKind)).error.message, /kind/);
+  const cov = await json(await v.http('/api/map/coverage'));
+  assert.deepEqual(cov.sites.map((s: any) => s.name), ['School', 'Ministry']);
+  assert.equal(cov.sites[0].share, 0);
+  assert.deepEqual(cov.sites[1].cameraIds, ['a']);
+  assert.ok(cov.sites[1].share > 0.9, `share ${cov.sites[1].share}`);
+});
+
+test('import: a bad row refuses the whole file naming its line; skipBad imports the rest', async () => {
+  const [lon, lat] = at(100, 0);
+  const csv = `camera,lon,lat,bearing,angle,range\nb,${lon},${lat},0,90,50\nc,${lat},${lon},0,90,50\nnope,${lon},${lat},0,90,50\n`;
+  const refused = await v.http('/api/map/import/placements', { method: 'POST', json: { format: 'csv', data: csv } });
+  assert.equal(refused.status, 400);
+  const msg = (await json(refused)).error.message as string;
+  assert.match(msg, /line 3: .*swapped/);
+  assert.match(msg, /line 4: camera: no camera has id nope/);
+  assert.equal(await v.store.getCameraPlacement('b'), null, 'nothing half-imported');
+
+  const partial = await json(await v.http('/api/map/import/placements', { method: 'POST', json: { format: 'csv', data: csv, skipBad: true } }));
+  assert.equal(partial.imported, 1);
+  assert.deepEqual(partial.skipped.map((p: any) => p.where), ['line 3', 'line 4']);
+  assert.equal((await v.store.getCameraPlacement('b'))!.lon, lon);
+
+  const huge = await v.http('/api/map/import/placements', { method: 'POST', json: { format: 'csv', data: 'x'.repeat(30 * 1024 * 1024) } });
+  assert.equal(huge.status, 413);
+});
+
+test('outages: cameras going down together make one area with its count; back up, it is history', async () => {
+  const t0 = Date.now();
+  await v.map.cameraDown('a', t0);
+  await v.map.cameraDown('b', t0 + 5_000);
+  const now = await json(await v.http('/api/map/outages'));
+  assert.equal(now.current.length, 1);
+  assert.equal(now.current[0].count, 2);
+  assert.ok(now.current[0].hull.length >= 4);
+  await v.map.cameraUp('a', t0 + 60_000);
+  await v.map.cameraUp('b', t0 + 61_000);
+  const later = await json(await v.http(`/api/map/outages?from=${t0 - 1000}&to=${t0 + 120_000}`));
+  assert.equal(later.current.length, 0);
+  assert.equal(later.past.length, 1);
+  assert.equal(later.past[0].endMs - later.past[0].startMs, 61_000);
+});
+
+test('the map routes are in the OpenAPI description', async () => {
+  const doc = await json(await v.http('/api/openapi.json'));
+  for (const p of ['/api/map/cameras', '/api/map/cameras/{id}', '/api/map/who-sees', '/api/map/sites', '/api/map/coverage', '/api/map/outages', '/api/map/import/placements']) {
+    assert.ok(doc.paths[p], p);
+  }
+});

@@ -1,0 +1,108 @@
+// Issue 11's store queries (placements, sites, outage areas) on both engines.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type NewCamera, type Store, type StoreConfig } from '../../src/store/index.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vigil-map-store-'));
+let postgres: TestPostgres;
+let n = 0;
+const opened: Store[] = [];
+before(async () => { postgres = await startPostgres(); });
+after(async () => {
+  for (const s of opened) await s.close().catch(() => {});
+  await postgres?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
+  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `m${++n}.sqlite`) }) },
+  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`m${++n}`) }) },
+];
+
+const camera = (id: string): NewCamera => ({ id, name: `Camera ${id}`, url: `rtsp://10.0.0.1/${id}`, username: null, passwordEnc: null, transport: 'tcp', enabled: true, record: true });
+
+for (const engine of engines) {
+  describe(`map store on ${engine.name}`, () => {
+    let store: Store;
+    before(async () => {
+      store = await openStore(await engine.config());
+      opened.push(store);
+      for (let i = 0; i < 5; i++) await store.createCamera(camera(`c${i}`));
+    });
+
+    test('placements: upsert, read back exactly, bbox, paging, delete with the camera', async () => {
+      await store.putCameraPlacements([
+        { cameraId: 'c0', lon: 69.1723456789, lat: 34.5281234567, bearing: 90, angle: 60, range: 80, ptz: false, siteId: 's1' },
+        { cameraId: 'c1', lon: 69.18, lat: 34.53, bearing: 0, angle: 360, range: 150, ptz: true, siteId: null },
+        { cameraId: 'c2', lon: 69.30, lat: 34.60, bearing: 180, angle: 45, range: 40, ptz: false, siteId: null },
+      ], { actor: 'admin', action: 'map.place', details: { n: 3 } });
+      const c0 = await store.getCameraPlacement('c0');
+      assert.deepEqual(c0, { cameraId: 'c0', lon: 69.1723456789, lat: 34.5281234567, bearing: 90, angle: 60, range: 80, ptz: false, siteId: 's1' });
+      assert.equal((await store.getCameraPlacement('c3')), null);
+
+      const inBox = await store.listCameraPlacements({ bbox: { west: 69.1, south: 34.5, east: 69.2, north: 34.55 } });
+      assert.deepEqual(inBox.map((p) => p.cameraId).sort(), ['c0', 'c1']);
+      assert.equal(inBox.find((p) => p.cameraId === 'c1')!.ptz, true);
+      assert.equal(inBox[0]!.name.startsWith('Camera '), true);
+      assert.equal(await store.countCameraPlacements({ west: 69.1, south: 34.5, east: 69.2, north: 34.55 }), 2);
+      assert.equal(await store.countCameraPlacements(), 3);
+
+      const page1 = await store.listCameraPlacements({ limit: 2 });
+      assert.deepEqual(page1.map((p) => p.cameraId), ['c0', 'c1']);
+      const page2 = await store.listCameraPlacements({ limit: 2, afterId: 'c1' });
+      assert.deepEqual(page2.map((p) => p.cameraId), ['c2']);
+
+      await store.putCameraPlacements([{ cameraId: 'c0', lon: 69.17, lat: 34.52, bearing: 270, angle: 30, range: 60, ptz: false, siteId: null }]);
+      assert.equal((await store.getCameraPlacement('c0'))!.bearing, 270);
+
+      assert.equal(await store.deleteCamera('c2'), true);
+      assert.equal(await store.getCameraPlacement('c2'), null);
+      assert.equal(await store.deleteCameraPlacement('c1'), true);
+      assert.equal(await store.deleteCameraPlacement('c1'), false);
+      const audit = await store.listAudit(0, 100);
+      assert.ok(audit.some((e) => e.action === 'map.place'));
+    });
+
+    test('an import is one transaction: a failing row leaves nothing behind', async () => {
+      const before = await store.countCameraPlacements();
+      await assert.rejects(store.putCameraPlacements([
+        { cameraId: 'c3', lon: 69.1, lat: 34.5, bearing: 0, angle: 90, range: 50, ptz: false, siteId: null },
+        // NOT NULL violated inside the same transaction
+        { cameraId: 'c4', lon: null as unknown as number, lat: 34.5, bearing: 0, angle: 90, range: 50, ptz: false, siteId: null },
+      ]));
+      assert.equal(await store.countCameraPlacements(), before);
+      assert.equal(await store.getCameraPlacement('c3'), null);
+    });
+
+    test('sites: upsert keeps created_at, list by priority, delete clears camera links', async () => {
+      const poly: [number, number][] = [[69.1, 34.5], [69.11, 34.5], [69.11, 34.51]];
+      await store.putSite({ id: 's1', name: 'Hospital', kind: 'hospital', priority: 2, polygon: poly, createdAt: 1000, updatedAt: 1000 });
+      await store.putSite({ id: 's2', name: 'Ministry', kind: 'ministry', priority: 1, polygon: poly, createdAt: 1500, updatedAt: 1500 });
+      const again = await store.putSite({ id: 's1', name: 'Central Hospital', kind: 'hospital', priority: 2, polygon: poly, createdAt: 9999, updatedAt: 2000 });
+      assert.equal(again.createdAt, 1000);
+      assert.deepEqual((await store.listSites()).map((s) => s.id), ['s2', 's1']);
+      assert.deepEqual((await store.getSite('s1'))!.polygon, poly);
+      await store.putCameraPlacements([{ cameraId: 'c3', lon: 69.1, lat: 34.5, bearing: 0, angle: 90, range: 50, ptz: false, siteId: 's1' }]);
+      assert.equal(await store.deleteSite('s1'), true);
+      assert.equal((await store.getCameraPlacement('c3'))!.siteId, null);
+      assert.equal(await store.deleteSite('s1'), false);
+    });
+
+    test('outage areas: open and closed, by overlap with a time range', async () => {
+      const hull: [number, number][] = [[69.1, 34.5], [69.11, 34.5], [69.11, 34.51], [69.1, 34.5]];
+      await store.putOutageArea({ id: 'o1', startMs: 1000, endMs: 61_000, count: 12, cameraIds: ['c0', 'c1'], hull });
+      await store.putOutageArea({ id: 'o2', startMs: 100_000, endMs: null, count: 3, cameraIds: ['c3'], hull });
+      assert.deepEqual((await store.listOutageAreas({ fromMs: 0, toMs: 200_000 })).map((a) => a.id), ['o2', 'o1']);
+      assert.deepEqual((await store.listOutageAreas({ fromMs: 70_000, toMs: 200_000 })).map((a) => a.id), ['o2']);
+      await store.putOutageArea({ id: 'o2', startMs: 100_000, endMs: 150_000, count: 3, cameraIds: ['c3'], hull });
+      const o2 = (await store.listOutageAreas({ fromMs: 0, toMs: 200_000 }))[0]!;
+      assert.equal(o2.endMs, 150_000);
+      assert.deepEqual(o2.hull, hull);
+      assert.deepEqual((await store.listOutageAreas({ fromMs: 160_000, toMs: 200_000 })), []);
+    });
+  });
+}
