@@ -7,13 +7,28 @@ const PLACES = [
   'Hospital Entrance', 'Stadium Plaza', 'Railway Underpass', 'City Hall Steps', 'Old Town Crossing',
 ];
 
-/** On the pedestrian camera: a counting line across the plaza and an intrusion zone in front. */
+/**
+ * On the pedestrian camera: a counting line across the plaza (counted, not an alarm) and an
+ * intrusion zone in front, whose hits raise one alarm per minute of activity with instructions, and
+ * go to the supervisors when nobody acknowledges them within two minutes.
+ */
 const DEMO_ANALYTICS = {
   enabled: true,
   detector: 'auto' as const,
   fps: 5,
   lines: [{ name: 'Crossing', p1: [0.05, 0.6] as [number, number], p2: [0.95, 0.6] as [number, number] }],
   zones: [{ name: 'Plaza front', polygon: [[0.05, 0.7], [0.95, 0.7], [0.95, 0.98], [0.05, 0.98]] as [number, number][], classes: ['person' as const] }],
+  alarms: [
+    {
+      kind: 'zone_intrusion' as const,
+      rule: 'Plaza front',
+      raise: true,
+      priority: 40,
+      foldSeconds: 60,
+      instructions: ['Look at the recording from before the alarm', 'Check the live view', 'Call the site guard if someone is still inside'],
+      escalateAfterSeconds: 120,
+    },
+  ],
 };
 
 export async function cmdDemo(args: string[], help: string): Promise<number> {

@@ -1,6 +1,7 @@
-// Alarms in a real browser against a real `vigil demo`: the pedestrian camera's live analytics
-// raise alarms that appear in the list with a head-pixelated thumbnail, and acknowledging one
-// updates the list and is audited.
+// Alarms in a real browser against a real `vigil demo`: the pedestrian camera's zone hits raise
+// alarms (line crossings are only counted) that appear in the queue with a head-pixelated
+// thumbnail; the operator's whole path (issue 12): acknowledged, taken, opened on its video from
+// 5 s before, a step ticked, the video protected, resolved as a false alarm — each audited.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +33,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await room?.close();
   });
 
-  test('an alarm from the pedestrian camera appears in the list with its thumbnail, and can be acknowledged', async () => {
+  test('an alarm arrives, is acknowledged, taken, opened on its video from 5 s before, protected and resolved as a false alarm', async () => {
     await page.goto(demo!.baseUrl + '/');
     await page.fill('input[name="username"]', demo!.username);
     await page.fill('input[name="password"]', demo!.password);
@@ -47,7 +48,9 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     }
     await page.waitForFunction(`${LOADED_THUMBS} >= 1`, undefined, { timeout: 20_000, polling: 250 });
     const text = await firstAlarm.innerText();
-    assert.match(text, /Line crossed: Crossing|Zone entered: Plaza front/);
+    // Line crossings are statistics now: only the zone raises alarms.
+    assert.match(text, /Zone entered: Plaza front/);
+    assert.match(text, /Priority 40/);
     assert.match(text, /Hospital Entrance|Market Street East|Pedestrian Bridge|Bus Station Gate|Central Square North|River Embankment/);
     // One 24-hour clock: the list once showed "3:54:35 AM" while every other screen said 03:54:35.
     const shown = await firstAlarm.locator('.alarm-time').innerText();
@@ -67,21 +70,62 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await shotPage.screenshot({ path: path.join(shots, 'alarm-snapshot.png') });
     await shotPage.close();
 
-    // Acknowledge the newest open alarm; the list says who did.
-    const open = page.locator('[data-testid="alarm"]:has([data-testid="alarm-ack"])').first();
-    const id = await open.getAttribute('data-alarm-id');
+    // Acknowledge the newest new alarm; the queue says who did. Then take it.
+    const open = page.locator('[data-testid="alarm"][data-state="new"]').first();
+    const id = (await open.getAttribute('data-alarm-id'))!;
+    const item = page.locator(`[data-alarm-id="${id}"]`);
     await open.getByTestId('alarm-ack').click();
-    await page.locator(`[data-alarm-id="${id}"] [data-testid="alarm-acked"]`).waitFor({ timeout: 10_000 });
-    assert.match(await page.locator(`[data-alarm-id="${id}"]`).innerText(), /Acknowledged by admin/);
-    const listed = await page.context().request.get(demo!.baseUrl + '/api/alarms?limit=500');
-    const alarm = ((await listed.json()) as { alarms: { id: string; ack: { by: string } | null }[] }).alarms.find((a) => a.id === id);
-    assert.equal(alarm?.ack?.by, 'admin');
-    await page.screenshot({ path: path.join(shots, 'alarms-acknowledged.png') });
+    await item.getByTestId('alarm-acked').waitFor({ timeout: 10_000 });
+    assert.match(await item.innerText(), /Acknowledged by admin/);
+    await item.getByTestId('alarm-take').click();
+    await item.getByTestId('alarm-owner').waitFor({ timeout: 10_000 });
+    assert.match(await item.innerText(), /Taken by admin/);
+    await page.screenshot({ path: path.join(shots, 'alarms-taken.png') });
 
-    // RTL: the panel moves to the other side with the language.
-    await page.goto(demo!.baseUrl + '/?lang=fa');
-    await page.getByTestId('alarm').first().waitFor({ timeout: 15_000 });
+    // Open it: the snapshot large, the recording from 5 s before the first hit, the live view.
+    await item.getByTestId('alarm-open').click();
+    await page.getByTestId('alarm-screen').waitFor({ timeout: 10_000 });
+    assert.equal(new URL(page.url()).pathname, `/alarms/${id}`);
+    await page.waitForFunction(`(() => { const i = document.querySelector('[data-testid="alarm-snapshot"]'); return i && i.complete && i.naturalWidth > 100; })()`, undefined, { timeout: 15_000 });
+    const detail = (await (await page.context().request.get(`${demo!.baseUrl}/api/alarms/${id}`)).json()) as { alarm: { firstAt: number; state: string } };
+    const from = Number(await page.getByTestId('alarm-recording').getAttribute('data-from'));
+    assert.equal(from, detail.alarm.firstAt - 5000, 'the recording starts 5 s before the first hit');
+    await page.locator('[data-testid="alarm-recording"] [data-testid="playback-clock"]').waitFor({ timeout: 30_000 });
+    const position = Number(await page.getByTestId('alarm-recording').getAttribute('data-position'));
+    assert.ok(position >= from - 10_000 && position <= detail.alarm.firstAt + 10_000, `playback at ${position - from} ms from the requested start`);
+    assert.match(await page.getByTestId('alarm-screen-owner').innerText(), /Taken by admin/);
+
+    // Tick the first instruction, protect the video with a reason, comment, resolve as a false alarm.
+    await page.getByTestId('alarm-step').first().check();
+    await page.waitForFunction(`document.querySelector('[data-testid="alarm-step"]').checked === true && !document.querySelector('[data-testid="alarm-step"]').disabled`, undefined, { timeout: 10_000 });
+    await page.getByTestId('alarm-protect-reason').fill('Case 2026/118: request by the district office');
+    await page.getByTestId('alarm-protect').click();
+    await page.getByTestId('alarm-protected').waitFor({ timeout: 10_000 });
+    const cameraId = ((await (await page.context().request.get(`${demo!.baseUrl}/api/alarms/${id}`)).json()) as { alarm: { cameraId: string } }).alarm.cameraId;
+    const locks = (await (await page.context().request.get(`${demo!.baseUrl}/api/cameras/${cameraId}/locks`)).json()) as { locks: { reason: string; fromMs: number }[] };
+    assert.ok(locks.locks.some((l) => l.reason.startsWith('Case 2026/118') && l.fromMs === detail.alarm.firstAt - 30_000), JSON.stringify(locks));
+    await page.getByTestId('alarm-comment').fill('Two people walked through; nobody stayed.');
+    await page.getByTestId('alarm-comment-add').click();
+    await page.locator('[data-testid="alarm-activity"] li[data-kind="comment"]', { hasText: 'nobody stayed' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(shots, 'alarm-screen-en.png') });
+    await page.getByTestId('alarm-outcome').selectOption('false_alarm');
+    await page.getByTestId('alarm-cmd-resolve').click();
+    await page.locator('[data-testid="alarm-screen-state"]', { hasText: 'Resolved — False alarm' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator(`[data-testid="alarm-panel"] [data-alarm-id="${id}"]`).count(), 0, 'a resolved alarm leaves the queue');
+    const kinds = await page.locator('[data-testid="alarm-activity"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    assert.deepEqual(kinds, ['raised', 'ack', 'take', 'step', 'comment', 'comment', 'resolve']);
+    await page.screenshot({ path: path.join(shots, 'alarm-resolved-en.png') });
+
+    // Right to left: the same screen and the queue in Dari.
+    await page.goto(`${demo!.baseUrl}/alarms/${id}?lang=fa`);
+    await page.getByTestId('alarm-screen').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="alarm-activity"] li').first().waitFor({ timeout: 10_000 });
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
+    assert.match(await page.getByTestId('alarm-screen-state').innerText(), /حل شده/);
+    await page.screenshot({ path: path.join(shots, 'alarm-screen-fa.png') });
+    await page.goto(demo!.baseUrl + '/?lang=fa');
+    await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
+    await page.getByTestId('alarm').first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });
   });
 });

@@ -3,6 +3,8 @@ import { getSession, listCameras, logout, onUnauthorized } from './api/client.ts
 import type { User } from './api/types.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { AlarmPanel } from './alarms/AlarmPanel.tsx';
+import { AlarmScreen } from './alarms/AlarmScreen.tsx';
+import { useAlarmFeed } from './alarms/alarm-feed.ts';
 import { t, useI18n } from './i18n/index.ts';
 import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
@@ -44,6 +46,8 @@ export function App() {
 
 function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
   const route = useRoute();
+  // One feed for the queue and the alarm screen: one WebSocket, one list.
+  const feed = useAlarmFeed();
   // Polled here, not in the grid, so coming back from a camera view shows the list at once.
   const cameras = usePolling(listCameras, 2500, 'cameras');
   const loadError = cameras.error === null ? null : cameras.error instanceof Error ? cameras.error.message : String(cameras.error);
@@ -52,8 +56,10 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
-        <AlarmPanel />
+        {route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
+          : <CameraGrid cameras={cameras.data} loadError={loadError} />}
+        <AlarmPanel feed={feed} />
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>

@@ -1,12 +1,14 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
-// Two screens do not need a routing library: a path parser and pushState.
+// A few screens do not need a routing library: a path parser and pushState.
 
-export type Route = { name: 'grid' } | { name: 'camera'; id: string };
+export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'alarm'; id: string };
 
 export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
+  const alarm = /^\/alarms\/([^/]+)\/?$/.exec(pathname);
+  if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
   return { name: 'grid' };
 }
 
