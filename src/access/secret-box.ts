@@ -24,6 +24,23 @@ export class SecretBox {
     return new SecretBox(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
   }
 
+  /**
+   * The key shared by every process of a cluster (issue 15), read from a file the operator
+   * deploys to each node and api like a TLS key. Never created here: a node that made its own
+   * could not open the passwords the others sealed.
+   */
+  static fromKeyFile(file: string): SecretBox {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new AccessError('SECRET_KEY_INVALID', `cluster.secretKeyFile: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); create it once with: head -c 32 /dev/urandom | base64 > ${file}`);
+    }
+    const key = Buffer.from(text.trim(), 'base64');
+    if (key.length !== 32) throw new AccessError('SECRET_KEY_INVALID', `cluster.secretKeyFile: ${file} must hold 32 bytes in base64, it holds ${key.length}`);
+    return new SecretBox(key);
+  }
+
   /** v1.<iv>.<tag>.<ciphertext>, all base64url. */
   seal(plain: string): string {
     const iv = randomBytes(12);

@@ -1,9 +1,15 @@
 // Who sees and handles which alarm, and an alarm as a given user sees it (the commands offered are
 // the ones they may give). Shared by the alarm routes, their history and the live socket.
 import { can, type Action, type Principal } from '../access/index.ts';
-import type { AlarmService } from '../events/index.ts';
+import type { Static } from '@sinclair/typebox';
+import type { AlarmService, AlarmView } from '../events/index.ts';
 import type { AlarmRow } from '../store/index.ts';
-import type { Alarm } from './alarm-schemas.ts';
+import type { Alarm, AlarmSchema } from './alarm-schemas.ts';
+
+// The events part's alarm view and the response schema must agree: checked when this compiles.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const alarmViewMatchesSchema: Same<AlarmView, Static<typeof AlarmSchema>> = true;
+void alarmViewMatchesSchema;
 
 // Until access gains alarm.* actions (issue 10): seeing alarms and their snapshots goes with seeing
 // the camera live; handling them with the operator's rights (recording.play: admin and operator);

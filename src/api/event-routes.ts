@@ -3,19 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, EventSchema, StorageSchema } from './schemas.ts';
 
 const MAX_EVENT_LIMIT = 5000;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
-export const EventSchema = Type.Object({
-  id: Type.String(),
-  ts: Type.Number(),
-  cameraId: Type.Union([Type.String(), Type.Null()]),
-  kind: Type.String(),
-  severity: Type.String(),
-  details: Type.Record(Type.String(), Type.Unknown()),
-});
 const EventsQuery = Type.Object(
   {
     from: Type.Integer({ minimum: 0 }),
@@ -26,16 +18,6 @@ const EventsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export const StorageSchema = Type.Object({
-  volumes: Type.Array(Type.Object({
-    root: Type.String(),
-    totalBytes: Type.Number(),
-    freeBytes: Type.Number(),
-    recordingBytes: Type.Number(),
-    quotaBytes: Type.Union([Type.Number(), Type.Null()]),
-    minFreeBytes: Type.Number(),
-  })),
-});
 
 export function registerEventRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   app.get<{ Querystring: Static<typeof EventsQuery> }>(

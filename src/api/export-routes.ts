@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { ErrorSchema } from './schemas.ts';
+import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
@@ -23,19 +23,6 @@ const ExportBody = Type.Object(
   { additionalProperties: false },
 );
 
-const FileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
-const JobSchema = Type.Object({
-  id: Type.String(),
-  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-  progress: Type.Number({ minimum: 0, maximum: 1 }),
-  cameras: Type.Array(Type.String()),
-  from: Type.Number(),
-  to: Type.Number(),
-  createdBy: Type.String(),
-  createdAt: Type.Number(),
-  error: Type.Union([Type.String(), Type.Null()]),
-  files: Type.Array(FileSchema),
-});
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 220 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, TimelineSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
@@ -66,16 +66,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
         params: CameraParams,
         querystring: RangeQuery,
         response: {
-          200: Type.Object({
-            from: Type.Number(),
-            to: Type.Number(),
-            spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
-            gaps: Type.Array(Type.Object({
-              startMs: Type.Number(),
-              endMs: Type.Number(),
-              reason: Type.Union([Type.String(), Type.Null()], { description: 'why nothing was recorded (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL); for a hole still open, the camera state; null when unknown' }),
-            })),
-          }),
+          200: TimelineSchema,
           ...errors,
         },
       },

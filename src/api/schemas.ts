@@ -112,3 +112,48 @@ export const RecordingsQuery = Type.Object(
 );
 
 export const SegmentSchema = Type.Object({ startMs: Type.Number(), endMs: Type.Number(), bytes: Type.Number() });
+
+// Responses the control room reads (the web app takes their static types from ./contract.ts).
+// The alarm queue's schemas live in alarm-schemas.ts (issue 12); the list is the open queue.
+export { AlarmSchema, PaceSchema, AlarmQueueSchema as AlarmListSchema } from './alarm-schemas.ts';
+export const EventSchema = Type.Object({
+  id: Type.String(),
+  ts: Type.Number(),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+  severity: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export const StorageSchema = Type.Object({
+  volumes: Type.Array(Type.Object({
+    root: Type.String(),
+    totalBytes: Type.Number(),
+    freeBytes: Type.Number(),
+    recordingBytes: Type.Number(),
+    quotaBytes: Type.Union([Type.Number(), Type.Null()]),
+    minFreeBytes: Type.Number(),
+  })),
+});
+export const TimelineSchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  spans: Type.Array(Type.Object({ startMs: Type.Number(), endMs: Type.Number() })),
+  gaps: Type.Array(Type.Object({
+    startMs: Type.Number(),
+    endMs: Type.Number(),
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'why nothing was recorded (e.g. CAMERA_UNREACHABLE, RECORDER_DOWN, DISK_FULL); for a hole still open, the camera state; null when unknown' }),
+  })),
+});
+export const ExportFileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
+export const ExportJobSchema = Type.Object({
+  id: Type.String(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  cameras: Type.Array(Type.String()),
+  from: Type.Number(),
+  to: Type.Number(),
+  createdBy: Type.String(),
+  createdAt: Type.Number(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Array(ExportFileSchema),
+});

@@ -15,6 +15,7 @@ import { MapService } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
+import { ClusterMember, type ClusterRole } from '../cluster/index.ts';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,6 +49,8 @@ export interface StartOptions {
   resetAdminPassword?: boolean;
   /** Demo: the simulator's address changes per run, so configured cameras take the config's URL. */
   syncCameraUrls?: boolean;
+  /** With a cluster config: `vigil node` records, `vigil api` serves, `vigil start` does both. */
+  role?: ClusterRole;
   /** The security map (issue 11): seed placements and sites (demo), and where the built-in basemap comes from. */
   map?: {
     seed?: (map: MapService) => Promise<void>;
@@ -60,7 +63,12 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const paths = resolvePaths(cfg);
   mkdirSync(paths.recordingsDir, { recursive: true });
   const store = await openConfiguredStore(cfg);
-  const secrets = SecretBox.loadOrCreate(paths.keysDir);
+  // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
+  const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
+  const cluster = cfg.cluster
+    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store })
+    : null;
+  const records = cluster?.records ?? true;
   const auth = new AuthService(store, cfg.auth);
   const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
   if (generatedAdminPassword) logger.info('created the admin user');
@@ -71,11 +79,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     void events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
   // A crash leaves the segment in progress torn or unindexed. The repair runs while cameras
   // connect and wait for a keyframe; recorders hold their first write until it is done.
-  const recovery = recoverAtStart(store, paths.recordingsDir, Date.now(), logger);
-  const segmentIndex = new SegmentIndexQueue(store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
+  const recovery = records ? recoverAtStart(cluster?.recoveryStore() ?? store, paths.recordingsDir, Date.now(), logger) : Promise.resolve();
+  const segmentIndex = new SegmentIndexQueue(cluster?.indexStore() ?? store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
   let fleetRef: CameraFleet | null = null;
   const retention = new RetentionSweeper({
-    store,
+    store: cluster?.retentionStore() ?? store,
     root: paths.recordingsDir,
     logger: logger.child({ part: 'retention' }),
     policy: retentionPolicyFromConfig(cfg),
@@ -101,9 +109,13 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     onDiskFull: diskFullHandler({ volume: paths.recordingsDir, raise, sweep: () => retention.sweep('disk_full'), logger }),
   });
   fleetRef = fleet;
-  const cameras = new CameraService(store, secrets, fleet);
+  const cameras = new CameraService(store, secrets, cluster?.fleetControl() ?? fleet);
   await seedCamerasFromConfig(cameras, store, cfg.cameras, { syncUrls: opts.syncCameraUrls });
-  for (const row of await store.listCameras()) fleet.upsert(row);
+  if (cluster) {
+    // Recorders run for the cameras this process leases (none for an api).
+    cluster.recorders = fleet;
+    await cluster.start();
+  } else for (const row of await store.listCameras()) fleet.upsert(row);
 
   // The security map: placements and sites in the store; camera downs and ups make outage areas.
   const map = new MapService(store);
@@ -158,8 +170,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map: { map, basemap },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
-  retention.start(cfg.recording.retention.sweepSeconds * 1000);
+  if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
+  if (cluster && !cfg.cluster?.advertiseUrl) cluster.setUrl(address);
   logger.info({ address }, 'Vigil is listening');
   let closing: Promise<void> | null = null;
   return {
@@ -185,6 +198,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
+        await cluster?.close();
         await store.close();
       })();
       return closing;

@@ -4,6 +4,7 @@ import type { CameraPatch, CameraRow, NewCamera, Store } from '../store/index.ts
 import type { SecretBox } from '../access/index.ts';
 import { VigilError } from '../core/index.ts';
 import { newId } from '../core/index.ts';
+import { RtspError, splitRtspUrl } from '../media/index.ts';
 
 export interface CameraInput {
   id?: string;
@@ -23,25 +24,22 @@ export interface FleetControl {
   remove(cameraId: string): void;
 }
 
+const CAMERA_SCHEMES = ['rtsp:', 'rtsps:'];
+
 export interface Actor {
   id: string;
   ip: string | null;
 }
 
-/** Split `rtsp://user:pass@host/path` into a clean URL and its credentials. */
+/** Split `rtsp://user:pass@host/path` into a clean URL and its credentials; bad input is a 400 naming `url`. */
 export function splitCredentials(url: string): { url: string; username: string | null; password: string | null } {
-  let u: URL;
   try {
-    u = new URL(url);
-  } catch {
-    throw new VigilError('BAD_REQUEST', 'url: not a valid URL');
+    const parts = splitRtspUrl(url, CAMERA_SCHEMES);
+    return { url: parts.url, username: parts.username ?? null, password: parts.password ?? null };
+  } catch (e) {
+    if (e instanceof RtspError) throw new VigilError('BAD_REQUEST', `url: ${e.message}`);
+    throw e;
   }
-  if (!/^rtsps?:$/.test(u.protocol)) throw new VigilError('BAD_REQUEST', 'url: expected an rtsp:// or rtsps:// URL');
-  const username = u.username ? decodeURIComponent(u.username) : null;
-  const password = u.password ? decodeURIComponent(u.password) : null;
-  u.username = '';
-  u.password = '';
-  return { url: u.toString(), username, password };
 }
 
 export class CameraService {

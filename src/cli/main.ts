@@ -9,6 +9,9 @@ const HELP = `vigil — open, accountable video surveillance
 
 Usage:
   vigil start --config FILE        run Vigil with a YAML or JSON config file
+  vigil node --config FILE         a cluster node: records and analyses the cameras it leases
+  vigil api --config FILE          a cluster api: serves the control room over every node
+                                   (both need the config's cluster section; docs/cluster.md)
   vigil demo [--cameras N]         a demo city: N simulated cameras (default 6), recorded and live
   vigil simulate --cameras N [--port P] [--host H]
                                    serve N simulated RTSP cameras (rtsp://H:P/cam1 ...)
@@ -33,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start':
       return cmdStart(rest);
+    case 'node':
+    case 'api':
+      return cmdStart(rest, cmd);
     case 'demo':
       return (await import('./demo-command.ts')).cmdDemo(rest, HELP);
     case 'simulate':
@@ -55,13 +61,15 @@ function wantsHelp(args: string[]): boolean {
   return args.includes('-h') || args.includes('--help');
 }
 
-async function cmdStart(args: string[]): Promise<number> {
-  if (wantsHelp(args)) return (console.log('vigil start --config FILE\n\nRuns Vigil with the given YAML/JSON config (see docs/config.md).'), 0);
+async function cmdStart(args: string[], role?: 'node' | 'api'): Promise<number> {
+  const name = role ?? 'start';
+  if (wantsHelp(args)) return (console.log(`vigil ${name} --config FILE\n\nRuns Vigil with the given YAML/JSON config (see docs/config.md${role ? ' and docs/cluster.md' : ''}).`), 0);
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
   if (!values.config) throw new ConfigError(['--config: expected a file path']);
   const cfg = loadConfig(values.config);
+  if (role && !cfg.cluster) throw new ConfigError([`cluster: expected a cluster section (nodeId, natsUrl, secretKeyFile) for vigil ${role}, got nothing`]);
   const { runUntilSignal } = await import('./run.ts');
-  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined });
+  return runUntilSignal(cfg, { adminPassword: process.env.VIGIL_ADMIN_PASSWORD || undefined, role: role ?? (cfg.cluster ? 'both' : undefined) });
 }
 
 async function cmdSimulate(args: string[]): Promise<number> {
@@ -146,5 +154,7 @@ main(process.argv.slice(2)).then(
       console.error(`vigil: ${(err as Error).stack ?? err}`);
     }
     process.exitCode = process.exitCode || 1;
+    // A start that failed half way (a refused cluster identity, say) may leave connections open.
+    setTimeout(() => process.exit(), 200).unref();
   },
 );

@@ -29,6 +29,10 @@ export interface PlanInput {
   freeSince: Map<string, number>;
   /** A free camera whose preferred node has not taken it after this long may be taken by any. */
   graceMs: number;
+  /** May this round hand a camera to a less loaded node (the caller spaces these out)? */
+  mayShed?: boolean;
+  /** Cameras this node handed over lately: it does not take them back while they wait. */
+  recentlyShed?: ReadonlySet<string>;
 }
 
 export interface Plan {
@@ -41,6 +45,11 @@ export interface Plan {
   overCapacity: number;
   /** Free cameras after this plan (no node has taken them yet). */
   unassigned: number;
+  /**
+   * A held camera to hand back because this node holds clearly more than its share and the
+   * camera's preferred node has room (a node that joins late gets cameras this way).
+   */
+  shed: string | null;
 }
 
 /** Rendezvous (highest random weight) hashing: every node computes the same preferred node. */
@@ -80,7 +89,7 @@ export function planAssignment(p: PlanInput): Plan {
       const s = score(cameraId, id);
       if (s > bestScore) [best, bestScore] = [id, s];
     }
-    const mine = spare.get(p.me)!;
+    const mine = p.recentlyShed?.has(cameraId) ? 0 : spare.get(p.me)!;
     // This node's own lease from its previous run is its own at once; other free cameras go to
     // their preferred node first, and to whoever has room once that node has let the grace pass.
     const mayTake = l?.node === p.me || best === p.me || (best !== null && p.now - since >= p.graceMs);
@@ -96,5 +105,31 @@ export function planAssignment(p: PlanInput): Plan {
     }
   }
   for (const id of p.freeSince.keys()) if (!seenFree.has(id)) p.freeSince.delete(id);
-  return { acquire, release, held, overCapacity, unassigned };
+  return { acquire, release, held, overCapacity, unassigned, shed: p.mayShed && unassigned === 0 ? pickShed(p, held) : null };
+}
+
+/**
+ * Balance without a coordinator: a node holding more than the fair share plus one gives back
+ * one camera whose rendezvous choice (among nodes with room) is a node below the share; that
+ * node computes the same choice and takes it at its next round.
+ */
+function pickShed(p: PlanInput, held: string[]): string | null {
+  const nodes = [...p.liveNodes].filter(([, n]) => n.capacity > 0);
+  if (nodes.length < 2) return null;
+  const load = new Map(nodes.map(([id, n]) => [id, id === p.me ? held.length : n.held]));
+  const total = [...load.values()].reduce((a, b) => a + b, 0);
+  const fair = Math.ceil(total / nodes.length);
+  if (held.length <= fair + 1) return null;
+  const room = new Set(nodes.filter(([id, n]) => (id === p.me ? p.capacity - held.length : n.capacity - n.held) > 0).map(([id]) => id));
+  room.add(p.me);
+  for (const cameraId of [...held].sort()) {
+    let best: string | null = null;
+    let bestScore = -1;
+    for (const id of room) {
+      const s = score(cameraId, id);
+      if (s > bestScore) [best, bestScore] = [id, s];
+    }
+    if (best !== null && best !== p.me && load.get(best)! < fair) return cameraId;
+  }
+  return null;
 }

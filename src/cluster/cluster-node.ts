@@ -11,6 +11,7 @@ import { ClusterError } from './errors.ts';
 import { planAssignment, type LeaseView, type LiveNode } from './assignment.ts';
 import { KvMirror, type MirrorEntry } from './kv-mirror.ts';
 import { connectNats, isCasConflict, openBuckets } from './nats-link.ts';
+import { ClusterView } from './cluster-view.ts';
 
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -83,6 +84,9 @@ export class ClusterNode {
   private leases: KvMirror<LeaseValue> | null = null;
   private readonly held = new Map<string, Held>();
   private readonly freeSince = new Map<string, number>();
+  /** Cameras handed to a less loaded node, and when. */
+  private readonly shedAt = new Map<string, number>();
+  private lastShed = 0;
   private cameras: string[] = [];
   private camerasAt = 0;
   private registryRevision = 0;
@@ -94,6 +98,8 @@ export class ClusterNode {
   private round: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly startedAt = Date.now();
+  /** The nodes and who records what, as this process sees them (set once started). */
+  view: ClusterView | null = null;
 
   constructor(o: ClusterNodeOptions) {
     if (!NODE_ID_PATTERN.test(o.nodeId)) throw new ClusterError('NODE_ID_INVALID', `cluster.nodeId: expected lower-case letters, digits, - and _, got ${JSON.stringify(o.nodeId)}`);
@@ -104,15 +110,22 @@ export class ClusterNode {
   /** Connects (retrying), claims the identity (refusing when another live process has it) and starts taking cameras. */
   async start(): Promise<void> {
     this.nc = await connectNats({ url: this.o.natsUrl, user: this.o.natsUser, pass: this.o.natsPass, logger: this.o.logger });
-    const { nodes, leases } = await openBuckets(this.nc, this.o.ttlMs);
-    this.nodesKv = nodes;
-    this.leasesKv = leases;
-    await this.claimIdentity();
-    this.nodes = new KvMirror<NodeInfo>(nodes, this.o.logger);
-    this.leases = new KvMirror<LeaseValue>(leases, this.o.logger, (key, e) => this.leaseChanged(key, e));
+    try {
+      const { nodes, leases } = await openBuckets(this.nc, this.o.ttlMs);
+      this.nodesKv = nodes;
+      this.leasesKv = leases;
+      await this.claimIdentity();
+    } catch (err) {
+      this.closed = true;
+      await this.nc.close().catch(() => undefined);
+      throw err;
+    }
+    this.nodes = new KvMirror<NodeInfo>(this.nodesKv!, this.o.logger);
+    this.leases = new KvMirror<LeaseValue>(this.leasesKv!, this.o.logger, (key, e) => this.leaseChanged(key, e));
     this.nodes.start();
     this.leases.start();
     await Promise.all([this.nodes.ready, this.leases.ready]);
+    this.view = new ClusterView(this.nodes, this.leases, this.o.ttlMs);
     const beat = setInterval(() => void this.heartbeat(), Math.max(200, Math.floor(this.o.ttlMs / 4)));
     const plan = setInterval(() => {
       this.round = this.round.then(() => this.planRound()).catch((err: Error) => this.o.logger.error({ err: err.message }, 'lease round failed'));
@@ -250,8 +263,18 @@ export class ClusterNode {
       liveNodes: this.liveNodes(),
       freeSince: this.freeSince,
       graceMs: this.o.graceMs,
+      // One camera at a time, after the registry has had time to show the last one's new holder.
+      mayShed: Date.now() - this.lastShed > this.o.ttlMs / 4 + this.o.roundMs && Date.now() - this.startedAt > this.o.ttlMs / 2,
+      recentlyShed: new Set([...this.shedAt].filter(([, t]) => Date.now() - t < this.o.ttlMs * 2).map(([id]) => id)),
     });
     for (const id of plan.release) await this.release(id);
+    if (plan.shed) {
+      this.lastShed = Date.now();
+      this.shedAt.set(plan.shed, this.lastShed);
+      this.o.logger.info({ camera: plan.shed, held: this.held.size }, 'handing a camera to a less loaded node');
+      await this.release(plan.shed);
+    }
+    for (const [id, t] of this.shedAt) if (Date.now() - t > this.o.ttlMs * 2) this.shedAt.delete(id);
     for (const a of plan.acquire) {
       if (this.closed) return;
       await this.acquire(a.cameraId, a.revision);
@@ -275,12 +298,12 @@ export class ClusterNode {
       return; // another node was faster
     }
     if (!(await this.o.setFence(cameraId, this.nodeId, token))) {
-      this.o.logger.warn({ camera: cameraId, token }, 'lease taken but a newer fence exists: leaving the camera');
+      this.o.logger.warn({ camera: cameraId, fence: token }, 'lease taken but a newer fence exists: leaving the camera');
       return;
     }
     this.held.set(cameraId, { token });
     this.freeSince.delete(cameraId);
-    this.o.logger.info({ camera: cameraId, token }, 'lease taken: recording');
+    this.o.logger.info({ camera: cameraId, fence: token }, 'lease taken: recording');
     try {
       await this.o.startCamera(cameraId);
     } catch (err) {
@@ -305,6 +328,10 @@ export class ClusterNode {
   /** The store refused a segment: the fence moved, so the lease is gone whatever the mirror says. */
   fenced(cameraId: string): void {
     this.lose(cameraId, 'fenced out by a newer lease');
+  }
+
+  setUrl(url: string): void {
+    this.o.url = url;
   }
 
   heldCameras(): string[] {

@@ -1,6 +1,5 @@
 // What the api (and the nodes page) knows of the cluster: the nodes and their health, and which
-// node records each camera. Read-only: kept by watching the two KV buckets.
-import type { NatsConnection } from '@nats-io/transport-node';
+// node records each camera. Read-only, from the mirrors of the two KV buckets.
 import type { Logger } from 'pino';
 import { KvMirror } from './kv-mirror.ts';
 import { connectNats, openBuckets } from './nats-link.ts';
@@ -14,28 +13,38 @@ export interface NodeSummary extends NodeInfo {
 }
 
 export class ClusterView {
-  private nc: NatsConnection | null = null;
-  private nodes: KvMirror<NodeInfo> | null = null;
-  private leases: KvMirror<LeaseValue> | null = null;
-  private readonly o: { natsUrl: string; natsUser?: string; natsPass?: string; ttlMs: number; logger: Logger };
-  constructor(o: { natsUrl: string; natsUser?: string; natsPass?: string; ttlMs?: number; logger: Logger }) {
-    this.o = { ttlMs: 10_000, ...o };
+  private readonly nodes: KvMirror<NodeInfo>;
+  private readonly leases: KvMirror<LeaseValue>;
+  private readonly ttlMs: number;
+  constructor(nodes: KvMirror<NodeInfo>, leases: KvMirror<LeaseValue>, ttlMs: number) {
+    this.nodes = nodes;
+    this.leases = leases;
+    this.ttlMs = ttlMs;
   }
 
-  async start(): Promise<void> {
-    this.nc = await connectNats({ url: this.o.natsUrl, user: this.o.natsUser, pass: this.o.natsPass, logger: this.o.logger });
-    const { nodes, leases } = await openBuckets(this.nc, this.o.ttlMs);
-    this.nodes = new KvMirror<NodeInfo>(nodes, this.o.logger);
-    this.leases = new KvMirror<LeaseValue>(leases, this.o.logger);
-    this.nodes.start();
-    this.leases.start();
-    await Promise.all([this.nodes.ready, this.leases.ready]);
+  /** A view of its own (tools, benches, tests): watches the buckets without joining the cluster. */
+  static async open(o: { natsUrl: string; natsUser?: string; natsPass?: string; ttlMs?: number; logger: Logger }): Promise<ClusterView & { close(): Promise<void> }> {
+    const ttlMs = o.ttlMs ?? 10_000;
+    const nc = await connectNats({ url: o.natsUrl, user: o.natsUser, pass: o.natsPass, logger: o.logger });
+    const b = await openBuckets(nc, ttlMs);
+    const nodes = new KvMirror<NodeInfo>(b.nodes, o.logger);
+    const leases = new KvMirror<LeaseValue>(b.leases, o.logger);
+    nodes.start();
+    leases.start();
+    await Promise.all([nodes.ready, leases.ready]);
+    return Object.assign(new ClusterView(nodes, leases, ttlMs), {
+      async close() {
+        nodes.stop();
+        leases.stop();
+        await nc.drain().catch(() => undefined);
+      },
+    });
   }
 
   listNodes(): NodeSummary[] {
     const now = performance.now();
-    return [...(this.nodes?.entries.values() ?? [])]
-      .map((e) => ({ ...e.value, alive: now - e.seenAt < this.o.ttlMs, silentMs: Math.round(now - e.seenAt) }))
+    return [...this.nodes.entries.values()]
+      .map((e) => ({ ...e.value, alive: now - e.seenAt < this.ttlMs, silentMs: Math.round(now - e.seenAt) }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -45,15 +54,17 @@ export class ClusterView {
 
   /** The live node recording the camera now, or null. */
   recorderOf(cameraId: string): NodeSummary | null {
-    const l = this.leases?.entries.get(cameraId);
+    const l = this.leases.entries.get(cameraId);
     if (!l) return null;
     const n = this.node(l.value.node);
     return n && n.alive && n.session === l.value.session ? n : null;
   }
 
-  async close(): Promise<void> {
-    this.nodes?.stop();
-    this.leases?.stop();
-    await this.nc?.drain().catch(() => undefined);
+  /** Camera id → node id, of every lease whose node is alive. */
+  assignments(): Map<string, string> {
+    const alive = new Map(this.listNodes().filter((n) => n.alive).map((n) => [n.id, n.session]));
+    const out = new Map<string, string>();
+    for (const [cam, e] of this.leases.entries) if (alive.get(e.value.node) === e.value.session) out.set(cam, e.value.node);
+    return out;
   }
 }

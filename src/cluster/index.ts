@@ -6,3 +6,4 @@ export { ClusterNode, NODE_ID_PATTERN, type ClusterNodeOptions, type NodeInfo, t
 export { ClusterView, type NodeSummary } from './cluster-view.ts';
 export { connectNats, openBuckets, safeNatsUrl, isCasConflict, NODES_BUCKET, LEASES_BUCKET } from './nats-link.ts';
 export { recoveryView, retentionView, fencedIndexView } from './node-segments.ts';
+export { ClusterMember, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';

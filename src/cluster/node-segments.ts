@@ -3,11 +3,13 @@
 // written only under the camera's current fencing token.
 import type { SegmentKey, SegmentRow, Store } from '../store/index.ts';
 
-type NodeStore = Pick<Store, 'putNodeSegments' | 'lastNodeSegment' | 'listOldestNodeSegments' | 'listNodeSegmentCameras' | 'totalNodeSegmentBytes' | 'deleteSegments' | 'listEvidenceLocks'>;
+type NodeStore = Pick<Store, 'listCameras' | 'putNodeSegments' | 'lastNodeSegment' | 'listOldestNodeSegments' | 'listNodeSegmentCameras' | 'totalNodeSegmentBytes' | 'deleteSegments' | 'listEvidenceLocks'>;
 
 /** For start-up recovery: this node's segments only; repaired files are indexed as this node's without a fence (they are on its disk whoever records the camera now). */
-export function recoveryView(store: NodeStore, nodeId: string): Pick<Store, 'lastSegment' | 'putSegments' | 'deleteSegments'> {
+export function recoveryView(store: NodeStore, nodeId: string): Pick<Store, 'listCameras' | 'listSegmentCameras' | 'lastSegment' | 'putSegments' | 'deleteSegments'> {
   return {
+    listCameras: () => store.listCameras(),
+    listSegmentCameras: () => store.listNodeSegmentCameras(nodeId),
     lastSegment: (cameraId) => store.lastNodeSegment(cameraId, nodeId),
     putSegments: async (segs) => void (await store.putNodeSegments(nodeId, segs)),
     deleteSegments: (keys, audit) => store.deleteSegments(keys, audit),

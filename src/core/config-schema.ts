@@ -104,6 +104,22 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
+    // issue 15: many nodes on PostgreSQL and NATS JetStream (docs/cluster.md)
+    cluster: Type.Optional(
+      Type.Object(
+        {
+          nodeId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'This process\'s identity in the cluster (unique: a second live process with the same id refuses to start).' }),
+          natsUrl: Type.String({ pattern: '^(nats|tls)://', description: 'NATS server with JetStream (camera leases, node registry). Env: VIGIL_NATS_URL.' }),
+          natsUser: Type.Optional(Type.String({ description: 'NATS user, when the server asks for one.' })),
+          natsPassword: Type.Optional(Type.String({ description: 'NATS password; never logged.' })),
+          capacity: Type.Integer({ minimum: 0, default: 500, description: 'Most cameras this node records (about 500 per node: bench:record). 0: records none.' }),
+          leaseTtlSeconds: Type.Number({ minimum: 1, maximum: 120, default: 10, description: 'A node unheard of for this long is dead: its cameras go to other nodes.' }),
+          secretKeyFile: Type.String({ description: 'File with the 32-byte key (base64) that seals camera passwords, the same file on every node and api (a per-folder key would make one node unable to open another\'s camera passwords).' }),
+          advertiseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the api reaches this node\'s HTTP server (live and playback are proxied there). Default: http://<server.host>:<server.port>.' })),
+        },
+        { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
+      ),
+    ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }) },
       { additionalProperties: false, default: {} },

@@ -30,6 +30,7 @@ export function validateConfig(raw: unknown): Config {
   if (issues.length) throw new ConfigError(dedupe(issues));
   const cfg = value as Config;
   if (cfg.database.kind === 'postgres' && !cfg.database.url) throw new ConfigError(['database.url: expected a postgres:// URL when database.kind is "postgres", got nothing']);
+  if (cfg.cluster && cfg.database.kind !== 'postgres') throw new ConfigError(['database.kind: expected "postgres" when cluster is set (every node and api share one PostgreSQL), got "sqlite"']);
   const ids = new Set<string>();
   cfg.cameras.forEach((c, i) => {
     if (ids.has(c.id)) throw new ConfigError([`cameras.${i}.id: expected a unique id, got duplicate ${JSON.stringify(c.id)}`]);
@@ -80,6 +81,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
     server.port = Number.isInteger(n) ? n : env.VIGIL_PORT;
     out.server = server;
   }
+  if (env.VIGIL_NATS_URL && out.cluster && typeof out.cluster === 'object') out.cluster = { ...(out.cluster as Record<string, unknown>), natsUrl: env.VIGIL_NATS_URL };
+  if (env.VIGIL_NODE_ID && out.cluster && typeof out.cluster === 'object') out.cluster = { ...(out.cluster as Record<string, unknown>), nodeId: env.VIGIL_NODE_ID };
   return out;
 }
 

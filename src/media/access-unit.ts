@@ -4,6 +4,8 @@
 // writer hands the pieces to the kernel as they are (writev). Consumers that want whole NAL units
 // read `nalus`, which joins them on first use. Pure: no I/O.
 import type { AccessUnit, VideoCodec } from './types.ts';
+import { H264_NAL } from './annexb.ts';
+import { H265_NAL } from './h265.ts';
 
 /** One NAL unit as a list of byte ranges that, concatenated, are the NAL unit (header first). */
 export type NalPieces = readonly Buffer[];
@@ -70,4 +72,41 @@ export function prependNalus(au: AccessUnit, extra: readonly Buffer[]): AccessUn
     return new PiecewiseAccessUnit([...extra.map((n) => [n]), ...au.parts], au.dts, au.pts, au.keyframe, au.codec);
   }
   return { ...au, nalus: [...extra, ...au.nalus] };
+}
+
+/** Parameter sets known for a stream (from its SDP or seen in band), to put before keyframes. */
+export interface KnownParameterSets {
+  vps?: Buffer;
+  sps?: Buffer;
+  pps?: Buffer;
+}
+
+/**
+ * A keyframe with the parameter sets it lacks put in front (VPS for H.265, SPS, PPS, in that
+ * order), from `known`. Many cameras send them only in the SDP, never in band, and whoever starts
+ * decoding or muxing at this keyframe (a segment, a viewer joining) needs them. Other units, and
+ * keyframes that carry their own, are returned as they are; pieces stay unjoined.
+ */
+export function withParameterSets(au: AccessUnit, codec: VideoCodec, known: KnownParameterSets): AccessUnit {
+  if (!au.keyframe) return au;
+  let hasVps = false;
+  let hasSps = false;
+  let hasPps = false;
+  for (const n of nalPieces(au)) {
+    if (codec === 'h265') {
+      const t = (n[0][0] >> 1) & 0x3f;
+      if (t === H265_NAL.VPS) hasVps = true;
+      else if (t === H265_NAL.SPS) hasSps = true;
+      else if (t === H265_NAL.PPS) hasPps = true;
+    } else {
+      const t = n[0][0] & 0x1f;
+      if (t === H264_NAL.SPS) hasSps = true;
+      else if (t === H264_NAL.PPS) hasPps = true;
+    }
+  }
+  const add: Buffer[] = [];
+  if (codec === 'h265' && !hasVps && known.vps) add.push(known.vps);
+  if (!hasSps && known.sps) add.push(known.sps);
+  if (!hasPps && known.pps) add.push(known.pps);
+  return prependNalus(au, add);
 }

@@ -5,6 +5,7 @@
 // killed mid-write) ends the list instead of failing: every complete fragment stays usable.
 
 import { MediaError } from './errors.ts';
+import { BOX, childBoxes, findBox, findBoxPath, fourccName, type Mp4Box as Box } from './mp4-box.ts';
 
 export interface FragmentInfo {
   /** Byte offset of the moof in the file. */
@@ -38,46 +39,17 @@ export interface Fmp4File {
   trailingBytes: number;
 }
 
-interface Box {
-  type: string;
-  start: number;
-  /** Payload start (after size/type and any largesize). */
-  body: number;
-  end: number;
-}
-
-function readBox(buf: Buffer, at: number, limit: number): Box | null {
-  if (at + 8 > limit) return null;
-  let size = buf.readUInt32BE(at);
-  const type = buf.toString('latin1', at + 4, at + 8);
-  let body = at + 8;
-  if (size === 1) {
-    if (at + 16 > limit) return null;
-    size = Number(buf.readBigUInt64BE(at + 8));
-    body = at + 16;
-  } else if (size === 0) size = limit - at;
-  if (size < body - at || at + size > limit) return null;
-  return { type, start: at, body, end: at + size };
-}
-
-function children(buf: Buffer, from: number, to: number): Box[] {
-  const out: Box[] = [];
-  for (let at = from; at < to; ) {
-    const b = readBox(buf, at, to);
-    if (!b) break;
-    out.push(b);
-    at = b.end;
-  }
-  return out;
-}
-
 /** A box must hold the bytes a reader is about to take from it (fuzzing found reads past the end). */
 function need(b: Box, bytes: number, what: string): void {
   if (b.end - b.body < bytes) throw new MediaError('BAD_MP4', `${what} box at ${b.start} too short (${b.end - b.body} < ${bytes} bytes)`);
 }
 
-function child(buf: Buffer, parent: Box, type: string, skip = 0): Box | undefined {
-  return children(buf, parent.body + skip, parent.end).find((b) => b.type === type);
+const MDHD = [BOX.mdia, BOX.mdhd];
+const STSD = [BOX.mdia, BOX.minf, BOX.stbl, BOX.stsd];
+const TREX = [BOX.mvex, BOX.trex];
+
+function child(buf: Buffer, parent: Box, type: number): Box | null {
+  return findBox(buf, parent.body, parent.end, type);
 }
 
 const TRUN_DATA_OFFSET = 0x000001;
@@ -99,12 +71,12 @@ interface Defaults {
 }
 
 function parseMoof(buf: Buffer, moof: Box, defaults: Defaults): Omit<FragmentInfo, 'offset' | 'size'> {
-  const mfhd = child(buf, moof, 'mfhd');
-  const traf = child(buf, moof, 'traf');
+  const mfhd = child(buf, moof, BOX.mfhd);
+  const traf = child(buf, moof, BOX.traf);
   if (!mfhd || !traf) throw new MediaError('BAD_MP4', `moof at ${moof.start} lacks mfhd or traf`);
-  const tfhd = child(buf, traf, 'tfhd');
-  const tfdt = child(buf, traf, 'tfdt');
-  const trun = child(buf, traf, 'trun');
+  const tfhd = child(buf, traf, BOX.tfhd);
+  const tfdt = child(buf, traf, BOX.tfdt);
+  const trun = child(buf, traf, BOX.trun);
   if (!tfhd || !tfdt || !trun) throw new MediaError('BAD_MP4', `traf at ${traf.start} lacks tfhd, tfdt or trun`);
 
   need(mfhd, 8, 'mfhd');
@@ -160,15 +132,6 @@ function parseMoof(buf: Buffer, moof: Box, defaults: Defaults): Omit<FragmentInf
   };
 }
 
-function findPath(buf: Buffer, from: Box, path: string[]): Box | undefined {
-  let cur: Box | undefined = from;
-  for (const type of path) {
-    if (!cur) return undefined;
-    cur = child(buf, cur, type);
-  }
-  return cur;
-}
-
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
@@ -176,13 +139,13 @@ function hex2(n: number): string {
 /** RFC 6381 codec string from the sample entry (avcC / hvcC); ISO/IEC 14496-15 Annex E for HEVC. */
 function codecStringOf(buf: Buffer, entry: Box): string {
   // VisualSampleEntry: 8 bytes SampleEntry + 70 bytes of visual fields before child boxes.
-  const kids = children(buf, entry.body + 78, entry.end);
-  const avcC = kids.find((b) => b.type === 'avcC');
+  const kids = childBoxes(buf, entry.body + 78, entry.end);
+  const avcC = kids.find((b) => b.type === BOX.avcC);
   if (avcC) need(avcC, 4, 'avcC');
-  const hvcCBox = kids.find((b) => b.type === 'hvcC');
+  const hvcCBox = kids.find((b) => b.type === BOX.hvcC);
   if (hvcCBox) need(hvcCBox, 13, 'hvcC');
-  if (avcC) return `${entry.type}.${hex2(buf[avcC.body + 1])}${hex2(buf[avcC.body + 2])}${hex2(buf[avcC.body + 3])}`;
-  const hvcC = kids.find((b) => b.type === 'hvcC');
+  if (avcC) return `${fourccName(entry.type)}.${hex2(buf[avcC.body + 1])}${hex2(buf[avcC.body + 2])}${hex2(buf[avcC.body + 3])}`;
+  const hvcC = kids.find((b) => b.type === BOX.hvcC);
   if (hvcC) {
     const h = hvcC.body;
     const space = (buf[h + 1] >> 6) & 3;
@@ -193,29 +156,29 @@ function codecStringOf(buf: Buffer, entry: Box): string {
     for (let i = 0; i < 32; i++) if (compat & (1 << i)) reversed |= 1 << (31 - i);
     const constraints = [...buf.subarray(h + 6, h + 12)];
     while (constraints.length > 0 && constraints[constraints.length - 1] === 0) constraints.pop();
-    const parts = [entry.type, `${['', 'A', 'B', 'C'][space]}${profile}`, (reversed >>> 0).toString(16).toUpperCase(), `${tier ? 'H' : 'L'}${buf[h + 12]}`];
+    const parts = [fourccName(entry.type), `${['', 'A', 'B', 'C'][space]}${profile}`, (reversed >>> 0).toString(16).toUpperCase(), `${tier ? 'H' : 'L'}${buf[h + 12]}`];
     for (const c of constraints) parts.push(c.toString(16).toUpperCase());
     return parts.join('.');
   }
-  return entry.type;
+  return fourccName(entry.type);
 }
 
 /** Parses a whole fMP4 file (or a prefix of one). Throws MediaError BAD_MP4 when there is no usable init. */
 export function readFmp4(buf: Buffer): Fmp4File {
-  const top = children(buf, 0, buf.length);
-  const moovIdx = top.findIndex((b) => b.type === 'moov');
+  const top = childBoxes(buf, 0, buf.length);
+  const moovIdx = top.findIndex((b) => b.type === BOX.moov);
   if (moovIdx < 0) throw new MediaError('BAD_MP4', 'no moov box: not an MP4 init segment');
   const moov = top[moovIdx];
-  const trak = child(buf, moov, 'trak');
-  const mdhd = trak && findPath(buf, trak, ['mdia', 'mdhd']);
-  const stsd = trak && findPath(buf, trak, ['mdia', 'minf', 'stbl', 'stsd']);
+  const trak = child(buf, moov, BOX.trak);
+  const mdhd = trak && findBoxPath(buf, trak.body, trak.end, MDHD);
+  const stsd = trak && findBoxPath(buf, trak.body, trak.end, STSD);
   if (!mdhd || !stsd) throw new MediaError('BAD_MP4', 'moov lacks trak/mdia/mdhd or stsd');
   need(mdhd, buf[mdhd.body] === 1 ? 24 : 16, 'mdhd');
   need(stsd, 8, 'stsd');
   const timescale = buf[mdhd.body] === 1 ? buf.readUInt32BE(mdhd.body + 20) : buf.readUInt32BE(mdhd.body + 12);
-  const entry = children(buf, stsd.body + 8, stsd.end)[0];
+  const entry = childBoxes(buf, stsd.body + 8, stsd.end)[0];
   if (!entry) throw new MediaError('BAD_MP4', 'stsd has no sample entry');
-  const trex = findPath(buf, moov, ['mvex', 'trex']);
+  const trex = findBoxPath(buf, moov.body, moov.end, TREX);
   if (trex) need(trex, 24, 'trex');
   const defaults: Defaults = trex ? { duration: buf.readUInt32BE(trex.body + 12), flags: buf.readUInt32BE(trex.body + 20) } : { duration: 0, flags: 0 };
 
@@ -224,12 +187,12 @@ export function readFmp4(buf: Buffer): Fmp4File {
   let cleanEnd = moov.end;
   for (let i = moovIdx + 1; i < top.length; i++) {
     const b = top[i];
-    if (b.type !== 'moof') {
-      if (fragments.length === 0 && b.type !== 'mdat') initEnd = cleanEnd = b.end;
+    if (b.type !== BOX.moof) {
+      if (fragments.length === 0 && b.type !== BOX.mdat) initEnd = cleanEnd = b.end;
       continue;
     }
     const mdat = top[i + 1];
-    if (!mdat || mdat.type !== 'mdat') break; // torn write: moof without its data
+    if (!mdat || mdat.type !== BOX.mdat) break; // torn write: moof without its data
     fragments.push({ offset: b.start, size: mdat.end - b.start, ...parseMoof(buf, b, defaults) });
     cleanEnd = mdat.end;
     i++;
@@ -237,7 +200,7 @@ export function readFmp4(buf: Buffer): Fmp4File {
   return {
     init: buf.subarray(0, initEnd),
     timescale,
-    sampleEntry: entry.type,
+    sampleEntry: fourccName(entry.type),
     codecString: codecStringOf(buf, entry),
     fragments,
     trailingBytes: buf.length - cleanEnd,
@@ -263,13 +226,13 @@ export function rebaseFragment(file: Buffer, frag: FragmentInfo, dts: number, se
  * timescale when that is 1000 (as written by fmp4.ts); other timescales are converted.
  */
 export function initWithDuration(init: Buffer, durationMs: number): Buffer {
-  const top = children(init, 0, init.length);
-  const moov = top.find((b) => b.type === 'moov');
-  const mvex = moov && child(init, moov, 'mvex');
-  const mvhd = moov && child(init, moov, 'mvhd');
+  const top = childBoxes(init, 0, init.length);
+  const moov = top.find((b) => b.type === BOX.moov);
+  const mvex = moov && child(init, moov, BOX.mvex);
+  const mvhd = moov && child(init, moov, BOX.mvhd);
   if (!moov || !mvex || !mvhd) throw new MediaError('BAD_MP4', 'init segment lacks moov/mvex/mvhd');
   need(mvhd, init[mvhd.body] === 1 ? 24 : 16, 'mvhd');
-  if (child(init, mvex, 'mehd')) return init;
+  if (child(init, mvex, BOX.mehd)) return init;
   const movieScale = init[mvhd.body] === 1 ? init.readUInt32BE(mvhd.body + 20) : init.readUInt32BE(mvhd.body + 12);
   const mehd = Buffer.alloc(20);
   mehd.writeUInt32BE(20, 0);

@@ -12,11 +12,12 @@ import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
 import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
-import { nalPieces, prependNalus } from './access-unit.ts';
+import { nalPieces, withParameterSets } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
 import { ReadRing } from './read-slab.ts';
 import { parseSps } from './h264.ts';
 import { parseH265Sps } from './h265.ts';
+import { splitRtspUrl } from './rtsp-url.ts';
 
 export type RtspTransport = 'tcp' | 'udp';
 
@@ -87,29 +88,6 @@ interface Pending {
   resolve: (r: RtspResponse) => void;
   reject: (e: RtspError) => void;
   timer: NodeJS.Timeout;
-}
-
-/** The URL without user:pass@, and the credentials it carried. */
-export function splitRtspUrl(raw: string): { url: string; username?: string; password?: string; host: string; port: number } {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid RTSP URL');
-  }
-  if (u.protocol !== 'rtsp:') throw new RtspError('RTSP_PROTOCOL', `unsupported URL scheme ${u.protocol}`);
-  let username: string | undefined;
-  let password: string | undefined;
-  try {
-    username = u.username ? decodeURIComponent(u.username) : undefined;
-    password = u.password ? decodeURIComponent(u.password) : undefined;
-  } catch {
-    throw new RtspError('RTSP_PROTOCOL', 'invalid %-escape in the RTSP URL credentials');
-  }
-  u.username = '';
-  u.password = '';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  return { url: u.toString(), username, password, host, port: u.port ? Number(u.port) : 554 };
 }
 
 export class RtspClient extends EventEmitter<RtspClientEvents> {
@@ -471,8 +449,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       }
       return au;
     }
-    const add = [vps ? undefined : track.vps, sps ? undefined : track.sps, pps ? undefined : track.pps].filter((b): b is Buffer => b !== undefined);
-    return prependNalus(au, add);
+    return withParameterSets(au, 'h265', track);
   }
 
   async #request(method: string, url: string, headers: Record<string, string> = {}): Promise<RtspResponse> {

@@ -15,6 +15,7 @@ import { buildH264Sdp, buildH265Sdp, findVideoTrack, parseSdp } from './sdp.ts';
 import { PublishedStream } from './rtsp-publish.ts';
 import { H264Packetizer, type RtpBatch } from './rtp-packetizer.ts';
 import { RtspError } from './rtsp-errors.ts';
+import { withParameterSets } from './access-unit.ts';
 
 export interface RtspMediaSource {
   /** The payload format (default 'h264'); an H.265 source also gives a VPS. */
@@ -422,7 +423,8 @@ export class RtspServer {
     const max = this.#opts.maxTcpQueueBytes ?? 2 * 1024 * 1024;
     for (const s of path.viewers) {
       if (s.needKeyframe && !au.keyframe) continue;
-      batch ??= path.packetizer.packetize(withParameterSets(au, path.source));
+      // Viewers join at a keyframe: it must carry parameter sets even if the source sends them out of band.
+      batch ??= path.packetizer.packetize(au.keyframe ? withParameterSets(au, path.source.codec ?? 'h264', path.source.parameterSets() ?? {}) : au);
       if (s.transport.kind === 'tcp') {
         const sock = s.conn.socket;
         if (sock.destroyed || !sock.writable) continue;
@@ -453,19 +455,6 @@ function pathNameOf(url: string): string | undefined {
   } catch {
     return undefined; // a malformed URL or %-escape (fuzzing found it threw out of the socket handler)
   }
-}
-
-/** Viewers join at a keyframe; make sure it carries parameter sets even if the source sends them out of band. */
-function withParameterSets(au: AccessUnit, source: RtspMediaSource): AccessUnit {
-  if (!au.keyframe) return au;
-  if (source.codec === 'h265') {
-    if (au.nalus.some((n) => ((n[0] >> 1) & 0x3f) === 33)) return au;
-    const ps = source.parameterSets();
-    return ps?.vps ? { ...au, nalus: [ps.vps, ps.sps, ps.pps, ...au.nalus] } : au;
-  }
-  if (au.nalus.some((n) => (n[0] & 0x1f) === 7)) return au;
-  const ps = source.parameterSets();
-  return ps ? { ...au, nalus: [ps.sps, ps.pps, ...au.nalus] } : au;
 }
 
 function normalizePath(p: string): string {

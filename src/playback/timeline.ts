@@ -93,15 +93,19 @@ export function wallTimeAt(points: readonly TimelinePoint[], mediaMs: number): n
   return p.wallMs + (mediaMs - p.mediaMs);
 }
 
-/** Media time of a wall-clock time; inside a gap, the start of the next span. */
+/**
+ * Media time of a wall-clock time; inside a gap, the start of the next span; before the first
+ * point, the first point (never a negative media time). The web app seeks with this too.
+ */
 export function mediaTimeAt(points: readonly TimelinePoint[], wallMs: number): number {
   if (points.length === 0) return NaN;
+  if (wallMs <= points[0].wallMs) return points[0].mediaMs;
   let p = points[0];
   for (const q of points) {
     if (q.wallMs > wallMs) return Math.min(p.mediaMs + (wallMs - p.wallMs), q.mediaMs);
     p = q;
   }
-  return p.mediaMs + Math.max(0, wallMs - p.wallMs);
+  return p.mediaMs + (wallMs - p.wallMs);
 }
 
 /** Compact header form "wall:media,wall:media" (integers, ms). */
@@ -109,8 +113,9 @@ export function formatTimelinePoints(points: readonly TimelinePoint[]): string {
   return points.map((p) => `${Math.round(p.wallMs)}:${Math.round(p.mediaMs)}`).join(',');
 }
 
-export function parseTimelinePoints(text: string): TimelinePoint[] {
-  if (!text.trim()) return [];
+/** The header's points; none for a missing or empty header. */
+export function parseTimelinePoints(text: string | null): TimelinePoint[] {
+  if (!text || !text.trim()) return [];
   return text.split(',').map((pair) => {
     const [wall, media] = pair.split(':').map(Number);
     return { wallMs: wall, mediaMs: media };

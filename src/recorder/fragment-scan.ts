@@ -1,6 +1,8 @@
 // Reads what a segment file really holds after a crash: the init segment, then complete
 // moof+mdat pairs. A kill -9 (or a full disk) can leave a half-written fragment at the end; the
-// file is playable again once cut back to `validBytes`. Pure: a Buffer in, numbers out.
+// file is playable again once cut back to `validBytes`. Pure: a Buffer in, numbers out. Built on
+// media's box walker; allocation-light, since recovery runs it over every segment file at start-up.
+import { BOX, findBox, findBoxPath, readBox, type Mp4Box } from '../media/index.ts';
 
 export interface FragmentScan {
   /** Bytes of ftyp+moov, or 0 when the init segment itself is incomplete. */
@@ -15,78 +17,37 @@ export interface FragmentScan {
   endDts: number | null;
 }
 
-interface BoxHead {
-  type: string;
-  start: number;
-  headerSize: number;
-  /** Total size; Infinity for "to the end of the file" (size 0). */
-  size: number;
-}
+const MDHD = [BOX.trak, BOX.mdia, BOX.mdhd];
 
-function readBox(buf: Buffer, at: number, end: number): BoxHead | null {
-  if (at + 8 > end) return null;
-  let size = buf.readUInt32BE(at);
-  const type = buf.toString('latin1', at + 4, at + 8);
-  let headerSize = 8;
-  if (size === 1) {
-    if (at + 16 > end) return null;
-    size = Number(buf.readBigUInt64BE(at + 8));
-    headerSize = 16;
-  } else if (size === 0) {
-    return { type, start: at, headerSize, size: Infinity };
-  }
-  if (size < headerSize) return null;
-  return { type, start: at, headerSize, size };
-}
-
-function* children(buf: Buffer, from: number, to: number): Generator<BoxHead> {
-  let at = from;
-  while (at < to) {
-    const b = readBox(buf, at, to);
-    if (!b || !Number.isFinite(b.size) || at + b.size > to) return;
-    yield b;
-    at += b.size;
-  }
-}
-
-function find(buf: Buffer, from: number, to: number, type: string): BoxHead | null {
-  for (const b of children(buf, from, to)) if (b.type === type) return b;
-  return null;
-}
-
-function mdhdTimescale(buf: Buffer, moov: BoxHead): number | null {
-  const body = (b: BoxHead) => [b.start + b.headerSize, b.start + b.size] as const;
-  const trak = find(buf, ...body(moov), 'trak');
-  const mdia = trak && find(buf, ...body(trak), 'mdia');
-  const mdhd = mdia && find(buf, ...body(mdia), 'mdhd');
+function mdhdTimescale(buf: Buffer, moov: Mp4Box): number | null {
+  const mdhd = findBoxPath(buf, moov.body, moov.end, MDHD);
   if (!mdhd) return null;
-  const p = mdhd.start + mdhd.headerSize;
+  const p = mdhd.body;
   const version = buf[p];
   const at = p + 4 + (version === 1 ? 16 : 8);
-  return at + 4 <= mdhd.start + mdhd.size ? buf.readUInt32BE(at) : null;
+  return at + 4 <= mdhd.end ? buf.readUInt32BE(at) : null;
 }
 
 /** Decode time and total duration of the first track fragment of a moof. */
-function fragmentTiming(buf: Buffer, moof: BoxHead): { dts: number; duration: number } | null {
-  const traf = find(buf, moof.start + moof.headerSize, moof.start + moof.size, 'traf');
+function fragmentTiming(buf: Buffer, moof: Mp4Box): { dts: number; duration: number } | null {
+  const traf = findBox(buf, moof.body, moof.end, BOX.traf);
   if (!traf) return null;
-  const from = traf.start + traf.headerSize;
-  const to = traf.start + traf.size;
+  const to = traf.end;
   let defaultDuration = 0;
   let dts: number | null = null;
   let duration = 0;
-  for (const b of children(buf, from, to)) {
-    const p = b.start + b.headerSize;
+  for (let b = readBox(buf, traf.body, to); b && !b.toEnd; b = readBox(buf, b.end, to)) {
+    const p = b.body;
     const flags = buf.readUInt32BE(p) & 0xffffff;
     const version = buf[p];
-    if (b.type === 'tfhd') {
+    if (b.type === BOX.tfhd) {
       let q = p + 8; // version/flags, track_ID
       if (flags & 0x01) q += 8; // base_data_offset
       if (flags & 0x02) q += 4; // sample_description_index
       if (flags & 0x08) defaultDuration = buf.readUInt32BE(q);
-    } else if (b.type === 'tfdt') {
+    } else if (b.type === BOX.tfdt) {
       dts = version === 1 ? Number(buf.readBigUInt64BE(p + 4)) : buf.readUInt32BE(p + 4);
-    } else if (b.type === 'trun') {
+    } else if (b.type === BOX.trun) {
       const count = buf.readUInt32BE(p + 4);
       let q = p + 8;
       if (flags & 0x01) q += 4; // data_offset
@@ -101,32 +62,30 @@ function fragmentTiming(buf: Buffer, moof: BoxHead): { dts: number; duration: nu
 
 export function scanFragments(buf: Buffer): FragmentScan {
   const scan: FragmentScan = { initBytes: 0, validBytes: 0, fragments: 0, timescale: 90000, firstDts: null, endDts: null };
-  let at = 0;
   let sawMoov = false;
-  let pendingMoof: BoxHead | null = null;
-  while (at < buf.length) {
-    const b = readBox(buf, at, buf.length);
-    if (!b || !Number.isFinite(b.size) || at + b.size > buf.length) break;
+  let pendingMoof: Mp4Box | null = null;
+  // A box "to the end of the file" (size 0) is not one the recorder writes, and a half-written
+  // file may hold one whose real size was never patched in: stop before it.
+  for (let b = readBox(buf, 0, buf.length); b && !b.toEnd; b = readBox(buf, b.end, buf.length)) {
     if (!sawMoov) {
-      if (b.type === 'moov') {
+      if (b.type === BOX.moov) {
         sawMoov = true;
         scan.timescale = mdhdTimescale(buf, b) ?? scan.timescale;
-        scan.initBytes = scan.validBytes = at + b.size;
-      } else if (b.type !== 'ftyp') break;
-    } else if (b.type === 'moof') {
+        scan.initBytes = scan.validBytes = b.end;
+      } else if (b.type !== BOX.ftyp) break;
+    } else if (b.type === BOX.moof) {
       pendingMoof = b;
-    } else if (b.type === 'mdat' && pendingMoof) {
+    } else if (b.type === BOX.mdat && pendingMoof) {
       const t = fragmentTiming(buf, pendingMoof);
       if (!t) break;
       scan.fragments++;
       scan.firstDts ??= t.dts;
       scan.endDts = t.dts + t.duration;
-      scan.validBytes = at + b.size;
+      scan.validBytes = b.end;
       pendingMoof = null;
-    } else if (b.type !== 'styp' && b.type !== 'sidx' && b.type !== 'free') {
+    } else if (b.type !== BOX.styp && b.type !== BOX.sidx && b.type !== BOX.free) {
       break; // not a file Vigil writes: keep what was valid so far
     }
-    at += b.size;
   }
   return scan;
 }

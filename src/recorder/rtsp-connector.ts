@@ -1,19 +1,7 @@
 // Adapter from the in-process RTSP client to the recorder's Connector.
 import type { Logger } from 'pino';
-import { RtspClient, H264_NAL, nalPieces, prependNalus, type AccessUnit, type RtspVideoTrack } from '../media/index.ts';
+import { RtspClient, withParameterSets, type RtspVideoTrack } from '../media/index.ts';
 import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
-
-/**
- * Many cameras send SPS/PPS only in the SDP, never in-band. The muxer learns parameter sets from
- * the stream, so keyframes that lack them get the last known ones put in front.
- */
-function withParameterSets(au: AccessUnit, ps: { sps?: Buffer; pps?: Buffer }): AccessUnit {
-  // H.265: the client already puts VPS/SPS/PPS in front of every IRAP picture.
-  if (au.codec === 'h265' || !au.keyframe || !ps.sps || !ps.pps) return au;
-  // By pieces: reading au.nalus would join the fragments of the whole picture (access-unit.ts).
-  const hasSps = nalPieces(au).some((n) => (n[0][0] & 0x1f) === H264_NAL.SPS);
-  return hasSps ? au : prependNalus(au, [ps.sps, ps.pps]);
-}
 
 export function rtspConnector(_logger: Logger): Connector {
   return (target: CameraTarget, handlers: ConnectionHandlers): CameraConnection => {
@@ -42,7 +30,10 @@ export function rtspConnector(_logger: Logger): Connector {
       ps.pps = pps;
     });
     client.on('accessUnit', (au) => {
-      if (!done) handlers.onAccessUnit(withParameterSets(au, ps));
+      if (done) return;
+      // Many cameras send SPS/PPS only in the SDP, never in band, and the muxer learns parameter
+      // sets from the stream. H.265: the client already puts VPS/SPS/PPS in front of IRAP pictures.
+      handlers.onAccessUnit(au.codec === 'h265' ? au : withParameterSets(au, 'h264', ps));
     });
     client.connect().then(
       (track: RtspVideoTrack) => {

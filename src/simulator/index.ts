@@ -4,4 +4,4 @@ export { runSimulatorCli, parseSimulatorArgs, SIMULATOR_USAGE } from './cli.ts';
 export { ensureClip, availableClipNames, realClipNames, SHARED_VIDEO_DIR, defaultCacheDir, type CachedClip, type ClipMeta } from './clip-cache.ts';
 export { loadClip, clipFromAnnexB, type LoadedClip } from './clip.ts';
 export { SimulatorError, type SimulatorErrorCode } from './simulator-errors.ts';
-export { captureTimeSei, CAPTURE_TIME_UUID } from './capture-time-sei.ts';
+export { captureTimeSei, CAPTURE_TIME_UUID } from '../media/index.ts';

@@ -3,8 +3,8 @@
 // camera nobody watches costs nothing and its timestamps still increase across loops.
 import type { AccessUnit, VideoCodec } from '../media/index.ts';
 import type { RtspMediaSource } from '../media/index.ts';
+import { captureTimeSei } from '../media/index.ts';
 import type { LoadedClip } from './clip.ts';
-import { captureTimeSei } from './capture-time-sei.ts';
 
 type Listener = (au: AccessUnit) => void;
 

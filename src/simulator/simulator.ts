@@ -23,7 +23,7 @@ export interface SimulatorOptions {
   udp?: boolean;
   /** Encode the clips with libx264 (default) or libx265. */
   codec?: VideoCodec;
-  /** Stamp each picture with its send time in an SEI message (see capture-time-sei.ts). */
+  /** Stamp each picture with its send time in an SEI message (see src/media/capture-time-sei.ts). */
   stampTime?: boolean;
   /** Also serve each camera's sub-stream at this frame rate (1..25) under /camN/sub. */
   subFps?: number;

@@ -79,6 +79,9 @@ test('cameras: credentials are taken out of the URL, encrypted, never returned o
   const badUrl = await v.http('/api/cameras', { method: 'POST', json: { name: 'x', url: 'http://127.0.0.1/x' } });
   assert.equal(badUrl.status, 400);
   assert.match((await body(badUrl)).error.message, /url/);
+  const badEscape = await v.http('/api/cameras', { method: 'POST', json: { name: 'x', url: 'rtsp://us%E0er:pw@127.0.0.1/x' } });
+  assert.equal(badEscape.status, 400, 'a malformed %-escape in the credentials is bad input, not a 500');
+  assert.match((await body(badEscape)).error.message, /^url: /);
 
   const patched = await v.http('/api/cameras/gate', { method: 'PATCH', json: { name: 'North gate (east)', password: null } });
   assert.equal(patched.status, 200);

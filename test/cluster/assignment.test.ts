@@ -49,3 +49,22 @@ test('cameras that stop being wanted are released; others\' preferred cameras wa
   const later = plan('a', leases, live, { now: 5000, freeSince: new Map(notMine.map((c) => [c, 1000])) });
   assert.equal(later.acquire.length, 30, 'after the grace any node with room takes them');
 });
+
+test('a node holding more than its share plus one hands one camera to its preferred, less loaded node', () => {
+  const held = new Map<string, LeaseView>(cams.slice(0, 6).map((c) => [c, { node: 'a', session: 's-a', revision: 1 }]));
+  const live = new Map([['a', { capacity: 100, held: 6 }], ['b', { capacity: 100, held: 0 }], ['c', { capacity: 100, held: 0 }]]);
+  const p = planAssignment({ me: 'a', session: 's-a', capacity: 100, now: 0, cameras: cams.slice(0, 6), leases: held, liveNodes: live, freeSince: new Map(), graceMs: 2000, mayShed: true });
+  assert.ok(p.shed !== null);
+  // the receiving node, seeing the camera free, takes it at once; the shedding node does not take it back
+  const freed = new Map(held);
+  freed.delete(p.shed!);
+  const after = new Map([['a', { capacity: 100, held: 5 }], ['b', { capacity: 100, held: 0 }], ['c', { capacity: 100, held: 0 }]]);
+  const takers = ['b', 'c'].filter((n) => planAssignment({ me: n, session: `s-${n}`, capacity: 100, now: 0, cameras: cams.slice(0, 6), leases: freed, liveNodes: after, freeSince: new Map(), graceMs: 2000 }).acquire.some((x) => x.cameraId === p.shed));
+  assert.equal(takers.length, 1);
+  const back = planAssignment({ me: 'a', session: 's-a', capacity: 100, now: 0, cameras: cams.slice(0, 6), leases: freed, liveNodes: after, freeSince: new Map(), graceMs: 2000, recentlyShed: new Set([p.shed!]) });
+  assert.equal(back.acquire.length, 0);
+  // balanced enough: nothing to shed
+  const even = new Map([['a', { capacity: 100, held: 3 }], ['b', { capacity: 100, held: 2 }], ['c', { capacity: 100, held: 1 }]]);
+  const three = new Map([...held].slice(0, 3));
+  assert.equal(planAssignment({ me: 'a', session: 's-a', capacity: 100, now: 0, cameras: cams.slice(0, 3), leases: three, liveNodes: even, freeSince: new Map(), graceMs: 2000, mayShed: true }).shed, null);
+});

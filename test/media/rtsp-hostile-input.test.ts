@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RtspServer } from '../../src/media/rtsp-server.ts';
 import { RtspError } from '../../src/media/rtsp-errors.ts';
-import { splitRtspUrl } from '../../src/media/rtsp-client.ts';
+import { splitRtspUrl } from '../../src/media/index.ts';
 
 test('a request URL with a malformed %-escape gets 404 and the server keeps serving (it used to throw URIError out of the socket handler)', async () => {
   const server = new RtspServer({ port: 0, udp: false });

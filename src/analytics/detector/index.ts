@@ -10,7 +10,8 @@ export { DetectorError, type DetectorErrorCode } from './errors.ts';
 export { ALLOWED_MODELS, isAllowedModel, resolveAllowedModel, type AllowedModelName, type ModelPurpose } from './model-allowlist.ts';
 export { ensureOnnxModel } from './model-build.ts';
 export { modelCacheDir, onnxModelPath } from './model-files.ts';
-export { iou, nms } from './nanodet-decode.ts';
+export { nms } from './nanodet-decode.ts';
+export { iou } from '../geometry.ts';
 
 export type DetectorBackend = 'onnx' | 'onnx-int8' | 'tfjs-wasm';
 export interface DetectorOptions {

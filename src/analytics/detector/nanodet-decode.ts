@@ -1,4 +1,5 @@
 import type { DetClass, Detection } from '../detector-types.ts';
+import { iou } from '../geometry.ts';
 
 /** The COCO indices of the classes Vigil reports; everything else the model knows is ignored. */
 export const COCO_CLASSES: readonly [number, DetClass][] = [
@@ -63,14 +64,6 @@ export function decodeNanodet(levels: NanodetLevel[], opts: DecodeOptions): Dete
     }
   }
   return nms(found, opts.iouThreshold ?? 0.5, opts.maxDetections ?? 100);
-}
-
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /** Greedy per-class non-maximum suppression, highest score first. */

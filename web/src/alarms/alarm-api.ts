@@ -1,15 +1,14 @@
-// The alarm queue's HTTP calls. Shapes come from the server's schemas (type-only imports: nothing of
-// the server is bundled).
+// The alarm queue's HTTP calls. Shapes come from the server's schemas through ../api/types.ts.
 import { request } from '../api/client.ts';
-import type { Alarm, AlarmDetail, AlarmQueue, ProtectRequest } from '../../../src/api/alarm-schemas.ts';
+import type { Alarm, AlarmDetail, AlarmList, ProtectRequest } from '../api/types.ts';
 
-export type { Alarm, AlarmActivity, AlarmDetail, AlarmQueue, AlarmSocketMessage } from '../../../src/api/alarm-schemas.ts';
+export type { Alarm, AlarmActivity, AlarmDetail, AlarmList, AlarmSocketMessage } from '../api/types.ts';
 
 /** The commands with a route of their own (see src/api/alarm-routes.ts). */
 export type AlarmCommandPath = 'ack' | 'take' | 'release' | 'hold' | 'resolve' | 'reopen' | 'priority' | 'steps' | 'snooze' | 'comments';
 
-export function loadQueue(signal?: AbortSignal): Promise<AlarmQueue> {
-  return request<AlarmQueue>('GET', '/api/alarms?limit=200', undefined, signal);
+export function loadQueue(signal?: AbortSignal): Promise<AlarmList> {
+  return request<AlarmList>('GET', '/api/alarms?limit=200', undefined, signal);
 }
 
 export function loadAlarm(id: string, signal?: AbortSignal): Promise<AlarmDetail> {

@@ -1,41 +1,7 @@
-// Shapes of the Vigil HTTP API as the control room uses them (see src/api for the server side).
-
-export interface User {
-  id: string;
-  username: string;
-  role: string;
-}
-
-export type CameraState = 'connecting' | 'online' | 'offline' | 'disabled';
-
-export interface CameraStatus {
-  state: CameraState;
-  lastFrameAt: number | null;
-  fps: number | null;
-  bitrateKbps: number | null;
-  width: number | null;
-  height: number | null;
-  codec: string | null;
-  error: string | null;
-  reconnects: number;
-  subStream?: 'none' | 'idle' | 'up' | 'down';
-}
-
-export interface Camera {
-  id: string;
-  name: string;
-  url: string;
-  subUrl: string | null;
-  username: string | null;
-  hasPassword: boolean;
-  transport: 'tcp' | 'udp';
-  enabled: boolean;
-  record: boolean;
-  status: CameraStatus;
-}
-
-export interface RecordingSegment {
-  startMs: number;
-  endMs: number;
-  bytes: number;
-}
+// Shapes of the Vigil HTTP API, taken from the server's own schemas (src/api/contract.ts): a type
+// import only, erased from the bundle.
+export type {
+  User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
+  Timeline, TimeSpan, Gap, ExportFile, ExportJob,
+  AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
+} from '../../../src/api/contract.ts';

@@ -1,40 +1,9 @@
 // The playback and export endpoints as the camera view uses them (server side: src/api/playback-routes.ts,
 // src/api/export-routes.ts).
 import { ApiError } from '../api/client.ts';
+import type { ExportJob, Timeline } from '../api/types.ts';
 
-export interface TimeSpan {
-  startMs: number;
-  endMs: number;
-}
-
-/** A hole in the recording and why (a recorder code such as CAMERA_UNREACHABLE; null when unknown). */
-export interface Gap extends TimeSpan {
-  reason: string | null;
-}
-
-export interface Timeline {
-  from: number;
-  to: number;
-  spans: TimeSpan[];
-  gaps: Gap[];
-}
-
-export interface ExportFile {
-  name: string;
-  sha256: string;
-  bytes: number;
-  cameraId: string;
-  startMs: number;
-  endMs: number;
-}
-
-export interface ExportJob {
-  id: string;
-  state: 'running' | 'done' | 'failed';
-  progress: number;
-  error: string | null;
-  files: ExportFile[];
-}
+export type { TimeSpan, Gap, Timeline, ExportFile, ExportJob } from '../api/types.ts';
 
 async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const response = await fetch(path, {

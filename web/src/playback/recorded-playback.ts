@@ -2,7 +2,8 @@
 // (GET /api/cameras/:id/playback), the body appended to a SourceBuffer as it arrives, reading paused
 // while more than a minute is buffered ahead (TCP back-pressure reaches the server).
 import { SourceBufferQueue } from '../live/source-buffer-queue.ts';
-import { mediaTimeAt, parseTimelinePoints, wallTimeAt, type TimelinePoint } from './timeline-map.ts';
+// The server's own pure timeline arithmetic (no I/O), so the two cannot drift apart.
+import { mediaTimeAt, parseTimelinePoints, wallTimeAt, type TimelinePoint } from '../../../src/playback/timeline.ts';
 
 export type PlaybackState =
   | { kind: 'loading' }

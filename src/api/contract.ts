@@ -1,0 +1,27 @@
+// The API's shapes as the web app uses them, derived from the same schemas that validate requests,
+// shape responses and write the OpenAPI: the web imports these types (type-only, erased from the
+// bundle), so a change on the server that the web does not follow fails the web's type check.
+// Imports nothing but the schemas and TypeBox, so the web's compiler does not read server code.
+import type { Static } from '@sinclair/typebox';
+import type {
+  AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
+  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
+} from './schemas.ts';
+
+export type User = Static<typeof UserSchema>;
+export type Camera = Static<typeof CameraSchema>;
+export type CameraStatus = Static<typeof CameraStatusSchema>;
+export type CameraState = CameraStatus['state'];
+export type RecordingSegment = Static<typeof SegmentSchema>;
+export type Alarm = Static<typeof AlarmSchema>;
+export type AlarmList = Static<typeof AlarmListSchema>;
+export type AnalysisPace = Static<typeof PaceSchema>;
+export type SystemEvent = Static<typeof EventSchema>;
+export type Storage = Static<typeof StorageSchema>;
+export type Timeline = Static<typeof TimelineSchema>;
+export type TimeSpan = Timeline['spans'][number];
+export type Gap = Timeline['gaps'][number];
+export type ExportFile = Static<typeof ExportFileSchema>;
+export type ExportJob = Static<typeof ExportJobSchema>;
+// issue 12: the alarm queue, one alarm, its history, and what the live socket sends
+export type { AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest } from './alarm-schemas.ts';

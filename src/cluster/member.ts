@@ -1,0 +1,136 @@
+// What a process of a cluster does differently from the embedded single process, in one place
+// so the composition root only wires it: which cameras its recorders run (those it leases), what
+// its start-up recovery and its retention may touch (its own segments), how it indexes segments
+// (fenced), and how a camera change made through the API reaches the recorders.
+import type { Logger } from 'pino';
+import type { CameraRow, SegmentKey, Store } from '../store/index.ts';
+import type { CameraStatus } from '../live/index.ts';
+import { ClusterNode, type NodeInfo } from './cluster-node.ts';
+import { fencedIndexView, recoveryView, retentionView } from './node-segments.ts';
+
+export type ClusterRole = NodeInfo['role'];
+
+export interface ClusterSettings {
+  nodeId: string;
+  natsUrl: string;
+  natsUser?: string;
+  natsPassword?: string;
+  capacity: number;
+  leaseTtlSeconds: number;
+  advertiseUrl?: string;
+}
+
+/** The recorders of this process (the recorder part's CameraFleet). */
+export interface Recorders {
+  upsert(row: CameraRow): void;
+  remove(cameraId: string): void;
+  status(cameraId: string): CameraStatus;
+}
+
+export interface ClusterMemberOptions {
+  settings: ClusterSettings;
+  role: ClusterRole;
+  version: string;
+  logger: Logger;
+  store: Store;
+  /** Set before start(): the recorders only exist once the segment index (which needs the member) does. */
+  recorders?: Recorders;
+}
+
+export class ClusterMember {
+  readonly nodeId: string;
+  readonly role: ClusterRole;
+  readonly node: ClusterNode;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  recorders: Recorders | null;
+
+  constructor(o: ClusterMemberOptions) {
+    this.nodeId = o.settings.nodeId;
+    this.role = o.role;
+    this.store = o.store;
+    this.logger = o.logger.child({ part: 'cluster', node: o.settings.nodeId });
+    this.recorders = o.recorders ?? null;
+    this.node = new ClusterNode({
+      nodeId: o.settings.nodeId,
+      natsUrl: o.settings.natsUrl,
+      natsUser: o.settings.natsUser,
+      natsPass: o.settings.natsPassword,
+      role: o.role,
+      url: o.settings.advertiseUrl ?? null,
+      // An api process records nothing; it still registers, so the nodes page lists it.
+      capacity: o.role === 'api' ? 0 : o.settings.capacity,
+      ttlMs: o.settings.leaseTtlSeconds * 1000,
+      version: o.version,
+      logger: this.logger,
+      listCameras: async () => (await this.store.listCameras()).filter((c) => c.enabled).map((c) => c.id),
+      setFence: (cameraId, nodeId, token) => this.store.setCameraFence(cameraId, nodeId, token),
+      startCamera: async (cameraId) => {
+        const row = await this.store.getCamera(cameraId);
+        if (row) this.recorders?.upsert(row);
+      },
+      stopCamera: (cameraId) => this.recorders?.remove(cameraId),
+      health: () => this.health(),
+    });
+  }
+
+  get records(): boolean {
+    return this.role !== 'api';
+  }
+
+  private health(): Record<string, unknown> {
+    const held = this.node.heldCameras();
+    let online = 0;
+    for (const id of held) if (this.recorders?.status(id).state === 'online') online++;
+    return { cameras: held.length, online, rssMb: Math.round(process.memoryUsage().rss / 1048576) };
+  }
+
+  /** Joins the cluster (retrying NATS; refusing a taken identity) and starts taking cameras. */
+  start(): Promise<void> {
+    return this.node.start();
+  }
+
+  /** The api learns its address only once listening. */
+  setUrl(url: string): void {
+    this.node.setUrl(url);
+  }
+
+  /** Start-up recovery repairs only this node's segments: the others' files are on their disks. */
+  recoveryStore(): ReturnType<typeof recoveryView> {
+    return recoveryView(this.store, this.nodeId);
+  }
+
+  retentionStore(): ReturnType<typeof retentionView> {
+    return retentionView(this.store, this.nodeId);
+  }
+
+  /** Segments indexed with this node and under the camera's fencing token. */
+  indexStore(): Pick<Store, 'putSegments'> {
+    return fencedIndexView(this.store, this.nodeId, (id) => this.node.fence(id), (id, refused: SegmentKey[]) => {
+      this.logger.warn({ camera: id, refused: refused.length }, 'segment index refused: this node no longer holds the camera');
+      this.node.fenced(id);
+    });
+  }
+
+  /**
+   * For the camera registry: a change reaches this process's recorder only for a camera it
+   * holds; every other camera is another node's (or nobody's yet), and the lease rounds pick the
+   * change up from the store.
+   */
+  fleetControl(): { upsert(row: CameraRow): void; remove(cameraId: string): void } {
+    return {
+      upsert: (row) => {
+        if (this.node.fence(row.id) !== null) this.recorders?.upsert(row);
+        this.node.camerasChanged();
+      },
+      remove: (cameraId) => {
+        if (this.node.fence(cameraId) !== null) this.recorders?.remove(cameraId);
+        this.node.camerasChanged();
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.node.close();
+  }
+}

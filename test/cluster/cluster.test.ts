@@ -1,0 +1,68 @@
+// The city in miniature: PostgreSQL, NATS JetStream, an api and three recording nodes, each its
+// own process with its own data folder. A node is killed with SIGKILL: its cameras must be
+// recorded by the others within 30 s, and no camera may ever be recorded by two nodes at once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startClusterRig, until, ADMIN_PASSWORD, type ClusterRig } from '../helpers/cluster-rig.ts';
+
+let rig: ClusterRig;
+before(async () => {
+  rig = await startClusterRig({ cameras: 6, ttlSeconds: 6, segmentSeconds: 2 });
+});
+after(async () => {
+  await rig?.stop();
+});
+
+test('three nodes and an api: cameras shared out, a killed node\'s cameras move within 30 s, none recorded twice', async () => {
+  await rig.startApi();
+  for (const id of ['node-a', 'node-b', 'node-c']) await rig.startNode(id);
+  const assigned = () => rig.view.assignments();
+  await until('every camera leased by a live node', () => rig.cameras.every((c) => assigned().has(c)), 40_000);
+  // each camera is indexed by the node that leases it
+  const t0 = Date.now();
+  await until('each camera has a segment from its node', async () => {
+    const latest = await rig.latestSegments();
+    return rig.cameras.every((c) => latest.some((s) => s.cameraId === c && s.nodeId === assigned().get(c)));
+  }, 40_000);
+  // the first node up takes every camera; the others get theirs as it hands them over
+  await until('cameras spread over the nodes', () => new Set(assigned().values()).size === 3, 40_000);
+  const perNode = new Map<string, number>();
+  for (const n of assigned().values()) perNode.set(n, (perNode.get(n) ?? 0) + 1);
+  assert.ok(Math.max(...perNode.values()) <= 3, `no node far above its share: ${[...perNode]}`);
+  const listed = rig.view.listNodes();
+  assert.deepEqual(listed.map((n) => [n.id, n.role, n.alive]), [['api', 'api', true], ['node-a', 'node', true], ['node-b', 'node', true], ['node-c', 'node', true]]);
+
+  // kill the node with the most cameras
+  const counts = new Map<string, number>();
+  for (const n of assigned().values()) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const victim = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  const moved = rig.cameras.filter((c) => assigned().get(c) === victim);
+  const killedAt = Date.now();
+  await rig.kill(victim);
+  const tookMs = await until('the killed node\'s cameras recorded by another node', async () => {
+    const latest = await rig.latestSegments();
+    return moved.every((c) => latest.some((s) => s.cameraId === c && s.nodeId !== victim && s.startMs >= killedAt));
+  }, 30_000);
+  assert.ok(tookMs <= 30_000, `failover took ${tookMs} ms`);
+  for (const c of moved) assert.notEqual(assigned().get(c), victim);
+  assert.equal(await rig.doubleRecorded(), 0, 'no two nodes recorded one camera at the same time');
+
+  // the killed node comes back under its id (after its old entry expires): takes nothing
+  // already recorded, records nothing twice
+  await rig.startNode(victim);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.equal(await rig.doubleRecorded(), 0, 'none after the return either');
+  for (const c of moved) assert.notEqual(assigned().get(c), victim);
+  assert.ok(Date.now() - t0 > 0);
+
+  // the api signs in with the shared admin and lists the cameras
+  const api = rig.procs.get('api')!;
+  const login = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  assert.equal(login.status, 200);
+});
+
+test('a second process with a live node\'s identity refuses to start', async () => {
+  await assert.rejects(rig.startNode('node-b'), /exited \(1\)/);
+  const log = (await import('node:fs')).readFileSync(rig.procs.get('node-b')?.logFile ?? `${rig.dir}/node-b.log`, 'utf8');
+  assert.match(log, /NODE_ID_IN_USE|in use by a live process/);
+});
