@@ -1,4 +1,4 @@
-// Alarm history: filtered by time, camera, rule, state, outcome and operator, paged by keyset
+// Alarm history: filtered by time, camera, site, rule, state, outcome and operator, paged by keyset
 // (newest first by first hit, then id: a page costs the same on the millionth row as on the first),
 // and exported as CSV (audited with the filter and the row count).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -28,7 +28,13 @@ export function registerAlarmHistoryRoutes(app: FastifyInstance, deps: ApiDeps, 
     if (f.cameraId !== undefined) {
       if (!seesCamera(user, f.cameraId)) throw new EventError('NOT_FOUND', `no camera ${f.cameraId} you may see`);
       q.cameraIds = [f.cameraId];
-    } else {
+    }
+    if (f.site !== undefined) {
+      if (!(await deps.store.getSite(f.site))) throw new EventError('NOT_FOUND', `no site ${f.site}`);
+      const inSite = (await deps.store.listCameraPlacements({ limit: 100_000 })).filter((p) => p.siteId === f.site && seesCamera(user, p.cameraId)).map((p) => p.cameraId);
+      q.cameraIds = q.cameraIds ? q.cameraIds.filter((c) => inSite.includes(c)) : inSite;
+    }
+    if (q.cameraIds === undefined) {
       const cams = await deps.store.listCameras();
       const visible = cams.filter((c) => seesCamera(user, c.id)).map((c) => c.id);
       // Everyone sees every camera today; a user limited to some gets only theirs.

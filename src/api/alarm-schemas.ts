@@ -64,6 +64,7 @@ export const AlarmHistoryQuery = Type.Object({
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'first hit at or after, ms since the epoch' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'first hit at or before, ms since the epoch' })),
   cameraId: Type.Optional(Type.String({ maxLength: 64 })),
+  site: Type.Optional(Type.String({ maxLength: 64, description: 'site id: alarms of the cameras placed in that site (on the map)' })),
   ruleKind: Type.Optional(Type.String({ maxLength: 64 })),
   rule: Type.Optional(Type.String({ maxLength: 64 })),
   state: Type.Optional(AlarmStateSchema),

@@ -1,6 +1,7 @@
 // Issue 12: the alarm workflow over HTTP in a running Vigil. Alarms are raised the real way (a rule
 // hit published on the one bus); the routes answer 409 naming who has the alarm, 400 naming the
-// allowed commands, 413 for a 1 MB comment; protect video locks the interval; history pages and
+// allowed commands, 413 for a 1 MB comment; protect video locks the interval; history filters (site
+// too), pages and
 // exports CSV (audited); every change arrives on the WebSocket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,6 +135,15 @@ test('history: filters, keyset cursor, CSV export audited with its filter and ro
   assert.equal((await req(ann, '/api/alarms/history?cursor=garbage')).status, 400);
   assert.equal((await req(ann, `/api/alarms/history?from=${base}&to=${base - 1}`)).status, 400);
   assert.equal((await req(ann, '/api/alarms/history?state=done')).status, 400);
+  // by site: cam1 is placed in site s1; an empty site has no alarms; an unknown site is 404
+  const now = Date.now();
+  await v.store.putSite({ id: 's1', name: 'North gate', kind: 'site', priority: 1, polygon: [[0, 0], [1, 0], [1, 1], [0, 0]], createdAt: now, updatedAt: now });
+  await v.store.putSite({ id: 's2', name: 'Empty', kind: 'site', priority: 1, polygon: [[0, 0], [1, 0], [1, 1], [0, 0]], createdAt: now, updatedAt: now });
+  await v.store.putCameraPlacements([{ cameraId: 'cam1', lon: 0.5, lat: 0.5, bearing: 0, angle: 60, range: 30, ptz: false, siteId: 's1' }]);
+  const inSite: any = await (await req(ann, `/api/alarms/history?site=s1&from=${base}&to=${base + 20_000}&limit=500`)).json();
+  assert.equal(inSite.alarms.length, 12);
+  assert.deepEqual(((await (await req(ann, `/api/alarms/history?site=s2&from=${base}`)).json()) as any).alarms, []);
+  assert.equal((await req(ann, '/api/alarms/history?site=nowhere')).status, 404);
   const byAnn: any = await (await req(ann, '/api/alarms/history?operator=ann&limit=500')).json();
   assert.ok(byAnn.alarms.every((a: any) => a.ack?.by === 'ann' || a.owner?.name === 'ann' || a.resolved?.by === 'ann'));
   assert.deepEqual(((await (await req(ann, '/api/alarms/history?operator=nobody')).json()) as any).alarms, []);

@@ -90,7 +90,15 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     const detail = (await (await page.context().request.get(`${demo!.baseUrl}/api/alarms/${id}`)).json()) as { alarm: { firstAt: number; state: string } };
     const from = Number(await page.getByTestId('alarm-recording').getAttribute('data-from'));
     assert.equal(from, detail.alarm.firstAt - 5000, 'the recording starts 5 s before the first hit');
-    await page.locator('[data-testid="alarm-recording"] [data-testid="playback-clock"]').waitFor({ timeout: 30_000 });
+    try {
+      await page.locator('[data-testid="alarm-recording"] [data-testid="playback-clock"]').waitFor({ timeout: 45_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(shots, 'alarm-screen-no-playback.png') });
+      const state = await page.locator('[data-testid="alarm-recording"] .playback').getAttribute('data-playback-state');
+      const overlay = await page.locator('[data-testid="alarm-recording"] .live-overlay').allInnerTexts();
+      const segs = await (await page.context().request.get(`${demo!.baseUrl}/api/cameras/${(await (await page.context().request.get(`${demo!.baseUrl}/api/alarms/${id}`)).json() as { alarm: { cameraId: string } }).alarm.cameraId}/recordings?from=${from - 60_000}&to=${Date.now()}`)).text();
+      throw new Error(`the recording from ${from} did not play (${state}: ${overlay.join(' ')}; recordings ${segs.slice(0, 400)}): ${(error as Error).message}`);
+    }
     const position = Number(await page.getByTestId('alarm-recording').getAttribute('data-position'));
     assert.ok(position >= from - 10_000 && position <= detail.alarm.firstAt + 10_000, `playback at ${position - from} ms from the requested start`);
     assert.match(await page.getByTestId('alarm-screen-owner').innerText(), /Taken by admin/);
