@@ -160,3 +160,31 @@ test('history: filters, keyset cursor, CSV export audited with its filter and ro
   assert.equal(exp[0].details.rows, 12);
   assert.deepEqual(exp[0].details.filter, { from: base, to: base + 20_000 });
 });
+
+test('not acknowledged in time: the sweep flags it, every operator sees the flag, the supervisors get an escalation', async () => {
+  const admin = await session('admin', 'admin-password-1');
+  const ann = await session('ann', 'operator-pass-1');
+  const put = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { enabled: false, alarms: [{ kind: 'tamper', priority: 5, escalateAfterSeconds: 1, instructions: ['Send a patrol'] }] } });
+  assert.equal(put.status, 200);
+  const listen = async (cookie: string) => {
+    const ws = new WebSocket(v.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie } });
+    const got: any[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
+    return { ws, got };
+  };
+  const sup = await listen(admin);
+  const op = await listen(ann);
+  const e = await hit('covered', 'tamper');
+  const raised = await until(() => op.got.find((m) => m.change === 'raised' && m.hit === e.id), 5000, 'the tamper alarm');
+  assert.equal(raised.alarm.priority, 5);
+  assert.deepEqual(raised.alarm.steps.map((s: any) => s.text), ['Send a patrol']);
+  const esc = await until(() => sup.got.find((m) => m.type === 'escalation' && m.alarm.id === raised.alarm.id), 10_000, 'the escalation to the supervisor');
+  assert.ok(esc.alarm.escalatedAt >= raised.alarm.firstAt + 1000);
+  await until(() => op.got.find((m) => m.change === 'escalate' && m.alarm.id === raised.alarm.id), 5000, 'the flag on the operator\'s screen');
+  assert.equal(op.got.filter((m) => m.type === 'escalation').length, 0, 'an operator is not a supervisor');
+  sup.ws.close();
+  op.ws.close();
+  const audit = (await v.store.listAudit(0, 100_000)).filter((x) => x.action === 'alarm.escalate' && x.details.alarmId === raised.alarm.id);
+  assert.deepEqual(audit.map((x) => x.actor), ['system']);
+});
