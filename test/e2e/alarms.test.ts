@@ -1,7 +1,8 @@
 // Alarms in a real browser against a real `vigil demo`: the pedestrian camera's zone hits raise
 // alarms (line crossings are only counted) that appear in the queue with a head-pixelated
 // thumbnail; the operator's whole path (issue 12): acknowledged, taken, opened on its video from
-// 5 s before, a step ticked, the video protected, resolved as a false alarm — each audited.
+// 5 s before, a step ticked, the video protected, resolved as a false alarm — each audited — then
+// found in the history and exported as CSV.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -124,6 +125,24 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     assert.deepEqual(kinds, ['raised', 'ack', 'take', 'step', 'comment', 'comment', 'resolve']);
     await page.screenshot({ path: path.join(shots, 'alarm-resolved-en.png') });
 
+    // History: the resolved alarm, filtered by outcome, and the same list as CSV.
+    await page.getByTestId('alarm-history-link').click();
+    await page.getByTestId('alarm-history').waitFor({ timeout: 10_000 });
+    await page.getByTestId('alarm-history-outcome').selectOption('false_alarm');
+    await page.getByTestId('alarm-history-apply').click();
+    const row = page.locator(`[data-testid="alarm-history-row"][data-alarm-id="${id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /False alarm/);
+    assert.equal(await page.getByTestId('alarm-history-row').count(), 1, 'only the false alarm');
+    const csvHref = (await page.getByTestId('alarm-history-csv').getAttribute('href'))!;
+    assert.match(csvHref, /outcome=false_alarm/);
+    const csv = await page.context().request.get(demo!.baseUrl + csvHref);
+    assert.equal(csv.status(), 200);
+    const csvLines = (await csv.text()).trimEnd().split('\r\n');
+    assert.equal(csvLines.length, 2);
+    assert.ok(csvLines[1].startsWith(`${id},`) && csvLines[1].includes(',resolved,false_alarm,admin,'), csvLines[1]);
+    await page.screenshot({ path: path.join(shots, 'alarm-history-en.png') });
+
     // Right to left: the same screen and the queue in Dari.
     await page.goto(`${demo!.baseUrl}/alarms/${id}?lang=fa`);
     await page.getByTestId('alarm-screen').waitFor({ timeout: 15_000 });
@@ -131,6 +150,9 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     assert.match(await page.getByTestId('alarm-screen-state').innerText(), /حل شده/);
     await page.screenshot({ path: path.join(shots, 'alarm-screen-fa.png') });
+    await page.goto(demo!.baseUrl + '/alarm-history?lang=fa');
+    await page.locator(`[data-testid="alarm-history-row"][data-alarm-id="${id}"]`).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(shots, 'alarm-history-fa.png') });
     await page.goto(demo!.baseUrl + '/?lang=fa');
     await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
     await page.getByTestId('alarm').first().waitFor({ timeout: 60_000 });

@@ -4,6 +4,7 @@ import type { User } from './api/types.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { AlarmPanel } from './alarms/AlarmPanel.tsx';
 import { AlarmScreen } from './alarms/AlarmScreen.tsx';
+import { AlarmHistory } from './alarms/AlarmHistory.tsx';
 import { useAlarmFeed } from './alarms/alarm-feed.ts';
 import { t, useI18n } from './i18n/index.ts';
 import { usePolling } from './polling.ts';
@@ -58,6 +59,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <div className="main-area">
         {route.name === 'camera' ? <CameraView id={route.id} />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
+          : route.name === 'alarmHistory' ? <AlarmHistory />
           : <CameraGrid cameras={cameras.data} loadError={loadError} />}
         <AlarmPanel feed={feed} />
       </div>

@@ -87,6 +87,7 @@ export function AlarmPanel({ feed }: { feed: AlarmFeed }) {
       <div className="alarm-panel-head">
         <h2 id="alarm-title" className="alarm-title">{t('alarms.title')}</h2>
         <span className="alarm-count" data-testid="alarm-open">{t('alarms.open', { n: open })}</span>
+        <a className="alarm-history-link" href="/alarm-history" onClick={(event) => onLinkClick(event, '/alarm-history')} data-testid="alarm-history-link">{t('wf.history')}</a>
         <span className={`alarm-live ${feed.connected ? 'is-live' : ''}`} title={feed.connected ? t('alarms.connected') : t('alarms.disconnected')} />
       </div>
       {(neural || motionOnly.length > 0) && (

@@ -239,6 +239,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.activity.auto_close': "بست (بی‌رخداد)",
   'wf.loadError': "بارگیری هشدار ممکن نیست: {message}",
   'wf.noSnapshot': "بدون تصویر",
+  'wf.history': "تاریخچهٔ هشدارها",
+  'wf.exportCsv': "خروجی CSV",
+  'wf.from': "از",
+  'wf.to': "تا",
+  'wf.camera': "دوربین",
+  'wf.rule': "قاعده",
+  'wf.stateLabel': "وضعیت",
+  'wf.any': "همه",
+  'wf.operator': "اپراتور",
+  'wf.apply': "اعمال",
+  'wf.firstCol': "اولین رخداد",
+  'wf.priorityCol': "اولویت",
+  'wf.hitsCol': "تعداد",
+  'wf.historyEmpty': "هیچ هشداری مطابقت ندارد.",
+  'wf.more': "بیشتر",
 };
 
 export const fa: Catalogue = { lang: 'fa', dir: 'rtl', name: 'دری / فارسی (پیش‌نویس)', messages };

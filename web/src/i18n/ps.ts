@@ -239,6 +239,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.activity.auto_close': "وتړله (چوپ)",
   'wf.loadError': "خبرتیا نه شي راوړل کېدای: {message}",
   'wf.noSnapshot': "انځور نشته",
+  'wf.history': "د خبرتیاوو تاریخچه",
+  'wf.exportCsv': "CSV صادرول",
+  'wf.from': "له",
+  'wf.to': "تر",
+  'wf.camera': "کمره",
+  'wf.rule': "قاعده",
+  'wf.stateLabel': "حالت",
+  'wf.any': "هر",
+  'wf.operator': "چلوونکی",
+  'wf.apply': "پلي کول",
+  'wf.firstCol': "لومړی ځل",
+  'wf.priorityCol': "لومړیتوب",
+  'wf.hitsCol': "شمېر",
+  'wf.historyEmpty': "هېڅ خبرتیا سمون نه خوري.",
+  'wf.more': "نور",
 };
 
 export const ps: Catalogue = { lang: 'ps', dir: 'rtl', name: 'پښتو (مسوده)', messages };

@@ -239,6 +239,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.activity.auto_close': "بند کیا (خاموش)",
   'wf.loadError': "الارم لوڈ نہیں ہو سکا: {message}",
   'wf.noSnapshot': "کوئی تصویر نہیں",
+  'wf.history': "الارم کی تاریخ",
+  'wf.exportCsv': "CSV برآمد",
+  'wf.from': "سے",
+  'wf.to': "تک",
+  'wf.camera': "کیمرہ",
+  'wf.rule': "قاعدہ",
+  'wf.stateLabel': "حالت",
+  'wf.any': "کوئی بھی",
+  'wf.operator': "آپریٹر",
+  'wf.apply': "لاگو کریں",
+  'wf.firstCol': "پہلی بار",
+  'wf.priorityCol': "ترجیح",
+  'wf.hitsCol': "تعداد",
+  'wf.historyEmpty': "کوئی الارم مطابق نہیں۔",
+  'wf.more': "مزید",
 };
 
 export const ur: Catalogue = { lang: 'ur', dir: 'rtl', name: 'اردو (مسودہ)', messages };
