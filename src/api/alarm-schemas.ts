@@ -41,6 +41,7 @@ export const AlarmSchema = Type.Object({
   updatedAt: Type.Number(),
   version: Type.Integer(),
   allowed: Type.Array(Str, { description: 'commands the requesting user may give now' }),
+  detail: Type.Union([Type.Record(Str, Type.Union([Type.Number(), Type.String()])), Type.Null()], { description: "The first hit's figures: crowd persons, personsPerM2, areaM2, unit, threshold, beyondCounting; dwell seconds; tamper reason." }),
 });
 export type Alarm = Static<typeof AlarmSchema>;
 

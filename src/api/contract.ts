@@ -5,7 +5,7 @@
 import type { Static } from '@sinclair/typebox';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
-  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
+  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema, ClusterNodesSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -25,3 +25,5 @@ export type ExportFile = Static<typeof ExportFileSchema>;
 export type ExportJob = Static<typeof ExportJobSchema>;
 // issue 12: the alarm queue, one alarm, its history, and what the live socket sends
 export type { AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest } from './alarm-schemas.ts';
+export type ClusterNodes = Static<typeof ClusterNodesSchema>;
+export type ClusterNode = ClusterNodes['nodes'][number];

@@ -8,6 +8,8 @@ import type { LiveSink } from '../live/index.ts';
 import { CameraParams } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
+import { pipeRemoteLive } from './live-proxy.ts';
+import { SESSION_COOKIE } from '../access/index.ts';
 
 function sinkFor(ws: WebSocket): LiveSink {
   const send = (data: string | Buffer) => {
@@ -45,6 +47,9 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
     },
     async (socket, req) => {
       const cameraId = req.params.id;
+      // Recorded by another node: that node serves (and audits) the view.
+      const remote = deps.cluster?.remoteRecorder(cameraId);
+      if (remote) return pipeRemoteLive(socket, remote, cameraId, req.cookies[SESSION_COOKIE]);
       const started = Date.now();
       let unwatch: (() => void) | null = null;
       let closed = false;

@@ -55,6 +55,11 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  // In a cluster this process reads only the files on its own disk; the others' are proxied (cluster-routes.ts).
+  const local = deps.cluster;
+  const localSegments: Pick<ApiDeps['store'], 'listSegments'> = {
+    listSegments: async (cameraId, fromMs, toMs, limit) => (await deps.store.listSegments(cameraId, fromMs, toMs, limit)).filter((s) => !local || local.isLocal(s)),
+  };
   const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
 
   app.get<RangeReq>(
@@ -112,7 +117,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
-      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: deps.store });
+      const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: localSegments });
       // No audit entry, no video.
       await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream' });
       reply
@@ -143,7 +148,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
       const dir = recordingsDirOf(deps);
-      const segs = (await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
+      const segs = (await localSegments.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
       if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
       const entries: HlsSegmentEntry[] = [];
       for (const seg of segs) {
@@ -161,7 +166,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
 
   async function findSegment(cameraId: string, startText: string): Promise<SegmentRow> {
     const startMs = /^\d{1,15}$/.test(startText) ? Number(startText) : NaN;
-    const seg = Number.isFinite(startMs) ? (await deps.store.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
+    const seg = Number.isFinite(startMs) ? (await localSegments.listSegments(cameraId, startMs, startMs, 50)).find((s) => s.startMs === startMs) : undefined;
     if (!seg) throw new PlaybackError('NOT_FOUND', `camera ${cameraId} has no segment starting at ${startText}`, { reason: 'SEGMENT_NOT_FOUND' });
     return seg;
   }

@@ -157,3 +157,27 @@ export const ExportJobSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   files: Type.Array(ExportFileSchema),
 });
+
+// --- issue 15 (cluster) ---------------------------------------------------------------------------
+export const ClusterNodeSchema = Type.Object({
+  id: Type.String(),
+  role: Type.Union([Type.Literal('node'), Type.Literal('api'), Type.Literal('both')]),
+  alive: Type.Boolean({ description: 'Heard from within the lease TTL.' }),
+  silentMs: Type.Integer({ description: 'Since this api last heard from the node.' }),
+  url: Type.Union([Type.String(), Type.Null()]),
+  capacity: Type.Integer(),
+  held: Type.Integer({ description: 'Cameras it records now.' }),
+  overCapacity: Type.Integer({ description: 'Free cameras it could not take: it is full.' }),
+  unassigned: Type.Integer({ description: 'Cameras no node records, as this node sees it.' }),
+  startedAt: Type.Integer(),
+  heartbeatAt: Type.Integer(),
+  version: Type.String(),
+  health: Type.Record(Type.String(), Type.Unknown()),
+});
+export const ClusterNodesSchema = Type.Object({ self: Type.String(), nodes: Type.Array(ClusterNodeSchema) });
+export const CameraImportReportSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  taken: Type.Integer({ description: 'Rows created (in a dry run: that would be).' }),
+  refused: Type.Array(Type.Object({ where: Type.String({ description: '"line 7" or "feature 3"' }), message: Type.String() })),
+  created: Type.Array(Type.String(), { description: 'Ids of the cameras created.' }),
+});

@@ -20,6 +20,9 @@ import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerMapRoutes } from './map-routes.ts';
+import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerMetricsRoute } from './metrics-route.ts';
+import { registerCameraImportRoute } from './camera-import-route.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -67,7 +70,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return app.swagger();
   });
 
+  // First: its hook sends requests for video on another node's disk there (issue 15).
+  registerClusterRoutes(app, deps, guard);
+  registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
+  registerCameraImportRoute(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);

@@ -10,6 +10,7 @@ import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../event
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
+import type { ClusterApi } from '../cluster/index.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -37,6 +38,10 @@ export interface ApiDeps {
   dataDir?: string;
   /** The security map (issue 11); absent: no map routes. */
   map?: Omit<MapApiDeps, 'runtime'>;
+  /** Cluster membership (issue 15); absent: the embedded single process. */
+  cluster?: ClusterApi;
+  /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
+  metricsToken?: string;
 }
 
 declare module 'fastify' {

@@ -15,7 +15,7 @@ import { MapService } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
-import { ClusterMember, type ClusterRole } from '../cluster/index.ts';
+import { ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,7 +62,8 @@ export interface StartOptions {
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
   mkdirSync(paths.recordingsDir, { recursive: true });
-  const store = await openConfiguredStore(cfg);
+  // A cluster process waits for its PostgreSQL (logging why) rather than exit; the embedded one fails at once.
+  const store = cfg.cluster ? await retryUntilOpen(() => openConfiguredStore(cfg), logger, 'PostgreSQL', 'check database.url and its credentials') : await openConfiguredStore(cfg);
   // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
   const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
   const cluster = cfg.cluster
@@ -138,11 +139,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     snapshots,
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
-    // The same detector settings as `vigil analyze` (docs/analytics.md): detections down to the tracker's low score.
-    loadNeuralDetector: async () => {
-      const { createDetector } = await analyticsPart.loadDetectorModule();
-      return createDetector({ backend: 'onnx-int8', inputSize: 320, scoreThreshold: analyticsPart.NANODET_TRACKER.lowScore });
-    },
+    // One pool for every camera, each camera's crops at its own input size (docs/analytics.md).
+    loadNeuralDetector: analyticsPart.createSharedDetector,
   });
   await analytics.start();
 
@@ -153,6 +151,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const app = await buildApi({
     store,
     auth,
+    cluster: cluster ?? undefined,
+    metricsToken: cfg.server.metricsToken,
     cameras,
     runtime: fleet,
     logger,

@@ -2,3 +2,4 @@
 // sealed; audited), and seeding the registry from the config file.
 export { CameraService, splitCredentials, type CameraInput, type FleetControl, type Actor } from './camera-service.ts';
 export { seedCamerasFromConfig } from './seed.ts';
+export { importCameras, parseCameraCsv, parseCameraGeoJson, checkCameraRow, type CameraImportReport, type CameraImportRow } from './bulk-import.ts';

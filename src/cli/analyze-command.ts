@@ -1,6 +1,7 @@
 // `vigil analyze FILE …`: offline analysis on a video file, the engine's test bench. Exactly one
 // JSON document on stdout with --json; everything else (progress, warnings) on stderr.
-import { NANODET_TRACKER as NEURAL_TRACKER, parseAnalyzeArgs, analyzeVideo, ANALYZE_HELP, AnalyticsError, MotionBlobDetector, type AnalyzeArgs, type DetectorFactory } from '../analytics/index.ts';
+import { NANODET_TRACKER as NEURAL_TRACKER, analyzeVideo, AnalyticsError, MotionBlobDetector, lowestScore, type DetectorFactory } from '../analytics/index.ts';
+import { parseAnalyzeArgs, ANALYZE_HELP, type AnalyzeArgs } from './analyze-args.ts';
 
 export async function cmdAnalyze(argv: string[]): Promise<number> {
   let args: AnalyzeArgs;
@@ -42,20 +43,20 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
  * when it has to fall back.
  */
 function detectorFactory(kind: AnalyzeArgs['detector'], log: (m: string) => void): DetectorFactory {
-  return async (frame) => {
+  return async (frame, detection) => {
     if (kind !== 'motion') {
       try {
         const { createDetector } = await (await import('../analytics/index.ts')).loadDetectorModule();
+        // fp32 is for comparing against int8; the input size is a detection setting (--input), as for a live camera.
         const backend = process.env.VIGIL_DETECTOR_BACKEND === 'onnx' ? 'onnx' : 'onnx-int8';
-        const inputSize = Number(process.env.VIGIL_DETECTOR_INPUT) || 320;
         // Low-score boxes are kept for the tracker's second (ByteTrack) pass; it starts tracks only
         // from confident ones.
-        return { detector: await createDetector({ backend, inputSize, scoreThreshold: NEURAL_TRACKER.lowScore }), name: `nanodet-${backend}-${inputSize}`, tracker: NEURAL_TRACKER };
+        return { detector: await createDetector({ backend, inputSize: detection.inputSize, scoreThreshold: lowestScore(NEURAL_TRACKER, detection) }), name: `nanodet-${backend}-${detection.inputSize}`, tracker: NEURAL_TRACKER };
       } catch (e) {
         if (kind === 'neural') throw e;
         log(`neural detector unavailable (${(e as Error).message}); falling back to --detector motion, which is NOT an object detector`);
       }
     }
-    return { detector: new MotionBlobDetector({ aspect: frame.width / frame.height }), name: 'motion-blobs' };
+    return { detector: new MotionBlobDetector({ aspect: frame.width / frame.height, inputSize: detection.inputSize }), name: 'motion-blobs' };
   };
 }

@@ -29,6 +29,9 @@ const DEMO_ANALYTICS = {
       escalateAfterSeconds: 120,
     },
   ],
+  // Crowd safety over the whole view: 8 persons (vtest shows 3–9); the area is a rough estimate of the
+  // square in view (about 30 × 20 m), so the alarm also gives persons/m².
+  crowd: [{ name: 'Square', polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][], threshold: 8, unit: 'persons' as const, areaM2: 600, holdSeconds: 1 }],
 };
 
 export async function cmdDemo(args: string[], help: string): Promise<number> {
@@ -48,7 +51,7 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
   // The simulator deals clips to cameras in order, so the vtest clip (real pedestrians) is on the
   // camera with its index: live analytics run there, with a counting line and a zone.
   const pedestrianCamera = availableClipNames().indexOf('vtest');
-  if (pedestrianCamera >= 0 && pedestrianCamera < n) console.log(`Live analytics on cam${pedestrianCamera + 1} (pedestrians): line "Crossing", zone "Plaza front"`);
+  if (pedestrianCamera >= 0 && pedestrianCamera < n) console.log(`Live analytics on cam${pedestrianCamera + 1} (pedestrians): line "Crossing", zone "Plaza front", crowd "Square"`);
   const cfg = validateConfig({
     dataDir,
     server: { port: process.env.VIGIL_PORT ? Number(process.env.VIGIL_PORT) : 8080 },

@@ -6,4 +6,6 @@ export { ClusterNode, NODE_ID_PATTERN, type ClusterNodeOptions, type NodeInfo, t
 export { ClusterView, type NodeSummary } from './cluster-view.ts';
 export { connectNats, openBuckets, safeNatsUrl, isCasConflict, NODES_BUCKET, LEASES_BUCKET } from './nats-link.ts';
 export { recoveryView, retentionView, fencedIndexView } from './node-segments.ts';
-export { ClusterMember, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';
+export { ClusterMember, type ClusterApi, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';
+export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WINDOW_MS } from './outbox.ts';
+export { retryUntilOpen } from './retry.ts';

@@ -3,7 +3,8 @@
 // its start-up recovery and its retention may touch (its own segments), how it indexes segments
 // (fenced), and how a camera change made through the API reaches the recorders.
 import type { Logger } from 'pino';
-import type { CameraRow, SegmentKey, Store } from '../store/index.ts';
+import type { CameraRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
+import type { NodeSummary } from './cluster-view.ts';
 import type { CameraStatus } from '../live/index.ts';
 import { ClusterNode, type NodeInfo } from './cluster-node.ts';
 import { fencedIndexView, recoveryView, retentionView } from './node-segments.ts';
@@ -37,7 +38,19 @@ export interface ClusterMemberOptions {
   recorders?: Recorders;
 }
 
-export class ClusterMember {
+/** What the api needs of the cluster: the nodes page, and where a camera's video is. */
+export interface ClusterApi {
+  readonly nodeId: string;
+  nodes(): NodeSummary[];
+  /** Base URL of the live node recording the camera when that is another process; else null. */
+  remoteRecorder(cameraId: string): string | null;
+  /** Base URL of the live node whose disk holds most of these segments when that is another process; else null. */
+  remoteHolder(segs: readonly SegmentRow[]): string | null;
+  /** The segment's file is on this process's disk. */
+  isLocal(seg: SegmentRow): boolean;
+}
+
+export class ClusterMember implements ClusterApi {
   readonly nodeId: string;
   readonly role: ClusterRole;
   readonly node: ClusterNode;
@@ -128,6 +141,29 @@ export class ClusterMember {
         this.node.camerasChanged();
       },
     };
+  }
+
+  nodes(): NodeSummary[] {
+    return this.node.view?.listNodes() ?? [];
+  }
+
+  remoteRecorder(cameraId: string): string | null {
+    const n = this.node.view?.recorderOf(cameraId);
+    return n && n.id !== this.nodeId && n.url ? n.url : null;
+  }
+
+  remoteHolder(segs: readonly SegmentRow[]): string | null {
+    const count = new Map<string, number>();
+    for (const s of segs) if (s.nodeId && s.nodeId !== this.nodeId) count.set(s.nodeId, (count.get(s.nodeId) ?? 0) + 1);
+    const local = segs.filter((s) => this.isLocal(s)).length;
+    const [best, n] = [...count].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+    if (best === null || n <= local) return null;
+    const node = this.node.view?.node(best);
+    return node?.alive && node.url ? node.url : null;
+  }
+
+  isLocal(seg: SegmentRow): boolean {
+    return seg.nodeId === undefined || seg.nodeId === this.nodeId;
   }
 
   close(): Promise<void> {

@@ -47,7 +47,7 @@ export async function connectNats(o: NatsLinkOptions): Promise<NatsConnection> {
       const e = err as Error & { code?: string };
       if (o.signal?.aborted) throw err;
       if (o.giveUpMs !== undefined && Date.now() - started > o.giveUpMs) throw err;
-      o.logger.error({ nats: safeNatsUrl(o.url), err: e.message, attempt, retryInMs: wait }, 'cannot reach NATS (check cluster.nats.url and its credentials); retrying');
+      o.logger.error({ nats: safeNatsUrl(o.url), err: e.message, attempt, retryInMs: wait }, 'cannot reach NATS (check cluster.natsUrl and its credentials); retrying');
       await new Promise((r) => setTimeout(r, wait));
       wait = Math.min(wait * 2, 5000);
     }

@@ -82,7 +82,7 @@ export class AlarmService {
     if (!policy.raise || event.cameraId === null) return null;
     const d = event.details;
     const details: Record<string, unknown> = {};
-    for (const k of ['cls', 'box', 'detector', 'snapshot', 'trackId', 'direction', 'frameAt', 'cameraTime']) if (d[k] !== undefined) details[k] = d[k];
+    for (const k of ['cls', 'box', 'detector', 'snapshot', 'trackId', 'direction', 'frameAt', 'cameraTime', 'detail']) if (d[k] !== undefined) details[k] = d[k];
     const { alarm, folded } = await this.store.raiseAlarm({
       id: newId('a'),
       cameraId: event.cameraId,

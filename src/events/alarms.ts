@@ -54,6 +54,8 @@ export interface AlarmView {
   version: number;
   /** what the viewer may do now */
   allowed: string[];
+  /** the rule's figures (crowd: persons, personsPerM2, beyondCounting …; dwell: seconds) */
+  detail: Record<string, number | string> | null;
 }
 
 export function alarmView(a: AlarmRow, cameraName: string, allowed: string[]): AlarmView {
@@ -85,5 +87,6 @@ export function alarmView(a: AlarmRow, cameraName: string, allowed: string[]): A
     updatedAt: a.updatedAt,
     version: a.version,
     allowed,
+    detail: d.detail && typeof d.detail === 'object' ? (d.detail as Record<string, number | string>) : null,
   };
 }

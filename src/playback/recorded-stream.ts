@@ -54,7 +54,8 @@ export async function readSegment(recordingsDir: string, seg: SegmentRow): Promi
   try {
     bytes = await readFile(segmentFile(recordingsDir, seg));
   } catch (err) {
-    throw new PlaybackError('NOT_FOUND', `recording ${seg.path} is not readable: ${(err as Error).message}`, { reason: 'RECORDING_UNREADABLE' });
+    // The code, not the message: the message carries the server's absolute path (review notes).
+    throw new PlaybackError('NOT_FOUND', `recording ${seg.path} is not readable (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { reason: 'RECORDING_UNREADABLE' });
   }
   return { bytes, mp4: readFmp4(bytes) };
 }

@@ -3,6 +3,7 @@
 // recorded by the others within 30 s, and no camera may ever be recorded by two nodes at once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { startClusterRig, until, ADMIN_PASSWORD, type ClusterRig } from '../helpers/cluster-rig.ts';
 
 let rig: ClusterRig;
@@ -32,6 +33,44 @@ test('three nodes and an api: cameras shared out, a killed node\'s cameras move 
   const listed = rig.view.listNodes();
   assert.deepEqual(listed.map((n) => [n.id, n.role, n.alive]), [['api', 'api', true], ['node-a', 'node', true], ['node-b', 'node', true], ['node-c', 'node', true]]);
 
+  // one control room: through the api, the nodes page's data, live view and playback of a camera
+  // that a node records (the api itself records nothing)
+  const api = rig.procs.get('api')!;
+  const login = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const nodesRes = await fetch(`${api.url}/api/cluster/nodes`, { headers: { cookie } });
+  assert.equal(nodesRes.status, 200);
+  const nodesBody = (await nodesRes.json()) as { self: string; nodes: { id: string; alive: boolean; held: number; capacity: number; health: { cameras?: number } }[] };
+  assert.equal(nodesBody.self, 'api');
+  assert.equal(nodesBody.nodes.filter((n) => n.alive && n.id.startsWith('node-')).reduce((a, n) => a + n.held, 0), 6);
+  assert.equal((await fetch(`${api.url}/api/cluster/nodes`)).status, 401);
+  const cam = rig.cameras[0];
+  const holder = rig.procs.get(assigned().get(cam)!)!;
+  const firstLive = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`${api.url.replace('http', 'ws')}/api/cameras/${cam}/live`, { headers: { cookie, origin: api.url } });
+    const t = setTimeout(() => (ws.close(), reject(new Error('no live init through the api within 15 s'))), 15_000);
+    ws.on('message', (d, binary) => {
+      if (!binary && JSON.parse(String(d)).type === 'init') {
+        clearTimeout(t);
+        ws.close();
+        resolve(String(d));
+      }
+    });
+    ws.on('error', reject);
+  });
+  assert.match(firstLive, /video\/mp4/);
+  const now = Date.now();
+  const play = await fetch(`${api.url}/api/cameras/${cam}/playback?from=${now - 60_000}&to=${now}`, { headers: { cookie } });
+  assert.equal(play.status, 200, await play.clone().text().catch(() => ''));
+  assert.equal(play.headers.get('x-vigil-node'), new URL(holder.url).host, 'served by the node whose disk holds it');
+  const body = Buffer.from(await play.arrayBuffer());
+  assert.equal(body.subarray(4, 8).toString('latin1'), 'ftyp');
+  // the node audited the view and the playback under the viewer's name
+  const audit = await rig.store.listAudit(0, 100_000);
+  const admin = await rig.store.getUserByName('admin');
+  for (const action of ['live.start', 'recording.play']) assert.ok(audit.some((e) => e.action === action && e.cameraId === cam && e.actor === admin!.id), `${action} audited`);
+
   // kill the node with the most cameras
   const counts = new Map<string, number>();
   for (const n of assigned().values()) counts.set(n, (counts.get(n) ?? 0) + 1);
@@ -54,11 +93,6 @@ test('three nodes and an api: cameras shared out, a killed node\'s cameras move 
   assert.equal(await rig.doubleRecorded(), 0, 'none after the return either');
   for (const c of moved) assert.notEqual(assigned().get(c), victim);
   assert.ok(Date.now() - t0 > 0);
-
-  // the api signs in with the shared admin and lists the cameras
-  const api = rig.procs.get('api')!;
-  const login = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
-  assert.equal(login.status, 200);
 });
 
 test('a second process with a live node\'s identity refuses to start', async () => {

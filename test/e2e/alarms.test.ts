@@ -40,7 +40,8 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.fill('input[name="password"]', demo!.password);
     await page.click('button[type="submit"]');
     await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
-    const firstAlarm = page.getByTestId('alarm').first();
+    // The zone's alarms (the demo's crowd rule raises its own, more urgent, further up the queue).
+    const firstAlarm = page.locator('[data-testid="alarm"]', { hasText: 'Zone entered: Plaza front' }).first();
     try {
       await firstAlarm.waitFor({ timeout: 90_000 });
     } catch (error) {
@@ -61,7 +62,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'alarms-list.png') });
 
     // The thumbnail alone, large, to look at the pixelated heads.
-    const src = await page.getByTestId('alarm-thumb').first().getAttribute('src');
+    const src = await firstAlarm.getByTestId('alarm-thumb').getAttribute('src');
     assert.ok(src?.startsWith('/api/alarms/'));
     const snap = await page.context().request.get(demo!.baseUrl + src!);
     assert.equal(snap.status(), 200);
@@ -72,7 +73,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await shotPage.close();
 
     // Acknowledge the newest new alarm; the queue says who did. Then take it.
-    const open = page.locator('[data-testid="alarm"][data-state="new"]').first();
+    const open = page.locator('[data-testid="alarm"][data-state="new"]', { hasText: 'Zone entered: Plaza front' }).first();
     const id = (await open.getAttribute('data-alarm-id'))!;
     const item = page.locator(`[data-alarm-id="${id}"]`);
     await open.getByTestId('alarm-ack').click();
@@ -157,5 +158,29 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
     await page.getByTestId('alarm').first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });
+  });
+
+  test('a crowd alarm says both figures: persons and persons per m² (the demo square is about 600 m²)', async () => {
+    await page.goto(demo!.baseUrl + '/?lang=en');
+    const crowd = page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first();
+    try {
+      await crowd.waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(shots, 'alarms-no-crowd.png') });
+      throw new Error(`no crowd alarm within 90 s: ${(error as Error).message}`);
+    }
+    const figures = await crowd.getByTestId('alarm-crowd').innerText();
+    const m = /^(\d+) persons · (\d+\.\d\d) persons\/m²$/.exec(figures);
+    assert.ok(m, `crowd figures "${figures}"`);
+    assert.ok(Number(m[1]) >= 8, 'at or over the rule threshold of 8 persons');
+    assert.equal(Number(m[2]), Math.round((Number(m[1]) / 600) * 100) / 100);
+    assert.match(await crowd.innerText(), /Crowd: Square/);
+    await crowd.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'alarms-crowd.png') });
+    await page.goto(demo!.baseUrl + '/?lang=ur');
+    await page.locator('[data-testid="alarm-crowd"]').first().waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('[data-testid="alarm-crowd"]').first().innerText(), /افراد/);
+    await page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'alarms-crowd-rtl.png') });
   });
 });

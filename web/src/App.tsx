@@ -12,6 +12,7 @@ import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -58,6 +59,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
         {route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'alarmHistory' ? <AlarmHistory />
           : <CameraGrid cameras={cameras.data} loadError={loadError} />}

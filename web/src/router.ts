@@ -2,11 +2,12 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 // A few screens do not need a routing library: a path parser and pushState.
 
-export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'alarm'; id: string } | { name: 'alarmHistory' };
+export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' };
 
 export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
+  if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   const alarm = /^\/alarms\/([^/]+)\/?$/.exec(pathname);
   if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };

@@ -47,7 +47,11 @@ function AlarmItem({ alarm, feed }: { alarm: Alarm; feed: AlarmFeed }) {
           <span className="alarm-state" data-testid="alarm-state">{t(`wf.state.${alarm.state}`)}</span>
           {alarm.hits > 1 && <span data-testid="alarm-hits">{t('wf.hits', { n: alarm.hits })}</span>}
           {alarm.cls && <span>{label('alarms.class', alarm.cls)}</span>}
+          {alarm.ruleKind === 'crowd' && <CrowdFigures detail={alarm.detail} />}
         </div>
+        {alarm.ruleKind === 'crowd' && alarm.detail?.beyondCounting !== undefined && (
+          <div className="alarm-beyond" role="note" data-testid="alarm-crowd-beyond">{t('alarms.crowdBeyond', { n: String(alarm.detail.persons ?? 0) })}</div>
+        )}
         {alarm.escalatedAt !== null && <div className="alarm-escalated-note" data-testid="alarm-escalated">{t('wf.escalated')}</div>}
         {alarm.owner && <div className="alarm-acked-by" data-testid="alarm-owner">{t('wf.owner', { user: alarm.owner.name })}</div>}
         {alarm.ack && !alarm.owner && <div className="alarm-acked-by" data-testid="alarm-acked">{t('alarms.ackedBy', { user: alarm.ack.by, time: formatTime(alarm.ack.at) })}</div>}
@@ -59,6 +63,17 @@ function AlarmItem({ alarm, feed }: { alarm: Alarm; feed: AlarmFeed }) {
         {error && <div className="alarm-error" role="alert">{error}</div>}
       </div>
     </li>
+  );
+}
+
+/** A crowd alarm says both: persons, and persons per m² where the zone's ground area is known. */
+function CrowdFigures({ detail }: { detail: Alarm['detail'] }) {
+  if (!detail || typeof detail.persons !== 'number') return null;
+  return (
+    <span data-testid="alarm-crowd">
+      {t('alarms.crowdPersons', { n: String(detail.persons) })}
+      {typeof detail.personsPerM2 === 'number' && <> · {t('alarms.crowdDensity', { d: formatDecimal(detail.personsPerM2, 2) })}</>}
+    </span>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Camera, RecordingSegment, User } from './types.ts';
+import type { Camera, ClusterNodes, RecordingSegment, User } from './types.ts';
 
 /** Error from the API or the network; `code` is the server's stable code or one of ours below. */
 export class ApiError extends Error {
@@ -98,4 +98,14 @@ export async function listRecordings(id: string, fromMs: number, toMs: number, s
 export function liveSocketUrl(cameraId: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/api/cameras/${encodeURIComponent(cameraId)}/live`;
+}
+
+/** The cluster's nodes and their health; null when this Vigil is the embedded single process. */
+export async function getClusterNodes(signal?: AbortSignal): Promise<ClusterNodes | null> {
+  try {
+    return await request<ClusterNodes>('GET', '/api/cluster/nodes', undefined, signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

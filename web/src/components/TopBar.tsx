@@ -1,5 +1,6 @@
 import type { User } from '../api/types.ts';
 import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { onLinkClick } from '../router.ts';
 
 export function roleLabel(role: string): string {
   const key = `role.${role}` as MessageKey;
@@ -35,6 +36,7 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         {t('notice.audit')}
       </p>
       <div className="topbar-end">
+        <a className="button button-quiet" href="/nodes" onClick={(event) => onLinkClick(event, '/nodes')} data-testid="nodes-link">{t('nodes.link')}</a>
         <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
           <span className="user-name">{user.username}</span>
           <span className="user-role">{roleLabel(user.role)}</span>

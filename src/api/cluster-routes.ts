@@ -1,0 +1,63 @@
+// One control room over every node (issue 15): the nodes page's data, and recorded video of a
+// camera served wherever its files are. A request for segments on another node's disk is
+// proxied to that node with the viewer's own session cookie (sessions live in the shared
+// PostgreSQL), so the node checks the permission and writes the audit entry under the viewer's
+// name, exactly as if the viewer had asked it; the api adds nothing and keeps nothing.
+// Proxy rather than a signed redirect: nodes need not be reachable from operators' browsers
+// (they sit on camera networks), and no second kind of credential exists to leak.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { ApiDeps, Guard } from './types.ts';
+import { SESSION_COOKIE } from '../access/index.ts';
+import { ClusterNodesSchema } from './schemas.ts';
+
+const PROXIED = new Set(['/api/cameras/:id/playback', '/api/cameras/:id/hls.m3u8', '/api/cameras/:id/hls/:start/init.mp4', '/api/cameras/:id/hls/:start']);
+const PASSED_HEADERS = ['content-type', 'cache-control', 'x-vigil-mime', 'x-vigil-start-ms', 'x-vigil-end-ms', 'x-vigil-timeline', 'x-vigil-gaps'];
+
+
+/** The milliseconds range a proxied recording request is about. */
+function requestedRange(req: FastifyRequest): [number, number] | null {
+  const q = req.query as { from?: string; to?: string };
+  const p = req.params as { start?: string };
+  const t = (v: string | undefined) => (v === undefined ? NaN : /^\d+$/.test(v) ? Number(v) : Date.parse(v));
+  if (p.start !== undefined) {
+    const ms = Number(/^(\d{1,15})/.exec(p.start)?.[1]);
+    return Number.isFinite(ms) ? [ms, ms] : null;
+  }
+  const from = t(q.from);
+  const to = t(q.to);
+  return Number.isFinite(from) && Number.isFinite(to) ? [from, to] : null;
+}
+
+async function proxy(req: FastifyRequest, reply: FastifyReply, base: string): Promise<void> {
+  const cookie = req.cookies[SESSION_COOKIE];
+  const res = await fetch(new URL(req.url, base), { headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}, signal: AbortSignal.timeout(30_000) });
+  reply.status(res.status);
+  for (const h of PASSED_HEADERS) {
+    const v = res.headers.get(h);
+    if (v !== null) reply.header(h, v);
+  }
+  reply.header('x-vigil-node', new URL(base).host);
+  await reply.send(res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) : null);
+}
+
+export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  const cluster = deps.cluster;
+  if (!cluster) return;
+
+  app.get('/api/cluster/nodes', { schema: { tags: ['cluster'], summary: 'The nodes of the cluster and their health', response: { 200: ClusterNodesSchema } } }, async (req) => {
+    guard(req, 'storage.read', { type: 'cameras' });
+    return { self: cluster.nodeId, nodes: cluster.nodes() };
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!PROXIED.has(req.routeOptions.url ?? '')) return;
+    const cameraId = (req.params as { id: string }).id;
+    guard(req, 'recording.play', { type: 'camera', id: cameraId });
+    const range = requestedRange(req);
+    if (!range) return; // the route answers the bad range itself
+    const segs = await deps.store.listSegments(cameraId, range[0], range[1], 10_000);
+    const base = cluster.remoteHolder(segs);
+    if (base) await proxy(req, reply, base);
+  });
+}

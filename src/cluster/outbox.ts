@@ -1,0 +1,201 @@
+// Events of an edge node survive a cut link (issue 15). Each event is first appended to a local
+// journal (fsynced), then published to the centre's JetStream stream with its event id as the
+// message id; the journal advances only past events JetStream acknowledged. A publish whose
+// acknowledgement was lost is simply sent again: JetStream's duplicate window drops the second
+// copy, and the centre's ingest inserts each event id once. So a cut of any length (shorter
+// than the duplicate window) loses nothing and delivers nothing twice.
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, AckPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { EventRow, Store } from '../store/index.ts';
+
+export const EVENTS_STREAM = 'VIGIL_EVENTS';
+const MS = 1_000_000; // nanoseconds per millisecond, JetStream's unit for durations
+/** JetStream forgets message ids after this: a link cut longer than this could deliver twice. */
+export const DEDUPE_WINDOW_MS = 24 * 3_600_000;
+
+/** The stream every node publishes events to (created or left as it is). */
+export async function ensureEventStream(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.info(EVENTS_STREAM);
+  } catch {
+    await jsm.streams.add({ name: EVENTS_STREAM, subjects: ['vigil.events.>'], duplicate_window: DEDUPE_WINDOW_MS * MS, max_age: 7 * 24 * 3_600_000 * MS });
+  }
+}
+
+export class EventOutbox {
+  private readonly file: string;
+  private readonly cursorFile: string;
+  private readonly nodeId: string;
+  private readonly logger: Logger;
+  /** Events in the journal not yet acknowledged by the centre, oldest first. */
+  private pending: EventRow[] = [];
+  /** Lines of the journal already acknowledged (the cursor). */
+  private acked = 0;
+  private js: JetStreamClient | null = null;
+  private pumping: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private closed = false;
+  private writes: Promise<void> = Promise.resolve();
+  /** Counters, for /metrics and the bench. */
+  readonly stats = { appended: 0, published: 0, duplicates: 0, failures: 0 };
+
+  private constructor(dir: string, nodeId: string, logger: Logger) {
+    this.file = path.join(dir, 'outbox.jsonl');
+    this.cursorFile = path.join(dir, 'outbox.cursor');
+    this.nodeId = nodeId;
+    this.logger = logger;
+  }
+
+  /** Opens the journal in dir, taking back what a previous run had not delivered. */
+  static async open(dir: string, nodeId: string, logger: Logger): Promise<EventOutbox> {
+    await mkdir(dir, { recursive: true });
+    const o = new EventOutbox(dir, nodeId, logger);
+    const text = await readFile(o.file, 'utf8').catch(() => '');
+    o.acked = Number((await readFile(o.cursorFile, 'utf8').catch(() => '0')).trim()) || 0;
+    const lines = text.split('\n').filter(Boolean);
+    // A torn last line (power cut while appending) was never acknowledged to anyone: drop it.
+    for (const l of lines.slice(o.acked)) {
+      try {
+        o.pending.push(JSON.parse(l) as EventRow);
+      } catch {
+        logger.warn('outbox: dropped a torn journal line');
+      }
+    }
+    return o;
+  }
+
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  /** Durable once this resolves: in the journal on disk, to be delivered whenever the link allows. */
+  append(e: EventRow): Promise<void> {
+    const w = this.writes.then(async () => {
+      await appendFile(this.file, JSON.stringify(e) + '\n');
+      const fh = await open(this.file, 'r');
+      try {
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      this.pending.push(e);
+      this.stats.appended++;
+      this.wake?.();
+    });
+    this.writes = w.catch(() => undefined);
+    return w;
+  }
+
+  /** Starts delivering through this connection (reconnects are the client's business). */
+  start(nc: NatsConnection): void {
+    this.js = jetstream(nc, { timeout: 5000 });
+    this.pumping ??= this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    let wait = 200;
+    while (!this.closed) {
+      const e = this.pending[0];
+      if (!e) {
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, 1000).unref();
+        });
+        this.wake = null;
+        continue;
+      }
+      try {
+        const ack = await this.js!.publish(`vigil.events.${this.nodeId}`, JSON.stringify(e), { msgID: e.id });
+        if (ack.duplicate) this.stats.duplicates++;
+        else this.stats.published++;
+        this.pending.shift();
+        await this.advance();
+        wait = 200;
+      } catch (err) {
+        this.stats.failures++;
+        if (wait >= 3200) this.logger.warn({ err: (err as Error).message, backlog: this.pending.length }, 'outbox: centre unreachable; events kept locally');
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+  }
+
+  /** Moves the cursor (in line with appends); an empty backlog lets the journal start afresh. */
+  private advance(): Promise<void> {
+    const w = this.writes.then(async () => {
+      this.acked++;
+      if (this.pending.length === 0) {
+        await writeFile(this.file, '');
+        this.acked = 0;
+      }
+      const tmp = `${this.cursorFile}.tmp`;
+      await writeFile(tmp, String(this.acked));
+      await rename(tmp, this.cursorFile);
+    });
+    this.writes = w.catch(() => undefined);
+    return w;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.pumping?.catch(() => undefined);
+    await this.writes;
+  }
+}
+
+/**
+ * The centre's side: a durable JetStream consumer that writes each event to the store once (an
+ * event id already stored is acknowledged and skipped), so redeliveries after a crash of the
+ * api, and copies published twice from an edge, leave one row.
+ */
+export class EventIngest {
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  readonly stats = { stored: 0, alreadyStored: 0 };
+  private readonly store: Pick<Store, 'addEvent'>;
+  private readonly logger: Logger;
+  constructor(store: Pick<Store, 'addEvent'>, logger: Logger) {
+    this.store = store;
+    this.logger = logger;
+  }
+
+  async start(nc: NatsConnection, durable = 'centre'): Promise<void> {
+    await ensureEventStream(nc);
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add(EVENTS_STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, ack_wait: 30_000 * MS, max_ack_pending: 1000 });
+    const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, durable);
+    this.loop = (async () => {
+      while (!this.stopped) {
+        try {
+          const batch = await consumer.fetch({ max_messages: 200, expires: 1000 });
+          for await (const m of batch) {
+            const e = m.json<EventRow>();
+            try {
+              await this.store.addEvent(e);
+              this.stats.stored++;
+            } catch (err) {
+              if ((err as { code?: string }).code !== 'DUPLICATE') throw err;
+              this.stats.alreadyStored++;
+            }
+            m.ack();
+          }
+        } catch (err) {
+          if (!this.stopped) {
+            this.logger.warn({ err: (err as Error).message }, 'event ingest: retrying');
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+      }
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.loop?.catch(() => undefined);
+  }
+}
