@@ -105,6 +105,21 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     assert.ok(position >= from - 10_000 && position <= detail.alarm.firstAt + 10_000, `playback at ${position - from} ms from the requested start`);
     assert.match(await page.getByTestId('alarm-screen-owner').innerText(), /Taken by admin/);
 
+    // Investigation: pause, a frame forward, speed 4×, back 10 s — on the recording's own <video>.
+    const rec = page.locator('[data-testid="alarm-recording"]');
+    const recVideo = `document.querySelector('[data-testid="alarm-recording"] video')`;
+    await rec.getByTestId('inv-pause').click();
+    await page.waitForFunction(`${recVideo}.paused === true`, undefined, { timeout: 5000 });
+    const t0 = Number(await page.evaluate(`${recVideo}.currentTime`));
+    await rec.getByTestId('inv-frame-fwd').click();
+    const t1 = Number(await page.evaluate(`${recVideo}.currentTime`));
+    assert.ok(t1 > t0 && t1 - t0 < 0.1, `a frame forward moved ${t1 - t0} s`);
+    await rec.getByTestId('inv-speed').selectOption('4');
+    assert.equal(await page.evaluate(`${recVideo}.playbackRate`), 4);
+    await rec.getByTestId('inv-pause').click();
+    await page.waitForFunction(`${recVideo}.paused === false`, undefined, { timeout: 5000 });
+    await rec.getByTestId('inv-speed').selectOption('1');
+
     // Tick the first instruction, protect the video with a reason, comment, resolve as a false alarm.
     await page.getByTestId('alarm-step').first().check();
     await page.waitForFunction(`document.querySelector('[data-testid="alarm-step"]').checked === true && !document.querySelector('[data-testid="alarm-step"]').disabled`, undefined, { timeout: 10_000 });
