@@ -121,7 +121,8 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await rec.getByTestId('inv-speed').selectOption('1');
 
     // Tick the first instruction, protect the video with a reason, comment, resolve as a false alarm.
-    await page.getByTestId('alarm-step').first().check();
+    // click, not check(): the box is the server's state and turns on when the command comes back
+    await page.getByTestId('alarm-step').first().click();
     await page.waitForFunction(`document.querySelector('[data-testid="alarm-step"]').checked === true && !document.querySelector('[data-testid="alarm-step"]').disabled`, undefined, { timeout: 10_000 });
     await page.getByTestId('alarm-protect-reason').fill('Case 2026/118: request by the district office');
     await page.getByTestId('alarm-protect').click();
