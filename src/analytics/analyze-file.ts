@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFrames, probeVideo, redactUrl, scaledSize } from './frame-source.ts';
-import { CameraPipeline } from './pipeline.ts';
+import { CameraPipeline, type FrameAnalysis } from './pipeline.ts';
 import { annotate, Canvas } from './annotate.ts';
 import { encodePng } from '../media/index.ts';
 import type { Detector } from './detector-types.ts';
@@ -70,7 +70,10 @@ export type OccupancySample = { t: number } & ClassCount;
  */
 export type DetectorFactory = (frame: { width: number; height: number }, detection: DetectionSettings) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
 
-export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
+/** Sees every analysed frame; `pts` is the frame's presentation time in the file, s. */
+export type FrameObserver = (analysis: FrameAnalysis, pts: number) => void;
+
+export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}, observe?: FrameObserver): Promise<AnalyzeResult> {
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);
@@ -98,6 +101,7 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
       detectMs += r.detectMs;
       for (const e of r.events) events.push(roundEvent(e));
       const t = round(info.startTime + frame.t, 3);
+      observe?.(r, info.startTime + frame.t);
       for (const z of args.zones) occupancy[z.name].push({ t, ...zoneOccupancy(r.present, z.polygon) });
       if (args.annotateDir && (frame.index % args.annotateEvery === 0 || r.events.length > 0)) {
         scratch.set(frame.rgb);

@@ -9,13 +9,14 @@ import { alarmCsvHeader, alarmCsvRows, decodeCursor, EventError, type AlarmServi
 import type { AlarmQuery } from '../store/index.ts';
 import { ErrorSchema } from './schemas.ts';
 import { AlarmHistoryQuery, AlarmHistorySchema } from './alarm-schemas.ts';
-import { seesCamera, viewsFor } from './alarm-views.ts';
+import type { AlarmAccess } from './alarm-views.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 /** Most rows one CSV export holds (narrow the filter for more). */
 export const CSV_MAX_ROWS = 100_000;
 
-export function registerAlarmHistoryRoutes(app: FastifyInstance, deps: ApiDeps, alarms: AlarmService, guard: Guard): void {
+export function registerAlarmHistoryRoutes(app: FastifyInstance, deps: ApiDeps, alarms: AlarmService, guard: Guard, access: AlarmAccess): void {
+  const seesCamera = access.seesCamera;
   /** The store query for this filter, limited to the cameras the user may see. */
   const toQuery = async (user: Principal, f: Static<typeof AlarmHistoryQuery>): Promise<AlarmQuery | null> => {
     const q: AlarmQuery = { fromMs: f.from, toMs: f.to, ruleKind: f.ruleKind, rule: f.rule, outcome: f.outcome, states: f.state ? [f.state] : undefined, limit: f.limit };
@@ -52,7 +53,7 @@ export function registerAlarmHistoryRoutes(app: FastifyInstance, deps: ApiDeps, 
       const q = await toQuery(user, req.query);
       if (!q) return { alarms: [], next: null };
       const page = await alarms.history(q);
-      return { alarms: await viewsFor(alarms, page.alarms, user), next: page.next };
+      return { alarms: await access.views(page.alarms, user), next: page.next };
     },
   );
 

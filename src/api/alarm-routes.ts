@@ -6,15 +6,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import type { Action } from '../access/index.ts';
-import { MAX_SNOOZE_MS, type AlarmCommand, type AlarmService } from '../events/index.ts';
+import { MAX_SNOOZE_MS, type AlarmCommand } from '../events/index.ts';
 import { newId } from '../core/index.ts';
 import { ErrorSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
+import { maskPng } from '../privacy/index.ts';
+import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
 import {
   AlarmDetailSchema, AlarmQueueQuery, AlarmQueueSchema, AlarmReplySchema, CommentBody, HoldBody, PriorityBody, ProtectBody, ProtectReplySchema,
   ResolveBody, SnoozeBody, StepBody,
 } from './alarm-schemas.ts';
-import { HANDLE_ALARMS, SEE_ALARMS, seesCamera, viewFor, viewsFor } from './alarm-views.ts';
+import { alarmAccess, COMMAND_ACTION, SEE_ALARMS } from './alarm-views.ts';
 import { registerAlarmHistoryRoutes } from './alarm-history-routes.ts';
 import { registerAlarmSocket } from './alarm-socket.ts';
 
@@ -22,7 +24,7 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 export const AlarmParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 
 /** The workflow's commands, one route each: path, body schema, and the command it makes. */
-const COMMANDS: { path: string; summary: string; body?: TSchema; command: (body: never) => AlarmCommand }[] = [
+const COMMANDS: { path: string; summary: string; body?: TSchema; command: (body: never) => AlarmCommand & { type: keyof typeof COMMAND_ACTION } }[] = [
   { path: 'ack', summary: 'Acknowledge (the second of two operators is told who was first: 409)', command: () => ({ type: 'ack' }) },
   { path: 'take', summary: 'Take it: in progress, owned by you (409 naming the owner when someone has it)', command: () => ({ type: 'take' }) },
   { path: 'release', summary: 'Give it back to the queue (owner only)', command: () => ({ type: 'release' }) },
@@ -38,23 +40,25 @@ const COMMANDS: { path: string; summary: string; body?: TSchema; command: (body:
 export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const { alarms, analytics } = deps;
   if (!alarms || !analytics) return;
+  const access = alarmAccess(alarms, guard);
 
   app.get<{ Querystring: Static<typeof AlarmQueueQuery> }>(
     '/api/alarms',
     { schema: { tags: ['alarms'], summary: 'Open alarms (not resolved), most urgent first, then newest', querystring: AlarmQueueQuery, response: { 200: AlarmQueueSchema, ...errors } } },
     async (req) => {
-      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, SEE_ALARMS, { type: 'cameras' });
       const detectors: Record<string, string> = {};
       for (const s of analytics.status()) detectors[s.cameraId] = s.detector;
-      const rows = await alarms.queue({ limit: req.query.limit, visible: (id) => seesCamera(user, id) });
+      const rows = await alarms.queue({ limit: req.query.limit, visible: (id) => access.seesCamera(user, id) });
       const behind: Record<string, ReturnType<typeof analytics.behind>[string]> = {};
-      for (const [id, p] of Object.entries(analytics.behind())) if (seesCamera(user, id)) behind[id] = p;
-      return { alarms: await viewsFor(alarms, rows, user), detectors, behind };
+      for (const [id, p] of Object.entries(analytics.behind())) if (access.seesCamera(user, id)) behind[id] = p;
+      return { alarms: await access.views(rows, user), detectors, behind };
     },
   );
 
-  registerAlarmHistoryRoutes(app, deps, alarms, guard);
+  registerAlarmHistoryRoutes(app, deps, alarms, guard, access);
 
+  /** The alarm, once the user may do `action` on its camera (the route table checked the role). */
   const visibleAlarm = async (req: FastifyRequest<{ Params: Static<typeof AlarmParams> }>, action: Action) => {
     const a = await alarms.get(req.params.id);
     const user = guard(req, action, { type: 'camera', id: a.cameraId });
@@ -67,17 +71,18 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
     async (req) => {
       const { a, user } = await visibleAlarm(req, SEE_ALARMS);
       const activity = await alarms.activity(a.id);
-      return { alarm: await viewFor(alarms, a, user), activity: activity.map(({ alarmId: _, ...line }) => line) };
+      return { alarm: await access.view(a, user), activity: activity.map(({ alarmId: _, ...line }) => line) };
     },
   );
 
   app.get<{ Params: Static<typeof AlarmParams> }>(
     '/api/alarms/:id/snapshot',
-    { schema: { tags: ['alarms'], summary: 'The alarm\'s snapshot, heads pixelated (viewing is audited)', params: AlarmParams } },
+    { schema: { tags: ['alarms'], summary: 'The alarm\'s snapshot, heads pixelated and privacy masks applied (viewing is audited)', params: AlarmParams } },
     async (req, reply) => {
       const { a } = await visibleAlarm(req, SEE_ALARMS);
-      const png = await alarms.snapshot(a);
-      await auditAccess(deps.store, req, 'snapshot.view', a.cameraId, { alarmId: a.id, eventId: a.eventId });
+      const view = await maskViewFor(deps, req, a.cameraId);
+      const png = maskPng(await alarms.snapshot(a), view.polygons);
+      await auditAccess(deps.store, req, 'snapshot.view', a.cameraId, { alarmId: a.id, eventId: a.eventId, ...maskAuditDetails(view) });
       reply.type('image/png').header('cache-control', 'private, no-store');
       return reply.send(png);
     },
@@ -88,9 +93,10 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       `/api/alarms/:id/${c.path}`,
       { schema: { tags: ['alarms'], summary: `${c.summary} (audited, pushed live)`, params: AlarmParams, ...(c.body ? { body: c.body } : {}), response: { 200: AlarmReplySchema, ...errors } } },
       async (req) => {
-        const { a, user } = await visibleAlarm(req, HANDLE_ALARMS);
-        const row = await alarms.act(a.id, c.command((req.body ?? {}) as never), { id: user.id, username: user.username, ip: req.ip });
-        return { alarm: await viewFor(alarms, row, user) };
+        const command = c.command((req.body ?? {}) as never);
+        const { a, user } = await visibleAlarm(req, COMMAND_ACTION[command.type]);
+        const row = await alarms.act(a.id, command, { id: user.id, username: user.username, ip: req.ip });
+        return { alarm: await access.view(row, user) };
       },
     );
   }
@@ -103,12 +109,12 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       const { reason, beforeSeconds, afterSeconds } = req.body;
       const lock = { id: newId('lck'), cameraId: a.cameraId, fromMs: a.firstAt - beforeSeconds * 1000, toMs: a.lastAt + afterSeconds * 1000, reason, createdBy: user.id, createdAt: Date.now() };
       await deps.store.addEvidenceLock(lock, { actor: user.id, ip: req.ip, action: 'evidence.lock', cameraId: a.cameraId, details: { lockId: lock.id, from: lock.fromMs, to: lock.toMs, reason, alarmId: a.id } });
-      // The alarm's own log says so too (a comment by the system would lose who did it).
+      // The alarm's own log says so too, as a line by the same user.
       await alarms.act(a.id, { type: 'comment', text: `video protected ${new Date(lock.fromMs).toISOString()} – ${new Date(lock.toMs).toISOString()}: ${reason}` }, { id: user.id, username: user.username, ip: req.ip });
       reply.status(201);
       return { lock: { id: lock.id, cameraId: lock.cameraId, fromMs: lock.fromMs, toMs: lock.toMs, reason } };
     },
   );
 
-  registerAlarmSocket(app, deps, alarms, guard);
+  registerAlarmSocket(app, deps, alarms, guard, access);
 }

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import type { Action } from '../access/index.ts';
 import { AnalyticsConfig } from '../core/index.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
 
 // Changing analytics goes with changing the camera (admin).
 const CONFIGURE: Action = 'camera.update';
@@ -21,8 +21,8 @@ const Cost = Type.Union([
 const SettingsReply = Type.Object({ settings: AnalyticsConfig, detector: Type.Union([Type.String(), Type.Null()]), cost: Cost });
 const CountsQuery = Type.Object({
   line: Type.Optional(Type.String({ maxLength: 64 })),
-  from: Type.Optional(Type.Number({ description: 'ms since the epoch (default: an hour ago)' })),
-  to: Type.Optional(Type.Number({ description: 'ms since the epoch (default: now)' })),
+  from: Type.Optional(TimeMs('ms since the epoch (default: an hour ago)')),
+  to: Type.Optional(TimeMs('ms since the epoch (default: now)')),
   bucket: Type.Integer({ minimum: 60, maximum: 31 * 86400, default: 60, description: 'seconds, a multiple of 60' }),
 });
 

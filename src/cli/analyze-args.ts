@@ -23,6 +23,11 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
   --dwell ZONE:SECONDS       event when a track stays in ZONE that long
   --crowd ZONE:N[:AREA_M2]   event when persons in ZONE reach N (per m² when the area is given)
   --left-object SECONDS      event when a new object stays still that long with no person by it
+  --calibrate 'u,v=x,y;…'    image-to-ground calibration: four or more image points (normalised)
+                             each with its ground position in metres (no three on one line).
+                             Adds "tracks":[{"id","class","t_in","t_out","speed_kmh",
+                             "speed_err_kmh"}] (every vehicle track with a speed; t in the file's
+                             presentation time, seconds; ± is about 95 %) and "calibration"
   --fps N                    analysis rate, frames per second (default 5)
   --width PX                 analysis frame width (default 640)
   --detector NAME            neural | motion  (default: neural when installed, else motion).
@@ -46,6 +51,8 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
 
 /** What `vigil analyze` was asked: the analysis, the detector to use, and how to answer. */
 export interface AnalyzeArgs extends AnalyzeOptions {
+  /** the --calibrate text as given; the traffic part parses and checks it */
+  calibrate: string | null;
   detector: 'auto' | 'neural' | 'motion';
   json: boolean;
   help: boolean;
@@ -104,7 +111,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
       options: {
         line: { type: 'string', multiple: true }, zone: { type: 'string', multiple: true }, mask: { type: 'string', multiple: true },
         dwell: { type: 'string', multiple: true }, crowd: { type: 'string', multiple: true },
-        'left-object': { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
+        'left-object': { type: 'string' }, calibrate: { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
         detector: { type: 'string' }, input: { type: 'string' }, tiles: { type: 'string' }, score: { type: 'string', multiple: true }, annotate: { type: 'string' }, 'annotate-every': { type: 'string' },
         'max-frames': { type: 'string' }, 'no-tamper': { type: 'boolean' }, json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -182,6 +189,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
   return {
     file, lines, zones, masks, dwell, crowd, detection,
     leftObjectSeconds: v['left-object'] === undefined ? null : positive(v['left-object'], '--left-object', 0, 86400),
+    calibrate: v.calibrate ?? null,
     fps: positive(v.fps, '--fps', 5, 60),
     width: positive(v.width, '--width', 640, 3840, true),
     detector, annotateDir: v.annotate ?? null,

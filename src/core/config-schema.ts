@@ -86,6 +86,10 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port. Env: VIGIL_PORT.' }),
         secureCookies: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS).' }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, default: 65536, description: 'Largest request body accepted.' }),
+        trustProxy: Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 64 })], {
+          default: false,
+          description: 'Behind a reverse proxy: the addresses (or CIDR ranges) of the proxies whose X-Forwarded-For is believed, or true for any. Sign-in throttling and the audit log then see the client\'s address, not the proxy\'s.',
+        }),
         metricsToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token Prometheus scrapes /api/metrics with (without it /api/metrics needs a signed-in user who may read storage). Never logged.' })),
       },
       { additionalProperties: false, default: {} },
@@ -117,8 +121,17 @@ export const ConfigSchema = Type.Object(
     auth: Type.Object(
       {
         sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'Session lifetime.' }),
-        loginMaxFailures: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins per user name and per address before throttling.' }),
+        loginMaxFailures: Type.Integer({ minimum: 1, default: 5, description: 'Failed sign-ins of one user name from one address before that pair is throttled (other addresses are not: nobody can lock an account out from afar).' }),
+        loginMaxFailuresPerAddress: Type.Integer({ minimum: 1, default: 50, description: 'Failed sign-ins from one address, whatever the user names, before the address is throttled. Behind a reverse proxy set server.trustProxy, or every user shares the proxy\'s address.' }),
         loginWindowSeconds: Type.Integer({ minimum: 1, default: 300, description: 'Window in which failures are counted; also the lockout length.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    audit: Type.Object(
+      {
+        checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000, description: 'Sign a checkpoint of the audit chain at least every this many entries.' }),
+        checkpointSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'And at least this often while entries are added.' }),
+        checkpointFile: Type.Optional(Type.String({ minLength: 1, description: 'Append-only file of signed checkpoints, outside the database. Default: <dataDir>/audit/checkpoints.jsonl. Put it on another disk or a write-once mount where you can.' })),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,3 +3,4 @@ export { ConfigSchema, AnalyticsConfig, AlarmPolicyConfig, type Config, type Cam
 export { loadConfig, validateConfig, parseConfigText, resolvePaths } from './config.ts';
 export { renderConfigDoc } from './config-doc.ts';
 export { newId } from './ids.ts';
+export { MAX_TIME_MS, clampTimeMs } from './time.ts';

@@ -11,7 +11,7 @@ import type { EventBus } from './event-bus.ts';
 import type { EventTopics } from './topics.ts';
 import { ALARM_KIND_PREFIX, alarmView, isRuleHit, type AlarmView } from './alarms.ts';
 import type { AlarmPolicy } from './alarm-policy.ts';
-import { allowedCommands, applyCommand, SYSTEM, type AlarmCommand, type Operator } from './alarm-workflow.ts';
+import { allowedCommands, applyCommand, SYSTEM, type AlarmCommand, type AlarmCommandType, type Operator } from './alarm-workflow.ts';
 import { bucketCounts, type CountBucket } from './counts.ts';
 import { EventError } from './errors.ts';
 import type { SnapshotStore } from './snapshots.ts';
@@ -71,10 +71,10 @@ export class AlarmService {
     return this.cameraNames.names;
   }
 
-  /** Views of these alarms as `viewer` sees them: what they may do now (nothing where `mayAct` says no). */
-  async views(rows: AlarmRow[], viewer: Operator, mayAct: (cameraId: string) => boolean = () => true): Promise<AlarmView[]> {
+  /** Views of these alarms as `viewer` sees them: the commands the workflow allows now and `mayGive` permits. */
+  async views(rows: AlarmRow[], viewer: Operator, mayGive: (command: AlarmCommandType, cameraId: string) => boolean = () => true): Promise<AlarmView[]> {
     const names = await this.names();
-    return rows.map((a) => alarmView(a, names.get(a.cameraId) ?? a.cameraId, mayAct(a.cameraId) ? allowedCommands(a, viewer) : []));
+    return rows.map((a) => alarmView(a, names.get(a.cameraId) ?? a.cameraId, allowedCommands(a, viewer).filter((c) => mayGive(c, a.cameraId))));
   }
 
   /** A rule hit (stored as `event`): raises an alarm or folds into the open one, as the policy says. */

@@ -35,7 +35,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
   });
 
   test('an alarm arrives, is acknowledged, taken, opened on its video from 5 s before, protected and resolved as a false alarm', async () => {
-    await page.goto(demo!.baseUrl + '/');
+    await page.goto(demo!.baseUrl + '/cameras');
     await page.fill('input[name="username"]', demo!.username);
     await page.fill('input[name="password"]', demo!.password);
     await page.click('button[type="submit"]');
@@ -170,14 +170,14 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.goto(demo!.baseUrl + '/alarm-history?lang=fa');
     await page.locator(`[data-testid="alarm-history-row"][data-alarm-id="${id}"]`).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(shots, 'alarm-history-fa.png') });
-    await page.goto(demo!.baseUrl + '/?lang=fa');
+    await page.goto(demo!.baseUrl + '/cameras?lang=fa');
     await page.getByTestId('alarm-panel').waitFor({ timeout: 15_000 });
     await page.getByTestId('alarm').first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });
   });
 
   test('a crowd alarm says both figures: persons and persons per m² (the demo square is about 600 m²)', async () => {
-    await page.goto(demo!.baseUrl + '/?lang=en');
+    await page.goto(demo!.baseUrl + '/cameras?lang=en');
     const crowd = page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first();
     try {
       await crowd.waitFor({ timeout: 90_000 });
@@ -193,7 +193,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     assert.match(await crowd.innerText(), /Crowd: Square/);
     await crowd.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'alarms-crowd.png') });
-    await page.goto(demo!.baseUrl + '/?lang=ur');
+    await page.goto(demo!.baseUrl + '/cameras?lang=ur');
     await page.locator('[data-testid="alarm-crowd"]').first().waitFor({ timeout: 15_000 });
     assert.match(await page.locator('[data-testid="alarm-crowd"]').first().innerText(), /افراد/);
     await page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first().scrollIntoViewIfNeeded();

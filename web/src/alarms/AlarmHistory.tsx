@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { request } from '../api/client.ts';
 import type { Alarm, AlarmHistory as HistoryPage } from '../api/types.ts';
 import { formatDateTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
-import { onLinkClick } from '../router.ts';
+import { GRID_PATH, onLinkClick } from '../router.ts';
 import { alarmPath } from './alarm-api.ts';
 
 // Alarm history: filters (time, camera, rule, state, outcome, operator), pages by the server's keyset
@@ -76,7 +76,7 @@ export function AlarmHistory() {
   return (
     <main className="alarm-screen" id="content" data-testid="alarm-history">
       <div className="toolbar">
-        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')}>
+        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)}>
           <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
         </a>
         <h1 className="toolbar-title">{t('wf.history')}</h1>

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { formatDateTime, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
-import { navigate, onLinkClick } from '../router.ts';
+import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 import { loadAlarm, protectVideo, type AlarmDetail } from './alarm-api.ts';
 import type { AlarmFeed } from './alarm-feed.ts';
 
@@ -52,7 +52,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement) && !(event.target instanceof HTMLTextAreaElement)) navigate('/');
+      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement) && !(event.target instanceof HTMLTextAreaElement)) navigate(GRID_PATH);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -93,7 +93,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
   return (
     <main className="alarm-screen" id="content" data-testid="alarm-screen" data-alarm-id={id}>
       <div className="toolbar">
-        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')} data-testid="back">
+        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)} data-testid="back">
           <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
         </a>
         {a && <h1 className="toolbar-title" dir="auto">{t('wf.title', { kind: label(`alarms.kind.${a.ruleKind}`), rule: a.rule, camera: a.cameraName })}</h1>}
