@@ -8,6 +8,8 @@ import { alarmPath } from './alarm-api.ts';
 // Alarm history: filters (time, camera, rule, state, outcome, operator), pages by the server's keyset
 // cursor ("More"), and the same filter as a CSV download (the export is audited on the server).
 
+/** What the time boxes accept: a date, optionally with a 24-hour time to the minute or second. */
+const TIME_PATTERN = '\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}(:\\d{2})?)?';
 const STATES = ['new', 'acknowledged', 'in_progress', 'on_hold', 'resolved'] as const;
 const OUTCOMES = ['incident', 'false_alarm', 'test', 'duplicate', 'other', 'auto_closed'] as const;
 
@@ -30,9 +32,11 @@ const EMPTY: Filter = { from: '', to: '', cameraId: '', rule: '', state: '', out
 
 function toQuery(f: Filter): URLSearchParams {
   const q = new URLSearchParams();
-  // datetime-local is the browser's local time; the API takes ms since the epoch.
-  if (f.from) q.set('from', String(new Date(f.from).getTime()));
-  if (f.to) q.set('to', String(new Date(f.to).getTime()));
+  // Local time typed as "2026-12-02 14:05:09" (a text box: the browser's date picker would show a
+  // 12-hour clock in some locales); the API takes ms since the epoch.
+  const ms = (v: string) => new Date(v.trim().replace(' ', 'T')).getTime();
+  if (f.from && Number.isFinite(ms(f.from))) q.set('from', String(ms(f.from)));
+  if (f.to && Number.isFinite(ms(f.to))) q.set('to', String(ms(f.to)));
   for (const k of ['cameraId', 'rule', 'state', 'outcome', 'operator'] as const) if (f[k]) q.set(k, f[k]);
   return q;
 }
@@ -83,8 +87,8 @@ export function AlarmHistory() {
         <a className="button" href={`/api/alarms/history.csv?${toQuery(applied)}`} download data-testid="alarm-history-csv">{t('wf.exportCsv')}</a>
       </div>
       <form className="alarm-form panel" onSubmit={submit} data-testid="alarm-history-filter">
-        <label>{t('wf.from')} <input type="datetime-local" step={1} value={filter.from} onChange={set('from')} /></label>
-        <label>{t('wf.to')} <input type="datetime-local" step={1} value={filter.to} onChange={set('to')} /></label>
+        <label>{t('wf.from')} <input type="text" dir="ltr" inputMode="numeric" placeholder="YYYY-MM-DD HH:MM:SS" pattern={TIME_PATTERN} value={filter.from} onChange={set('from')} data-testid="alarm-history-from" /></label>
+        <label>{t('wf.to')} <input type="text" dir="ltr" inputMode="numeric" placeholder="YYYY-MM-DD HH:MM:SS" pattern={TIME_PATTERN} value={filter.to} onChange={set('to')} data-testid="alarm-history-to" /></label>
         <input type="text" placeholder={t('wf.camera')} value={filter.cameraId} onChange={set('cameraId')} aria-label={t('wf.camera')} />
         <input type="text" placeholder={t('wf.rule')} value={filter.rule} onChange={set('rule')} aria-label={t('wf.rule')} />
         <select value={filter.state} onChange={set('state')} aria-label={t('wf.stateLabel')} data-testid="alarm-history-state">
