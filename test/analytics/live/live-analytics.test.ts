@@ -63,7 +63,9 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
   const messages: any[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
   await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
-  const pushed = await until(() => messages.find((m) => m.type === 'alarm' && m.alarm.cls === 'person' && m.alarm.box && m.alarm.snapshotUrl), 40_000, 'a person alarm on the WebSocket');
+  // Hits of the zone fold into one alarm (its first hit's class, which the motion stand-in guesses,
+  // may be "car"); the motion stand-in blurs the head band of every box, so any class will do.
+  const pushed = await until(() => messages.find((m) => m.type === 'alarm' && m.alarm.box && m.alarm.snapshotUrl), 40_000, 'an alarm (raised or folded) on the WebSocket');
   ws.close();
   assert.equal(pushed.alarm.cameraId, 'cam1');
   assert.equal(pushed.alarm.cameraName, 'Plaza');
