@@ -11,7 +11,8 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
-import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
+import { decodeRgbFrames } from '../src/media/index.ts';
+import { sharedVideoFiles, VTEST_AVI } from '../src/simulator/index.ts';
 
 const { values, positionals: variants } = parseArgs({
   allowPositionals: true,
@@ -23,7 +24,7 @@ const size = Number(values.size);
 const batch = Number(values.batch);
 
 const ort = await import('onnxruntime-node');
-const clip = sharedClips()[0] ?? VTEST_AVI;
+const clip = sharedVideoFiles()[0] ?? VTEST_AVI;
 const frames = await decodeRgbFrames(clip, { count: 8, width: 640, height: 360, everySeconds: 2, startSeconds: 1 });
 const per = 3 * size * size;
 // Both input layouts (preprocess.ts): a model taking [N, S/2, S/2, 12] gets the s2d one.

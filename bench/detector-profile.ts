@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { onnxModelPath } from '../src/analytics/detector/model-files.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
 import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
-import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
+import { decodeRgbFrames } from '../src/media/index.ts';
+import { sharedVideoFiles, VTEST_AVI } from '../src/simulator/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,7 +30,7 @@ const modelPath = values.model ?? (await ensureOnnxModel('int8'), onnxModelPath(
 const u8 = !values.float;
 
 const ort = await import('onnxruntime-node');
-const clip = sharedClips()[0] ?? VTEST_AVI;
+const clip = sharedVideoFiles()[0] ?? VTEST_AVI;
 const frames = await decodeRgbFrames(clip, { count: 8, width: 640, height: 360, everySeconds: 2, startSeconds: 1 });
 const per = 3 * size * size;
 // A model taking [N, S/2, S/2, 12] gets preprocess.ts's s2d layout, others planes.

@@ -5,7 +5,8 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { createDetector, iou, type DetectorBackend, type Detection, type DetectorInput } from '../src/analytics/detector/index.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
-import { decodeRgbFrames, sharedClips, VTEST_AVI } from '../src/analytics/detector/video-frames.ts';
+import { decodeRgbFrames } from '../src/media/index.ts';
+import { sharedVideoFiles, VTEST_AVI } from '../src/simulator/index.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
@@ -16,7 +17,7 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const loadStart = loadavg()[0];
 
-const clips = sharedClips();
+const clips = sharedVideoFiles();
 if (!clips.length) console.error(`no shared clips in ../shared/data/video; using ${VTEST_AVI}`);
 const sources = clips.length ? clips : [VTEST_AVI];
 const frames: { clip: string; input: DetectorInput }[] = [];

@@ -4,7 +4,7 @@
 // The simulated cameras run in this process, so the wall-clock time each frame is sent is known
 // exactly (a listener on the camera, called in the same tick as the RTSP server's write). Vigil
 // runs as a child process (`vigil start --config`), recording and serving live view. Its fMP4
-// tfdt is the camera's RTP timestamp, not rebased (RtpH264Depacketizer unwraps without an
+// tfdt is the camera's RTP timestamp, not rebased (H26xDepacketizer unwraps without an
 // offset; Fmp4Fragmenter keeps the input dts unless the clock jumps), so a shown frame's
 // mediaTime names the frame that was sent. A headless Chromium signs in through the real UI;
 // requestVideoFrameCallback says when each frame is displayed. Page and bench share the

@@ -23,6 +23,9 @@ export interface MapApiDeps {
   basemap?: () => Promise<unknown | null>;
 }
 
+/** 1e-7 degrees is about a centimetre: more digits only make the list of 100,000 cameras longer. */
+const roundDeg = (x: number) => Math.round(x * 1e7) / 1e7;
+
 function parseBBox(text: string): { west: number; south: number; east: number; north: number } {
   const [west, south, east, north] = text.split(',').map(Number) as [number, number, number, number];
   if (![west, south, east, north].every(Number.isFinite) || west > east || south > north || south < -90 || north > 90) {
@@ -52,7 +55,7 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       return {
         truncated,
         cameras: rows.slice(0, limit).map((p) => ({
-          id: p.cameraId, name: p.name, lon: p.lon, lat: p.lat, bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
+          id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
           state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
           recording: p.record,
         })),

@@ -1,8 +1,9 @@
 // Access units whose NAL units may still be in the pieces they arrived in. An RTP fragmentation
 // unit (H.264 FU-A, H.265 FU) splits one NAL unit over several packets; joining them costs an
 // allocation and a copy of nearly every byte of video, which the recorder does not need: the fMP4
-// writer hands the pieces to the kernel as they are (writev). Consumers that want whole NAL units
-// read `nalus`, which joins them on first use. Pure: no I/O.
+// muxer emits fragments as parts that point into the pieces, and the recorder copies those once,
+// into its write batch (recorder/write-batch.ts). Consumers that want whole NAL units read
+// `nalus`, which joins them on first use. Pure: no I/O.
 import type { AccessUnit, VideoCodec } from './types.ts';
 import { H264_NAL } from './annexb.ts';
 import { H265_NAL } from './h265.ts';

@@ -18,8 +18,8 @@ export type FragmenterOutput =
   | {
       kind: 'fragment';
       /**
-       * moof+mdat as the Buffers to write in order (writev): boxes plus views of the unit's NAL
-       * bytes, not copies. What the recorder writes.
+       * moof+mdat as the Buffers to write in order: boxes plus views of the unit's NAL bytes, not
+       * copies. What the recorder copies into its write batch.
        */
       parts: Buffer[];
       byteLength: number;

@@ -249,10 +249,10 @@ export function mediaFragment(seq: number, baseDts: number, samples: readonly Sa
 }
 
 /**
- * The same bytes as mediaFragment, as a list of Buffers to be written in order (an iovec for
- * writev): the boxes and length prefixes in one new Buffer, the NAL bytes as the caller's own
- * Buffers (views, not copies). Copying every picture into one Buffer was, with the FU-A joins, most
- * of the recorder's CPU at hundreds of cameras; the kernel gathers the pieces for free.
+ * The same bytes as mediaFragment, as a list of Buffers to be written in order: the boxes and
+ * length prefixes in one new Buffer, the NAL bytes as the caller's own Buffers (views, not copies).
+ * Copying every picture into one new Buffer was, with the FU-A joins, most of the recorder's CPU at
+ * hundreds of cameras; the recorder copies these parts once, straight into its write batch.
  */
 export function mediaFragmentParts(seq: number, baseDts: number, samples: readonly Sample[], codec: VideoCodec = 'h264'): Buffer[] {
   if (samples.length === 0) throw new MediaError('BAD_SAMPLE', 'a fragment needs at least one sample');

@@ -20,3 +20,4 @@ export { readFmp4, rebaseFragment, initWithDuration, type Fmp4File, type Fragmen
 export { addEmulationPrevention } from './h264.ts';
 export type { RtspMediaSource } from './rtsp-server.ts';
 export type { ServerAuthOptions } from './rtsp-auth.ts';
+export { rgbDecodeArgs, decodeRgbFrames, type RgbDecodeOptions } from './rgb-decode.ts';

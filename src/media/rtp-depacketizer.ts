@@ -106,7 +106,7 @@ export class TimestampUnwrapper {
   }
 }
 
-export interface H264DepacketizerOptions {
+export interface H26xDepacketizerOptions {
   /**
    * Emit nothing until an IDR, at the start and after any loss (default true), so that every
    * emitted unit can be decoded.
@@ -138,7 +138,7 @@ export interface DepacketizerStats {
 /** Shared answer of pushAt() when a packet completes no unit (most packets): no array per packet. */
 const NO_UNITS: AccessUnit[] = Object.freeze([]) as unknown as AccessUnit[];
 
-export class H264Depacketizer {
+export class H26xDepacketizer {
   readonly stats: DepacketizerStats = { packets: 0, lostPackets: 0, brokenUnits: 0, skippedUnits: 0, malformed: 0 };
   readonly #requireKeyframe: boolean;
   #needKeyframe: boolean;
@@ -153,7 +153,7 @@ export class H264Depacketizer {
   readonly #asm: NalAssembler;
   #codec: VideoCodec;
 
-  constructor(opts: H264DepacketizerOptions = {}) {
+  constructor(opts: H26xDepacketizerOptions = {}) {
     this.#requireKeyframe = opts.requireKeyframe ?? true;
     this.#needKeyframe = this.#requireKeyframe;
     this.#codec = opts.codec ?? 'h264';

@@ -4,7 +4,7 @@
 // write the same bytes to every TCP viewer and hand sub-slices of it to every UDP viewer.
 import type { AccessUnit, VideoCodec } from './types.ts';
 
-export interface H264PacketizerOptions {
+export interface H26xPacketizerOptions {
   payloadType?: number;
   ssrc?: number;
   /** Largest RTP payload; 1400 keeps packets under a 1500-byte Ethernet MTU with IP/UDP headers. */
@@ -23,14 +23,14 @@ export interface RtpBatch {
   interleaved(channel: number): Buffer;
 }
 
-export class H264Packetizer {
+export class H26xPacketizer {
   readonly payloadType: number;
   readonly ssrc: number;
   readonly codec: VideoCodec;
   readonly #maxPayload: number;
   #seq: number;
 
-  constructor(opts: H264PacketizerOptions = {}) {
+  constructor(opts: H26xPacketizerOptions = {}) {
     this.payloadType = opts.payloadType ?? 96;
     this.ssrc = (opts.ssrc ?? Math.floor(Math.random() * 0x100000000)) >>> 0;
     this.#maxPayload = Math.max(16, opts.maxPayload ?? 1400);

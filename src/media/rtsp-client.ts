@@ -10,7 +10,7 @@ import { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 import { RtspWireParser, header, serializeRequest, serializeResponse, type RtspResponse, type RtspWireItem } from './rtsp-message.ts';
 import { ClientAuthenticator, parseChallenges } from './rtsp-auth.ts';
 import { findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from './sdp.ts';
-import { H264Depacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
+import { H26xDepacketizer, RtpReorderBuffer, parseRtpHeaderAt, parseRtpPacket, type DepacketizerStats, type RtpHeaderView } from './rtp-depacketizer.ts';
 import { DecodeTimeline } from './decode-timeline.ts';
 import { nalPieces, withParameterSets } from './access-unit.ts';
 import { LoopLag, processLoopLag } from './loop-lag.ts';
@@ -108,7 +108,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   #session?: string;
   #sessionTimeoutSec = 60;
   #keepAliveMethod = 'OPTIONS';
-  #depack: H264Depacketizer;
+  #depack: H26xDepacketizer;
   /** RTP carries presentation times; decode times are derived (they differ with B-frames). */
   #timeline = new DecodeTimeline();
   #reorder?: RtpReorderBuffer;
@@ -138,7 +138,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     if (username !== undefined) this.#creds = { username, password: opts.password ?? parts.password ?? '' };
     // One copy of each NAL unit into a slab beats keeping the packets' pieces alive until they are
     // on disk (nal-assembler.ts); the socket's reads are then free as soon as they are parsed.
-    this.#depack = new H264Depacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
+    this.#depack = new H26xDepacketizer({ requireKeyframe: opts.requireKeyframe ?? true, assemble: opts.transientUnits ? 'ring' : 'copy' });
     this.#loopLag = opts.loopLag === undefined ? processLoopLag : opts.loopLag;
     this.stats = Object.assign(this.#depack.stats, { bytes: 0, badRtp: 0 });
   }

@@ -4,7 +4,7 @@
 // access units out.
 import type { AccessUnit, VideoCodec } from './types.ts';
 import type { VideoSdpTrack } from './sdp.ts';
-import { H264Depacketizer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
+import { H26xDepacketizer, parseRtpPacket, type DepacketizerStats } from './rtp-depacketizer.ts';
 import { H264_NAL } from './annexb.ts';
 import { H265_NAL } from './h265.ts';
 
@@ -16,7 +16,7 @@ export class PublishedStream {
   #sps?: Buffer;
   #pps?: Buffer;
   #vps?: Buffer;
-  #depack: H264Depacketizer;
+  #depack: H26xDepacketizer;
   #subscribers = new Set<(au: AccessUnit) => void>();
   #ignored = 0;
 
@@ -27,7 +27,7 @@ export class PublishedStream {
     this.#pps = track.pps;
     if (track.codec === 'h265') this.#vps = track.vps;
     // Viewers join at a keyframe anyway; units before the first one could not be decoded.
-    this.#depack = new H264Depacketizer({ codec: track.codec, requireKeyframe: true });
+    this.#depack = new H26xDepacketizer({ codec: track.codec, requireKeyframe: true });
   }
 
   /** From the ANNOUNCE's SDP, replaced by in-band ones as they come (a publisher may change them). */

@@ -13,7 +13,7 @@ import { RtspWireParser, header, serializeResponse, type RtspRequest } from './r
 import { ServerAuthenticator, type ServerAuthOptions } from './rtsp-auth.ts';
 import { buildH264Sdp, buildH265Sdp, findVideoTrack, parseSdp } from './sdp.ts';
 import { PublishedStream } from './rtsp-publish.ts';
-import { H264Packetizer, type RtpBatch } from './rtp-packetizer.ts';
+import { H26xPacketizer, type RtpBatch } from './rtp-packetizer.ts';
 import { RtspError } from './rtsp-errors.ts';
 import { withParameterSets } from './access-unit.ts';
 
@@ -54,7 +54,7 @@ export interface RtspServerStats {
 interface PathState {
   name: string;
   source: RtspMediaSource;
-  packetizer: H264Packetizer;
+  packetizer: H26xPacketizer;
   viewers: Set<Session>;
   unsubscribe?: () => void;
   /** Set when the path was announced by a publisher: it lives as long as that publisher. */
@@ -110,7 +110,7 @@ export class RtspServer {
   addPath(name: string, source: RtspMediaSource): void {
     const key = normalizePath(name);
     if (this.#paths.has(key)) throw new RtspError('RTSP_PROTOCOL', `path ${key} already served`);
-    this.#paths.set(key, { name: key, source, packetizer: new H264Packetizer({ codec: source.codec ?? 'h264' }), viewers: new Set() });
+    this.#paths.set(key, { name: key, source, packetizer: new H26xPacketizer({ codec: source.codec ?? 'h264' }), viewers: new Set() });
   }
 
   removePath(name: string): void {
@@ -329,7 +329,7 @@ export class RtspServer {
     }
     if (!track) return reply(415, 'Unsupported Media Type'); // no H.264 or H.265 video in it
     const stream = new PublishedStream(track);
-    const path: PathState = { name, source: stream, packetizer: new H264Packetizer({ codec: stream.codec }), viewers: new Set(), publisher: { conn, stream, control: track.control } };
+    const path: PathState = { name, source: stream, packetizer: new H26xPacketizer({ codec: stream.codec }), viewers: new Set(), publisher: { conn, stream, control: track.control } };
     this.#paths.set(name, path);
     conn.announced.add(path);
     return reply(200, 'OK');

@@ -205,8 +205,8 @@ export class CameraRecorder {
         this.hub.setInit(`video/mp4; codecs="${cfg.codecString}"`, out.data);
         this.writer?.setInit(out.data);
       } else {
-        // The fragment's bytes stay in pieces (views of the camera's packets) all the way to
-        // writev; the hub joins them only for a live viewer.
+        // The fragment's bytes stay in pieces (views of the camera's packets) until the segment
+        // writer copies them into its write batch; the hub joins them only for a live viewer.
         this.hub.fragment(out, out.keyframe);
         if (this.writer) {
           const startMs = this.wallTime(out.dts, now);

@@ -1,8 +1,8 @@
-// A camera's fragments waiting for their writev, copied into one buffer as they come. Holding the
+// A camera's fragments waiting to be written, copied into one buffer as they come. Holding the
 // muxer's Buffers instead would keep several small objects per picture alive for about a second
 // each, which at hundreds of cameras is most of the garbage collector's work (they all survive
 // young-generation collections); a native copy of ~10 KB per picture costs far less, and the
-// kernel then gets one iovec per write instead of three per picture. Two buffers per camera take
+// kernel then gets one buffer per write instead of three per picture. Two buffers per camera take
 // turns: one fills while the other is being written, so steady recording allocates nothing.
 export class WriteBatch {
   #buf: Buffer | null = null;

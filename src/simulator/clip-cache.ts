@@ -2,16 +2,23 @@
 // `.h264` (libx264) or `-h265.hevc` (libx265) plus a JSON sidecar, then replayed forever without re-encoding. Written to a temporary
 // name and renamed, so two processes starting at once never see half a file (at worst both encode).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SimulatorError } from './simulator-errors.ts';
 import type { VideoCodec } from '../media/index.ts';
 
+/** OpenCV's pedestrian clip (Debian's opencv-doc). */
 export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 /** The project's shared real footage (../shared/data/video beside the checkout; see its SOURCES.md). */
 export const SHARED_VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'video');
+
+/** Every video file in SHARED_VIDEO_DIR, sorted, or [] when this machine has none. */
+export function sharedVideoFiles(): string[] {
+  if (!existsSync(SHARED_VIDEO_DIR)) return [];
+  return readdirSync(SHARED_VIDEO_DIR).filter((f) => /\.(mp4|avi|mkv)$/i.test(f)).sort().map((f) => path.join(SHARED_VIDEO_DIR, f));
+}
 
 /** Real fixed-camera clips in SHARED_VIDEO_DIR, served under their file names without extension. */
 const SHARED_CLIPS = ['highway_nl.mp4', 'highway_overpass.avi', 'highway_cctv_osd.avi', 'residential_tjunction.mp4', 'street_topdown.mp4', 'parking_lot.mp4'];

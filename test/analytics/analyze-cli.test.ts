@@ -4,9 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAnalyzeArgs } from '../../src/analytics/analyze-args.ts';
 import { decodeFrames, probeVideo, RING } from '../../src/analytics/frame-source.ts';
-import { AnalyticsError } from '../../src/analytics/errors.ts';
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 let dir = '';
@@ -58,37 +56,6 @@ function ffmpegChildren(): number[] {
   }
   return out;
 }
-
-function badArgs(argv: string[], pattern: RegExp): void {
-  assert.throws(() => parseAnalyzeArgs(argv), (e: unknown) => e instanceof AnalyticsError && e.code === 'BAD_ARGUMENT' && pattern.test(e.message));
-}
-
-test('argument errors name what is wrong', () => {
-  badArgs([], /missing FILE/);
-  badArgs(['a.mp4', 'b.mp4'], /one FILE/);
-  badArgs(['a.mp4', '--line', 'L:0.1,0.2,0.3'], /4 numbers, got 3/);
-  badArgs(['a.mp4', '--line', '0.1,0.2,0.3,0.4'], /NAME:x1,y1,x2,y2/);
-  badArgs(['a.mp4', '--line', 'L:0.1,0.2,1.5,0.4'], /outside 0\.\.1.*normalised/);
-  badArgs(['a.mp4', '--line', 'L:0.1,0.2,abc,0.4'], /"abc" is not a number/);
-  badArgs(['a.mp4', '--line', 'L:0.5,0.5,0.5,0.5'], /same/);
-  badArgs(['a.mp4', '--zone', 'Z:0.1,0.1;0.2,0.2'], /at least 3 points/);
-  badArgs(['a.mp4', '--zone', 'Z:0.1,0.1;0.2;0.3,0.3'], /not x,y/);
-  badArgs(['a.mp4', '--line', 'A:0,0,1,1', '--zone', 'A:0,0;1,0;1,1'], /used twice/);
-  badArgs(['a.mp4', '--dwell', 'nowhere:5'], /no --zone named "nowhere"/);
-  badArgs(['a.mp4', '--fps', '0'], /--fps/);
-  badArgs(['a.mp4', '--fps', 'fast'], /not a number/);
-  badArgs(['a.mp4', '--width', '10'], /at least 64/);
-  badArgs(['a.mp4', '--detector', 'yolo'], /neural or motion/);
-  badArgs(['a.mp4', '--frobnicate'], /frobnicate/);
-  badArgs(['a.mp4', '--mask', '0.1,0.1;0.2,0.2'], /at least 3 points/);
-  const ok = parseAnalyzeArgs(['x.mp4', '--line', 'L:0,0.5,1,0.5', '--zone', 'Z:0,0;1,0;1,1', '--mask', '0,0;0.1,0;0.1,0.1', '--dwell', 'Z:3', '--crowd', 'Z:4:20', '--fps', '2.5', '--json']);
-  assert.deepEqual(ok.masks, [[[0, 0], [0.1, 0], [0.1, 0.1]]]);
-  assert.deepEqual(ok.lines, [{ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }]);
-  assert.deepEqual(ok.dwell, [{ zone: 'Z', seconds: 3 }]);
-  assert.equal(ok.crowd[0].areaM2, 20);
-  assert.equal(ok.fps, 2.5);
-  assert.equal(ok.json, true);
-});
 
 test('the CLI exits 2 on a bad argument, with the reason and the help on stderr and nothing on stdout', () => {
   const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--line', 'L:0.1,0.2,1.5,0.4', '--json'], { encoding: 'utf8' });
@@ -143,6 +110,18 @@ test('vigil analyze --json on a generated clip: one JSON document, the crossings
   // only box A enters the upper-right zone
   const intrusions = doc.events.filter((e: { kind: string }) => e.kind === 'zone_intrusion');
   assert.equal(intrusions.length, 1, JSON.stringify(intrusions));
+  // occupancy: the zone's count per class at every analysed frame, in the file's own time
+  const occ: { t: number; car?: number; person?: number }[] = doc.occupancy.Z;
+  assert.equal(occ.length, 40);
+  occ.forEach((s, i) => assert.equal(s.t, Math.round(i * 0.2 * 1000) / 1000));
+  const inside = occ.filter((s) => (s.car ?? 0) > 0).map((s) => s.t);
+  assert.ok(inside.length >= 3, `A stood in Z at ${inside.join(', ')}`);
+  assert.ok(inside.every((t) => t > intrusions[0].t - 0.3), 'and not before it entered');
+  assert.ok(occ.every((s) => (s.car ?? 0) <= 1 && !s.person));
+  // the detector settings used and what they cost per frame
+  assert.equal(doc.detection.inputSize, 320);
+  assert.equal(doc.detection.tiles, false, 'no crowd rule: no tiles by default');
+  assert.equal(typeof doc.cost.inferencesPerFrame, 'number');
   assert.ok(readdirSync(annotate).some((f) => f.endsWith('.png')));
 });
 
@@ -150,4 +129,16 @@ test('a motion mask over the lower half hides box B: only A is counted', () => {
   const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--line', 'V:0.5,0.05,0.5,0.95', '--mask', '0,0.55;1,0.55;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).lines, { V: { positive: {}, negative: { car: 1 } } });
+});
+
+test('occupancy times are the file\'s own presentation times (an MPEG-TS clip starting at 11.4 s)', () => {
+  const ts = join(dir, 'late-start.ts');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=10:duration=2', '-c:v', 'libx264', '-output_ts_offset', '10', '-f', 'mpegts', ts]);
+  const r = spawnSync(process.execPath, [MAIN, 'analyze', ts, '--zone', 'Z:0,0;1,0;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
+  assert.equal(r.status, 0, r.stderr);
+  const occ: { t: number }[] = JSON.parse(r.stdout).occupancy.Z;
+  assert.equal(occ.length, 10);
+  // ffmpeg puts the muxer's 1.4 s delay on top of the 10 s offset
+  assert.equal(occ[0].t, 11.4);
+  assert.equal(occ[9].t, 13.2);
 });

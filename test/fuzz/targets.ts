@@ -11,7 +11,7 @@ import { MediaError } from '../../src/media/errors.ts';
 import { RtspWireError, RtspWireParser } from '../../src/media/rtsp-message.ts';
 import { ClientAuthenticator, ServerAuthenticator, parseChallenges } from '../../src/media/rtsp-auth.ts';
 import { findH264Track, findH265Track, findVideoTrack, hasAudio, parseSdp, resolveControlUrl } from '../../src/media/sdp.ts';
-import { H264Depacketizer, RtpReorderBuffer, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
+import { H26xDepacketizer, RtpReorderBuffer, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
 import { checkPps, h264TrackConfig, parseSps } from '../../src/media/h264.ts';
 import { h265TrackConfig, parseH265Sps, groupH265AccessUnits } from '../../src/media/h265.ts';
 import { groupH264AccessUnits, splitAnnexB } from '../../src/media/annexb.ts';
@@ -77,7 +77,7 @@ function rtpTarget(name: string, codec: VideoCodec): FuzzTarget {
     name,
     expected: never,
     run(input, rng) {
-      const dp = new H264Depacketizer({ codec, requireKeyframe: rng.int(2) === 0 });
+      const dp = new H26xDepacketizer({ codec, requireKeyframe: rng.int(2) === 0 });
       const reorder = rng.int(2) ? new RtpReorderBuffer(4) : null;
       const units: AccessUnit[] = [];
       for (const raw of splitPrefixed(input)) {

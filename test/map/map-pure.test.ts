@@ -186,3 +186,20 @@ test('GeoJSON placements and sites: errors name the feature', () => {
   assert.match(s.problems[0]!.message, /kind: expected one of/);
   assert.match(s.problems[0]!.message, /at least 3 distinct points/);
 });
+
+test('the demo district: 60 cameras on its streets with cones, 9 sites of several kinds, feeders of a few cameras', async () => {
+  const { demoCity } = await import('../../src/map/index.ts');
+  const city = demoCity(60);
+  assert.equal(city.cameras.length, 60);
+  assert.equal(new Set(city.cameras.map((c) => c.cameraId)).size, 60);
+  assert.equal(new Set(city.cameras.map((c) => c.name)).size, 60, 'names are unique (the grid filter relies on it)');
+  assert.ok(city.sites.length >= 8);
+  assert.ok(new Set(city.sites.map((s) => s.kind)).size >= 5);
+  assert.ok(city.cameras.some((c) => c.ptz) && city.cameras.some((c) => !c.ptz));
+  assert.deepEqual(city.feeders.flat().sort(), city.cameras.map((c) => c.cameraId).sort());
+  assert.ok(city.feeders.every((f) => f.length >= 2 && f.length <= 8));
+  // Every camera sees something of the district and the checkpoint is watched.
+  const index = new ConeIndex(city.cameras);
+  const report = coverageReport(city.sites, index);
+  assert.equal(report.find((r) => r.siteId === 'site-checkpoint')!.cameraIds.length > 0, true);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { H264Depacketizer, RtpReorderBuffer, TimestampUnwrapper, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-depacketizer.ts';
-import { H264Packetizer } from '../../src/media/rtp-packetizer.ts';
+import { H26xDepacketizer, RtpReorderBuffer, TimestampUnwrapper, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-depacketizer.ts';
+import { H26xPacketizer } from '../../src/media/rtp-packetizer.ts';
 import type { AccessUnit } from '../../src/media/types.ts';
 
 const SPS = Buffer.from('674d401eda0280bfe584', 'hex');
@@ -36,7 +36,7 @@ function fuA(n: Buffer, chunk: number): Buffer[] {
   return out;
 }
 
-function feed(d: H264Depacketizer, packets: RtpPacket[]): AccessUnit[] {
+function feed(d: H26xDepacketizer, packets: RtpPacket[]): AccessUnit[] {
   return packets.flatMap((p) => d.push(p));
 }
 
@@ -60,7 +60,7 @@ test('parseRtpPacket reads the header and rejects what cannot be RTP', () => {
 });
 
 test('single NAL units are grouped by timestamp and the marker bit', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const idr = nal(5, 50);
   const units = feed(d, [pkt(1, 1000, SPS), pkt(2, 1000, PPS), pkt(3, 1000, idr, true), pkt(4, 4600, nal(1, 30), true)]);
   assert.equal(units.length, 2);
@@ -72,7 +72,7 @@ test('single NAL units are grouped by timestamp and the marker bit', () => {
 });
 
 test('a timestamp change closes a unit whose marker bit never came', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const units = feed(d, [pkt(1, 0, nal(5, 10)), pkt(2, 3600, nal(1, 10))]);
   assert.equal(units.length, 1);
   assert.equal(units[0].dts, 0);
@@ -80,14 +80,14 @@ test('a timestamp change closes a unit whose marker bit never came', () => {
 });
 
 test('STAP-A aggregates are split into their NAL units', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const idr = nal(5, 20);
   const [u] = feed(d, [pkt(10, 90000, stapA(SPS, PPS)), pkt(11, 90000, idr, true)]);
   assert.deepEqual(u.nalus, [SPS, PPS, idr]);
 });
 
 test('FU-A fragments are reassembled with the original NAL header', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const big = nal(5, 4000);
   for (let i = 0; i < big.length; i++) big[i] = i === 0 ? big[0] : i & 0xff;
   const frags = fuA(big, 1000);
@@ -99,7 +99,7 @@ test('FU-A fragments are reassembled with the original NAL header', () => {
 });
 
 test('a lost FU-A fragment drops the unit and everything until the next keyframe', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const idr = nal(5, 3000);
   const frags = fuA(idr, 1000);
   const out = feed(d, [
@@ -116,14 +116,14 @@ test('a lost FU-A fragment drops the unit and everything until the next keyframe
 });
 
 test('with requireKeyframe=false the broken unit is still never emitted', () => {
-  const d = new H264Depacketizer({ requireKeyframe: false });
+  const d = new H26xDepacketizer({ requireKeyframe: false });
   const frags = fuA(nal(1, 3000), 1000);
   const out = feed(d, [pkt(1, 0, nal(5, 10), true), pkt(2, 3600, frags[0]), pkt(4, 3600, frags[2], true), pkt(5, 7200, nal(1, 10), true)]);
   assert.deepEqual(out.map((u) => u.dts), [0, 7200]);
 });
 
 test('malformed payloads are counted and dropped, never thrown', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const bad = [
     Buffer.from([0x78, 0x00, 0x09, 0x65]), // STAP-A size beyond the packet
     Buffer.from([0x7c]), // FU-A without header
@@ -150,7 +150,7 @@ test('malformed payloads are counted and dropped, never thrown', () => {
 });
 
 test('RTP timestamps keep increasing across the 2^32 wrap', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   const start = 2 ** 32 - 3600 * 2;
   const out: AccessUnit[] = [];
   for (let i = 0; i < 5; i++) out.push(...d.push(pkt(65534 + i, (start + i * 3600) % 2 ** 32, nal(i === 0 ? 5 : 1, 10), true)));
@@ -164,7 +164,7 @@ test('RTP timestamps keep increasing across the 2^32 wrap', () => {
 });
 
 test('duplicates are ignored and an SSRC change counts as a break', () => {
-  const d = new H264Depacketizer();
+  const d = new H26xDepacketizer();
   assert.equal(d.push(pkt(1, 0, nal(5, 10), true)).length, 1);
   assert.equal(d.push(pkt(1, 0, nal(5, 10), true)).length, 0);
   assert.equal(d.push(pkt(2, 3600, nal(1, 10), true, 999)).length, 0, 'P frame of a new stream needs a keyframe first');
@@ -186,8 +186,8 @@ test('the reorder buffer restores order and gives up on a hole after its window'
 });
 
 test('packetize -> depacketize round trip, with FU-A for big NAL units and one marker per unit', () => {
-  const p = new H264Packetizer({ maxPayload: 1200, initialSequence: 65530, ssrc: 42 });
-  const d = new H264Depacketizer();
+  const p = new H26xPacketizer({ maxPayload: 1200, initialSequence: 65530, ssrc: 42 });
+  const d = new H26xDepacketizer();
   const units: AccessUnit[] = [];
   for (let i = 0; i < 30; i++) {
     const key = i % 10 === 0;

@@ -2,8 +2,8 @@
 // 2^32 timestamp wrap; and the H.265 SDP (sprop-vps/sps/pps).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { H264Depacketizer, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-depacketizer.ts';
-import { H264Packetizer } from '../../src/media/rtp-packetizer.ts';
+import { H26xDepacketizer, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-depacketizer.ts';
+import { H26xPacketizer } from '../../src/media/rtp-packetizer.ts';
 import { buildH265Sdp, findH265Track, findVideoTrack, parseSdp } from '../../src/media/sdp.ts';
 import type { AccessUnit } from '../../src/media/types.ts';
 
@@ -24,8 +24,8 @@ function rtp(seq: number, ts: number, payload: Buffer, marker = false, ssrc = 7)
 }
 
 function roundTrip(aus: AccessUnit[], maxPayload: number, drop: (i: number) => boolean = () => false) {
-  const pk = new H264Packetizer({ codec: 'h265', maxPayload, initialSequence: 65530, ssrc: 42 });
-  const dp = new H264Depacketizer({ codec: 'h265' });
+  const pk = new H26xPacketizer({ codec: 'h265', maxPayload, initialSequence: 65530, ssrc: 42 });
+  const dp = new H26xDepacketizer({ codec: 'h265' });
   const out: AccessUnit[] = [];
   let i = 0;
   for (const au of aus) {
@@ -55,7 +55,7 @@ test('packetize + depacketize: large NAL units go as FUs and come back byte-iden
 });
 
 test('FU packets carry type 49 in the payload header and the original type in the FU header', () => {
-  const pk = new H264Packetizer({ codec: 'h265', maxPayload: 100 });
+  const pk = new H26xPacketizer({ codec: 'h265', maxPayload: 100 });
   const big = nal(19, 250);
   const packets = pk.packetize({ nalus: [big], dts: 0, pts: 0, keyframe: true }).packets.map((p) => parseRtpPacket(p)!);
   assert.equal(packets.length, 3);
@@ -71,14 +71,14 @@ test('FU packets carry type 49 in the payload header and the original type in th
 test('aggregation packet (type 48) yields its NAL units; broken sizes are malformed', () => {
   const sizes = (...n: Buffer[]) => Buffer.concat(n.flatMap((x) => [Buffer.from([x.length >> 8, x.length & 0xff]), x]));
   const ap = Buffer.concat([Buffer.from([48 << 1, 0x01]), sizes(VPS, SPS, PPS)]);
-  const dp = new H264Depacketizer({ codec: 'h265' });
+  const dp = new H26xDepacketizer({ codec: 'h265' });
   assert.deepEqual(dp.push(rtp(1, 0, ap)), []);
   const idr = nal(19, 100);
   const [au] = dp.push(rtp(2, 0, idr, true));
   assert.deepEqual(au.nalus, [VPS, SPS, PPS, idr]);
   assert.equal(au.keyframe, true);
 
-  const bad = new H264Depacketizer({ codec: 'h265' });
+  const bad = new H26xDepacketizer({ codec: 'h265' });
   const truncated = Buffer.concat([Buffer.from([48 << 1, 0x01, 0x00, 0xff]), VPS]);
   bad.push(rtp(1, 0, truncated));
   bad.push(rtp(2, 0, nal(19, 50), true));
@@ -93,7 +93,7 @@ test('FU with both S and E, TID 0, forbidden bit and PACI are malformed; nothing
     Buffer.from([0x80 | (1 << 1), 0x01, 1, 2]), // F bit
     Buffer.from([50 << 1, 0x01, 0, 0, 0]), // PACI
   ]) {
-    const dp = new H264Depacketizer({ codec: 'h265', requireKeyframe: false });
+    const dp = new H26xDepacketizer({ codec: 'h265', requireKeyframe: false });
     const out = [...dp.push(rtp(1, 0, payload)), ...dp.push(rtp(2, 0, nal(1, 10), true))];
     assert.equal(out.length, 0, `payload ${payload.toString('hex')}`);
     assert.equal(dp.stats.malformed, 1);
@@ -117,7 +117,7 @@ test('a lost FU fragment drops the picture and everything until the next IRAP', 
 });
 
 test('RTP timestamps unwrap across 2^32 and sequence numbers across 2^16', () => {
-  const dp = new H264Depacketizer({ codec: 'h265' });
+  const dp = new H26xDepacketizer({ codec: 'h265' });
   const start = 0xffffffff - 3600;
   const out = [
     ...dp.push(rtp(65535, start, nal(19, 20), true)),
@@ -143,13 +143,13 @@ test('H.265 SDP: built, parsed back, chosen as the video track; DONL streams are
 });
 
 test('H.264 packetization is unchanged by the codec option (default h264, FU-A type 28)', () => {
-  const pk = new H264Packetizer({ maxPayload: 100 });
+  const pk = new H26xPacketizer({ maxPayload: 100 });
   const h264Idr = Buffer.alloc(250, 0x44);
   h264Idr[0] = 0x65;
   const packets = pk.packetize({ nalus: [h264Idr], dts: 0, pts: 0, keyframe: true }).packets.map((p) => parseRtpPacket(p)!);
   assert.equal(packets.length, 3);
   assert.ok(packets.every((p) => (p.payload[0] & 0x1f) === 28 && (p.payload[1] & 0x1f) === 5));
-  const dp = new H264Depacketizer();
+  const dp = new H26xDepacketizer();
   const out = packets.flatMap((p) => dp.push(p));
   assert.deepEqual(out[0].nalus, [h264Idr]);
   assert.equal(out[0].codec, undefined);
@@ -157,7 +157,7 @@ test('H.264 packetization is unchanged by the codec option (default h264, FU-A t
 
 test('UDP reordering: shuffled packets within the window come out as the same units', async () => {
   const { RtpReorderBuffer } = await import('../../src/media/rtp-depacketizer.ts');
-  const pk = new H264Packetizer({ codec: 'h265', maxPayload: 300, initialSequence: 65500 });
+  const pk = new H26xPacketizer({ codec: 'h265', maxPayload: 300, initialSequence: 65500 });
   const aus: AccessUnit[] = [
     { nalus: [VPS, SPS, PPS, nal(19, 2000)], dts: 0, pts: 0, keyframe: true },
     ...Array.from({ length: 6 }, (_, i) => ({ nalus: [nal(1, 700 + i)], dts: (i + 1) * 3600, pts: (i + 1) * 3600, keyframe: false })),
@@ -169,7 +169,7 @@ test('UDP reordering: shuffled packets within the window come out as the same un
   const shuffled = packets.slice();
   for (let i = 1; i + 1 < shuffled.length; i += 3) [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1], shuffled[i]];
   const reorder = new RtpReorderBuffer(8);
-  const dp = new H264Depacketizer({ codec: 'h265' });
+  const dp = new H26xDepacketizer({ codec: 'h265' });
   const out = shuffled.flatMap((p) => reorder.push(p)).flatMap((p) => dp.push(p));
   assert.equal(out.length, aus.length);
   assert.deepEqual(out.map((a) => a.nalus), aus.map((a) => a.nalus));
@@ -177,7 +177,7 @@ test('UDP reordering: shuffled packets within the window come out as the same un
 });
 
 test('client-side in-band change: parameter sets inside a later keyframe are taken as they come', () => {
-  const dp = new H264Depacketizer({ codec: 'h265' });
+  const dp = new H26xDepacketizer({ codec: 'h265' });
   const sps2 = nal(33, 40, 0x99);
   const first = [...dp.push(rtp(1, 0, VPS)), ...dp.push(rtp(2, 0, SPS)), ...dp.push(rtp(3, 0, PPS)), ...dp.push(rtp(4, 0, nal(19, 30), true))];
   const second = [...dp.push(rtp(5, 3600, VPS)), ...dp.push(rtp(6, 3600, sps2)), ...dp.push(rtp(7, 3600, PPS)), ...dp.push(rtp(8, 3600, nal(20, 30), true))];

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { RtspClient } from '../../src/media/rtsp-client.ts';
 import { RtspServer, type RtspMediaSource } from '../../src/media/rtsp-server.ts';
 import { RtspWireParser, header, serializeResponse, interleavedFrame, type RtspRequest } from '../../src/media/rtsp-message.ts';
-import { H264Packetizer } from '../../src/media/rtp-packetizer.ts';
+import { H26xPacketizer } from '../../src/media/rtp-packetizer.ts';
 import { buildH264Sdp } from '../../src/media/sdp.ts';
 import type { AccessUnit } from '../../src/media/types.ts';
 import { freePort } from '../helpers/gst-rtsp.ts';
@@ -150,7 +150,7 @@ test('a source that stops sending: STREAM_STALLED; the server shutting down: STR
 
 test('scripted camera: Content-Base, session timeout keep-alives, corrupt RTP dropped, truncated frame at hang-up', async () => {
   const sdp = buildH264Sdp({ sps: SPS, pps: PPS, control: 'trackID=7' });
-  const p = new H264Packetizer({ payloadType: 96, initialSequence: 100 });
+  const p = new H26xPacketizer({ payloadType: 96, initialSequence: 100 });
   const good1 = p.packetize({ nalus: [SPS, PPS, idr(3000)], dts: 0, pts: 0, keyframe: true });
   const good2 = p.packetize({ nalus: [Buffer.from([0x41, 1, 2, 3])], dts: 3600, pts: 3600, keyframe: false });
   const wrongPt = Buffer.from(good2.packets[0]);

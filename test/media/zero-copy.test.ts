@@ -8,8 +8,8 @@ import { groupH264AccessUnits, splitAnnexB } from '../../src/media/annexb.ts';
 import { Fmp4Fragmenter, type FragmenterOutput } from '../../src/media/fmp4-fragmenter.ts';
 import { mediaFragment, mediaFragmentParts } from '../../src/media/fmp4.ts';
 import { isKeyframe } from '../../src/media/h264.ts';
-import { H264Depacketizer, parseRtpHeaderAt, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
-import { H264Packetizer } from '../../src/media/rtp-packetizer.ts';
+import { H26xDepacketizer, parseRtpHeaderAt, parseRtpPacket } from '../../src/media/rtp-depacketizer.ts';
+import { H26xPacketizer } from '../../src/media/rtp-packetizer.ts';
 import { RtspWireParser, interleavedFrame, type InterleavedFrame } from '../../src/media/rtsp-message.ts';
 import { ReadRing } from '../../src/media/read-slab.ts';
 import { PiecewiseAccessUnit, prependNalus } from '../../src/media/access-unit.ts';
@@ -46,7 +46,7 @@ const units = clipUnits();
 
 for (const assemble of ['pieces', 'copy', 'ring'] as const)
 test(`socket reads -> RTP -> NAL units (${assemble}) -> fMP4 parts: the same bytes as joining everything`, () => {
-  const pk = new H264Packetizer({ ssrc: 7, initialSequence: 65000 });
+  const pk = new H26xPacketizer({ ssrc: 7, initialSequence: 65000 });
   const stream = Buffer.concat(units.map((u) => pk.packetize(u).framed));
   const reads: Buffer[] = [];
   const sizes = chunkSizes(42);
@@ -70,7 +70,7 @@ test(`socket reads -> RTP -> NAL units (${assemble}) -> fMP4 parts: the same byt
   // As the recorder does: each unit straight into the muxer, each output's bytes taken at once
   // (a 'ring' unit's memory is reused a few pictures later).
   const parser = new RtspWireParser();
-  const depack = new H264Depacketizer({ assemble });
+  const depack = new H26xDepacketizer({ assemble });
   const f = new Fmp4Fragmenter();
   const ours: { kind: string; bytes: Buffer }[] = [];
   let unitCount = 0;
@@ -213,7 +213,7 @@ test('ring assembly reuses one slab; units too large for it make it grow', () =>
 });
 
 test('parseRtpHeaderAt reads in place exactly what parseRtpPacket reads, on valid and mutated packets', () => {
-  const pk = new H264Packetizer({ ssrc: 0xdeadbeef, initialSequence: 65530 });
+  const pk = new H26xPacketizer({ ssrc: 0xdeadbeef, initialSequence: 65530 });
   const packets = units.slice(0, 30).flatMap((u) => pk.packetize(u).packets);
   const ext = Buffer.from('b1600001000000010000000200000003' + 'bede0001' + 'deadbeef' + '41' + '0000' + '03', 'hex');
   packets.push(ext);

@@ -5,7 +5,8 @@ import { serializeOnnx, type IrGraph } from './onnx-ir.ts';
 import { quantizeQdq, tensorsToCalibrate, withCalibrationOutputs, type QdqOptions, type TensorRange } from './qdq-quantize.ts';
 import { onnxModelPath, readNanodetTfjs, type OnnxVariant } from './model-files.ts';
 import { NANODET_NORM, writeCropTensor } from './preprocess.ts';
-import { decodeRgbFrames, sharedClips, VTEST_AVI } from './video-frames.ts';
+import { decodeRgbFrames } from '../../media/index.ts';
+import { sharedVideoFiles, VTEST_AVI } from '../../simulator/index.ts';
 import { DetectorError } from './errors.ts';
 
 export function convertNanodet(): IrGraph {
@@ -15,7 +16,7 @@ export function convertNanodet(): IrGraph {
 
 /** Real frames for calibration: a few from each shared clip, else from OpenCV's vtest.avi. */
 export async function calibrationFrames(size: number, perClip = 6): Promise<Uint8Array[]> {
-  const clips = sharedClips();
+  const clips = sharedVideoFiles();
   if (existsSync(VTEST_AVI)) clips.push(VTEST_AVI);
   if (!clips.length) throw new DetectorError('MODEL_NOT_FOUND', `no video for int8 calibration: apt-get install opencv-doc (for ${VTEST_AVI})`);
   const frames: Uint8Array[] = [];

@@ -16,6 +16,8 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CameraState, LiveSink } from '../../live/index.ts';
+import { rgbDecodeArgs } from '../../media/index.ts';
+import { scaledSize } from '../frame-source.ts';
 import { readCaptureTime, readFragmentDts, readInitInfo } from './fmp4-times.ts';
 
 export interface LiveFrame {
@@ -101,8 +103,7 @@ export class LiveFrameSource implements LiveSink {
       return;
     }
     this.timescale = info.timescale;
-    const w = Math.min(this.o.width, info.width) & ~1;
-    const h = Math.max(2, Math.round((info.height * w) / info.width / 2) * 2);
+    const { width: w, height: h } = scaledSize(info, this.o.width);
     this.size = { width: w, height: h };
     this.frame = new Uint8Array(w * h * 3);
     this.spare = new Uint8Array(w * h * 3);
@@ -144,27 +145,13 @@ export class LiveFrameSource implements LiveSink {
 
   private start(): void {
     const { width, height } = this.size;
-    const gap = (1 / this.o.fps) * 0.95;
-    const args = [
-      '-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin',
-      // Almost no probing: the init segment says what the stream is, and ffmpeg's defaults (an
-      // analyzeduration of 0 means its default 5 s) held the first frame back for 5 s.
-      '-fflags', '+nobuffer', '-flags', 'low_delay', '-probesize', '32', '-analyzeduration', '1',
-      // One decoding thread: frame threads would hold frames back (latency) and, times dozens of
-      // cameras, only add contention on a small machine.
-      '-threads', '1', '-f', 'mp4', '-i', 'pipe:0', '-an', '-sn', '-copyts', '-filter_threads', '1',
-      // select, not fps: fps would invent duplicate frames to fill a gap after the hub skipped us.
-      // showinfo only for each frame's pts; its plane checksums cost 0.2-0.3 ms a frame for nothing.
-      '-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap.toFixed(4)})',scale=${width}:${height}:flags=area,showinfo=checksum=0`,
-      // One encoder thread too: with more, the rawvideo "encoder" hands each frame on only when
-      // the next one arrives, which was 200 ms of every alarm's latency at 5 fps (measured: frame
-      // out 200 ms after its fragment came in, 5 ms with this).
-      '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-threads', '1', '-f', 'rawvideo',
-    ];
     // Short: a Unix socket path has room for about 100 bytes.
     const sockPath = path.join(tmpdir(), `vigil-af-${process.pid}-${++socketSeq}.sock`);
     rmSync(sockPath, { force: true });
-    args.push('-listen', '1', `unix:${sockPath}`);
+    const args = rgbDecodeArgs({
+      input: 'pipe:0', format: 'mp4', width, height, areaScale: true, live: true, output: `unix:${sockPath}`,
+      rate: { minGapSeconds: (1 / this.o.fps) * 0.95 },
+    });
     const proc = spawn(this.o.ffmpeg ?? 'ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.proc = proc;
     this.sockPath = sockPath;
