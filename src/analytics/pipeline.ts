@@ -172,17 +172,18 @@ export type CropDetection = Detection & { crop?: [number, number, number, number
 
 /**
  * Overlapping crops and tiles see the same object twice, once perhaps cut by a crop edge, and a
- * detector may call one van both "car" and "truck". Within one crop the detector's per-class
- * suppression has already decided what is one object, so two people side by side found in one crop
- * stay two; merged are:
- * - boxes of the same kind from different crops (or of different classes of one kind) that overlap
- *   by IoU ≥ `MERGE_IOU` of their class (people stand closer together than cars park, so theirs is
- *   higher);
- * - a copy cut by its crop's edge (inside the frame): it lies ≥ 80 % inside a box of the same kind
- *   from another crop that is at least 40 % of its size; the union is kept, so the cut copy does not
- *   shrink the whole one.
- * The best score and its class are kept. A big box never swallows small ones (a spurious
- * frame-sized "bus" would otherwise eat every car), and a person on a bicycle stays two.
+ * detector may call one van both "car" and "truck". The rule is per class:
+ * - **people** stand closer together than anything else, and inside one crop the detector's own
+ *   per-class suppression has already decided what is one person, so two people side by side, or
+ *   one half hidden behind another, found in one crop stay two. Merged are only boxes from
+ *   different crops with IoU ≥ 0.6, or a copy cut by its crop's inner edge lying ≥ 80 % inside a
+ *   box from another crop at least 40 % of its size;
+ * - **vehicles and two-wheelers** (the rule eval:analytics was developed with): boxes of one kind
+ *   (car/truck/bus are one) with IoU ≥ 0.5, or where one mostly contains the other (≥ 80 %) and is
+ *   at least 40 % of its size, whichever crop they come from.
+ * The best score and its class are kept, and the union of the boxes, so a cut copy does not shrink
+ * the whole one. A big box never swallows small ones (a spurious frame-sized "bus" would otherwise
+ * eat every car), and a person on a bicycle stays two.
  */
 export function mergeDetections(dets: CropDetection[]): Detection[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
@@ -190,9 +191,10 @@ export function mergeDetections(dets: CropDetection[]): Detection[] {
   for (const d of sorted) {
     const same = out.find((k) => {
       if (!sameKind(k.cls, d.cls)) return false;
+      const nested = containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4;
+      if (d.cls !== 'person') return iou(k.box, d.box) >= 0.5 || nested;
       const otherCrop = !k.crop || !d.crop || k.crop.some((v, i) => v !== d.crop![i]);
-      if ((otherCrop || k.cls !== d.cls) && iou(k.box, d.box) >= Math.min(MERGE_IOU[k.cls], MERGE_IOU[d.cls])) return true;
-      return otherCrop && (cutByCrop(d) || cutByCrop(k)) && containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4;
+      return otherCrop && (iou(k.box, d.box) >= PERSON_MERGE_IOU || (nested && (cutByCrop(d) || cutByCrop(k))));
     });
     if (same) same.box = unionBox(same.box, d.box);
     else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box, crop: d.crop });
@@ -200,8 +202,8 @@ export function mergeDetections(dets: CropDetection[]): Detection[] {
   return out.map(({ cls, score, box }) => ({ cls, score, box }));
 }
 
-/** IoU from which two boxes of one kind from different crops are one object. */
-const MERGE_IOU: Record<Detection['cls'], number> = { person: 0.6, bicycle: 0.5, motorcycle: 0.5, car: 0.5, truck: 0.5, bus: 0.5 };
+/** IoU from which two person boxes from different crops are one person. */
+const PERSON_MERGE_IOU = 0.6;
 
 /** Whether a box touches an edge of its crop that is not the frame's edge (it may be cut there). */
 function cutByCrop(d: CropDetection): boolean {

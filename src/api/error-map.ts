@@ -23,6 +23,10 @@ const statusByCode: Record<string, number> = {
   MAP_IMPORT_TOO_LARGE: 413,
   MAP_BASEMAP_INVALID: 400,
   SITE_NOT_FOUND: 404,
+  // issue 14: traffic
+  DEGENERATE_CALIBRATION: 400,
+  BAD_TRAFFIC_SPEC: 400,
+  NOT_CALIBRATED: 409,
 };
 
 export interface ErrorBody {

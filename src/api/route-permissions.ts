@@ -45,6 +45,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/hls/:start/init.mp4': { action: 'recording.play', on: 'camera' },
   'GET /api/cameras/:id/hls/:start': { action: 'recording.play', on: 'camera' },
   'PUT /api/cameras/:id/scopes': { action: 'camera.update', on: 'camera' },
+  // issue 14: traffic
+  'GET /api/cameras/:id/calibration': { action: 'camera.read', on: 'camera' },
+  'PUT /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
+  'DELETE /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
 
   'GET /api/alarms': { action: 'alarm.see', on: 'cameras' },
   'GET /api/alarms/:id/snapshot': { action: 'alarm.see', on: 'camera-items' },
@@ -71,6 +75,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/purposes': { action: 'purpose.manage', on: 'system' },
   'PATCH /api/purposes/:id': { action: 'purpose.manage', on: 'system' },
   'PUT /api/privacy/look-back': { action: 'purpose.manage', on: 'system' },
+  'GET /api/transparency': { public: true },
+  'GET /api/export-requests': { action: 'export.approve', on: 'cameras' },
+  'POST /api/exports/:id/approve': { action: 'export.approve', on: 'camera-items' },
+  'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
@@ -85,6 +93,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/map/import/placements': { action: 'camera.update', on: 'cameras' },
   'POST /api/map/import/sites': { action: 'camera.update', on: 'cameras' },
   'GET /api/map/basemap.geojson': { action: 'camera.list', on: 'cameras' },
+  'POST /api/map/basemap': { action: 'camera.update', on: 'cameras' },
+  'GET /api/map/basemap': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap.pmtiles': { action: 'camera.list', on: 'cameras' },
 
   'GET /api/users': { action: 'user.list', on: 'users' },
   'POST /api/users': { action: 'user.manage', on: 'users' },

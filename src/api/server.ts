@@ -21,6 +21,7 @@ import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
+import { registerTransparencyRoutes } from './transparency-routes.ts';
 import { installAccessGate, refusalAuditor } from './access-gate.ts';
 import { refuseNonFiniteNumbers } from './finite-numbers.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -45,6 +46,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerTrafficRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 
@@ -115,11 +117,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);
   registerAnalyticsRoutes(app, deps, guard);
+  registerTrafficRoutes(app, deps, guard);
   registerEventRoutes(app, deps, guard);
   registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
   registerPrivacyRoutes(app, deps, guard);
+  registerTransparencyRoutes(app, deps);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
   if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);

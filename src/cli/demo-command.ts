@@ -61,6 +61,7 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
     dataDir,
     server: { port: process.env.VIGIL_PORT ? Number(process.env.VIGIL_PORT) : 8080 },
     recording: { segmentSeconds: seg },
+    privacy: { transparencyReport: true },
     cameras: sim.urls.map((url, i) => ({
       id: `cam${i + 1}`,
       name: city.cameras[i]!.name,

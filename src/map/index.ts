@@ -17,3 +17,4 @@ export {
 } from './import.ts';
 export { MapService, type Actor as MapActor, type ImportOutcome, type MapStore } from './map-service.ts';
 export { DEMO_ORIGIN, demoCity, placeAtHospitalEntrance, type DemoCamera, type DemoCity } from './demo-city.ts';
+export { checkPmtiles, type BasemapInfo } from './pmtiles-check.ts';

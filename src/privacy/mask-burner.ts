@@ -190,7 +190,8 @@ export class MaskBurner {
         this.finish(err as PrivacyError);
       }
     });
-    proc.on('exit', (code, signal) => {
+    // 'close', not 'exit': exit can come before the last of stdout has been read.
+    proc.on('close', (code, signal) => {
       this.finish(code === 0 ? null : new PrivacyError('MASKING_FAILED', `ffmpeg ended (${signal ?? code}): ${this.stderr.trim().split('\n').slice(-2).join(' ')}`));
     });
   }
@@ -267,7 +268,7 @@ export async function burnFile(o: BurnFileOptions): Promise<Buffer> {
       proc.stderr!.on('data', (d: Buffer) => { if (err.length < 4000) err += d.toString(); });
       proc.stdin!.on('error', () => undefined);
       proc.on('error', (e: NodeJS.ErrnoException) => reject(new PrivacyError(e.code === 'ENOENT' ? 'FFMPEG_MISSING' : 'MASKING_FAILED', e.code === 'ENOENT' ? 'ffmpeg not found: install ffmpeg (apt-get install ffmpeg)' : e.message)));
-      proc.on('exit', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new PrivacyError('MASKING_FAILED', `ffmpeg ended (${code}): ${err.trim().split('\n').slice(-2).join(' ')}`))));
+      proc.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new PrivacyError('MASKING_FAILED', `ffmpeg ended (${code}): ${err.trim().split('\n').slice(-2).join(' ')}`))));
       if (typeof o.input === 'string') proc.stdin!.end();
       else proc.stdin!.end(o.input);
     });

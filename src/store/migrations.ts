@@ -217,6 +217,22 @@ CREATE TABLE outage_areas (
 CREATE INDEX outage_areas_start ON outage_areas (start_ms);
 `,
   },
+  // --- issue 14: traffic (140-149) -------------------------------------------------------------
+  {
+    version: 140,
+    name: 'camera calibrations (image to ground)',
+    sql: `
+-- A camera's image-to-ground calibration: the placed points (normalised image position with its
+-- ground position in metres, JSON) from which the homography is fitted again on reading, so the
+-- stored truth is what the operator placed. A table of its own: most cameras have none. Removed
+-- with the camera by the store.
+CREATE TABLE camera_calibrations (
+  camera_id TEXT PRIMARY KEY,
+  points TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
   // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
   {
     version: 150,
@@ -284,6 +300,13 @@ CREATE TABLE privacy_settings (
   value TEXT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+`,
+  },
+  {
+    version: 132,
+    name: 'audit log by action and time (transparency report)',
+    sql: `
+CREATE INDEX audit_log_action_ts ON audit_log (action, ts);
 `,
   },
 ];

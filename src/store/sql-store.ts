@@ -5,6 +5,7 @@ import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
 import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
+import * as trafficQueries from './traffic-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -32,6 +33,7 @@ import type {
   UserPatch,
   BBoxQuery,
   CameraPlacementRow,
+  CameraCalibrationRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -241,6 +243,7 @@ export class SqlStore implements StoreOperations {
       async (tx) => {
         const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
         if (deleted) await mapQueries.deletePlacement(tx, id);
+        if (deleted) await trafficQueries.deleteCalibration(tx, id);
         return deleted;
       },
       (deleted) => deleted,
@@ -783,6 +786,19 @@ export class SqlStore implements StoreOperations {
     );
   }
 
+  async auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]> {
+    if (actions.length === 0) return [];
+    const marks = actions.map((_, i) => `$${i + 1}`).join(', ');
+    // Integer division on BIGINT: the same day number on both engines.
+    const rows = await this.db.query(
+      `SELECT action, ts / 86400000 AS day, COUNT(*) AS n FROM audit_log
+       WHERE action IN (${marks}) AND NOT (action = 'recording.play' AND details LIKE '%"via":"hls-%')
+       GROUP BY action, ts / 86400000`,
+      actions,
+    );
+    return rows.map((r) => ({ action: String(r.action), day: Number(r.day), n: Number(r.n) }));
+  }
+
   // --- issue 11: the security map -----------------------------------------------------------
 
   async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
@@ -840,6 +856,20 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
     return Number(rows[0].n);
   }
+
+  // --- issue 14: traffic ------------------------------------------------------------------------
+
+  async putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => trafficQueries.upsertCalibration(tx, row));
+  }
+
+  async getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null> {
+    return trafficQueries.getCalibration(this.db, cameraId);
+  }
+
+  async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -879,8 +909,10 @@ export const STORE_OPERATIONS = [
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
   // issue 13 (privacy)
   'addPrivacyMask', 'listPrivacyMasks', 'deletePrivacyMask', 'addMaskLift', 'activeMaskLift', 'endMaskLifts',
-  'listAccessPurposes', 'putAccessPurpose', 'getPrivacySetting', 'putPrivacySetting',
+  'listAccessPurposes', 'putAccessPurpose', 'getPrivacySetting', 'putPrivacySetting', 'auditDailyCounts',
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
+  // issue 14: traffic
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
 ] as const satisfies readonly (keyof StoreOperations)[];

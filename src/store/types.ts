@@ -345,6 +345,11 @@ export interface Store {
   putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void>;
   getPrivacySetting(name: string): Promise<unknown | null>;
   putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void>;
+  /**
+   * Audit entries of these actions counted per UTC day (days since the epoch), for the
+   * transparency report; recording.play entries of single HLS parts are not counted (one per playlist).
+   */
+  auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]>;
   // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
   /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
   putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
@@ -369,6 +374,22 @@ export interface Store {
   /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
   listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
   countCameras(): Promise<number>;
+
+  // --- issue 14: traffic (src/store/traffic-queries.ts) ----------------------------------------
+  /** Inserts or replaces the camera's calibration points. */
+  putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void>;
+  getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
+  /** Returns false when the camera had no calibration (and then writes no audit entry). */
+  deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+}
+
+// --- issue 14: traffic -----------------------------------------------------------------------------
+
+/** The points an operator placed: normalised image position and ground position in metres. */
+export interface CameraCalibrationRow {
+  cameraId: string;
+  points: { image: [number, number]; ground: [number, number] }[];
+  updatedAt: number;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------

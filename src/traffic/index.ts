@@ -4,6 +4,7 @@
 export { TrafficError, type TrafficErrorCode } from './errors.ts';
 export { fitHomography, imageToGround, groundToImage, localScale, type Calibration, type CalibrationPoint, type CalibrationOptions } from './homography.ts';
 export { parseCalibrationSpec, formatCalibrationSpec } from './calibration-spec.ts';
+export { fitLaneLines, laneLinePoints, type LaneLines } from './lane-calibration.ts';
 export { groundGrid, type GridOptions } from './ground-grid.ts';
 export { estimateSpeed, type GroundSample, type SpeedEstimate, type SpeedOptions } from './speed.ts';
 export {

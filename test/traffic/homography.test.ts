@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitHomography, imageToGround, groundToImage, groundGrid, parseCalibrationSpec, formatCalibrationSpec, TrafficError, type CalibrationPoint } from '../../src/traffic/index.ts';
+import { fitHomography, fitLaneLines, imageToGround, groundToImage, groundGrid, parseCalibrationSpec, formatCalibrationSpec, TrafficError, type CalibrationPoint } from '../../src/traffic/index.ts';
 import { projectGround, type PinholeCamera } from '../../bench/lib/pinhole-camera.ts';
 
 const CAM: PinholeCamera = { height: 8, tiltDeg: 15, panDeg: 10, focal: 1.1, aspect: 9 / 16, x: -2, y: -15 };
@@ -77,4 +77,16 @@ test('the calibration spec text round-trips and refuses bad input with the field
   assert.throws(() => parseCalibrationSpec('0.1,0.9=0'), /point 1 .*ground position/);
   assert.throws(() => parseCalibrationSpec('0.1,1.9=0,0'), /normalised/);
   assert.throws(() => parseCalibrationSpec(''), /expected/);
+});
+
+test('two lane lines with level ends and known width and length: distances along the lane come out right', () => {
+  const img = (g: [number, number]) => projectGround(CAM, g)!;
+  const cal = fitLaneLines({ a: [img([0, 10]), img([0, 34])], b: [img([3.5, 10]), img([3.5, 34])], widthM: 3.5, lengthM: 24 });
+  const p = imageToGround(cal, img([1.75, 15]))!, q = imageToGround(cal, img([1.75, 27]))!;
+  assert.ok(Math.abs(Math.hypot(q[0] - p[0], q[1] - p[1]) - 12) < 1e-6);
+  // ends not level (the second line's marked 2 m further on): along the lane still right
+  const sheared = fitLaneLines({ a: [img([0, 10]), img([0, 34])], b: [img([3.5, 12]), img([3.5, 36])], widthM: 3.5, lengthM: 24 });
+  const s1 = imageToGround(sheared, img([1.75, 15]))!, s2 = imageToGround(sheared, img([1.75, 27]))!;
+  assert.ok(Math.abs(s2[1] - s1[1] - 12) < 0.05 && Math.abs(s2[0] - s1[0]) < 1e-6, `${s1} → ${s2}`);
+  assert.throws(() => fitLaneLines({ a: [img([0, 10]), img([0, 34])], b: [img([3.5, 10]), img([3.5, 34])], widthM: 0, lengthM: 24 }), /width and the length/);
 });

@@ -9,7 +9,7 @@ import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/i
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { usePolling } from '../polling.ts';
 import { cameraPath, navigate } from '../router.ts';
-import { builtInBasemap, mapCameras, mapCoverage, mapOutages, mapSites, placeCamera, whoSees, type Coverage, type MapCamera, type Outage, type Site } from './map-api.ts';
+import { basemapInfo, builtInBasemap, mapCameras, mapCoverage, mapOutages, mapSites, placeCamera, whoSees, type Coverage, type MapCamera, type Outage, type Site } from './map-api.ts';
 import { cameraColour, MapView, STATE_COLOURS, type CameraColour } from './map-view.ts';
 import './map.css';
 
@@ -96,6 +96,9 @@ export function MapScreen() {
     viewRef.current = view;
     // A handle for end-to-end tests and bench/map.ts (pixel of a place, frame times); read-only use.
     (window as unknown as { vigilMap?: unknown }).vigilMap = view.map;
+    void basemapInfo().then((info) => {
+      if (info.kind === 'pmtiles') void view.setImportedBasemap(info);
+    }).catch(() => {});
     void builtInBasemap().then((doc) => view.setBasemap(doc));
     void mapSites().then((s) => setSites(s)).catch(() => {});
     return () => {

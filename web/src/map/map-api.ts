@@ -43,3 +43,8 @@ export async function builtInBasemap(): Promise<FeatureCollection | null> {
   if (!res.ok) return null;
   return (await res.json()) as FeatureCollection;
 }
+
+/** Which basemap to draw: an imported PMTiles archive, the built-in GeoJSON, or none. */
+export async function basemapInfo(): Promise<{ kind: 'pmtiles'; tileType: string; vectorLayers: string[]; minZoom: number; maxZoom: number } | { kind: 'geojson' | 'none' }> {
+  return (await request<{ basemap: never }>('GET', '/api/map/basemap')).basemap;
+}

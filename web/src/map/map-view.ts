@@ -9,12 +9,23 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, LngLatBoundsLike, MapMouseEvent, StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { Protocol } from 'pmtiles';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 // The cone geometry is the server's own (src/map is pure): one copy of how a cone is drawn.
 import { conePolygon } from '../../../src/map/cone.ts';
 import type { MapCamera, Outage, Site } from './map-api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
+// An imported basemap is a PMTiles archive on Vigil, read by HTTP range requests.
+maplibregl.addProtocol('pmtiles', new Protocol().tile);
+
+export interface ImportedBasemap {
+  kind: 'pmtiles';
+  tileType: string;
+  vectorLayers: string[];
+  minZoom: number;
+  maxZoom: number;
+}
 
 export type CameraColour = 'online' | 'connecting' | 'offline' | 'disabled' | 'notRecording' | 'behind';
 
@@ -215,6 +226,23 @@ export class MapView {
       this.fitted = true;
       this.map.fitBounds(box, { padding: 30, duration: 0 });
     }
+  }
+
+  /** An imported PMTiles basemap under everything else: a plain, generic style for any vector schema. */
+  async setImportedBasemap(info: ImportedBasemap): Promise<void> {
+    await this.ready;
+    const url = `pmtiles://${location.origin}/api/map/basemap.pmtiles`;
+    if (info.tileType === 'mvt') {
+      this.map.addSource('imported', { type: 'vector', url });
+      for (const layer of info.vectorLayers) {
+        this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, 'streets-casing');
+        this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, 'streets-casing');
+      }
+    } else {
+      this.map.addSource('imported', { type: 'raster', url, tileSize: 256 });
+      this.map.addLayer({ id: 'imported-raster', type: 'raster', source: 'imported' }, 'streets-casing');
+    }
+    this.map.getContainer().dataset.basemap = 'pmtiles';
   }
 
   private siteLabels: maplibregl.Marker[] = [];
