@@ -211,6 +211,8 @@ export const en = {
     'masks.lift': "Lift for 15 min",
     'masks.restore': "Restore the masks now",
     'masks.audited': "Lifting a mask is audited with its reason.",
+    'export.awaiting': "Requested: waiting for a second person to approve (four eyes).",
+    'export.refused': "Refused by the approver: {message}",
 
     // --- issue 10: users and audit screens ---
     "role.supervisor": "supervisor",
