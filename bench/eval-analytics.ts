@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const VIDEO_DIR = resolve(ROOT, '../shared/data/video');
+// VIGIL_SHARED_VIDEO: where the shared clips are when the checkout is not beside shared/ (a worktree elsewhere)
+const VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? resolve(ROOT, '../shared/data/video');
 
 interface Clip {
   file: string;

@@ -8,10 +8,13 @@ import { generatePassword } from './passwords.ts';
 export async function ensureAdmin(auth: AuthService, store: Pick<Store, 'countUsers'>, opts: { password?: string; reset?: boolean }): Promise<string | null> {
   if ((await store.countUsers()) === 0) {
     const password = opts.password ?? generatePassword();
-    await auth.createUser('admin', password, 'admin', 'system');
+    // The owner's own start-up password: length only (the rules apply to passwords set through Vigil).
+    await auth.createUser('admin', password, 'admin', 'system', { enforceRules: false });
     return opts.password ? null : password;
   }
-  if (opts.password && opts.reset && !(await auth.setPassword('admin', opts.password, 'system'))) await auth.createUser('admin', opts.password, 'admin', 'system');
+  if (opts.password && opts.reset && !(await auth.setPassword('admin', opts.password, 'system', { enforceRules: false }))) {
+    await auth.createUser('admin', opts.password, 'admin', 'system', { enforceRules: false });
+  }
   return null;
 }
 

@@ -3,12 +3,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFrames, probeVideo, redactUrl, scaledSize } from './frame-source.ts';
-import { CameraPipeline } from './pipeline.ts';
+import { CameraPipeline, type FrameAnalysis } from './pipeline.ts';
 import { annotate, Canvas } from './annotate.ts';
 import { encodePng } from '../media/index.ts';
 import type { Detector } from './detector-types.ts';
 import type { TrackerOptions } from './tracker.ts';
+import { detectionSettings, type DetectionSettings } from './detection-settings.ts';
 import type { RuleEvent } from './rules/types.ts';
+import { zoneOccupancy, type ClassCount } from './rules/occupancy.ts';
 import type { ClassCounts, LineDef } from './rules/line-crossing.ts';
 import type { ZoneDef } from './rules/zones.ts';
 import type { CrowdOptions } from './rules/crowd.ts';
@@ -29,6 +31,8 @@ export interface AnalyzeOptions {
   annotateEvery: number;
   maxFrames: number | null;
   tamper: boolean;
+  /** input size, tiling, per-class thresholds (only what was given; defaults fill the rest) */
+  detection: Partial<DetectionSettings>;
 }
 
 export interface AnalyzeResult {
@@ -42,34 +46,63 @@ export interface AnalyzeResult {
   detector: string;
   /** wall-clock processing time */
   elapsedSeconds: number;
+  /** the detector settings used (input size, tiling, per-class thresholds) */
+  detection: DetectionSettings;
+  /**
+   * What detection cost per analysed frame: model runs, and input pixels relative to one 320 px
+   * run (≈ the CPU cost relative to one 320 px inference), and wall ms waiting for the detector.
+   */
+  cost: { inferencesPerFrame: number; units320PerFrame: number; detectorWallMsPerFrame: number };
   lines: Record<string, { positive: ClassCounts; negative: ClassCounts }>;
   events: RuleEvent[];
+  /**
+   * Per zone, the objects standing in it at every analysed frame, per class (what the crowd rule
+   * counts); `t` is the frame's presentation time in the file, s.
+   */
+  occupancy: Record<string, OccupancySample[]>;
 }
 
-/** Makes the detector for a frame size; `tracker` carries score thresholds suited to it. */
-export type DetectorFactory = (frame: { width: number; height: number }) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
+export type OccupancySample = { t: number } & ClassCount;
 
-export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}): Promise<AnalyzeResult> {
+/**
+ * Makes the detector for a frame size and detector settings; `tracker` carries score thresholds
+ * suited to it (the settings' per-class thresholds apply over them).
+ */
+export type DetectorFactory = (frame: { width: number; height: number }, detection: DetectionSettings) => Promise<{ detector: Detector; name: string; tracker?: TrackerOptions }>;
+
+/** Sees every analysed frame; `pts` is the frame's presentation time in the file, s. */
+export type FrameObserver = (analysis: FrameAnalysis, pts: number) => void;
+
+export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorFactory, log: (msg: string) => void = () => {}, observe?: FrameObserver): Promise<AnalyzeResult> {
   const started = performance.now();
   const info = await probeVideo(args.file);
   const size = scaledSize(info, args.width);
-  const { detector, name, tracker } = await makeDetector(size);
+  const detection = detectionSettings(args.detection, { counting: args.crowd.length > 0 });
+  const { detector, name, tracker } = await makeDetector(size, detection);
   log(`analysing ${redactUrl(args.file)}: ${info.width}x${info.height} → ${size.width}x${size.height} at ${args.fps} fps, detector ${name}`);
   const pipeline = new CameraPipeline(detector, {
     width: size.width, height: size.height, lines: args.lines, zones: args.zones, dwell: args.dwell, crowd: args.crowd,
     leftObject: args.leftObjectSeconds === null ? undefined : { name: 'left-object', seconds: args.leftObjectSeconds },
-    tamper: args.tamper ? {} : false, tracker,
+    tamper: args.tamper ? {} : false, tracker, detection,
     motion: args.masks.length ? { ignore: args.masks } : undefined,
   });
   if (args.annotateDir) mkdirSync(args.annotateDir, { recursive: true });
   const events: RuleEvent[] = [];
+  const occupancy: Record<string, OccupancySample[]> = Object.fromEntries(args.zones.map((z) => [z.name, []]));
   let frames = 0;
+  let inferences = 0, units = 0, detectMs = 0;
   const scratch = new Uint8Array(size.width * size.height * 3);
   try {
     for await (const frame of decodeFrames({ input: args.file, fps: args.fps, maxFrames: args.maxFrames ?? undefined }, size)) {
       const r = await pipeline.process(frame);
       frames++;
+      inferences += r.regions.length;
+      units += r.regions.length * (pipeline.detection.inputSize / 320) ** 2;
+      detectMs += r.detectMs;
       for (const e of r.events) events.push(roundEvent(e));
+      const t = round(info.startTime + frame.t, 3);
+      observe?.(r, info.startTime + frame.t);
+      for (const z of args.zones) occupancy[z.name].push({ t, ...zoneOccupancy(r.present, z.polygon) });
       if (args.annotateDir && (frame.index % args.annotateEvery === 0 || r.events.length > 0)) {
         scratch.set(frame.rgb);
         const counts = pipeline.lineCounts();
@@ -77,7 +110,9 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
         annotate(canvas, {
           zones: [...args.zones, ...args.masks.map((polygon) => ({ name: 'MASK', polygon }))], regions: r.regions, motion: r.motion.boxes,
           lines: args.lines.map((l) => ({ ...l, positive: total(counts[l.name].positive), negative: total(counts[l.name].negative) })),
-          tracks: pipeline.liveTracks(), caption: `F${frame.index} T${frame.t.toFixed(1)}${r.tamper ? ` ${r.tamper}` : ''}`,
+          tracks: pipeline.liveTracks(),
+          // each zone's person count as occupancy reports it, to hold against a hand count on the picture
+          caption: `F${frame.index} T${frame.t.toFixed(1)}${args.zones.map((z) => ` ${z.name}:${occupancy[z.name].at(-1)?.person ?? 0}P`).join('')}${r.tamper ? ` ${r.tamper}` : ''}`,
         });
         writeFileSync(join(args.annotateDir, `frame-${String(frame.index).padStart(5, '0')}.png`), encodePng(scratch, size.width, size.height));
       }
@@ -86,8 +121,9 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
     await detector.close();
   }
   return {
-    file: args.file, frames, seconds: round(frames / args.fps, 3), fps: args.fps, width: size.width, height: size.height, detector: name,
-    elapsedSeconds: round((performance.now() - started) / 1000, 3), lines: pipeline.lineCounts(), events,
+    file: args.file, frames, seconds: round(frames / args.fps, 3), fps: args.fps, width: size.width, height: size.height, detector: name, detection: pipeline.detection,
+    cost: { inferencesPerFrame: round(inferences / Math.max(1, frames), 3), units320PerFrame: round(units / Math.max(1, frames), 3), detectorWallMsPerFrame: round(detectMs / Math.max(1, frames), 2) },
+    elapsedSeconds: round((performance.now() - started) / 1000, 3), lines: pipeline.lineCounts(), events, occupancy,
   };
 }
 

@@ -1,5 +1,9 @@
 export type DetClass = 'person' | 'bicycle' | 'car' | 'motorcycle' | 'bus' | 'truck';
 export interface Detection { cls: DetClass; score: number; /** normalised 0..1, x1<x2, y1<y2 */ box: [number, number, number, number] }
-/** An RGB crop (interleaved uint8, w*h*3) and where it sits in the frame (normalised). */
-export interface DetectorInput { rgb: Uint8Array; width: number; height: number; region: [number, number, number, number] }
+/**
+ * An RGB crop (interleaved uint8, w*h*3), where it sits in the frame (normalised), and the model
+ * input side it is to be seen at (default: the detector's `inputSize`), so cameras configured for
+ * different input sizes can share one detector.
+ */
+export interface DetectorInput { rgb: Uint8Array; width: number; height: number; region: [number, number, number, number]; size?: number }
 export interface Detector { readonly inputSize: number; detect(batch: DetectorInput[]): Promise<Detection[][]>; close(): Promise<void> }

@@ -32,7 +32,11 @@ export interface FrameSourceOptions {
 
 export const RING = 3;
 
-export interface VideoInfo { width: number; height: number; duration: number | null; fps: number | null }
+export interface VideoInfo {
+  width: number; height: number; duration: number | null; fps: number | null;
+  /** presentation time of the file's first video frame, s (0 for most files; MPEG-TS often starts later) */
+  startTime: number;
+}
 
 function isUrl(input: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
@@ -44,7 +48,7 @@ export function redactUrl(input: string): string {
 }
 
 export function probeVideo(input: string, ffprobe = 'ffprobe'): Promise<VideoInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate:format=duration', '-of', 'json'];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,start_time:format=duration', '-of', 'json'];
   if (input.startsWith('rtsp://')) args.push('-rtsp_transport', 'tcp');
   args.push(input);
   return new Promise((resolve, reject) => {
@@ -54,12 +58,13 @@ export function probeVideo(input: string, ffprobe = 'ffprobe'): Promise<VideoInf
       }
       if (err) return reject(new AnalyticsError('SOURCE_UNREADABLE', `cannot read video ${redactUrl(input)}: ${String(stderr).trim().split('\n').pop() || err.message}`));
       try {
-        const j = JSON.parse(stdout) as { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[]; format?: { duration?: string } };
+        const j = JSON.parse(stdout) as { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; start_time?: string }[]; format?: { duration?: string } };
         const s = j.streams?.[0];
         if (!s?.width || !s.height) throw new Error('no video stream');
         const rate = (r?: string) => { const [a, b] = (r ?? '').split('/').map(Number); return a > 0 && b > 0 ? a / b : null; };
         const d = Number(j.format?.duration);
-        resolve({ width: s.width, height: s.height, duration: Number.isFinite(d) ? d : null, fps: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate) });
+        const start = Number(s.start_time);
+        resolve({ width: s.width, height: s.height, duration: Number.isFinite(d) ? d : null, fps: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate), startTime: Number.isFinite(start) ? start : 0 });
       } catch (e) {
         reject(new AnalyticsError('SOURCE_UNREADABLE', `cannot read video ${redactUrl(input)}: ${(e as Error).message}`));
       }

@@ -14,6 +14,7 @@ import { CrowdDensityRule, type CrowdOptions } from './rules/crowd.ts';
 import { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
 import type { RuleEvent } from './rules/types.ts';
 import type { Detection, Detector, DetectorInput } from './detector-types.ts';
+import { detectionSettings, trackerOptionsFor, type DetectionSettings } from './detection-settings.ts';
 
 export interface PipelineOptions {
   /** size of the RGB frames fed in */
@@ -26,7 +27,13 @@ export interface PipelineOptions {
   motionScale?: number;
   motion?: MotionOptions;
   tracker?: TrackerOptions;
-  /** crop side in frame pixels (default: the detector's input size) */
+  /**
+   * Input size, tiling and per-class thresholds (defaults: detectionSettings, with tiles when there
+   * is a crowd rule; the detector's own input size when none is given). Its class thresholds apply
+   * over `tracker`.
+   */
+  detection?: Partial<DetectionSettings>;
+  /** crop side in frame pixels (default: the input size) */
   cropSize?: number;
   /** crops covering more than this fraction of the frame become one full-frame input (default 0.6) */
   fullFrameFraction?: number;
@@ -49,8 +56,12 @@ export interface FrameAnalysis {
   detections: Detection[];
   /** confirmed tracks seen in this frame */
   tracks: Track[];
+  /** the objects taken to be in view now: what occupancy and the crowd rule count */
+  present: Track[];
   events: RuleEvent[];
   tamper: TamperReason | null;
+  /** wall ms this frame waited for the detector (0 when nothing was sent) */
+  detectMs: number;
 }
 
 interface Rule { update(tracks: Track[], t: number): RuleEvent[] }
@@ -68,17 +79,23 @@ export class CameraPipeline {
   private readonly tracker: ByteTracker;
   private readonly rules: Rule[];
   private readonly cropPool = new Map<number, Uint8Array[]>();
+  readonly detection: DetectionSettings;
+  /** per class, the score below which a detection is nothing (not even merged into another's box) */
+  private readonly lowScore: (cls: Detection['cls']) => number;
 
   constructor(detector: Detector, opts: PipelineOptions) {
     this.detector = detector;
     this.o = opts;
+    this.detection = detectionSettings({ inputSize: detector.inputSize, ...opts.detection }, { counting: (opts.crowd ?? []).length > 0 });
     const scale = (this.motionScale = opts.motionScale ?? motionScaleFor(opts.height));
     this.greyW = Math.floor(opts.width / scale);
     this.greyH = Math.floor(opts.height / scale);
     this.grey = new Uint8Array(this.greyW * this.greyH);
     this.motion = new MotionDetector(this.greyW, this.greyH, opts.motion);
     this.tamper = opts.tamper === false ? null : new TamperDetector(this.greyW, this.greyH, opts.tamper ?? {});
-    this.tracker = new ByteTracker(opts.tracker);
+    const trackerOpts = trackerOptionsFor(opts.tracker ?? {}, this.detection);
+    this.tracker = new ByteTracker(trackerOpts);
+    this.lowScore = (cls) => trackerOpts.perClass?.[cls]?.lowScore ?? trackerOpts.lowScore ?? 0;
     this.lines = (opts.lines ?? []).map((l) => new LineCounter(l));
     const zones = new Map((opts.zones ?? []).map((z) => [z.name, z]));
     this.rules = [
@@ -115,17 +132,22 @@ export class CameraPipeline {
 
     // Where tracked objects should be, so a car that stops keeps being detected (and tracked).
     const expected: Box[] = this.tracker.all().filter((tr) => tr.state !== 'tentative').map((tr) => tr.box);
-    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detector.inputSize, fullFrameFraction: this.o.fullFrameFraction });
+    const regions = motionCrops([...motion.boxes, ...expected], W, H, { cropSize: this.o.cropSize ?? this.detection.inputSize, fullFrameFraction: this.o.fullFrameFraction, tiles: this.detection.tiles });
     let detections: Detection[] = [];
+    let detectMs = 0;
     if (regions.length > 0) {
       if (isMotionFed(this.detector)) this.detector.observeMotion(motion.boxes);
       const batch = this.crops(frame.rgb, regions);
+      const sent = performance.now();
       const perCrop = await this.detector.detect(batch);
-      detections = mergeDetections(perCrop.flat()).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
+      detectMs = performance.now() - sent;
+      const kept = perCrop.flatMap((dets, i) => dets.filter((d) => d.score >= this.lowScore(d.cls)).map((d) => ({ ...d, crop: batch[i].region })));
+      detections = mergeDetections(kept).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
     }
     const tracks = this.tracker.update(detections, frame.t);
-    for (const r of this.rules) events.push(...r.update(tracks, frame.t));
-    return { index: frame.index, t: frame.t, motion, regions, detections, tracks, events, tamper };
+    const present = this.tracker.present(1);
+    for (const r of this.rules) events.push(...(r instanceof CrowdDensityRule ? r.update(present, frame.t, motion.boxes) : r.update(tracks, frame.t)));
+    return { index: frame.index, t: frame.t, motion, regions, detections, tracks, present, events, tamper, detectMs };
   }
 
   /** Crop buffers come from a pool keyed by size: the same few sizes recur frame after frame. */
@@ -140,28 +162,55 @@ export class CameraPipeline {
       if (!pool) this.cropPool.set(bytes, (pool = []));
       if (!pool[n]) pool[n] = new Uint8Array(bytes);
       cropRgb(rgb, W, r.x, r.y, r.w, r.h, pool[n]);
-      return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H) };
+      return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H), size: this.detection.inputSize };
     });
   }
 }
 
+/** A detection and the crop (normalised region) it was found in. */
+export type CropDetection = Detection & { crop?: [number, number, number, number] };
+
 /**
- * Overlapping crops see the same object twice, once perhaps cut by a crop edge, and a detector may
- * call one van both "car" and "truck". Boxes of the same kind that overlap (IoU ≥ 0.5), or where
- * one mostly contains the other and is at least 40 % of its size (a copy cut by a crop edge), are
- * one object: keep the best score and its class, and the union of the boxes, so a cut copy does not
- * shrink the whole one. A big box never swallows small ones (a spurious frame-sized "bus" would
- * otherwise eat every car), and a person on a bicycle stays two.
+ * Overlapping crops and tiles see the same object twice, once perhaps cut by a crop edge, and a
+ * detector may call one van both "car" and "truck". The rule is per class:
+ * - **people** stand closer together than anything else, and inside one crop the detector's own
+ *   per-class suppression has already decided what is one person, so two people side by side, or
+ *   one half hidden behind another, found in one crop stay two. Merged are only boxes from
+ *   different crops with IoU ≥ 0.6, or a copy cut by its crop's inner edge lying ≥ 80 % inside a
+ *   box from another crop at least 40 % of its size;
+ * - **vehicles and two-wheelers** (the rule eval:analytics was developed with): boxes of one kind
+ *   (car/truck/bus are one) with IoU ≥ 0.5, or where one mostly contains the other (≥ 80 %) and is
+ *   at least 40 % of its size, whichever crop they come from.
+ * The best score and its class are kept, and the union of the boxes, so a cut copy does not shrink
+ * the whole one. A big box never swallows small ones (a spurious frame-sized "bus" would otherwise
+ * eat every car), and a person on a bicycle stays two.
  */
-export function mergeDetections(dets: Detection[]): Detection[] {
+export function mergeDetections(dets: CropDetection[]): Detection[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
-  const out: Detection[] = [];
+  const out: CropDetection[] = [];
   for (const d of sorted) {
-    const same = out.find((k) => sameKind(k.cls, d.cls) && (iou(k.box, d.box) >= 0.5 || (containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4)));
+    const same = out.find((k) => {
+      if (!sameKind(k.cls, d.cls)) return false;
+      const nested = containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4;
+      if (d.cls !== 'person') return iou(k.box, d.box) >= 0.5 || nested;
+      const otherCrop = !k.crop || !d.crop || k.crop.some((v, i) => v !== d.crop![i]);
+      return otherCrop && (iou(k.box, d.box) >= PERSON_MERGE_IOU || (nested && (cutByCrop(d) || cutByCrop(k))));
+    });
     if (same) same.box = unionBox(same.box, d.box);
-    else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box });
+    else out.push({ cls: d.cls, score: d.score, box: d.box.slice() as Box, crop: d.crop });
   }
-  return out;
+  return out.map(({ cls, score, box }) => ({ cls, score, box }));
+}
+
+/** IoU from which two person boxes from different crops are one person. */
+const PERSON_MERGE_IOU = 0.6;
+
+/** Whether a box touches an edge of its crop that is not the frame's edge (it may be cut there). */
+function cutByCrop(d: CropDetection): boolean {
+  if (!d.crop) return true;
+  const e = 0.004;
+  const [x1, y1, x2, y2] = d.crop;
+  return (x1 > 0 && d.box[0] - x1 < e) || (y1 > 0 && d.box[1] - y1 < e) || (x2 < 1 && x2 - d.box[2] < e) || (y2 < 1 && y2 - d.box[3] < e);
 }
 
 /**

@@ -1,7 +1,9 @@
 // Which parts of a frame go to the detector. Motion boxes (and where tracked objects are expected)
 // are clustered into square crops about the model's input size, so a small car far away is seen
 // at full resolution and still air is never inferred on. When the crops would cover most of the
-// frame, one full-frame input is cheaper and sees everything. Pure.
+// frame, the frame is covered by overlapping square tiles instead (a 16:9 frame squeezed into one
+// square input halves every person's width and loses the far ones), and only tiles where something
+// moves or is expected are kept. Pure.
 import type { Box } from './geometry.ts';
 
 /** A pixel rectangle of the detection frame. */
@@ -14,6 +16,34 @@ export interface RegionOptions {
   fullFrameFraction?: number;
   /** margin added around each motion box, as a fraction of its size */
   margin?: number;
+  /** how a busy frame is covered (default: square tiles, one row); false: the whole frame as one input */
+  tiles?: TileOptions | false;
+}
+
+export interface TileOptions {
+  /**
+   * Rows of square tiles over the frame's height: 1 makes tiles as tall as the frame (2 for a 16:9
+   * or 4:3 frame), 2 half as tall (8 for 16:9, each seen at 1.8× the resolution for 4× the cost).
+   */
+  rows: number;
+  /** overlap of neighbouring tiles, fraction of the tile side (default 0.2): an object cut by one tile's edge is whole in the next */
+  overlap?: number;
+}
+
+/**
+ * Square tiles covering a W×H frame: `rows` rows over the height, as many columns as the width
+ * needs, neighbours overlapping by at least `overlap` of the side, spread evenly.
+ */
+export function frameTiles(frameW: number, frameH: number, opts: TileOptions): PixelRect[] {
+  const o = Math.min(0.5, Math.max(0, opts.overlap ?? 0.2));
+  const short = Math.min(frameW, frameH);
+  const rows = Math.max(1, Math.floor(opts.rows));
+  const side = Math.min(short, Math.ceil(short / (rows - (rows - 1) * o)));
+  const count = (len: number) => (len <= side ? 1 : Math.ceil((len / side - o) / (1 - o) - 1e-9));
+  const place = (len: number, n: number) => Array.from({ length: n }, (_, i) => (n === 1 ? Math.floor((len - side) / 2) : Math.round((i * (len - side)) / (n - 1))));
+  const xs = place(frameW, count(frameW));
+  const ys = place(frameH, count(frameH));
+  return ys.flatMap((y) => xs.map((x) => ({ x, y, w: side, h: side })));
 }
 
 export function motionCrops(boxes: Box[], frameW: number, frameH: number, opts: RegionOptions): PixelRect[] {
@@ -44,8 +74,13 @@ export function motionCrops(boxes: Box[], frameW: number, frameH: number, opts: 
   const rects = clusters.map((c) => squareAround(c, opts.cropSize, frameW, frameH));
   let covered = 0;
   for (const r of rects) covered += r.w * r.h;
-  if (covered >= (opts.fullFrameFraction ?? 0.6) * frameW * frameH) return [full];
-  return rects;
+  if (covered < (opts.fullFrameFraction ?? 0.6) * frameW * frameH) return rects;
+  // A frame no larger than the input loses nothing squeezed into it (a 320×240 stream at 320 px is
+  // only stretched): one run, not two.
+  if (opts.tiles === false || Math.max(frameW, frameH) <= opts.cropSize) return [full];
+  // Tiles where nothing moves and nothing is expected are skipped: the CPU tiles cost is spent only where it can find something.
+  const tiles = frameTiles(frameW, frameH, opts.tiles ?? { rows: 1 });
+  return tiles.filter((t) => px.some((b) => b[0] < t.x + t.w && b[2] > t.x && b[1] < t.y + t.h && b[3] > t.y));
 }
 
 /**

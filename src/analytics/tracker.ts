@@ -37,6 +37,8 @@ export interface TrackerOptions {
    * 0 turns it off.
    */
   insideFraction?: number;
+  /** thresholds of particular classes over the ones above (DetectionSettings.classes) */
+  perClass?: Partial<Record<DetClass, { lowScore?: number; highScore?: number; newTrackScore?: number }>>;
   noise?: KalmanNoise;
 }
 
@@ -78,7 +80,8 @@ interface TrackInternal extends Track {
 }
 
 export class ByteTracker {
-  private readonly o: Required<Omit<TrackerOptions, 'noise'>> & { noise?: KalmanNoise };
+  private readonly o: Required<Omit<TrackerOptions, 'noise' | 'perClass'>> & { noise?: KalmanNoise };
+  private readonly perClass: NonNullable<TrackerOptions['perClass']>;
   private tracks: TrackInternal[] = [];
   private nextId = 1;
 
@@ -95,6 +98,22 @@ export class ByteTracker {
       insideFraction: opts.insideFraction ?? 0.8,
       noise: opts.noise,
     };
+    this.perClass = opts.perClass ?? {};
+  }
+
+  private low(c: DetClass): number { return this.perClass[c]?.lowScore ?? this.o.lowScore; }
+  private high(c: DetClass): number { return this.perClass[c]?.highScore ?? this.o.highScore; }
+  private start(c: DetClass): number { return this.perClass[c]?.newTrackScore ?? this.o.newTrackScore; }
+
+  /**
+   * The objects taken to be in view now: confirmed tracks seen in the last frame, and confirmed
+   * ones missed for up to `maxMissed` frames at their predicted place (a person the detector misses
+   * in one frame is still there; counting only this frame's matches made counts jump).
+   */
+  present(maxMissed = 1): Track[] {
+    return this.tracks
+      .filter((tr) => (tr.state === 'confirmed' && tr.misses === 0) || (tr.state === 'lost' && tr.misses <= maxMissed))
+      .map((tr) => (tr.state === 'lost' ? { ...publicView(tr), box: tr.kf.box() } : publicView(tr)));
   }
 
   /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
@@ -104,8 +123,8 @@ export class ByteTracker {
       if (tr.misses > 0) tr.kf.holdSize();
       tr.kf.predict();
     }
-    const high = dets.filter((d) => d.score >= o.highScore);
-    const low = dets.filter((d) => d.score >= o.lowScore && d.score < o.highScore);
+    const high = dets.filter((d) => d.score >= this.high(d.cls));
+    const low = dets.filter((d) => d.score >= this.low(d.cls) && d.score < this.high(d.cls));
     const predicted = this.tracks.map((tr) => tr.kf.box());
     const matched = new Set<TrackInternal>();
 
@@ -138,7 +157,7 @@ export class ByteTracker {
       return matched.has(tr) && !partOfTracked(tr.box, tr.cls, tr);
     });
     for (const d of freeHigh) {
-      if (d.score < o.newTrackScore) continue;
+      if (d.score < this.start(d.cls)) continue;
       if (partOfTracked(d.box, d.cls)) continue;
       const votes = new Map<DetClass, number>([[d.cls, d.score]]);
       const tr: TrackInternal = {

@@ -5,17 +5,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { WebSocket } from 'ws';
 import type { ApiDeps, Guard } from './types.ts';
-import { can, type Action, type Principal } from '../access/index.ts';
+import type { Action, Principal } from '../access/index.ts';
 import { isAlarm, type AlarmAck, type AlarmService, type AlarmView, type AnalysisPace } from '../events/index.ts';
 import type { EventRow } from '../store/index.ts';
 import { AlarmListSchema, AlarmSchema, ErrorSchema } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
+import { maskPng } from '../privacy/index.ts';
+import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
+import { closeWhenAccessEnds } from './access-gate.ts';
 
-// Until access gains alarm.* actions: seeing alarms and their snapshots goes with seeing the
-// camera live; acknowledging with the operator's rights (recording.play: admin and operator).
-export const SEE_ALARMS: Action = 'camera.live';
-const ACK_ALARMS: Action = 'recording.play';
+export const SEE_ALARMS: Action = 'alarm.see';
+const ACK_ALARMS: Action = 'alarm.ack';
 
 // The events part's alarm view and the response schema must agree: checked when this compiles.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -27,10 +28,10 @@ const AlarmParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,6
 
 const AlarmsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cameraId: Type.Optional(Type.String({ maxLength: 64 })) });
 
-const seesCamera = (user: Principal, cameraId: string | null) => cameraId !== null && can(user, SEE_ALARMS, { type: 'camera', id: cameraId });
+type SeesCamera = (user: Principal, cameraId: string | null) => boolean;
 
 /** Only the cameras this user may watch. */
-function visibleBehind(user: Principal, all: Record<string, AnalysisPace>): Record<string, AnalysisPace> {
+function visibleBehind(seesCamera: SeesCamera, user: Principal, all: Record<string, AnalysisPace>): Record<string, AnalysisPace> {
   const out: Record<string, AnalysisPace> = {};
   for (const [id, p] of Object.entries(all)) if (seesCamera(user, id)) out[id] = p;
   return out;
@@ -39,16 +40,17 @@ function visibleBehind(user: Principal, all: Record<string, AnalysisPace>): Reco
 export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const { alarms, analytics } = deps;
   if (!alarms || !analytics) return;
+  const seesCamera: SeesCamera = (user, cameraId) => cameraId !== null && guard.can(user, SEE_ALARMS, { type: 'camera', id: cameraId });
 
   app.get<{ Querystring: Static<typeof AlarmsQuery> }>(
     '/api/alarms',
     { schema: { tags: ['alarms'], summary: 'Recent alarms, newest first', querystring: AlarmsQuery, response: { 200: AlarmListSchema, ...errors } } },
     async (req) => {
-      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, SEE_ALARMS, { type: 'cameras' });
       const detectors: Record<string, string> = {};
       for (const s of analytics.status()) detectors[s.cameraId] = s.detector;
       const list = await alarms.recent({ limit: req.query.limit, cameraId: req.query.cameraId, visible: (id) => seesCamera(user, id) });
-      return { alarms: list, detectors, behind: visibleBehind(user, analytics.behind()) };
+      return { alarms: list, detectors, behind: visibleBehind(seesCamera, user, analytics.behind()) };
     },
   );
 
@@ -58,8 +60,9 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
     async (req, reply) => {
       const e = await alarms.get(req.params.id);
       guard(req, SEE_ALARMS, { type: 'camera', id: e.cameraId ?? '' });
-      const png = await alarms.snapshot(e);
-      await auditAccess(deps.store, req, 'snapshot.view', e.cameraId, { eventId: e.id });
+      const view = await maskViewFor(deps, req, e.cameraId ?? '');
+      const png = maskPng(await alarms.snapshot(e), view.polygons);
+      await auditAccess(deps.store, req, 'snapshot.view', e.cameraId, { eventId: e.id, ...maskAuditDetails(view) });
       reply.type('image/png').header('cache-control', 'private, no-store');
       return reply.send(png);
     },
@@ -75,11 +78,11 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
     },
   );
 
-  registerAlarmSocket(app, alarms, guard);
+  registerAlarmSocket(app, deps, alarms, guard, seesCamera);
 }
 
 /** New alarms, acknowledgements and analysis pace, each only for the cameras the user may watch. */
-function registerAlarmSocket(app: FastifyInstance, alarms: AlarmService, guard: Guard): void {
+function registerAlarmSocket(app: FastifyInstance, deps: ApiDeps, alarms: AlarmService, guard: Guard, seesCamera: SeesCamera): void {
   app.get(
     '/api/events/live',
     {
@@ -88,7 +91,7 @@ function registerAlarmSocket(app: FastifyInstance, alarms: AlarmService, guard: 
       preValidation: async (req, reply) => {
         try {
           if (!sameOrigin(req.headers.origin, req.headers.host)) throw Object.assign(new Error('cross-origin WebSocket refused'), { statusCode: 403 });
-          guard(req, 'camera.list', { type: 'cameras' });
+          guard(req, SEE_ALARMS, { type: 'cameras' });
         } catch (err) {
           const { status, body } = toHttpError(err);
           reply.status(status).send(body);
@@ -107,7 +110,9 @@ function registerAlarmSocket(app: FastifyInstance, alarms: AlarmService, guard: 
       const offAck = alarms.bus.subscribe('alarm.ack', (a: AlarmAck) => {
         if (seesCamera(user, a.cameraId)) send({ type: 'ack', eventId: a.eventId, ack: { by: a.ackedByName, at: a.ackedAt } });
       });
-      const offBehind = alarms.bus.subscribe('analytics.behind', (all) => send({ type: 'behind', cameras: visibleBehind(user, all) }));
+      const offBehind = alarms.bus.subscribe('analytics.behind', (all) => send({ type: 'behind', cameras: visibleBehind(seesCamera, user, all) }));
+      // A signed-out or disabled user's socket closes within seconds.
+      closeWhenAccessEnds(socket, req, deps, (p) => guard.can(p, SEE_ALARMS, { type: 'cameras' }));
       socket.on('close', () => {
         offEvent();
         offAck();

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
-import { CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
+import { ScopeRefSchema, CameraCreateBody, CameraListQuery, CameraParams, CameraPatchBody, CameraSchema, ErrorSchema, RecordingsQuery, SegmentSchema } from './schemas.ts';
 
 type Position = Omit<CameraPlacementRow, 'cameraId'>;
 
@@ -14,13 +14,14 @@ function positionOf(p: CameraPlacementRow | undefined | null): Position | null {
   return { lon: position.lon, lat: position.lat, bearing: position.bearing, angle: position.angle, range: position.range, ptz: position.ptz, siteId: position.siteId };
 }
 
-export function cameraView(row: CameraRow, status: CameraStatus, position: Position | null = null) {
+/** configVisible: URLs and the camera's user name are configuration, not for every viewer. */
+export function cameraView(row: CameraRow, status: CameraStatus, position: Position | null = null, configVisible = true) {
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
-    subUrl: row.subUrl,
-    username: row.username,
+    url: configVisible ? row.url : null,
+    subUrl: configVisible ? row.subUrl : null,
+    username: configVisible ? row.username : null,
     hasPassword: row.passwordEnc !== null,
     transport: row.transport,
     enabled: row.enabled,
@@ -36,7 +37,9 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   const one = Type.Object({ camera: CameraSchema });
-  const view = async (row: CameraRow) => cameraView(row, deps.runtime.status(row.id), positionOf(await deps.store.getCameraPlacement(row.id)));
+  const configVisible = (req: FastifyRequest, id: string) => guard.can(req.principal!, 'camera.config.read', { type: 'camera', id });
+  const viewFor = (req: FastifyRequest) => async (row: CameraRow) =>
+    cameraView(row, deps.runtime.status(row.id), positionOf(await deps.store.getCameraPlacement(row.id)), configVisible(req, row.id));
 
   app.get<{ Querystring: Static<typeof CameraListQuery> }>(
     '/api/cameras',
@@ -49,7 +52,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       },
     },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 5000;
       const [rows, total] = await Promise.all([deps.store.listCamerasPage({ afterId: req.query.after, limit }), deps.store.countCameras()]);
       const last = rows[rows.length - 1];
@@ -58,7 +61,10 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         : [];
       const byId = new Map(placements.map((p) => [p.cameraId, p]));
       return {
-        cameras: rows.map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)))),
+        // A scoped user sees the cameras of their sites and groups only (the page may come out shorter).
+        cameras: rows
+          .filter((row) => guard.can(user, 'camera.read', { type: 'camera', id: row.id }))
+          .map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)), configVisible(req, row.id))),
         total,
         next: rows.length === limit && last ? last.id : null,
       };
@@ -72,7 +78,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const row = await deps.cameras.create(req.body, { id: user.id, ip: req.ip });
       reply.status(201);
-      return { camera: await view(row) };
+      return { camera: await viewFor(req)(row) };
     },
   );
 
@@ -81,7 +87,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'One camera', params: CameraParams, response: { 200: one, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
-      return { camera: await view(await deps.cameras.get(req.params.id)) };
+      return { camera: await viewFor(req)(await deps.cameras.get(req.params.id)) };
     },
   );
 
@@ -90,7 +96,7 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     { schema: { tags: ['cameras'], summary: 'Change a camera', params: CameraParams, body: CameraPatchBody, response: { 200: one, ...errors } } },
     async (req) => {
       const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
-      return { camera: await view(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
+      return { camera: await viewFor(req)(await deps.cameras.update(req.params.id, req.body, { id: user.id, ip: req.ip })) };
     },
   );
 
@@ -123,6 +129,21 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       await auditAccess(deps.store, req, 'recording.list', req.params.id, { from, to });
       const segs = await deps.store.listSegments(req.params.id, from, to, limit ?? 1000);
       return { segments: segs.map((s) => ({ startMs: s.startMs, endMs: s.endMs, bytes: s.bytes })) };
+    },
+  );
+
+  const ScopesBody = Type.Object({ scopes: Type.Array(ScopeRefSchema, { maxItems: 50 }) }, { additionalProperties: false });
+  app.put<{ Params: Static<typeof CameraParams>; Body: Static<typeof ScopesBody> }>(
+    '/api/cameras/:id/scopes',
+    { schema: { tags: ['cameras'], summary: 'The sites and camera groups a camera belongs to (what scoped grants cover; audited before/after)', params: CameraParams, body: ScopesBody, response: { 200: ScopesBody, ...errors } } },
+    async (req) => {
+      const user = guard(req, 'camera.update', { type: 'camera', id: req.params.id });
+      await deps.cameras.get(req.params.id);
+      const scopes = deps.cameraScopes;
+      if (!scopes) throw Object.assign(new Error('camera scopes are not configured on this server'), { statusCode: 404 });
+      const before = scopes.scopesOf(req.params.id);
+      await scopes.set(req.params.id, req.body.scopes, { actor: user.id, ip: req.ip, action: 'camera.scopes', cameraId: req.params.id, details: { changes: { scopes: { before, after: req.body.scopes } } } });
+      return { scopes: [...scopes.scopesOf(req.params.id)] };
     },
   );
 }

@@ -5,7 +5,8 @@
 import type { Static } from '@sinclair/typebox';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
-  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema, ClusterNodesSchema,
+  PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
+  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -23,5 +24,17 @@ export type TimeSpan = Timeline['spans'][number];
 export type Gap = Timeline['gaps'][number];
 export type ExportFile = Static<typeof ExportFileSchema>;
 export type ExportJob = Static<typeof ExportJobSchema>;
+
+// issue 13 (privacy)
+import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-schemas.ts';
+export type MaskList = Static<typeof MaskListSchema>;
+export type PurposeList = Static<typeof PurposesResponse>;
+export type MaskLift = Static<typeof LiftSchema>;
+// issue 10: users and the audit log
+export type Role = Static<typeof RoleSchema>;
+export type ScopeRef = Static<typeof ScopeRefSchema>;
+export type ManagedUser = Static<typeof ManagedUserSchema>;
+export type AuditEntryView = Static<typeof AuditEntrySchema>;
+export type AuditVerifyView = Static<typeof AuditVerifySchema>;
 export type ClusterNodes = Static<typeof ClusterNodesSchema>;
 export type ClusterNode = ClusterNodes['nodes'][number];

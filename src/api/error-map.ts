@@ -9,15 +9,24 @@ const statusByCode: Record<string, number> = {
   NOT_FOUND: 404,
   CAMERA_NOT_FOUND: 404,
   DUPLICATE: 409,
+  CONFLICT: 409,
   BAD_REQUEST: 400,
   CONFIG_INVALID: 400,
   STORE_UNAVAILABLE: 503,
+  // issue 13 (privacy)
+  MASKING_FAILED: 503,
+  FFMPEG_MISSING: 503,
+  PURPOSE_REQUIRED: 428,
   // issue 11: the security map
   MAP_BAD_INPUT: 400,
   MAP_IMPORT_INVALID: 400,
   MAP_IMPORT_TOO_LARGE: 413,
   MAP_BASEMAP_INVALID: 400,
   SITE_NOT_FOUND: 404,
+  // issue 14: traffic
+  DEGENERATE_CALIBRATION: 400,
+  BAD_TRAFFIC_SPEC: 400,
+  NOT_CALIBRATED: 409,
 };
 
 export interface ErrorBody {

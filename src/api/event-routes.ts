@@ -3,15 +3,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { CameraParams, ErrorSchema, EventSchema, StorageSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, EventSchema, StorageSchema, TimeMs } from './schemas.ts';
 
 const MAX_EVENT_LIMIT = 5000;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
 const EventsQuery = Type.Object(
   {
-    from: Type.Integer({ minimum: 0 }),
-    to: Type.Integer({ minimum: 0 }),
+    from: TimeMs(),
+    to: TimeMs(),
     camera: Type.Optional(CameraParams.properties.id),
     kind: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENT_LIMIT })),

@@ -10,8 +10,12 @@ import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
+import { CHECKPOINT_FILE } from '../audit/index.ts';
 import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
-import type { Principal } from '../access/index.ts';
+import { can, type Principal } from '../access/index.ts';
+import { burnFile } from '../privacy/index.ts';
+import { purposeDetails } from './privacy-view.ts';
+import { rename } from 'node:fs/promises';
 
 const ExportBody = Type.Object(
   {
@@ -19,6 +23,8 @@ const ExportBody = Type.Object(
     from: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
     to: Type.String({ minLength: 1, maxLength: 40, description: 'ms since epoch or ISO 8601' }),
     reason: Type.String({ maxLength: 2000, description: 'purpose, case or request number: audited and written into the signed manifest' }),
+    purposeId: Type.Optional(Type.String({ maxLength: 64, description: 'needed past the free window: a purpose from GET /api/purposes' })),
+    purposeText: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );
@@ -26,6 +32,21 @@ const ExportBody = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 220 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+/**
+ * Burns the camera's masks into each exported file, as the requester would see it: permanent masks
+ * always, liftable ones unless the requester has lifted them. The archive keeps the original.
+ */
+function maskTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string) => Promise<string[]> {
+  return async (cameraId, filePath) => {
+    const view = await deps.privacy!.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes));
+    if (!view.polygons.length) return view.lifted ? ['privacy masks: liftable masks lifted by the requester (audited as mask.lift); permanent masks: none'] : [];
+    const tmp = `${filePath}.masking.mp4`;
+    await burnFile({ input: filePath, polygons: view.polygons, format: 'mp4', outputPath: tmp });
+    await rename(tmp, filePath);
+    return [`privacy masks: ${view.polygons.length} polygon(s) painted opaque black, re-encoded with libx264 (the archive keeps the camera's original)`];
+  };
+}
 
 export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   let service: ExportService | null = null;
@@ -35,6 +56,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       store: deps.store,
       recordingsDir: deps.recordingsDir,
       keysDir: path.join(deps.dataDir, 'keys'),
+      checkpointFile: path.join(deps.dataDir, 'audit', CHECKPOINT_FILE),
       exportsDir: path.join(deps.dataDir, 'exports'),
     });
     return service;
@@ -57,13 +79,18 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       let user: Principal | null = null;
       for (const c of req.body.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
       for (const c of req.body.cameras) await deps.cameras.get(c);
+      const fromMs = parseTime(req.body.from, 'from');
+      // An export needs a purpose like playing does, past the free window (purposeText defaults to the reason).
+      const purpose = await purposeDetails(deps, req, fromMs, { purposeId: req.body.purposeId, purposeText: req.body.purposeText ?? req.body.reason });
       const job = await exportsOf().start({
         cameras: req.body.cameras,
-        fromMs: parseTime(req.body.from, 'from'),
+        auditDetails: purpose,
+        fromMs,
         toMs: parseTime(req.body.to, 'to'),
         reason: req.body.reason,
         actor: user!.id,
         ip: req.ip,
+        transform: deps.privacy ? maskTransform(deps, user!) : undefined,
       });
       reply.status(202);
       return { export: job };

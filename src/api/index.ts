@@ -2,3 +2,4 @@
 // its API types from here (type-only imports of the schemas' static types).
 export { buildApi } from './server.ts';
 export type { ApiDeps, Guard } from './types.ts';
+export { ROUTE_PERMISSIONS, routeKey, type RoutePermission } from './route-permissions.ts';

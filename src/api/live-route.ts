@@ -7,7 +7,14 @@ import type { ApiDeps, Guard } from './types.ts';
 import type { LiveSink } from '../live/index.ts';
 import { CameraParams } from './schemas.ts';
 import { toHttpError } from './error-map.ts';
+import { closeWhenAccessEnds } from './access-gate.ts';
 import { auditAccess, sameOrigin } from './request-checks.ts';
+import { maskAuditDetails, maskViewFor } from './privacy-view.ts';
+
+/** WebSocket close code telling the viewer a mask lift ran out: reconnect to get the masked stream. */
+export const LIFT_ENDED_CLOSE = 4001;
+/** WebSocket close code telling the viewer the camera's masks changed: reconnect for the new view. */
+export const MASKS_CHANGED_CLOSE = 4002;
 import { pipeRemoteLive } from './live-proxy.ts';
 import { SESSION_COOKIE } from '../access/index.ts';
 
@@ -53,24 +60,48 @@ export function registerLiveRoute(app: FastifyInstance, deps: ApiDeps, guard: Gu
       const started = Date.now();
       let unwatch: (() => void) | null = null;
       let closed = false;
+      let liftTimer: NodeJS.Timeout | null = null;
+      const stopListening = deps.privacy?.onChange((changed) => {
+        if (changed === cameraId) socket.close(MASKS_CHANGED_CLOSE, 'privacy masks changed');
+      });
       socket.on('close', () => {
         closed = true;
         unwatch?.();
+        stopListening?.();
+        if (liftTimer) clearTimeout(liftTimer);
         void auditAccess(deps.store, req, 'live.stop', cameraId, { seconds: Math.round((Date.now() - started) / 1000) })
           .catch((err) => req.log.error({ err }, 'audit write failed'));
       });
       socket.on('message', () => {
         /* viewers have nothing to say yet; ignore */
       });
+      let view;
       try {
-        await auditAccess(deps.store, req, 'live.start', cameraId);
+        view = await maskViewFor(deps, req, cameraId);
+        await auditAccess(deps.store, req, 'live.start', cameraId, maskAuditDetails(view));
       } catch (err) {
-        // No audit entry, no video: accountability comes first.
-        req.log.error({ err }, 'audit write failed; refusing live view');
+        // No audit entry, no video: accountability comes first. No mask decision, no video either.
+        req.log.error({ err }, 'audit write or mask lookup failed; refusing live view');
         socket.close(1011, 'audit unavailable');
         return;
       }
-      if (!closed) unwatch = deps.runtime.watch(cameraId, sinkFor(socket));
+      if (closed) return;
+      if (view.polygons.length) {
+        // Fail closed: masks to burn in and no way to burn them means no video.
+        if (!deps.maskedLive) {
+          socket.close(1011, 'masking unavailable');
+          return;
+        }
+        unwatch = deps.maskedLive.watch(cameraId, view.polygons, sinkFor(socket));
+      } else {
+        unwatch = deps.runtime.watch(cameraId, sinkFor(socket));
+      }
+      if (view.liftEndsAt !== null) {
+        // The lift ends by itself: the viewer is cut off and, reconnecting, gets the masked stream.
+        liftTimer = setTimeout(() => socket.close(LIFT_ENDED_CLOSE, 'mask lift ended'), Math.max(0, view.liftEndsAt - Date.now()));
+      }
+      // Signed out, disabled, re-scoped: the picture stops within seconds, not when the tab closes.
+      closeWhenAccessEnds(socket, req, deps, (p) => guard.can(p, 'camera.live', { type: 'camera', id: cameraId }));
     },
   );
 }

@@ -5,7 +5,7 @@ import type { Store } from '../store/index.ts';
 import { RecorderError } from '../recorder/index.ts';
 import { newId } from '../core/index.ts';
 import type { Guard } from './types.ts';
-import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
@@ -20,8 +20,8 @@ const LockSchema = Type.Object({
 });
 const LockBody = Type.Object(
   {
-    from: Type.Integer({ minimum: 0, description: 'start of the pinned interval, ms since epoch' }),
-    to: Type.Integer({ minimum: 0, description: 'end of the pinned interval, ms since epoch' }),
+    from: TimeMs('start of the pinned interval, ms since epoch'),
+    to: TimeMs('end of the pinned interval, ms since epoch (at most the end of the year 9999)'),
     reason: Type.String({ minLength: 3, maxLength: 1000, description: 'why the recording must be kept (case number, request)' }),
   },
   { additionalProperties: false },
@@ -35,7 +35,11 @@ export function registerLockRoutes(app: FastifyInstance, store: Store, guard: Gu
       const user = guard(req, 'evidence.lock', { type: 'camera', id: req.params.id });
       const { from, to, reason } = req.body;
       if (to <= from) throw new RecorderError('BAD_REQUEST', 'body/to must be after from');
-      // No check that the camera is still configured: evidence outlives a camera's configuration.
+      // A camera removed from the configuration still has evidence to keep: one with segments is
+      // known. A camera with neither has nothing to lock.
+      if (!(await store.getCamera(req.params.id)) && (await store.listOldestSegments({ cameraId: req.params.id, limit: 1 })).length === 0) {
+        throw new RecorderError('NOT_FOUND', `params/id: no camera ${JSON.stringify(req.params.id)} (configured or recorded)`);
+      }
       const lock = { id: newId('lck'), cameraId: req.params.id, fromMs: from, toMs: to, reason, createdBy: user.id, createdAt: Date.now() };
       await store.addEvidenceLock(lock, { actor: user.id, ip: req.ip, action: 'evidence.lock', cameraId: lock.cameraId, details: { lockId: lock.id, from, to, reason } });
       reply.status(201);
@@ -59,6 +63,8 @@ export function registerLockRoutes(app: FastifyInstance, store: Store, guard: Gu
       const user = guard(req, 'evidence.lock', { type: 'camera', id: req.params.id });
       const lock = await store.getEvidenceLock(req.params.lockId);
       if (!lock || lock.cameraId !== req.params.id) throw new RecorderError('NOT_FOUND', `no evidence lock ${req.params.lockId} on camera ${req.params.id}`);
+      // Whoever placed a lock may lift it; someone else's needs the right to release any lock.
+      if (lock.createdBy !== user.id) guard(req, 'evidence.release_any', { type: 'camera', id: req.params.id });
       const removed = await store.deleteEvidenceLock(lock.id, {
         actor: user.id, ip: req.ip, action: 'evidence.unlock', cameraId: lock.cameraId,
         details: { lockId: lock.id, from: lock.fromMs, to: lock.toMs, reason: lock.reason, lockedBy: lock.createdBy },

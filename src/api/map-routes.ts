@@ -2,7 +2,9 @@
 // point, coverage, outage areas, imports, and the built-in basemap.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { MapService } from '../map/index.ts';
+import { mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { checkPmtiles, type MapService } from '../map/index.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import type { Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -21,7 +23,15 @@ export interface MapApiDeps {
   runtime: CameraRuntime;
   /** GeoJSON of the built-in basemap (streets, blocks, labels) or null: the map then draws a plain grid. */
   basemap?: () => Promise<unknown | null>;
+  /** Where an imported PMTiles basemap is kept (absent: no import). */
+  basemapDir?: string;
 }
+
+/** A city's vector basemap runs to hundreds of MB; larger is refused by Fastify with 413. */
+const BASEMAP_BODY_LIMIT = 1024 * 1024 * 1024;
+
+/** 1e-7 degrees is about a centimetre: more digits only make the list of 100,000 cameras longer. */
+const roundDeg = (x: number) => Math.round(x * 1e7) / 1e7;
 
 function parseBBox(text: string): { west: number; south: number; east: number; north: number } {
   const [west, south, east, north] = text.split(',').map(Number) as [number, number, number, number];
@@ -44,15 +54,18 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       },
     },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 100_000;
       const bbox = req.query.bbox ? parseBBox(req.query.bbox) : undefined;
-      const rows = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
+      // A user scoped to sites or camera groups sees only those cameras on the map.
+      const all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
+      const rows = user.scopes === null ? all : all.filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId }));
       const truncated = rows.length > limit;
       return {
         truncated,
-        cameras: rows.slice(0, limit).map((p) => ({
-          id: p.cameraId, name: p.name, lon: p.lon, lat: p.lat, bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
+        // A scoped user sees the cameras of their sites and groups only.
+        cameras: rows.slice(0, limit).filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId })).map((p) => ({
+          id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
           state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
           recording: p.record,
         })),
@@ -87,8 +100,8 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     '/api/map/who-sees',
     { schema: { tags, summary: 'Cameras whose cone holds a point, nearest first', querystring: WhoSeesQuery, response: { 200: Type.Object({ cameras: Type.Array(Type.Object({ id: Type.String(), distanceM: Type.Number() })) }), ...errors } } },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
-      const seen = await deps.map.whoSees([req.query.lon, req.query.lat]);
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const seen = (await deps.map.whoSees([req.query.lon, req.query.lat])).filter((s) => guard.can(user, 'camera.read', { type: 'camera', id: s.cameraId }));
       return { cameras: seen.map((s) => ({ id: s.cameraId, distanceM: Math.round(s.distanceM * 10) / 10 })) };
     },
   );
@@ -128,9 +141,10 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
   );
 
   app.get('/api/map/coverage', { schema: { tags, summary: 'Per site: the cameras that see it and the share of its area inside a cone; worst first', response: { 200: Type.Object({ sites: Type.Array(CoverageSchema), elapsedMs: Type.Number() }), ...errors } } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
+    const user = guard(req, 'camera.list', { type: 'cameras' });
     const t0 = performance.now();
-    const sites = await deps.map.coverage();
+    const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
+    const sites = (await deps.map.coverage()).map((c) => ({ ...c, cameraIds: c.cameraIds.filter(visible) }));
     return { sites, elapsedMs: Math.round(performance.now() - t0) };
   });
 
@@ -138,10 +152,12 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     '/api/map/outages',
     { schema: { tags, summary: 'Outage areas now (cameras down together) and in the past, with their hulls', querystring: OutagesQuery, response: { 200: Type.Object({ current: Type.Array(OutageSchema), past: Type.Array(OutageSchema) }), ...errors } } },
     async (req) => {
-      guard(req, 'camera.list', { type: 'cameras' });
+      const user = guard(req, 'camera.list', { type: 'cameras' });
       const to = req.query.to ?? Date.now();
       const from = req.query.from ?? to - 24 * 3600_000;
-      return { current: deps.map.currentOutages(), past: await deps.map.pastOutages(from, to) };
+      const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
+      const scoped = <T extends { cameraIds: string[]; downIds?: string[] }>(o: T): T => ({ ...o, cameraIds: o.cameraIds.filter(visible), ...(o.downIds ? { downIds: o.downIds.filter(visible) } : {}) });
+      return { current: deps.map.currentOutages().map(scoped), past: (await deps.map.pastOutages(from, to)).map(scoped) };
     },
   );
 
@@ -163,6 +179,56 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       return deps.map.importSites(req.body.data, req.body.skipBad ?? false, actor(user.id, req.ip));
     },
   );
+
+  const pmtilesFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.pmtiles') : null;
+  const infoFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.json') : null;
+  app.addContentTypeParser('application/vnd.pmtiles', { parseAs: 'buffer', bodyLimit: BASEMAP_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.post('/api/map/basemap', {
+    bodyLimit: BASEMAP_BODY_LIMIT,
+    schema: { tags, summary: 'Import the city\'s basemap: a PMTiles v3 archive as the body (content-type application/vnd.pmtiles); a corrupt file is refused with the reason (audited)', response: { 200: Type.Object({ basemap: Type.Unknown() }), ...errors } },
+  }, async (req) => {
+    const user = guard(req, 'camera.update', { type: 'cameras' });
+    if (!pmtilesFile || !infoFile || !deps.basemapDir) throw Object.assign(new Error('basemap import is not configured on this server'), { statusCode: 404 });
+    if (!Buffer.isBuffer(req.body)) throw Object.assign(new Error('body: expected the PMTiles file with content-type application/vnd.pmtiles'), { statusCode: 400, validation: true });
+    const info = await checkPmtiles(req.body);
+    mkdirSync(deps.basemapDir, { recursive: true });
+    writeFileSync(`${pmtilesFile}.tmp`, req.body);
+    renameSync(`${pmtilesFile}.tmp`, pmtilesFile);
+    writeFileSync(infoFile, JSON.stringify(info));
+    await deps.map.recordBasemapImport(actor(user.id, req.ip), info);
+    return { basemap: info };
+  });
+
+  app.get('/api/map/basemap', { schema: { tags, summary: 'Which basemap the map draws: an imported PMTiles archive, the built-in one, or none' } }, async (req) => {
+    guard(req, 'camera.list', { type: 'cameras' });
+    if (pmtilesFile && infoFile && existsSync(pmtilesFile) && existsSync(infoFile)) return { basemap: JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(infoFile, 'utf8'))) as unknown };
+    const builtIn = deps.basemap ? await deps.basemap() : null;
+    return { basemap: builtIn ? { kind: 'geojson' } : { kind: 'none' } };
+  });
+
+  // Range requests, as the PMTiles reader in the browser asks for a few KB at a time.
+  app.get('/api/map/basemap.pmtiles', { schema: { tags, summary: 'The imported PMTiles archive (HTTP range requests)' } }, async (req, reply) => {
+    guard(req, 'camera.list', { type: 'cameras' });
+    if (!pmtilesFile || !existsSync(pmtilesFile)) {
+      reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no basemap was imported' } });
+      return;
+    }
+    const size = statSync(pmtilesFile).size;
+    const m = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
+    const start = m ? Number(m[1]) : 0;
+    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+    if (start >= size || end < start) {
+      reply.status(416).header('content-range', `bytes */${size}`).send();
+      return;
+    }
+    const buf = Buffer.alloc(end - start + 1);
+    const fd = openSync(pmtilesFile, 'r');
+    try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
+    reply.header('accept-ranges', 'bytes').type('application/vnd.pmtiles');
+    if (m) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
+    return reply.send(buf);
+  });
 
   app.get('/api/map/basemap.geojson', { schema: { tags, summary: 'The built-in basemap (streets, blocks, labels) as GeoJSON; 404 when there is none' } }, async (req, reply) => {
     guard(req, 'camera.list', { type: 'cameras' });

@@ -13,12 +13,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema, TimelineSchema } from './schemas.ts';
+import { MAX_TIME_MS } from '../core/index.ts';
 import { auditAccess } from './request-checks.ts';
 import {
   GAP_MS, PlaybackError, explainGaps, formatTimelinePoints, gapsBetween, hlsMediaSegment, hlsPlaylist, openPlayback, readSegment, readSegmentInit, recordedSpans,
   type HlsSegmentEntry,
 } from '../playback/index.ts';
 import type { SegmentRow } from '../store/index.ts';
+import { PrivacyError, burnFile, burnStream } from '../privacy/index.ts';
+import { maskAuditDetails, maskViewFor, purposeDetails, purposeQuery } from './privacy-view.ts';
+
+/** MPEG-TS timestamps wrap at 2^33 ticks of 90 kHz (about 26.5 hours). */
+const TS_WRAP_S = 2 ** 33 / 90_000;
 
 /** Longest range one request may cover: bounds the index query and the audit's meaning. */
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
@@ -27,6 +33,8 @@ export const RangeQuery = Type.Object(
   {
     from: Type.String({ minLength: 1, maxLength: 40, description: 'start: ms since epoch or ISO 8601' }),
     to: Type.String({ minLength: 1, maxLength: 40, description: 'end: ms since epoch or ISO 8601' }),
+    purposeId: Type.Optional(Type.String({ maxLength: 64, description: 'needed past the free window (10 min by default): a purpose from GET /api/purposes' })),
+    purposeText: Type.Optional(Type.String({ maxLength: 500, description: 'with purposeId: case, incident or request (audited)' })),
   },
   { additionalProperties: false },
 );
@@ -34,7 +42,7 @@ export const RangeQuery = Type.Object(
 /** ms since epoch, or an ISO 8601 date-time. */
 export function parseTime(text: string, name: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time`, { reason: 'RANGE_INVALID' });
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) throw new PlaybackError('BAD_REQUEST', `querystring/${name}: expected ms since epoch or an ISO 8601 time between 1970 and 9999`, { reason: 'RANGE_INVALID' });
   return ms;
 }
 
@@ -53,6 +61,11 @@ function recordingsDirOf(deps: ApiDeps): string {
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 type RangeReq = { Params: Static<typeof CameraParams>; Querystring: Static<typeof RangeQuery> };
+
+/** A masked user asked for the camera's own HLS parts (init, .m4s): refused, the playlist they get names .ts. */
+function maskedHls(): PrivacyError {
+  return new PrivacyError('FORBIDDEN', 'this camera is masked for you: its HLS playlist names masked MPEG-TS segments (.ts)');
+}
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   // In a cluster this process reads only the files on its own disk; the others' are proxied (cluster-routes.ts).
@@ -80,7 +93,9 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.list', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
-      await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline' });
+      // The timeline shows when something was recorded, not what: the role's look-back limit holds, a purpose is optional.
+      const purpose = await purposeDetails(deps, req, fromMs, req.query, false);
+      await audit(req, 'recording.list', req.params.id, { from: fromMs, to: toMs, via: 'timeline', ...purpose });
       const segs = await deps.store.listSegments(req.params.id, fromMs, toMs, 10_000);
       const spans = recordedSpans(segs, fromMs, toMs);
       const gaps = explainGaps(gapsBetween(spans, fromMs, toMs), await deps.store.listGaps(req.params.id, fromMs, toMs, 10_000));
@@ -117,18 +132,23 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
+      // The purpose first: whether anything was recorded then is itself looking back.
+      const purpose = await purposeDetails(deps, req, fromMs, req.query);
       const stream = await openPlayback({ cameraId: req.params.id, fromMs, toMs, recordingsDir: recordingsDirOf(deps), store: localSegments });
+      const view = await maskViewFor(deps, req, req.params.id);
       // No audit entry, no video.
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream' });
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'stream', ...purpose, ...maskAuditDetails(view) });
+      // Masks to burn in: the stream is re-encoded (same timing, so the timeline headers hold).
+      const out = view.polygons.length ? await burnStream(stream.chunks(), view.polygons) : { mime: stream.mime, chunks: stream.chunks() };
       reply
         .type('video/mp4')
         .header('cache-control', 'no-store')
-        .header('x-vigil-mime', stream.mime)
+        .header('x-vigil-mime', out.mime)
         .header('x-vigil-start-ms', String(Math.round(stream.startMs)))
         .header('x-vigil-end-ms', String(Math.round(stream.endMs)))
         .header('x-vigil-timeline', formatTimelinePoints(stream.points))
         .header('x-vigil-gaps', stream.gaps.map((g) => `${g.startMs}-${g.endMs}`).join(','));
-      return reply.send(Readable.from(stream.chunks(), { objectMode: false }));
+      return reply.send(Readable.from(out.chunks, { objectMode: false }));
     },
   );
 
@@ -147,6 +167,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const { fromMs, toMs } = parseRange(req.query);
       await deps.cameras.get(req.params.id);
+      const purpose = await purposeDetails(deps, req, fromMs, req.query);
       const dir = recordingsDirOf(deps);
       const segs = (await localSegments.listSegments(req.params.id, fromMs, toMs, 10_000)).filter((s) => s.endMs > s.startMs);
       if (segs.length === 0) throw new PlaybackError('NOT_FOUND', `no recording of camera ${req.params.id} in the range`, { reason: 'NO_RECORDING' });
@@ -158,9 +179,10 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
           // unreadable or gone since indexing: left out, the playlist shows a discontinuity
         }
       }
-      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls' });
+      const view = await maskViewFor(deps, req, req.params.id);
+      await audit(req, 'recording.play', req.params.id, { from: fromMs, to: toMs, via: 'hls', ...purpose, ...maskAuditDetails(view) });
       reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store');
-      return hlsPlaylist(entries);
+      return hlsPlaylist(entries, purposeQuery(purpose), view.polygons.length ? 'ts' : 'fmp4');
     },
   );
 
@@ -172,30 +194,45 @@ export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guar
   }
 
   const SegParams = Type.Object({ id: Type.String({ maxLength: 64 }), start: Type.String({ maxLength: 30 }) });
+  const SegQuery = Type.Object({ purposeId: Type.Optional(Type.String({ maxLength: 64 })), purposeText: Type.Optional(Type.String({ maxLength: 500 })) });
 
-  app.get<{ Params: Static<typeof SegParams> }>(
+  app.get<{ Params: Static<typeof SegParams>; Querystring: Static<typeof SegQuery> }>(
     '/api/cameras/:id/hls/:start/init.mp4',
-    { schema: { tags: ['recordings'], summary: 'HLS init segment (EXT-X-MAP) of one recording', params: SegParams, response: errors } },
+    { schema: { tags: ['recordings'], summary: 'HLS init segment (EXT-X-MAP) of one recording', params: SegParams, querystring: SegQuery, response: errors } },
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
       const seg = await findSegment(req.params.id, req.params.start);
+      if ((await maskViewFor(deps, req, req.params.id)).polygons.length) throw maskedHls();
       const init = await readSegmentInit(recordingsDirOf(deps), seg);
-      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init' });
+      const purpose = await purposeDetails(deps, req, seg.startMs, req.query);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-init', ...purpose });
       reply.type('video/mp4').header('cache-control', 'private, max-age=3600');
       return init;
     },
   );
 
-  app.get<{ Params: Static<typeof SegParams> }>(
+  app.get<{ Params: Static<typeof SegParams>; Querystring: Static<typeof SegQuery> }>(
     '/api/cameras/:id/hls/:start',
-    { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s) of one recording', params: SegParams, response: errors } },
+    { schema: { tags: ['recordings'], summary: 'HLS media segment (<startMs>.m4s, or .ts when masked) of one recording', params: SegParams, querystring: SegQuery, response: errors } },
     async (req, reply) => {
       guard(req, 'recording.play', { type: 'camera', id: req.params.id });
-      const m = /^(\d+)\.m4s$/.exec(req.params.start);
-      if (!m) throw new PlaybackError('NOT_FOUND', 'expected <startMs>.m4s', { reason: 'SEGMENT_NOT_FOUND' });
+      const m = /^(\d+)\.(m4s|ts)$/.exec(req.params.start);
+      if (!m) throw new PlaybackError('NOT_FOUND', 'expected <startMs>.m4s (or .ts when masked)', { reason: 'SEGMENT_NOT_FOUND' });
       const seg = await findSegment(req.params.id, m[1]);
+      const view = await maskViewFor(deps, req, req.params.id);
+      const masked = view.polygons.length > 0;
+      if (masked !== (m[2] === 'ts')) {
+        if (masked) throw maskedHls();
+        throw new PlaybackError('NOT_FOUND', 'MPEG-TS segments are only for masked views; this playlist names .m4s', { reason: 'SEGMENT_NOT_FOUND' });
+      }
       const { bytes, mp4 } = await readSegment(recordingsDirOf(deps), seg);
-      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment' });
+      const purpose = await purposeDetails(deps, req, seg.startMs, req.query);
+      await audit(req, 'recording.play', req.params.id, { from: seg.startMs, to: seg.endMs, via: 'hls-segment', ...purpose, ...maskAuditDetails(view) });
+      if (masked) {
+        const ts = await burnFile({ input: bytes, polygons: view.polygons, format: 'mpegts', tsOffsetS: (seg.startMs / 1000) % TS_WRAP_S });
+        reply.type('video/mp2t').header('cache-control', 'private, no-store');
+        return ts;
+      }
       reply.type('video/iso.segment').header('cache-control', 'private, max-age=3600');
       return hlsMediaSegment(seg, bytes, mp4);
     },

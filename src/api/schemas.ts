@@ -1,6 +1,19 @@
 // Request and response schemas: they validate requests, shape responses and write the OpenAPI.
 import { Type } from '@sinclair/typebox';
 
+/**
+ * core's MAX_TIME_MS (9999-12-31T23:59:59.999Z), written out: this file is read by the web app's
+ * compiler and must not import server code. test/api/findings.test.ts holds the two equal (the
+ * last millisecond is accepted, the next one refused).
+ */
+const MAX_TIME_MS = 253_402_300_799_999;
+
+/**
+ * A time in ms since the epoch, bounded to [1970, 9999]: query coercion turns 1e309 into Infinity,
+ * which an unbounded integer check lets through, and a stored 2^53 cannot be read back.
+ */
+export const TimeMs = (description = 'ms since the epoch') => Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description });
+
 export const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) }, { $id: 'Error' });
 
 export const UserSchema = Type.Object({ id: Type.String(), username: Type.String(), role: Type.String() });
@@ -39,9 +52,9 @@ export const CameraPositionSchema = Type.Union([
 export const CameraSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  url: Type.String(),
+  url: Nullable(Type.String({ description: 'null for users who may not read camera configuration' })),
   subUrl: Nullable(Type.String()),
-  username: Nullable(Type.String()),
+  username: Nullable(Type.String({ description: 'the camera\'s user name; null when none, or for users who may not read camera configuration' })),
   hasPassword: Type.Boolean(),
   transport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
   enabled: Type.Boolean(),
@@ -104,8 +117,8 @@ export const CameraParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const RecordingsQuery = Type.Object(
   {
-    from: Type.Integer({ minimum: 0, description: 'start, ms since epoch' }),
-    to: Type.Integer({ minimum: 0, description: 'end, ms since epoch' }),
+    from: TimeMs('start, ms since epoch'),
+    to: TimeMs('end, ms since epoch'),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
   },
   { additionalProperties: false },
@@ -129,6 +142,7 @@ export const AlarmSchema = Type.Object({
   detector: Type.Union([Type.String(), Type.Null()]),
   snapshotUrl: Type.Union([Type.String(), Type.Null()]),
   ack: Type.Union([Type.Object({ by: Type.String(), at: Type.Number() }), Type.Null()]),
+  detail: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])), Type.Null()], { description: "The rule's figures: crowd persons, personsPerM2, areaM2, unit, threshold, beyondCounting; dwell seconds; tamper reason." }),
 });
 export const PaceSchema = Type.Object({ analysedFps: Type.Number(), expectedFps: Type.Number(), behind: Type.Boolean() });
 export const AlarmListSchema = Type.Object({
@@ -176,6 +190,46 @@ export const ExportJobSchema = Type.Object({
   createdAt: Type.Number(),
   error: Type.Union([Type.String(), Type.Null()]),
   files: Type.Array(ExportFileSchema),
+});
+
+// --- issue 10: users and the audit log -------------------------------------------------------
+
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('operator'), Type.Literal('viewer'), Type.Literal('auditor')]);
+export const ScopeRefSchema = Type.Object(
+  { kind: Type.Union([Type.Literal('site'), Type.Literal('group')]), id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$' }) },
+  { additionalProperties: false },
+);
+export const ScopesSchema = Type.Union([Type.Array(ScopeRefSchema, { maxItems: 200 }), Type.Null()], { description: 'null: every camera; else the sites and camera groups the role covers' });
+export const ManagedUserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: RoleSchema,
+  disabled: Type.Boolean(),
+  scopes: ScopesSchema,
+  createdAt: Type.Number(),
+});
+export const AuditEntrySchema = Type.Object({
+  seq: Type.Number(),
+  ts: Type.Number(),
+  actor: Type.String(),
+  actorName: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+export const AuditVerifySchema = Type.Object({
+  ok: Type.Boolean(),
+  count: Type.Number(),
+  firstBad: Type.Union([Type.Number(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  checkpoints: Type.Number(),
+  lastCheckpointSeq: Type.Union([Type.Number(), Type.Null()]),
+  keyId: Type.Union([Type.String(), Type.Null()]),
 });
 
 // --- issue 15 (cluster) ---------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 // The HTTP API and the live WebSocket, on Fastify. Routes are schema-first: the same TypeBox schema
 // validates the request and writes the OpenAPI description at /api/openapi.json.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Action, Principal, Resource } from '../access/index.ts';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { SESSION_COOKIE, authorize } from '../access/index.ts';
+import { NO_CAMERA_SCOPES, SESSION_COOKIE, authorize, can } from '../access/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { toHttpError } from './error-map.ts';
 import { registerSessionRoutes } from './session-routes.ts';
@@ -19,8 +20,33 @@ import { registerEventRoutes } from './event-routes.ts';
 import { registerLockRoutes } from './lock-routes.ts';
 import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
+import { registerPrivacyRoutes } from './privacy-routes.ts';
+import { registerTransparencyRoutes } from './transparency-routes.ts';
+import { installAccessGate, refusalAuditor } from './access-gate.ts';
+import { refuseNonFiniteNumbers } from './finite-numbers.ts';
+import { registerUserRoutes } from './user-routes.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+
+/**
+ * The web app loads its scripts and styles from this server only; inline styles are React's
+ * style attributes. Video and pictures come as blob: URLs; the live video and alarms over ws(s).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerTrafficRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 
@@ -30,7 +56,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit,
     // One log line per request would drown the events that matter (and could carry query strings).
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // Behind a reverse proxy every client would otherwise have the proxy's address: sign-in throttling
+    // and the audit log need the client's (server.trustProxy names the proxies to believe).
+    trustProxy: deps.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 
@@ -41,34 +69,44 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },
+    // @fastify/websocket hides its routes from the description; the two WebSockets are API too
+    // (an upgrade of a GET; the fuzzer and clients read them here).
+    transform: ({ schema, url, route }) =>
+      (route as { websocket?: boolean }).websocket
+        ? { schema: { ...schema, hide: false, description: `${(schema as { description?: string })?.description ?? ''} WebSocket: upgrade this GET (same origin, session cookie).`.trim() }, url }
+        : { schema, url },
   });
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/')) req.principal = await deps.auth.resolve(req.cookies[SESSION_COOKIE]);
-  });
+  // Only JSON bodies: a text/plain body is what a cross-site form can send without a preflight.
+  app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((err, req, reply) => {
+  const scopes = deps.cameraScopes ?? NO_CAMERA_SCOPES;
+  app.decorateRequest('principal', null);
+  installAccessGate(app, deps, scopes);
+  app.addHook('preHandler', refuseNonFiniteNumbers);
+
+  const auditRefusal = refusalAuditor(deps);
+  app.setErrorHandler(async (err, req, reply) => {
     const { status, body, headers } = toHttpError(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.debug({ code: body.error.code, url: req.url }, 'client error');
+    await auditRefusal(req, status, body.error.code);
     if (headers) for (const [k, v] of Object.entries(headers)) reply.header(k, v);
-    reply.status(status).send(body);
+    return reply.status(status).send(body);
   });
 
-  const guard: Guard = (req, action, resource) => authorize(req.principal, action, resource);
+  const guard: Guard = Object.assign((req: FastifyRequest, action: Action, resource: Resource) => authorize(req.principal, action, resource, scopes), {
+    can: (p: Principal, action: Action, resource: Resource) => can(p, action, resource, scopes),
+  });
 
   app.get('/api/health', { schema: { security: [], tags: ['system'], summary: 'Liveness (no session needed)' } }, async () => ({
     status: 'ok',
     version: deps.version,
   }));
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    return app.swagger();
-  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // First: its hook sends requests for video on another node's disk there (issue 15).
   registerClusterRoutes(app, deps, guard);
@@ -79,10 +117,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);
   registerAnalyticsRoutes(app, deps, guard);
+  registerTrafficRoutes(app, deps, guard);
   registerEventRoutes(app, deps, guard);
   registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);
   registerExportRoutes(app, deps, guard);
+  registerPrivacyRoutes(app, deps, guard);
+  registerTransparencyRoutes(app, deps);
+  registerUserRoutes(app, deps, guard);
+  registerAuditRoutes(app, deps, guard);
   if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {
@@ -100,6 +143,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
   });
   return app;
 }

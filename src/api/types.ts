@@ -3,12 +3,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
-import type { AuthService, Action, Principal, Resource } from '../access/index.ts';
+import type { AuthService, Action, CameraScopes, Principal, Resource } from '../access/index.ts';
+import type { AuditCheckpointer } from '../audit/index.ts';
 import type { CameraService } from '../cameras/index.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
+import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 
@@ -36,6 +38,20 @@ export interface ApiDeps {
   /** Recordings root and data directory (export keys and jobs), for playback and export routes. */
   recordingsDir?: string;
   dataDir?: string;
+  // issue 13 (privacy)
+  /** Privacy masks and lifts (absent: nothing is masked). */
+  privacy?: PrivacyService;
+  /** Live view with the masks burned in, for users who may not see under them. */
+  maskedLive?: MaskedLive;
+  /** The public transparency report (absent or disabled: no such routes). */
+  transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };
+  // --- issue 10: access and audit ---------------------------------------------------------------
+  /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */
+  cameraScopes?: CameraScopes;
+  /** Reverse proxies whose X-Forwarded-For is believed (server.trustProxy). */
+  trustProxy?: boolean | string[];
+  /** Signed audit checkpoints (absent: verification from the browser checks the chain only). */
+  audit?: { checkpointer: AuditCheckpointer; checkpointFile: string; keysDir: string };
   /** The security map (issue 11); absent: no map routes. */
   map?: Omit<MapApiDeps, 'runtime'>;
   /** Cluster membership (issue 15); absent: the embedded single process. */
@@ -53,4 +69,6 @@ declare module 'fastify' {
 export interface Guard {
   /** Resolve the session and check one permission; throws AccessError otherwise. */
   (req: FastifyRequest, action: Action, resource: Resource): Principal;
+  /** The same decision as a yes/no, for filtering lists and pushes (no throw, nothing audited). */
+  can(principal: Principal, action: Action, resource: Resource): boolean;
 }

@@ -1,13 +1,14 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { resolvePaths, type Config } from '../core/index.ts';
-import { openStore, type Store } from '../store/index.ts';
-import { AuthService, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { openStore, readAuditLog, type Store } from '../store/index.ts';
+import { AuthService, CameraScopes, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { AuditCheckpointer, CheckpointFile, loadOrCreateServerKey } from '../audit/index.ts';
 import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
 import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
 import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
@@ -30,6 +31,8 @@ export interface RunningVigil {
   bus: EventBus<EventTopics>;
   events: SystemEvents;
   retention: RetentionSweeper;
+  /** The sites and groups of each camera (scoped grants). */
+  cameraScopes: CameraScopes;
   /** The security map (placements, sites, outage areas). */
   map: MapService;
   /** Set when this start created the admin user with a generated password. */
@@ -41,6 +44,24 @@ export async function openConfiguredStore(cfg: Config): Promise<Store> {
   const paths = resolvePaths(cfg);
   mkdirSync(paths.dataDir, { recursive: true });
   return cfg.database.kind === 'postgres' ? openStore({ kind: 'postgres', url: cfg.database.url! }) : openStore({ kind: 'sqlite', path: paths.dbPath });
+}
+
+/**
+ * The database, recordings, snapshots and exports are for Vigil's own account only: read past Vigil
+ * they would skip the audit log. Everything this process creates is owner-only (umask 077), and
+ * the data folder itself is closed to others, also when an older version left it open (M6).
+ */
+function keepPrivate(dataDir: string, logger: Logger): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    if ((statSync(dataDir).mode & 0o077) !== 0) {
+      chmodSync(dataDir, 0o700);
+      logger.warn({ dataDir }, 'the data folder was readable by other accounts; closed it (0700)');
+    }
+  } catch (err) {
+    logger.error({ err: (err as Error).message, dataDir }, 'could not close the data folder to other accounts');
+  }
 }
 
 export interface StartOptions {
@@ -61,6 +82,7 @@ export interface StartOptions {
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
+  keepPrivate(paths.dataDir, logger);
   mkdirSync(paths.recordingsDir, { recursive: true });
   // A cluster process waits for its PostgreSQL (logging why) rather than exit; the embedded one fails at once.
   const store = cfg.cluster ? await retryUntilOpen(() => openConfiguredStore(cfg), logger, 'PostgreSQL', 'check database.url and its credentials') : await openConfiguredStore(cfg);
@@ -73,6 +95,9 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const auth = new AuthService(store, cfg.auth);
   const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
   if (generatedAdminPassword) logger.info('created the admin user');
+  const cameraScopes = new CameraScopes(store);
+  await cameraScopes.load();
+  cameraScopes.start(30_000, (err) => logger.error({ err: err.message }, 'could not reload camera scopes'));
 
   const bus = new EventBus<EventTopics>((topic, err) => logger.error({ topic, err }, 'event subscriber failed'));
   const events = new SystemEvents(store, bus);
@@ -139,14 +164,30 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     snapshots,
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
-    // The same detector settings as `vigil analyze` (docs/analytics.md): detections down to the tracker's low score.
-    loadNeuralDetector: async () => {
-      const { createDetector } = await analyticsPart.loadDetectorModule();
-      return createDetector({ backend: 'onnx-int8', inputSize: 320, scoreThreshold: analyticsPart.NANODET_TRACKER.lowScore });
-    },
+    // One pool for every camera, each camera's crops at its own input size (docs/analytics.md).
+    loadNeuralDetector: analyticsPart.createSharedDetector,
   });
   await analytics.start();
 
+  const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
+  const privacy = new PrivacyService({ store });
+  await privacy.ensureDefaults();
+  // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
+  const checkpointer = new AuditCheckpointer({
+    key: loadOrCreateServerKey(paths.keysDir),
+    file: new CheckpointFile(paths.checkpointFile),
+    head: () => store.auditHead(),
+    entriesAfter: (seq) => readAuditLog(store, 2000, seq),
+    every: cfg.audit.checkpointEvery,
+    intervalMs: cfg.audit.checkpointSeconds * 1000,
+    onTamper: (err) => {
+      logger.fatal({ err: err.message }, 'the audit log was changed under a signed checkpoint');
+      raise({ kind: 'audit.tampered', severity: 'critical', cameraId: null, details: { message: err.message } });
+    },
+    onError: (err) => logger.error({ err: err.message }, 'audit checkpoint failed'),
+  });
+  await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
+  checkpointer.start();
   const app = await buildApi({
     store,
     auth,
@@ -166,7 +207,20 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
-    map: { map, basemap },
+    privacy,
+    maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    transparency: {
+      enabled: cfg.privacy.transparencyReport,
+      keysDir: paths.keysDir,
+      retentionHours: (id) => {
+        const ms = retentionPolicyFromConfig(cfg).maxAgeMs(id);
+        return ms === null ? null : ms / 3_600_000;
+      },
+    },
+    cameraScopes,
+    trustProxy: cfg.server.trustProxy,
+    audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
+    map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
@@ -182,12 +236,14 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     bus,
     events,
     retention,
+    cameraScopes,
     map,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
       closing ??= (async () => {
         stopSessionSweep();
+        cameraScopes.stop();
         await app.close();
         await analytics.close();
         retention.stop();
@@ -195,6 +251,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
+        await checkpointer.close();
         // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
         await cluster?.close();
         await store.close();

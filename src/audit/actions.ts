@@ -9,8 +9,15 @@ export const AUDIT_ACTIONS = [
   'snapshot.view', 'alarm.ack',
   'evidence.lock', 'evidence.unlock',
   'export.create', 'export.done', 'export.failed', 'export.download',
+  // issue 13 (privacy)
+  'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end', 'purpose.create', 'purpose.update', 'privacy.policy',
+  // issue 10: access and audit
+  'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
+  'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
   // issue 11: the security map
-  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import',
+  'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
+  // issue 14: traffic
+  'camera.calibrate', 'camera.uncalibrate',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,8 +1,34 @@
-export { auditHash, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
+export { auditHash, auditHashBody, auditHashMatches, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
 export { AUDIT_ACTIONS, type AuditAction } from './actions.ts';
 export { canonicalJson } from './canonical-json.ts';
 export {
   verifyAuditChain,
   type AuditChainResult,
   type AuditChainFailure,
+  type VerifyOptions,
 } from './verify.ts';
+export { AuditError } from './errors.ts';
+export {
+  loadOrCreateServerKey,
+  signBytes,
+  verifyBytes,
+  keyIdOf,
+  publicKeyFromBase64,
+  readPublicKey,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  type ServerSigningKey,
+} from './server-key.ts';
+export {
+  signCheckpoint,
+  checkpointProblem,
+  fingerprintOf,
+  latestOf,
+  CHECKPOINT_FORMAT,
+  FINGERPRINT_DIGITS,
+  type Checkpoint,
+  type CheckpointBody,
+} from './checkpoint.ts';
+export { CheckpointFile, readCheckpointFile, readLatestCheckpoint, parseCheckpoints, CHECKPOINT_FILE } from './checkpoint-file.ts';
+export { AuditCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
+export { signAuditExtract, verifyAuditExtract, EXTRACT_FORMAT, type AuditExtract, type SignedAuditExtract } from './extract.ts';

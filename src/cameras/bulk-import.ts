@@ -5,7 +5,8 @@
 // (their placements on the map go through the map's own import).
 import { parseCsvRecords, MAX_IMPORT_BYTES } from '../map/index.ts';
 import type { Store } from '../store/index.ts';
-import { splitCredentials, type Actor, type CameraInput, type CameraService } from './camera-service.ts';
+import type { Actor, CameraInput, CameraService } from './camera-service.ts';
+import { splitCameraUrl } from './camera-url.ts';
 
 export interface CameraImportRow {
   /** "line 7" or "feature 3" */
@@ -48,15 +49,15 @@ export function checkCameraRow(raw: Record<string, unknown>): { input: CameraInp
     if (name.length > 200) throw new Error('name: at most 200 characters');
     const url = s('url');
     if (!url) throw new Error('url: expected an rtsp:// URL, got nothing');
-    splitCredentials(url); // throws with a message naming the field
+    splitCameraUrl(url, 'url'); // throws with a message naming the field
     const id = s('id') || undefined;
     if (id !== undefined && !ID.test(id)) throw new Error(`id: expected lower-case letters, digits, - and _ (at most 64), got ${JSON.stringify(id)}`);
     const subUrl = s('subUrl') || undefined;
     if (subUrl) {
       try {
-        splitCredentials(subUrl);
+        splitCameraUrl(subUrl, 'sub_url');
       } catch (e) {
-        throw new Error(`sub_url: ${(e as Error).message.replace(/^url: /, '')}`);
+        throw new Error((e as Error).message);
       }
     }
     const transport = s('transport') || undefined;

@@ -4,7 +4,7 @@ import type { CameraPatch, CameraRow, NewCamera, Store } from '../store/index.ts
 import type { SecretBox } from '../access/index.ts';
 import { VigilError } from '../core/index.ts';
 import { newId } from '../core/index.ts';
-import { RtspError, splitRtspUrl } from '../media/index.ts';
+import { splitCameraUrl } from './camera-url.ts';
 
 export interface CameraInput {
   id?: string;
@@ -24,22 +24,9 @@ export interface FleetControl {
   remove(cameraId: string): void;
 }
 
-const CAMERA_SCHEMES = ['rtsp:', 'rtsps:'];
-
 export interface Actor {
   id: string;
   ip: string | null;
-}
-
-/** Split `rtsp://user:pass@host/path` into a clean URL and its credentials; bad input is a 400 naming `url`. */
-export function splitCredentials(url: string): { url: string; username: string | null; password: string | null } {
-  try {
-    const parts = splitRtspUrl(url, CAMERA_SCHEMES);
-    return { url: parts.url, username: parts.username ?? null, password: parts.password ?? null };
-  } catch (e) {
-    if (e instanceof RtspError) throw new VigilError('BAD_REQUEST', `url: ${e.message}`);
-    throw e;
-  }
 }
 
 export class CameraService {
@@ -53,14 +40,14 @@ export class CameraService {
   }
 
   async create(input: CameraInput, actor: Actor): Promise<CameraRow> {
-    const parts = splitCredentials(input.url);
+    const parts = splitCameraUrl(input.url, 'url');
     const username = input.username !== undefined ? input.username : parts.username;
     const password = input.password !== undefined ? input.password : parts.password;
     const cam: NewCamera = {
       id: input.id ?? newId('cam'),
       name: input.name,
       url: parts.url,
-      subUrl: input.subUrl ? splitCredentials(input.subUrl).url : null,
+      subUrl: input.subUrl ? splitCameraUrl(input.subUrl, 'subUrl').url : null,
       username: username || null,
       passwordEnc: password ? this.secrets.seal(password) : null,
       transport: input.transport ?? 'tcp',
@@ -82,19 +69,28 @@ export class CameraService {
     const patch: CameraPatch = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.url !== undefined) {
-      const parts = splitCredentials(input.url);
+      const parts = splitCameraUrl(input.url, 'url');
       patch.url = parts.url;
       if (parts.username && input.username === undefined) patch.username = parts.username;
       if (parts.password && input.password === undefined) patch.passwordEnc = this.secrets.seal(parts.password);
     }
-    if (input.subUrl !== undefined) patch.subUrl = input.subUrl ? splitCredentials(input.subUrl).url : null;
+    if (input.subUrl !== undefined) patch.subUrl = input.subUrl ? splitCameraUrl(input.subUrl, 'subUrl').url : null;
     if (input.username !== undefined) patch.username = input.username || null;
     if (input.password !== undefined) patch.passwordEnc = input.password ? this.secrets.seal(input.password) : null;
     if (input.transport !== undefined) patch.transport = input.transport;
     if (input.enabled !== undefined) patch.enabled = input.enabled;
     if (input.record !== undefined) patch.record = input.record;
-    const changed = Object.keys(patch).map((k) => (k === 'passwordEnc' ? 'password' : k));
-    const row = await this.store.updateCamera(id, patch, { actor: actor.id, ip: actor.ip, action: 'camera.update', cameraId: id, details: { changed } });
+    // What changed, from what to what; the password only as set / changed / removed.
+    const before = await this.store.getCamera(id);
+    if (!before) throw new VigilError('CAMERA_NOT_FOUND', `no camera with id ${JSON.stringify(id)}`);
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    for (const [k, v] of Object.entries(patch) as [keyof CameraPatch, unknown][]) {
+      if (k === 'passwordEnc') {
+        const was = before.passwordEnc ? '[set]' : '[none]';
+        changes.password = { before: was, after: v ? (before.passwordEnc ? '[changed]' : '[set]') : '[none]' };
+      } else if (before[k] !== v) changes[k] = { before: before[k], after: v };
+    }
+    const row = await this.store.updateCamera(id, patch, { actor: actor.id, ip: actor.ip, action: 'camera.update', cameraId: id, details: { changed: Object.keys(changes), changes } });
     if (!row) throw new VigilError('CAMERA_NOT_FOUND', `no camera with id ${JSON.stringify(id)}`);
     this.fleet.upsert(row);
     return row;

@@ -1,6 +1,8 @@
 // Arguments of `vigil analyze`, parsed and checked without touching files or processes. Pure.
 import { parseArgs } from 'node:util';
-import { AnalyticsError, type AnalyzeOptions, type LineDef, type ZoneDef, type CrowdOptions, type Point } from '../analytics/index.ts';
+import { AnalyticsError, type AnalyzeOptions, type LineDef, type ZoneDef, type CrowdOptions, type Point, type ClassThresholds, type DetClass, type DetectionSettings } from '../analytics/index.ts';
+
+const CLASSES: readonly DetClass[] = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'];
 
 export const ANALYZE_HELP = `vigil analyze FILE [options]
 
@@ -21,11 +23,25 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
   --dwell ZONE:SECONDS       event when a track stays in ZONE that long
   --crowd ZONE:N[:AREA_M2]   event when persons in ZONE reach N (per m² when the area is given)
   --left-object SECONDS      event when a new object stays still that long with no person by it
+  --calibrate 'u,v=x,y;…'    image-to-ground calibration: four or more image points (normalised)
+                             each with its ground position in metres (no three on one line).
+                             Adds "tracks":[{"id","class","t_in","t_out","speed_kmh",
+                             "speed_err_kmh"}] (every vehicle track with a speed; t in the file's
+                             presentation time, seconds; ± is about 95 %) and "calibration"
   --fps N                    analysis rate, frames per second (default 5)
   --width PX                 analysis frame width (default 640)
   --detector NAME            neural | motion  (default: neural when installed, else motion).
                              "motion" reports moving blobs as objects (taller than wide:
                              person, else car): a stand-in, not a real detector
+  --input PX                 detector input size, a multiple of 32 (default 320); crops around
+                             motion are PX frame pixels square
+  --tiles ROWS|off           a frame with motion almost everywhere is seen as ROWS rows of
+                             overlapping square tiles (1: tiles as tall as the frame; 2: ~half
+                             as tall, 4x the cost); off: the whole frame squeezed into one
+                             input. Default: 1 with --crowd, else off
+  --score CLASS:LOW,HIGH,START  score thresholds of one class (repeatable): detections below LOW
+                             are dropped, from HIGH a detection is a clear sighting, START starts
+                             a track (default 0.15,0.3,0.35; person 0.2,0.4,0.5 with tiles)
   --annotate DIR             write annotated PNG frames (lines, boxes, track ids) into DIR
   --annotate-every N         annotate every Nth frame (default 5)
   --max-frames N             stop after N frames
@@ -35,6 +51,8 @@ All coordinates are NORMALISED to the frame: 0..1, x from the left, y from the T
 
 /** What `vigil analyze` was asked: the analysis, the detector to use, and how to answer. */
 export interface AnalyzeArgs extends AnalyzeOptions {
+  /** the --calibrate text as given; the traffic part parses and checks it */
+  calibrate: string | null;
   detector: 'auto' | 'neural' | 'motion';
   json: boolean;
   help: boolean;
@@ -93,8 +111,8 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
       options: {
         line: { type: 'string', multiple: true }, zone: { type: 'string', multiple: true }, mask: { type: 'string', multiple: true },
         dwell: { type: 'string', multiple: true }, crowd: { type: 'string', multiple: true },
-        'left-object': { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
-        detector: { type: 'string' }, annotate: { type: 'string' }, 'annotate-every': { type: 'string' },
+        'left-object': { type: 'string' }, calibrate: { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
+        detector: { type: 'string' }, input: { type: 'string' }, tiles: { type: 'string' }, score: { type: 'string', multiple: true }, annotate: { type: 'string' }, 'annotate-every': { type: 'string' },
         'max-frames': { type: 'string' }, 'no-tamper': { type: 'boolean' }, json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -145,9 +163,33 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
   if (v.width !== undefined && num(v.width, '--width') < 64) bad(`--width: at least 64 px, got ${v.width}`);
   const detector = v.detector ?? 'auto';
   if (detector !== 'auto' && detector !== 'neural' && detector !== 'motion') bad(`--detector: expected neural or motion, got "${detector}"`);
+  const detection: Partial<DetectionSettings> = {};
+  if (v.input !== undefined) {
+    const px = num(v.input, '--input');
+    if (!Number.isInteger(px) || px % 32 !== 0 || px < 64 || px > 1280) bad(`--input: a multiple of 32 from 64 to 1280, got ${v.input}`);
+    detection.inputSize = px;
+  }
+  if (v.tiles !== undefined) {
+    if (v.tiles === 'off') detection.tiles = false;
+    else {
+      const rows = num(v.tiles, '--tiles');
+      if (!Number.isInteger(rows) || rows < 1 || rows > 4) bad(`--tiles: off or a number of rows from 1 to 4, got ${v.tiles}`);
+      detection.tiles = { rows };
+    }
+  }
+  for (const spec of v.score ?? []) {
+    const [cls, rest] = splitName(spec, '--score', 'CLASS:LOW,HIGH,START');
+    if (!CLASSES.includes(cls as DetClass)) bad(`--score: unknown class "${cls}" (one of ${CLASSES.join(', ')})`);
+    const parts = rest.split(',');
+    if (parts.length !== 3) bad(`--score ${cls}: expected LOW,HIGH,START (3 numbers, got ${parts.length})`);
+    const [low, high, start] = parts.map((p) => coord(p, `--score ${cls}`));
+    if (!(low <= high && low <= start)) bad(`--score ${cls}: LOW must not exceed HIGH or START`);
+    (detection.classes ??= {})[cls as DetClass] = { low, high, start } satisfies ClassThresholds;
+  }
   return {
-    file, lines, zones, masks, dwell, crowd,
+    file, lines, zones, masks, dwell, crowd, detection,
     leftObjectSeconds: v['left-object'] === undefined ? null : positive(v['left-object'], '--left-object', 0, 86400),
+    calibrate: v.calibrate ?? null,
     fps: positive(v.fps, '--fps', 5, 60),
     width: positive(v.width, '--width', 640, 3840, true),
     detector, annotateDir: v.annotate ?? null,

@@ -71,7 +71,7 @@ async function create(args: string[]): Promise<number> {
   const store = await openConfiguredStore(cfg);
   try {
     for (const c of values.camera) if (!(await store.getCamera(c))) throw new ConfigError([`--camera: no camera ${JSON.stringify(c)}`]);
-    const service = new ExportService({ store, recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, exportsDir: path.resolve(values.out) });
+    const service = new ExportService({ store, recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile, exportsDir: path.resolve(values.out) });
     const job = await service.start({
       cameras: values.camera, fromMs: parseTimeArg(values.from, 'from'), toMs: parseTimeArg(values.to, 'to'), reason: values.reason ?? '', actor: 'cli',
     });

@@ -86,7 +86,7 @@ function configFrom(values: { config?: string }): Config {
 async function cmdUser(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'add' || wantsHelp(rest)) {
-    console.log('vigil user add --username U [--role admin|operator|viewer] [--config FILE]\n\nThe password comes from VIGIL_NEW_PASSWORD, or is generated and printed once.');
+    console.log('vigil user add --username U [--role admin|supervisor|operator|viewer|auditor] [--config FILE]\n\nThe password comes from VIGIL_NEW_PASSWORD (at least 12 characters, not a common password, not containing the user name), or is generated and printed once.');
     return sub === 'add' || wantsHelp(args) ? 0 : 2;
   }
   const { values } = parseArgs({ args: rest, options: { username: { type: 'string' }, role: { type: 'string', default: 'viewer' }, config: { type: 'string' } }, strict: true });
@@ -111,27 +111,12 @@ async function cmdUser(args: string[]): Promise<number> {
 
 async function cmdAudit(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'verify' || wantsHelp(rest)) {
-    console.log('vigil audit verify [--config FILE]\n\nRecomputes the audit hash chain. Exit code 0 when intact, 1 when broken (the first broken entry is named).');
-    return sub === 'verify' || wantsHelp(args) ? 0 : 2;
+  if (sub !== 'verify') {
+    console.log('vigil audit verify [--config FILE] [--checkpoints FILE ...] [--public-key FILE] [--extract FILE]\n\n(run vigil audit verify --help)');
+    return wantsHelp(args) ? 0 : 2;
   }
-  const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } }, strict: true });
-  const cfg = configFrom(values);
-  const { openConfiguredStore } = await import('../app/index.ts');
-  const { verifyAuditChain } = await import('../audit/index.ts');
-  const { readAuditLog } = await import('../store/index.ts');
-  const store = await openConfiguredStore(cfg);
-  try {
-    const r = await verifyAuditChain(readAuditLog(store));
-    if (r.ok) {
-      console.log(`audit chain intact: ${r.count} entries`);
-      return 0;
-    }
-    console.log(`audit chain BROKEN at entry ${r.firstBad}: ${r.reason} (${r.count} entries checked before it)`);
-    return 1;
-  } finally {
-    await store.close();
-  }
+  const { cmdAuditVerify } = await import('./audit-command.ts');
+  return cmdAuditVerify(rest, configFrom);
 }
 
 function cmdConfigDoc(args: string[]): number {

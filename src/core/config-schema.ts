@@ -7,6 +7,24 @@ const Classes = Type.Optional(Type.Array(Type.Union(DET_CLASSES.map((c) => Type.
 const NormPoint = Type.Tuple([Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })], { description: '[x, y], 0..1, y down.' });
 const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Name shown in alarms and counts.' });
 
+// The live node's shared detector reports boxes from 0.15 (the lowest default), so no class can go below it.
+const Score = Type.Number({ minimum: 0.15, maximum: 1 });
+const ClassThresholds = Type.Object(
+  {
+    low: Type.Optional(Score), high: Type.Optional(Score), start: Type.Optional(Score),
+  },
+  { additionalProperties: false, description: 'Score thresholds: below low a detection is dropped; from high it is a clear sighting; start starts a track.' },
+);
+/** The detector's configuration for one camera; `vigil analyze --input/--tiles/--score` take the same. */
+export const DetectionConfig = Type.Object(
+  {
+    inputSize: Type.Optional(Type.Integer({ minimum: 64, maximum: 1280, multipleOf: 32, description: 'Detector input size, px (default 320). Crops around motion are this many frame pixels square; CPU per inference grows with its square.' })),
+    tiles: Type.Optional(Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 4 }) }, { additionalProperties: false })], { description: 'How a frame with motion almost everywhere is seen: rows of overlapping square tiles ({rows: 1}: tiles as tall as the frame, 2 for 16:9), or false for the whole frame squeezed into one input (cheapest; people lose half their width). Default: {rows: 1} on a camera with a crowd rule, else false.' })),
+    classes: Type.Optional(Type.Object(Object.fromEntries(DET_CLASSES.map((c) => [c, Type.Optional(ClassThresholds)])), { additionalProperties: false, description: 'Per-class score thresholds over the defaults (0.15/0.3/0.35; person 0.2/0.4/0.5 when tiles are on).' })),
+  },
+  { additionalProperties: false, description: 'Detector settings (input size, tiling, per-class thresholds): the same for live analysis and vigil analyze.' },
+);
+
 /** Per-camera live analytics: shapes in normalised image coordinates (0..1, y pointing down). */
 export const AnalyticsConfig = Type.Object(
   {
@@ -14,10 +32,11 @@ export const AnalyticsConfig = Type.Object(
     fps: Type.Number({ minimum: 0.5, maximum: 15, default: 5, description: 'Frames analysed per second.' }),
     width: Type.Integer({ minimum: 160, maximum: 1920, default: 640, description: 'Analysed frames are scaled to this width.' }),
     detector: Type.Union([Type.Literal('auto'), Type.Literal('neural'), Type.Literal('motion')], { default: 'auto', description: 'auto: the NanoDet detector when it loads, else the motion stand-in (which only guesses person/car from blob shape).' }),
+    detection: Type.Optional(DetectionConfig),
     lines: Type.Array(Type.Object({ name: RuleName, p1: NormPoint, p2: NormPoint, classes: Classes }, { additionalProperties: false }), { default: [], description: 'Counting lines; "positive" is crossing from the left of p1→p2 to its right as drawn (left to right: moving down).' }),
     zones: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), classes: Classes }, { additionalProperties: false }), { default: [], description: 'Intrusion zones: an alarm when a tracked object of a listed class enters.' }),
     dwell: Type.Array(Type.Object({ zone: RuleName, seconds: Type.Number({ exclusiveMinimum: 0, description: 'Alarm when one (anonymous) track stays longer.' }) }, { additionalProperties: false }), { default: [], description: 'Dwell rules on zones.' }),
-    crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'Persons (per m² when areaM2 is given).' }), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0 })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
+    crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'In unit: persons in the zone, or persons per m² of its ground area (crush guidance starts worrying at 4–5/m²).' }), unit: Type.Optional(Type.Union([Type.Literal('persons'), Type.Literal('persons/m2')], { description: 'What threshold counts (default: persons/m2 when areaM2 is given, else persons). The alarm gives persons, and persons/m² when the area is known.' })), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "The zone's ground area, m²." })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
     leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
     tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
   },
@@ -50,6 +69,10 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port. Env: VIGIL_PORT.' }),
         secureCookies: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS).' }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, default: 65536, description: 'Largest request body accepted.' }),
+        trustProxy: Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 64 })], {
+          default: false,
+          description: 'Behind a reverse proxy: the addresses (or CIDR ranges) of the proxies whose X-Forwarded-For is believed, or true for any. Sign-in throttling and the audit log then see the client\'s address, not the proxy\'s.',
+        }),
         metricsToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token Prometheus scrapes /api/metrics with (without it /api/metrics needs a signed-in user who may read storage). Never logged.' })),
       },
       { additionalProperties: false, default: {} },
@@ -81,12 +104,27 @@ export const ConfigSchema = Type.Object(
     auth: Type.Object(
       {
         sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12, description: 'Session lifetime.' }),
-        loginMaxFailures: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins per user name and per address before throttling.' }),
+        loginMaxFailures: Type.Integer({ minimum: 1, default: 5, description: 'Failed sign-ins of one user name from one address before that pair is throttled (other addresses are not: nobody can lock an account out from afar).' }),
+        loginMaxFailuresPerAddress: Type.Integer({ minimum: 1, default: 50, description: 'Failed sign-ins from one address, whatever the user names, before the address is throttled. Behind a reverse proxy set server.trustProxy, or every user shares the proxy\'s address.' }),
         loginWindowSeconds: Type.Integer({ minimum: 1, default: 300, description: 'Window in which failures are counted; also the lockout length.' }),
       },
       { additionalProperties: false, default: {} },
     ),
+    audit: Type.Object(
+      {
+        checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000, description: 'Sign a checkpoint of the audit chain at least every this many entries.' }),
+        checkpointSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'And at least this often while entries are added.' }),
+        checkpointFile: Type.Optional(Type.String({ minLength: 1, description: 'Append-only file of signed checkpoints, outside the database. Default: <dataDir>/audit/checkpoints.jsonl. Put it on another disk or a write-once mount where you can.' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
+    privacy: Type.Object(
+      {
+        transparencyReport: Type.Boolean({ default: false, description: 'Publish the transparency report without login at /transparency and /api/transparency (counts from the audit log, cameras by site; no personal data).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     // issue 15: many nodes on PostgreSQL and NATS JetStream (docs/cluster.md)
     cluster: Type.Optional(
       Type.Object(

@@ -94,5 +94,7 @@ export function resolvePaths(cfg: Config) {
     dbPath: path.resolve(dataDir, cfg.database.path ?? 'vigil.db'),
     recordingsDir: path.resolve(dataDir, cfg.recording.dir ?? 'recordings'),
     keysDir: path.join(dataDir, 'keys'),
+    /** Signed audit checkpoints, outside the database (docs/audit.md). */
+    checkpointFile: cfg.audit?.checkpointFile ? path.resolve(dataDir, cfg.audit.checkpointFile) : path.join(dataDir, 'audit', 'checkpoints.jsonl'),
   };
 }

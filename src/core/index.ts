@@ -3,3 +3,4 @@ export { ConfigSchema, AnalyticsConfig, type Config, type CameraConfig } from '.
 export { loadConfig, validateConfig, parseConfigText, resolvePaths } from './config.ts';
 export { renderConfigDoc } from './config-doc.ts';
 export { newId } from './ids.ts';
+export { MAX_TIME_MS, clampTimeMs } from './time.ts';

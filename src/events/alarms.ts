@@ -39,6 +39,8 @@ export interface AlarmView {
   detector: string | null;
   snapshotUrl: string | null;
   ack: { by: string; at: number } | null;
+  /** the rule's figures (crowd: persons, personsPerM2, beyondCounting …; dwell: seconds) */
+  detail: Record<string, number | string> | null;
 }
 
 export function alarmView(e: EventRow, cameraName: string, ack: { by: string; at: number } | null): AlarmView {
@@ -59,5 +61,6 @@ export function alarmView(e: EventRow, cameraName: string, ack: { by: string; at
     detector: str(d.detector),
     snapshotUrl: d.snapshot ? `/api/alarms/${e.id}/snapshot` : null,
     ack,
+    detail: d.detail && typeof d.detail === 'object' ? (d.detail as Record<string, number | string>) : null,
   };
 }

@@ -10,7 +10,7 @@ import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSo
 import { ExportError } from './errors.ts';
 import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';
 import { MANIFEST_FILE, SIGNATURE_FILE, serializeManifest, type Manifest, type ManifestFile } from './manifest.ts';
-import { loadOrCreateExportKey, signBytes } from './signing-key.ts';
+import { loadOrCreateServerKey, readLatestCheckpoint, signBytes } from '../audit/index.ts';
 import { sha256File } from './verify-export.ts';
 
 export interface ExportStore extends SegmentSource {
@@ -26,6 +26,13 @@ export interface ExportRequest {
   /** user id (or "cli") */
   actor: string;
   ip?: string | null;
+  /**
+   * Rewrites each written file in place before it is hashed (e.g. privacy masks burned in) and
+   * says what it did, for the manifest; [] when it left the file as it was.
+   */
+  transform?: (cameraId: string, filePath: string) => Promise<string[]>;
+  /** More for the export.create audit entry (e.g. the purpose of looking back). */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface ExportJobView {
@@ -45,6 +52,8 @@ export interface ExportServiceOptions {
   store: ExportStore;
   recordingsDir: string;
   keysDir: string;
+  /** The audit checkpoint file: its latest checkpoint goes into every manifest. */
+  checkpointFile?: string;
   /** Where export directories are created (each export in <exportsDir>/<id>/). */
   exportsDir: string;
   maxRangeMs?: number;
@@ -78,7 +87,7 @@ export class ExportService {
     for (const cameraId of r.cameras) {
       await this.opts.store.appendAudit({
         actor: r.actor, ip: r.ip ?? null, action: 'export.create', cameraId,
-        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason },
+        details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason, ...r.auditDetails },
       });
     }
     const job: ExportJobView & { dir: string; done: Promise<void> } = {
@@ -121,7 +130,7 @@ export class ExportService {
 
   private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {
     mkdirSync(job.dir, { recursive: true });
-    const key = loadOrCreateExportKey(this.opts.keysDir);
+    const key = loadOrCreateServerKey(this.opts.keysDir);
     const perCamera = new Map<string, SegmentRow[]>();
     for (const c of r.cameras) perCamera.set(c, await segmentsFor(this.opts.store, c, r.fromMs, r.toMs));
     const total = [...perCamera.values()].reduce((n, s) => n + s.length, 0) || 1;
@@ -143,8 +152,11 @@ export class ExportService {
       for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
     const files: ManifestFile[] = [];
+    const redactions: NonNullable<Manifest['redactions']> = [];
     for (const f of written) {
       const p = path.join(job.dir, f.name);
+      const applied = r.transform ? await r.transform(f.cameraId, p) : [];
+      if (applied.length) redactions.push({ file: f.name, applied });
       files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
     }
     const manifest: Manifest = {
@@ -162,6 +174,8 @@ export class ExportService {
       reason: r.reason,
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
+      ...(r.transform ? { redactions } : {}),
+      auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);
     writeFileSync(path.join(job.dir, MANIFEST_FILE), bytes, { flag: 'wx' });

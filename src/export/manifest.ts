@@ -1,6 +1,7 @@
 // The export manifest: what was exported, by whom, why, and the SHA-256 of every file. The
 // signature (manifest.sig, base64 text) is Ed25519 over the exact bytes of manifest.json, so the
 // manifest is written once and never re-serialised before checking.
+import type { Checkpoint } from '../audit/index.ts';
 
 export interface ManifestFile {
   name: string;
@@ -30,6 +31,13 @@ export interface Manifest {
   serverKeyId: string;
   /** Ed25519 public key, SPKI DER base64. */
   publicKey: string;
+  /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
+  redactions?: { file: string; applied: string[] }[];
+  /**
+   * The audit log's latest signed checkpoint when the export was made: a copy of it outside the
+   * server, so a later rewrite of the log before that point shows against it.
+   */
+  auditCheckpoint?: Checkpoint | null;
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -5,7 +5,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MANIFEST_FILE, SIGNATURE_FILE, safeFileName, type Manifest } from './manifest.ts';
-import { keyIdOf, publicKeyFromBase64, verifyBytes } from './signing-key.ts';
+import { keyIdOf, publicKeyFromBase64, verifyBytes } from '../audit/index.ts';
 
 export interface VerifyProblem {
   /** The file concerned (manifest.json, manifest.sig or an exported file). */

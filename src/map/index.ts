@@ -16,3 +16,5 @@ export {
   type ImportProblem, type ImportResult,
 } from './import.ts';
 export { MapService, type Actor as MapActor, type ImportOutcome, type MapStore } from './map-service.ts';
+export { DEMO_ORIGIN, demoCity, placeAtHospitalEntrance, type DemoCamera, type DemoCity } from './demo-city.ts';
+export { checkPmtiles, type BasemapInfo } from './pmtiles-check.ts';

@@ -13,7 +13,7 @@ import type { Site } from './sites.ts';
 
 export type MapStore = Pick<Store,
   'getCamera' | 'putCameraPlacements' | 'getCameraPlacement' | 'deleteCameraPlacement' | 'listCameraPlacements' | 'countCameraPlacements' |
-  'putSite' | 'getSite' | 'listSites' | 'deleteSite' | 'putOutageArea' | 'listOutageAreas'>;
+  'putSite' | 'getSite' | 'listSites' | 'deleteSite' | 'putOutageArea' | 'listOutageAreas' | 'appendAudit'>;
 
 export interface Actor {
   id: string;
@@ -172,6 +172,10 @@ export class MapService {
     const rows = await this.store.listSites();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
+  }
+
+  async recordBasemapImport(actor: Actor, info: { tileType: string; bytes: number; vectorLayers: string[] }): Promise<void> {
+    await this.store.appendAudit(audit(actor, 'map.basemap.import', null, { tileType: info.tileType, bytes: info.bytes, layers: info.vectorLayers.length }));
   }
 
   // --- outages --------------------------------------------------------------------------------

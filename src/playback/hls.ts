@@ -20,7 +20,7 @@ export interface HlsSegmentEntry {
  * (the init of the first segment having that init). `query` is appended to each URI (e.g. nothing,
  * or a cache-busting token; never a secret).
  */
-export function hlsPlaylist(entries: readonly HlsSegmentEntry[], query = ''): string {
+export function hlsPlaylist(entries: readonly HlsSegmentEntry[], query = '', segments: 'fmp4' | 'ts' = 'fmp4'): string {
   const q = query ? `?${query}` : '';
   const longest = entries.reduce((m, e) => Math.max(m, (e.seg.endMs - e.seg.startMs) / 1000), 1);
   const lines = [
@@ -35,10 +35,11 @@ export function hlsPlaylist(entries: readonly HlsSegmentEntry[], query = ''): st
   for (const e of entries) {
     const initChanged = !prev || prev.initKey !== e.initKey;
     if (prev && (e.seg.startMs - prev.seg.endMs > GAP_MS || initChanged)) lines.push('#EXT-X-DISCONTINUITY');
-    if (initChanged) lines.push(`#EXT-X-MAP:URI="hls/${e.seg.startMs}/init.mp4${q}"`);
+    // MPEG-TS segments (re-encoded ones, e.g. with privacy masks burned in) carry their own codec setup.
+    if (initChanged && segments === 'fmp4') lines.push(`#EXT-X-MAP:URI="hls/${e.seg.startMs}/init.mp4${q}"`);
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(e.seg.startMs).toISOString()}`);
     lines.push(`#EXTINF:${((e.seg.endMs - e.seg.startMs) / 1000).toFixed(3)},`);
-    lines.push(`hls/${e.seg.startMs}.m4s${q}`);
+    lines.push(`hls/${e.seg.startMs}.${segments === 'fmp4' ? 'm4s' : 'ts'}${q}`);
     prev = e;
   }
   lines.push('#EXT-X-ENDLIST', '');

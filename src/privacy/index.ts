@@ -1,4 +1,13 @@
-// The privacy part: what keeps people unidentifiable in what Vigil shows and keeps. Today: heads
-// pixelated on alarm snapshots. Privacy masks, redaction of exports, retention policy and the
-// public transparency report belong here too.
+// The privacy part: what keeps people unidentifiable in what Vigil shows and keeps. Heads
+// pixelated on alarm snapshots; privacy masks burned into live view, playback, HLS, exports and
+// snapshots for users who may not see under them, and lifts of liftable masks.
 export { blurHeads, headBand, type HeadBlurOptions, type Box } from './head-blur.ts';
+export { PrivacyError } from './errors.ts';
+export { validatePolygon, selfCrossing, signedArea, maskBounds, rasterizeMask, type Point } from './mask-geometry.ts';
+export { MaskBurner, BoxSplitter, coverImage, frameSizeOfInit, burnFile, type BurnerOutput, type BurnerOptions } from './mask-burner.ts';
+export { burnStream, type BurnedStream } from './burn-stream.ts';
+export { MaskedLive } from './masked-live.ts';
+export { PrivacyService, DEFAULT_PURPOSES, DEFAULT_LIFT_MINUTES, MAX_LIFT_MINUTES, type NewMask, type MaskView, type PrivacyStore } from './privacy-service.ts';
+export { maskPng, decodePngRgb, paintMasks } from './mask-png.ts';
+export { checkLookBack, validateLookBackPolicy, DEFAULT_LOOK_BACK, type LookBackPolicy, type PurposeEntry, type PurposeRecord, type StatedPurpose } from './look-back.ts';
+export { buildTransparencyReport, transparencyHtml, monthOfDay, REPORT_ACTIONS, type TransparencyReport, type ReportCamera, type DailyCount, type ReportCounter } from './transparency.ts';

@@ -2,11 +2,13 @@
 import type { Logger } from 'pino';
 import { RtspClient, withParameterSets, type RtspVideoTrack } from '../media/index.ts';
 import type { CameraConnection, CameraTarget, ConnectionHandlers, Connector } from './camera-recorder.ts';
+import { fillCameraUrl } from '../cameras/index.ts';
 
 export function rtspConnector(_logger: Logger): Connector {
   return (target: CameraTarget, handlers: ConnectionHandlers): CameraConnection => {
     const client = new RtspClient({
-      url: target.url,
+      // The stored URL has placeholders where the camera takes credentials in its query string.
+      url: fillCameraUrl(target.url, target.username, target.password),
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       transport: target.transport,

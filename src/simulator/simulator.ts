@@ -36,6 +36,12 @@ export interface Simulator {
   port: number;
   server: RtspServer;
   cameras: SimulatedCamera[];
+  /**
+   * Cuts the power of these cameras (names such as cam3): their paths vanish, so viewers stall and
+   * reconnects are refused, as when a street's supply fails. powerOn restores them.
+   */
+  powerOff(names: string[]): void;
+  powerOn(names: string[]): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if (clips.some((c) => c.meta.fps !== clips[0].meta.fps)) throw new SimulatorError('SIM_BAD_CLIP', 'all clips must share one frame rate');
   const server = new RtspServer({ host, port: opts.port ?? 8554, auth: opts.auth, udp: opts.udp });
   const cameras: SimulatedCamera[] = [];
+  const sources = new Map<string, SimulatedCamera[]>();
+  const cut = new Set<string>();
   for (let i = 0; i < opts.cameras; i++) {
     const clip = clips[i % clips.length];
     const round = Math.floor(i / clips.length);
@@ -64,10 +72,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const cam = new SimulatedCamera(`cam${i + 1}`, clip, round * 53, clock, opts.stampTime ?? false);
     cameras.push(cam);
     server.addPath(`/${cam.name}`, cam);
+    sources.set(cam.name, [cam]);
     if (subClock) {
       // The same moment of the clip as the main stream (both clocks start now).
       const sub = new SimulatedCamera(`${cam.name}/sub`, subClips[i % clips.length], Math.round((round * 53 * subFps!) / clips[0].meta.fps), subClock, opts.stampTime ?? false);
       server.addPath(`/${sub.name}`, sub);
+      sources.get(cam.name)!.push(sub);
     }
   }
   const port = await server.listen();
@@ -78,6 +88,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     port,
     server,
     cameras,
+    powerOff(names) {
+      for (const name of names) {
+        if (!sources.has(name) || cut.has(name)) continue;
+        cut.add(name);
+        for (const src of sources.get(name)!) server.removePath(`/${src.name}`);
+      }
+    },
+    powerOn(names) {
+      for (const name of names) {
+        if (!cut.delete(name)) continue;
+        for (const src of sources.get(name)!) server.addPath(`/${src.name}`, src);
+      }
+    },
     async close() {
       clock.stop();
       subClock?.stop();

@@ -2,6 +2,7 @@ export type * from './types.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { MIGRATIONS, type Migration } from './migrations.ts';
 export { readAuditLog } from './audit-pages.ts';
+export { readAuditLogFile } from './audit-file-reader.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './types.ts';

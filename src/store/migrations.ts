@@ -145,6 +145,34 @@ CREATE TABLE event_acks (
 ALTER TABLE cameras ADD COLUMN sub_url TEXT;
 `,
   },
+  // --- issue 10: access and audit (100-109) -------------------------------------------------
+  {
+    version: 100,
+    name: 'scoped roles: user scopes, camera sites and groups; audit and session lookups',
+    sql: `
+-- 1: the user's role covers every camera; 0: only the cameras in the user's scopes.
+ALTER TABLE users ADD COLUMN all_cameras INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE user_scopes (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, scope_kind, scope_id)
+);
+-- Which sites and camera groups a camera belongs to. No foreign key: like segments, a camera's
+-- scope outlives its configuration (its recordings stay in scope).
+CREATE TABLE camera_scopes (
+  camera_id TEXT NOT NULL,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  PRIMARY KEY (camera_id, scope_kind, scope_id)
+);
+CREATE INDEX camera_scopes_scope ON camera_scopes (scope_kind, scope_id);
+CREATE INDEX sessions_user ON sessions (user_id);
+-- "What did this user do" and "who exported": the auditor's screen filters by actor and action.
+CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+CREATE INDEX audit_log_action ON audit_log (action, seq);
+`,
+  },
   // --- issue 11: the security map ---------------------------------------------------------
   {
     version: 110,
@@ -189,6 +217,22 @@ CREATE TABLE outage_areas (
 CREATE INDEX outage_areas_start ON outage_areas (start_ms);
 `,
   },
+  // --- issue 14: traffic (140-149) -------------------------------------------------------------
+  {
+    version: 140,
+    name: 'camera calibrations (image to ground)',
+    sql: `
+-- A camera's image-to-ground calibration: the placed points (normalised image position with its
+-- ground position in metres, JSON) from which the homography is fitted again on reading, so the
+-- stored truth is what the operator placed. A table of its own: most cameras have none. Removed
+-- with the camera by the store.
+CREATE TABLE camera_calibrations (
+  camera_id TEXT PRIMARY KEY,
+  points TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
   // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
   {
     version: 150,
@@ -206,6 +250,63 @@ CREATE TABLE camera_fences (
   token BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+`,
+  },
+  // --- issue 13 (privacy) ---------------------------------------------------------------------
+  {
+    version: 130,
+    name: 'privacy masks and their lifts',
+    sql: `
+-- A camera's privacy masks: polygons normalised to the frame (JSON [[x, y], ...]); a liftable one
+-- may be lifted for a while by a user with mask.lift and a reason, a permanent one never.
+CREATE TABLE privacy_masks (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  polygon TEXT NOT NULL,
+  liftable INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX privacy_masks_camera ON privacy_masks (camera_id);
+-- A lift: this user sees under this camera's liftable masks until expires_at (or ended_at, if ended early).
+CREATE TABLE mask_lifts (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  ended_at BIGINT
+);
+CREATE INDEX mask_lifts_user_camera ON mask_lifts (user_id, camera_id, expires_at);
+`,
+  },
+  {
+    version: 131,
+    name: 'purposes for looking back, privacy settings',
+    sql: `
+-- The purposes an access to older recordings may be made for (kept by the admin; retired, never deleted: audit entries name them).
+CREATE TABLE access_purposes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  active INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+-- Privacy policies as JSON by name (look-back limits, ...).
+CREATE TABLE privacy_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
+  {
+    version: 132,
+    name: 'audit log by action and time (transparency report)',
+    sql: `
+CREATE INDEX audit_log_action_ts ON audit_log (action, ts);
 `,
   },
 ];

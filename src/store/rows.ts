@@ -1,13 +1,14 @@
 // Database rows (snake_case, booleans as 0/1, JSON as text) to the contract's shapes.
 import type { AuditEntry, CameraRow, EventRow, EventSeverity, EvidenceLockRow, GapRow, Role, SegmentRow, SessionRow, UserRow } from './types.ts';
 import type { SqlRow } from './sql-dialect.ts';
+import { MAX_TIME_MS } from '../core/index.ts';
 
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number => Number(v);
 const bool = (v: unknown): boolean => v === 1 || v === true || v === '1';
 
-export const USER_COLUMNS = 'id, username, password_hash, role, created_at, disabled';
+export const USER_COLUMNS = 'id, username, password_hash, role, created_at, disabled, all_cameras';
 export function toUser(r: SqlRow): UserRow {
   return {
     id: str(r.id),
@@ -16,6 +17,7 @@ export function toUser(r: SqlRow): UserRow {
     role: str(r.role) as Role,
     createdAt: num(r.created_at),
     disabled: bool(r.disabled),
+    allCameras: r.all_cameras === undefined || r.all_cameras === null ? true : bool(r.all_cameras),
   };
 }
 
@@ -94,6 +96,14 @@ export function toEvent(r: SqlRow): EventRow {
 }
 
 export const LOCK_COLUMNS = 'id, camera_id, from_ms, to_ms, reason, created_by, created_at';
+/**
+ * Reading a lock must never fail, whatever an older version or a hand edit stored: SQLite hands
+ * integers past 2^53 back as an error, and one unreadable lock used to stop retention everywhere.
+ * Times are brought into [0, MAX_TIME_MS] in SQL, before the driver converts them.
+ */
+const clampedTime = (column: string) =>
+  `CASE WHEN ${column} > ${MAX_TIME_MS} THEN ${MAX_TIME_MS} WHEN ${column} < 0 THEN 0 ELSE ${column} END AS ${column}`;
+export const LOCK_SELECT = `id, camera_id, ${clampedTime('from_ms')}, ${clampedTime('to_ms')}, reason, created_by, ${clampedTime('created_at')}`;
 export function toLock(r: SqlRow): EvidenceLockRow {
   return {
     id: str(r.id),

@@ -1,9 +1,11 @@
 // The store's logic, written once over SqlDatabase: the SQLite worker and the PostgreSQL pool
 // each wrap it. Queries use `$n` placeholders (see sql-dialect.ts).
-import { GENESIS_HASH, auditHash, normalizeDetails } from '../audit/index.ts';
+import { GENESIS_HASH, auditHash, canonicalJson, normalizeDetails } from '../audit/index.ts';
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
+import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
+import * as trafficQueries from './traffic-queries.ts';
 import type {
   AuditEntry,
   AuditInput,
@@ -22,19 +24,39 @@ import type {
   SessionRow,
   Store,
   UserRow,
+  PrivacyMaskRow,
+  MaskLiftRow,
+  AccessPurposeRow,
+  AuditQuery,
+  CameraScopeRow,
+  ScopeRef,
+  UserPatch,
   BBoxQuery,
   CameraPlacementRow,
+  CameraCalibrationRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
   SiteRow,
 } from './types.ts';
 import {
+  auditHeadIn,
+  deleteUserIn,
+  deleteUserSessionsIn,
+  listCameraScopesIn,
+  listUserScopesIn,
+  queryAuditIn,
+  setCameraScopesIn,
+  setUserScopesIn,
+  updateUserIn,
+} from './access-queries.ts';
+import {
   AUDIT_COLUMNS,
   CAMERA_COLUMNS,
   EVENT_COLUMNS,
   GAP_COLUMNS,
   LOCK_COLUMNS,
+  LOCK_SELECT,
   toEvent,
   toGap,
   toLock,
@@ -66,7 +88,8 @@ const CAMERA_PATCH_COLUMNS: Record<keyof CameraPatch, string> = {
   record: 'record',
 };
 
-export type StoreOperations = Omit<Store, 'kind' | 'close'>;
+export type StoreOperations = Omit<Store, 'kind' | 'close'> & { appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> };
+export type AuditBatchResult = (AuditEntry | { error: string })[];
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
@@ -88,11 +111,11 @@ export class SqlStore implements StoreOperations {
   // --- users --------------------------------------------------------------------------------
 
   async createUser(user: Omit<UserRow, 'createdAt'>, audit?: AuditInput): Promise<UserRow> {
-    const row: UserRow = { ...user, createdAt: Date.now() };
+    const row: UserRow = { ...user, allCameras: user.allCameras ?? true, createdAt: Date.now() };
     await this.withAudit(audit, (tx) =>
       tx.execute(
-        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled)],
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row.id, row.username, row.passwordHash, row.role, row.createdAt, toInt(row.disabled), toInt(row.allCameras!)],
       ),
     );
     return row;
@@ -220,6 +243,7 @@ export class SqlStore implements StoreOperations {
       async (tx) => {
         const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
         if (deleted) await mapQueries.deletePlacement(tx, id);
+        if (deleted) await trafficQueries.deleteCalibration(tx, id);
         return deleted;
       },
       (deleted) => deleted,
@@ -415,13 +439,13 @@ export class SqlStore implements StoreOperations {
 
   async listEvidenceLocks(cameraId?: string): Promise<EvidenceLockRow[]> {
     const rows = cameraId === undefined
-      ? await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
-      : await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
+      ? await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks ORDER BY camera_id, from_ms, id`)
+      : await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE camera_id = $1 ORDER BY from_ms, id`, [cameraId]);
     return rows.map(toLock);
   }
 
   async getEvidenceLock(id: string): Promise<EvidenceLockRow | null> {
-    const rows = await this.db.query(`SELECT ${LOCK_COLUMNS} FROM evidence_locks WHERE id = $1`, [id]);
+    const rows = await this.db.query(`SELECT ${LOCK_SELECT} FROM evidence_locks WHERE id = $1`, [id]);
     return rows.length ? toLock(rows[0]) : null;
   }
 
@@ -523,6 +547,25 @@ export class SqlStore implements StoreOperations {
     return this.db.transaction((tx) => this.appendAuditIn(tx, entry));
   }
 
+  /**
+   * Several entries in one transaction, in order (the embedded store's group commit). An entry
+   * whose details are not a JSON object is answered with its error and left out; the rest go in.
+   */
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditBatchResult> {
+    const checked = inputs.map((input) => {
+      try {
+        return { input: { ...input, details: normalizeDetails(input.details) } };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      const out: AuditBatchResult = [];
+      for (const c of checked) out.push('error' in c ? { error: c.error! } : await this.appendAuditIn(tx, c.input!));
+      return out;
+    });
+  }
+
   /** Inside the caller's transaction: read the chain head, hash, insert seq = head + 1. */
   private async appendAuditIn(tx: SqlSession, input: AuditInput): Promise<AuditEntry> {
     // SQLite transactions here already hold the write lock (BEGIN IMMEDIATE); PostgreSQL needs
@@ -548,7 +591,9 @@ export class SqlStore implements StoreOperations {
       entry.action,
       entry.cameraId,
       entry.ip,
-      JSON.stringify(entry.details),
+      // Canonical (sorted keys): exactly the text the hash covers, so verification can hash the
+      // stored text without parsing and re-serialising ten million objects.
+      canonicalJson(entry.details),
       entry.prevHash,
       entry.hash,
     ]);
@@ -561,6 +606,44 @@ export class SqlStore implements StoreOperations {
       [afterSeq, limit],
     );
     return rows.map(toAudit);
+  }
+
+  // --- issue 10: access and audit (queries in access-queries.ts) ----------------------------
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null> {
+    return this.withAudit(audit, (tx) => updateUserIn(tx, id, patch), (row) => row !== null);
+  }
+
+  async deleteUser(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => deleteUserIn(tx, id), (deleted) => deleted);
+  }
+
+  async deleteUserSessions(userId: string, audit?: AuditInput): Promise<number> {
+    return this.withAudit(audit, (tx) => deleteUserSessionsIn(tx, userId));
+  }
+
+  async listUserScopes(userId: string): Promise<ScopeRef[]> {
+    return listUserScopesIn(this.db, userId);
+  }
+
+  async setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setUserScopesIn(tx, userId, scopes));
+  }
+
+  async listCameraScopes(): Promise<CameraScopeRow[]> {
+    return listCameraScopesIn(this.db);
+  }
+
+  async setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => setCameraScopesIn(tx, cameraId, scopes));
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    return queryAuditIn(this.db, q);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string; ts: number } | null> {
+    return auditHeadIn(this.db);
   }
 
   // --- issue 15 (cluster) -------------------------------------------------------------------------
@@ -624,6 +707,98 @@ export class SqlStore implements StoreOperations {
     return Number(rows[0].n);
   }
 
+  // --- issue 13 (privacy) -------------------------------------------------------------------------
+
+  async addPrivacyMask(mask: PrivacyMaskRow, audit?: AuditInput): Promise<PrivacyMaskRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO privacy_masks (${MASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        mask.id, mask.cameraId, mask.name, JSON.stringify(mask.polygon), toInt(mask.liftable), mask.createdBy, mask.createdAt,
+      ]),
+    );
+    return mask;
+  }
+
+  async listPrivacyMasks(cameraId?: string): Promise<PrivacyMaskRow[]> {
+    const rows = cameraId === undefined
+      ? await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks ORDER BY created_at, id`)
+      : await this.db.query(`SELECT ${MASK_COLUMNS} FROM privacy_masks WHERE camera_id = $1 ORDER BY created_at, id`, [cameraId]);
+    return rows.map(toMask);
+  }
+
+  async deletePrivacyMask(cameraId: string, id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, async (tx) => (await tx.execute('DELETE FROM privacy_masks WHERE camera_id = $1 AND id = $2', [cameraId, id])) > 0, (n) => n);
+  }
+
+  async addMaskLift(lift: MaskLiftRow, audit?: AuditInput): Promise<MaskLiftRow> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(`INSERT INTO mask_lifts (${LIFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        lift.id, lift.cameraId, lift.userId, lift.reason, lift.startedAt, lift.expiresAt, lift.endedAt,
+      ]),
+    );
+    return lift;
+  }
+
+  async activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${LIFT_COLUMNS} FROM mask_lifts WHERE user_id = $1 AND camera_id = $2 AND expires_at > $3 AND started_at <= $3 AND ended_at IS NULL ORDER BY expires_at DESC LIMIT 1`,
+      [userId, cameraId, now],
+    );
+    return rows.length ? toLift(rows[0]) : null;
+  }
+
+  async endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number> {
+    return this.withAudit(
+      audit,
+      (tx) => tx.execute('UPDATE mask_lifts SET ended_at = $1 WHERE user_id = $2 AND camera_id = $3 AND expires_at > $1 AND ended_at IS NULL', [at, userId, cameraId]),
+      (n) => n > 0,
+    );
+  }
+
+  async listAccessPurposes(): Promise<AccessPurposeRow[]> {
+    const rows = await this.db.query('SELECT id, name, active, created_by, created_at FROM access_purposes ORDER BY name');
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name), active: r.active === 1 || r.active === true || r.active === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at) }));
+  }
+
+  async putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, async (tx) => {
+      const clash = await tx.query('SELECT id FROM access_purposes WHERE name = $1 AND id <> $2', [p.name, p.id]);
+      if (clash.length) throw new StoreError('DUPLICATE', `a purpose named ${p.name} exists`);
+      await tx.execute(
+        `INSERT INTO access_purposes (id, name, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active`,
+        [p.id, p.name, toInt(p.active), p.createdBy, p.createdAt],
+      );
+    });
+  }
+
+  async getPrivacySetting(name: string): Promise<unknown | null> {
+    const rows = await this.db.query('SELECT value FROM privacy_settings WHERE name = $1', [name]);
+    return rows.length ? (JSON.parse(String(rows[0].value)) as unknown) : null;
+  }
+
+  async putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) =>
+      tx.execute(
+        `INSERT INTO privacy_settings (name, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [name, JSON.stringify(value), Date.now()],
+      ),
+    );
+  }
+
+  async auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]> {
+    if (actions.length === 0) return [];
+    const marks = actions.map((_, i) => `$${i + 1}`).join(', ');
+    // Integer division on BIGINT: the same day number on both engines.
+    const rows = await this.db.query(
+      `SELECT action, ts / 86400000 AS day, COUNT(*) AS n FROM audit_log
+       WHERE action IN (${marks}) AND NOT (action = 'recording.play' AND details LIKE '%"via":"hls-%')
+       GROUP BY action, ts / 86400000`,
+      actions,
+    );
+    return rows.map((r) => ({ action: String(r.action), day: Number(r.day), n: Number(r.n) }));
+  }
+
   // --- issue 11: the security map -----------------------------------------------------------
 
   async putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void> {
@@ -681,7 +856,38 @@ export class SqlStore implements StoreOperations {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
     return Number(rows[0].n);
   }
+
+  // --- issue 14: traffic ------------------------------------------------------------------------
+
+  async putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => trafficQueries.upsertCalibration(tx, row));
+  }
+
+  async getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null> {
+    return trafficQueries.getCalibration(this.db, cameraId);
+  }
+
+  async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
+  }
 }
+
+const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
+function toMask(r: Record<string, unknown>): PrivacyMaskRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), name: String(r.name), polygon: JSON.parse(String(r.polygon)) as [number, number][],
+    liftable: r.liftable === 1 || r.liftable === true || r.liftable === '1', createdBy: String(r.created_by), createdAt: Number(r.created_at),
+  };
+}
+
+const LIFT_COLUMNS = 'id, camera_id, user_id, reason, started_at, expires_at, ended_at';
+function toLift(r: Record<string, unknown>): MaskLiftRow {
+  return {
+    id: String(r.id), cameraId: String(r.camera_id), userId: String(r.user_id), reason: String(r.reason),
+    startedAt: Number(r.started_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null || r.ended_at === undefined ? null : Number(r.ended_at),
+  };
+}
+
 
 function toAnalytics(r: Record<string, unknown>): CameraAnalyticsRow {
   return { cameraId: String(r.camera_id), settings: JSON.parse(String(r.settings)) as Record<string, unknown>, updatedAt: Number(r.updated_at) };
@@ -697,9 +903,16 @@ export const STORE_OPERATIONS = [
   'addEvidenceLock', 'listEvidenceLocks', 'getEvidenceLock', 'deleteEvidenceLock',
   'getEvent', 'addLineCounts', 'listLineCounts', 'getCameraAnalytics', 'listCameraAnalytics', 'putCameraAnalytics', 'ackEvent', 'listEventAcks',
   'appendAudit', 'listAudit',
+  // issue 10: access and audit
+  'appendAuditBatch', 'updateUser', 'deleteUser', 'deleteUserSessions', 'listUserScopes', 'setUserScopes', 'listCameraScopes', 'setCameraScopes', 'queryAudit', 'auditHead',
   // issue 15 (cluster)
   'setCameraFence', 'getCameraFence', 'putNodeSegments', 'lastNodeSegment', 'listOldestNodeSegments', 'listNodeSegmentCameras', 'totalNodeSegmentBytes',
+  // issue 13 (privacy)
+  'addPrivacyMask', 'listPrivacyMasks', 'deletePrivacyMask', 'addMaskLift', 'activeMaskLift', 'endMaskLifts',
+  'listAccessPurposes', 'putAccessPurpose', 'getPrivacySetting', 'putPrivacySetting', 'auditDailyCounts',
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
+  // issue 14: traffic
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -6,7 +6,8 @@ import { StoreError } from './errors.ts';
 import { STORE_OPERATIONS, type StoreOperations } from './sql-store.ts';
 import type { SqliteOptions } from './sqlite-database.ts';
 import type { WorkerReply, WorkerRequest } from './sqlite-protocol.ts';
-import type { Store } from './types.ts';
+import type { AuditEntry, AuditInput, Store } from './types.ts';
+import type { AuditBatchResult } from './sql-store.ts';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -55,6 +56,34 @@ class SqliteStoreProxy {
     });
   }
 
+  // Group commit: appends that arrive while one batch is being written go together in the next
+  // transaction (one fsync for many) — each still its own entry, chained in arrival order. With
+  // synchronous=FULL one transaction per entry capped the log near the disk's fsync rate.
+  private readonly auditQueue: { input: AuditInput; resolve: (e: AuditEntry) => void; reject: (e: Error) => void }[] = [];
+  private auditInFlight = false;
+
+  appendAudit(input: AuditInput): Promise<AuditEntry> {
+    return new Promise((resolve, reject) => {
+      this.auditQueue.push({ input, resolve, reject });
+      this.flushAudit();
+    });
+  }
+
+  private flushAudit(): void {
+    if (this.auditInFlight || this.auditQueue.length === 0) return;
+    const batch = this.auditQueue.splice(0, AUDIT_BATCH_MAX);
+    this.auditInFlight = true;
+    (this.call('appendAuditBatch', [batch.map((b) => b.input)]) as Promise<AuditBatchResult>)
+      .then(
+        (results) => batch.forEach((b, i) => ('error' in results[i] ? b.reject(new TypeError((results[i] as { error: string }).error)) : b.resolve(results[i] as AuditEntry))),
+        (err: Error) => batch.forEach((b) => b.reject(err)),
+      )
+      .finally(() => {
+        this.auditInFlight = false;
+        this.flushAudit();
+      });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     // The worker closes the database (checkpointing the WAL) before it answers; only then stop it.
@@ -64,7 +93,10 @@ class SqliteStoreProxy {
   }
 }
 
+const AUDIT_BATCH_MAX = 1000;
+
 for (const method of STORE_OPERATIONS) {
+  if (method === 'appendAudit') continue; // batched above
   Object.defineProperty(SqliteStoreProxy.prototype, method, {
     value: function (this: SqliteStoreProxy, ...args: unknown[]) {
       return this.call(method, args);

@@ -3,7 +3,7 @@
 // Times are milliseconds since the Unix epoch (numbers). Ids are text.
 import type { AuditAction, AuditEntry } from '../audit/index.ts';
 
-export type Role = 'admin' | 'operator' | 'viewer';
+export type Role = 'admin' | 'supervisor' | 'operator' | 'viewer' | 'auditor';
 
 export interface UserRow {
   id: string;
@@ -12,6 +12,8 @@ export interface UserRow {
   role: Role;
   createdAt: number;
   disabled: boolean;
+  /** true: the role covers every camera; false: only the cameras of the user's scopes (issue 10). */
+  allCameras?: boolean;
 }
 
 export interface SessionRow {
@@ -142,8 +144,71 @@ export interface AuditInput {
   ts?: number;
 }
 
+// --- issue 13 (privacy) ---------------------------------------------------------------------------
+/** A privacy mask: a polygon normalised to the frame ([x, y], 0..1, y down). */
+export interface PrivacyMaskRow {
+  id: string;
+  cameraId: string;
+  name: string;
+  polygon: [number, number][];
+  /** false: permanent (no one sees under it); true: a user with mask.lift may lift it for a while, with a reason. */
+  liftable: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A purpose an access to older recordings may be made for. */
+export interface AccessPurposeRow {
+  id: string;
+  name: string;
+  active: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A user's lift of a camera's liftable masks, until expiresAt (or endedAt when ended early). */
+export interface MaskLiftRow {
+  id: string;
+  cameraId: string;
+  userId: string;
+  reason: string;
+  startedAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+}
+
 /** The audit part owns the entry's shape (it hashes and verifies it); the store keeps it. */
 export type { AuditEntry };
+
+// --- issue 10: access and audit ------------------------------------------------------------
+
+/** A site or a camera group: what a scoped grant covers, and what a camera belongs to. */
+export interface ScopeRef {
+  kind: 'site' | 'group';
+  id: string;
+}
+
+export interface CameraScopeRow extends ScopeRef {
+  cameraId: string;
+}
+
+export type UserPatch = Partial<Pick<UserRow, 'role' | 'disabled' | 'passwordHash' | 'allCameras'>>;
+
+/** Filters of the audit log as an auditor asks them ("who watched what, when, why"). */
+export interface AuditQuery {
+  actor?: string;
+  cameraId?: string;
+  /** exact action, or a prefix ending in "." (e.g. "export.") */
+  action?: string;
+  /** text found in the entry's purpose or reason */
+  purpose?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** entries with seq below this (paging back from the newest) */
+  beforeSeq?: number;
+  /** default 100 */
+  limit?: number;
+}
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -227,6 +292,23 @@ export interface Store {
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
   listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
 
+  // --- issue 10: access and audit ----------------------------------------------------------
+  /** Returns the updated row, or null when no user has that id (and then writes no audit entry). */
+  updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRow | null>;
+  /** Removes the user, their sessions and scopes. Returns false when no user has that id. */
+  deleteUser(id: string, audit?: AuditInput): Promise<boolean>;
+  /** Ends every session of a user. Returns the number ended. */
+  deleteUserSessions(userId: string, audit?: AuditInput): Promise<number>;
+  listUserScopes(userId: string): Promise<ScopeRef[]>;
+  /** Replaces the user's scopes. */
+  setUserScopes(userId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void>;
+  listCameraScopes(): Promise<CameraScopeRow[]>;
+  /** Replaces the sites and groups a camera belongs to. */
+  setCameraScopes(cameraId: string, scopes: ScopeRef[], audit?: AuditInput): Promise<void>;
+  /** Newest first. */
+  queryAudit(q: AuditQuery): Promise<AuditEntry[]>;
+  /** The last entry's seq, hash and time, or null for an empty log. */
+  auditHead(): Promise<{ seq: number; hash: string; ts: number } | null>;
   // --- issue 15 (cluster) -------------------------------------------------------------------------
   /**
    * Makes `token` the camera's fencing token held by nodeId, unless the camera already has a
@@ -247,6 +329,27 @@ export interface Store {
   listNodeSegmentCameras(nodeId: string): Promise<string[]>;
   totalNodeSegmentBytes(nodeId: string): Promise<number>;
 
+  // --- issue 13 (privacy) -------------------------------------------------------------------------
+  addPrivacyMask(mask: PrivacyMaskRow, audit?: AuditInput): Promise<PrivacyMaskRow>;
+  /** Masks of one camera, or of every camera, oldest first. */
+  listPrivacyMasks(cameraId?: string): Promise<PrivacyMaskRow[]>;
+  /** Returns false when the camera has no mask with that id (and then writes no audit entry). */
+  deletePrivacyMask(cameraId: string, id: string, audit?: AuditInput): Promise<boolean>;
+  addMaskLift(lift: MaskLiftRow, audit?: AuditInput): Promise<MaskLiftRow>;
+  /** The user's lift of the camera's masks in force at `now`, or null. */
+  activeMaskLift(cameraId: string, userId: string, now: number): Promise<MaskLiftRow | null>;
+  /** Ends the user's lifts of the camera in force at `at`; returns how many ended. */
+  endMaskLifts(cameraId: string, userId: string, at: number, audit?: AuditInput): Promise<number>;
+  listAccessPurposes(): Promise<AccessPurposeRow[]>;
+  /** Inserts or updates by id; DUPLICATE when another purpose has the name. */
+  putAccessPurpose(p: AccessPurposeRow, audit?: AuditInput): Promise<void>;
+  getPrivacySetting(name: string): Promise<unknown | null>;
+  putPrivacySetting(name: string, value: unknown, audit?: AuditInput): Promise<void>;
+  /**
+   * Audit entries of these actions counted per UTC day (days since the epoch), for the
+   * transparency report; recording.play entries of single HLS parts are not counted (one per playlist).
+   */
+  auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]>;
   // --- issue 11: the security map (src/store/map-queries.ts) --------------------------------
   /** Inserts or replaces placements, all in one transaction (an import is all or nothing). */
   putCameraPlacements(rows: CameraPlacementRow[], audit?: AuditInput): Promise<void>;
@@ -271,6 +374,22 @@ export interface Store {
   /** Cameras by id after `afterId`, at most `limit`: GET /api/cameras pages instead of listing 100,000. */
   listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
   countCameras(): Promise<number>;
+
+  // --- issue 14: traffic (src/store/traffic-queries.ts) ----------------------------------------
+  /** Inserts or replaces the camera's calibration points. */
+  putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void>;
+  getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
+  /** Returns false when the camera had no calibration (and then writes no audit entry). */
+  deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+}
+
+// --- issue 14: traffic -----------------------------------------------------------------------------
+
+/** The points an operator placed: normalised image position and ground position in metres. */
+export interface CameraCalibrationRow {
+  cameraId: string;
+  points: { image: [number, number]; ground: [number, number] }[];
+  updatedAt: number;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------

@@ -110,6 +110,18 @@ test('vigil analyze --json on a generated clip: one JSON document, the crossings
   // only box A enters the upper-right zone
   const intrusions = doc.events.filter((e: { kind: string }) => e.kind === 'zone_intrusion');
   assert.equal(intrusions.length, 1, JSON.stringify(intrusions));
+  // occupancy: the zone's count per class at every analysed frame, in the file's own time
+  const occ: { t: number; car?: number; person?: number }[] = doc.occupancy.Z;
+  assert.equal(occ.length, 40);
+  occ.forEach((s, i) => assert.equal(s.t, Math.round(i * 0.2 * 1000) / 1000));
+  const inside = occ.filter((s) => (s.car ?? 0) > 0).map((s) => s.t);
+  assert.ok(inside.length >= 3, `A stood in Z at ${inside.join(', ')}`);
+  assert.ok(inside.every((t) => t > intrusions[0].t - 0.3), 'and not before it entered');
+  assert.ok(occ.every((s) => (s.car ?? 0) <= 1 && !s.person));
+  // the detector settings used and what they cost per frame
+  assert.equal(doc.detection.inputSize, 320);
+  assert.equal(doc.detection.tiles, false, 'no crowd rule: no tiles by default');
+  assert.equal(typeof doc.cost.inferencesPerFrame, 'number');
   assert.ok(readdirSync(annotate).some((f) => f.endsWith('.png')));
 });
 
@@ -117,4 +129,16 @@ test('a motion mask over the lower half hides box B: only A is counted', () => {
   const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--line', 'V:0.5,0.05,0.5,0.95', '--mask', '0,0.55;1,0.55;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).lines, { V: { positive: {}, negative: { car: 1 } } });
+});
+
+test('occupancy times are the file\'s own presentation times (an MPEG-TS clip starting at 11.4 s)', () => {
+  const ts = join(dir, 'late-start.ts');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=10:duration=2', '-c:v', 'libx264', '-output_ts_offset', '10', '-f', 'mpegts', ts]);
+  const r = spawnSync(process.execPath, [MAIN, 'analyze', ts, '--zone', 'Z:0,0;1,0;1,1;0,1', '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 50000 });
+  assert.equal(r.status, 0, r.stderr);
+  const occ: { t: number }[] = JSON.parse(r.stdout).occupancy.Z;
+  assert.equal(occ.length, 10);
+  // ffmpeg puts the muxer's 1.4 s delay on top of the 10 s offset
+  assert.equal(occ[0].t, 11.4);
+  assert.equal(occ[9].t, 13.2);
 });

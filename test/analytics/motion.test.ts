@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MotionDetector } from '../../src/analytics/motion.ts';
-import { motionCrops } from '../../src/analytics/regions.ts';
+import { motionCrops, frameTiles } from '../../src/analytics/regions.ts';
 import { scene, drawSquare } from './synthetic.ts';
 
 const W = 160, H = 90;
@@ -67,7 +67,7 @@ test('a ghost (object present when the background was learnt) fades instead of s
   assert.equal(last, 0);
 });
 
-test('motion boxes become detector crops: near boxes share one crop, most of the frame means full frame', () => {
+test('motion boxes become detector crops: near boxes share one crop, most of the frame means square tiles (or the full frame with tiles off)', () => {
   const crops = motionCrops([[0.1, 0.1, 0.15, 0.2], [0.2, 0.15, 0.25, 0.25], [0.8, 0.7, 0.85, 0.8]], 640, 360, { cropSize: 160 });
   assert.equal(crops.length, 2, JSON.stringify(crops));
   for (const c of crops) {
@@ -78,6 +78,35 @@ test('motion boxes become detector crops: near boxes share one crop, most of the
   const first = crops.find((c) => c.x < 320)!;
   assert.ok(first.x <= 0.1 * 640 && first.x + first.w >= 0.25 * 640, 'both left boxes inside one crop');
   const full = motionCrops([[0.05, 0.05, 0.3, 0.9], [0.35, 0.05, 0.65, 0.9], [0.7, 0.05, 0.95, 0.9]], 640, 360, { cropSize: 320 });
-  assert.deepEqual(full, [{ x: 0, y: 0, w: 640, h: 360 }]);
+  // a 16:9 frame is two overlapping squares as tall as the frame, not one squeezed input
+  assert.deepEqual(full, [{ x: 0, y: 0, w: 360, h: 360 }, { x: 280, y: 0, w: 360, h: 360 }]);
+  assert.deepEqual(motionCrops([[0.05, 0.05, 0.3, 0.9], [0.35, 0.05, 0.65, 0.9], [0.7, 0.05, 0.95, 0.9]], 640, 360, { cropSize: 320, tiles: false }), [{ x: 0, y: 0, w: 640, h: 360 }]);
+  // a frame no larger than the input loses nothing squeezed: one input
+  assert.deepEqual(motionCrops([[0.05, 0.05, 0.95, 0.9]], 320, 240, { cropSize: 320 }), [{ x: 0, y: 0, w: 320, h: 240 }]);
+  // tiles with nothing moving in them are not sent
+  const left = motionCrops([[0.0, 0.0, 0.35, 1]], 640, 360, { cropSize: 400 });
+  assert.deepEqual(left, [{ x: 0, y: 0, w: 360, h: 360 }]);
   assert.deepEqual(motionCrops([], 640, 360, { cropSize: 320 }), []);
+});
+
+test('frame tiles: squares covering the frame with at least the asked overlap, in rows', () => {
+  for (const [W, H, rows] of [[640, 360, 1], [640, 360, 2], [640, 480, 1], [1920, 1080, 2], [360, 640, 1], [320, 320, 1]] as const) {
+    const tiles = frameTiles(W, H, { rows, overlap: 0.2 });
+    const side = tiles[0].w;
+    for (const t of tiles) {
+      assert.equal(t.w, t.h, 'square');
+      assert.equal(t.w, side);
+      assert.ok(t.x >= 0 && t.y >= 0 && t.x + t.w <= W && t.y + t.h <= H, `${W}x${H}: ${JSON.stringify(t)} inside the frame`);
+    }
+    // every pixel column and row is covered, neighbours overlap by >= 20 % of the side
+    const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
+    const ys = [...new Set(tiles.map((t) => t.y))].sort((a, b) => a - b);
+    assert.equal(xs[0], 0); assert.equal(xs.at(-1)! + side, W);
+    assert.equal(ys[0], 0); assert.equal(ys.at(-1)! + side, H);
+    for (let i = 1; i < xs.length; i++) assert.ok(xs[i - 1] + side - xs[i] >= 0.2 * side - 1, `${W}x${H} columns overlap`);
+    for (let i = 1; i < ys.length; i++) assert.ok(ys[i - 1] + side - ys[i] >= 0.2 * side - 1, `${W}x${H} rows overlap`);
+    assert.equal(ys.length, Math.min(W, H) === H ? rows : ys.length);
+  }
+  assert.equal(frameTiles(640, 360, { rows: 1 }).length, 2);
+  assert.equal(frameTiles(640, 360, { rows: 2 }).length, 2 * 4);
 });

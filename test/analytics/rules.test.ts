@@ -195,3 +195,62 @@ test('crowd density: persons per m² over the threshold, held, fires once until 
   const cars = new CrowdDensityRule({ name: 'C', polygon: square, threshold: 1, holdSeconds: 0 });
   assert.equal(cars.update([track(boxAt(0.5, 0.5))], 0).length, 0);
 });
+
+test('occupancy: people whose feet touch the frame edge stand in a whole-frame zone; counted per class', async () => {
+  const { zoneOccupancy } = await import('../../src/analytics/rules/occupancy.ts');
+  const whole: Polygon = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const tracks = [
+    track([0.4, 0.7, 0.45, 1], { id: 1, cls: 'person' }), // cut by the bottom edge
+    track([0.0, 0.5, 0.03, 0.8], { id: 2, cls: 'person' }), // at the left edge
+    track([0.97, 0.1, 1, 0.3], { id: 3, cls: 'person' }), // at the right edge
+    track([0.5, 0.4, 0.7, 0.6], { id: 4, cls: 'car' }),
+  ];
+  assert.deepEqual(zoneOccupancy(tracks, whole), { person: 3, car: 1 });
+  const rule = new CrowdDensityRule({ name: 'ALL', polygon: whole, threshold: 3, holdSeconds: 0 });
+  assert.equal(rule.update(tracks, 0)[0]?.detail?.persons, 3);
+});
+
+test('crowd rule in persons with a known area: fires on the person count and the alarm gives persons/m² too', () => {
+  const rule = new CrowdDensityRule({ name: 'C', polygon: square, threshold: 5, unit: 'persons', areaM2: 2, holdSeconds: 0 });
+  const people = (n: number) => Array.from({ length: n }, (_, i) => track(boxAt(0.42 + i * 0.015, 0.5, 0.02), { id: 200 + i, cls: 'person' }));
+  assert.equal(rule.update(people(4), 0).length, 0, '4 persons (2/m²) is under 5 persons');
+  const ev = rule.update(people(5), 0.2);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].detail?.persons, 5);
+  assert.equal(ev[0].detail?.personsPerM2, 2.5);
+  assert.equal(ev[0].detail?.unit, 'persons');
+  assert.throws(() => new CrowdDensityRule({ name: 'X', polygon: square, threshold: 4, unit: 'persons/m2' }), /ground area/);
+});
+
+test('crowd rule: a zone that is mostly moving while the people found cover little of it is beyond counting, and says so', () => {
+  const whole: Polygon = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const rule = new CrowdDensityRule({ name: 'SQ', polygon: whole, threshold: 50, holdSeconds: 0.4 });
+  const few = [track([0.1, 0.1, 0.13, 0.2], { id: 1, cls: 'person' }), track([0.5, 0.5, 0.53, 0.6], { id: 2, cls: 'person' })];
+  // sparse: motion only where the two people are: countable, under threshold
+  assert.equal(rule.update(few, 0, [[0.09, 0.09, 0.14, 0.21], [0.49, 0.49, 0.54, 0.61]]).length, 0);
+  assert.equal(rule.last.beyondCounting, false);
+  // packed: everything moves, two people found
+  const packed: [number, number, number, number][] = [[0, 0.05, 1, 0.95]];
+  const ev = [0.2, 0.4, 0.6, 0.8].flatMap((t) => rule.update(few, t, packed));
+  assert.equal(rule.last.beyondCounting, true);
+  assert.equal(ev.length, 1, 'fires once, after the hold');
+  assert.equal(ev[0].detail?.persons, 2);
+  assert.match(String(ev[0].detail?.beyondCounting), /beyond what detection can count/);
+  // 100 people found: at the detector's limit
+  const many = Array.from({ length: 100 }, (_, i) => track(boxAt(0.05 + (i % 20) * 0.045, 0.2 + Math.floor(i / 20) * 0.15, 0.02), { id: 300 + i, cls: 'person' }));
+  const r2 = new CrowdDensityRule({ name: 'M', polygon: whole, threshold: 1000, holdSeconds: 0 });
+  assert.equal(r2.update(many, 0).length, 1);
+  assert.equal(r2.last.beyondCounting, true);
+});
+
+test('ground area of a zone from an image-to-ground homography', async () => {
+  const { groundAreaM2, toGround } = await import('../../src/analytics/ground.ts');
+  // 20 m × 10 m of ground seen straight down: u → 20 u m, v → 10 v m
+  assert.equal(groundAreaM2([[0, 0], [1, 0], [1, 1], [0, 1]], [20, 0, 0, 0, 10, 0, 0, 0, 1]), 200);
+  // perspective: rows further up the image are further away (w shrinks with v), so the upper half holds more ground than the lower
+  const h = [10, 0, 0, 0, 10, 0, 0, 1, 0.25] as const;
+  const upper = groundAreaM2([[0, 0], [1, 0], [1, 0.5], [0, 0.5]], h);
+  const lower = groundAreaM2([[0, 0.5], [1, 0.5], [1, 1], [0, 1]], h);
+  assert.ok(upper > 2 * lower, `${upper} vs ${lower}`);
+  assert.throws(() => toGround([1, 0, 0, 0, 1, 0, 0, -1, 0.5], [0.5, 0.6]), /horizon/);
+});

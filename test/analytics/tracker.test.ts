@@ -195,3 +195,64 @@ test('a track remembers the box it was born on', () => {
   assert.deepEqual(t.firstBox, at(0.3, 0.5));
   assert.notDeepEqual(t.box, t.firstBox);
 });
+
+test('per-class merging: two people side by side in one crop stay two; one person seen by two tiles is one; a copy cut by a tile edge joins the whole', async () => {
+  const { mergeDetections } = await import('../../src/analytics/pipeline.ts');
+  const tileA: Box = [0, 0, 0.5625, 1], tileB: Box = [0.4375, 0, 1, 1];
+  // two people walking shoulder to shoulder (IoU 0.5), found in one tile: the detector's own suppression kept both
+  const pair = mergeDetections([
+    { ...det([0.10, 0.3, 0.16, 0.6], 0.8), crop: tileA },
+    { ...det([0.12, 0.3, 0.18, 0.6], 0.7), crop: tileA },
+  ]);
+  assert.equal(pair.length, 2, JSON.stringify(pair));
+  // one person in the overlap of the two tiles, seen by both
+  const both = mergeDetections([
+    { ...det([0.45, 0.3, 0.50, 0.6], 0.8), crop: tileA },
+    { ...det([0.451, 0.302, 0.501, 0.6], 0.7), crop: tileB },
+  ]);
+  assert.equal(both.length, 1);
+  // cut by tile A's right edge (x = 0.5625): its copy lies inside the whole one from tile B
+  const cut = mergeDetections([
+    { ...det([0.53, 0.3, 0.59, 0.6], 0.8), crop: tileB },
+    { ...det([0.53, 0.3, 0.5625, 0.6], 0.6), crop: tileA },
+  ]);
+  assert.equal(cut.length, 1);
+  assert.deepEqual(cut[0].box, [0.53, 0.3, 0.59, 0.6]);
+  // a person half hidden behind another (a smaller box inside a bigger one) in the same tile is not a cut copy: two
+  const hidden = mergeDetections([
+    { ...det([0.20, 0.3, 0.26, 0.62], 0.8), crop: tileA },
+    { ...det([0.21, 0.3, 0.25, 0.5], 0.5), crop: tileA },
+  ]);
+  assert.equal(hidden.length, 2);
+});
+
+test('present: a confirmed track missed in one frame still counts at its predicted place, not after two misses', () => {
+  const tr = new ByteTracker({ maxMissed: 10 });
+  for (let i = 0; i < 4; i++) tr.update([det(at(0.2 + i * 0.01, 0.5)), det(at(0.7, 0.5))], i * 0.2);
+  assert.equal(tr.present(1).length, 2);
+  const seen = tr.update([det(at(0.7, 0.5))], 0.8); // the first person missed once
+  assert.equal(seen.length, 1, 'only one matched in this frame');
+  const present = tr.present(1);
+  assert.equal(present.length, 2, 'but both are taken to be there');
+  const ghost = present.find((p) => p.state === 'lost')!;
+  assert.ok(ghost.box[0] > at(0.23, 0.5)[0], 'at its predicted (moved-on) place');
+  tr.update([det(at(0.7, 0.5))], 1.0);
+  assert.equal(tr.present(1).length, 1, 'missed twice: gone from the count');
+});
+
+test('per-class thresholds: a person needs its own start score while cars keep theirs', () => {
+  const tr = new ByteTracker({ highScore: 0.3, lowScore: 0.15, newTrackScore: 0.35, perClass: { person: { lowScore: 0.2, highScore: 0.4, newTrackScore: 0.5 } } });
+  for (let i = 0; i < 3; i++) tr.update([det(at(0.2, 0.5), 0.45, 'person'), det(at(0.7, 0.5, 0.2, 0.1), 0.4, 'car')], i * 0.2);
+  const classes = tr.all().map((t) => t.cls);
+  assert.deepEqual(classes, ['car'], 'a 0.45 person starts nothing; a 0.4 car does');
+  for (let i = 3; i < 6; i++) tr.update([det(at(0.2, 0.5), 0.55, 'person')], i * 0.2);
+  assert.ok(tr.all().some((t) => t.cls === 'person'));
+});
+
+test('detector defaults: tiles and the people bar only for a camera that counts people, unless set', async () => {
+  const { detectionSettings } = await import('../../src/analytics/detection-settings.ts');
+  assert.deepEqual(detectionSettings(undefined), { inputSize: 320, tiles: false, classes: {} });
+  assert.deepEqual(detectionSettings(undefined, { counting: true }), { inputSize: 320, tiles: { rows: 1 }, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
+  assert.deepEqual(detectionSettings({ tiles: false }, { counting: true }).classes, {});
+  assert.deepEqual(detectionSettings({ tiles: { rows: 2 }, classes: { person: { start: 0.6 } } }).classes, { person: { start: 0.6 } });
+});

@@ -128,3 +128,29 @@ test('the map routes are in the OpenAPI description', async () => {
     assert.ok(doc.paths[p], p);
   }
 });
+
+test('basemap import: a PMTiles archive is kept and served by range; a corrupt one is refused with the reason and changes nothing', async () => {
+  const { writePmtiles } = await import('../helpers/pmtiles-writer.ts');
+  const before = await json(await v.http('/api/map/basemap'));
+  assert.equal(before.basemap.kind, 'none');
+  const good = writePmtiles([{ z: 0, x: 0, y: 0, data: new Uint8Array([0x1a, 0x00]) }], { vector_layers: [{ id: 'roads' }] });
+  const up = await v.http('/api/map/basemap', { method: 'POST', headers: { 'content-type': 'application/vnd.pmtiles' }, body: good });
+  assert.equal(up.status, 200, await up.clone().text());
+  assert.deepEqual((await json(up)).basemap.vectorLayers, ['roads']);
+  const info = await json(await v.http('/api/map/basemap'));
+  assert.equal(info.basemap.kind, 'pmtiles');
+  const range = await v.http('/api/map/basemap.pmtiles', { headers: { range: 'bytes=0-6' } });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers.get('content-range'), `bytes 0-6/${good.length}`);
+  assert.equal(Buffer.from(await range.arrayBuffer()).toString('latin1'), 'PMTiles');
+
+  const corrupt = good.slice(0, good.length - 3);
+  const refused = await v.http('/api/map/basemap', { method: 'POST', headers: { 'content-type': 'application/vnd.pmtiles' }, body: corrupt });
+  assert.equal(refused.status, 400);
+  const err = (await json(refused)).error;
+  assert.equal(err.code, 'MAP_BASEMAP_INVALID');
+  assert.match(err.message, /truncated/);
+  const still = await v.http('/api/map/basemap.pmtiles');
+  assert.equal(Buffer.from(await still.arrayBuffer()).length, good.length, 'the good basemap is kept');
+  assert.ok((await v.store.listAudit(0, 1000)).some((e) => e.action === 'map.basemap.import'));
+});

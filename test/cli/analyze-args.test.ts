@@ -26,6 +26,14 @@ test('argument errors name what is wrong', () => {
   badArgs(['a.mp4', '--detector', 'yolo'], /neural or motion/);
   badArgs(['a.mp4', '--frobnicate'], /frobnicate/);
   badArgs(['a.mp4', '--mask', '0.1,0.1;0.2,0.2'], /at least 3 points/);
+  badArgs(['a.mp4', '--input', '300'], /--input: a multiple of 32/);
+  badArgs(['a.mp4', '--tiles', '9'], /--tiles: off or a number of rows/);
+  badArgs(['a.mp4', '--score', 'dog:0.1,0.2,0.3'], /unknown class "dog"/);
+  badArgs(['a.mp4', '--score', 'person:0.5,0.2,0.6'], /LOW must not exceed/);
+  badArgs(['a.mp4', '--score', 'person:0.1,0.2'], /3 numbers/);
+  const det = parseAnalyzeArgs(['x.mp4', '--input', '416', '--tiles', 'off', '--score', 'person:0.2,0.4,0.5']);
+  assert.deepEqual(det.detection, { inputSize: 416, tiles: false, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
+  assert.deepEqual(parseAnalyzeArgs(['x.mp4', '--tiles', '2']).detection, { tiles: { rows: 2 } });
   const ok = parseAnalyzeArgs(['x.mp4', '--line', 'L:0,0.5,1,0.5', '--zone', 'Z:0,0;1,0;1,1', '--mask', '0,0;0.1,0;0.1,0.1', '--dwell', 'Z:3', '--crowd', 'Z:4:20', '--fps', '2.5', '--json']);
   assert.deepEqual(ok.masks, [[[0, 0], [0.1, 0], [0.1, 0.1]]]);
   assert.deepEqual(ok.lines, [{ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }]);

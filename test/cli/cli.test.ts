@@ -48,12 +48,13 @@ test('user add, then audit verify passes; editing or deleting audit rows is dete
     assert.match(add.out, /password: \S{12,}/);
   }
   const wrongRole = vigil(['user', 'add', '--username', 'x', '--role', 'god'], env);
-  assert.match(wrongRole.err, /--role: expected one of admin, operator, viewer/);
+  assert.match(wrongRole.err, /--role: expected one of admin, supervisor, operator, viewer, auditor/);
   const ok = vigil(['audit', 'verify'], env);
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /intact: 4 entries/);
 
   const db = new DatabaseSync(path.join(dataDir, 'vigil.db'));
+  const original = String((db.prepare('SELECT details FROM audit_log WHERE seq = 3').get() as { details: string }).details);
   db.prepare("UPDATE audit_log SET details = ? WHERE seq = 3").run(JSON.stringify({ username: 'mallory', role: 'admin' }));
   db.close();
   const edited = vigil(['audit', 'verify'], env);
@@ -61,7 +62,7 @@ test('user add, then audit verify passes; editing or deleting audit rows is dete
   assert.match(edited.out, /BROKEN at entry 3/);
 
   const db2 = new DatabaseSync(path.join(dataDir, 'vigil.db'));
-  db2.prepare("UPDATE audit_log SET details = ? WHERE seq = 3").run(JSON.stringify({ username: 'cy', role: 'operator' }));
+  db2.prepare("UPDATE audit_log SET details = ? WHERE seq = 3").run(original);
   assert.equal(vigil(['audit', 'verify'], env).code, 0, 'restoring the row restores the chain');
   db2.prepare('DELETE FROM audit_log WHERE seq = 2').run();
   db2.close();

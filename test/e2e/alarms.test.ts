@@ -33,7 +33,7 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
   });
 
   test('an alarm from the pedestrian camera appears in the list with its thumbnail, and can be acknowledged', async () => {
-    await page.goto(demo!.baseUrl + '/');
+    await page.goto(demo!.baseUrl + '/cameras');
     await page.fill('input[name="username"]', demo!.username);
     await page.fill('input[name="password"]', demo!.password);
     await page.click('button[type="submit"]');
@@ -79,9 +79,33 @@ describe('live alarms in the control room', { timeout: 170_000 }, () => {
     await page.screenshot({ path: path.join(shots, 'alarms-acknowledged.png') });
 
     // RTL: the panel moves to the other side with the language.
-    await page.goto(demo!.baseUrl + '/?lang=fa');
+    await page.goto(demo!.baseUrl + '/cameras?lang=fa');
     await page.getByTestId('alarm').first().waitFor({ timeout: 15_000 });
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     await page.screenshot({ path: path.join(shots, 'alarms-rtl.png') });
+  });
+
+  test('a crowd alarm says both figures: persons and persons per m² (the demo square is about 600 m²)', async () => {
+    await page.goto(demo!.baseUrl + '/cameras?lang=en');
+    const crowd = page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first();
+    try {
+      await crowd.waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(shots, 'alarms-no-crowd.png') });
+      throw new Error(`no crowd alarm within 90 s: ${(error as Error).message}`);
+    }
+    const figures = await crowd.getByTestId('alarm-crowd').innerText();
+    const m = /^(\d+) persons · (\d+\.\d\d) persons\/m²$/.exec(figures);
+    assert.ok(m, `crowd figures "${figures}"`);
+    assert.ok(Number(m[1]) >= 8, 'at or over the rule threshold of 8 persons');
+    assert.equal(Number(m[2]), Math.round((Number(m[1]) / 600) * 100) / 100);
+    assert.match(await crowd.innerText(), /Crowd: Square/);
+    await crowd.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'alarms-crowd.png') });
+    await page.goto(demo!.baseUrl + '/cameras?lang=ur');
+    await page.locator('[data-testid="alarm-crowd"]').first().waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('[data-testid="alarm-crowd"]').first().innerText(), /افراد/);
+    await page.locator('[data-testid="alarm"]:has([data-testid="alarm-crowd"])').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'alarms-crowd-rtl.png') });
   });
 });

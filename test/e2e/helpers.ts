@@ -181,7 +181,10 @@ export async function openControlRoom(): Promise<ControlRoom> {
   let browser: Browser | null = null;
   try {
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB' });
+    // The tests' own probes (page.waitForFunction with a string) are evaluated in the page, which
+    // the server's Content-Security-Policy forbids (no eval); the app itself is checked under that
+    // policy by test/e2e/access.test.ts in a context of its own.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB', bypassCSP: true });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
     const b = browser;

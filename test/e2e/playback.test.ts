@@ -19,7 +19,7 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
   before(async () => {
     room = await openControlRoom();
     ({ demo, browser, page, shots } = room);
-    await page.goto(demo.baseUrl + '/');
+    await page.goto(demo.baseUrl + '/cameras');
     await page.fill('input[name="username"]', demo.username);
     await page.fill('input[name="password"]', demo.password);
     await page.click('button[type="submit"]');

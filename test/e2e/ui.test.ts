@@ -36,7 +36,7 @@ describe('control-room web app', { timeout: 170_000 }, () => {
   });
 
   test('login page rejects a wrong password with a message', async () => {
-    await page.goto(demo!.baseUrl + '/');
+    await page.goto(demo!.baseUrl + '/cameras');
     await page.locator('input[name="username"]').waitFor({ timeout: 15_000 });
     assert.equal(await page.evaluate('document.documentElement.dir'), 'ltr');
     await page.screenshot({ path: path.join(shots, 'login.png') });

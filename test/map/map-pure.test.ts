@@ -186,3 +186,41 @@ test('GeoJSON placements and sites: errors name the feature', () => {
   assert.match(s.problems[0]!.message, /kind: expected one of/);
   assert.match(s.problems[0]!.message, /at least 3 distinct points/);
 });
+
+test('the demo district: 60 cameras on its streets with cones, 9 sites of several kinds, feeders of a few cameras', async () => {
+  const { demoCity } = await import('../../src/map/index.ts');
+  const city = demoCity(60);
+  assert.equal(city.cameras.length, 60);
+  assert.equal(new Set(city.cameras.map((c) => c.cameraId)).size, 60);
+  assert.equal(new Set(city.cameras.map((c) => c.name)).size, 60, 'names are unique (the grid filter relies on it)');
+  assert.ok(city.sites.length >= 8);
+  assert.ok(new Set(city.sites.map((s) => s.kind)).size >= 5);
+  assert.ok(city.cameras.some((c) => c.ptz) && city.cameras.some((c) => !c.ptz));
+  assert.deepEqual(city.feeders.flat().sort(), city.cameras.map((c) => c.cameraId).sort());
+  assert.ok(city.feeders.every((f) => f.length >= 2 && f.length <= 8));
+  // Every camera sees something of the district and the checkpoint is watched.
+  const index = new ConeIndex(city.cameras);
+  const report = coverageReport(city.sites, index);
+  assert.equal(report.find((r) => r.siteId === 'site-checkpoint')!.cameraIds.length > 0, true);
+});
+
+test('PMTiles: a valid archive is read (layers, zooms); corrupt ones are refused with the reason', async () => {
+  const { checkPmtiles } = await import('../../src/map/index.ts');
+  const { writePmtiles } = await import('../helpers/pmtiles-writer.ts');
+  const tile = new Uint8Array([0x1a, 0x00]);
+  const good = writePmtiles([{ z: 0, x: 0, y: 0, data: tile }, { z: 1, x: 1, y: 0, data: tile }], { vector_layers: [{ id: 'roads' }, { id: 'water' }] });
+  const info = await checkPmtiles(good);
+  assert.equal(info.tileType, 'mvt');
+  assert.deepEqual(info.vectorLayers, ['roads', 'water']);
+  assert.equal(info.minZoom, 0);
+  assert.equal(info.maxZoom, 1);
+  const refused = async (buf: Uint8Array, reason: RegExp) =>
+    assert.rejects(checkPmtiles(buf), (e: unknown) => e instanceof MapError && e.code === 'MAP_BASEMAP_INVALID' && reason.test(e.message));
+  await refused(new TextEncoder().encode('not a map at all'), /shorter than the 127-byte header/);
+  await refused(new Uint8Array(500).fill(7), /PMTiles magic/);
+  const v2 = good.slice(); v2[7] = 2;
+  await refused(v2, /version 2/);
+  await refused(good.slice(0, good.length - 5), /truncated/);
+  const raster = writePmtiles([{ z: 0, x: 0, y: 0, data: tile }], {}, 9);
+  await refused(raster, /tile type 9/);
+});

@@ -182,8 +182,11 @@ test('a viewer may not play or list recordings; every playback request is audite
 test('bad ranges and unknown segments are refused with a reason', async () => {
   const a = await r.v.http('/api/cameras/cam1/playback?from=2000&to=1000');
   assert.equal(a.status, 400);
-  const b = await r.v.http('/api/cameras/cam1/playback?from=1000&to=2000');
+  // Nothing recorded (a range still to come: 1970 would be looking back, which needs a purpose).
+  const b = await r.v.http(`/api/cameras/cam1/playback?from=${Date.now() + 60_000}&to=${Date.now() + 120_000}`);
   assert.equal(b.status, 404);
+  const old = await r.v.http('/api/cameras/cam1/playback?from=1000&to=2000');
+  assert.equal(old.status, 428, 'looking back past the free window needs a purpose (issue 13)');
   const c = await r.v.http('/api/cameras/cam1/hls/12345.m4s');
   assert.equal(c.status, 404);
   const d = await r.v.http(`/api/cameras/cam1/playback?from=${new Date(r.segments[0].startMs).toISOString()}&to=${new Date(r.segments[0].endMs).toISOString()}`);

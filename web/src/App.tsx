@@ -8,7 +8,10 @@ import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
 import { CameraGrid } from './screens/CameraGrid.tsx';
 import { CameraView } from './screens/CameraView.tsx';
+import { MapScreen } from './map/MapScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
+import { UsersScreen } from './screens/UsersScreen.tsx';
+import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
@@ -45,6 +48,7 @@ export function App() {
 
 function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
   const route = useRoute();
+  const canAudit = user.role === 'admin' || user.role === 'auditor';
   // Polled here, not in the grid, so coming back from a camera view shows the list at once.
   const cameras = usePolling(listCameras, 2500, 'cameras');
   const loadError = cameras.error === null ? null : cameras.error instanceof Error ? cameras.error.message : String(cameras.error);
@@ -53,8 +57,15 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>
       <TopBar user={user} onLogout={onLogout} />
       <div className="main-area">
-        {route.name === 'camera' ? <CameraView id={route.id} /> : route.name === 'nodes' ? <NodesScreen /> : <CameraGrid cameras={cameras.data} loadError={loadError} />}
-        <AlarmPanel />
+        {route.name === 'users' && user.role === 'admin' ? <UsersScreen me={user.username} />
+          : route.name === 'audit' && canAudit ? <AuditScreen />
+          // Auditors read the log; they have no video to look at.
+          : user.role === 'auditor' ? <AuditScreen />
+          : route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
+          : <MapScreen />}
+        {route.name !== 'map' && user.role !== 'auditor' && <AlarmPanel />}
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>

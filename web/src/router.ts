@@ -1,14 +1,20 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
-// Two screens do not need a routing library: a path parser and pushState.
+// Three screens do not need a routing library: a path parser and pushState.
 
-export type Route = { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' };
+/** The map is the control room's home (/); the video wall is at /cameras. */
+export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' };
+
+export const GRID_PATH = '/cameras';
 
 export function parseRoute(pathname: string): Route {
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
+  if (/^\/users\/?$/.test(pathname)) return { name: 'users' };
+  if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
+  if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
-  return { name: 'grid' };
+  return { name: 'map' };
 }
 
 export function cameraPath(id: string): string {

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectorInput, Detection } from '../detector-types.ts';
 import { NANODET_NORM, writeCropTensor } from './preprocess.ts';
 import { decodeNanodet, type NanodetLevel } from './nanodet-decode.ts';
+import { DetectorError } from './errors.ts';
 import { createRawRunner, type RawRunner, type RunnerConfig } from './raw-runners.ts';
 
 export interface WorkerConfig extends RunnerConfig { scoreThreshold: number }
@@ -16,13 +17,23 @@ let tensor: Float32Array | Uint8Array = config.inputType === 'uint8' ? new Uint8
 
 async function handle(req: WorkerRequest): Promise<Detection[][]> {
   runner ??= await createRawRunner(config);
-  const layout = runner.layout;
-  const size = config.inputSize;
-  const per = 3 * size * size;
-  if (tensor.length < per * req.inputs.length) tensor = config.inputType === 'uint8' ? new Uint8Array(per * req.inputs.length) : new Float32Array(per * req.inputs.length);
-  req.inputs.forEach((input, i) => writeCropTensor(input, size, tensor, i * per, NANODET_NORM, layout));
-  const levels: NanodetLevel[][] = await runner.run(tensor.subarray(0, per * req.inputs.length), req.inputs.length);
-  return levels.map((lv, i) => decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: req.inputs[i].region }));
+  // One model run per input size in the batch (cameras may be configured for different sizes).
+  const out: Detection[][] = new Array(req.inputs.length);
+  const bySize = new Map<number, number[]>();
+  req.inputs.forEach((input, i) => {
+    const size = input.size ?? config.inputSize;
+    if (size !== config.inputSize && runner!.fixedSize) throw new DetectorError('BAD_INPUT', `this model runs only at ${config.inputSize} px, not ${size}`);
+    if (size % 32 !== 0 || size < 64) throw new DetectorError('BAD_INPUT', `input size ${size} must be a multiple of 32 (the model's largest stride)`);
+    bySize.set(size, [...(bySize.get(size) ?? []), i]);
+  });
+  for (const [size, idx] of bySize) {
+    const per = 3 * size * size;
+    if (tensor.length < per * idx.length) tensor = config.inputType === 'uint8' ? new Uint8Array(per * idx.length) : new Float32Array(per * idx.length);
+    idx.forEach((i, k) => writeCropTensor(req.inputs[i], size, tensor, k * per, NANODET_NORM, runner!.layout));
+    const levels: NanodetLevel[][] = await runner.run(tensor.subarray(0, per * idx.length), idx.length, size);
+    levels.forEach((lv, k) => { out[idx[k]] = decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: req.inputs[idx[k]].region }); });
+  }
+  return out;
 }
 
 let chain = Promise.resolve();

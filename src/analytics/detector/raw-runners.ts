@@ -9,7 +9,10 @@ import type { InputLayout } from './preprocess.ts';
 export interface RawRunner {
   /** the order the model takes its input values in (preprocess.ts InputLayout), read from the model */
   readonly layout: InputLayout;
-  run(input: Float32Array | Uint8Array, batch: number): Promise<NanodetLevel[][]>;
+  /** true when the model runs at its configured input size only (the TF.js graph) */
+  readonly fixedSize: boolean;
+  /** `size`: the square input side of this batch (default: the configured one) */
+  run(input: Float32Array | Uint8Array, batch: number, size?: number): Promise<NanodetLevel[][]>;
   close(): Promise<void>;
 }
 export interface RunnerConfig {
@@ -61,14 +64,14 @@ async function createOrtRunner(cfg: RunnerConfig): Promise<RawRunner> {
     executionMode: 'sequential',
   });
   const inputName = session.inputNames[0];
-  const size = cfg.inputSize;
   // The int8 model built by this version takes [N, S/2, S/2, 12] (quantizeQdq's s2dInput); any
   // other ONNX model NCHW planes. Asking the model keeps a model file and its feeding in step.
   const shape = (session.inputMetadata?.[0] as { shape?: readonly (number | string)[] } | undefined)?.shape;
   const layout: InputLayout = shape?.[3] === 12 ? 's2d' : 'planes';
   return {
     layout,
-    async run(input, batch) {
+    fixedSize: false,
+    async run(input, batch, size = cfg.inputSize) {
       const dims = layout === 's2d' ? [batch, size / 2, size / 2, 12] : [batch, 3, size, size];
       const x = input instanceof Uint8Array ? new ort.Tensor('uint8', input, dims) : new ort.Tensor('float32', input, dims);
       const res = await session.run({ [inputName]: x });
@@ -108,6 +111,7 @@ async function createTfjsRunner(cfg: RunnerConfig): Promise<RawRunner> {
   const size = cfg.inputSize;
   return {
     layout: 'planes',
+    fixedSize: true,
     async run(input, batch) {
       // The TF.js graph is fixed at batch 1 (its Reshape targets say so): one image at a time.
       const per = 3 * size * size;

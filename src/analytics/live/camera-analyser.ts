@@ -51,6 +51,17 @@ export interface AnalyserStats {
   detectorFrames: number;
   /** fMP4 fragments (pictures) the frame source was given by the live fan-out */
   fragments: number;
+  /** model runs weighted by input pixels, in 320 px runs (the detector's CPU scales with them) */
+  units320: number;
+  /** wall ms the analysed frames waited for the detector */
+  detectorMs: number;
+}
+
+/** What detection costs this camera per analysed frame (the API's `cost`). */
+export function costPerFrame(s: AnalyserStats): { inferencesPerFrame: number; units320PerFrame: number; detectorWallMsPerFrame: number } | null {
+  if (s.framesAnalysed === 0) return null;
+  const r = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+  return { inferencesPerFrame: r(s.inferences / s.framesAnalysed, 3), units320PerFrame: r(s.units320 / s.framesAnalysed, 3), detectorWallMsPerFrame: r(s.detectorMs / s.framesAnalysed, 2) };
 }
 
 export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions): PipelineOptions {
@@ -63,6 +74,8 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
     intrusion: { epochOffset },
     dwell: s.dwell,
     crowd: s.crowd,
+    // the camera's detector settings (input size, tiles, per-class thresholds), as `vigil analyze --input/--tiles/--score`
+    detection: s.detection,
     leftObject: s.leftObjectSeconds ? { name: 'left object', seconds: s.leftObjectSeconds } : undefined,
     tamper: s.tamper ? {} : false,
   };
@@ -73,7 +86,7 @@ const MAX_RECORDS_PENDING = 16;
 
 export class CameraAnalyser {
   readonly cameraId: string;
-  private readonly counters = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0 };
+  private readonly counters = { framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, inferences: 0, detectorFrames: 0, units320: 0, detectorMs: 0 };
   private readonly o: CameraAnalyserOptions;
   private readonly source: LiveFrameSource;
   private readonly unwatch: () => void;
@@ -139,6 +152,8 @@ export class CameraAnalyser {
         this.counters.framesAnalysed++;
         this.pace.analysed(Date.now());
         this.counters.inferences += a.regions.length;
+        this.counters.units320 += a.regions.length * (pipeline.detection.inputSize / 320) ** 2;
+        this.counters.detectorMs += a.detectMs;
         if (a.regions.length > 0) this.counters.detectorFrames++;
         if (a.events.length > 0 && !this.stopped) {
           // Recording (snapshot, row, bus) runs behind the analysis, on a copy of the frame (ours

@@ -4,7 +4,7 @@
 // them as events with head-pixelated snapshots.
 export { LiveAnalytics, parseAnalyticsSettings, seedAnalyticsFromConfig, type LiveAnalyticsOptions, type DetectorKind } from './live-analytics.ts';
 export { AlarmRecorder, type AlarmRecorderOptions } from './alarm-recorder.ts';
-export { CameraAnalyser, pipelineOptions, type AnalysedFrame, type AnalyserStats } from './camera-analyser.ts';
+export { CameraAnalyser, pipelineOptions, costPerFrame, type AnalysedFrame, type AnalyserStats } from './camera-analyser.ts';
 export { LiveFrameSource, type LiveFrame } from './live-frames.ts';
 export { readInitInfo, readFragmentDts, readCaptureTime, type InitInfo } from './fmp4-times.ts';
 export { PaceMeter, PACE_WINDOW_S, type Pace } from './analysis-pace.ts';

@@ -12,7 +12,7 @@ import { AnalyticsConfig, type CameraConfig } from '../../core/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
 import { SnapshotStore, type EventBus, type EventTopics } from '../../events/index.ts';
-import { CameraAnalyser, type AnalyserStats } from './camera-analyser.ts';
+import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
 import type { Pace } from './analysis-pace.ts';
 
@@ -43,6 +43,14 @@ export function parseAnalyticsSettings(input: unknown): AnalyticsConfig {
   }
   const zones = new Set(v.zones.map((z) => z.name));
   for (const d of v.dwell) if (!zones.has(d.zone)) throw new AnalyticsError('BAD_REQUEST', `dwell rule names unknown zone "${d.zone}"`);
+  for (const c of v.crowd) {
+    if (c.unit === 'persons/m2' && !c.areaM2) throw new AnalyticsError('BAD_REQUEST', `crowd rule "${c.name}": a threshold in persons/m2 needs areaM2 (the zone's ground area)`);
+  }
+  for (const [cls, t] of Object.entries(v.detection?.classes ?? {})) {
+    if (t && t.low !== undefined && ((t.high !== undefined && t.low > t.high) || (t.start !== undefined && t.low > t.start))) {
+      throw new AnalyticsError('BAD_REQUEST', `detection.classes.${cls}: low must not exceed high or start`);
+    }
+  }
   return v;
 }
 
@@ -130,6 +138,12 @@ export class LiveAnalytics {
   batchStats(): { batches: number; crops: number; requests: number } | null {
     const s = (this.neuralLoaded as { stats?: { batches: number; crops: number; requests: number } } | null)?.stats;
     return s ? { ...s } : null;
+  }
+
+  /** What detection costs the camera per analysed frame so far (null before its first frame or when not analysed). */
+  costFor(cameraId: string): ReturnType<typeof costPerFrame> {
+    const a = this.analysers.get(cameraId);
+    return a ? costPerFrame(a.analyser.stats) : null;
   }
 
   detectorFor(cameraId: string): DetectorKind | null {

@@ -71,6 +71,35 @@ test('concurrent callers share batches and each gets its own detections in order
   }
 });
 
+test('one pool serves cameras at different input sizes: a crop at 416 in a shared batch gets what a 416 pool gives it', async (t) => {
+  if (!existsSync(VTEST_AVI)) {
+    t.skip(`needs ${VTEST_AVI} (apt-get install opencv-doc)`);
+    return;
+  }
+  const W = 640, H = 360;
+  const [rgb] = await decodeRgbFrames(VTEST_AVI, { count: 1, width: W, height: H, everySeconds: 2, startSeconds: 13 });
+  const q = quadrants(rgb, W, H);
+  const modelPath = await ensureOnnxModel('int8');
+  const config = { runtime: 'onnx' as const, modelPath, intraOpThreads: 1, inputType: 'uint8' as const, scoreThreshold: 0.2 };
+  const at320 = new WorkerPoolDetector({ ...config, inputSize: 320 }, 1, { maxBatch: 8, maxDelayMs: 20 });
+  const at416 = new WorkerPoolDetector({ ...config, inputSize: 416 }, 1, { maxBatch: 1, maxDelayMs: 0 });
+  try {
+    const want416 = await at416.detect(q);
+    const want320 = await at320.detect(q);
+    // mixed in one batch: quarters 0 and 2 at 416, 1 and 3 at the pool's 320
+    const mixed = await at320.detect(q.map((c, i) => ({ ...c, size: i % 2 === 0 ? 416 : undefined })));
+    for (let i = 0; i < 4; i++) {
+      const want = i % 2 === 0 ? want416[i] : want320[i];
+      assert.equal(mixed[i].length, want.length, `quarter ${i}`);
+      mixed[i].forEach((d, k) => assert.ok(Math.abs(d.score - want[k].score) < 1e-4 && d.cls === want[k].cls, `quarter ${i} box ${k}`));
+    }
+    assert.notDeepEqual(want416.map((c) => c.length), want320.map((c) => c.length), 'the two sizes do see the frame differently');
+    await assert.rejects(at320.detect([{ ...q[0], size: 300 }]), /multiple of 32/);
+  } finally {
+    await Promise.all([at320.close(), at416.close()]);
+  }
+});
+
 test('a closed pool refuses work', async () => {
   const modelPath = await ensureOnnxModel('fp32');
   const d = new WorkerPoolDetector({ runtime: 'onnx', modelPath, inputSize: 320, intraOpThreads: 1, inputType: 'float32', scoreThreshold: 0.3 }, 1);

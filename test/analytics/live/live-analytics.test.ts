@@ -156,6 +156,27 @@ test('only an admin reads or changes analytics settings; changes are validated a
   assert.equal(after.length, before + 1);
   assert.equal(after.at(-1)!.cameraId, 'cam1');
   assert.equal((await v.store.getCameraAnalytics('cam1'))!.settings.fps, 4);
+
+  // detector settings: refused with the field named, stored and answered with the cost per frame
+  const sizeBad = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, detection: { inputSize: 300 } } });
+  assert.equal(sizeBad.status, 400);
+  assert.match(JSON.stringify(await sizeBad.json()), /inputSize/);
+  const orderBad = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, detection: { classes: { person: { low: 0.6, start: 0.5 } } } } });
+  assert.equal(orderBad.status, 400);
+  assert.match(JSON.stringify(await orderBad.json()), /detection\.classes\.person/);
+  const areaBad = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, crowd: [{ name: 'c', polygon: [[0, 0], [1, 0], [1, 1]], threshold: 4, unit: 'persons/m2' }] } });
+  assert.equal(areaBad.status, 400);
+  assert.match(JSON.stringify(await areaBad.json()), /areaM2/);
+  assert.equal((await v.store.getCameraAnalytics('cam1'))!.settings.fps, 4, 'a refused change loses nothing');
+  const det = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, fps: 4, detection: { inputSize: 416, tiles: false } } });
+  assert.equal(det.status, 200);
+  assert.deepEqual(((await det.json()) as any).settings.detection, { inputSize: 416, tiles: false });
+  const withCost: any = await until(async () => {
+    const g: any = await (await req(admin, '/api/cameras/cam1/analytics')).json();
+    return g.cost ? g : undefined;
+  }, 20_000, 'a cost per analysed frame');
+  assert.equal(typeof withCost.cost.inferencesPerFrame, 'number');
+  assert.ok(withCost.cost.units320PerFrame >= withCost.cost.inferencesPerFrame * (416 / 320) ** 2 - 1e-6, 'runs at 416 count 1.69 units each');
 });
 
 test('counts API: stored per-minute counts regrouped per bucket, and live crossings counted', async () => {

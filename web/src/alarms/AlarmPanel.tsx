@@ -40,7 +40,11 @@ function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Prom
         <div className="alarm-meta">
           {alarm.cls && <span>{label('alarms.class', alarm.cls)}</span>}
           {alarm.direction && <span>{label('alarms.direction', alarm.direction)}</span>}
+          {alarm.ruleKind === 'crowd' && <CrowdFigures detail={alarm.detail} />}
         </div>
+        {alarm.ruleKind === 'crowd' && alarm.detail?.beyondCounting !== undefined && (
+          <div className="alarm-beyond" role="note" data-testid="alarm-crowd-beyond">{t('alarms.crowdBeyond', { n: String(alarm.detail.persons ?? 0) })}</div>
+        )}
         {alarm.ack ? (
           <div className="alarm-acked-by" data-testid="alarm-acked">{t('alarms.ackedBy', { user: alarm.ack.by, time: formatTime(alarm.ack.at) })}</div>
         ) : (
@@ -49,6 +53,17 @@ function AlarmItem({ alarm, onAck }: { alarm: Alarm; onAck: (id: string) => Prom
         {error && <div className="alarm-error" role="alert">{error}</div>}
       </div>
     </li>
+  );
+}
+
+/** A crowd alarm says both: persons, and persons per m² where the zone's ground area is known. */
+function CrowdFigures({ detail }: { detail: Alarm['detail'] }) {
+  if (!detail || typeof detail.persons !== 'number') return null;
+  return (
+    <span data-testid="alarm-crowd">
+      {t('alarms.crowdPersons', { n: String(detail.persons) })}
+      {typeof detail.personsPerM2 === 'number' && <> · {t('alarms.crowdDensity', { d: formatDecimal(detail.personsPerM2, 2) })}</>}
+    </span>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Camera, ClusterNodes, RecordingSegment, User } from './types.ts';
+import type { AuditEntryView, AuditVerifyView, Camera, ClusterNodes, ManagedUser, RecordingSegment, Role, ScopeRef, User } from './types.ts';
 
 /** Error from the API or the network; `code` is the server's stable code or one of ours below. */
 export class ApiError extends Error {
@@ -27,7 +27,8 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** One JSON request to the API (errors as ApiError, a 401 signals the app). */
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -98,6 +99,60 @@ export async function listRecordings(id: string, fromMs: number, toMs: number, s
 export function liveSocketUrl(cameraId: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/api/cameras/${encodeURIComponent(cameraId)}/live`;
+}
+
+// --- issue 10: users and the audit log ------------------------------------------------------------
+
+export async function listUsers(signal?: AbortSignal): Promise<ManagedUser[]> {
+  return (await request<{ users: ManagedUser[] }>('GET', '/api/users', undefined, signal)).users;
+}
+
+export async function createUser(body: { username: string; password: string; role: Role; scopes: ScopeRef[] | null }): Promise<ManagedUser> {
+  return (await request<{ user: ManagedUser }>('POST', '/api/users', body)).user;
+}
+
+export async function updateUser(id: string, change: { role?: Role; disabled?: boolean; scopes?: ScopeRef[] | null }): Promise<ManagedUser> {
+  return (await request<{ user: ManagedUser }>('PATCH', `/api/users/${encodeURIComponent(id)}`, change)).user;
+}
+
+export async function removeUser(id: string): Promise<void> {
+  await request<void>('DELETE', `/api/users/${encodeURIComponent(id)}`);
+}
+
+export async function resetPassword(id: string, password: string): Promise<void> {
+  await request<void>('POST', `/api/users/${encodeURIComponent(id)}/password`, { password });
+}
+
+export async function endSessions(id: string): Promise<number> {
+  return (await request<{ ended: number }>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`)).ended;
+}
+
+export interface AuditFilters {
+  user?: string;
+  camera?: string;
+  action?: string;
+  purpose?: string;
+  from?: number;
+  to?: number;
+}
+
+function auditQuery(f: AuditFilters): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q;
+}
+
+export async function queryAudit(f: AuditFilters & { before?: number; limit?: number }, signal?: AbortSignal): Promise<{ entries: AuditEntryView[]; actions: string[]; nextBefore: number | null }> {
+  return request('GET', `/api/audit?${auditQuery(f)}`, undefined, signal);
+}
+
+export async function verifyAudit(): Promise<AuditVerifyView> {
+  return request('GET', '/api/audit/verify');
+}
+
+/** The signed extract as the server made it (JSON text, to save as a file). */
+export async function auditExtract(f: AuditFilters, reason: string): Promise<string> {
+  return JSON.stringify(await request<unknown>('POST', '/api/audit/extract', { ...f, reason }), null, 2);
 }
 
 /** The cluster's nodes and their health; null when this Vigil is the embedded single process. */

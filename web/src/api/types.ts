@@ -2,5 +2,7 @@
 // import only, erased from the bundle.
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
-  Timeline, TimeSpan, Gap, ExportFile, ExportJob, ClusterNodes, ClusterNode,
+  Timeline, TimeSpan, Gap, ExportFile, ExportJob,
+  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
+  MaskList, MaskLift, PurposeList,
 } from '../../../src/api/contract.ts';

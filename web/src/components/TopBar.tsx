@@ -1,6 +1,25 @@
 import type { User } from '../api/types.ts';
 import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
-import { onLinkClick } from '../router.ts';
+import { GRID_PATH, onLinkClick, useRoute } from '../router.ts';
+
+/** Map (home) and the video wall; users (admins) and the audit log (admins, auditors). Auditors have no video. */
+function ScreenNav({ role }: { role: string }) {
+  const route = useRoute();
+  const video = role !== 'auditor';
+  const links = [
+    ...(video ? [{ path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' }] : []),
+    ...(video ? [{ path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' }] : []),
+    ...(role === 'admin' ? [{ path: '/users', label: t('nav.users'), active: route.name === 'users', id: 'nav-users' }] : []),
+    ...(role === 'admin' || role === 'auditor' ? [{ path: '/audit', label: t('nav.audit'), active: route.name === 'audit', id: 'nav-audit' }] : []),
+  ];
+  return (
+    <nav className="screen-nav" aria-label={t('nav.label')}>
+      {links.map((l) => (
+        <a key={l.path} href={l.path} className={l.active ? 'active' : ''} aria-current={l.active ? 'page' : undefined} data-testid={l.id} onClick={(e) => onLinkClick(e, l.path)}>{l.label}</a>
+      ))}
+    </nav>
+  );
+}
 
 export function roleLabel(role: string): string {
   const key = `role.${role}` as MessageKey;
@@ -31,6 +50,7 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         <span className="brand-name">{t('app.name')}</span>
         <span className="brand-subtitle">{t('app.subtitle')}</span>
       </div>
+      <ScreenNav role={user.role} />
       <p className="audit-notice" role="note" data-testid="audit-notice">
         <span className="audit-dot" aria-hidden="true" />
         {t('notice.audit')}

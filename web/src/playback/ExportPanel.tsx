@@ -1,6 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatBytes, formatNumber, t, useI18n } from '../i18n/index.ts';
 import { exportDownloadUrl, getExport, startExport, type ExportJob } from './playback-api.ts';
+import { ApiError } from '../api/client.ts';
+import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
+import { PURPOSE_REQUIRED } from '../privacy/privacy-api.ts';
 
 /** datetime-local value (local time, seconds) for a wall-clock time. */
 function toLocalInput(ms: number): string {
@@ -21,6 +24,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
   const [reason, setReason] = useState('');
   const [job, setJob] = useState<ExportJob | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [askPurpose, setAskPurpose] = useState(false);
 
   useEffect(() => {
     if (!job || job.state !== 'running') return;
@@ -34,13 +38,14 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
     return () => clearTimeout(timer);
   }, [job]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
     setError(null);
     if (!reason.trim()) return setError(t('export.reasonRequired'));
     try {
       setJob(await startExport([cameraId], fromLocalInput(from), fromLocalInput(to), reason.trim()));
     } catch (e) {
+      if (e instanceof ApiError && e.code === PURPOSE_REQUIRED) return setAskPurpose(true);
       setError(e instanceof Error ? e.message : String(e));
     }
   };
@@ -59,6 +64,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
       </form>
       <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('export.audited')}</p>
       {error && <p className="banner banner-error" role="alert" dir="auto">{error}</p>}
+      {askPurpose && <PurposePrompt onDone={() => { setAskPurpose(false); void submit(); }} onCancel={() => setAskPurpose(false)} />}
       {job && (
         <div className="export-status" data-testid="export-status" data-state={job.state}>
           <progress max={1} value={job.progress} aria-label={t('export.progress')} />

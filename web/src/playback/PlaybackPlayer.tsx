@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
 import { RecordedPlayback, type PlaybackState } from './recorded-playback.ts';
+import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
+import { currentPurpose } from '../privacy/privacy-api.ts';
 
 interface PlaybackPlayerProps {
   cameraId: string;
@@ -21,6 +23,7 @@ function stateMessage(state: PlaybackState): string | null {
     case 'empty': return t('playback.empty');
     case 'unsupported': return t('live.unsupported', { mime: state.mime });
     case 'error': return t('live.error', { message: state.message });
+    case 'purpose': return t('purpose.needed');
   }
 }
 
@@ -47,16 +50,20 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
     return () => player.stop();
   }, []);
 
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     setPosition(null);
     void playerRef.current?.play(cameraId, fromMs, Math.min(Date.now(), fromMs + RANGE_MS));
-  }, [cameraId, fromMs]);
+  }, [cameraId, fromMs, attempt]);
+  const purpose = currentPurpose();
 
   const message = stateMessage(state);
   return (
     <div className="live playback" data-playback-state={state.kind}>
       <video ref={videoRef} className="live-video" muted playsInline controls={false} disablePictureInPicture aria-label={label} />
       {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' ? 'error' : state.kind}`} role="status">{message}</div>}
+      {state.kind === 'purpose' && <PurposePrompt onDone={() => setAttempt((n) => n + 1)} onCancel={() => setState({ kind: 'error', message: t('purpose.cancelled') })} />}
+      {purpose && state.kind === 'playing' && <span className="purpose-badge" data-testid="purpose-badge" dir="auto">{t('purpose.badge', { purpose: purpose.purposeName })}</span>}
       {position !== null && (
         <span className="live-clock playback-clock" data-testid="playback-clock">
           <span className="playback-badge">{t('playback.badge')}</span>

@@ -2,6 +2,7 @@
 // src/api/export-routes.ts).
 import { ApiError } from '../api/client.ts';
 import type { ExportJob, Timeline } from '../api/types.ts';
+import { purposeParams } from '../privacy/privacy-api.ts';
 
 export type { TimeSpan, Gap, Timeline, ExportFile, ExportJob } from '../api/types.ts';
 
@@ -24,7 +25,7 @@ export function getTimeline(cameraId: string, fromMs: number, toMs: number, sign
 }
 
 export async function startExport(cameras: string[], fromMs: number, toMs: number, reason: string): Promise<ExportJob> {
-  return (await call<{ export: ExportJob }>('POST', '/api/exports', { cameras, from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), reason })).export;
+  return (await call<{ export: ExportJob }>('POST', '/api/exports', { cameras, from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), reason, ...purposeParams() })).export;
 }
 
 export async function getExport(id: string, signal?: AbortSignal): Promise<ExportJob> {

@@ -2,6 +2,7 @@
 // (GET /api/cameras/:id/playback), the body appended to a SourceBuffer as it arrives, reading paused
 // while more than a minute is buffered ahead (TCP back-pressure reaches the server).
 import { SourceBufferQueue } from '../live/source-buffer-queue.ts';
+import { purposeParams } from '../privacy/privacy-api.ts';
 // The server's own pure timeline arithmetic (no I/O), so the two cannot drift apart.
 import { mediaTimeAt, parseTimelinePoints, wallTimeAt, type TimelinePoint } from '../../../src/playback/timeline.ts';
 
@@ -11,7 +12,9 @@ export type PlaybackState =
   | { kind: 'ended' }
   | { kind: 'empty' }
   | { kind: 'unsupported'; mime: string }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  /** Looking this far back needs a purpose (the server said PURPOSE_REQUIRED). */
+  | { kind: 'purpose' };
 
 export interface PlaybackCallbacks {
   onState(state: PlaybackState): void;
@@ -43,9 +46,10 @@ export class RecordedPlayback {
     this.abort = abort;
     this.callbacks.onState({ kind: 'loading' });
     try {
-      const query = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)) });
+      const query = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), ...purposeParams() });
       const response = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/playback?${query}`, { credentials: 'same-origin', signal: abort.signal });
       if (response.status === 404) return this.callbacks.onState({ kind: 'empty' });
+      if (response.status === 428) return this.callbacks.onState({ kind: 'purpose' });
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null) as { error?: { message?: string } } | null;
         return this.callbacks.onState({ kind: 'error', message: body?.error?.message ?? `HTTP ${response.status}` });

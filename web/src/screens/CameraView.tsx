@@ -7,8 +7,9 @@ import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
+import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { usePolling } from '../polling.ts';
-import { navigate, onLinkClick } from '../router.ts';
+import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -27,6 +28,8 @@ export function CameraView({ id }: { id: string }) {
   // null: live; otherwise the wall-clock time playback was asked to start at.
   const [playFrom, setPlayFrom] = useState<number | null>(null);
   const [position, setPosition] = useState<number | null>(null);
+  // Bumped when this user's mask view changes (a lift): the live view reconnects to get it.
+  const [maskView, setMaskView] = useState(0);
   useEffect(() => {
     setPlayFrom(null);
     setPosition(null);
@@ -42,7 +45,7 @@ export function CameraView({ id }: { id: string }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement)) navigate('/');
+      if (event.key === 'Escape' && !(event.target instanceof HTMLInputElement)) navigate(GRID_PATH);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -54,7 +57,7 @@ export function CameraView({ id }: { id: string }) {
   return (
     <main className="camera-screen" id="content">
       <div className="toolbar">
-        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')} data-testid="back">
+        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)} data-testid="back">
           <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
         </a>
         {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
@@ -68,12 +71,13 @@ export function CameraView({ id }: { id: string }) {
           <div className="camera-main">
             <section className="camera-video" data-testid="camera-video" data-mode={playFrom === null ? 'live' : 'playback'}>
               {playFrom === null
-                ? <LivePlayer cameraId={id} showStats label={data?.name ?? id} />
+                ? <LivePlayer key={maskView} cameraId={id} showStats label={data?.name ?? id} />
                 : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
             </section>
             <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} />
           </div>
           <aside className="camera-side">
+            <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />

@@ -1,0 +1,120 @@
+// Privacy costs (issue 13). Prints a table, then RESULT {json} as the last line.
+//   masked_stream_cores: one 640x360 25 fps live stream with a mask burned in (ffmpeg decode →
+//     overlay → libx264 ultrafast, plus Vigil's own work on its input and output), fed at real time
+//   ffmpeg_floor_cores: ffmpeg alone re-encoding the same stream at real time (same encoder, no mask)
+//   export_mask_speed_x: burning masks into a 720p recording for an export, × real time
+//   redaction_speed_x: face/plate redaction of exports — not built yet: null
+//   report_10m_s: the transparency report over 10 M audit entries — not built yet: null
+// Usage: npm run bench:privacy -- [--seconds 30] [--clip /work/shared/data/video/street_topdown.mp4]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MaskBurner, burnFile } from '../src/privacy/index.ts';
+import { readFmp4 } from '../src/media/index.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, clip: { type: 'string', default: '/work/shared/data/video/street_topdown.mp4' } } });
+const SECONDS = Number(values.seconds);
+const MASK = [[[0.05, 0.3], [0.45, 0.3], [0.45, 0.8], [0.05, 0.8]], [[0.6, 0.1], [0.9, 0.15], [0.8, 0.4]]] as [number, number][][];
+const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-privacy-'));
+
+function encode(out: string, w: number, h: number, seconds: number): void {
+  // The camera side: H.264 like the simulator's (GOP 1 s, no B-frames), one fMP4 fragment per frame.
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', values.clip!, '-t', String(seconds), '-vf', `scale=${w}:${h},fps=25`, '-an',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-bf', '0', '-pix_fmt', 'yuv420p',
+    '-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_every_frame', '-f', 'mp4', out]);
+  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+}
+
+/** CPU seconds (user+system) of a process, from /proc. */
+function procCpuS(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function maskedLive(file: string): Promise<{ cores: number; frames: number }> {
+  const bytes = readFileSync(file);
+  const mp4 = readFmp4(bytes);
+  let frames = 0;
+  let pid = 0;
+  let ffCpu = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    const burner = new MaskBurner({ polygons: MASK }, { init: () => undefined, fragment: () => { frames++; }, end: (e) => (e ? reject(e) : resolve()) });
+    const started = process.hrtime.bigint();
+    burner.write(mp4.init);
+    pid = (burner as unknown as { proc: { pid: number } }).proc.pid;
+    let i = 0;
+    const tick = () => {
+      // Real time: fragment i is due at i/25 s after the start.
+      const due = Number(process.hrtime.bigint() - started) / 1e9 * 25;
+      while (i < mp4.fragments.length && i <= due) {
+        const f = mp4.fragments[i++];
+        burner.write(bytes.subarray(f.offset, f.offset + f.size));
+      }
+      if (i < mp4.fragments.length) setTimeout(tick, 10);
+      else {
+        ffCpu = procCpuS(pid);
+        burner.end();
+      }
+    };
+    tick();
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  await done;
+  const wall = (Date.now() - t0) / 1000;
+  const node = process.cpuUsage(cpu0);
+  return { cores: (ffCpu + (node.user + node.system) / 1e6) / wall, frames };
+}
+
+function ffmpegFloor(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const p = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'mp4', '-i', file, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '23', '-an', '-f', 'mp4',
+      '-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_every_frame', '-y', '/dev/null'], { stdio: 'ignore' });
+    let cpu = 0;
+    const timer = setInterval(() => { const c = procCpuS(p.pid!); if (Number.isFinite(c)) cpu = c; }, 200);
+    p.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`ffmpeg floor exited ${code}`));
+      resolve(cpu / ((Date.now() - t0) / 1000));
+    });
+  });
+}
+
+try {
+  const live = path.join(dir, 'live-360p.mp4');
+  encode(live, 640, 360, SECONDS);
+  const floor = await ffmpegFloor(live);
+  const masked = await maskedLive(live);
+  const hd = path.join(dir, 'rec-720p.mp4');
+  encode(hd, 1280, 720, SECONDS);
+  const t0 = Date.now();
+  await burnFile({ input: hd, polygons: MASK, format: 'mp4', outputPath: path.join(dir, 'out-720p.mp4') });
+  const exportSpeed = SECONDS / ((Date.now() - t0) / 1000);
+
+  const rows = [
+    ['masked 640x360 live stream (ffmpeg + Vigil)', `${masked.cores.toFixed(3)} cores`, `${masked.frames} frames out`],
+    ['ffmpeg alone, same stream re-encoded', `${floor.toFixed(3)} cores`, ''],
+    ['masking overhead over the floor', `${(masked.cores - floor).toFixed(3)} cores`, ''],
+    ['masked 720p export', `${exportSpeed.toFixed(1)} x real time`, `${SECONDS} s of video`],
+    ['face/plate redaction of exports', 'not built', ''],
+    ['transparency report, 10 M entries', 'not built', ''],
+  ];
+  for (const r of rows) console.log(r[0].padEnd(46), r[1].padEnd(18), r[2]);
+  console.log('RESULT ' + JSON.stringify({
+    masked_stream_cores: Number(masked.cores.toFixed(4)),
+    ffmpeg_floor_cores: Number(floor.toFixed(4)),
+    masking_overhead_cores: Number((masked.cores - floor).toFixed(4)),
+    export_mask_speed_x: Number(exportSpeed.toFixed(2)),
+    redaction_speed_x: null,
+    report_10m_s: null,
+  }));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,50 @@
+// The security map's API calls. Shapes come from the server's schemas (type-only imports), so the
+// web app and the routes cannot drift apart.
+import type { Static } from '@sinclair/typebox';
+import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema, PlacementBody, SiteSchema } from '../../../src/api/map-schemas.ts';
+import type { FeatureCollection } from 'geojson';
+import { request } from '../api/client.ts';
+
+export type MapCamera = Static<typeof MapCameraSchema>;
+export type Site = Static<typeof SiteSchema>;
+export type Outage = Static<typeof OutageSchema>;
+export type Coverage = Static<typeof CoverageSchema>;
+export type Placement = Static<typeof PlacementBody>;
+export type ImportResult = Static<typeof ImportResultSchema>;
+
+export async function mapCameras(signal?: AbortSignal): Promise<MapCamera[]> {
+  return (await request<{ cameras: MapCamera[] }>('GET', '/api/map/cameras', undefined, signal)).cameras;
+}
+
+export async function mapSites(signal?: AbortSignal): Promise<Site[]> {
+  return (await request<{ sites: Site[] }>('GET', '/api/map/sites', undefined, signal)).sites;
+}
+
+export async function mapOutages(signal?: AbortSignal): Promise<{ current: Outage[]; past: Outage[] }> {
+  return request('GET', '/api/map/outages', undefined, signal);
+}
+
+export async function mapCoverage(signal?: AbortSignal): Promise<Coverage[]> {
+  return (await request<{ sites: Coverage[] }>('GET', '/api/map/coverage', undefined, signal)).sites;
+}
+
+export async function whoSees(lon: number, lat: number): Promise<{ id: string; distanceM: number }[]> {
+  const q = new URLSearchParams({ lon: String(lon), lat: String(lat) });
+  return (await request<{ cameras: { id: string; distanceM: number }[] }>('GET', `/api/map/who-sees?${q}`)).cameras;
+}
+
+export async function placeCamera(id: string, placement: Placement): Promise<void> {
+  await request('PUT', `/api/map/cameras/${encodeURIComponent(id)}`, placement);
+}
+
+/** The built-in basemap (GeoJSON), or null when the server has none. */
+export async function builtInBasemap(): Promise<FeatureCollection | null> {
+  const res = await fetch('/api/map/basemap.geojson', { credentials: 'same-origin' });
+  if (!res.ok) return null;
+  return (await res.json()) as FeatureCollection;
+}
+
+/** Which basemap to draw: an imported PMTiles archive, the built-in GeoJSON, or none. */
+export async function basemapInfo(): Promise<{ kind: 'pmtiles'; tileType: string; vectorLayers: string[]; minZoom: number; maxZoom: number } | { kind: 'geojson' | 'none' }> {
+  return (await request<{ basemap: never }>('GET', '/api/map/basemap')).basemap;
+}

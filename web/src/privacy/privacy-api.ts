@@ -1,0 +1,64 @@
+// Masks, lifts and purposes as the camera view uses them (server side: src/api/privacy-routes.ts).
+// The purpose the user stated for looking back is kept for the tab's session and sent with every
+// playback and export request until they change it.
+import { ApiError } from '../api/client.ts';
+import type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
+
+export type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const json = await response.json().catch(() => null) as { error?: { code?: string; message?: string } } | null;
+  if (!response.ok) throw new ApiError(json?.error?.code ?? `HTTP_${response.status}`, json?.error?.message ?? `HTTP ${response.status}`, response.status);
+  return json as T;
+}
+
+export const getMasks = (cameraId: string) => call<MaskList>('GET', `/api/cameras/${encodeURIComponent(cameraId)}/masks`);
+export const liftMasks = async (cameraId: string, reason: string, minutes: number) =>
+  (await call<{ lift: MaskLift }>('POST', `/api/cameras/${encodeURIComponent(cameraId)}/mask-lift`, { reason, minutes })).lift;
+export const endLift = (cameraId: string) => call<void>('DELETE', `/api/cameras/${encodeURIComponent(cameraId)}/mask-lift`);
+export const getPurposes = () => call<PurposeList>('GET', '/api/purposes');
+
+export interface StatedPurpose {
+  purposeId: string;
+  purposeName: string;
+  purposeText: string;
+}
+
+const KEY = 'vigil.purpose';
+const listeners = new Set<() => void>();
+
+export function currentPurpose(): StatedPurpose | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as StatedPurpose) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function setPurpose(p: StatedPurpose | null): void {
+  if (p) sessionStorage.setItem(KEY, JSON.stringify(p));
+  else sessionStorage.removeItem(KEY);
+  for (const l of listeners) l();
+}
+
+export function onPurposeChange(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+/** The purpose as query parameters (empty when none was stated). */
+export function purposeParams(): Record<string, string> {
+  const p = currentPurpose();
+  return p ? { purposeId: p.purposeId, purposeText: p.purposeText } : {};
+}
+
+/** The server's answer when looking back needs a purpose. */
+export const PURPOSE_REQUIRED = 'PURPOSE_REQUIRED';
