@@ -31,6 +31,8 @@ export const ACTIONS = [
   'mask.manage',
   'mask.lift',
   'purpose.manage',
+  // approving or refusing another user's export (four eyes)
+  'export.approve',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,7 +55,7 @@ export interface Principal {
 
 const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
 const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
-const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift'];
+const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve'];
 // Auditors read the log and who is who; they see camera names to filter by, never video.
 const AUDITOR: Action[] = ['camera.list', 'audit.read', 'user.list'];
 

@@ -1,8 +1,8 @@
 // Ground area of an image zone from an image-to-ground homography. A homography maps straight
 // lines to straight lines, so a polygon's image maps to the polygon of its mapped vertices, and its
 // area is that polygon's (shoelace) area. Takes a row-major 3×3 matrix from normalised image
-// coordinates (u, v in 0..1) to ground metres, like the traffic part's Calibration.toGround; the
-// camera's stored calibration is not wired to crowd zones yet (areaM2 is given by hand). Pure.
+// coordinates (u, v in 0..1) to ground metres, like the traffic part's Calibration.toGround (live
+// cameras use their stored calibration through src/app/crowd-ground-area.ts). Pure.
 import { AnalyticsError } from './errors.ts';
 import { polygonArea, type Point, type Polygon } from './geometry.ts';
 

@@ -76,6 +76,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'PATCH /api/purposes/:id': { action: 'purpose.manage', on: 'system' },
   'PUT /api/privacy/look-back': { action: 'purpose.manage', on: 'system' },
   'GET /api/transparency': { public: true },
+  'GET /api/export-requests': { action: 'export.approve', on: 'cameras' },
+  'POST /api/exports/:id/approve': { action: 'export.approve', on: 'camera-items' },
+  'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },

@@ -181,7 +181,7 @@ export const TimelineSchema = Type.Object({
 export const ExportFileSchema = Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Number(), cameraId: Type.String(), startMs: Type.Number(), endMs: Type.Number() });
 export const ExportJobSchema = Type.Object({
   id: Type.String(),
-  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  state: Type.Union([Type.Literal('awaiting_approval'), Type.Literal('refused'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   cameras: Type.Array(Type.String()),
   from: Type.Number(),

@@ -1,5 +1,6 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
+import { crowdGroundArea } from './crowd-ground-area.ts';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -166,6 +167,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     // Loaded only when a camera analyses with it (onnxruntime and the model cost memory and a start-up).
     // One pool for every camera, each camera's crops at its own input size (docs/analytics.md).
     loadNeuralDetector: analyticsPart.createSharedDetector,
+    // crowd zones of a calibrated camera count per m² without an area typed by hand
+    groundArea: crowdGroundArea(store),
   });
   await analytics.start();
 
@@ -209,6 +212,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     dataDir: paths.dataDir,
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    fourEyesExport: cfg.privacy.fourEyesExport,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,

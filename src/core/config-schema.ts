@@ -121,6 +121,7 @@ export const ConfigSchema = Type.Object(
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
     privacy: Type.Object(
       {
+        fourEyesExport: Type.Boolean({ default: false, description: 'Exports wait until a second user with export.approve (not the requester) approves them; both names go into the signed manifest.' }),
         transparencyReport: Type.Boolean({ default: false, description: 'Publish the transparency report without login at /transparency and /api/transparency (counts from the audit log, cameras by site; no personal data).' }),
       },
       { additionalProperties: false, default: {} },

@@ -13,7 +13,7 @@ const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.se
 const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
 const SPEC: Record<Role, Action[] | 'all'> = {
   admin: 'all',
-  supervisor: [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift'],
+  supervisor: [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve'],
   operator: OPERATOR,
   viewer: VIEWER,
   auditor: ['camera.list', 'audit.read', 'user.list'],

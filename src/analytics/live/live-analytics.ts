@@ -32,6 +32,11 @@ export interface LiveAnalyticsOptions {
   /** Loads the neural detector; a failure means the motion stand-in is used (and said so). */
   loadNeuralDetector?: () => Promise<Detector>;
   ffmpeg?: string;
+  /**
+   * A zone's ground area (m²) from the camera's image-to-ground calibration, or null when the
+   * camera is not calibrated: crowd rules without `areaM2` get it, so they can count per m².
+   */
+  groundArea?: (cameraId: string, polygon: [number, number][]) => Promise<number | null>;
 }
 
 /** Fills defaults and rejects what the schema does not allow. */
@@ -43,9 +48,6 @@ export function parseAnalyticsSettings(input: unknown): AnalyticsConfig {
   }
   const zones = new Set(v.zones.map((z) => z.name));
   for (const d of v.dwell) if (!zones.has(d.zone)) throw new AnalyticsError('BAD_REQUEST', `dwell rule names unknown zone "${d.zone}"`);
-  for (const c of v.crowd) {
-    if (c.unit === 'persons/m2' && !c.areaM2) throw new AnalyticsError('BAD_REQUEST', `crowd rule "${c.name}": a threshold in persons/m2 needs areaM2 (the zone's ground area)`);
-  }
   for (const [cls, t] of Object.entries(v.detection?.classes ?? {})) {
     if (t && t.low !== undefined && ((t.high !== undefined && t.low > t.high) || (t.start !== undefined && t.low > t.start))) {
       throw new AnalyticsError('BAD_REQUEST', `detection.classes.${cls}: low must not exceed high or start`);
@@ -117,9 +119,23 @@ export class LiveAnalytics {
     return parseAnalyticsSettings(row?.settings ?? {});
   }
 
+  /**
+   * The crowd rules with their zones' ground areas: given by hand (areaM2) or from the camera's
+   * calibration. A rule in persons/m² with neither is refused.
+   */
+  private async withCrowdAreas(cameraId: string, settings: AnalyticsConfig): Promise<AnalyticsConfig> {
+    const crowd = await Promise.all(settings.crowd.map(async (c) => {
+      const areaM2 = c.areaM2 ?? (await this.o.groundArea?.(cameraId, c.polygon)) ?? undefined;
+      if (c.unit === 'persons/m2' && !areaM2) throw new AnalyticsError('BAD_REQUEST', `crowd rule "${c.name}": a threshold in persons/m2 needs areaM2 (the zone's ground area) or a calibrated camera`);
+      return areaM2 ? { ...c, areaM2 } : c;
+    }));
+    return { ...settings, crowd };
+  }
+
   /** Stores new settings (audited by the caller's audit input) and restarts the camera's analyser. */
   async update(cameraId: string, input: unknown, audit: { actor: string; ip: string | null }): Promise<AnalyticsConfig> {
     const settings = parseAnalyticsSettings(input);
+    await this.withCrowdAreas(cameraId, settings); // refuses a persons/m² rule without an area before anything is stored
     await this.o.store.putCameraAnalytics(
       { cameraId, settings: settings as unknown as Record<string, unknown>, updatedAt: Date.now() },
       { actor: audit.actor, ip: audit.ip, action: 'analytics.update', cameraId, details: { enabled: settings.enabled, lines: settings.lines.length, zones: settings.zones.length } },
@@ -161,11 +177,18 @@ export class LiveAnalytics {
       await old.analyser.stop();
     }
     if (!settings.enabled || !cameraEnabled || this.closed) return;
+    const log = this.o.logger.child({ part: 'alarms', camera: cameraId });
+    try {
+      settings = await this.withCrowdAreas(cameraId, settings);
+    } catch (err) {
+      // stored before the camera lost its calibration: the rule cannot count per m², the others still run
+      log.warn({ err: (err as Error).message }, 'crowd rule left out');
+      settings = { ...settings, crowd: settings.crowd.filter((c) => c.unit !== 'persons/m2' || c.areaM2) };
+    }
     let shared: Detector | null = null;
     if (settings.detector !== 'motion') shared = await this.loadNeural();
     if (settings.detector === 'neural' && !shared) throw new AnalyticsError('ANALYSER_FAILED', `the neural detector is not available: ${this.neuralError}`);
     const kind: DetectorKind = shared ? 'neural' : 'motion';
-    const log = this.o.logger.child({ part: 'alarms', camera: cameraId });
     const analyser = new CameraAnalyser({
       cameraId,
       settings,

@@ -179,6 +179,28 @@ test('only an admin reads or changes analytics settings; changes are validated a
   assert.ok(withCost.cost.units320PerFrame >= withCost.cost.inferencesPerFrame * (416 / 320) ** 2 - 1e-6, 'runs at 416 count 1.69 units each');
 });
 
+test('a crowd rule in persons/m² needs the zone\'s area: typed in, or from the camera\'s calibration', async () => {
+  const admin = await session('admin', 'admin-password-1');
+  const whole: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const perM2 = { ...ANALYTICS, crowd: [{ name: 'square', polygon: whole, threshold: 4, unit: 'persons/m2' }] };
+  await req(admin, '/api/cameras/cam1/calibration', { method: 'DELETE' });
+  const refused = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: perM2 });
+  assert.equal(refused.status, 400);
+  assert.match(JSON.stringify(await refused.json()), /areaM2.*calibrated camera/);
+  // seen straight down, the image is 20 m by 10 m of ground
+  const points = [[0, 0, 0, 0], [1, 0, 20, 0], [1, 1, 20, 10], [0, 1, 0, 10], [0.5, 0.5, 10, 5]].map(([u, vv, x, y]) => ({ image: [u, vv], ground: [x, y] }));
+  const cal = await req(admin, '/api/cameras/cam1/calibration', { method: 'PUT', json: { points } });
+  assert.equal(cal.status, 200, await cal.text());
+  const { crowdGroundArea } = await import('../../../src/app/crowd-ground-area.ts');
+  const area = await crowdGroundArea(v.store)('cam1', whole);
+  assert.ok(area !== null && Math.abs(area - 200) < 0.5, `ground area ${area}`);
+  assert.equal(await crowdGroundArea(v.store)('nope', whole), null);
+  const accepted = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: perM2 });
+  assert.equal(accepted.status, 200, await accepted.text());
+  // stored as given (the area follows the calibration when it changes)
+  assert.equal(((await v.store.getCameraAnalytics('cam1'))!.settings as any).crowd[0].areaM2, undefined);
+});
+
 test('counts API: stored per-minute counts regrouped per bucket, and live crossings counted', async () => {
   const admin = await session('admin', 'admin-password-1');
   const m0 = Date.UTC(2026, 0, 1, 10, 0);

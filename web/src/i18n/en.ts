@@ -211,6 +211,8 @@ export const en = {
     'masks.lift': "Lift for 15 min",
     'masks.restore': "Restore the masks now",
     'masks.audited': "Lifting a mask is audited with its reason.",
+    'export.awaiting': "Requested: waiting for a second person to approve (four eyes).",
+    'export.refused': "Refused by the approver: {message}",
 
     // --- issue 10: users and audit screens ---
     "role.supervisor": "supervisor",
@@ -341,7 +343,7 @@ export const en = {
     'nodes.summary': '{alive} of {total} alive · this server: {self}',
     'nodes.single': 'This Vigil is a single process (no cluster): it records and serves everything itself.',
     'nodes.loadError': 'Could not load the nodes: {message}',
-    'nodes.unassigned': '{n} cameras are recorded by no node: every node with room is full.',
+    'nodes.unassigned': 'Cameras recorded by no node: {n}. Every node that could take them is full.',
     'nodes.col.node': 'Node',
     'nodes.col.role': 'Role',
     'nodes.col.state': 'State',

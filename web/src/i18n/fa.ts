@@ -209,6 +209,8 @@ const messages: Partial<Record<MessageKey, string>> = {
   'masks.lift': "برداشتن برای ۱۵ دقیقه",
   'masks.restore': "همین حالا ماسک‌ها را برگردان",
   'masks.audited': "برداشتن ماسک با دلیلش ثبت می‌شود.",
+  'export.awaiting': "درخواست شد: در انتظار تأیید نفر دوم (چهار چشم).",
+  'export.refused': "تأییدکننده رد کرد: {message}",
 
   // --- issue 10: users and audit screens (draft) ---
   "role.supervisor": "سرپرست",

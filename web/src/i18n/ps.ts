@@ -209,6 +209,8 @@ const messages: Partial<Record<MessageKey, string>> = {
   'masks.lift': "د ۱۵ دقیقو لپاره لرې کړئ",
   'masks.restore': "اوس ماسکونه بېرته راوړئ",
   'masks.audited': "د ماسک لرې کول له دلیل سره ثبتېږي.",
+  'export.awaiting': "غوښتنه شوې: د دوهم کس تایید ته انتظار (څلور سترګې).",
+  'export.refused': "تاییدونکي رد کړه: {message}",
 
   // --- issue 10: users and audit screens (draft) ---
   "role.supervisor": "څارونکی",

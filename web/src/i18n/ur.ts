@@ -209,6 +209,8 @@ const messages: Partial<Record<MessageKey, string>> = {
   'masks.lift': "15 منٹ کے لیے ہٹائیں",
   'masks.restore': "ابھی ماسک واپس لگائیں",
   'masks.audited': "ماسک ہٹانا اپنی وجہ کے ساتھ آڈٹ ہوتا ہے۔",
+  'export.awaiting': "درخواست دی گئی: دوسرے شخص کی منظوری کا انتظار (چار آنکھیں)۔",
+  'export.refused': "منظور کنندہ نے مسترد کیا: {message}",
 
   // --- issue 10: users and audit screens (draft) ---
   "role.supervisor": "نگران",
