@@ -21,7 +21,7 @@ try {
   const env = machine();
   const auth = new AuthService(v.store, { sessionHours: 1, loginMaxFailures: 5, loginWindowSeconds: 60 });
   await auth.createUser('bench-viewer', 'Quiet-lamp-post-77', 'viewer', 'bench');
-  const target = await auth.createUser('target', 'Quiet-harbour-target-1', 'operator', 'bench');
+  const target = await auth.createUser('bench-op', 'Quiet-harbour-target-1', 'operator', 'bench');
   await v.login('bench-viewer', 'Quiet-lamp-post-77');
   const viewer = v.cookie;
   v.cookie = null;

@@ -46,7 +46,7 @@ try {
   const c = new pg.Client({ connectionString: pgs.url });
   await c.connect();
   let rows: { id: string; n: number }[] = [];
-  for (const t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 500))) {
+  for (const t0 = Date.now(); Date.now() - t0 < 10 * 60_000; await new Promise((r) => setTimeout(r, 500))) {
     rows = (await c.query("SELECT id, count(*)::int AS n FROM events WHERE id LIKE 'edge1-%' GROUP BY id")).rows as { id: string; n: number }[];
     if (rows.length >= done.raised) break;
   }

@@ -91,9 +91,48 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         actor: user!.id,
         ip: req.ip,
         transform: deps.privacy ? maskTransform(deps, user!) : undefined,
+        needsApproval: deps.fourEyesExport === true,
+        actorName: user!.username,
       });
       reply.status(202);
       return { export: job };
+    },
+  );
+
+  app.get(
+    '/api/export-requests',
+    { schema: { tags: ['exports'], summary: 'Export requests awaiting a second user (four eyes), of cameras this user may approve', response: { 200: Type.Object({ requests: Type.Array(JobSchema) }), ...errors } } },
+    async (req) => {
+      const user = guard(req, 'export.approve', { type: 'cameras' });
+      const mine = (j: ExportJobView) => j.cameras.every((c) => guard.can(user, 'export.approve', { type: 'camera', id: c }));
+      return { requests: exportsOf().pending().filter(mine) };
+    },
+  );
+
+  /** The approver: export.approve on every camera of the request (the requester is refused by the service). */
+  const approverFor = (req: FastifyRequest, id: string): Principal => {
+    const job = exportsOf().get(id);
+    if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
+    let user: Principal | null = null;
+    for (const c of job.cameras) user = guard(req, 'export.approve', { type: 'camera', id: c });
+    return user!;
+  };
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/api/exports/:id/approve',
+    { schema: { tags: ['exports'], summary: 'Approve another user\'s export request (four eyes; audited); it is then produced', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
+    async (req) => {
+      const user = approverFor(req, req.params.id);
+      return { export: await exportsOf().approve(req.params.id, { id: user.id, username: user.username, ip: req.ip }) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: { reason: string } }>(
+    '/api/exports/:id/refuse',
+    { schema: { tags: ['exports'], summary: 'Refuse another user\'s export request, with a reason (four eyes; audited)', params: IdParams, body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
+    async (req) => {
+      const user = approverFor(req, req.params.id);
+      return { export: await exportsOf().refuse(req.params.id, { id: user.id, username: user.username, ip: req.ip }, req.body.reason) };
     },
   );
 

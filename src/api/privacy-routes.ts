@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
-import { PrivacyError, type PrivacyService } from '../privacy/index.ts';
+import { PrivacyError, lookBackPolicyForApi, type PrivacyService } from '../privacy/index.ts';
 import { can } from '../access/index.ts';
 import { LiftSchema, MaskListSchema, MaskSchema, PolicySchema, PurposeSchema, PurposesResponse } from './privacy-schemas.ts';
 
@@ -104,7 +104,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
     async (req) => {
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const [purposes, policy] = await Promise.all([privacy().listPurposes(), privacy().lookBackPolicy()]);
-      return { purposes: purposes.map(toPurpose), policy, mayManage: can(user, 'purpose.manage', { type: 'cameras' }, deps.cameraScopes) };
+      return { purposes: purposes.map(toPurpose), policy: lookBackPolicyForApi(policy), mayManage: can(user, 'purpose.manage', { type: 'cameras' }, deps.cameraScopes) };
     },
   );
 
@@ -133,7 +133,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps, guard
     { schema: { tags: ['privacy'], summary: 'Set the free window and how far back each role may look (audited)', body: PolicySchema, response: { 200: Type.Object({ policy: PolicySchema }), ...errors } } },
     async (req) => {
       const user = guard(req, 'purpose.manage', { type: 'cameras' });
-      return { policy: await privacy().setLookBackPolicy(req.body, { id: user.id, ip: req.ip }) };
+      return { policy: lookBackPolicyForApi(await privacy().setLookBackPolicy(req.body, { id: user.id, ip: req.ip })) };
     },
   );
 }

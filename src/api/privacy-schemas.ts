@@ -24,7 +24,8 @@ export type MaskList = Static<typeof MaskListSchema>;
 export const PurposeSchema = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean() });
 export const PolicySchema = Type.Object({
   freeWindowMinutes: Type.Integer({ description: 'recordings newer than this need no purpose' }),
-  maxHoursByRole: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'how far back each role may look (hours; null: no limit)' }),
+  // "unlimited", not null: with the server's type coercion a null would silently become 0 hours.
+  maxHoursByRole: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Literal('unlimited')]), { description: 'how far back each role may look (hours, or "unlimited")' }),
 });
 export const PurposesResponse = Type.Object({ purposes: Type.Array(PurposeSchema), policy: PolicySchema, mayManage: Type.Boolean() });
 export type PurposeList = Static<typeof PurposesResponse>;

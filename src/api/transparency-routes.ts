@@ -34,7 +34,7 @@ export async function makeTransparencyReport(deps: ApiDeps, now = Date.now()): P
   const report = buildTransparencyReport({
     now, cameras: rows, daily,
     checkpoint: cp ? { seq: cp.seq, hash: cp.hash, signedAt: cp.signedAt, keyId: cp.keyId, signature: cp.signature } : null,
-    notYetBuilt: ['exportApprovals', 'exportRefusals'],
+    notYetBuilt: [],
   });
   const key = loadOrCreateServerKey(t.keysDir);
   const signature = signBytes(key, Buffer.from(canonicalJson(report))).toString('base64');

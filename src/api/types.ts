@@ -44,6 +44,8 @@ export interface ApiDeps {
   /** Live view with the masks burned in, for users who may not see under them. */
   maskedLive?: MaskedLive;
   /** The public transparency report (absent or disabled: no such routes). */
+  /** Four-eyes export (privacy.fourEyesExport). */
+  fourEyesExport?: boolean;
   transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };
   // --- issue 10: access and audit ---------------------------------------------------------------
   /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */

@@ -191,6 +191,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
   checkpointer.start();
+  const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
+  const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
+  alarms.startSweeps();
+
   const app = await buildApi({
     store,
     auth,
@@ -205,13 +209,14 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     version: VERSION,
     bus,
     events,
-    alarms: new AlarmService(store, bus, snapshots),
+    alarms,
     analytics,
     retention,
     recordingsDir: paths.recordingsDir,
     dataDir: paths.dataDir,
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
+    fourEyesExport: cfg.privacy.fourEyesExport,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,
@@ -249,6 +254,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        stopRaising();
+        await alarms.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

@@ -15,6 +15,8 @@ export const EVENTS_STREAM = 'VIGIL_EVENTS';
 const MS = 1_000_000; // nanoseconds per millisecond, JetStream's unit for durations
 /** JetStream forgets message ids after this: a link cut longer than this could deliver twice. */
 export const DEDUPE_WINDOW_MS = 24 * 3_600_000;
+/** Publishes in flight at once while a backlog drains. */
+const WINDOW = 256;
 
 /** The stream every node publishes events to (created or left as it is). */
 export async function ensureEventStream(nc: NatsConnection): Promise<void> {
@@ -99,8 +101,7 @@ export class EventOutbox {
   private async pump(): Promise<void> {
     let wait = 200;
     while (!this.closed) {
-      const e = this.pending[0];
-      if (!e) {
+      if (this.pending.length === 0) {
         await new Promise<void>((r) => {
           this.wake = r;
           setTimeout(r, 1000).unref();
@@ -108,12 +109,23 @@ export class EventOutbox {
         this.wake = null;
         continue;
       }
-      try {
-        const ack = await this.js!.publish(`vigil.events.${this.nodeId}`, JSON.stringify(e), { msgID: e.id });
-        if (ack.duplicate) this.stats.duplicates++;
+      // A window of publishes in flight at once: after a long cut the backlog (tens of thousands)
+      // drains at the link's rate, not one round trip per event. The journal advances past the
+      // acknowledged prefix only; anything after a failure is sent again (JetStream drops copies).
+      const batch = this.pending.slice(0, WINDOW);
+      const acks = await Promise.allSettled(batch.map((ev) => this.js!.publish(`vigil.events.${this.nodeId}`, JSON.stringify(ev), { msgID: ev.id })));
+      let ok = 0;
+      while (ok < acks.length && acks[ok].status === 'fulfilled') {
+        if ((acks[ok] as PromiseFulfilledResult<{ duplicate: boolean }>).value.duplicate) this.stats.duplicates++;
         else this.stats.published++;
-        this.pending.shift();
-        await this.advance();
+        ok++;
+      }
+      if (ok > 0) {
+        this.pending.splice(0, ok);
+        await this.advance(ok);
+      }
+      try {
+        if (ok < acks.length) throw (acks[ok] as PromiseRejectedResult).reason;
         wait = 200;
       } catch (err) {
         this.stats.failures++;
@@ -124,10 +136,10 @@ export class EventOutbox {
     }
   }
 
-  /** Moves the cursor (in line with appends); an empty backlog lets the journal start afresh. */
-  private advance(): Promise<void> {
+  /** Moves the cursor n lines (in line with appends); an empty backlog lets the journal start afresh. */
+  private advance(n: number): Promise<void> {
     const w = this.writes.then(async () => {
-      this.acked++;
+      this.acked += n;
       if (this.pending.length === 0) {
         await writeFile(this.file, '');
         this.acked = 0;

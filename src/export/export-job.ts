@@ -33,11 +33,22 @@ export interface ExportRequest {
   transform?: (cameraId: string, filePath: string) => Promise<string[]>;
   /** More for the export.create audit entry (e.g. the purpose of looking back). */
   auditDetails?: Record<string, unknown>;
+  /** Four eyes: the export waits until another user approves it (approve / refuse). */
+  needsApproval?: boolean;
+  /** The requester's user name, for the manifest (four eyes: both names are in it). */
+  actorName?: string;
+}
+
+/** Who approved a four-eyes export, for the manifest. */
+export interface ExportApprover {
+  id: string;
+  username: string;
+  ip?: string | null;
 }
 
 export interface ExportJobView {
   id: string;
-  state: 'running' | 'done' | 'failed';
+  state: 'awaiting_approval' | 'refused' | 'running' | 'done' | 'failed';
   progress: number;
   cameras: string[];
   from: number;
@@ -71,7 +82,7 @@ export function validateExportRequest(r: ExportRequest, maxRangeMs: number): voi
 }
 
 export class ExportService {
-  private readonly jobs = new Map<string, ExportJobView & { dir: string; done: Promise<void> }>();
+  private readonly jobs = new Map<string, ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover }>();
   private readonly opts: ExportServiceOptions;
 
   constructor(opts: ExportServiceOptions) {
@@ -90,18 +101,61 @@ export class ExportService {
         details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason, ...r.auditDetails },
       });
     }
-    const job: ExportJobView & { dir: string; done: Promise<void> } = {
-      id, state: 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
+    const job: ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } = {
+      id, state: r.needsApproval ? 'awaiting_approval' : 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
       error: null, files: [], dir, done: Promise.resolve(),
     };
     this.jobs.set(id, job);
+    // Four eyes: nothing is produced until another user approves (kept in memory: a restart drops pending requests).
+    if (r.needsApproval) {
+      job.request = r;
+      return this.view(job);
+    }
+    this.launch(job, r);
+    return this.view(job);
+  }
+
+  /** Export requests waiting for a second user. */
+  pending(): ExportJobView[] {
+    return [...this.jobs.values()].filter((j) => j.state === 'awaiting_approval').map((j) => this.view(j));
+  }
+
+  /** A second user approves: audited, then the export is produced with both names in its manifest. */
+  async approve(id: string, approver: ExportApprover): Promise<ExportJobView> {
+    const job = this.awaiting(id, approver);
+    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.approve', details: { exportId: id, requestedBy: job.createdBy, cameras: job.cameras } });
+    job.state = 'running';
+    job.approver = approver;
+    this.launch(job, job.request!);
+    return this.view(job);
+  }
+
+  /** A second user refuses, with a reason: audited; nothing is produced. */
+  async refuse(id: string, approver: ExportApprover, reason: string): Promise<ExportJobView> {
+    if (!reason.trim()) throw new ExportError('BAD_REQUEST', 'body/reason: say why the export is refused (audited)');
+    const job = this.awaiting(id, approver);
+    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.refuse', details: { exportId: id, requestedBy: job.createdBy, reason: reason.trim() } });
+    job.state = 'refused';
+    job.error = `refused: ${reason.trim()}`;
+    return this.view(job);
+  }
+
+  private awaiting(id: string, approver: ExportApprover): ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } {
+    const job = this.jobs.get(id);
+    if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
+    if (job.state !== 'awaiting_approval') throw new ExportError('CONFLICT', `export ${id} is ${job.state}, not awaiting approval`);
+    if (job.createdBy === approver.id) throw new ExportError('FORBIDDEN', 'four eyes: the requester cannot approve or refuse their own export');
+    return job;
+  }
+
+  private launch(job: ExportJobView & { dir: string; done: Promise<void>; approver?: ExportApprover }, r: ExportRequest): void {
+    const { id, dir } = job;
     job.done = this.run(job, r).catch(async (err) => {
       job.state = 'failed';
       job.error = (err as Error).message;
       rmSync(dir, { recursive: true, force: true });
       await this.opts.store.appendAudit({ actor: r.actor, ip: r.ip ?? null, action: 'export.failed', details: { exportId: id, error: job.error } }).catch(() => undefined);
     });
-    return this.view(job);
   }
 
   get(id: string): ExportJobView | null {
@@ -175,6 +229,9 @@ export class ExportService {
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
       ...(r.transform ? { redactions } : {}),
+      ...((job as { approver?: ExportApprover }).approver
+        ? { requestedByName: r.actorName ?? r.actor, approvedBy: (job as { approver?: ExportApprover }).approver!.id, approvedByName: (job as { approver?: ExportApprover }).approver!.username }
+        : {}),
       auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);

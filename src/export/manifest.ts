@@ -33,6 +33,10 @@ export interface Manifest {
   publicKey: string;
   /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
   redactions?: { file: string; applied: string[] }[];
+  /** Four eyes: the requester's user name, and who approved (id and user name). */
+  requestedByName?: string;
+  approvedBy?: string;
+  approvedByName?: string;
   /**
    * The audit log's latest signed checkpoint when the export was made: a copy of it outside the
    * server, so a later rewrite of the log before that point shows against it.

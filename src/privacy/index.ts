@@ -9,5 +9,5 @@ export { burnStream, type BurnedStream } from './burn-stream.ts';
 export { MaskedLive } from './masked-live.ts';
 export { PrivacyService, DEFAULT_PURPOSES, DEFAULT_LIFT_MINUTES, MAX_LIFT_MINUTES, type NewMask, type MaskView, type PrivacyStore } from './privacy-service.ts';
 export { maskPng, decodePngRgb, paintMasks } from './mask-png.ts';
-export { checkLookBack, validateLookBackPolicy, DEFAULT_LOOK_BACK, type LookBackPolicy, type PurposeEntry, type PurposeRecord, type StatedPurpose } from './look-back.ts';
+export { checkLookBack, validateLookBackPolicy, lookBackPolicyForApi, DEFAULT_LOOK_BACK, type LookBackPolicy, type PurposeEntry, type PurposeRecord, type StatedPurpose } from './look-back.ts';
 export { buildTransparencyReport, transparencyHtml, monthOfDay, REPORT_ACTIONS, type TransparencyReport, type ReportCamera, type DailyCount, type ReportCounter } from './transparency.ts';

@@ -71,9 +71,15 @@ export function validateLookBackPolicy(p: unknown): LookBackPolicy {
     throw new PrivacyError('BAD_REQUEST', 'body/freeWindowMinutes: a whole number of minutes, 0..1440');
   }
   const roles: Record<string, number | null> = {};
-  for (const [role, h] of Object.entries(o.maxHoursByRole ?? {})) {
-    if (h !== null && (typeof h !== 'number' || !(h >= 0) || h > 24 * 3650)) throw new PrivacyError('BAD_REQUEST', `body/maxHoursByRole/${role}: hours 0..87600 or null (no limit)`);
-    roles[role] = h;
+  for (const [role, raw] of Object.entries((o.maxHoursByRole ?? {}) as Record<string, unknown>)) {
+    const h = raw === 'unlimited' ? null : raw;
+    if (h !== null && (typeof h !== 'number' || !(h >= 0) || h > 24 * 3650)) throw new PrivacyError('BAD_REQUEST', `body/maxHoursByRole/${role}: hours 0..87600 or "unlimited"`);
+    roles[role] = h as number | null;
   }
   return { freeWindowMinutes: o.freeWindowMinutes, maxHoursByRole: roles };
+}
+
+/** The policy as the API shows it: "unlimited" for no limit (JSON null would be coerced to 0 on the way in). */
+export function lookBackPolicyForApi(p: LookBackPolicy): { freeWindowMinutes: number; maxHoursByRole: Record<string, number | 'unlimited'> } {
+  return { freeWindowMinutes: p.freeWindowMinutes, maxHoursByRole: Object.fromEntries(Object.entries(p.maxHoursByRole).map(([r, h]) => [r, h === null ? 'unlimited' : h])) };
 }

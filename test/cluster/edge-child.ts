@@ -24,7 +24,7 @@ say({ ev: 'ready' });
 process.on('SIGTERM', async () => {
   clearInterval(raise);
   const t0 = Date.now();
-  while (outbox.backlog > 0 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+  while (outbox.backlog > 0 && Date.now() - t0 < 15 * 60_000) await new Promise((r) => setTimeout(r, 100));
   clearInterval(status);
   say({ ev: 'done', raised: seq, backlog: outbox.backlog, ...outbox.stats });
   await outbox.close();

@@ -32,6 +32,7 @@ describe('rules', () => {
     assert.throws(() => checkLookBack({ ...base, role: 'stranger', fromMs: now - 11 * 60_000 }), code('FORBIDDEN', /at most 10 min/));
     assert.throws(() => validateLookBackPolicy({ freeWindowMinutes: -1, maxHoursByRole: {} }), code('BAD_REQUEST', /freeWindowMinutes/));
     assert.throws(() => validateLookBackPolicy({ freeWindowMinutes: 10, maxHoursByRole: { operator: 'lots' } }), code('BAD_REQUEST', /maxHoursByRole\/operator/));
+    assert.equal(validateLookBackPolicy({ freeWindowMinutes: 10, maxHoursByRole: { admin: 'unlimited' } }).maxHoursByRole.admin, null);
   });
 });
 
@@ -61,7 +62,9 @@ describe('API', () => {
     assert.equal(list.mayManage, false);
     assert.equal((await asOp('/api/purposes', { method: 'POST', body: JSON.stringify({ name: 'mine' }) })).status, 403, 'operators do not keep the list');
     // The admin makes the free window 0 so the seconds-old recording counts as looking back.
-    assert.equal((await v.http('/api/privacy/look-back', { method: 'PUT', json: { freeWindowMinutes: 0, maxHoursByRole: { admin: null, operator: 1 } } })).status, 200);
+    assert.equal((await v.http('/api/privacy/look-back', { method: 'PUT', json: { freeWindowMinutes: 0, maxHoursByRole: { admin: 'unlimited', operator: 1 } } })).status, 200);
+    assert.equal((await v.http(`/api/cameras/cam1/timeline?from=${Date.now() - 5 * 3_600_000}&to=${Date.now()}`)).status, 200, 'the admin still looks back without limit (not coerced to 0 h)');
+    assert.equal(((await (await asOp('/api/purposes')).json()) as any).policy.maxHoursByRole.admin, 'unlimited');
     const added: any = await (await v.http('/api/purposes', { method: 'POST', json: { name: 'Lost property' } })).json();
     const pid = added.purpose.id;
 

@@ -27,7 +27,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
   const [askPurpose, setAskPurpose] = useState(false);
 
   useEffect(() => {
-    if (!job || job.state !== 'running') return;
+    if (!job || (job.state !== 'running' && job.state !== 'awaiting_approval')) return;
     const timer = setTimeout(async () => {
       try {
         setJob(await getExport(job.id));
@@ -71,6 +71,8 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
           <span>
             {job.state === 'running' && t('export.running', { percent: formatNumber(Math.round(job.progress * 100)) })}
             {job.state === 'failed' && t('export.failed', { message: job.error ?? '' })}
+            {job.state === 'awaiting_approval' && t('export.awaiting')}
+            {job.state === 'refused' && t('export.refused', { message: job.error ?? '' })}
             {job.state === 'done' && t('export.done', { files: job.files.length, size: formatBytes(total) })}
           </span>
           {job.state === 'done' && <a className="button" href={exportDownloadUrl(job.id)} download data-testid="export-download">{t('export.download')}</a>}

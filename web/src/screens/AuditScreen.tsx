@@ -3,10 +3,14 @@ import { ApiError, auditExtract, listCameras, listUsers, queryAudit, verifyAudit
 import type { AuditEntryView, AuditVerifyView, Camera, ManagedUser } from '../api/types.ts';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
 
-/** A datetime-local value (24-hour, local time) to ms; empty → undefined. */
-function fromLocal(text: string): number | undefined {
-  if (!text) return undefined;
-  const ms = new Date(text).getTime();
+/**
+ * "2026-12-02 07:30" (or with seconds), local time, 24-hour, to ms; empty or unreadable → undefined.
+ * Typed, not a browser date picker: pickers follow the operating system's 12/24-hour habit.
+ */
+export function fromLocal(text: string): number | undefined {
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const ms = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)).getTime();
   return Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -125,11 +129,11 @@ export function AuditScreen() {
         </label>
         <label className="field">
           <span className="field-label">{t('audit.filter.from')}</span>
-          <input name="from" type="datetime-local" step={1} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} dir="ltr" />
+          <input name="from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} placeholder="2026-12-02 07:30" aria-invalid={form.from !== '' && fromLocal(form.from) === undefined} dir="ltr" />
         </label>
         <label className="field">
           <span className="field-label">{t('audit.filter.to')}</span>
-          <input name="to" type="datetime-local" step={1} value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} dir="ltr" />
+          <input name="to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} placeholder="2026-12-02 18:00" aria-invalid={form.to !== '' && fromLocal(form.to) === undefined} dir="ltr" />
         </label>
         <button type="submit" className="button">{t('audit.apply')}</button>
       </form>
