@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     const file = path.join(dataDir, 'vigil.db');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dataDir, { recursive: true });
-    (await openStore({ kind: 'sqlite', path: file })).close();
+    await (await openStore({ kind: 'sqlite', path: file })).close();
     const l0 = performance.now();
     loadSqlite(file, cams);
     console.log(`# sqlite: ${N} cameras loaded in ${r1((performance.now() - l0) / 1000)} s`);
@@ -200,13 +200,14 @@ async function main(): Promise<void> {
     const sqD = await timeQueries(sqlite, district);
     await sqlite.close();
     rows.push(['sqlite', 'street 1.5×1 km', String(sq.rows), String(sq.p50), String(sq.p99)], ['sqlite', 'district 6×4 km', String(sqD.rows), String(sqD.p50), String(sqD.p99)]);
+    console.log(`# sqlite: street p50/p99 ${sq.p50}/${sq.p99} ms (${sq.rows} rows), district ${sqD.p50}/${sqD.p99} ms (${sqD.rows} rows)`);
     result.bbox_p99_ms_sqlite = sq.p99;
     result.bbox_p99_ms_sqlite_district = sqD.p99;
 
     const postgres = await startPostgres();
     try {
       const url = await postgres.createDatabase('benchmap');
-      (await openStore({ kind: 'postgres', url })).close();
+      await (await openStore({ kind: 'postgres', url })).close();
       await loadPostgres(url, cams);
       const store = await openStore({ kind: 'postgres', url });
       const pq = await timeQueries(store, street);
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
       await store.close();
       rows.push(['postgres', 'street 1.5×1 km', String(pq.rows), String(pq.p50), String(pq.p99)], ['postgres', 'district 6×4 km', String(pqD.rows), String(pqD.p50), String(pqD.p99)]);
       result.bbox_p99_ms_postgres = pq.p99;
+      console.log(`# postgres: street p50/p99 ${pq.p50}/${pq.p99} ms (${pq.rows} rows), district ${pqD.p50}/${pqD.p99} ms (${pqD.rows} rows)`);
       result.bbox_p99_ms_postgres_district = pqD.p99;
     } finally {
       await postgres.stop();
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
     const seen = report.filter((x) => x.cameraIds.length > 0).length;
     rows.push(['coverage', `${SITES} sites × ${COVERAGE_CAMERAS} cameras`, `${seen} sites seen`, '', `${r1(coverageS)} s`]);
     result.coverage_s = Math.round(coverageS * 100) / 100;
+    console.log(`# coverage: ${SITES} sites × ${COVERAGE_CAMERAS} cameras in ${result.coverage_s} s`);
 
     const render = await firstRender(dataDir);
     if (render) {

@@ -22,3 +22,4 @@ export { SESSION_COOKIE, newSessionToken, hashSessionToken } from './sessions.ts
 export { ensureAdmin, sweepExpiredSessions } from './bootstrap.ts';
 export { CameraScopes } from './camera-scopes.ts';
 export { UserAdmin, type UserView, type UserChange } from './user-admin.ts';
+export { closeDataFolder } from './data-folder.ts';

@@ -33,6 +33,12 @@ export const ACTIONS = [
   'purpose.manage',
   // approving or refusing another user's export (four eyes)
   'export.approve',
+  // issue 12 (operator workflow): taking an alarm (and, while owning it: hold, release, steps,
+  // priority, snooze), resolving or reopening it, commenting, and receiving escalations
+  'alarm.take',
+  'alarm.resolve',
+  'alarm.comment',
+  'alarm.supervise',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -54,8 +60,8 @@ export interface Principal {
 }
 
 const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
-const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
-const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve'];
+const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
+const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise'];
 // Auditors read the log and who is who; they see camera names to filter by, never video.
 const AUDITOR: Action[] = ['camera.list', 'audit.read', 'user.list'];
 

@@ -142,7 +142,7 @@ export class CameraPipeline {
       const perCrop = await this.detector.detect(batch);
       detectMs = performance.now() - sent;
       const kept = perCrop.flatMap((dets, i) => dets.filter((d) => d.score >= this.lowScore(d.cls)).map((d) => ({ ...d, crop: batch[i].region })));
-      detections = mergeDetections(kept).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
+      detections = mergeDetections(kept, { peopleApart: this.detection.tiles !== false }).filter((d) => touchesAny(d.box, motion.boxes) || touchesAny(d.box, expected));
     }
     const tracks = this.tracker.update(detections, frame.t);
     const present = this.tracker.present(1);
@@ -185,14 +185,17 @@ export type CropDetection = Detection & { crop?: [number, number, number, number
  * the whole one. A big box never swallows small ones (a spurious frame-sized "bus" would otherwise
  * eat every car), and a person on a bicycle stays two.
  */
-export function mergeDetections(dets: CropDetection[]): Detection[] {
+export function mergeDetections(dets: CropDetection[], opts: { peopleApart?: boolean } = {}): Detection[] {
+  // Without tiles (a camera that does not count people) people merge as vehicles do: NanoDet also
+  // calls parts of cars "person", and the line counts were developed with those merged.
+  const peopleApart = opts.peopleApart ?? true;
   const sorted = [...dets].sort((a, b) => b.score - a.score);
   const out: CropDetection[] = [];
   for (const d of sorted) {
     const same = out.find((k) => {
       if (!sameKind(k.cls, d.cls)) return false;
       const nested = containment(k.box, d.box) >= 0.8 && areaRatio(k.box, d.box) >= 0.4;
-      if (d.cls !== 'person') return iou(k.box, d.box) >= 0.5 || nested;
+      if (d.cls !== 'person' || !peopleApart) return iou(k.box, d.box) >= 0.5 || nested;
       const otherCrop = !k.crop || !d.crop || k.crop.some((v, i) => v !== d.crop![i]);
       return otherCrop && (iou(k.box, d.box) >= PERSON_MERGE_IOU || (nested && (cutByCrop(d) || cutByCrop(k))));
     });

@@ -24,6 +24,8 @@ export type TimeSpan = Timeline['spans'][number];
 export type Gap = Timeline['gaps'][number];
 export type ExportFile = Static<typeof ExportFileSchema>;
 export type ExportJob = Static<typeof ExportJobSchema>;
+// issue 12: the alarm queue, one alarm, its history, and what the live socket sends
+export type { AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest } from './alarm-schemas.ts';
 
 // issue 13 (privacy)
 import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-schemas.ts';

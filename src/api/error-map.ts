@@ -27,6 +27,10 @@ const statusByCode: Record<string, number> = {
   DEGENERATE_CALIBRATION: 400,
   BAD_TRAFFIC_SPEC: 400,
   NOT_CALIBRATED: 409,
+  // issue 12 (operator workflow)
+  TRANSITION_NOT_ALLOWED: 400,
+  ALARM_CONFLICT: 409,
+  TOO_LARGE: 413,
 };
 
 export interface ErrorBody {

@@ -1,19 +1,18 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
 import { crowdGroundArea } from './crowd-ground-area.ts';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { resolvePaths, type Config } from '../core/index.ts';
 import { openStore, readAuditLog, type Store } from '../store/index.ts';
-import { AuthService, CameraScopes, SecretBox, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
+import { AuthService, CameraScopes, SecretBox, closeDataFolder, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
 import { AuditCheckpointer, CheckpointFile, loadOrCreateServerKey } from '../audit/index.ts';
 import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
 import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
 import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
-import { MapService } from '../map/index.ts';
+import { MapService, geojsonBasemap } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
@@ -47,24 +46,6 @@ export async function openConfiguredStore(cfg: Config): Promise<Store> {
   return cfg.database.kind === 'postgres' ? openStore({ kind: 'postgres', url: cfg.database.url! }) : openStore({ kind: 'sqlite', path: paths.dbPath });
 }
 
-/**
- * The database, recordings, snapshots and exports are for Vigil's own account only: read past Vigil
- * they would skip the audit log. Everything this process creates is owner-only (umask 077), and
- * the data folder itself is closed to others, also when an older version left it open (M6).
- */
-function keepPrivate(dataDir: string, logger: Logger): void {
-  process.umask(0o077);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  try {
-    if ((statSync(dataDir).mode & 0o077) !== 0) {
-      chmodSync(dataDir, 0o700);
-      logger.warn({ dataDir }, 'the data folder was readable by other accounts; closed it (0700)');
-    }
-  } catch (err) {
-    logger.error({ err: (err as Error).message, dataDir }, 'could not close the data folder to other accounts');
-  }
-}
-
 export interface StartOptions {
   adminPassword?: string;
   /** Demo: an existing admin takes the given adminPassword, so VIGIL_ADMIN_PASSWORD always holds. */
@@ -83,7 +64,7 @@ export interface StartOptions {
 
 export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningVigil> {
   const paths = resolvePaths(cfg);
-  keepPrivate(paths.dataDir, logger);
+  closeDataFolder(paths.dataDir, logger);
   mkdirSync(paths.recordingsDir, { recursive: true });
   // A cluster process waits for its PostgreSQL (logging why) rather than exit; the embedded one fails at once.
   const store = cfg.cluster ? await retryUntilOpen(() => openConfiguredStore(cfg), logger, 'PostgreSQL', 'check database.url and its credentials') : await openConfiguredStore(cfg);
@@ -147,13 +128,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // The security map: placements and sites in the store; camera downs and ups make outage areas.
   const map = new MapService(store);
   await opts.map?.seed?.(map);
-  events.bus.subscribe('event', (e) => {
-    if (!e.cameraId || (e.kind !== 'camera.offline' && e.kind !== 'camera.online')) return;
-    const change = e.kind === 'camera.offline' ? map.cameraDown(e.cameraId, e.ts) : map.cameraUp(e.cameraId, e.ts);
-    change.catch((err: Error) => logger.error({ err: err.message, camera: e.cameraId }, 'outage picture update failed'));
-  });
-  const basemapFile = path.join(paths.dataDir, 'map', 'basemap.geojson');
-  const basemap = opts.map?.basemap ?? (async () => (existsSync(basemapFile) ? JSON.parse(await readFile(basemapFile, 'utf8')) as unknown : null));
+  map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
+  const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
   const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
   await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
@@ -191,6 +167,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
   checkpointer.start();
+  const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
+  const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
+  alarms.startSweeps();
+
   const app = await buildApi({
     store,
     auth,
@@ -205,7 +185,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     version: VERSION,
     bus,
     events,
-    alarms: new AlarmService(store, bus, snapshots),
+    alarms,
     analytics,
     retention,
     recordingsDir: paths.recordingsDir,
@@ -250,6 +230,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        stopRaising();
+        await alarms.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

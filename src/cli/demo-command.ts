@@ -4,13 +4,28 @@ import { parseArgs } from 'node:util';
 import { validateConfig } from '../core/index.ts';
 import { demoCity, placeAtHospitalEntrance, type DemoCity, type MapService } from '../map/index.ts';
 
-/** On the pedestrian camera: a counting line across the plaza and an intrusion zone in front. */
+/**
+ * On the pedestrian camera: a counting line across the plaza (counted, not an alarm) and an
+ * intrusion zone in front, whose hits raise one alarm per minute of activity with instructions, and
+ * go to the supervisors when nobody acknowledges them within two minutes.
+ */
 const DEMO_ANALYTICS = {
   enabled: true,
   detector: 'auto' as const,
   fps: 5,
   lines: [{ name: 'Crossing', p1: [0.05, 0.6] as [number, number], p2: [0.95, 0.6] as [number, number] }],
   zones: [{ name: 'Plaza front', polygon: [[0.05, 0.7], [0.95, 0.7], [0.95, 0.98], [0.05, 0.98]] as [number, number][], classes: ['person' as const] }],
+  alarms: [
+    {
+      kind: 'zone_intrusion' as const,
+      rule: 'Plaza front',
+      raise: true,
+      priority: 40,
+      foldSeconds: 60,
+      instructions: ['Look at the recording from before the alarm', 'Check the live view', 'Call the site guard if someone is still inside'],
+      escalateAfterSeconds: 120,
+    },
+  ],
   // Crowd safety over the whole view: 8 persons (vtest shows 3–9); the area is a rough estimate of the
   // square in view (about 30 × 20 m), so the alarm also gives persons/m².
   crowd: [{ name: 'Square', polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][], threshold: 8, unit: 'persons' as const, areaM2: 600, holdSeconds: 1 }],

@@ -7,6 +7,22 @@ const Classes = Type.Optional(Type.Array(Type.Union(DET_CLASSES.map((c) => Type.
 const NormPoint = Type.Tuple([Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })], { description: '[x, y], 0..1, y down.' });
 const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Name shown in alarms and counts.' });
 
+// Issue 12: whether a rule's hit raises an alarm, and how the alarm is handled.
+const RULE_KINDS = ['line_crossing', 'zone_intrusion', 'dwell', 'left_object', 'crowd', 'tamper'] as const;
+export const AlarmPolicyConfig = Type.Object(
+  {
+    kind: Type.Optional(Type.Union(RULE_KINDS.map((k) => Type.Literal(k)), { description: 'Rule kind this entry covers (default: any).' })),
+    rule: Type.Optional(Type.String({ maxLength: 64, description: 'Rule (line or zone) name this entry covers (default: any).' })),
+    raise: Type.Boolean({ default: true, description: 'A hit raises an alarm; false: it is only recorded (and counted, for lines).' }),
+    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 255, description: '1 is the most urgent (default: by rule kind).' })),
+    foldSeconds: Type.Number({ minimum: 0, maximum: 86400, default: 60, description: 'Hits of the rule on the camera within this long of the last one fold into the open alarm (its count grows).' }),
+    instructions: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, default: [], description: 'Steps shown to the operator, ticked off while handling.' }),
+    escalateAfterSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86400, description: 'Not acknowledged within this long: flagged and sent to the supervisors.' })),
+    autoCloseSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86400, description: 'Closed by itself (outcome auto_closed) when no hit came for this long and nobody took it.' })),
+  },
+  { additionalProperties: false },
+);
+export type AlarmPolicyConfig = Static<typeof AlarmPolicyConfig>;
 // The live node's shared detector reports boxes from 0.15 (the lowest default), so no class can go below it.
 const Score = Type.Number({ minimum: 0.15, maximum: 1 });
 const ClassThresholds = Type.Object(
@@ -39,6 +55,7 @@ export const AnalyticsConfig = Type.Object(
     crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'In unit: persons in the zone, or persons per m² of its ground area (crush guidance starts worrying at 4–5/m²).' }), unit: Type.Optional(Type.Union([Type.Literal('persons'), Type.Literal('persons/m2')], { description: 'What threshold counts (default: persons/m2 when areaM2 is given, else persons). The alarm gives persons, and persons/m² when the area is known.' })), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "The zone's ground area, m²." })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
     leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
     tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
+    alarms: Type.Array(AlarmPolicyConfig, { default: [], description: 'Which rule hits raise an alarm for an operator, and how it is handled. The first entry matching a hit\'s kind and rule applies; with none, line crossings are counted only and every other rule raises an alarm at its kind\'s default priority.' }),
   },
   { additionalProperties: false },
 );

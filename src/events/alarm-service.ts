@@ -1,15 +1,22 @@
-// The alarm queue as operators use it: recent alarms as views (camera and acknowledging user by
-// name), acknowledgement (stored with its audit entry, then pushed on the bus), snapshots and line
-// counts. Who may see which camera is the caller's question (`visible`), not this part's.
-import type { EventRow, Store } from '../store/index.ts';
+// The alarm queue as operators use it: rule hits raise or fold into alarms (alarm-policy.ts), the
+// workflow's commands (alarm-workflow.ts) are applied with a compare-and-set on the alarm's version
+// (so of two operators taking one alarm, one wins and the other is told who), every change is
+// logged, audited in the same write and pushed on the bus; escalation and auto-close are swept on a
+// timer. Who may see which camera is the caller's question (`visible`), not this part's.
+import type { Logger } from 'pino';
+import type { AlarmActivityRow, AlarmQuery, AlarmRow, EventRow, Store } from '../store/index.ts';
+import type { AuditAction } from '../audit/index.ts';
+import { newId } from '../core/index.ts';
 import type { EventBus } from './event-bus.ts';
 import type { EventTopics } from './topics.ts';
-import { ALARM_KIND_PREFIX, ALARM_RULE_KINDS, alarmView, isAlarm, type AlarmView } from './alarms.ts';
+import { ALARM_KIND_PREFIX, alarmView, isRuleHit, type AlarmView } from './alarms.ts';
+import type { AlarmPolicy } from './alarm-policy.ts';
+import { allowedCommands, applyCommand, SYSTEM, type AlarmCommand, type AlarmCommandType, type Operator } from './alarm-workflow.ts';
 import { bucketCounts, type CountBucket } from './counts.ts';
 import { EventError } from './errors.ts';
 import type { SnapshotStore } from './snapshots.ts';
 
-type AlarmStore = Pick<Store, 'listCameras' | 'getUser' | 'listEventAcks' | 'getEvent' | 'listEvents' | 'ackEvent' | 'listLineCounts'>;
+type AlarmStore = Pick<Store, 'listCameras' | 'listLineCounts' | 'raiseAlarm' | 'getAlarm' | 'updateAlarm' | 'listAlarms' | 'listAlarmActivity' | 'listDueAlarms'>;
 
 export interface Actor {
   id: string;
@@ -17,63 +24,190 @@ export interface Actor {
   ip: string | null;
 }
 
+/** Compare-and-set retries before giving up (each retry means someone else changed the alarm). */
+const MAX_TRIES = 8;
+
+const AUDIT_ACTION: Record<AlarmCommand['type'], AuditAction> = {
+  ack: 'alarm.ack',
+  take: 'alarm.take',
+  release: 'alarm.release',
+  hold: 'alarm.hold',
+  resolve: 'alarm.resolve',
+  reopen: 'alarm.reopen',
+  priority: 'alarm.priority',
+  step: 'alarm.step',
+  snooze: 'alarm.snooze',
+  comment: 'alarm.comment',
+  escalate: 'alarm.escalate',
+  auto_close: 'alarm.auto_close',
+};
+
 export class AlarmService {
   private readonly store: AlarmStore;
   readonly bus: EventBus<EventTopics>;
   readonly snapshots: SnapshotStore;
+  private readonly logger: Logger | null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> = Promise.resolve();
+  private cameraNames: { at: number; names: Promise<Map<string, string>> } | null = null;
+  /** hits being raised, waited for by close() */
+  private readonly raising = new Set<Promise<unknown>>();
 
-  constructor(store: AlarmStore, bus: EventBus<EventTopics>, snapshots: SnapshotStore) {
+  constructor(store: AlarmStore, bus: EventBus<EventTopics>, snapshots: SnapshotStore, logger: Logger | null = null) {
     this.store = store;
     this.bus = bus;
     this.snapshots = snapshots;
+    this.logger = logger;
   }
 
-  /** Views of these events, with the camera's name and who acknowledged each. */
-  async views(events: EventRow[]): Promise<AlarmView[]> {
-    const [cameras, acks] = await Promise.all([this.store.listCameras(), this.store.listEventAcks(events.map((e) => e.id))]);
-    const names = new Map(cameras.map((c) => [c.id, c.name]));
-    const byId = new Map(acks.map((a) => [a.eventId, a]));
-    const users = new Map<string, string>();
-    for (const a of acks) if (!users.has(a.ackedBy)) users.set(a.ackedBy, (await this.store.getUser(a.ackedBy))?.username ?? a.ackedBy);
-    return events.map((e) => {
-      const a = byId.get(e.id);
-      return alarmView(e, names.get(e.cameraId ?? '') ?? e.cameraId ?? '', a ? { by: users.get(a.ackedBy) ?? a.ackedBy, at: a.ackedAt } : null);
+  /** Camera names, re-read at most every 5 s (a view per pushed change must not list every camera). */
+  private names(): Promise<Map<string, string>> {
+    const now = Date.now();
+    if (!this.cameraNames || now - this.cameraNames.at > 5000) {
+      const names = this.store.listCameras().then((cs) => new Map(cs.map((c) => [c.id, c.name])));
+      this.cameraNames = { at: now, names };
+      names.catch(() => (this.cameraNames = null));
+    }
+    return this.cameraNames.names;
+  }
+
+  /** Views of these alarms as `viewer` sees them: the commands the workflow allows now and `mayGive` permits. */
+  async views(rows: AlarmRow[], viewer: Operator, mayGive: (command: AlarmCommandType, cameraId: string) => boolean = () => true): Promise<AlarmView[]> {
+    const names = await this.names();
+    return rows.map((a) => alarmView(a, names.get(a.cameraId) ?? a.cameraId, allowedCommands(a, viewer).filter((c) => mayGive(c, a.cameraId))));
+  }
+
+  /** A rule hit (stored as `event`): raises an alarm or folds into the open one, as the policy says. */
+  async hit(event: EventRow, ruleKind: string, rule: string, policy: AlarmPolicy): Promise<AlarmRow | null> {
+    if (!policy.raise || event.cameraId === null) return null;
+    const d = event.details;
+    const details: Record<string, unknown> = {};
+    for (const k of ['cls', 'box', 'detector', 'snapshot', 'trackId', 'direction', 'frameAt', 'cameraTime', 'detail']) if (d[k] !== undefined) details[k] = d[k];
+    const { alarm, folded } = await this.store.raiseAlarm({
+      id: newId('a'),
+      cameraId: event.cameraId,
+      ruleKind,
+      rule,
+      priority: policy.priority,
+      eventId: event.id,
+      details,
+      at: event.ts,
+      foldMs: policy.foldMs,
+      steps: policy.steps,
+      escalateAfterMs: policy.escalateAfterMs,
+      autoCloseMs: policy.autoCloseMs,
+    });
+    this.bus.publish('alarm', { alarm, change: folded ? 'folded' : 'raised', activity: [], hit: event.id, at: Date.now() });
+    return alarm;
+  }
+
+  /**
+   * Raises alarms from the rule hits published on the bus, as `policyFor` (the camera's analytics
+   * settings) says. Returns the unsubscribe function.
+   */
+  listen(policyFor: (cameraId: string, ruleKind: string, rule: string) => AlarmPolicy): () => void {
+    return this.bus.subscribe('event', (e) => {
+      if (!isRuleHit(e) || e.cameraId === null) return;
+      const ruleKind = e.kind.slice(ALARM_KIND_PREFIX.length);
+      const rule = typeof e.details.rule === 'string' ? e.details.rule : '';
+      const p = this.hit(e, ruleKind, rule, policyFor(e.cameraId, ruleKind, rule)).catch((err: Error) =>
+        this.logger?.error({ err: err.message, camera: e.cameraId, event: e.id }, 'raising an alarm failed'),
+      );
+      this.raising.add(p);
+      void p.finally(() => this.raising.delete(p));
     });
   }
 
-  /** The alarm with this id; NOT_FOUND for another kind of event. */
-  async get(id: string): Promise<EventRow> {
-    const e = await this.store.getEvent(id);
-    if (!e || !isAlarm(e)) throw new EventError('NOT_FOUND', `no alarm ${id}`);
-    return e;
+  /** The alarm with this id. */
+  async get(id: string): Promise<AlarmRow> {
+    const a = await this.store.getAlarm(id);
+    if (!a) throw new EventError('NOT_FOUND', `no alarm ${id}`);
+    return a;
   }
 
-  /** The newest alarms of the cameras `visible` admits, newest first. */
-  async recent(q: { limit: number; cameraId?: string; visible: (cameraId: string) => boolean }): Promise<AlarmView[]> {
-    const now = Date.now();
-    const lists = await Promise.all(ALARM_RULE_KINDS.map((k) => this.store.listEvents({ fromMs: 0, toMs: now, kind: ALARM_KIND_PREFIX + k, cameraId: q.cameraId, limit: q.limit })));
-    const events = lists
-      .flat()
-      .filter((e) => e.cameraId !== null && q.visible(e.cameraId))
-      .sort((a, b) => b.ts - a.ts || (a.id < b.id ? -1 : 1))
+  /**
+   * Applies an operator's (or the system's) command. Another change landing first makes the write
+   * miss; the command is then decided again on the fresh alarm, so the loser of a race is told who
+   * won (ALARM_CONFLICT) rather than overwriting them.
+   */
+  async act(id: string, cmd: AlarmCommand, by: Actor, at?: number): Promise<AlarmRow> {
+    const who: Operator = { id: by.id, name: by.username };
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const current = await this.get(id);
+      const now = at ?? Date.now();
+      const t = applyCommand(current, cmd, who, now);
+      if (!t.changed) return current;
+      const details: Record<string, unknown> = { alarmId: id, rule: current.rule, from: current.state, to: t.next.state };
+      if (cmd.type === 'resolve') details.outcome = cmd.outcome;
+      if (cmd.type === 'priority') details.priority = cmd.priority;
+      if (cmd.type === 'step') Object.assign(details, { index: cmd.index, done: cmd.done });
+      if (cmd.type === 'comment') details.chars = cmd.text.length;
+      const stored = await this.store.updateAlarm(current.version, t.next, t.activity, { actor: by.id, ip: by.ip, action: AUDIT_ACTION[cmd.type], cameraId: current.cameraId, details, ts: now });
+      if (stored) {
+        this.bus.publish('alarm', { alarm: stored, change: cmd.type, activity: t.activity, at: Date.now() });
+        return stored;
+      }
+    }
+    throw new EventError('ALARM_CONFLICT', `alarm ${id} keeps changing; try again`, { holder: null });
+  }
+
+  /** Open alarms (not resolved) of the cameras `visible` admits: most urgent first, then newest. */
+  async queue(q: { limit: number; visible: (cameraId: string) => boolean }): Promise<AlarmRow[]> {
+    const rows = await this.store.listAlarms({ states: ['new', 'acknowledged', 'in_progress', 'on_hold'], limit: 5000 });
+    return rows
+      .filter((a) => q.visible(a.cameraId))
+      .sort((a, b) => a.priority - b.priority || b.firstAt - a.firstAt || (a.id < b.id ? 1 : -1))
       .slice(0, q.limit);
-    return this.views(events);
   }
 
-  /** Acknowledges (audited in the same write); a first acknowledgement is pushed to every screen. */
-  async ack(e: EventRow, by: Actor): Promise<AlarmView> {
-    const ackedAt = Date.now();
-    const fresh = await this.store.ackEvent(
-      { eventId: e.id, ackedBy: by.id, ackedAt },
-      { actor: by.id, ip: by.ip, action: 'alarm.ack', cameraId: e.cameraId, details: { eventId: e.id, rule: (e.details as { rule?: unknown }).rule ?? null } },
-    );
-    if (fresh) this.bus.publish('alarm.ack', { eventId: e.id, cameraId: e.cameraId, ackedBy: by.id, ackedByName: by.username, ackedAt });
-    return (await this.views([e]))[0];
+  /** A page of history, newest first; `next` is the cursor of the following page (null at the end). */
+  async history(q: AlarmQuery): Promise<{ alarms: AlarmRow[]; next: string | null }> {
+    if (q.fromMs !== undefined && q.toMs !== undefined && q.toMs < q.fromMs) throw new EventError('BAD_REQUEST', 'querystring/to must not be before from');
+    const rows = await this.store.listAlarms({ ...q, limit: q.limit + 1 });
+    const more = rows.length > q.limit;
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return { alarms: page, next: more && last ? encodeCursor(last) : null };
+  }
+
+  activity(id: string): Promise<AlarmActivityRow[]> {
+    return this.store.listAlarmActivity(id);
+  }
+
+  /** Escalates alarms not acknowledged in time and closes quiet ones whose rule says so. */
+  sweep(now = Date.now()): Promise<void> {
+    this.sweeping = this.sweeping.then(async () => {
+      const due = await this.store.listDueAlarms(now, 500);
+      for (const a of due) {
+        const cmd: AlarmCommand = a.autoCloseMs !== null && a.lastAt + a.autoCloseMs <= now && (a.state === 'new' || a.state === 'acknowledged') ? { type: 'auto_close' } : { type: 'escalate' };
+        try {
+          await this.act(a.id, cmd, { id: SYSTEM.id, username: SYSTEM.name, ip: null }, now);
+        } catch (err) {
+          // Someone acknowledged or took it meanwhile: nothing to escalate or close any more.
+          if (!(err instanceof EventError)) this.logger?.error({ err: (err as Error).message, alarm: a.id }, 'alarm sweep failed');
+        }
+      }
+    });
+    return this.sweeping;
+  }
+
+  /** Sweeps every `intervalMs` until close(). */
+  startSweeps(intervalMs = 1000): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => void this.sweep().catch((err: Error) => this.logger?.error({ err: err.message }, 'alarm sweep failed')), intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await Promise.all(this.raising);
+    await this.sweeping.catch(() => undefined);
   }
 
   /** The alarm's picture (heads already pixelated when it was written). */
-  snapshot(e: EventRow): Promise<Buffer> {
-    return this.snapshots.read((e.details as { snapshot?: unknown }).snapshot);
+  snapshot(a: AlarmRow): Promise<Buffer> {
+    return this.snapshots.read(a.details.snapshot);
   }
 
   /** Line-crossing counts of a camera in buckets of `bucketSeconds` (a multiple of 60). */
@@ -83,4 +217,16 @@ export class AlarmService {
     const rows = await this.store.listLineCounts({ cameraId: q.cameraId, line: q.line, fromMs: fromMinute, toMs: q.to });
     return bucketCounts(rows, fromMinute, q.bucketSeconds);
   }
+}
+
+/** The keyset cursor of a history page: the last row's (firstAt, id), opaque to callers. */
+export function encodeCursor(a: Pick<AlarmRow, 'firstAt' | 'id'>): string {
+  return Buffer.from(`${a.firstAt}:${a.id}`).toString('base64url');
+}
+
+export function decodeCursor(s: string): { firstAt: number; id: string } {
+  const text = Buffer.from(s, 'base64url').toString();
+  const m = /^(\d{1,15}):([A-Za-z0-9_-]{1,64})$/.exec(text);
+  if (!m) throw new EventError('BAD_REQUEST', 'querystring/cursor is not a cursor this server gave');
+  return { firstAt: Number(m[1]), id: m[2] };
 }

@@ -1,14 +1,17 @@
 // What travels on the one event bus: topic → payload. One bus per process, created in the
 // composition root; the recorder's system events, live analytics and the API's WebSocket share it.
-import type { EventRow } from '../store/index.ts';
+import type { AlarmActivityInput, AlarmRow, EventRow } from '../store/index.ts';
 
-/** An operator acknowledged an alarm. */
-export interface AlarmAck {
-  eventId: string;
-  cameraId: string | null;
-  ackedBy: string;
-  ackedByName: string;
-  ackedAt: number;
+/** An alarm was raised, a hit folded into it, or someone (or the system) changed it. */
+export interface AlarmChange {
+  alarm: AlarmRow;
+  /** raised, folded, or the command (ack, take, resolve, escalate …) */
+  change: string;
+  activity: AlarmActivityInput[];
+  /** raised / folded: the hit's event id (its frame and analysis times are in its details) */
+  hit?: string;
+  /** when the change was stored (ms) */
+  at: number;
 }
 
 /** How a camera's live analysis keeps up with its stream (analytics/live measures it). */
@@ -24,7 +27,8 @@ export interface AnalysisPace {
 export interface EventTopics extends Record<string, unknown> {
   /** every stored event: system events (camera.offline, disk.full, ...) and alarms (`alarm.*`) */
   event: EventRow;
-  'alarm.ack': AlarmAck;
+  /** every alarm change, for every operator's screen (issue 12) */
+  alarm: AlarmChange;
   /** the cameras whose analysis is behind now, sent when that set changes */
   'analytics.behind': Record<string, AnalysisPace>;
 }

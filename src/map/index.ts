@@ -18,3 +18,4 @@ export {
 export { MapService, type Actor as MapActor, type ImportOutcome, type MapStore } from './map-service.ts';
 export { DEMO_ORIGIN, demoCity, placeAtHospitalEntrance, type DemoCamera, type DemoCity } from './demo-city.ts';
 export { checkPmtiles, type BasemapInfo } from './pmtiles-check.ts';
+export { geojsonBasemap } from './basemap-file.ts';

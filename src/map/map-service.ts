@@ -2,6 +2,7 @@
 // its own transaction), the cone index rebuilt lazily after a change, and the outage tracker fed
 // with camera downs and ups by the composition root.
 import type { AuditAction } from '../audit/index.ts';
+import type { EventBus, EventTopics } from '../events/index.ts';
 import type { AuditInput, CameraPlacementRow, OutageAreaRow, PlacementQuery, PlacementWithCamera, SiteRow, Store } from '../store/index.ts';
 import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
 import { MapError } from './errors.ts';
@@ -193,6 +194,18 @@ export class MapService {
     const closed = this.outages.history().filter((a) => before.has(a.id));
     for (const a of closed) await this.store.putOutageArea(toRow(a));
     await this.persistOpen();
+  }
+
+  /**
+   * Follows camera downs and ups on the event bus into the outage picture; returns the unsubscribe
+   * function. A failed update is reported, never thrown at the bus.
+   */
+  followOutages(bus: EventBus<EventTopics>, onError: (err: Error, cameraId: string) => void): () => void {
+    return bus.subscribe('event', (e) => {
+      if (!e.cameraId || (e.kind !== 'camera.offline' && e.kind !== 'camera.online')) return;
+      const change = e.kind === 'camera.offline' ? this.cameraDown(e.cameraId, e.ts) : this.cameraUp(e.cameraId, e.ts);
+      change.catch((err: Error) => onError(err, e.cameraId!));
+    });
   }
 
   private async persistOpen(): Promise<void> {

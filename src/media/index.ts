@@ -14,7 +14,7 @@ export { RtspClient, type RtspClientOptions, type RtspVideoTrack, type RtspTrans
 export { RtspServer } from './rtsp-server.ts';
 export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 export { encodePng, encodePngAsync } from './png.ts';
-export { BOX, fourcc, fourccName, readBox, childBoxes, findBox, findBoxPath, type Mp4Box } from './mp4-box.ts';
+export { BOX, fourcc, fourccName, readBox, readBoxHeader, visualSampleSize, childBoxes, findBox, findBoxPath, type Mp4Box } from './mp4-box.ts';
 export { captureTimeSei, captureTimeOfSei, CAPTURE_TIME_UUID } from './capture-time-sei.ts';
 export { readFmp4, rebaseFragment, initWithDuration, type Fmp4File, type FragmentInfo } from './fmp4-reader.ts';
 export { addEmulationPrevention } from './h264.ts';

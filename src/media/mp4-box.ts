@@ -36,23 +36,41 @@ export const BOX = {
 } as const;
 
 /**
+ * The header of the box at `at`: its type, its size (0: "to the end") and the header's length
+ * (8, or 16 with a 64-bit size); null while the header itself is not all before `limit`. For a
+ * stream that arrives in pieces, where "not here yet" and "garbage" must be told apart.
+ */
+export function readBoxHeader(buf: Buffer, at: number, limit: number): { type: number; size: number; header: number } | null {
+  if (at + 8 > limit) return null;
+  const size = buf.readUInt32BE(at);
+  const type = buf.readUInt32BE(at + 4);
+  if (size !== 1) return { type, size, header: 8 };
+  if (at + 16 > limit) return null;
+  return { type, size: Number(buf.readBigUInt64BE(at + 8)), header: 16 };
+}
+
+/**
  * The box whose header starts at `at`, or null when the header or the box does not fit before
  * `limit` (a torn write) or its size is smaller than its header (garbage).
  */
 export function readBox(buf: Buffer, at: number, limit: number): Mp4Box | null {
-  if (at + 8 > limit) return null;
-  let size = buf.readUInt32BE(at);
-  const type = buf.readUInt32BE(at + 4);
-  let body = at + 8;
-  if (size === 1) {
-    if (at + 16 > limit) return null;
-    size = Number(buf.readBigUInt64BE(at + 8));
-    body = at + 16;
-  } else if (size === 0) {
-    return { type, start: at, body, end: limit, toEnd: true };
-  }
-  if (size < body - at || at + size > limit) return null;
-  return { type, start: at, body, end: at + size, toEnd: false };
+  const h = readBoxHeader(buf, at, limit);
+  if (!h) return null;
+  const body = at + h.header;
+  if (h.size === 0) return { type: h.type, start: at, body, end: limit, toEnd: true };
+  if (h.size < h.header || at + h.size > limit) return null;
+  return { type: h.type, start: at, body, end: at + h.size, toEnd: false };
+}
+
+/** Width and height of the first visual sample entry (avc1, hvc1, ...) of an init segment, or null. */
+export function visualSampleSize(init: Buffer): { width: number; height: number } | null {
+  const stsd = findBoxPath(init, 0, init.length, [BOX.moov, BOX.trak, BOX.mdia, BOX.minf, BOX.stbl, BOX.stsd]);
+  if (!stsd) return null;
+  // stsd: version/flags and entry count, then the entries. VisualSampleEntry: 6 reserved, 2 data
+  // reference index, 16 pre-defined/reserved bytes, then width and height.
+  const entry = readBox(init, stsd.body + 8, stsd.end);
+  if (!entry || entry.body + 28 > entry.end) return null;
+  return { width: init.readUInt16BE(entry.body + 24), height: init.readUInt16BE(entry.body + 26) };
 }
 
 /** The whole boxes from `from` to `to`, stopping at the first that does not fit. */

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFmp4 } from '../media/index.ts';
+import { fourccName, readBoxHeader, readFmp4, visualSampleSize } from '../media/index.ts';
 import { PrivacyError } from './errors.ts';
 import { maskBounds, rasterizeMask, type Point } from './mask-geometry.ts';
 
@@ -32,11 +32,9 @@ export interface BurnerOptions {
 
 /** Width and height of the video track, from the visual sample entry of an init segment. */
 export function frameSizeOfInit(init: Buffer): { width: number; height: number } {
-  const { sampleEntry } = readFmp4(init);
-  const at = init.indexOf(Buffer.from(sampleEntry, 'latin1'));
-  // VisualSampleEntry: type, then 6 reserved + 2 index + 16 predefined bytes, then width and height.
-  if (at < 4 || at + 32 > init.length) throw new PrivacyError('MASKING_FAILED', 'the init segment has no readable frame size');
-  return { width: init.readUInt16BE(at + 28), height: init.readUInt16BE(at + 30) };
+  const size = visualSampleSize(init);
+  if (!size) throw new PrivacyError('MASKING_FAILED', 'the init segment has no readable frame size');
+  return size;
 }
 
 /** A PAM image (RGB_ALPHA) of the cover: opaque black where the masks are, transparent elsewhere. */
@@ -60,18 +58,12 @@ export class BoxSplitter {
   push(chunk: Buffer, onBox: (type: string, box: Buffer) => void): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     let at = 0;
-    while (this.buf.length - at >= 8) {
-      let size = this.buf.readUInt32BE(at);
-      let header = 8;
-      if (size === 1) {
-        if (this.buf.length - at < 16) break;
-        size = Number(this.buf.readBigUInt64BE(at + 8));
-        header = 16;
-      }
-      if (size < header) throw new PrivacyError('MASKING_FAILED', `bad MP4 box size ${size} in the masked stream`);
-      if (this.buf.length - at < size) break;
-      onBox(this.buf.toString('latin1', at + 4, at + 8), this.buf.subarray(at, at + size));
-      at += size;
+    for (let h = readBoxHeader(this.buf, at, this.buf.length); h; h = readBoxHeader(this.buf, at, this.buf.length)) {
+      // A stream has no "to the end" box: size 0 is as wrong here as a size below the header's.
+      if (h.size < h.header) throw new PrivacyError('MASKING_FAILED', `bad MP4 box size ${h.size} in the masked stream`);
+      if (this.buf.length - at < h.size) break;
+      onBox(fourccName(h.type), this.buf.subarray(at, at + h.size));
+      at += h.size;
     }
     this.buf = at === this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(at));
   }

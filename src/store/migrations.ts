@@ -217,6 +217,60 @@ CREATE TABLE outage_areas (
 CREATE INDEX outage_areas_start ON outage_areas (start_ms);
 `,
   },
+  // --- issue 12 (operator workflow): 120-129 ----------------------------------------------------
+  {
+    version: 120,
+    name: 'alarms apart from events, their activity log',
+    sql: `
+-- An alarm is what an operator handles: the hits of one rule on one camera folded together, with
+-- its state, owner, outcome and the rule's instructions. Events stay the record of every hit.
+CREATE TABLE alarms (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  rule_kind TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  event_id TEXT NOT NULL,
+  details TEXT NOT NULL,
+  first_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL,
+  hits INTEGER NOT NULL,
+  fold_ms BIGINT NOT NULL,
+  ack_by TEXT,
+  ack_name TEXT,
+  ack_at BIGINT,
+  owner_id TEXT,
+  owner_name TEXT,
+  resolved_by TEXT,
+  resolved_name TEXT,
+  resolved_at BIGINT,
+  steps TEXT NOT NULL,
+  escalate_at BIGINT,
+  escalated_at BIGINT,
+  auto_close_ms BIGINT,
+  snoozed_until BIGINT,
+  updated_at BIGINT NOT NULL,
+  version INTEGER NOT NULL
+);
+-- History pages walk (first_at, id) newest first; the fold looks up the newest alarm of a rule.
+CREATE INDEX alarms_first ON alarms (first_at, id);
+CREATE INDEX alarms_rule_last ON alarms (camera_id, rule_kind, rule, last_at);
+CREATE INDEX alarms_state_first ON alarms (state, first_at);
+CREATE INDEX alarms_escalate ON alarms (escalate_at);
+CREATE TABLE alarm_activity (
+  alarm_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ts BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  details TEXT NOT NULL,
+  PRIMARY KEY (alarm_id, seq)
+);
+`,
+  },
   // --- issue 14: traffic (140-149) -------------------------------------------------------------
   {
     version: 140,

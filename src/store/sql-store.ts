@@ -5,8 +5,14 @@ import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
 import { newId } from '../core/index.ts';
 import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
+import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
 import type {
+  AlarmActivityInput,
+  AlarmActivityRow,
+  AlarmHit,
+  AlarmQuery,
+  AlarmRow,
   AuditEntry,
   AuditInput,
   CameraAnalyticsRow,
@@ -93,9 +99,11 @@ export type AuditBatchResult = (AuditEntry | { error: string })[];
 
 export class SqlStore implements StoreOperations {
   readonly db: SqlDatabase;
+  private readonly alarms: AlarmQueries;
 
   constructor(db: SqlDatabase) {
     this.db = db;
+    this.alarms = new AlarmQueries(db, (tx, entry) => this.appendAuditIn(tx, entry));
   }
 
   /** Runs a change and, when asked, its audit entry in the same transaction. */
@@ -857,6 +865,32 @@ export class SqlStore implements StoreOperations {
     return Number(rows[0].n);
   }
 
+  // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
+
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+    return this.alarms.raiseAlarm(hit);
+  }
+
+  getAlarm(id: string): Promise<AlarmRow | null> {
+    return this.alarms.getAlarm(id);
+  }
+
+  updateAlarm(expectedVersion: number, next: AlarmRow, activity: AlarmActivityInput[], audit?: AuditInput): Promise<AlarmRow | null> {
+    return this.alarms.updateAlarm(expectedVersion, next, activity, audit);
+  }
+
+  listAlarms(q: AlarmQuery): Promise<AlarmRow[]> {
+    return this.alarms.listAlarms(q);
+  }
+
+  listAlarmActivity(alarmId: string, limit?: number): Promise<AlarmActivityRow[]> {
+    return this.alarms.listAlarmActivity(alarmId, limit);
+  }
+
+  listDueAlarms(now: number, limit: number): Promise<AlarmRow[]> {
+    return this.alarms.listDueAlarms(now, limit);
+  }
+
   // --- issue 14: traffic ------------------------------------------------------------------------
 
   async putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void> {
@@ -913,6 +947,8 @@ export const STORE_OPERATIONS = [
   // issue 11: the security map
   'putCameraPlacements', 'getCameraPlacement', 'deleteCameraPlacement', 'listCameraPlacements', 'countCameraPlacements',
   'putSite', 'getSite', 'listSites', 'deleteSite', 'putOutageArea', 'listOutageAreas', 'listCamerasPage', 'countCameras',
+  // issue 12 (operator workflow)
+  'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
 ] as const satisfies readonly (keyof StoreOperations)[];

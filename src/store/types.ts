@@ -375,6 +375,26 @@ export interface Store {
   listCamerasPage(q: { afterId?: string; limit: number }): Promise<CameraRow[]>;
   countCameras(): Promise<number>;
 
+  // --- issue 12 (operator workflow) ---------------------------------------------------------------
+  /**
+   * Folds the hit into the open alarm of its camera and rule whose last hit is within the alarm's
+   * fold window (hits + 1), or raises a new alarm (with a 'raised' activity line). Atomic: two hits
+   * at once never raise two alarms.
+   */
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }>;
+  getAlarm(id: string): Promise<AlarmRow | null>;
+  /**
+   * Writes `next` only while the stored alarm still has version `expectedVersion` (then version + 1),
+   * with its activity lines and audit entry in the same transaction. Returns the stored row, or
+   * null when another change came first (nothing written).
+   */
+  updateAlarm(expectedVersion: number, next: AlarmRow, activity: AlarmActivityInput[], audit?: AuditInput): Promise<AlarmRow | null>;
+  listAlarms(q: AlarmQuery): Promise<AlarmRow[]>;
+  /** Oldest first. */
+  listAlarmActivity(alarmId: string, limit?: number): Promise<AlarmActivityRow[]>;
+  /** Open alarms whose escalation or auto-close is due at `now`. */
+  listDueAlarms(now: number, limit: number): Promise<AlarmRow[]>;
+
   // --- issue 14: traffic (src/store/traffic-queries.ts) ----------------------------------------
   /** Inserts or replaces the camera's calibration points. */
   putCameraCalibration(row: CameraCalibrationRow, audit?: AuditInput): Promise<void>;
@@ -445,4 +465,104 @@ export interface OutageAreaRow {
   cameraIds: string[];
   /** Closed ring of [lon, lat]. */
   hull: (readonly [number, number])[];
+}
+
+// --- issue 12 (operator workflow): alarms apart from events -----------------------------------
+
+/** Where an alarm is in its handling. `resolved` is the end (unless reopened). */
+export type AlarmState = 'new' | 'acknowledged' | 'in_progress' | 'on_hold' | 'resolved';
+export type AlarmOutcome = 'incident' | 'false_alarm' | 'test' | 'duplicate' | 'other' | 'auto_closed';
+
+/** One instruction of the rule, ticked off while the alarm is handled. */
+export interface AlarmStep {
+  text: string;
+  done: boolean;
+  by: string | null;
+  at: number | null;
+}
+
+/**
+ * An alarm: hits of one rule on one camera folded together (hits, firstAt, lastAt), and its
+ * handling. Names are kept beside user ids as they were when the action was taken.
+ */
+export interface AlarmRow {
+  id: string;
+  cameraId: string;
+  ruleKind: string;
+  rule: string;
+  /** 1 (most urgent) … 255 */
+  priority: number;
+  state: AlarmState;
+  outcome: AlarmOutcome | null;
+  /** the first hit's event (its snapshot, box and class are in details) */
+  eventId: string;
+  details: Record<string, unknown>;
+  firstAt: number;
+  lastAt: number;
+  hits: number;
+  /** hits arriving within this many ms of lastAt fold into this alarm while it is open */
+  foldMs: number;
+  ackBy: string | null;
+  ackName: string | null;
+  ackAt: number | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  resolvedBy: string | null;
+  resolvedName: string | null;
+  resolvedAt: number | null;
+  steps: AlarmStep[];
+  /** not acknowledged by then: escalated (null: the rule does not escalate) */
+  escalateAt: number | null;
+  escalatedAt: number | null;
+  /** closed by itself when no hit came for autoCloseMs (null: never) */
+  autoCloseMs: number | null;
+  snoozedUntil: number | null;
+  updatedAt: number;
+  /** grows with every change: updates are compare-and-set on it */
+  version: number;
+}
+
+/** A hit that raises an alarm, or folds into the open one of the same camera and rule. */
+export interface AlarmHit {
+  id: string;
+  cameraId: string;
+  ruleKind: string;
+  rule: string;
+  priority: number;
+  eventId: string;
+  details: Record<string, unknown>;
+  at: number;
+  foldMs: number;
+  steps: AlarmStep[];
+  escalateAfterMs: number | null;
+  autoCloseMs: number | null;
+}
+
+/** One line of an alarm's activity log (state changes, comments, steps, escalation …). */
+export interface AlarmActivityRow {
+  alarmId: string;
+  seq: number;
+  ts: number;
+  /** user id or "system" */
+  actor: string;
+  actorName: string;
+  kind: string;
+  details: Record<string, unknown>;
+}
+
+export type AlarmActivityInput = Omit<AlarmActivityRow, 'alarmId' | 'seq'>;
+
+/** Alarm history: newest first by (firstAt, id); `before` is the keyset cursor of the last row seen. */
+export interface AlarmQuery {
+  fromMs?: number;
+  toMs?: number;
+  cameraIds?: string[];
+  ruleKind?: string;
+  rule?: string;
+  states?: AlarmState[];
+  outcome?: AlarmOutcome;
+  /** who acknowledged, owned or resolved it (user id) */
+  operatorId?: string;
+  before?: { firstAt: number; id: string };
+  limit: number;
 }

@@ -224,6 +224,11 @@ test('per-class merging: two people side by side in one crop stay two; one perso
     { ...det([0.21, 0.3, 0.25, 0.5], 0.5), crop: tileA },
   ]);
   assert.equal(hidden.length, 2);
+  // a camera without tiles (not counting people) merges them as before: NanoDet calls parts of cars "person" too
+  assert.equal(mergeDetections([
+    { ...det([0.20, 0.3, 0.26, 0.62], 0.8), crop: tileA },
+    { ...det([0.21, 0.3, 0.25, 0.5], 0.5), crop: tileA },
+  ], { peopleApart: false }).length, 1);
 });
 
 test('present: a confirmed track missed in one frame still counts at its predicted place, not after two misses', () => {

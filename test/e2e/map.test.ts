@@ -165,7 +165,7 @@ describe('the security map', () => {
     await marker.click();
     await page.getByTestId('map-alarm-detail').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('map-selected').getAttribute('data-camera-id'), cameraId);
-    assert.match(await page.getByTestId('map-alarm-detail').innerText(), /Alarm: (Crossing|Plaza front)/);
+    assert.match(await page.getByTestId('map-alarm-detail').innerText(), /Alarm: (Plaza front|Square)/);
     await page.waitForFunction(playing, '[data-testid="map-selected"]', { timeout: 20_000 });
     await page.screenshot({ path: path.join(shots, 'map-alarm-en.png') });
   });

@@ -3,6 +3,9 @@ import { getSession, listCameras, logout, onUnauthorized } from './api/client.ts
 import type { User } from './api/types.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { AlarmPanel } from './alarms/AlarmPanel.tsx';
+import { AlarmScreen } from './alarms/AlarmScreen.tsx';
+import { AlarmHistory } from './alarms/AlarmHistory.tsx';
+import { useAlarmFeed } from './alarms/alarm-feed.ts';
 import { t, useI18n } from './i18n/index.ts';
 import { usePolling } from './polling.ts';
 import { useRoute } from './router.ts';
@@ -48,6 +51,8 @@ export function App() {
 
 function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
   const route = useRoute();
+  // One feed for the queue and the alarm screen: one WebSocket, one list.
+  const feed = useAlarmFeed();
   const canAudit = user.role === 'admin' || user.role === 'auditor';
   // Polled here, not in the grid, so coming back from a camera view shows the list at once.
   const cameras = usePolling(listCameras, 2500, 'cameras');
@@ -63,9 +68,11 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} />
           : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
+          : route.name === 'alarmHistory' ? <AlarmHistory />
           : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
           : <MapScreen />}
-        {route.name !== 'map' && user.role !== 'auditor' && <AlarmPanel />}
+        {route.name !== 'map' && user.role !== 'auditor' && <AlarmPanel feed={feed} />}
       </div>
       <footer className="statusbar">
         <span className="statusbar-item">{t('notice.audio')}</span>

@@ -1,9 +1,9 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
-// Three screens do not need a routing library: a path parser and pushState.
+// A few screens do not need a routing library: a path parser and pushState.
 
 /** The map is the control room's home (/); the video wall is at /cameras. */
-export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' };
+export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' };
 
 export const GRID_PATH = '/cameras';
 
@@ -14,6 +14,9 @@ export function parseRoute(pathname: string): Route {
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
+  if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
+  const alarm = /^\/alarms\/([^/]+)\/?$/.exec(pathname);
+  if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
   return { name: 'map' };
 }
 

@@ -11,7 +11,7 @@ import { AnalyticsError } from '../errors.ts';
 import { AnalyticsConfig, type CameraConfig } from '../../core/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
-import { SnapshotStore, type EventBus, type EventTopics } from '../../events/index.ts';
+import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
 import type { Pace } from './analysis-pace.ts';
@@ -66,6 +66,8 @@ export class LiveAnalytics {
   private neuralLoaded: Detector | null = null;
   private closed = false;
   private readonly paceTimer: NodeJS.Timeout;
+  /** Each camera's alarm entries (which hits raise alarms), kept even while its analysis is off. */
+  private readonly policies = new Map<string, AnalyticsConfig['alarms']>();
   /** Cameras whose analysis is behind now (see analysis-pace.ts). */
   private behindNow: Record<string, Pace> = {};
 
@@ -156,6 +158,11 @@ export class LiveAnalytics {
     return s ? { ...s } : null;
   }
 
+  /** Whether a hit of this rule on this camera raises an alarm, and how it is handled. */
+  alarmPolicy(cameraId: string, ruleKind: string, rule: string): AlarmPolicy {
+    return alarmPolicy(this.policies.get(cameraId) ?? [], ruleKind, rule);
+  }
+
   /** What detection costs the camera per analysed frame so far (null before its first frame or when not analysed). */
   costFor(cameraId: string): ReturnType<typeof costPerFrame> {
     const a = this.analysers.get(cameraId);
@@ -171,6 +178,7 @@ export class LiveAnalytics {
   }
 
   private async apply(cameraId: string, settings: AnalyticsConfig, cameraEnabled: boolean): Promise<void> {
+    this.policies.set(cameraId, settings.alarms);
     const old = this.analysers.get(cameraId);
     if (old) {
       this.analysers.delete(cameraId);

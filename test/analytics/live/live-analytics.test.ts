@@ -1,5 +1,5 @@
 // Live analytics in a running Vigil, fed by a real simulated camera (vtest: real pedestrians)
-// through its live fan-out: events land in the store and on the alarm WebSocket with a snapshot
+// through its live fan-out: events land in the store, zone hits raise alarms pushed on the WebSocket with a snapshot
 // whose head bands are pixelated; counts, acknowledgement (audited) and permissions over HTTP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,14 +63,17 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
   const messages: any[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
   await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
-  const pushed = await until(() => messages.find((m) => m.type === 'alarm' && m.alarm.cls === 'person' && m.alarm.box && m.alarm.snapshotUrl), 40_000, 'a person alarm on the WebSocket');
+  // Hits of the zone fold into one alarm (its first hit's class, which the motion stand-in guesses,
+  // may be "car"); the motion stand-in blurs the head band of every box, so any class will do.
+  const pushed = await until(() => messages.find((m) => m.type === 'alarm' && m.alarm.box && m.alarm.snapshotUrl), 40_000, 'an alarm (raised or folded) on the WebSocket');
   ws.close();
   assert.equal(pushed.alarm.cameraId, 'cam1');
   assert.equal(pushed.alarm.cameraName, 'Plaza');
   assert.equal(pushed.alarm.detector, 'motion');
-  assert.ok(['zone_intrusion', 'line_crossing'].includes(pushed.alarm.ruleKind));
+  // Line crossings are counted, not alarms (no rule says otherwise here): the alarm is the zone's.
+  assert.equal(pushed.alarm.ruleKind, 'zone_intrusion');
 
-  const stored = await v.store.getEvent(pushed.alarm.id);
+  const stored = await v.store.getEvent(pushed.alarm.eventId);
   assert.ok(stored, 'the pushed alarm is in the store');
   assert.equal(stored.kind, 'analytics.' + pushed.alarm.ruleKind);
   const d = stored.details as any;
@@ -81,7 +84,8 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
 
   const list: any = await (await req(admin, '/api/alarms?limit=500')).json();
   assert.ok(list.alarms.some((a: any) => a.id === pushed.alarm.id));
-  assert.ok(list.alarms.every((a: any, i: number) => i === 0 || list.alarms[i - 1].ts >= a.ts), 'newest first');
+  assert.ok(list.alarms.every((a: any, i: number) => i === 0 || list.alarms[i - 1].priority < a.priority || (list.alarms[i - 1].priority === a.priority && list.alarms[i - 1].firstAt >= a.firstAt)), 'most urgent first, then newest');
+  assert.ok(list.alarms.every((a: any) => a.ruleKind !== 'line_crossing'), 'no line crossing raised an alarm');
   assert.equal(list.detectors.cam1, 'motion');
 
   // The snapshot: fetching it is audited; the head band of each person box is pixelated.
@@ -93,7 +97,7 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
   const audit = await v.store.listAudit(0, 10_000);
   assert.equal(audit.length, auditBefore + 1);
   assert.equal(audit.at(-1)!.action, 'snapshot.view');
-  assert.equal(audit.at(-1)!.details.eventId, pushed.alarm.id);
+  assert.equal(audit.at(-1)!.details.alarmId, pushed.alarm.id);
 
   const band = headBand(d.box, img.width, img.height);
   const boxPx = { x: Math.round(d.box[0] * img.width), w: Math.round((d.box[2] - d.box[0]) * img.width) };
@@ -104,7 +108,7 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
   assert.ok(inside < outside * 0.5, `head band detail ${inside.toFixed(2)} should be far below the body's ${outside.toFixed(2)}`);
 });
 
-test('acknowledging is audited once, pushed live, and refused to a viewer', async () => {
+test('acknowledging is audited once, pushed live, refused to a viewer; the second operator is told who was first', async () => {
   const admin = await session('admin', 'admin-password-1');
   const operator = await session('otto', 'operator-pass-1');
   const viewer = await session('vera', 'viewer-pass-1');
@@ -119,13 +123,17 @@ test('acknowledging is audited once, pushed live, and refused to a viewer', asyn
   assert.equal(r.status, 200);
   const body: any = await r.json();
   assert.equal(body.alarm.ack.by, 'otto');
-  assert.equal((await req(admin, `/api/alarms/${alarm.id}/ack`, { method: 'POST' })).status, 200);
+  const second = await req(admin, `/api/alarms/${alarm.id}/ack`, { method: 'POST' });
+  assert.equal(second.status, 409);
+  assert.equal(((await second.json()) as any).error.message, 'alarm already acknowledged by otto');
   const acks = (await v.store.listAudit(0, 10_000)).filter((a) => a.action === 'alarm.ack');
   assert.equal(acks.length, 1, 'the second acknowledgement changes nothing and is not audited');
-  assert.equal(acks[0].details.eventId, alarm.id);
+  assert.equal(acks[0].details.alarmId, alarm.id);
   const user = await v.store.getUserByName('otto');
   assert.equal(acks[0].actor, user!.id);
-  await until(() => messages.find((m) => m.type === 'ack' && m.eventId === alarm.id), 5000, 'the ack on the WebSocket');
+  const pushed = await until(() => messages.find((m) => m.type === 'alarm' && m.change === 'ack' && m.alarm.id === alarm.id), 5000, 'the ack on the WebSocket');
+  assert.equal(pushed.alarm.ack.by, 'otto');
+  assert.deepEqual(pushed.alarm.allowed, [], 'a viewer is offered nothing to do');
   ws.close();
   const listed = ((await (await req(viewer, '/api/alarms?limit=500')).json()) as any).alarms.find((a: any) => a.id === alarm.id);
   assert.equal(listed.ack.by, 'otto');

@@ -1,23 +1,27 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Alarm, AnalysisPace } from '../api/types.ts';
+import { alarmCommand, loadQueue, type Alarm, type AlarmCommandPath, type AlarmSocketMessage } from './alarm-api.ts';
 
-// The live alarm list: the recent alarms once over HTTP, then new alarms and acknowledgements as
-// they are pushed over /api/events/live. Reconnects after a dropped socket and reloads the list.
+// The live alarm queue: the open alarms once over HTTP, then every change (raised, folded,
+// acknowledged, taken, resolved …) as it is pushed over /api/events/live. A resolved alarm leaves
+// the queue. Reconnects after a dropped socket and reloads the list.
 
-export type { Alarm } from '../api/types.ts';
+export type { Alarm };
 
 export interface AlarmFeed {
+  /** open alarms, most urgent first, then newest */
   alarms: Alarm[];
   /** camera id → 'neural' | 'motion' for cameras being analysed */
   detectors: Record<string, string>;
   /** cameras whose live analysis is falling behind (frames analysed per second, and expected) */
-  behind: Record<string, AnalysisPace>;
+  behind: Record<string, { analysedFps: number; expectedFps: number }>;
   connected: boolean;
   error: string | null;
-  acknowledge(id: string): Promise<void>;
+  /** the last change pushed or made (for screens that show one alarm) */
+  lastChange: Alarm | null;
+  command(id: string, command: AlarmCommandPath, body?: Record<string, unknown>): Promise<Alarm>;
 }
 
-const KEEP = 100;
+const KEEP = 200;
 
 function alarmSocketUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -26,10 +30,16 @@ function alarmSocketUrl(): string {
 
 type Behind = AlarmFeed['behind'];
 
-async function loadAlarms(): Promise<{ alarms: Alarm[]; detectors: Record<string, string>; behind?: Behind }> {
-  const res = await fetch('/api/alarms?limit=50', { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return (await res.json()) as { alarms: Alarm[]; detectors: Record<string, string>; behind?: Behind };
+/** Most urgent first, then newest; each alarm once (the newer version wins); resolved ones out. */
+export function mergeQueue(list: Alarm[], changed: Alarm[]): Alarm[] {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  for (const a of changed) {
+    const had = byId.get(a.id);
+    if (had && had.version > a.version) continue;
+    if (a.state === 'resolved') byId.delete(a.id);
+    else byId.set(a.id, a);
+  }
+  return [...byId.values()].sort((a, b) => a.priority - b.priority || b.firstAt - a.firstAt).slice(0, KEEP);
 }
 
 export function useAlarmFeed(): AlarmFeed {
@@ -38,6 +48,7 @@ export function useAlarmFeed(): AlarmFeed {
   const [behind, setBehind] = useState<Behind>({});
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [lastChange, setLastChange] = useState<Alarm | null>(null);
 
   useEffect(() => {
     let ws: WebSocket | null = null;
@@ -47,25 +58,24 @@ export function useAlarmFeed(): AlarmFeed {
       ws = new WebSocket(alarmSocketUrl());
       ws.onopen = () => {
         setConnected(true);
-        loadAlarms()
+        loadQueue()
           .then((r) => {
             setError(null);
             setDetectors(r.detectors);
             setBehind(r.behind ?? {});
-            // Keep anything pushed while the list loaded.
-            setAlarms((pushed) => merge(pushed, r.alarms));
+            // Keep anything pushed while the list loaded (a newer version wins).
+            setAlarms((pushed) => mergeQueue(r.alarms, pushed));
           })
           .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
       };
       ws.onmessage = (event) => {
-        const msg = JSON.parse(String(event.data)) as { type: string; alarm?: Alarm; eventId?: string; ack?: Alarm['ack']; cameras?: Behind };
-        if (msg.type === 'behind' && msg.cameras) setBehind(msg.cameras);
-        if (msg.type === 'alarm' && msg.alarm) {
+        const msg = JSON.parse(String(event.data)) as AlarmSocketMessage;
+        if (msg.type === 'behind') setBehind(msg.cameras);
+        if (msg.type === 'alarm') {
           const a = msg.alarm;
-          setAlarms((list) => merge([a], list));
-          if (a.cameraId && a.detector) setDetectors((d) => (d[a.cameraId!] === a.detector ? d : { ...d, [a.cameraId!]: a.detector! }));
-        } else if (msg.type === 'ack' && msg.eventId) {
-          setAlarms((list) => list.map((a) => (a.id === msg.eventId ? { ...a, ack: msg.ack ?? null } : a)));
+          setAlarms((list) => mergeQueue(list, [a]));
+          setLastChange(a);
+          if (a.detector) setDetectors((d) => (d[a.cameraId] === a.detector ? d : { ...d, [a.cameraId]: a.detector! }));
         }
       };
       ws.onclose = () => {
@@ -81,27 +91,12 @@ export function useAlarmFeed(): AlarmFeed {
     };
   }, []);
 
-  const acknowledge = useCallback(async (id: string) => {
-    const res = await fetch(`/api/alarms/${encodeURIComponent(id)}/ack`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-    }
-    const { alarm } = (await res.json()) as { alarm: Alarm };
-    setAlarms((list) => list.map((a) => (a.id === alarm.id ? { ...a, ack: alarm.ack } : a)));
+  const command = useCallback(async (id: string, path: AlarmCommandPath, body?: Record<string, unknown>) => {
+    const alarm = await alarmCommand(id, path, body);
+    setAlarms((list) => mergeQueue(list, [alarm]));
+    setLastChange(alarm);
+    return alarm;
   }, []);
 
-  return { alarms, detectors, behind, connected, error, acknowledge };
-}
-
-/** Newest first, each alarm once (the newer copy wins), at most KEEP. */
-function merge(first: Alarm[], second: Alarm[]): Alarm[] {
-  const seen = new Set<string>();
-  const out: Alarm[] = [];
-  for (const a of [...first, ...second]) {
-    if (seen.has(a.id)) continue;
-    seen.add(a.id);
-    out.push(a);
-  }
-  return out.sort((a, b) => b.ts - a.ts).slice(0, KEEP);
+  return { alarms, detectors, behind, connected, error, lastChange, command };
 }

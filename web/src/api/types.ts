@@ -5,4 +5,5 @@ export type {
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
   MaskList, MaskLift, PurposeList,
+  AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
 } from '../../../src/api/contract.ts';

@@ -24,6 +24,11 @@ export class SourceBufferQueue {
     return this.operations.length;
   }
 
+  /** Nothing queued and nothing in flight: only then may the MediaSource be ended. */
+  get idle(): boolean {
+    return this.operations.length === 0 && !(this.buffer?.updating ?? false);
+  }
+
   attach(buffer: SourceBuffer): void {
     this.buffer = buffer;
     buffer.addEventListener('updateend', this.pump);

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { listCameras } from '../api/client.ts';
 import type { Camera } from '../api/types.ts';
 import { useAlarmFeed, type Alarm } from '../alarms/alarm-feed.ts';
+import { alarmPath } from '../alarms/alarm-api.ts';
 import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { usePolling } from '../polling.ts';
@@ -240,7 +241,8 @@ function SelectionPanel({ selection, byId, alarms, editing, onSaved, onError }: 
       {alarm && (
         <div className="map-alarm-detail" data-testid="map-alarm-detail">
           <h2>{t('map.alarm.title', { rule: alarm.rule })}</h2>
-          <p>{formatTime(alarm.ts)} · {alarm.cameraName}</p>
+          <p>{formatTime(alarm.firstAt)} · {alarm.cameraName}</p>
+          <p><a href={alarmPath(alarm.id)} onClick={(e) => { e.preventDefault(); navigate(alarmPath(alarm.id)); }} data-testid="map-open-alarm">{t('wf.cmd.open')}</a></p>
           {alarm.snapshotUrl && <img className="map-snapshot" src={alarm.snapshotUrl} alt={t('alarms.snapshotAlt', { camera: alarm.cameraName })} />}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
 import { RecordedPlayback, type PlaybackState } from './recorded-playback.ts';
+import { InvestigationControls } from './InvestigationControls.tsx';
 import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
 import { currentPurpose } from '../privacy/privacy-api.ts';
 
@@ -59,6 +60,7 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
 
   const message = stateMessage(state);
   return (
+    <div className="playback-wrap">
     <div className="live playback" data-playback-state={state.kind}>
       <video ref={videoRef} className="live-video" muted playsInline controls={false} disablePictureInPicture aria-label={label} />
       {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' ? 'error' : state.kind}`} role="status">{message}</div>}
@@ -70,6 +72,8 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
           <time dateTime={new Date(position).toISOString()}>{formatDateTime(position)}</time>
         </span>
       )}
+    </div>
+    <InvestigationControls videoRef={videoRef} />
     </div>
   );
 }

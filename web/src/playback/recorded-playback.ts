@@ -87,7 +87,9 @@ export class RecordedPlayback {
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
       }
-      while (!abort.signal.aborted && queue.pending > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The last append may still be in flight (pending counts queued ones only): endOfStream() while
+      // a SourceBuffer is updating throws, which ended short ranges (an alarm's last minute) in an error.
+      while (!abort.signal.aborted && !queue.idle) await new Promise((resolve) => setTimeout(resolve, 50));
       if (abort.signal.aborted) return;
       if (source.readyState === 'open') source.endOfStream();
       if (!started) {
