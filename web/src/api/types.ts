@@ -6,4 +6,5 @@ export type {
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
+  MapCamera, Site, Outage, Coverage, Placement, ImportResult,
 } from '../../../src/api/contract.ts';

@@ -1,16 +1,10 @@
 // The security map's API calls. Shapes come from the server's schemas (type-only imports), so the
 // web app and the routes cannot drift apart.
-import type { Static } from '@sinclair/typebox';
-import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema, PlacementBody, SiteSchema } from '../../../src/api/map-schemas.ts';
+import type { Coverage, ImportResult, MapCamera, Outage, Placement, Site } from '../api/types.ts';
 import type { FeatureCollection } from 'geojson';
 import { request } from '../api/client.ts';
 
-export type MapCamera = Static<typeof MapCameraSchema>;
-export type Site = Static<typeof SiteSchema>;
-export type Outage = Static<typeof OutageSchema>;
-export type Coverage = Static<typeof CoverageSchema>;
-export type Placement = Static<typeof PlacementBody>;
-export type ImportResult = Static<typeof ImportResultSchema>;
+export type { Coverage, ImportResult, MapCamera, Outage, Placement, Site };
 
 export async function mapCameras(signal?: AbortSignal): Promise<MapCamera[]> {
   return (await request<{ cameras: MapCamera[] }>('GET', '/api/map/cameras', undefined, signal)).cameras;
