@@ -31,6 +31,9 @@ const statusByCode: Record<string, number> = {
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
+  // issue 12: rules drawn on a still and previewed
+  NO_PICTURE: 503,
+  PREVIEW_BUSY: 429,
 };
 
 export interface ErrorBody {

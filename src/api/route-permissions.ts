@@ -49,6 +49,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/calibration': { action: 'camera.read', on: 'camera' },
   'PUT /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
   'DELETE /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
+  // issue 12 item 7 / issue 14 item 1: drawing on a still
+  'GET /api/cameras/:id/still': { action: 'camera.live', on: 'camera' },
+  'POST /api/cameras/:id/calibration/check': { action: 'camera.update', on: 'camera' },
+  'POST /api/cameras/:id/analytics/preview': { action: 'analytics.configure', on: 'camera' },
+  'GET /api/cameras/:id/analytics/preview/:previewId/:n': { action: 'analytics.configure', on: 'camera' },
 
   'GET /api/alarms': { action: 'alarm.see', on: 'cameras' },
   'GET /api/alarms/:id/snapshot': { action: 'alarm.see', on: 'camera-items' },

@@ -15,8 +15,8 @@ const PointSchema = Type.Object({
   image: Pair('normalised image position u, v (0..1, x right, y down)'),
   ground: Pair('ground position x, y in metres'),
 });
-const CalibrationBody = Type.Object({ points: Type.Array(PointSchema, { minItems: 4, maxItems: 64 }) });
-const CalibrationReply = Type.Object({
+export const CalibrationBody = Type.Object({ points: Type.Array(PointSchema, { minItems: 4, maxItems: 64 }) });
+export const CalibrationReply = Type.Object({
   cameraId: Type.String(),
   calibration: Type.Union([
     Type.Object({
@@ -35,7 +35,7 @@ const CalibrationReply = Type.Object({
 });
 export type CalibrationReplyBody = Static<typeof CalibrationReply>;
 
-function describe(cameraId: string, points: CalibrationPoint[], updatedAt: number): CalibrationReplyBody {
+export function describeCalibration(cameraId: string, points: CalibrationPoint[], updatedAt: number): CalibrationReplyBody {
   const cal = fitHomography(points);
   const r = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
   const grid = groundGrid(cal);
@@ -58,7 +58,7 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps, guard
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);
       const row = await deps.store.getCameraCalibration(req.params.id);
-      return row ? describe(req.params.id, row.points, row.updatedAt) : { cameraId: req.params.id, calibration: null };
+      return row ? describeCalibration(req.params.id, row.points, row.updatedAt) : { cameraId: req.params.id, calibration: null };
     },
   );
 
@@ -70,7 +70,7 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps, guard
       await deps.cameras.get(req.params.id);
       const points = req.body.points.map((p) => ({ image: [p.image[0], p.image[1]], ground: [p.ground[0], p.ground[1]] }) as CalibrationPoint);
       const now = Date.now();
-      const reply = describe(req.params.id, points, now); // throws DEGENERATE_CALIBRATION before anything is stored
+      const reply = describeCalibration(req.params.id, points, now); // throws DEGENERATE_CALIBRATION before anything is stored
       await deps.store.putCameraCalibration({ cameraId: req.params.id, points, updatedAt: now }, {
         actor: user.id, action: 'camera.calibrate', cameraId: req.params.id, ip: req.ip,
         details: { points: points.length, rmsImage: reply.calibration!.rmsImage, rmsGroundM: reply.calibration!.rmsGroundM },
