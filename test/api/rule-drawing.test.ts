@@ -117,7 +117,7 @@ test('a preview re-analyses the last minutes: hits where people walk, none in an
   assert.equal(pic.status, 200);
   assert.equal(decodePng(Buffer.from(await pic.arrayBuffer())).width, p.width);
   // Nothing was stored or raised by a preview.
-  assert.equal((await v.store.getCameraAnalytics('cam1'))?.settings?.zones?.[0]?.name, 'night');
+  assert.equal(((await v.store.getCameraAnalytics('cam1'))?.settings as any)?.zones?.[0]?.name, 'night');
   const audit = await v.store.listAudit(0, 1000);
   assert.ok(audit.some((a) => a.action === 'recording.play' && (a.details as any)?.via === 'rule-preview'));
   // Another user does not get this user's preview pictures.
