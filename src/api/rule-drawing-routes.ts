@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { AnalyticsConfig, newId } from '../core/index.ts';
+import { newId } from '../core/index.ts';
 import { grabStill, type PreviewResult } from '../analytics/index.ts';
 import { encodePngAsync } from '../media/index.ts';
 import { maskPng, paintMasks } from '../privacy/index.ts';
@@ -16,37 +16,11 @@ import { CameraParams, ErrorSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { maskAuditDetails, maskViewFor, purposeDetails } from './privacy-view.ts';
 import { localSegmentSource, recordingsDirOf } from './playback-routes.ts';
-import { CalibrationBody, CalibrationReply, describeCalibration } from './traffic-routes.ts';
+import { describeCalibration } from './traffic-routes.ts';
+import { CalibrationBody, CalibrationReply } from './traffic-schemas.ts';
+import { PreviewBody, PreviewReplySchema } from './drawing-schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
-
-export const PreviewBody = Type.Object({
-  settings: AnalyticsConfig,
-  minutes: Type.Integer({ minimum: 1, maximum: 10, default: 5, description: 'How far back the recording is analysed (inside the free look-back window by default).' }),
-}, { additionalProperties: false });
-
-export const PreviewReplySchema = Type.Object({
-  id: Type.String({ description: 'the preview: its pictures are at ./preview/{id}/{n}.png for 10 minutes' }),
-  fromMs: Type.Integer(),
-  toMs: Type.Integer({ description: 'end of the analysed recording (ms since the epoch)' }),
-  frames: Type.Integer({ description: 'frames analysed' }),
-  seconds: Type.Number({ description: 'seconds of recording analysed (gaps skipped)' }),
-  counts: Type.Array(Type.Object({ kind: Type.String(), rule: Type.String(), hits: Type.Integer(), alarms: Type.Integer({ description: 'hits that would have raised (or folded into) an alarm' }) })),
-  hits: Type.Array(Type.Object({
-    at: Type.Integer({ description: 'wall-clock ms of the frame' }),
-    kind: Type.String(), rule: Type.String(),
-    cls: Type.Union([Type.String(), Type.Null()]),
-    direction: Type.Union([Type.Literal('positive'), Type.Literal('negative'), Type.Null()]),
-    trackId: Type.Union([Type.Integer(), Type.Null()]),
-    box: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]),
-    detail: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])), Type.Null()]),
-    raises: Type.Boolean(), priority: Type.Integer(),
-    snapshot: Type.Union([Type.Integer(), Type.Null()], { description: 'n of the picture of this hit, or null' }),
-  })),
-  snapshots: Type.Integer({ description: 'pictures kept (heads pixelated, masks applied for the viewer)' }),
-  width: Type.Integer(), height: Type.Integer(),
-});
-export type PreviewReply = Static<typeof PreviewReplySchema>;
 
 const PreviewPicParams = Type.Object({ id: Type.String({ maxLength: 64 }), previewId: Type.String({ maxLength: 64 }), n: Type.Integer({ minimum: 0, maximum: 63 }) });
 

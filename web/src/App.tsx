@@ -16,6 +16,8 @@ import { LoginScreen } from './screens/LoginScreen.tsx';
 import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
+import { RulesScreen } from './drawing/RulesScreen.tsx';
+import { CalibrationScreen } from './drawing/CalibrationScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -67,6 +69,8 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'rules' ? <RulesScreen id={route.id} />
+          : route.name === 'calibration' ? <CalibrationScreen id={route.id} />
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'alarmHistory' ? <AlarmHistory />

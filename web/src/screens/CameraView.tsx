@@ -9,7 +9,7 @@ import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { usePolling } from '../polling.ts';
-import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
+import { GRID_PATH, calibrationPath, navigate, onLinkClick, rulesPath } from '../router.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -63,6 +63,8 @@ export function CameraView({ id }: { id: string }) {
         {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
         {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
         <span className="toolbar-info">{t('camera.keys')}</span>
+        <a className="button" href={rulesPath(id)} onClick={(event) => onLinkClick(event, rulesPath(id))} data-testid="open-rules">{t('draw.openRules')}</a>
+        <a className="button" href={calibrationPath(id)} onClick={(event) => onLinkClick(event, calibrationPath(id))} data-testid="open-calibration">{t('draw.openCalibration')}</a>
       </div>
       {notFound && <p className="banner banner-error" role="alert">{t('camera.notFound', { id })}</p>}
       {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
