@@ -51,11 +51,9 @@ export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
 
 // issue 12 item 7 / issue 14 item 1: rules and calibration drawn on a still
-import type { PreviewBody, PreviewReplySchema } from './drawing-schemas.ts';
+// (a camera's analytics settings come from src/core/config-schema.ts: the web imports that type itself)
+import type { PreviewReplySchema } from './drawing-schemas.ts';
 import type { CalibrationBody, CalibrationReply } from './traffic-schemas.ts';
-import type { AnalyticsConfig } from '../core/config-schema.ts';
-export type AnalyticsSettings = Static<typeof AnalyticsConfig>;
-export type RulePreviewRequest = Static<typeof PreviewBody>;
 export type RulePreview = Static<typeof PreviewReplySchema>;
 export type CalibrationRequest = Static<typeof CalibrationBody>;
 export type CalibrationView = Static<typeof CalibrationReply>;

@@ -1,15 +1,9 @@
-// Shapes of drawing rules on a still and previewing them (issue 12 item 7), apart from the routes
-// so that the web's types come from them (src/api/contract.ts).
+// The answer of a rule preview (issue 12 item 7), apart from the routes so that the web's types
+// come from it (src/api/contract.ts). Imports nothing but TypeBox.
 import { Type, type Static } from '@sinclair/typebox';
-import { AnalyticsConfig } from '../core/config-schema.ts';
-
-export const PreviewBody = Type.Object({
-  settings: AnalyticsConfig,
-  minutes: Type.Integer({ minimum: 1, maximum: 10, default: 5, description: 'How far back the recording is analysed (inside the free look-back window by default).' }),
-}, { additionalProperties: false });
 
 export const PreviewReplySchema = Type.Object({
-  id: Type.String({ description: 'the preview: its pictures are at ./preview/{id}/{n}.png for 10 minutes' }),
+  id: Type.String({ description: 'the preview: its pictures are at ./preview/{id}/{n} (PNG) for 10 minutes, for the user who ran it' }),
   fromMs: Type.Integer(),
   toMs: Type.Integer({ description: 'end of the analysed recording (ms since the epoch)' }),
   frames: Type.Integer({ description: 'frames analysed' }),

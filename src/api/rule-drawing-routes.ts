@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { newId } from '../core/index.ts';
+import { AnalyticsConfig, newId } from '../core/index.ts';
 import { grabStill, type PreviewResult } from '../analytics/index.ts';
 import { encodePngAsync } from '../media/index.ts';
 import { maskPng, paintMasks } from '../privacy/index.ts';
@@ -18,9 +18,14 @@ import { maskAuditDetails, maskViewFor, purposeDetails } from './privacy-view.ts
 import { localSegmentSource, recordingsDirOf } from './playback-routes.ts';
 import { describeCalibration } from './traffic-routes.ts';
 import { CalibrationBody, CalibrationReply } from './traffic-schemas.ts';
-import { PreviewBody, PreviewReplySchema } from './drawing-schemas.ts';
+import { PreviewReplySchema } from './drawing-schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+const PreviewBody = Type.Object({
+  settings: AnalyticsConfig,
+  minutes: Type.Integer({ minimum: 1, maximum: 10, default: 5, description: 'How far back the recording is analysed (inside the free look-back window by default).' }),
+}, { additionalProperties: false });
 
 const PreviewPicParams = Type.Object({ id: Type.String({ maxLength: 64 }), previewId: Type.String({ maxLength: 64 }), n: Type.Integer({ minimum: 0, maximum: 63 }) });
 

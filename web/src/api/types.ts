@@ -7,5 +7,7 @@ export type {
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult,
-  AnalyticsSettings, RulePreviewRequest, RulePreview, CalibrationRequest, CalibrationView,
+  RulePreview, CalibrationRequest, CalibrationView,
 } from '../../../src/api/contract.ts';
+// A camera's analytics settings: the one schema in src/core (it imports nothing but TypeBox).
+export type { AnalyticsConfig as AnalyticsSettings } from '../../../src/core/config-schema.ts';
