@@ -32,7 +32,8 @@ const statusByCode: Record<string, number> = {
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
   // issue 12: rules drawn on a still and previewed
-  NO_PICTURE: 503,
+  // a camera that sends no picture now: the request is fine, the camera's state is not
+  NO_PICTURE: 409,
   PREVIEW_BUSY: 429,
 };
 

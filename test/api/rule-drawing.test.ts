@@ -20,7 +20,7 @@ const BOWTIE = [[0.1, 0.1], [0.5, 0.5], [0.5, 0.1], [0.1, 0.5]];
 before(async () => {
   assert.ok(existsSync(VTEST_AVI_PATH), `${VTEST_AVI_PATH} missing: apt-get install opencv-doc`);
   sim = await startSimulator();
-  v = await startTestVigil({ recording: { segmentSeconds: 4 }, cameras: [{ id: 'cam1', name: 'Plaza', url: sim.urls[0] }] });
+  v = await startTestVigil({ recording: { segmentSeconds: 4 }, cameras: [{ id: 'cam1', name: 'Plaza', url: sim.urls[0] }, { id: 'dark', name: 'Dark', url: 'rtsp://127.0.0.1:9/x', enabled: false }] });
   const auth = new AuthService(v.store, { sessionHours: 1, loginMaxFailures: 5, loginWindowSeconds: 60 });
   await auth.createUser('second', 'other-admin-pw-1', 'admin', 'test');
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
@@ -35,15 +35,22 @@ test('the still is a picture of the camera now, and looking at it is audited', a
   assert.equal(r.status, 200, await r.clone().text());
   assert.equal(r.headers.get('content-type'), 'image/png');
   const png = decodePng(Buffer.from(await r.arrayBuffer()));
-  // vtest (4:3) as the simulator serves it, under the 1280 px cap
-  assert.ok(png.width >= 320 && png.width <= 1280, `width ${png.width}`);
-  assert.equal(png.height, png.width * 3 / 4);
+  // The camera's own picture size (under the 1280 px cap), as its status reports it.
+  const status = (await json(await v.http('/api/cameras/cam1'))).status;
+  assert.equal(png.width, Math.min(1280, status.width));
+  assert.ok(Math.abs(png.height - (status.height * png.width) / status.width) <= 2, `${png.width}×${png.height} for ${status.width}×${status.height}`);
   let lo = 255, hi = 0;
   for (let i = 0; i < png.rgb.length; i += 997) { lo = Math.min(lo, png.rgb[i]); hi = Math.max(hi, png.rgb[i]); }
   assert.ok(hi - lo > 60, `a real picture, not a flat one (${lo}..${hi})`);
   const audit = await v.store.listAudit(0, 1000);
   assert.ok(audit.some((a) => a.action === 'snapshot.view' && a.cameraId === 'cam1' && (a.details as any)?.via === 'still'));
   assert.equal((await v.http('/api/cameras/nope/still')).status, 404);
+  // A camera that sends nothing now: said at once (409 NO_PICTURE), not after a wait.
+  const t0 = Date.now();
+  const dark = await v.http('/api/cameras/dark/still');
+  assert.equal(dark.status, 409);
+  assert.equal((await json(dark)).error.code, 'NO_PICTURE');
+  assert.ok(Date.now() - t0 < 2000);
 });
 
 test('a zone that crosses itself or has too few points is refused naming the field; nothing is stored', async () => {

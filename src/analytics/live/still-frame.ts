@@ -15,6 +15,9 @@ export interface StillOptions {
 }
 
 export function grabStill(runtime: CameraRuntime, cameraId: string, o: StillOptions = {}): Promise<LiveFrame> {
+  const state = runtime.status(cameraId).state;
+  // A camera that sends nothing now has no picture to give: say so at once rather than wait.
+  if (state !== 'online') return Promise.reject(new AnalyticsError('NO_PICTURE', `camera ${cameraId} sends no picture now (${state})`));
   return new Promise((resolve, reject) => {
     let done = false;
     let lastError: string | null = null;
