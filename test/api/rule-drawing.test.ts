@@ -36,7 +36,7 @@ test('the still is a picture of the camera now, and looking at it is audited', a
   assert.equal(r.headers.get('content-type'), 'image/png');
   const png = decodePng(Buffer.from(await r.arrayBuffer()));
   // The camera's own picture size (under the 1280 px cap), as its status reports it.
-  const status = (await json(await v.http('/api/cameras/cam1'))).status;
+  const status = (await json(await v.http('/api/cameras/cam1'))).camera.status;
   assert.equal(png.width, Math.min(1280, status.width));
   assert.ok(Math.abs(png.height - (status.height * png.width) / status.width) <= 2, `${png.width}×${png.height} for ${status.width}×${status.height}`);
   let lo = 255, hi = 0;
@@ -109,9 +109,12 @@ test('a preview re-analyses the last minutes: hits where people walk, none in an
     zones: [{ name: 'walkway', polygon: [[0, 0.3], [1, 0.3], [1, 1], [0, 1]] }, { name: 'corner', polygon: [[0, 0], [0.06, 0], [0.06, 0.06], [0, 0.06]] }],
     alarms: [{ rule: 'corner', raise: false }],
   };
+  const t0 = Date.now();
   const r = await v.http('/api/cameras/cam1/analytics/preview', { method: 'POST', json: { settings, minutes: 2 } });
+  console.log(`# preview: ${Date.now() - t0} ms wall for the answer`);
   assert.equal(r.status, 200, await r.clone().text());
   const p = await json(r);
+  console.log(`# preview: ${p.frames} frames, ${p.seconds} s of recording, ${p.width}×${p.height}, motion stand-in`);
   assert.ok(p.frames >= 60, `analysed ${p.frames} frames`);
   const walk = p.counts.find((c: any) => c.rule === 'walkway');
   assert.ok(walk && walk.hits >= 2, `walkway hits: ${JSON.stringify(p.counts)}`);
