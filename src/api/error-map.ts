@@ -31,6 +31,10 @@ const statusByCode: Record<string, number> = {
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
+  WALL_BAD_LAYOUT: 400,
+  WALL_LAYOUT_NOT_FOUND: 404,
+  WALL_NOT_YOURS: 403,
+  WALL_CONFLICT: 409,
 };
 
 export interface ErrorBody {
