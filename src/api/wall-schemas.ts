@@ -1,8 +1,13 @@
 // Schemas of the video wall's saved layouts and of bookmarks (issue 12). The web app takes its types
 // from here (type-only imports of the Static types below).
 import { Type, type Static } from '@sinclair/typebox';
-import { LAYOUT_KINDS, MAX_CUSTOM_SIDE } from '../wall/index.ts';
 import { TimeMs } from './schemas.ts';
+
+// The layouts src/wall draws (its LAYOUT_KINDS and MAX_CUSTOM_SIDE; test/wall/layouts.test.ts keeps
+// the two equal). Written out here because the web's compiler reads these schemas and must not
+// follow an import into server code.
+export const WALL_LAYOUT_VALUES = ['1', '2x2', '3x3', '4x4', '1+5', '1+7', 'custom'] as const;
+const MAX_CUSTOM_SIDE = 8;
 
 const Str = Type.String();
 const CameraId = Type.String({ minLength: 1, maxLength: 64 });
@@ -17,7 +22,7 @@ export const TourSchema = Type.Object(
 
 export const WallSpecSchema = Type.Object(
   {
-    layout: Type.Union(LAYOUT_KINDS.map((k) => Type.Literal(k)), { description: '1, 2x2, 3x3, 4x4, 1+5 (one large and five small), 1+7, or custom (cols × rows)' }),
+    layout: Type.Union(WALL_LAYOUT_VALUES.map((k) => Type.Literal(k)), { description: '1, 2x2, 3x3, 4x4, 1+5 (one large and five small), 1+7, or custom (cols × rows)' }),
     cols: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CUSTOM_SIDE, description: 'custom layouts only' })),
     rows: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CUSTOM_SIDE, description: 'custom layouts only' })),
     tiles: Type.Array(Type.Union([CameraId, Type.Null()]), { maxItems: MAX_CUSTOM_SIDE * MAX_CUSTOM_SIDE, description: "each tile's camera (null: empty), one per tile of the layout, in the layout's order" }),

@@ -1,7 +1,8 @@
 // The wall's layouts and tours: plain values in, plain values out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LAYOUT_KINDS, layoutGrid, msToNextStep, tileCount, tourPage, tourStep, type Cell } from '../../src/wall/index.ts';
+import { WALL_LAYOUT_VALUES, WallSpecSchema } from '../../src/api/wall-schemas.ts';
+import { LAYOUT_KINDS, MAX_CUSTOM_SIDE, layoutGrid, msToNextStep, tileCount, tourPage, tourStep, type Cell } from '../../src/wall/index.ts';
 
 /** Every cell of the grid covered by exactly one tile. */
 function coversOnce(cols: number, rows: number, cells: Cell[]): boolean {
@@ -45,4 +46,11 @@ test('a tour that fits on one page turns by one camera each step; spare tiles st
   assert.deepEqual(tourPage(tour, 4, 0), ['a', 'b', null, null]);
   assert.deepEqual(tourPage(tour, 4, 1), ['b', 'a', null, null]);
   assert.deepEqual(tourPage({ dwellSeconds: 5, cameraIds: [] }, 2, 3), [null, null]);
+});
+
+test('the API accepts exactly the layouts the wall draws', () => {
+  assert.deepEqual([...WALL_LAYOUT_VALUES], [...LAYOUT_KINDS]);
+  assert.equal(WallSpecSchema.properties.cols.maximum, MAX_CUSTOM_SIDE);
+  assert.equal(WallSpecSchema.properties.rows.maximum, MAX_CUSTOM_SIDE);
+  assert.equal(WallSpecSchema.properties.tiles.maxItems, MAX_CUSTOM_SIDE * MAX_CUSTOM_SIDE);
 });
