@@ -74,7 +74,7 @@ export function registerWallRoutes(app: FastifyInstance, deps: ApiDeps, guard: G
       checkShare(req, req.body);
       const now = Date.now();
       const row: WallLayoutRow = { id: newId('wall'), ownerId: user.id, ownerName: user.username, name: req.body.name, shared: req.body.shared, spec: checkedSpec(req.body.spec), createdAt: now, updatedAt: now, version: 1 };
-      const stored = await store.addWallLayout(row, { actor: user.id, ip: req.ip, action: 'wall.layout.create', cameraId: null, details: auditDetails(row) });
+      const stored = await store.addWallLayout(row, { actor: user.id, ip: req.ip, action: 'wall.create', cameraId: null, details: auditDetails(row) });
       reply.status(201);
       return view(stored, user);
     },
@@ -89,7 +89,7 @@ export function registerWallRoutes(app: FastifyInstance, deps: ApiDeps, guard: G
       if (!mayChange(user, current)) throw new WallError('WALL_NOT_YOURS', `layout ${current.id} is ${current.ownerName}'s; sharing it lets others see it, not change it`);
       if (req.body.shared !== current.shared) checkShare(req, req.body);
       const next: WallLayoutRow = { ...current, name: req.body.name, shared: req.body.shared, spec: checkedSpec(req.body.spec), updatedAt: Date.now() };
-      const stored = await store.updateWallLayout(req.body.version, next, { actor: user.id, ip: req.ip, action: 'wall.layout.update', cameraId: null, details: auditDetails(next) });
+      const stored = await store.updateWallLayout(req.body.version, next, { actor: user.id, ip: req.ip, action: 'wall.update', cameraId: null, details: auditDetails(next) });
       if (!stored) {
         const now = await store.getWallLayout(current.id);
         throw new WallError('WALL_CONFLICT', now ? `layout ${current.id} changed since version ${req.body.version} (now ${now.version}, by its last save at ${new Date(now.updatedAt).toISOString()}): load it again` : `layout ${current.id} was deleted`);
@@ -105,7 +105,7 @@ export function registerWallRoutes(app: FastifyInstance, deps: ApiDeps, guard: G
       const user = guard(req, 'wall.use', { type: 'system' });
       const current = await visible(req.params.layoutId, user);
       if (!mayChange(user, current)) throw new WallError('WALL_NOT_YOURS', `layout ${current.id} is ${current.ownerName}'s`);
-      await store.deleteWallLayout(current.id, { actor: user.id, ip: req.ip, action: 'wall.layout.delete', cameraId: null, details: auditDetails(current) });
+      await store.deleteWallLayout(current.id, { actor: user.id, ip: req.ip, action: 'wall.delete', cameraId: null, details: auditDetails(current) });
       reply.status(204).send();
     },
   );

@@ -23,7 +23,7 @@ export const AUDIT_ACTIONS = [
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',
   // issue 12: saved video walls and bookmarks of an investigation
-  'wall.layout.create', 'wall.layout.update', 'wall.layout.delete', 'bookmark.create', 'bookmark.delete',
+  'wall.create', 'wall.update', 'wall.delete', 'bookmark.create', 'bookmark.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -55,8 +55,8 @@ test('a layout: saved (audited), listed to its owner only, changed by version, d
   assert.equal(stale.status, 409);
   assert.match((await json(stale)).error.message, /changed since version 1 \(now 2/);
   assert.equal((await v.http(`/api/wall/layouts/${layout.id}`, { method: 'DELETE' })).status, 204);
-  const audit = (await v.store.listAudit(0, 1000)).filter((a) => a.action.startsWith('wall.layout.'));
-  assert.deepEqual(audit.map((a) => a.action), ['wall.layout.create', 'wall.layout.update', 'wall.layout.delete']);
+  const audit = (await v.store.listAudit(0, 1000)).filter((a) => a.action.startsWith('wall.'));
+  assert.deepEqual(audit.map((a) => a.action), ['wall.create', 'wall.update', 'wall.delete']);
   assert.equal(audit[0].details.name, 'Entrances');
   assert.equal(audit[0].details.layout, '1+5');
 });

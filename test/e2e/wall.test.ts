@@ -98,7 +98,9 @@ describe('the video wall', { timeout: 240_000 }, () => {
     await page.getByTestId('wall-name').fill('Night tour');
     await page.getByTestId('wall-save').click();
     await page.locator('[data-testid="wall-message"]', { hasText: 'Saved “Night tour”' }).waitFor({ timeout: 5000 });
-    const audit = (await (await page.context().request.get(`${demo.baseUrl}/api/audit?action=wall.layout.create`)).json()) as { entries: { details: Record<string, unknown> }[] };
+    const auditRes = await page.context().request.get(`${demo.baseUrl}/api/audit?action=wall.create`);
+    assert.equal(auditRes.status(), 200, await auditRes.text());
+    const audit = (await auditRes.json()) as { entries: { details: Record<string, unknown> }[] };
     assert.ok(audit.entries.some((e) => e.details.name === 'Night tour' && e.details.tour === 3), JSON.stringify(audit.entries.slice(0, 3)));
 
     // The saved layout is the server's, not the page's: a reload brings it back.
@@ -146,7 +148,7 @@ describe('the video wall', { timeout: 240_000 }, () => {
 
     // No wall open: the push opens one here, with the alarm in the chosen tile (the last tile when
     // the wall, here the one-tile tour saved above, has fewer).
-    await page.getByTestId('alarm-push-tile').selectOption('1');
+    await page.getByTestId('alarm-push-tile').selectOption({ value: '1' });
     await page.getByTestId('alarm-push-wall').click();
     await page.waitForURL(`**/wall?alarm=${alarm.id}&tile=1`);
     await page.locator('[data-testid="wall-grid"][data-layout="1"]').waitFor({ timeout: 10_000 });

@@ -38,7 +38,7 @@ for (const engine of engines) {
     });
 
     test('layouts: own and shared listed, others\' personal ones not; updates are compare-and-set; audited', async () => {
-      await store.addWallLayout(layout('w1', 'u1', false, 'Mine'), { actor: 'u1', action: 'wall.layout.create', details: { layoutId: 'w1' } });
+      await store.addWallLayout(layout('w1', 'u1', false, 'Mine'), { actor: 'u1', action: 'wall.create', details: { layoutId: 'w1' } });
       await store.addWallLayout(layout('w2', 'u2', false, 'Theirs'));
       await store.addWallLayout(layout('w3', 'u2', true, 'Control room'));
       assert.deepEqual((await store.listWallLayouts('u1')).map((l) => l.id), ['w3', 'w1'], 'by name: Control room, Mine');
@@ -49,16 +49,16 @@ for (const engine of engines) {
 
       const tour = { layout: '1', tiles: ['c1'], tour: { dwellSeconds: 5, cameraIds: ['c1', 'c2'] } };
       const next = { ...got!, name: 'Mine, toured', spec: tour, updatedAt: 2000 };
-      const saved = await store.updateWallLayout(1, next, { actor: 'u1', action: 'wall.layout.update', details: { layoutId: 'w1' } });
+      const saved = await store.updateWallLayout(1, next, { actor: 'u1', action: 'wall.update', details: { layoutId: 'w1' } });
       assert.equal(saved?.version, 2);
-      assert.equal(await store.updateWallLayout(1, { ...next, name: 'lost' }, { actor: 'u9', action: 'wall.layout.update' }), null, 'a stale version loses');
+      assert.equal(await store.updateWallLayout(1, { ...next, name: 'lost' }, { actor: 'u9', action: 'wall.update' }), null, 'a stale version loses');
       const stored = await store.getWallLayout('w1');
       assert.equal(stored?.name, 'Mine, toured');
       assert.deepEqual(stored?.spec, tour);
-      assert.equal(await store.deleteWallLayout('w1', { actor: 'u1', action: 'wall.layout.delete' }), true);
-      assert.equal(await store.deleteWallLayout('w1', { actor: 'u1', action: 'wall.layout.delete' }), false);
+      assert.equal(await store.deleteWallLayout('w1', { actor: 'u1', action: 'wall.delete' }), true);
+      assert.equal(await store.deleteWallLayout('w1', { actor: 'u1', action: 'wall.delete' }), false);
       const actions = (await store.listAudit(0, 100)).map((a) => a.action).filter((a) => a.startsWith('wall.'));
-      assert.deepEqual(actions, ['wall.layout.create', 'wall.layout.update', 'wall.layout.delete'], 'the lost update and the second delete wrote nothing');
+      assert.deepEqual(actions, ['wall.create', 'wall.update', 'wall.delete'], 'the lost update and the second delete wrote nothing');
     });
 
     test('bookmarks: listed by camera and time, oldest first; deleted with an audit entry', async () => {

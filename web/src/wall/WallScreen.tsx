@@ -32,8 +32,9 @@ interface Pushed {
   text: string;
 }
 
+/** At least `count` tiles; those past the layout are kept, so a smaller layout and back loses nothing. */
 function resized(tiles: (string | null)[], count: number): (string | null)[] {
-  return Array.from({ length: count }, (_, i) => tiles[i] ?? null);
+  return Array.from({ length: Math.max(count, tiles.length) }, (_, i) => tiles[i] ?? null);
 }
 
 function draftOf(spec: WallSpec): Draft {
@@ -41,7 +42,8 @@ function draftOf(spec: WallSpec): Draft {
 }
 
 function specOf(d: Draft): WallSpec {
-  return { layout: d.layout, ...(d.layout === 'custom' ? { cols: d.cols, rows: d.rows } : {}), tiles: d.tiles, tour: d.tour };
+  const count = layoutGrid(d.layout, d.cols, d.rows).cells.length;
+  return { layout: d.layout, ...(d.layout === 'custom' ? { cols: d.cols, rows: d.rows } : {}), tiles: resized(d.tiles, count).slice(0, count), tour: d.tour };
 }
 
 function errorText(e: unknown): string {
@@ -286,6 +288,15 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
   );
 }
 
+/** Four corners pointing out; drawn, because the fonts at hand have no full-screen glyph. */
+function FullScreenIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6">
+      <path d="M1 4V1h3M8 1h3v3M11 8v3H8M4 11H1V8" />
+    </svg>
+  );
+}
+
 interface WallTileProps {
   index: number;
   camera: Camera | null;
@@ -335,13 +346,14 @@ function WallTile({ index, camera, cameraId, style, selected, pushed, onSelect, 
         </div>
       )}
       {cameraId !== null && (
-        <span className="wall-tile-name" dir="auto" data-testid="wall-tile-name">{camera?.name ?? cameraId}</span>
+        // The plate follows the page's direction; the name inside it its own.
+        <span className="wall-tile-name" data-testid="wall-tile-name"><bdi>{camera?.name ?? cameraId}</bdi></span>
       )}
       {pushed && (
-        <a className="wall-tile-alarm" href={alarmPath(pushed.alarmId)} onClick={(e) => onLinkClick(e, alarmPath(pushed.alarmId))} data-testid="wall-tile-alarm" dir="auto">{pushed.text}</a>
+        <a className="wall-tile-alarm" href={alarmPath(pushed.alarmId)} onClick={(e) => onLinkClick(e, alarmPath(pushed.alarmId))} data-testid="wall-tile-alarm"><bdi>{pushed.text}</bdi></a>
       )}
       <span className="wall-tile-tools">
-        <button type="button" className="wall-tool" onClick={(e) => { e.stopPropagation(); fullScreen(ref.current); }} aria-label={t('wall.tileFullscreen', { n: index + 1 })} title={t('wall.tileFullscreen', { n: index + 1 })} data-testid="wall-tile-fullscreen">⛶</button>
+        <button type="button" className="wall-tool" onClick={(e) => { e.stopPropagation(); fullScreen(ref.current); }} aria-label={t('wall.tileFullscreen', { n: index + 1 })} title={t('wall.tileFullscreen', { n: index + 1 })} data-testid="wall-tile-fullscreen"><FullScreenIcon /></button>
         {cameraId !== null && <button type="button" className="wall-tool" onClick={(e) => { e.stopPropagation(); onClear(); }} aria-label={t('wall.clearTile', { n: index + 1 })} title={t('wall.clearTile', { n: index + 1 })} data-testid="wall-tile-clear">×</button>}
       </span>
       <span className="wall-tile-number" aria-hidden="true">{index + 1}</span>
