@@ -39,6 +39,8 @@ export const ACTIONS = [
   'alarm.resolve',
   'alarm.comment',
   'alarm.supervise',
+  // issue 15: integrations (webhook dead letters: read them, send them again)
+  'integration.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -31,6 +31,9 @@ const statusByCode: Record<string, number> = {
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
+  // issue 15: integrations and ONVIF
+  DEAD_LETTER_NOT_FOUND: 404,
+  HOOK_UNKNOWN: 409,
 };
 
 export interface ErrorBody {

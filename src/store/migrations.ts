@@ -306,6 +306,25 @@ CREATE TABLE camera_fences (
 );
 `,
   },
+  {
+    version: 151,
+    name: 'webhook dead letters',
+    sql: `
+-- Webhook deliveries that gave up (attempts exhausted, a permanent refusal, or the process
+-- stopping with them still queued): kept for an operator to read and send again, never dropped.
+CREATE TABLE webhook_dead_letters (
+  id TEXT PRIMARY KEY,
+  hook TEXT NOT NULL,
+  event_id TEXT,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  first_at BIGINT NOT NULL,
+  failed_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_dead_letters_failed ON webhook_dead_letters (failed_at, id);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,
