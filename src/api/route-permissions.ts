@@ -123,6 +123,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/integrations': { action: 'integration.manage', on: 'system' },
   'GET /api/integrations/dead-letters': { action: 'integration.manage', on: 'system' },
   'POST /api/integrations/dead-letters/:id/redeliver': { action: 'integration.manage', on: 'system' },
+  'POST /api/onvif/discover': { action: 'camera.create', on: 'cameras' },
+  'POST /api/onvif/describe': { action: 'camera.create', on: 'cameras' },
+  'PUT /api/cameras/:id/onvif': { action: 'camera.update', on: 'camera' },
+  'GET /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
+  'POST /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
 
   'GET /api/audit': { action: 'audit.read', on: 'audit' },
   'GET /api/audit/verify': { action: 'audit.read', on: 'audit' },

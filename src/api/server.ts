@@ -50,6 +50,7 @@ import { registerTrafficRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
+import { registerOnvifRoutes } from './onvif-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -115,6 +116,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps);
   registerCameraImportRoute(app, deps, guard);
   registerIntegrationRoutes(app, deps, guard);
+  registerOnvifRoutes(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);

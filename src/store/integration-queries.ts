@@ -1,7 +1,7 @@
-// Issue 15's integration queries (webhook dead letters), kept apart from sql-store.ts. One dialect
+// Issue 15's integration queries (webhook dead letters, cameras' ONVIF addresses), kept apart from sql-store.ts. One dialect
 // for SQLite and PostgreSQL, `$n` placeholders.
 import type { SqlDatabase, SqlParam, SqlSession } from './sql-dialect.ts';
-import type { WebhookDeadLetterRow } from './types.ts';
+import type { CameraOnvifRow, WebhookDeadLetterRow } from './types.ts';
 
 const COLUMNS = 'id, hook, event_id, body, attempts, last_error, first_at, failed_at';
 
@@ -48,4 +48,18 @@ export async function takeDeadLetter(tx: SqlSession, id: string): Promise<Webhoo
   if (!rows.length) return null;
   await tx.execute('DELETE FROM webhook_dead_letters WHERE id = $1', [id]);
   return toRow(rows[0]);
+}
+
+export async function upsertCameraOnvif(tx: SqlSession, row: CameraOnvifRow): Promise<void> {
+  await tx.execute(
+    `INSERT INTO camera_onvif (camera_id, xaddr, profile_token, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (camera_id) DO UPDATE SET xaddr = excluded.xaddr, profile_token = excluded.profile_token, updated_at = excluded.updated_at`,
+    [row.cameraId, row.xaddr, row.profileToken, row.updatedAt],
+  );
+}
+
+export async function getCameraOnvif(db: SqlDatabase | SqlSession, cameraId: string): Promise<CameraOnvifRow | null> {
+  const rows = await db.query('SELECT camera_id, xaddr, profile_token, updated_at FROM camera_onvif WHERE camera_id = $1', [cameraId]);
+  if (!rows.length) return null;
+  return { cameraId: String(rows[0].camera_id), xaddr: String(rows[0].xaddr), profileToken: String(rows[0].profile_token), updatedAt: Number(rows[0].updated_at) };
 }

@@ -325,6 +325,20 @@ CREATE TABLE webhook_dead_letters (
 CREATE INDEX webhook_dead_letters_failed ON webhook_dead_letters (failed_at, id);
 `,
   },
+  {
+    version: 152,
+    name: 'camera ONVIF addresses',
+    sql: `
+-- Where a camera answers ONVIF (its device service) and which media profile its PTZ commands
+-- name; its credentials are the camera's own.
+CREATE TABLE camera_onvif (
+  camera_id TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+  xaddr TEXT NOT NULL,
+  profile_token TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

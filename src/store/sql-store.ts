@@ -42,6 +42,7 @@ import type {
   CameraPlacementRow,
   CameraCalibrationRow,
   WebhookDeadLetterRow,
+  CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -920,6 +921,14 @@ export class SqlStore implements StoreOperations {
   takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null> {
     return this.withAudit(audit, (tx) => integrationQueries.takeDeadLetter(tx, id), (row) => row !== null);
   }
+
+  async putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => integrationQueries.upsertCameraOnvif(tx, row));
+  }
+
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
+    return integrationQueries.getCameraOnvif(this.db, cameraId);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -968,5 +977,5 @@ export const STORE_OPERATIONS = [
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
   // issue 15: integrations
-  'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter',
+  'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

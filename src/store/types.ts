@@ -408,6 +408,17 @@ export interface Store {
   listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]>;
   /** Removes and returns the dead letter (to send it again), or null when there is none of that id. */
   takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null>;
+  /** Inserts or replaces where the camera answers ONVIF. */
+  putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
+}
+
+/** Where a camera answers ONVIF: its device service and the media profile PTZ commands name. */
+export interface CameraOnvifRow {
+  cameraId: string;
+  xaddr: string;
+  profileToken: string;
+  updatedAt: number;
 }
 
 // --- issue 15: integrations ------------------------------------------------------------------------
