@@ -26,7 +26,7 @@ const statusByCode: Record<string, number> = {
   // issue 14: traffic
   DEGENERATE_CALIBRATION: 400,
   BAD_TRAFFIC_SPEC: 400,
-  NOT_CALIBRATED: 409,
+  NOT_CALIBRATED: 400,
   // issue 12 (operator workflow)
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,

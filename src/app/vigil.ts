@@ -1,6 +1,7 @@
 // Composition root: opens the store, makes the one event bus, wires access, cameras, recorder,
 // live analytics and the API, and starts serving. Wiring only: policy lives in the parts.
 import { crowdGroundArea } from './crowd-ground-area.ts';
+import { trafficRules } from './traffic-rules.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +146,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     loadNeuralDetector: analyticsPart.createSharedDetector,
     // crowd zones of a calibrated camera count per m² without an area typed by hand
     groundArea: crowdGroundArea(store),
+    // lanes, speed limits, wrong way, stopped vehicles, congestion, with the camera's calibration
+    trafficRules: trafficRules(store),
   });
   await analytics.start();
 
