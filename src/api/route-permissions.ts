@@ -127,6 +127,15 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/bookmarks': { action: 'recording.list', on: 'camera' },
   'POST /api/cameras/:id/bookmarks': { action: 'recording.play', on: 'camera' },
   'DELETE /api/cameras/:id/bookmarks/:bookmarkId': { action: 'recording.play', on: 'camera' },
+  // issue 15: integrations
+  'GET /api/integrations': { action: 'integration.manage', on: 'system' },
+  'GET /api/integrations/dead-letters': { action: 'integration.manage', on: 'system' },
+  'POST /api/integrations/dead-letters/:id/redeliver': { action: 'integration.manage', on: 'system' },
+  'POST /api/onvif/discover': { action: 'camera.create', on: 'cameras' },
+  'POST /api/onvif/describe': { action: 'camera.create', on: 'cameras' },
+  'PUT /api/cameras/:id/onvif': { action: 'camera.update', on: 'camera' },
+  'GET /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
+  'POST /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
 
   'GET /api/audit': { action: 'audit.read', on: 'audit' },
   'GET /api/audit/verify': { action: 'audit.read', on: 'audit' },

@@ -51,6 +51,8 @@ import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 import { registerWallRoutes } from './wall-routes.ts';
 import { registerBookmarkRoutes } from './bookmark-routes.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
+import { registerOnvifRoutes } from './onvif-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -115,6 +117,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
   registerCameraImportRoute(app, deps, guard);
+  registerIntegrationRoutes(app, deps, guard);
+  registerOnvifRoutes(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);

@@ -8,6 +8,7 @@ import * as mapQueries from './map-queries.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
 import * as wallQueries from './wall-queries.ts';
+import * as integrationQueries from './integration-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -41,6 +42,8 @@ import type {
   BBoxQuery,
   CameraPlacementRow,
   CameraCalibrationRow,
+  WebhookDeadLetterRow,
+  CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -945,6 +948,28 @@ export class SqlStore implements StoreOperations {
   deleteBookmark(id: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(audit, (tx) => wallQueries.deleteBookmark(tx, id), (deleted) => deleted);
   }
+
+  // --- issue 15: integrations -------------------------------------------------------------------
+
+  async addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void> {
+    await integrationQueries.insertDeadLetter(this.db, row);
+  }
+
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]> {
+    return integrationQueries.listDeadLetters(this.db, q);
+  }
+
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null> {
+    return this.withAudit(audit, (tx) => integrationQueries.takeDeadLetter(tx, id), (row) => row !== null);
+  }
+
+  async putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => integrationQueries.upsertCameraOnvif(tx, row));
+  }
+
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
+    return integrationQueries.getCameraOnvif(this.db, cameraId);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -995,4 +1020,6 @@ export const STORE_OPERATIONS = [
   // issue 12 (video wall, investigation)
   'addWallLayout', 'updateWallLayout', 'getWallLayout', 'listWallLayouts', 'deleteWallLayout',
   'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',
+  // issue 15: integrations
+  'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

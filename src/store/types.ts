@@ -416,6 +416,16 @@ export interface Store {
   /** Bookmarks of these cameras in [fromMs, toMs], oldest first. */
   listBookmarks(q: { cameraIds: string[]; fromMs: number; toMs: number; limit: number }): Promise<BookmarkRow[]>;
   deleteBookmark(id: string, audit?: AuditInput): Promise<boolean>;
+
+  // --- issue 15: integrations (src/store/integration-queries.ts) -----------------------------
+  addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void>;
+  /** Newest first; `before` is the keyset cursor (failedAt, id) of the last row seen. */
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]>;
+  /** Removes and returns the dead letter (to send it again), or null when there is none of that id. */
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null>;
+  /** Inserts or replaces where the camera answers ONVIF. */
+  putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
 }
 
 // --- issue 12 (video wall, investigation) ----------------------------------------------------------
@@ -443,6 +453,29 @@ export interface BookmarkRow {
   createdBy: string;
   createdName: string;
   createdAt: number;
+}
+
+/** Where a camera answers ONVIF: its device service and the media profile PTZ commands name. */
+export interface CameraOnvifRow {
+  cameraId: string;
+  xaddr: string;
+  profileToken: string;
+  updatedAt: number;
+}
+
+// --- issue 15: integrations ------------------------------------------------------------------------
+
+/** A webhook delivery that gave up: the exact body that was signed, and why it failed. */
+export interface WebhookDeadLetterRow {
+  id: string;
+  /** the webhook's name in the configuration */
+  hook: string;
+  eventId: string | null;
+  body: string;
+  attempts: number;
+  lastError: string;
+  firstAt: number;
+  failedAt: number;
 }
 
 // --- issue 14: traffic -----------------------------------------------------------------------------
