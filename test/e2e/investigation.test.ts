@@ -98,7 +98,7 @@ describe('investigation: synchronised playback and bookmarks', { timeout: 240_00
     assert.match(await page.getByTestId('time-picker-error').innerText(), /HH:MM:SS/);
 
     // A 5-minute window.
-    await page.locator('[data-testid="timeline"] .segmented button', { hasText: '5 min' }).click();
+    await page.getByTestId('timeline').getByRole('button', { name: '5 min', exact: true }).click();
     const track = page.getByTestId('timeline-track');
     const span = Number(await track.getAttribute('data-end')) - Number(await track.getAttribute('data-start'));
     assert.equal(span, 300_000);
