@@ -49,3 +49,5 @@ export type Outage = Static<typeof OutageSchema>;
 export type Coverage = Static<typeof CoverageSchema>;
 export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
+// issue 12: saved video walls, bookmarks
+export type { WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput } from './wall-schemas.ts';
