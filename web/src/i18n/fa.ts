@@ -441,6 +441,25 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.hitsCol': "تعداد",
   'wf.historyEmpty': "هیچ هشداری مطابقت ندارد.",
   'wf.more': "بیشتر",
+  // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
+  "det.title": "آشکارساز",
+  "det.kind": "آشکارساز",
+  "det.kind.neural": "NanoDet (عصبی)",
+  "det.kind.motion": "جایگزین حرکتی (آشکارساز عصبی نیست)",
+  "det.kind.off": "تحلیل نمی‌شود",
+  "det.input": "اندازهٔ ورودی",
+  "det.inputValue": "{px} پیکسل",
+  "det.tiles": "تصاویر شلوغ",
+  "det.tilesRows": "کاشی‌های مربعی، {rows} ردیف",
+  "det.tilesOff": "کل تصویر در یک ورودی",
+  "det.costTitle": "هزینه برای هر تصویر تحلیل‌شده",
+  "det.runs": "اجراهای آشکارساز",
+  "det.units": "پردازندهٔ آشکارساز",
+  "det.unitsValue": "{units} × یک اجرای ۳۲۰ پیکسلی",
+  "det.wait": "انتظار برای آشکارساز",
+  "det.waitValue": "{ms} میلی‌ثانیه",
+  "det.noCost": "هنوز هیچ تصویری تحلیل نشده است.",
+  "det.tilesNote": "کاشی‌ها افراد را در صحنه‌های شلوغ با تا دو برابر وضوح می‌یابند، به بهای تا دو برابر پردازندهٔ آشکارساز.",
 };
 
 export const fa: Catalogue = { lang: 'fa', dir: 'rtl', name: 'دری / فارسی (پیش‌نویس)', messages };

@@ -441,6 +441,25 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.hitsCol': "شمېر",
   'wf.historyEmpty': "هېڅ خبرتیا سمون نه خوري.",
   'wf.more': "نور",
+  // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
+  "det.title": "کشفوونکی",
+  "det.kind": "کشفوونکی",
+  "det.kind.neural": "NanoDet (عصبي)",
+  "det.kind.motion": "د حرکت بدیل (عصبي کشفوونکی نه دی)",
+  "det.kind.off": "نه شنل کېږي",
+  "det.input": "د ننوت اندازه",
+  "det.inputValue": "{px} پکسله",
+  "det.tiles": "ګڼ انځورونه",
+  "det.tilesRows": "مربع ټوټې، {rows} کتاره",
+  "det.tilesOff": "ټول انځور په یوه ننوت کې",
+  "det.costTitle": "د هر شنل شوي انځور لګښت",
+  "det.runs": "د کشفوونکي چلېدنې",
+  "det.units": "د کشفوونکي پروسسر",
+  "det.unitsValue": "{units} × یوه ۳۲۰ پکسله چلېدنه",
+  "det.wait": "د کشفوونکي انتظار",
+  "det.waitValue": "{ms} ملي ثانیې",
+  "det.noCost": "تر اوسه هېڅ انځور نه دی شنل شوی.",
+  "det.tilesNote": "ټوټې په ګڼو صحنو کې خلک تر دوه چنده وضاحت سره مومي، د کشفوونکي تر دوه چنده پروسسر په بیه.",
 };
 
 export const ps: Catalogue = { lang: 'ps', dir: 'rtl', name: 'پښتو (مسوده)', messages };

@@ -441,6 +441,25 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wf.hitsCol': "تعداد",
   'wf.historyEmpty': "کوئی الارم مطابق نہیں۔",
   'wf.more': "مزید",
+  // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
+  "det.title": "ڈیٹیکٹر",
+  "det.kind": "ڈیٹیکٹر",
+  "det.kind.neural": "NanoDet (نیورل)",
+  "det.kind.motion": "حرکت کا متبادل (نیورل ڈیٹیکٹر نہیں)",
+  "det.kind.off": "تجزیہ نہیں ہو رہا",
+  "det.input": "ان پٹ سائز",
+  "det.inputValue": "{px} پکسل",
+  "det.tiles": "مصروف فریم",
+  "det.tilesRows": "مربع ٹکڑے، {rows} قطار",
+  "det.tilesOff": "پورا فریم ایک ان پٹ میں",
+  "det.costTitle": "ہر تجزیہ شدہ فریم کی لاگت",
+  "det.runs": "ڈیٹیکٹر رنز",
+  "det.units": "ڈیٹیکٹر سی پی یو",
+  "det.unitsValue": "{units} × ایک 320 پکسل رن",
+  "det.wait": "ڈیٹیکٹر کا انتظار",
+  "det.waitValue": "{ms} ملی سیکنڈ",
+  "det.noCost": "ابھی تک کوئی فریم تجزیہ نہیں ہوا۔",
+  "det.tilesNote": "ٹکڑے مصروف مناظر میں لوگوں کو دگنی تک ریزولوشن پر ڈھونڈتے ہیں، ڈیٹیکٹر کے دگنے تک سی پی یو کے بدلے۔",
 };
 
 export const ur: Catalogue = { lang: 'ur', dir: 'rtl', name: 'اردو (مسودہ)', messages };
