@@ -8,4 +8,5 @@ export type {
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult,
   DetectorView,
+  WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
 } from '../../../src/api/contract.ts';
