@@ -10,6 +10,7 @@ import { ExportPanel } from '../playback/ExportPanel.tsx';
 import { BookmarkPanel, useBookmarks } from '../playback/BookmarkPanel.tsx';
 import { investigatePath } from '../playback/InvestigationScreen.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
+import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
 import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 
@@ -19,7 +20,8 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function CameraView({ id, me }: { id: string; me: string }) {
+/** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
+export function CameraView({ id, me, canConfigure = false }: { id: string; me: string; canConfigure?: boolean }) {
   useI18n();
   const { bookmarks, reload: reloadBookmarks } = useBookmarks([id]);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
@@ -84,6 +86,7 @@ export function CameraView({ id, me }: { id: string; me: string }) {
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
             <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />
+            {canConfigure && <DetectorPanel cameraId={id} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
           </aside>
