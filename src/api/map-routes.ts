@@ -4,13 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { checkPmtiles, type MapService } from '../map/index.ts';
+import { checkPmtiles, viewGrid, type MapService } from '../map/index.ts';
+import type { PlacementWithCamera } from '../store/index.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import type { Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
 import {
   BBoxQuerySchema, CoverageSchema, IdParams, ImportBody, ImportResultSchema, MapCameraSchema, OutageSchema, OutagesQuery, PlacementBody,
-  PositionSchema, SiteBody, SiteSchema, WhoSeesQuery,
+  PositionSchema, SiteBody, SiteSchema, ViewQuerySchema, ViewSchema, WhoSeesQuery,
 } from './map-schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 413: ErrorSchema };
@@ -43,6 +44,11 @@ function parseBBox(text: string): { west: number; south: number; east: number; n
 
 export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard: Guard): void {
   const actor = (id: string, ip: string) => ({ id, ip });
+  const mapCamera = (p: PlacementWithCamera) => ({
+    id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
+    state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
+    recording: p.record,
+  });
 
   app.get<{ Querystring: Static<typeof BBoxQuerySchema> }>(
     '/api/map/cameras',
@@ -57,18 +63,57 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 100_000;
       const bbox = req.query.bbox ? parseBBox(req.query.bbox) : undefined;
+      let all: PlacementWithCamera[];
+      if (req.query.ids !== undefined) {
+        const snapshot = await deps.map.snapshot();
+        const wanted = [...new Set(req.query.ids.split(',').filter(Boolean))].slice(0, limit + 1);
+        all = wanted.map((id) => snapshot.index.get(id)).filter((i) => i !== undefined).map((i) => snapshot.rows[i]!);
+      } else all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
       // A user scoped to sites or camera groups sees only those cameras on the map.
-      const all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
       const rows = user.scopes === null ? all : all.filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId }));
-      const truncated = rows.length > limit;
+      return { truncated: rows.length > limit, cameras: rows.slice(0, limit).map(mapCamera) };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ViewQuerySchema> }>(
+    '/api/map/view',
+    {
+      schema: {
+        tags, summary: 'What the map draws for a viewport at a zoom: cameras clustered on a grid of screen cells, one by one when few or close in',
+        querystring: ViewQuerySchema,
+        response: { 200: ViewSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const box = parseBBox(req.query.bbox);
+      const snapshot = await deps.map.snapshot();
+      const { rows } = snapshot;
+      // A user scoped to sites or camera groups sees (and counts) only those cameras.
+      let points = snapshot.points;
+      let visible: number[] | null = null;
+      if (user.scopes !== null) {
+        visible = [];
+        for (let i = 0; i < rows.length; i++) if (guard.can(user, 'camera.read', { type: 'camera', id: rows[i]!.cameraId })) visible.push(i);
+        points = { lon: Float64Array.from(visible, (i) => snapshot.points.lon[i]!), lat: Float64Array.from(visible, (i) => snapshot.points.lat[i]!), length: visible.length };
+      }
+      const row = (i: number) => rows[visible ? visible[i]! : i]!;
+      const down = (i: number) => { const p = row(i); return p.enabled && deps.runtime.status(p.cameraId).state === 'offline'; };
+      const grid = viewGrid(points, box, req.query.zoom, down);
+      let extent: number[] | null = null;
+      if (visible === null) extent = snapshot.extent ? [snapshot.extent.west, snapshot.extent.south, snapshot.extent.east, snapshot.extent.north] : null;
+      else if (points.length) {
+        extent = [Infinity, Infinity, -Infinity, -Infinity];
+        for (let i = 0; i < points.length; i++) {
+          extent = [Math.min(extent[0]!, points.lon[i]!), Math.min(extent[1]!, points.lat[i]!), Math.max(extent[2]!, points.lon[i]!), Math.max(extent[3]!, points.lat[i]!)];
+        }
+      }
       return {
-        truncated,
-        // A scoped user sees the cameras of their sites and groups only.
-        cameras: rows.slice(0, limit).filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId })).map((p) => ({
-          id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
-          state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
-          recording: p.record,
-        })),
+        clusters: grid.clusters.map((c) => ({ id: c.id, lon: roundDeg(c.lon), lat: roundDeg(c.lat), count: c.count, down: c.down, bbox: [c.bbox.west, c.bbox.south, c.bbox.east, c.bbox.north] })),
+        cameras: grid.singles.map((i) => mapCamera(row(i))),
+        total: grid.total,
+        detailed: grid.detailed,
+        extent,
       };
     },
   );

@@ -904,6 +904,16 @@ export class SqlStore implements StoreOperations {
   async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
+
+  // --- issue 11 (continued): the security map ---------------------------------------------------
+
+  async putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]> {
+    return this.withAudit(audit, async (tx) => {
+      const out: SiteRow[] = [];
+      for (const site of sites) out.push(await mapQueries.upsertSite(tx, site));
+      return out;
+    });
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -951,4 +961,6 @@ export const STORE_OPERATIONS = [
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  // issue 11 (continued)
+  'putSites',
 ] as const satisfies readonly (keyof StoreOperations)[];
