@@ -51,3 +51,5 @@ export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
 export type MapViewData = Static<typeof ViewSchema>;
 export type MapCluster = MapViewData['clusters'][number];
+/** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */
+export type BasemapView = import('../map/index.ts').ImportedBasemapInfo | { kind: 'geojson' } | { kind: 'none' };

@@ -2,9 +2,8 @@
 // point, coverage, outage areas, imports, and the built-in basemap.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { checkPmtiles, viewGrid, type MapService } from '../map/index.ts';
+import { viewGrid, type MapService } from '../map/index.ts';
+import { registerBasemapRoutes } from './map-basemap-routes.ts';
 import type { PlacementWithCamera } from '../store/index.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import type { Guard } from './types.ts';
@@ -24,12 +23,9 @@ export interface MapApiDeps {
   runtime: CameraRuntime;
   /** GeoJSON of the built-in basemap (streets, blocks, labels) or null: the map then draws a plain grid. */
   basemap?: () => Promise<unknown | null>;
-  /** Where an imported PMTiles basemap is kept (absent: no import). */
+  /** Where an imported basemap (PMTiles, MBTiles or a georeferenced image) is kept (absent: no import). */
   basemapDir?: string;
 }
-
-/** A city's vector basemap runs to hundreds of MB; larger is refused by Fastify with 413. */
-const BASEMAP_BODY_LIMIT = 1024 * 1024 * 1024;
 
 /** 1e-7 degrees is about a centimetre: more digits only make the list of 100,000 cameras longer. */
 const roundDeg = (x: number) => Math.round(x * 1e7) / 1e7;
@@ -225,55 +221,7 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     },
   );
 
-  const pmtilesFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.pmtiles') : null;
-  const infoFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.json') : null;
-  app.addContentTypeParser('application/vnd.pmtiles', { parseAs: 'buffer', bodyLimit: BASEMAP_BODY_LIMIT }, (_req, body, done) => done(null, body));
-
-  app.post('/api/map/basemap', {
-    bodyLimit: BASEMAP_BODY_LIMIT,
-    schema: { tags, summary: 'Import the city\'s basemap: a PMTiles v3 archive as the body (content-type application/vnd.pmtiles); a corrupt file is refused with the reason (audited)', response: { 200: Type.Object({ basemap: Type.Unknown() }), ...errors } },
-  }, async (req) => {
-    const user = guard(req, 'camera.update', { type: 'cameras' });
-    if (!pmtilesFile || !infoFile || !deps.basemapDir) throw Object.assign(new Error('basemap import is not configured on this server'), { statusCode: 404 });
-    if (!Buffer.isBuffer(req.body)) throw Object.assign(new Error('body: expected the PMTiles file with content-type application/vnd.pmtiles'), { statusCode: 400, validation: true });
-    const info = await checkPmtiles(req.body);
-    mkdirSync(deps.basemapDir, { recursive: true });
-    writeFileSync(`${pmtilesFile}.tmp`, req.body);
-    renameSync(`${pmtilesFile}.tmp`, pmtilesFile);
-    writeFileSync(infoFile, JSON.stringify(info));
-    await deps.map.recordBasemapImport(actor(user.id, req.ip), info);
-    return { basemap: info };
-  });
-
-  app.get('/api/map/basemap', { schema: { tags, summary: 'Which basemap the map draws: an imported PMTiles archive, the built-in one, or none' } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    if (pmtilesFile && infoFile && existsSync(pmtilesFile) && existsSync(infoFile)) return { basemap: JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(infoFile, 'utf8'))) as unknown };
-    const builtIn = deps.basemap ? await deps.basemap() : null;
-    return { basemap: builtIn ? { kind: 'geojson' } : { kind: 'none' } };
-  });
-
-  // Range requests, as the PMTiles reader in the browser asks for a few KB at a time.
-  app.get('/api/map/basemap.pmtiles', { schema: { tags, summary: 'The imported PMTiles archive (HTTP range requests)' } }, async (req, reply) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    if (!pmtilesFile || !existsSync(pmtilesFile)) {
-      reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no basemap was imported' } });
-      return;
-    }
-    const size = statSync(pmtilesFile).size;
-    const m = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
-    const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-    if (start >= size || end < start) {
-      reply.status(416).header('content-range', `bytes */${size}`).send();
-      return;
-    }
-    const buf = Buffer.alloc(end - start + 1);
-    const fd = openSync(pmtilesFile, 'r');
-    try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
-    reply.header('accept-ranges', 'bytes').type('application/vnd.pmtiles');
-    if (m) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
-    return reply.send(buf);
-  });
+  registerBasemapRoutes(app, deps, guard);
 
   app.get('/api/map/basemap.geojson', { schema: { tags, summary: 'The built-in basemap (streets, blocks, labels) as GeoJSON; 404 when there is none' } }, async (req, reply) => {
     guard(req, 'camera.list', { type: 'cameras' });

@@ -19,4 +19,7 @@ export { MapService, type Actor as MapActor, type ImportOutcome, type MapStore, 
 export { mercatorPx, viewGrid, type GridCluster, type ViewGrid, type ViewGridOptions, type ViewPoints } from './view-grid.ts';
 export { DEMO_ORIGIN, demoCity, placeAtHospitalEntrance, type DemoCamera, type DemoCity } from './demo-city.ts';
 export { checkPmtiles, type BasemapInfo } from './pmtiles-check.ts';
+export { checkRaster, imageSize, parseCorners, type RasterInfo } from './raster-check.ts';
+export { checkMbtiles, MbtilesReader, type MbtilesInfo } from './mbtiles-file.ts';
+export { BASEMAP_CONTENT_TYPES, basemapKindOf, BasemapStore, type BasemapUpload, type ImportedBasemapInfo } from './basemap-store.ts';
 export { geojsonBasemap } from './basemap-file.ts';

@@ -12,6 +12,7 @@ import { OutageTracker, type OpenOutage, type OutageArea, type OutageOptions } f
 import { checkPlacement, type CameraPlacement, type RawPlacement } from './placement.ts';
 import type { Site } from './sites.ts';
 import type { ViewPoints } from './view-grid.ts';
+import type { ImportedBasemapInfo } from './basemap-store.ts';
 
 export type MapStore = Pick<Store,
   'getCamera' | 'putCameraPlacements' | 'getCameraPlacement' | 'deleteCameraPlacement' | 'listCameraPlacements' | 'countCameraPlacements' |
@@ -235,8 +236,9 @@ export class MapService {
     return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
   }
 
-  async recordBasemapImport(actor: Actor, info: { tileType: string; bytes: number; vectorLayers: string[] }): Promise<void> {
-    await this.store.appendAudit(audit(actor, 'map.basemap.import', null, { tileType: info.tileType, bytes: info.bytes, layers: info.vectorLayers.length }));
+  async recordBasemapImport(actor: Actor, info: ImportedBasemapInfo): Promise<void> {
+    const what = info.kind === 'raster' ? { format: info.format, width: info.width, height: info.height, corners: info.corners } : { tileType: info.tileType, layers: info.vectorLayers.length };
+    await this.store.appendAudit(audit(actor, 'map.basemap.import', null, { kind: info.kind, bytes: info.bytes, ...what }));
   }
 
   // --- outages --------------------------------------------------------------------------------

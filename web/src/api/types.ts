@@ -6,5 +6,5 @@ export type {
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
-  MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster,
+  MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
 } from '../../../src/api/contract.ts';

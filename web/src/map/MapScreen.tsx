@@ -134,7 +134,7 @@ export function MapScreen() {
     // A handle for end-to-end tests and bench/map.ts (pixel of a place, frame times); read-only use.
     (window as unknown as { vigilMap?: unknown }).vigilMap = view.map;
     void basemapInfo().then((info) => {
-      if (info.kind === 'pmtiles') void view.setImportedBasemap(info);
+      if (info.kind !== 'geojson' && info.kind !== 'none') void view.setImportedBasemap(info);
     }).catch(() => {});
     void builtInBasemap().then((doc) => view.setBasemap(doc));
     void mapSites().then((s) => setSites(s)).catch(() => {});
@@ -176,7 +176,10 @@ export function MapScreen() {
   const loadCoverage = useCallback(() => {
     mapCoverage().then(setCoverage).catch(() => setCoverage([]));
   }, []);
-  useEffect(loadCoverage, [loadCoverage]);
+  // After the cameras are drawn: coverage of a city's sites costs the server a second it should
+  // spend on the first view.
+  const viewShown = view !== null;
+  useEffect(() => { if (viewShown) loadCoverage(); }, [viewShown, loadCoverage]);
 
   return (
     <main className="map-screen" id="content" data-testid="map-screen">

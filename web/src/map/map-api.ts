@@ -1,10 +1,10 @@
 // The security map's API calls. Shapes come from the server's schemas (type-only imports), so the
 // web app and the routes cannot drift apart.
-import type { Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site } from '../api/types.ts';
+import type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site } from '../api/types.ts';
 import type { FeatureCollection } from 'geojson';
 import { request } from '../api/client.ts';
 
-export type { Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site };
+export type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site };
 
 /** The cameras (clustered when many) of a viewport at a zoom. */
 export async function mapView(bbox: [number, number, number, number], zoom: number, signal?: AbortSignal): Promise<MapViewData> {
@@ -47,7 +47,7 @@ export async function builtInBasemap(): Promise<FeatureCollection | null> {
   return (await res.json()) as FeatureCollection;
 }
 
-/** Which basemap to draw: an imported PMTiles archive, the built-in GeoJSON, or none. */
-export async function basemapInfo(): Promise<{ kind: 'pmtiles'; tileType: string; vectorLayers: string[]; minZoom: number; maxZoom: number } | { kind: 'geojson' | 'none' }> {
-  return (await request<{ basemap: never }>('GET', '/api/map/basemap')).basemap;
+/** Which basemap to draw: an imported one (PMTiles, MBTiles, a georeferenced image), the built-in GeoJSON, or none. */
+export async function basemapInfo(): Promise<BasemapView> {
+  return (await request<{ basemap: BasemapView }>('GET', '/api/map/basemap')).basemap;
 }

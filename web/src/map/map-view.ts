@@ -13,19 +13,13 @@ import { Protocol } from 'pmtiles';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 // The cone geometry is the server's own (src/map is pure): one copy of how a cone is drawn.
 import { conePolygon } from '../../../src/map/cone.ts';
-import type { MapCamera, MapCluster, MapViewData, Outage, Site } from './map-api.ts';
+import type { BasemapView, MapCamera, MapCluster, MapViewData, Outage, Site } from './map-api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 // An imported basemap is a PMTiles archive on Vigil, read by HTTP range requests.
 maplibregl.addProtocol('pmtiles', new Protocol().tile);
 
-export interface ImportedBasemap {
-  kind: 'pmtiles';
-  tileType: string;
-  vectorLayers: string[];
-  minZoom: number;
-  maxZoom: number;
-}
+export type ImportedBasemap = Exclude<BasemapView, { kind: 'geojson' | 'none' }>;
 
 export type CameraColour = 'online' | 'connecting' | 'offline' | 'disabled' | 'notRecording' | 'behind';
 
@@ -179,7 +173,12 @@ export class MapView {
       else this.drawCones();
       this.emitViewport();
     });
-    void this.ready.then(() => this.emitViewport());
+    // Zoomed out, street names and site details would pile on one another: only site names stay.
+    const far = () => container.classList.toggle('map-far', this.map.getZoom() < 14.5);
+    this.map.on('zoom', far);
+    far();
+    // The cameras are asked for at once, while the style and its worker load, not after.
+    queueMicrotask(() => this.emitViewport());
     for (const layer of ['cameras', 'clusters']) {
       this.map.on('mouseenter', layer, () => { this.map.getCanvas().style.cursor = 'pointer'; });
       this.map.on('mouseleave', layer, () => { this.map.getCanvas().style.cursor = ''; });
@@ -249,21 +248,33 @@ export class MapView {
     }
   }
 
-  /** An imported PMTiles basemap under everything else: a plain, generic style for any vector schema. */
+  /**
+   * An imported basemap under everything else: a PMTiles archive or MBTiles file (vector tiles drawn
+   * in a plain style that fits any schema, or raster tiles), or a georeferenced image.
+   */
   async setImportedBasemap(info: ImportedBasemap): Promise<void> {
     await this.ready;
-    const url = `pmtiles://${location.origin}/api/map/basemap.pmtiles`;
-    if (info.tileType === 'mvt') {
-      this.map.addSource('imported', { type: 'vector', url });
-      for (const layer of info.vectorLayers) {
-        this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, 'streets-casing');
-        this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, 'streets-casing');
-      }
+    const below = 'streets-casing';
+    if (info.kind === 'raster') {
+      const [tl, tr, br, bl] = info.corners;
+      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
+      this.map.addLayer({ id: 'imported-image', type: 'raster', source: 'imported', paint: { 'raster-opacity': 0.9, 'raster-fade-duration': 0 } }, below);
     } else {
-      this.map.addSource('imported', { type: 'raster', url, tileSize: 256 });
-      this.map.addLayer({ id: 'imported-raster', type: 'raster', source: 'imported' }, 'streets-casing');
+      const tiles = info.kind === 'pmtiles'
+        ? { url: `pmtiles://${location.origin}/api/map/basemap.pmtiles` }
+        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
+      if (info.tileType === 'mvt') {
+        this.map.addSource('imported', { type: 'vector', ...tiles });
+        for (const layer of info.vectorLayers) {
+          this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, below);
+          this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, below);
+        }
+      } else {
+        this.map.addSource('imported', { type: 'raster', tileSize: 256, ...tiles });
+        this.map.addLayer({ id: 'imported-raster', type: 'raster', source: 'imported' }, below);
+      }
     }
-    this.map.getContainer().dataset.basemap = 'pmtiles';
+    this.map.getContainer().dataset.basemap = info.kind;
   }
 
   private siteLabels: maplibregl.Marker[] = [];
