@@ -39,6 +39,9 @@ export const ACTIONS = [
   'alarm.resolve',
   'alarm.comment',
   'alarm.supervise',
+  // issue 15: integrations (webhook dead letters: read them, send them again); steering a PTZ camera
+  'integration.manage',
+  'camera.ptz',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -60,7 +63,7 @@ export interface Principal {
 }
 
 const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
-const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
+const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'camera.ptz'];
 const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise'];
 // Auditors read the log and who is who; they see camera names to filter by, never video.
 const AUDITOR: Action[] = ['camera.list', 'audit.read', 'user.list'];

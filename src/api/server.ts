@@ -49,6 +49,8 @@ import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerTrafficRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
+import { registerOnvifRoutes } from './onvif-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -113,6 +115,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
   registerCameraImportRoute(app, deps, guard);
+  registerIntegrationRoutes(app, deps, guard);
+  registerOnvifRoutes(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);

@@ -8,7 +8,7 @@ import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
 import { MapError } from './errors.ts';
 import type { BBox, LonLat } from './geo.ts';
 import { acceptImport, checkSite, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson, rejectItems, type ImportProblem, type ImportResult } from './import.ts';
-import { OutageTracker, type OpenOutage, type OutageArea, type OutageOptions } from './outages.ts';
+import { DEFAULT_OUTAGE_OPTIONS, OutageTracker, outageHull, type OpenOutage, type OutageArea, type OutageOptions } from './outages.ts';
 import { checkPlacement, type CameraPlacement, type RawPlacement } from './placement.ts';
 import type { Site } from './sites.ts';
 import type { ViewPoints } from './view-grid.ts';
@@ -76,18 +76,20 @@ function toSite(row: SiteRow): Site {
 
 export class MapService {
   private readonly store: MapStore;
-  private cones: { from: PlacementSnapshot; index: ConeIndex; region: BBox | undefined } | null = null;
+  private cones: { from: PlacementSnapshot; index: ConeIndex; region: BBox | undefined; placements: PlacementWithCamera[] } | null = null;
   /** Bumped by every change: a snapshot read before it is not served after it. */
   private generation = 0;
   private held: (PlacementSnapshot & { generation: number }) | null = null;
   private building: { generation: number; snapshot: Promise<PlacementSnapshot> } | null = null;
   private readonly outages: OutageTracker;
   private readonly newId: () => string;
+  private readonly outagePadM: number;
 
   constructor(store: MapStore, opts: { outages?: Partial<OutageOptions>; newId?: () => string } = {}) {
     this.store = store;
     this.newId = opts.newId ?? (() => `site-${crypto.randomUUID().slice(0, 8)}`);
     this.outages = new OutageTracker(opts.outages, 500, `out-${Date.now().toString(36)}`);
+    this.outagePadM = { ...DEFAULT_OUTAGE_OPTIONS, ...opts.outages }.padM;
   }
 
   // --- placements -----------------------------------------------------------------------------
@@ -160,7 +162,7 @@ export class MapService {
     return snapshot;
   }
 
-  private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined }> {
+  private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined; placements: PlacementWithCamera[] }> {
     const snapshot = await this.snapshot();
     if (this.cones && this.cones.from === snapshot) return this.cones;
     const all = snapshot.rows;
@@ -172,7 +174,7 @@ export class MapService {
       for (const [lon, lat] of points) { west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat); }
       region = { west: west - REGION_MARGIN_DEG, south: south - REGION_MARGIN_DEG, east: east + REGION_MARGIN_DEG, north: north + REGION_MARGIN_DEG };
     }
-    const cones = { from: snapshot, index: new ConeIndex(all.map((p) => ({ ...p }))), region };
+    const cones = { from: snapshot, index: new ConeIndex(all.map((p) => ({ ...p }))), region, placements: all };
     if (snapshot === this.held) this.cones = cones;
     return cones;
   }
@@ -229,8 +231,14 @@ export class MapService {
     return { imported: items.length, skipped: parsed.problems };
   }
 
-  async coverage(): Promise<(SiteCoverage & { priority: number; name: string; kind: string })[]> {
-    const { index } = await this.coneIndex();
+  /**
+   * Per site, the share inside a cone. With `visible` (a user scoped to some sites or camera
+   * groups), only the cones of the cameras they may see count: the share must not reveal other
+   * sites' cameras.
+   */
+  async coverage(visible?: (cameraId: string) => boolean): Promise<(SiteCoverage & { priority: number; name: string; kind: string })[]> {
+    const cones = await this.coneIndex();
+    const index = visible ? new ConeIndex(cones.placements.filter((p) => visible(p.cameraId)).map((p) => ({ ...p }))) : cones.index;
     const rows = await this.store.listSites();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
@@ -289,6 +297,23 @@ export class MapService {
       .map((row) => ({ id: row.id, startMs: row.startMs, members: row.members!.map((m) => ({ cameraId: m.cameraId, pos: [m.pos[0], m.pos[1]], downAt: m.downAt, upAt: m.upAt })) }));
     this.outages.restore(open);
     return this.outages.current().length;
+  }
+
+  /**
+   * An outage as a user who sees only some cameras may see it: their cameras, their count and a
+   * hull around their cameras only (the full hull would draw where other sites' cameras are);
+   * null when none of its cameras is theirs.
+   */
+  async scopedOutage<T extends { cameraIds: string[]; downIds?: string[]; count: number; hull: readonly (readonly [number, number])[] }>(
+    o: T, visible: (cameraId: string) => boolean,
+  ): Promise<T | null> {
+    const cameraIds = o.cameraIds.filter(visible);
+    if (cameraIds.length === o.cameraIds.length) return o;
+    if (cameraIds.length === 0) return null;
+    const { placements } = await this.coneIndex();
+    const mine = new Set(cameraIds);
+    const points = placements.filter((p) => mine.has(p.cameraId)).map((p) => [p.lon, p.lat] as LonLat);
+    return { ...o, cameraIds, ...(o.downIds ? { downIds: o.downIds.filter(visible) } : {}), count: cameraIds.length, hull: outageHull(points, this.outagePadM) };
   }
 
   currentOutages(): OutageArea[] {

@@ -315,6 +315,39 @@ CREATE TABLE camera_fences (
 );
 `,
   },
+  {
+    version: 151,
+    name: 'webhook dead letters',
+    sql: `
+-- Webhook deliveries that gave up (attempts exhausted, a permanent refusal, or the process
+-- stopping with them still queued): kept for an operator to read and send again, never dropped.
+CREATE TABLE webhook_dead_letters (
+  id TEXT PRIMARY KEY,
+  hook TEXT NOT NULL,
+  event_id TEXT,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  first_at BIGINT NOT NULL,
+  failed_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_dead_letters_failed ON webhook_dead_letters (failed_at, id);
+`,
+  },
+  {
+    version: 152,
+    name: 'camera ONVIF addresses',
+    sql: `
+-- Where a camera answers ONVIF (its device service) and which media profile its PTZ commands
+-- name; its credentials are the camera's own.
+CREATE TABLE camera_onvif (
+  camera_id TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+  xaddr TEXT NOT NULL,
+  profile_token TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

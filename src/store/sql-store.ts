@@ -7,6 +7,7 @@ import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
+import * as integrationQueries from './integration-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -40,6 +41,8 @@ import type {
   BBoxQuery,
   CameraPlacementRow,
   CameraCalibrationRow,
+  WebhookDeadLetterRow,
+  CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
@@ -905,6 +908,28 @@ export class SqlStore implements StoreOperations {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
 
+  // --- issue 15: integrations -------------------------------------------------------------------
+
+  async addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void> {
+    await integrationQueries.insertDeadLetter(this.db, row);
+  }
+
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]> {
+    return integrationQueries.listDeadLetters(this.db, q);
+  }
+
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null> {
+    return this.withAudit(audit, (tx) => integrationQueries.takeDeadLetter(tx, id), (row) => row !== null);
+  }
+
+  async putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => integrationQueries.upsertCameraOnvif(tx, row));
+  }
+
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
+    return integrationQueries.getCameraOnvif(this.db, cameraId);
+  }
+
   // --- issue 11 (continued): the security map ---------------------------------------------------
 
   async putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]> {
@@ -961,6 +986,8 @@ export const STORE_OPERATIONS = [
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  // issue 15: integrations
+  'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
   // issue 11 (continued)
   'putSites',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -402,9 +402,42 @@ export interface Store {
   /** Returns false when the camera had no calibration (and then writes no audit entry). */
   deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
 
+  // --- issue 15: integrations (src/store/integration-queries.ts) -----------------------------
+  addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void>;
+  /** Newest first; `before` is the keyset cursor (failedAt, id) of the last row seen. */
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]>;
+  /** Removes and returns the dead letter (to send it again), or null when there is none of that id. */
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null>;
+  /** Inserts or replaces where the camera answers ONVIF. */
+  putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
+
   // --- issue 11 (continued): the security map ---------------------------------------------------
   /** Inserts or replaces sites, all in one transaction (an import is all or nothing). */
   putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]>;
+}
+
+/** Where a camera answers ONVIF: its device service and the media profile PTZ commands name. */
+export interface CameraOnvifRow {
+  cameraId: string;
+  xaddr: string;
+  profileToken: string;
+  updatedAt: number;
+}
+
+// --- issue 15: integrations ------------------------------------------------------------------------
+
+/** A webhook delivery that gave up: the exact body that was signed, and why it failed. */
+export interface WebhookDeadLetterRow {
+  id: string;
+  /** the webhook's name in the configuration */
+  hook: string;
+  eventId: string | null;
+  body: string;
+  attempts: number;
+  lastError: string;
+  firstAt: number;
+  failedAt: number;
 }
 
 // --- issue 14: traffic -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import type { Role } from '../../src/store/index.ts';
 
 // The specification, written out by hand (not read from src/access): what each role may do.
 const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
-const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
+const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'camera.ptz'];
 const SPEC: Record<Role, Action[] | 'all'> = {
   admin: 'all',
   supervisor: [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise'],

@@ -4,7 +4,7 @@
 // alarms stay close to real time instead of falling further and further behind.
 import { CameraPipeline, type PipelineOptions } from '../pipeline.ts';
 import type { Detection, Detector } from '../detector-types.ts';
-import type { RuleEvent } from '../rules/types.ts';
+import type { RuleEvent, TrackRule } from '../rules/types.ts';
 import type { Track, TrackerOptions } from '../tracker.ts';
 import type { AnalyticsConfig } from '../../core/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
@@ -38,6 +38,8 @@ export interface CameraAnalyserOptions {
   tracker?: TrackerOptions;
   onEvents: (frame: AnalysedFrame) => void | Promise<void>;
   onError: (message: string) => void;
+  /** rules made outside analytics (traffic), new ones for each pipeline (a new frame size starts afresh) */
+  trackRules?: () => TrackRule[];
   ffmpeg?: string;
 }
 
@@ -64,7 +66,7 @@ export function costPerFrame(s: AnalyserStats): { inferencesPerFrame: number; un
   return { inferencesPerFrame: r(s.inferences / s.framesAnalysed, 3), units320PerFrame: r(s.units320 / s.framesAnalysed, 3), detectorWallMsPerFrame: r(s.detectorMs / s.framesAnalysed, 2) };
 }
 
-export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions): PipelineOptions {
+export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions, trackRules?: TrackRule[]): PipelineOptions {
   return {
     width,
     height,
@@ -78,6 +80,7 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
     detection: s.detection,
     leftObject: s.leftObjectSeconds ? { name: 'left object', seconds: s.leftObjectSeconds } : undefined,
     tamper: s.tamper ? {} : false,
+    trackRules,
   };
 }
 
@@ -124,7 +127,7 @@ export class CameraAnalyser {
     this.counters.framesDecoded++;
     if (f.width !== this.size.width || f.height !== this.size.height) {
       this.size = { width: f.width, height: f.height };
-      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000, this.o.tracker));
+      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000, this.o.tracker, this.o.trackRules?.()));
       this.working = new Uint8Array(f.rgb.length);
       this.spare = null;
       this.pending = null;

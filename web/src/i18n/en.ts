@@ -178,6 +178,12 @@ export const en = {
     'alarms.kind.left_object': 'Object left',
     'alarms.kind.crowd': 'Crowd',
     'alarms.kind.tamper': 'Tamper',
+    // issue 14: traffic rule kinds
+    'alarms.kind.speeding': 'Speeding',
+    'alarms.kind.wrong_way': 'Wrong way',
+    'alarms.kind.stopped_vehicle': 'Stopped vehicle',
+    'alarms.kind.congestion': 'Congestion',
+    'alarms.kind.congestion_end': 'Congestion over',
     'alarms.class.person': 'person',
     'alarms.class.bicycle': 'bicycle',
     'alarms.class.car': 'car',

@@ -176,6 +176,12 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.kind.left_object': 'شیء رهاشده',
   'alarms.kind.crowd': 'ازدحام',
   'alarms.kind.tamper': 'دستکاری دوربین',
+  // issue 14: traffic rule kinds
+  'alarms.kind.speeding': 'سرعت غیرمجاز',
+  'alarms.kind.wrong_way': 'حرکت در خلاف جهت',
+  'alarms.kind.stopped_vehicle': 'وسیلهٔ متوقف',
+  'alarms.kind.congestion': 'ترافیک سنگین',
+  'alarms.kind.congestion_end': 'پایان ترافیک سنگین',
   'alarms.class.person': 'شخص',
   'alarms.class.bicycle': 'دوچرخه',
   'alarms.class.car': 'خودرو',

@@ -176,6 +176,12 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.kind.left_object': 'پرېښودل شوی شی',
   'alarms.kind.crowd': 'ګڼه ګوڼه',
   'alarms.kind.tamper': 'له کمرې سره لاسوهنه',
+  // issue 14: traffic rule kinds
+  'alarms.kind.speeding': 'له حد زیات سرعت',
+  'alarms.kind.wrong_way': 'مخالف لوري ته تګ',
+  'alarms.kind.stopped_vehicle': 'ولاړ موټر',
+  'alarms.kind.congestion': 'ګڼه ګوڼه',
+  'alarms.kind.congestion_end': 'د ګڼې ګوڼې پای',
   'alarms.class.person': 'کس',
   'alarms.class.bicycle': 'بایسکل',
   'alarms.class.car': 'موټر',

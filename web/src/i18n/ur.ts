@@ -176,6 +176,12 @@ const messages: Partial<Record<MessageKey, string>> = {
   'alarms.kind.left_object': 'چھوڑی گئی چیز',
   'alarms.kind.crowd': 'ہجوم',
   'alarms.kind.tamper': 'کیمرے سے چھیڑ چھاڑ',
+  // issue 14: traffic rule kinds
+  'alarms.kind.speeding': 'تیز رفتاری',
+  'alarms.kind.wrong_way': 'غلط سمت',
+  'alarms.kind.stopped_vehicle': 'رکی ہوئی گاڑی',
+  'alarms.kind.congestion': 'ٹریفک جام',
+  'alarms.kind.congestion_end': 'ٹریفک جام ختم',
   'alarms.class.person': 'شخص',
   'alarms.class.bicycle': 'سائیکل',
   'alarms.class.car': 'کار',
