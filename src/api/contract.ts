@@ -53,3 +53,5 @@ export type MapViewData = Static<typeof ViewSchema>;
 export type MapCluster = MapViewData['clusters'][number];
 /** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */
 export type BasemapView = import('../map/index.ts').ImportedBasemapInfo | { kind: 'geojson' } | { kind: 'none' };
+// issue 12: saved video walls, bookmarks
+export type { WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput } from './wall-schemas.ts';

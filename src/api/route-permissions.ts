@@ -122,6 +122,14 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'DELETE /api/users/:userId/sessions': { action: 'user.manage', on: 'users' },
   'GET /api/scopes': { action: 'user.list', on: 'users' },
 
+  // issue 12: saved video walls (the handler checks ownership and wall.share), bookmarks
+  'GET /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'POST /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'PUT /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'DELETE /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'GET /api/cameras/:id/bookmarks': { action: 'recording.list', on: 'camera' },
+  'POST /api/cameras/:id/bookmarks': { action: 'recording.play', on: 'camera' },
+  'DELETE /api/cameras/:id/bookmarks/:bookmarkId': { action: 'recording.play', on: 'camera' },
   // issue 15: integrations
   'GET /api/integrations': { action: 'integration.manage', on: 'system' },
   'GET /api/integrations/dead-letters': { action: 'integration.manage', on: 'system' },

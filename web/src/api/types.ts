@@ -7,4 +7,5 @@ export type {
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
+  WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
 } from '../../../src/api/contract.ts';
