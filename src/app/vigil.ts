@@ -18,6 +18,8 @@ import { MapService, geojsonBasemap } from '../map/index.ts';
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
 import { ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
+import { startIntegrations } from '../integrations/index.ts';
+import { hostname } from 'node:os';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -129,6 +131,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // The security map: placements and sites in the store; camera downs and ups make outage areas.
   const map = new MapService(store);
   await opts.map?.seed?.(map);
+  // Every placement read into memory now, so the first map opened does not wait for a city's worth.
+  map.snapshot().catch((err: Error) => logger.error({ err: err.message }, 'map placements not loaded'));
+  // The outage areas open when Vigil stopped are taken up again: a restart in a power cut keeps its picture.
+  await map.restoreOutages().catch((err: Error) => logger.error({ err: err.message }, 'outage picture not restored'));
   map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
   const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
@@ -170,6 +176,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
   checkpointer.start();
+  // Events to MQTT and webhooks (issue 15): each process sends the events it raises.
+  const integrations = startIntegrations(cfg.integrations, { bus, store, logger, node: cfg.cluster?.nodeId ?? hostname() });
   const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
   const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
   alarms.startSweeps();
@@ -208,6 +216,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
+    integrations,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
@@ -235,6 +244,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await analytics.close();
         stopRaising();
         await alarms.close();
+        // After the last events: what is still queued for a webhook goes to the dead-letter list.
+        await integrations.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

@@ -6,8 +6,10 @@ export type {
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
-  MapCamera, Site, Outage, Coverage, Placement, ImportResult,
   RulePreview, CalibrationRequest, CalibrationView,
+  MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
+  DetectorView,
+  WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
 } from '../../../src/api/contract.ts';
 // A camera's analytics settings: the one schema in src/core (it imports nothing but TypeBox).
 export type { AnalyticsConfig as AnalyticsSettings } from '../../../src/core/config-schema.ts';
