@@ -17,7 +17,7 @@ export { ZoneIntrusion, ZoneDwell, scheduleActive, type ZoneDef, type ScheduleWi
 export { LeftObjectRule, type LeftObjectOptions } from './rules/left-object.ts';
 export { CrowdDensityRule, type CrowdOptions, type CrowdState } from './rules/crowd.ts';
 export { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
-export type { RuleEvent, RuleKind } from './rules/types.ts';
+export type { RuleEvent, RuleKind, TrackRule, MeasuredPosition } from './rules/types.ts';
 export { analyzeVideo, type AnalyzeOptions, type AnalyzeResult, type DetectorFactory, type FrameObserver, type OccupancySample } from './analyze-file.ts';
 export { Canvas, annotate, type Annotation } from './annotate.ts';
 export { encodePng, encodePngAsync } from '../media/index.ts';

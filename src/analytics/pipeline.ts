@@ -12,7 +12,7 @@ import { ZoneIntrusion, ZoneDwell, type ZoneDef, type IntrusionOptions } from '.
 import { LeftObjectRule, type LeftObjectOptions } from './rules/left-object.ts';
 import { CrowdDensityRule, type CrowdOptions } from './rules/crowd.ts';
 import { TamperDetector, type TamperOptions, type TamperReason } from './rules/tamper.ts';
-import type { RuleEvent } from './rules/types.ts';
+import type { RuleEvent, TrackRule } from './rules/types.ts';
 import type { Detection, Detector, DetectorInput } from './detector-types.ts';
 import { detectionSettings, trackerOptionsFor, type DetectionSettings } from './detection-settings.ts';
 
@@ -46,6 +46,8 @@ export interface PipelineOptions {
   leftObject?: LeftObjectOptions;
   /** false turns tamper checks off */
   tamper?: TamperOptions | false;
+  /** rules made outside this part (traffic), given each frame's confirmed tracks after the built-in ones */
+  trackRules?: TrackRule[];
 }
 
 export interface FrameAnalysis {
@@ -108,6 +110,7 @@ export class CameraPipeline {
       }),
       ...(opts.crowd ?? []).map((c) => new CrowdDensityRule(c)),
       ...(opts.leftObject ? [new LeftObjectRule(opts.leftObject)] : []),
+      ...(opts.trackRules ?? []),
     ];
   }
 

@@ -8,7 +8,7 @@ const NormPoint = Type.Tuple([Type.Number({ minimum: 0, maximum: 1 }), Type.Numb
 const RuleName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Name shown in alarms and counts.' });
 
 // Issue 12: whether a rule's hit raises an alarm, and how the alarm is handled.
-const RULE_KINDS = ['line_crossing', 'zone_intrusion', 'dwell', 'left_object', 'crowd', 'tamper'] as const;
+const RULE_KINDS = ['line_crossing', 'zone_intrusion', 'dwell', 'left_object', 'crowd', 'tamper', 'speeding', 'wrong_way', 'stopped_vehicle', 'congestion', 'congestion_end'] as const;
 export const AlarmPolicyConfig = Type.Object(
   {
     kind: Type.Optional(Type.Union(RULE_KINDS.map((k) => Type.Literal(k)), { description: 'Rule kind this entry covers (default: any).' })),
@@ -41,6 +41,42 @@ export const DetectionConfig = Type.Object(
   { additionalProperties: false, description: 'Detector settings (input size, tiling, per-class thresholds): the same for live analysis and vigil analyze.' },
 );
 
+// Issue 14: traffic rules per lane zone (docs/traffic.md). Speed and direction are judged on the
+// ground, so they need the camera's calibration (PUT /api/cameras/:id/calibration).
+const Off = Type.Literal(false);
+export const TrafficConfig = Type.Object(
+  {
+    lanes: Type.Array(
+      Type.Object(
+        {
+          name: RuleName,
+          polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64, description: 'The lane zone in the image.' }),
+          direction: Type.Optional(Type.Tuple([NormPoint, NormPoint], { description: 'The allowed direction of travel, an arrow drawn in the image (from, to); needs a calibration. Without it, no wrong-way rule on the lane.' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 32, description: 'Lane zones: a vehicle belongs to the lane its box\'s bottom centre is in.' },
+    ),
+    speed: Type.Array(
+      Type.Object(
+        {
+          lane: RuleName,
+          limitKmh: Type.Number({ exclusiveMinimum: 0, maximum: 400, description: 'Speed limit, km/h.' }),
+          toleranceKmh: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Allowed above the limit before a violation (default 0). A violation needs speed − its uncertainty > limit + tolerance.' })),
+          classes: Classes,
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], maxItems: 64, description: 'Speed rules per lane; refused on a camera without calibration.' },
+    ),
+    wrongWay: Type.Optional(Type.Union([Off, Type.Object({ minSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: 60 })), minMetres: Type.Optional(Type.Number({ minimum: 0.5, maximum: 100 })) }, { additionalProperties: false })], { description: 'Against a lane\'s direction over at least minSeconds (≥ 1, default 1) and minMetres (default 2); on every lane with a direction unless false.' })),
+    stopped: Type.Optional(Type.Union([Off, Type.Object({ seconds: Type.Optional(Type.Number({ minimum: 2, maximum: 3600 })), fraction: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 2 })) }, { additionalProperties: false })], { description: 'A vehicle that moved less than fraction (default ½) of its length for seconds (default 30), while its lane is not congested; on every lane unless false. Needs a calibration.' })),
+    congestion: Type.Optional(Type.Union([Off, Type.Object({ minVehicles: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), maxKmh: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 60 })), holdSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })) }, { additionalProperties: false })], { description: 'At least minVehicles (3) in a lane with a median speed ≤ maxKmh (10) for holdSeconds (5), with the queue length; on every lane unless false. Needs a calibration.' })),
+  },
+  { additionalProperties: false, description: 'Traffic rules (issue 14): lanes, speed limits, wrong way, stopped vehicles, congestion; every vehicle leaving is counted per lane and class with its speed.' },
+);
+export type TrafficConfig = Static<typeof TrafficConfig>;
+
 /** Per-camera live analytics: shapes in normalised image coordinates (0..1, y pointing down). */
 export const AnalyticsConfig = Type.Object(
   {
@@ -55,6 +91,7 @@ export const AnalyticsConfig = Type.Object(
     crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'In unit: persons in the zone, or persons per m² of its ground area (crush guidance starts worrying at 4–5/m²).' }), unit: Type.Optional(Type.Union([Type.Literal('persons'), Type.Literal('persons/m2')], { description: 'What threshold counts (default: persons/m2 when areaM2 is given, else persons). The alarm gives persons, and persons/m² when the area is known.' })), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "The zone's ground area, m²." })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
     leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
     tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
+    traffic: Type.Optional(TrafficConfig),
     alarms: Type.Array(AlarmPolicyConfig, { default: [], description: 'Which rule hits raise an alarm for an operator, and how it is handled. The first entry matching a hit\'s kind and rule applies; with none, line crossings are counted only and every other rule raises an alarm at its kind\'s default priority.' }),
   },
   { additionalProperties: false },
@@ -159,6 +196,39 @@ export const ConfigSchema = Type.Object(
         },
         { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
       ),
+    ),
+    // issue 15: events to MQTT and webhooks (docs/integrations.md)
+    integrations: Type.Object(
+      {
+        mqtt: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^(mqtt|mqtts|tcp|tls|ws|wss)://', description: 'MQTT broker, e.g. mqtt://broker.city:1883 (tested with Debian\'s mosquitto).' }),
+              topicPrefix: Type.String({ pattern: '^[^#+]+$', default: 'vigil', description: 'Topics are <topicPrefix>/<ONVIF-style topic>, e.g. vigil/tns1/RuleEngine/LineDetector/Crossed (docs/integrations.md).' }),
+              username: Type.Optional(Type.String()),
+              password: Type.Optional(Type.String({ description: 'Never logged.' })),
+              qos: Type.Union([Type.Literal(0), Type.Literal(1)], { default: 1, description: '1: the broker acknowledges each event (kept and sent again across a reconnect while this process runs).' }),
+              kinds: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Event kinds to send (a prefix such as "analytics." matches all its kinds); empty: all.' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        webhooks: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Names the hook in the dead-letter list and the logs.' }),
+              url: Type.String({ pattern: '^https?://', description: 'Receives POSTs of JSON events.' }),
+              secret: Type.String({ minLength: 16, description: 'HMAC-SHA256 key of the x-vigil-signature header (at least 16 characters; never logged).' }),
+              kinds: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Event kinds to send (prefixes match); empty: all.' }),
+              maxAttempts: Type.Integer({ minimum: 1, maximum: 30, default: 8, description: 'Attempts before the delivery goes to the dead-letter list.' }),
+              timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'One attempt\'s time limit.' }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+      },
+      { additionalProperties: false, default: {} },
     ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }) },

@@ -1,5 +1,5 @@
 export { VigilError, ConfigError } from './errors.ts';
-export { ConfigSchema, AnalyticsConfig, AlarmPolicyConfig, type Config, type CameraConfig } from './config-schema.ts';
+export { ConfigSchema, AnalyticsConfig, AlarmPolicyConfig, TrafficConfig, type Config, type CameraConfig } from './config-schema.ts';
 export { loadConfig, validateConfig, parseConfigText, resolvePaths } from './config.ts';
 export { renderConfigDoc } from './config-doc.ts';
 export { newId } from './ids.ts';

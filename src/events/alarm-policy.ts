@@ -1,6 +1,6 @@
 // Which rule hits raise an alarm, at what priority and with which instructions: the camera's
-// `alarms` entries (first match wins), else the defaults below. Line crossings are statistics
-// unless a rule says otherwise. Pure.
+// `alarms` entries (first match wins), else the defaults below. Line crossings (and the end of a
+// congestion) are statistics unless a rule says otherwise. Pure.
 import type { AlarmPolicyConfig } from '../core/index.ts';
 import type { AlarmStep } from '../store/index.ts';
 
@@ -21,14 +21,22 @@ export const DEFAULT_PRIORITY: Record<string, number> = {
   left_object: 70,
   dwell: 80,
   line_crossing: 200,
+  // issue 14: a car against the traffic endangers lives now; a stopped one on a lane may
+  wrong_way: 5,
+  stopped_vehicle: 30,
+  speeding: 90,
+  congestion: 120,
 };
+
+/** Rule kinds that are records (statistics), not alarms, unless a camera's entry says otherwise. */
+const RECORD_ONLY = new Set(['line_crossing', 'congestion_end']);
 
 const DEFAULT_FOLD_MS = 60_000;
 
 export function alarmPolicy(entries: readonly AlarmPolicyConfig[], ruleKind: string, rule: string): AlarmPolicy {
   const e = entries.find((p) => (p.kind === undefined || p.kind === ruleKind) && (p.rule === undefined || p.rule === rule));
   const priority = e?.priority ?? DEFAULT_PRIORITY[ruleKind] ?? 100;
-  if (!e) return { raise: ruleKind !== 'line_crossing', priority, foldMs: DEFAULT_FOLD_MS, steps: [], escalateAfterMs: null, autoCloseMs: null };
+  if (!e) return { raise: !RECORD_ONLY.has(ruleKind), priority, foldMs: DEFAULT_FOLD_MS, steps: [], escalateAfterMs: null, autoCloseMs: null };
   return {
     raise: e.raise ?? true,
     priority,

@@ -6,7 +6,7 @@ import type { AlarmOutcome, AlarmRow, AlarmState, AlarmStep, EventRow, EventSeve
 export const ALARM_KIND_PREFIX = 'analytics.';
 
 /** The rule kinds of live analytics, each stored as the event kind ALARM_KIND_PREFIX + kind. */
-export const ALARM_RULE_KINDS = ['line_crossing', 'zone_intrusion', 'dwell', 'left_object', 'crowd', 'tamper'] as const;
+export const ALARM_RULE_KINDS = ['line_crossing', 'zone_intrusion', 'dwell', 'left_object', 'crowd', 'tamper', 'speeding', 'wrong_way', 'stopped_vehicle', 'congestion', 'congestion_end'] as const;
 export type AlarmRuleKind = (typeof ALARM_RULE_KINDS)[number];
 
 /** How urgent each rule kind's hit is. */
@@ -17,6 +17,12 @@ export const ALARM_SEVERITY: Record<AlarmRuleKind, EventSeverity> = {
   left_object: 'warning',
   crowd: 'critical',
   tamper: 'warning',
+  // issue 14: traffic
+  speeding: 'warning',
+  wrong_way: 'critical',
+  stopped_vehicle: 'warning',
+  congestion: 'info',
+  congestion_end: 'info',
 };
 
 /** Whether an event is a rule hit of live analytics (which may raise an alarm: see alarm-policy.ts). */

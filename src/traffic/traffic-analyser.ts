@@ -5,7 +5,8 @@
 // the lane is not congested), congestion with its queue length; every track leaving is counted per
 // lane and class with its speed. Only cameras with traffic rules run this, so it adds nothing to
 // the others' per-frame cost. No plate, no appearance: a track id is a per-camera counter. Pure.
-import { bottomCentre, pointInPolygon, type Box, type DetClass, type Point, type Polygon, type Track } from '../analytics/index.ts';
+import { bottomCentre, pointInPolygon, type Box, type DetClass, type MeasuredPosition, type Point, type Polygon, type Track } from '../analytics/index.ts';
+export type { MeasuredPosition };
 import { imageToGround, localScale, distanceOutsideCalibration, calibratedExtent, type Calibration } from './homography.ts';
 import { estimateSpeed, type GroundSample, type SpeedEstimate, type SpeedOptions } from './speed.ts';
 import { TrafficError } from './errors.ts';
@@ -57,7 +58,6 @@ export interface TrafficOptions {
 
 export type TrafficEventKind = 'speeding' | 'wrong_way' | 'stopped_vehicle' | 'congestion' | 'congestion_end';
 
-export interface MeasuredPosition { t: number; image: Point; ground: Point | null }
 
 export interface TrafficEvent {
   kind: TrafficEventKind;

@@ -68,6 +68,7 @@ export class AlarmRecorder {
       if (e.trackId !== undefined) details.trackId = e.trackId;
       if (e.direction) details.direction = e.direction;
       if (e.detail) details.detail = e.detail;
+      if (e.positions) details.positions = e.positions;
       details.snapshot = snapshot;
       if (frame.cameraTime !== null) details.cameraTime = frame.cameraTime;
       try {

@@ -3,8 +3,9 @@
 // analysed, newer frames replace each other in one slot, so a slow analyser drops frames and its
 // alarms stay close to real time instead of falling further and further behind.
 import { CameraPipeline, type PipelineOptions } from '../pipeline.ts';
+import type { DetectionSettings } from '../detection-settings.ts';
 import type { Detection, Detector } from '../detector-types.ts';
-import type { RuleEvent } from '../rules/types.ts';
+import type { RuleEvent, TrackRule } from '../rules/types.ts';
 import type { Track, TrackerOptions } from '../tracker.ts';
 import type { AnalyticsConfig } from '../../core/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
@@ -38,6 +39,8 @@ export interface CameraAnalyserOptions {
   tracker?: TrackerOptions;
   onEvents: (frame: AnalysedFrame) => void | Promise<void>;
   onError: (message: string) => void;
+  /** rules made outside analytics (traffic), new ones for each pipeline (a new frame size starts afresh) */
+  trackRules?: () => TrackRule[];
   ffmpeg?: string;
 }
 
@@ -64,7 +67,7 @@ export function costPerFrame(s: AnalyserStats): { inferencesPerFrame: number; un
   return { inferencesPerFrame: r(s.inferences / s.framesAnalysed, 3), units320PerFrame: r(s.units320 / s.framesAnalysed, 3), detectorWallMsPerFrame: r(s.detectorMs / s.framesAnalysed, 2) };
 }
 
-export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions): PipelineOptions {
+export function pipelineOptions(s: AnalyticsConfig, width: number, height: number, epochOffset: number, tracker?: TrackerOptions, trackRules?: TrackRule[]): PipelineOptions {
   return {
     width,
     height,
@@ -78,6 +81,7 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
     detection: s.detection,
     leftObject: s.leftObjectSeconds ? { name: 'left object', seconds: s.leftObjectSeconds } : undefined,
     tamper: s.tamper ? {} : false,
+    trackRules,
   };
 }
 
@@ -124,7 +128,7 @@ export class CameraAnalyser {
     this.counters.framesDecoded++;
     if (f.width !== this.size.width || f.height !== this.size.height) {
       this.size = { width: f.width, height: f.height };
-      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000, this.o.tracker));
+      this.pipeline = new CameraPipeline(this.o.detector(this.size), pipelineOptions(this.o.settings, f.width, f.height, this.startedAt / 1000, this.o.tracker, this.o.trackRules?.()));
       this.working = new Uint8Array(f.rgb.length);
       this.spare = null;
       this.pending = null;
@@ -183,6 +187,11 @@ export class CameraAnalyser {
     const now = Date.now();
     const last = this.o.runtime.status(this.cameraId).lastFrameAt;
     return this.pace.pace(now, last !== null && now - last < 2000);
+  }
+
+  /** The detector settings of the running pipeline (null before the first frame). */
+  get detection(): DetectionSettings | null {
+    return this.pipeline?.detection ?? null;
   }
 
   get stats(): AnalyserStats {

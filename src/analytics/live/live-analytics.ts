@@ -8,12 +8,14 @@ import { MotionBlobDetector } from '../motion-blob-detector.ts';
 import { NANODET_TRACKER } from '../tracker.ts';
 import type { Detector } from '../detector-types.ts';
 import { AnalyticsError } from '../errors.ts';
-import { AnalyticsConfig, type CameraConfig } from '../../core/index.ts';
+import { AnalyticsConfig, VigilError, type CameraConfig, type TrafficConfig } from '../../core/index.ts';
+import type { TrackRule } from '../rules/types.ts';
 import type { Store } from '../../store/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
 import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
+import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
 import type { ObjectFinder } from '../../privacy/index.ts';
 
@@ -38,6 +40,13 @@ export interface LiveAnalyticsOptions {
    * camera is not calibrated: crowd rules without `areaM2` get it, so they can count per m².
    */
   groundArea?: (cameraId: string, polygon: [number, number][]) => Promise<number | null>;
+  /**
+   * Issue 14: prepares a camera's traffic rules (lanes, speed, wrong way, stopped, congestion) with
+   * its stored calibration, or throws the reason they cannot run (no calibration for a speed rule,
+   * a lane named twice …); the result makes a fresh rule per pipeline. Given by the composition
+   * root, because the traffic part builds on this one.
+   */
+  trafficRules?: (cameraId: string, spec: TrafficConfig) => Promise<() => TrackRule>;
 }
 
 /** Fills defaults and rejects what the schema does not allow. */
@@ -135,10 +144,36 @@ export class LiveAnalytics {
     return { ...settings, crowd };
   }
 
+  private async prepareTraffic(cameraId: string, spec: TrafficConfig): Promise<() => TrackRule> {
+    if (!this.o.trafficRules) throw new AnalyticsError('BAD_REQUEST', 'traffic rules are not available on this node');
+    return this.o.trafficRules(cameraId, spec);
+  }
+
+  /**
+   * The camera's traffic rules, or, when the full set cannot run (the calibration was removed after
+   * they were stored), the lanes' counts alone; null when not even those can.
+   */
+  private async trafficFor(cameraId: string, spec: TrafficConfig | undefined, log: Logger): Promise<(() => TrackRule) | null> {
+    if (!spec) return null;
+    try {
+      return await this.prepareTraffic(cameraId, spec);
+    } catch (err) {
+      if (!(err instanceof VigilError)) throw err;
+      log.warn({ err: err.message }, 'traffic rules left out: only lane counts run');
+      try {
+        return await this.prepareTraffic(cameraId, { lanes: spec.lanes.map(({ name, polygon }) => ({ name, polygon })), speed: [], wrongWay: false });
+      } catch (again) {
+        log.warn({ err: (again as Error).message }, 'traffic lanes left out');
+        return null;
+      }
+    }
+  }
+
   /** Stores new settings (audited by the caller's audit input) and restarts the camera's analyser. */
   async update(cameraId: string, input: unknown, audit: { actor: string; ip: string | null }): Promise<AnalyticsConfig> {
     const settings = parseAnalyticsSettings(input);
     await this.withCrowdAreas(cameraId, settings); // refuses a persons/m² rule without an area before anything is stored
+    if (settings.traffic) await this.prepareTraffic(cameraId, settings.traffic); // refuses a speed rule on an uncalibrated camera, likewise
     await this.o.store.putCameraAnalytics(
       { cameraId, settings: settings as unknown as Record<string, unknown>, updatedAt: Date.now() },
       { actor: audit.actor, ip: audit.ip, action: 'analytics.update', cameraId, details: { enabled: settings.enabled, lines: settings.lines.length, zones: settings.zones.length } },
@@ -168,6 +203,16 @@ export class LiveAnalytics {
   costFor(cameraId: string): ReturnType<typeof costPerFrame> {
     const a = this.analysers.get(cameraId);
     return a ? costPerFrame(a.analyser.stats) : null;
+  }
+
+  /**
+   * The camera's detector as the API shows it: which one, the settings in force (those of its
+   * running pipeline, else the stored ones with defaults filled in) and the cost so far.
+   */
+  detectorView(cameraId: string, settings: AnalyticsConfig): { detector: DetectorKind | null; detection: DetectionSettings; cost: ReturnType<typeof costPerFrame> } {
+    const running = this.analysers.get(cameraId)?.analyser.detection ?? null;
+    const detection = running ?? detectionSettings({ inputSize: this.neuralLoaded?.inputSize ?? DEFAULT_DETECTION.inputSize, ...settings.detection }, { counting: settings.crowd.length > 0 });
+    return { detector: this.detectorFor(cameraId), detection, cost: this.costFor(cameraId) };
   }
 
   detectorFor(cameraId: string): DetectorKind | null {
@@ -205,6 +250,7 @@ export class LiveAnalytics {
       log.warn({ err: (err as Error).message }, 'crowd rule left out');
       settings = { ...settings, crowd: settings.crowd.filter((c) => c.unit !== 'persons/m2' || c.areaM2) };
     }
+    const traffic = await this.trafficFor(cameraId, settings.traffic, log);
     let shared: Detector | null = null;
     if (settings.detector !== 'motion') shared = await this.loadNeural();
     if (settings.detector === 'neural' && !shared) throw new AnalyticsError('ANALYSER_FAILED', `the neural detector is not available: ${this.neuralError}`);
@@ -221,9 +267,10 @@ export class LiveAnalytics {
         await this.recorder.record(frame);
       },
       onError: (message) => log.warn({ message }, 'live analytics problem'),
+      trackRules: traffic ? () => [traffic()] : undefined,
     });
     this.analysers.set(cameraId, { analyser, detector: kind });
-    log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');
+    log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length, lanes: traffic ? settings.traffic!.lanes.length : 0 }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');
   }
 
   private loadNeural(): Promise<Detector | null> {

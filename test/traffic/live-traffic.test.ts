@@ -1,0 +1,102 @@
+// Traffic rules on a live camera, through a whole running Vigil: a speed rule on an uncalibrated
+// camera is refused with the reason (nothing stored); calibrated from the lane dashes of a real
+// motorway clip (highway_nl, served by the camera simulator), the camera's live analysis raises
+// speeding violations with the speed, its uncertainty, the limit and the measured positions, and
+// wrong-way events on a lane whose allowed direction is drawn against the traffic.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { startSimulator, SHARED_VIDEO_DIR, type Simulator } from '../../src/simulator/index.ts';
+import { join } from 'node:path';
+import { TEST_SIM_CACHE } from '../helpers/recording-rig.ts';
+import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { parseCalibrationSpec } from '../../src/traffic/index.ts';
+
+const CLIP = join(SHARED_VIDEO_DIR, 'highway_nl.mp4');
+// The dash ends of two lane lines 7 m apart (bench/results/eval-speed-2026-12-02.md, "Real footage").
+const POINTS = parseCalibrationSpec('0.3672,0.5796=0,0;0.3870,0.5019=0,3;0.4260,0.3537=0,12;0.4344,0.3204=0,15;0.4531,0.2444=0,24;0.4568,0.2259=0,27;0.6677,0.5593=7,0;0.6536,0.4833=7,3;0.6193,0.3407=7,12;0.6120,0.3074=7,15;0.5943,0.2389=7,24;0.5901,0.2204=7,27');
+/** the near carriageway, cars driving away from the camera (up the image) */
+const NEAR: [number, number][] = [[0.22, 0.75], [0.42, 0.2], [0.64, 0.2], [0.85, 0.75]];
+const TRAFFIC = {
+  // the allowed direction drawn towards the camera: every car here drives the wrong way
+  lanes: [{ name: 'near', polygon: NEAR, direction: [[0.52, 0.3], [0.55, 0.6]] }],
+  speed: [{ lane: 'near', limitKmh: 30, toleranceKmh: 3 }],
+  stopped: false,
+};
+const ANALYTICS = { enabled: true, detector: 'motion', fps: 10, width: 640, tamper: false, traffic: TRAFFIC };
+
+let sim: Simulator;
+let v: TestVigil;
+before(async () => {
+  assert.ok(existsSync(CLIP), `${CLIP} missing (the shared test footage; VIGIL_SHARED_VIDEO names its folder)`);
+  sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['highway_nl'] });
+  v = await startTestVigil({ cameras: [{ id: 'road', name: 'Motorway', url: sim.urls[0] }] });
+  assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
+});
+after(async () => {
+  await v?.stop();
+  await sim?.close();
+});
+
+const json = async (r: Response) => (await r.json()) as any;
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await fn();
+    if (r) return r;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+test('a speed rule or a lane direction on an uncalibrated camera is refused with the reason; nothing is stored', async () => {
+  const r = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: ANALYTICS });
+  assert.equal(r.status, 400);
+  const body = await json(r);
+  assert.equal(body.error.code, 'NOT_CALIBRATED');
+  assert.match(body.error.message, /calibrated/);
+  const dirOnly = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { ...ANALYTICS, traffic: { ...TRAFFIC, speed: [] } } });
+  assert.equal(dirOnly.status, 400);
+  assert.match((await json(dirOnly)).error.message, /direction.*calibrated/);
+  assert.equal(await v.store.getCameraAnalytics('road'), null);
+  // a rule naming a lane that does not exist, or a lane named twice
+  const noLane = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { ...ANALYTICS, traffic: { lanes: [{ name: 'near', polygon: NEAR }], speed: [] , congestion: false, stopped: false } } });
+  assert.equal(noLane.status, 200, 'lanes alone (counts) need no calibration');
+  const twice = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { ...ANALYTICS, traffic: { lanes: [{ name: 'near', polygon: NEAR }, { name: 'near', polygon: NEAR }] } } });
+  assert.equal(twice.status, 400);
+  assert.match((await json(twice)).error.message, /defined twice/);
+  const bad = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { ...ANALYTICS, traffic: { ...TRAFFIC, speed: [{ lane: 'near', limitKmh: -5 }] } } });
+  assert.equal(bad.status, 400);
+  assert.match((await json(bad)).error.message, /limitKmh/);
+  assert.equal((await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { enabled: false } })).status, 200);
+});
+
+test('calibrated, the live camera raises speeding violations with speed ± uncertainty and positions, and wrong-way events', async () => {
+  const cal = await v.http('/api/cameras/road/calibration', { method: 'PUT', json: { points: POINTS } });
+  assert.equal(cal.status, 200, await cal.clone().text());
+  const put = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: ANALYTICS });
+  assert.equal(put.status, 200, await put.clone().text());
+  const list = (kind: string) => v.store.listEvents({ fromMs: 0, toMs: Date.now() + 1000, cameraId: 'road', kind, limit: 100 });
+  const [speeding] = await until(async () => { const e = await list('analytics.speeding'); return e.length ? e : undefined; }, 90_000, 'a speeding violation');
+  const d = speeding.details as any;
+  assert.equal(d.rule, 'near');
+  assert.equal(d.ruleKind, 'speeding');
+  assert.equal(d.detail.limitKmh, 30);
+  assert.equal(d.detail.toleranceKmh, 3);
+  assert.ok(d.detail.speedKmh - d.detail.speedErrKmh > 33, `only what the measurement proves: ${d.detail.speedKmh} ± ${d.detail.speedErrKmh}`);
+  assert.ok(d.detail.speedKmh < 250, `a motorway speed, not noise: ${d.detail.speedKmh}`);
+  assert.ok(d.detail.speedErrKmh > 0);
+  assert.ok(Array.isArray(d.positions) && d.positions.length >= 5, 'the positions the speed rests on');
+  const p = d.positions.find((x: any) => x.ground);
+  assert.equal(p.image.length, 2);
+  assert.equal(p.ground.length, 2);
+  assert.equal(typeof d.trackId, 'number');
+  assert.ok(typeof d.snapshot === 'string');
+  const wrong = await until(async () => { const e = await list('analytics.wrong_way'); return e.length ? e : undefined; }, 30_000, 'a wrong-way event');
+  assert.ok((wrong[0].details as any).detail.againstM >= 2);
+  // a wrong-way driver raises an alarm at once (priority 5); the operator sees it
+  const alarms = await until(async () => { const a = (await json(await v.http("/api/alarms"))).alarms.filter((x: any) => x.ruleKind === "wrong_way"); return a.length ? a : undefined; }, 10_000, 'a wrong-way alarm');
+  assert.equal(alarms[0].priority, 5);
+  assert.equal((await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { enabled: false } })).status, 200);
+});
