@@ -99,7 +99,13 @@ export async function redactVideo(o: RedactVideoOptions): Promise<RedactionSumma
     if (regions.some((r) => r.kind === 'face')) summary.framesWithFaces++;
     if (regions.some((r) => r.kind === 'plate')) summary.framesWithPlates++;
     o.onFrame?.(index, regions);
-    if (!stdin.write(frame)) await new Promise<void>((resolve) => { stdin.once('drain', resolve); enc.proc.once('close', () => resolve()); });
+    if (!stdin.write(frame)) {
+      await new Promise<void>((resolve) => {
+        const done = () => { stdin.off('drain', done); enc.proc.off('close', done); resolve(); };
+        stdin.on('drain', done);
+        enc.proc.on('close', done);
+      });
+    }
   };
 
   const onFrame = async (frame: Buffer, index: number) => {
