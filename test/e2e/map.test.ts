@@ -81,6 +81,35 @@ describe('the security map', () => {
     await page.screenshot({ path: path.join(shots, 'map-en.png') });
   });
 
+  test('zoomed out, the cameras are clusters (made by the server) whose counts add up; a click on one zooms in', async () => {
+    const home = await page.evaluate(() => { const m = (globalThis as AnyDoc).vigilMap; return { center: m.getCenter().toArray(), zoom: m.getZoom() }; });
+    await page.evaluate((z) => (globalThis as AnyDoc).vigilMap.jumpTo({ zoom: z }), home.zoom - 2.5);
+    await page.waitForFunction(() => Number((globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.clusters ?? 0) > 0, undefined, { timeout: 10_000 });
+    await page.waitForTimeout(800);
+    const counts = (await page.getByTestId('cluster').allInnerTexts()).map(Number);
+    assert.ok(counts.length >= 1 && counts.every((n) => n >= 2), counts.join(','));
+    const shown = await page.evaluate(() => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      return m.querySourceFeatures('cameras').filter((f: AnyDoc) => !('point_count' in f.properties)).length as number;
+    });
+    const total = Number(await page.getByTestId('map').getAttribute('data-rendered'));
+    assert.ok(total >= 60, `${total} cameras in view`);
+    assert.equal(counts.reduce((a, b) => a + b, 0) + shown, total, 'every camera is in a cluster or drawn alone');
+    await page.screenshot({ path: path.join(shots, 'map-clusters-en.png') });
+    const before = await page.evaluate(() => (globalThis as AnyDoc).vigilMap.getZoom() as number);
+    const cluster = await page.evaluate(() => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      const f = m.queryRenderedFeatures({ layers: ['clusters'] })[0];
+      const p = m.project(f.geometry.coordinates);
+      const box = m.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(cluster.x, cluster.y);
+    await page.waitForFunction((z) => (globalThis as AnyDoc).vigilMap.getZoom() > z + 0.5 && !(globalThis as AnyDoc).vigilMap.isMoving(), before, { timeout: 10_000 });
+    await page.evaluate((h) => (globalThis as AnyDoc).vigilMap.jumpTo(h), home);
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.clusters === '0', undefined, { timeout: 10_000 });
+  });
+
   test('place a camera by hand, then turn and widen its cone', async () => {
     const id = 'cam60';
     const del = await page.request.delete(`${demo.baseUrl}/api/map/cameras/${id}`);
@@ -214,6 +243,14 @@ describe('the security map', () => {
     await page.getByTestId('map-alarm-detail').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(shots, 'map-alarm-fa.png') });
+    // Clusters in Dari: their counts in Persian digits.
+    const home = await page.evaluate(() => { const m = (globalThis as AnyDoc).vigilMap; return { center: m.getCenter().toArray(), zoom: m.getZoom() }; });
+    await page.evaluate((z) => (globalThis as AnyDoc).vigilMap.jumpTo({ zoom: z }), home.zoom - 2.5);
+    await page.getByTestId('cluster').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+    assert.match((await page.getByTestId('cluster').allInnerTexts()).join(' '), /^[۰-۹ ]+$/);
+    await page.screenshot({ path: path.join(shots, 'map-clusters-fa.png') });
+    await page.evaluate((h) => (globalThis as AnyDoc).vigilMap.jumpTo(h), home);
     await page.selectOption('[data-testid="language"]', 'en');
   });
 
@@ -244,6 +281,36 @@ describe('the security map', () => {
     await page.waitForTimeout(1500);
     assert.ok(ranges.some((r) => r.startsWith('bytes=')), `the archive is read by range requests (${ranges.join(', ')})`);
     assert.deepEqual(errors, []);
+  });
+
+  test('an imported georeferenced plan (an image and its corners) is drawn under the cameras', async () => {
+    const { encodePng } = await import('../../src/media/index.ts');
+    // A plan of 400 × 300 pixels: a grid of light lines, as a scanned city plan would have.
+    const w = 400, h = 300;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const line = x % 50 < 3 || y % 50 < 3;
+      rgb.set(line ? [200, 190, 150] : [70, 62, 50], (y * w + x) * 3);
+    }
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const [west, north, east, south] = [cam1.lon - 0.002, cam1.lat + 0.009, cam1.lon + 0.014, cam1.lat - 0.002];
+    const corners = [west, north, east, north, east, south, west, south].join(',');
+    const up = await page.request.post(`${demo.baseUrl}/api/map/basemap?corners=${corners}`, { headers: { 'content-type': 'image/png' }, data: encodePng(rgb, w, h) });
+    assert.equal(up.status(), 200, await up.text());
+    const images: number[] = [];
+    page.on('response', (r) => { if (r.url().endsWith('/api/map/basemap/image')) images.push(r.status()); });
+    await page.goto(demo.baseUrl + '/');
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.basemap === 'raster', undefined, { timeout: 20_000 });
+    await page.waitForFunction(mapDrawn, 60, { timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    assert.deepEqual(images, [200]);
+    // The plan's light grid lines show on the canvas where the image lies.
+    const onCanvas = await page.evaluate(() => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      return m.getStyle().layers.some((l: AnyDoc) => l.id === 'imported-image') && m.isSourceLoaded('imported');
+    });
+    assert.equal(onCanvas, true);
+    await page.screenshot({ path: path.join(shots, 'map-raster-en.png') });
   });
 
   test('nothing was asked of another origin', () => {

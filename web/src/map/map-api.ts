@@ -1,13 +1,22 @@
 // The security map's API calls. Shapes come from the server's schemas (type-only imports), so the
 // web app and the routes cannot drift apart.
-import type { Coverage, ImportResult, MapCamera, Outage, Placement, Site } from '../api/types.ts';
+import type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site } from '../api/types.ts';
 import type { FeatureCollection } from 'geojson';
 import { request } from '../api/client.ts';
 
-export type { Coverage, ImportResult, MapCamera, Outage, Placement, Site };
+export type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site };
 
-export async function mapCameras(signal?: AbortSignal): Promise<MapCamera[]> {
-  return (await request<{ cameras: MapCamera[] }>('GET', '/api/map/cameras', undefined, signal)).cameras;
+/** The cameras (clustered when many) of a viewport at a zoom. */
+export async function mapView(bbox: [number, number, number, number], zoom: number, signal?: AbortSignal): Promise<MapViewData> {
+  const q = new URLSearchParams({ bbox: bbox.map((x) => x.toFixed(6)).join(','), zoom: zoom.toFixed(2) });
+  return request<MapViewData>('GET', `/api/map/view?${q}`, undefined, signal);
+}
+
+/** These cameras' places (the alarms of cameras out of view). */
+export async function mapCamerasById(ids: string[], signal?: AbortSignal): Promise<MapCamera[]> {
+  if (ids.length === 0) return [];
+  const q = new URLSearchParams({ ids: ids.join(',') });
+  return (await request<{ cameras: MapCamera[] }>('GET', `/api/map/cameras?${q}`, undefined, signal)).cameras;
 }
 
 export async function mapSites(signal?: AbortSignal): Promise<Site[]> {
@@ -38,7 +47,7 @@ export async function builtInBasemap(): Promise<FeatureCollection | null> {
   return (await res.json()) as FeatureCollection;
 }
 
-/** Which basemap to draw: an imported PMTiles archive, the built-in GeoJSON, or none. */
-export async function basemapInfo(): Promise<{ kind: 'pmtiles'; tileType: string; vectorLayers: string[]; minZoom: number; maxZoom: number } | { kind: 'geojson' | 'none' }> {
-  return (await request<{ basemap: never }>('GET', '/api/map/basemap')).basemap;
+/** Which basemap to draw: an imported one (PMTiles, MBTiles, a georeferenced image), the built-in GeoJSON, or none. */
+export async function basemapInfo(): Promise<BasemapView> {
+  return (await request<{ basemap: BasemapView }>('GET', '/api/map/basemap')).basemap;
 }
