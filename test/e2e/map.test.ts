@@ -283,6 +283,59 @@ describe('the security map', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('an imported MBTiles street map is labelled in Latin and Arabic script with glyphs Vigil builds and serves', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeMvt, tileOf } = await import('../helpers/mvt-writer.ts');
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const z = 14;
+    const t = tileOf(cam1.lon, cam1.lat, z);
+    const [, y0] = t.at(cam1.lon, cam1.lat);
+    const mvt = writeMvt('roads', [
+      { type: 'line', coords: [[0, y0 + 120], [4096, y0 + 120]], properties: { name: 'Saffron Road', 'name:fa': 'سرک زعفران' } },
+      { type: 'point', coords: [t.at(cam1.lon + 0.003, cam1.lat + 0.002)], properties: { name: 'دروازهٔ وزارت' } },
+    ]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-mbtiles-'));
+    const file = path.join(dir, 'city.mbtiles');
+    const db = new DatabaseSync(file);
+    db.exec('CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)');
+    for (const [k, val] of Object.entries({ format: 'pbf', minzoom: String(z), maxzoom: String(z), json: JSON.stringify({ vector_layers: [{ id: 'roads' }] }) })) db.prepare('INSERT INTO metadata VALUES (?, ?)').run(k, val);
+    db.prepare('INSERT INTO tiles VALUES (?, ?, ?, ?)').run(z, t.x, 2 ** z - 1 - t.y, mvt);
+    db.close();
+    const up = await page.request.post(`${demo.baseUrl}/api/map/basemap`, { headers: { 'content-type': 'application/vnd.mbtiles' }, data: readFileSync(file) });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(up.status(), 200, await up.text());
+    const glyphs = new Map<string, number>();
+    page.on('response', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/map/glyphs/')) glyphs.set(decodeURIComponent(u.pathname), r.status()); });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const labelsDrawn = () => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      return m && m.getLayer('imported-roads-place-names') && m.queryRenderedFeatures({ layers: ['imported-roads-place-names', 'imported-roads-street-names'] }).length >= 2;
+    };
+    await page.goto(demo.baseUrl + '/');
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.basemap === 'mbtiles', undefined, { timeout: 20_000 });
+    await page.waitForFunction(labelsDrawn, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const asked = [...glyphs.keys()];
+    assert.ok(asked.includes('/api/map/glyphs/DejaVu Sans/0-255.pbf'), asked.join(', '));
+    // MapLibre shapes Arabic words into presentation forms (U+FB50–U+FEFF): those ranges are asked for.
+    assert.ok(asked.some((u) => /\/(64256|64512|65024)-\d+\.pbf$/.test(u)), asked.join(', '));
+    assert.ok([...glyphs.values()].every((s) => s === 200), JSON.stringify([...glyphs]));
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: path.join(shots, 'map-labels-en.png') });
+    // In Dari the street carries its Dari name (name:fa).
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.reload();
+    await page.waitForFunction(labelsDrawn, undefined, { timeout: 30_000 });
+    const streetNames = await page.evaluate(() => (globalThis as AnyDoc).vigilMap.queryRenderedFeatures({ layers: ['imported-roads-street-names'] }).map((f: AnyDoc) => f.properties['name:fa']));
+    assert.ok(streetNames.includes('سرک زعفران'), streetNames.join(', '));
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(shots, 'map-labels-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
+  });
+
   test('an imported georeferenced plan (an image and its corners) is drawn under the cameras', async () => {
     const { encodePng } = await import('../../src/media/index.ts');
     // A plan of 400 × 300 pixels: a grid of light lines, as a scanned city plan would have.
@@ -311,6 +364,10 @@ describe('the security map', () => {
     });
     assert.equal(onCanvas, true);
     await page.screenshot({ path: path.join(shots, 'map-raster-en.png') });
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(shots, 'map-raster-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
   });
 
   test('nothing was asked of another origin', () => {
