@@ -336,7 +336,36 @@ describe('the security map', () => {
     await page.selectOption('[data-testid="language"]', 'en');
   });
 
-  test('an imported georeferenced plan (an image and its corners) is drawn under the cameras', async () => {
+  test('imports on the screen: a sites file with a bad feature is refused naming it; with "skip bad rows" the rest comes in', async () => {
+    await page.getByTestId('mode-edit').click();
+    await page.getByTestId('map-import').waitFor();
+    await page.selectOption('[data-testid="import-kind"]', 'sites');
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const square = (dx: number) => [[cam1.lon + dx, cam1.lat], [cam1.lon + dx + 0.0008, cam1.lat], [cam1.lon + dx + 0.0008, cam1.lat + 0.0006], [cam1.lon + dx, cam1.lat + 0.0006], [cam1.lon + dx, cam1.lat]];
+    const doc = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: 'Water Pumping Station', kind: 'other', priority: 2 }, geometry: { type: 'Polygon', coordinates: [square(0.001)] } },
+        { type: 'Feature', properties: { name: 'Nowhere', kind: 'castle', priority: 9 }, geometry: { type: 'Polygon', coordinates: [square(0.003)] } },
+      ],
+    };
+    const before = ((await (await page.request.get(`${demo.baseUrl}/api/map/sites`)).json()) as { sites: unknown[] }).sites.length;
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'sites.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.getByTestId('import-run').click();
+    const error = page.getByTestId('import-error');
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.innerText(), /nothing imported.*feature 2.*kind/);
+    assert.equal(((await (await page.request.get(`${demo.baseUrl}/api/map/sites`)).json()) as { sites: unknown[] }).sites.length, before, 'nothing half-imported');
+    await page.getByTestId('import-skip-bad').check();
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-result').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('import-result').innerText(), /Imported: 1\.[\s\S]*Skipped 1:[\s\S]*feature 2/);
+    await page.locator('[data-testid="site-label"]', { hasText: 'Water Pumping Station' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('map-import').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'map-import-en.png') });
+  });
+
+  test('an imported georeferenced plan (an image and its corners, through the screen) is drawn under the cameras', async () => {
     const { encodePng } = await import('../../src/media/index.ts');
     // A plan of 400 × 300 pixels: a grid of light lines, as a scanned city plan would have.
     const w = 400, h = 300;
@@ -347,27 +376,30 @@ describe('the security map', () => {
     }
     const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
     const [west, north, east, south] = [cam1.lon - 0.002, cam1.lat + 0.009, cam1.lon + 0.014, cam1.lat - 0.002];
-    const corners = [west, north, east, north, east, south, west, south].join(',');
-    const up = await page.request.post(`${demo.baseUrl}/api/map/basemap?corners=${corners}`, { headers: { 'content-type': 'image/png' }, data: encodePng(rgb, w, h) });
-    assert.equal(up.status(), 200, await up.text());
     const images: number[] = [];
-    page.on('response', (r) => { if (r.url().endsWith('/api/map/basemap/image')) images.push(r.status()); });
-    await page.goto(demo.baseUrl + '/');
+    page.on('response', (r) => { if (new URL(r.url()).pathname === '/api/map/basemap/image') images.push(r.status()); });
+    await page.getByTestId('map-import').waitFor();
+    await page.selectOption('[data-testid="import-kind"]', 'basemap');
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'city-plan.png', mimeType: 'image/png', buffer: encodePng(rgb, w, h) });
+    // Mirrored corners (east and west swapped) are refused with the reason; nothing changes.
+    await page.getByTestId('import-corners').fill([east, north, west, north, west, south, east, south].join(','));
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-error').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('import-error').innerText(), /mirrored/);
+    await page.getByTestId('import-corners').fill([west, north, east, north, east, south, west, south].join(','));
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-result').waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.basemap === 'raster', undefined, { timeout: 20_000 });
-    await page.waitForFunction(mapDrawn, 60, { timeout: 30_000 });
-    await page.waitForTimeout(1500);
+    await page.waitForFunction(() => (globalThis as AnyDoc).vigilMap.isSourceLoaded('imported'), undefined, { timeout: 20_000 });
+    await page.waitForTimeout(1000);
     assert.deepEqual(images, [200]);
-    // The plan's light grid lines show on the canvas where the image lies.
-    const onCanvas = await page.evaluate(() => {
-      const m = (globalThis as AnyDoc).vigilMap;
-      return m.getStyle().layers.some((l: AnyDoc) => l.id === 'imported-image') && m.isSourceLoaded('imported');
-    });
-    assert.equal(onCanvas, true);
+    assert.equal(await page.evaluate(() => (globalThis as AnyDoc).vigilMap.getStyle().layers.some((l: AnyDoc) => l.id === 'imported-image')), true);
     await page.screenshot({ path: path.join(shots, 'map-raster-en.png') });
     await page.selectOption('[data-testid="language"]', 'fa');
     await page.waitForTimeout(1000);
     await page.screenshot({ path: path.join(shots, 'map-raster-fa.png') });
     await page.selectOption('[data-testid="language"]', 'en');
+    await page.getByTestId('mode-browse').click();
   });
 
   test('nothing was asked of another origin', () => {

@@ -259,15 +259,18 @@ export class MapView {
    */
   async setImportedBasemap(info: ImportedBasemap): Promise<void> {
     await this.ready;
+    // A new import replaces the one drawn (the image source caches its picture: a new id each time).
+    for (const layer of this.map.getStyle().layers) if (layer.id.startsWith('imported-')) this.map.removeLayer(layer.id);
+    if (this.map.getSource('imported')) this.map.removeSource('imported');
     const below = 'streets-casing';
     if (info.kind === 'raster') {
       const [tl, tr, br, bl] = info.corners;
-      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
+      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image?v=${info.bytes}-${info.corners.flat().join(',')}`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
       this.map.addLayer({ id: 'imported-image', type: 'raster', source: 'imported', paint: { 'raster-opacity': 0.9, 'raster-fade-duration': 0 } }, below);
     } else {
       const tiles = info.kind === 'pmtiles'
         ? { url: `pmtiles://${location.origin}/api/map/basemap.pmtiles` }
-        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
+        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}?v=${info.bytes}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
       if (info.tileType === 'mvt') {
         this.map.addSource('imported', { type: 'vector', ...tiles });
         // Names in the page's language where the basemap has them (name:fa, name:ps …), else its own.
