@@ -53,5 +53,9 @@ export type MapViewData = Static<typeof ViewSchema>;
 export type MapCluster = MapViewData['clusters'][number];
 /** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */
 export type BasemapView = import('../map/index.ts').ImportedBasemapInfo | { kind: 'geojson' } | { kind: 'none' };
+
+// issue 16: a camera's detector (settings in force, cost per analysed frame)
+import type { DetectorViewSchema } from './analytics-schemas.ts';
+export type DetectorView = Static<typeof DetectorViewSchema>;
 // issue 12: saved video walls, bookmarks
 export type { WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput } from './wall-schemas.ts';

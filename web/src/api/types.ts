@@ -7,5 +7,6 @@ export type {
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
+  DetectorView,
   WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
 } from '../../../src/api/contract.ts';
