@@ -204,6 +204,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
     fourEyesExport: cfg.privacy.fourEyesExport,
+    exportRedaction: cfg.privacy.redactExports ? { finder: () => analytics.objectFinder() } : undefined,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,

@@ -12,7 +12,7 @@ import { AnalyticsConfig, VigilError, type CameraConfig, type TrafficConfig } fr
 import type { TrackRule } from '../rules/types.ts';
 import type { Store } from '../../store/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
-import { polygonProblem, type PolygonProblem } from '../../privacy/index.ts';
+import { polygonProblem, type ObjectFinder, type PolygonProblem } from '../../privacy/index.ts';
 import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
@@ -262,6 +262,17 @@ export class LiveAnalytics {
 
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  /**
+   * Where people and vehicles are in one RGB frame, for export redaction: the shared detector's
+   * boxes, used only to hide. Throws when the neural detector cannot load: an export is then not
+   * made rather than left unredacted.
+   */
+  async objectFinder(): Promise<ObjectFinder> {
+    const d = await this.loadNeural();
+    if (!d) throw new AnalyticsError('ANALYSER_FAILED', `faces and plates cannot be redacted: the neural detector is not available (${this.neuralError}); an approver may lift redaction with a reason, or set privacy.redactExports false`);
+    return async (rgb, width, height) => (await d.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] ?? [];
   }
 
   get neuralDetectorError(): string | null {
