@@ -87,6 +87,12 @@ describe('the video wall', { timeout: 240_000 }, () => {
     await page.waitForFunction(() => (globalThis as any).document.fullscreenElement?.getAttribute('data-tile') === '1', undefined, { timeout: 5000 });
     await page.screenshot({ path: path.join(shots, 'wall-tile-fullscreen-en.png') });
     await page.evaluate(() => (globalThis as any).document.exitFullscreen());
+    await page.waitForFunction(() => !(globalThis as any).document.fullscreenElement, undefined, { timeout: 5000 });
+    // And the whole wall.
+    await page.getByTestId('wall-fullscreen').click();
+    await page.waitForFunction(() => (globalThis as any).document.fullscreenElement?.getAttribute('data-testid') === 'wall-grid', undefined, { timeout: 5000 });
+    await page.evaluate(() => (globalThis as any).document.exitFullscreen());
+    await page.waitForFunction(() => !(globalThis as any).document.fullscreenElement, undefined, { timeout: 5000 });
   });
 
   test('a tour runs on a saved layout: saved (audited), back after a reload, the tile changes camera after the dwell', async () => {
