@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { BASEMAP_CONTENT_TYPES, basemapKindOf, BasemapStore, parseCorners, type BasemapUpload } from '../map/index.ts';
+import { BASEMAP_CONTENT_TYPES, basemapKindOf, BasemapStore, GlyphSource, MapError, parseCorners, type BasemapUpload } from '../map/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -23,6 +23,10 @@ const ImportQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const GlyphParams = Type.Object({
+  fontstack: Type.String({ maxLength: 200, description: 'the font names of a style\'s text-font, comma-separated; every stack is drawn with DejaVu Sans' }),
+  range: Type.String({ pattern: '^[0-9]{1,5}-[0-9]{1,5}\\.pbf$', description: 'start-end.pbf, 256 code points' }),
+});
 const TileParams = Type.Object({
   z: Type.Integer({ minimum: 0, maximum: 30 }),
   x: Type.Integer({ minimum: 0 }),
@@ -35,7 +39,11 @@ function notFound(message: string): Error {
 
 export function registerBasemapRoutes(app: FastifyInstance, deps: MapApiDeps, guard: Guard): void {
   const store = deps.basemapDir ? new BasemapStore(deps.basemapDir) : null;
-  app.addHook('onClose', async () => store?.close());
+  const glyphs = new GlyphSource(deps.glyphFont);
+  app.addHook('onClose', async () => {
+    store?.close();
+    await glyphs.close();
+  });
   app.addContentTypeParser(BASEMAP_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: BASEMAP_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   app.post<{ Querystring: Static<typeof ImportQuery> }>('/api/map/basemap', {
@@ -101,6 +109,18 @@ export function registerBasemapRoutes(app: FastifyInstance, deps: MapApiDeps, gu
     reply.type(tile.contentType).header('cache-control', 'private, max-age=300');
     if (tile.gzip) reply.header('content-encoding', 'gzip');
     return reply.send(tile.data);
+  });
+
+  // The glyphs of the map's text, so labels in Latin and Arabic script need no glyph server outside.
+  app.get<{ Params: Static<typeof GlyphParams> }>('/api/map/glyphs/:fontstack/:range', {
+    schema: { tags, summary: 'Glyphs for the map\'s labels (SDF, 256 code points a range), built by Vigil from DejaVu Sans', params: GlyphParams },
+  }, async (req, reply) => {
+    guard(req, 'camera.list', { type: 'cameras' });
+    const [start, end] = req.params.range.replace('.pbf', '').split('-').map(Number) as [number, number];
+    if (end !== start + 255) throw new MapError('MAP_BAD_INPUT', `range: ${req.params.range}: expected start-(start+255).pbf`);
+    const bytes = await glyphs.range(start);
+    reply.type('application/x-protobuf').header('cache-control', 'private, max-age=86400');
+    return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
   app.get('/api/map/basemap/image', { schema: { tags, summary: 'The imported georeferenced image' } }, async (req, reply) => {

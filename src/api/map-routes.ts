@@ -25,6 +25,8 @@ export interface MapApiDeps {
   basemap?: () => Promise<unknown | null>;
   /** Where an imported basemap (PMTiles, MBTiles or a georeferenced image) is kept (absent: no import). */
   basemapDir?: string;
+  /** The TrueType font the map's label glyphs are built from (default: Debian's DejaVu Sans). */
+  glyphFont?: string;
 }
 
 /** 1e-7 degrees is about a centimetre: more digits only make the list of 100,000 cameras longer. */

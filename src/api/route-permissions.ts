@@ -113,6 +113,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/map/basemap.pmtiles': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/basemap/tiles/:z/:x/:y': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/basemap/image': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/glyphs/:fontstack/:range': { action: 'camera.list', on: 'cameras' },
 
   'GET /api/users': { action: 'user.list', on: 'users' },
   'POST /api/users': { action: 'user.manage', on: 'users' },

@@ -23,3 +23,6 @@ export { checkRaster, imageSize, parseCorners, type RasterInfo } from './raster-
 export { checkMbtiles, MbtilesReader, type MbtilesInfo } from './mbtiles-file.ts';
 export { BASEMAP_CONTENT_TYPES, basemapKindOf, BasemapStore, type BasemapUpload, type ImportedBasemapInfo } from './basemap-store.ts';
 export { geojsonBasemap } from './basemap-file.ts';
+export { encodeGlyphRange, GLYPH_SIZE, sdfGlyph, type PathCommand, type SdfGlyph } from './glyph-sdf.ts';
+export { TrueTypeFont } from './truetype.ts';
+export { DEFAULT_GLYPH_FONT, GLYPH_FONT_NAME, GlyphSource } from './glyph-font.ts';

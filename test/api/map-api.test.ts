@@ -298,3 +298,22 @@ test('basemap import: a georeferenced image with its corners; a file that is no 
   const audit = (await v.store.listAudit(0, 2000)).filter((x) => x.action === 'map.basemap.import');
   assert.deepEqual(audit.map((x) => (x.details as { kind: string }).kind).slice(-3), ['pmtiles', 'mbtiles', 'raster']);
 });
+
+test('label glyphs are served by Vigil itself: a range as MapLibre asks for it; a bad range is refused', async () => {
+  const { decodeGlyphs } = await import('../helpers/glyph-reader.ts');
+  const res = await v.http('/api/map/glyphs/DejaVu%20Sans/65024-65279.pbf');
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(res.headers.get('content-type'), 'application/x-protobuf');
+  const range = decodeGlyphs(new Uint8Array(await res.arrayBuffer()));
+  assert.equal(range.range, '65024-65279');
+  assert.ok(range.glyphs.some((g) => g.id === 0xfeed), 'waw, isolated form');
+  // Any font stack a style names is drawn with the one font Vigil has.
+  assert.equal((await v.http('/api/map/glyphs/Noto%20Sans%20Regular,Arial%20Unicode%20MS%20Regular/0-255.pbf')).status, 200);
+  for (const bad of ['0-100.pbf', '256-767.pbf', '100-355.pbf', '65536-65791.pbf', '0-255.png']) {
+    assert.equal((await v.http(`/api/map/glyphs/DejaVu%20Sans/${bad}`)).status, 400, bad);
+  }
+  const cookie = v.cookie;
+  v.cookie = null;
+  assert.equal((await v.http('/api/map/glyphs/DejaVu%20Sans/0-255.pbf')).status, 401);
+  v.cookie = cookie;
+});

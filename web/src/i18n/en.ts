@@ -338,6 +338,21 @@ export const en = {
     'map.kind.embassy': 'embassy',
     'map.kind.other': 'other',
 
+    // issue 11: imports on the map screen
+    'map.import.title': 'Import',
+    'map.import.kind': 'What',
+    'map.import.kind.placements': 'Camera places (CSV or GeoJSON)',
+    'map.import.kind.sites': 'Sites (GeoJSON)',
+    'map.import.kind.basemap': 'Basemap (PMTiles, MBTiles or an image)',
+    'map.import.file': 'File',
+    'map.import.corners': 'Where the image’s corners lie: lon,lat of top-left, top-right, bottom-right, bottom-left',
+    'map.import.skipBad': 'Skip bad rows and import the rest',
+    'map.import.run': 'Import',
+    'map.import.done': 'Imported: {n}.',
+    'map.import.skipped': 'Skipped {n}:',
+    'map.import.basemapDone': 'The basemap is imported ({kind}) and drawn.',
+    'map.import.error': 'Refused, nothing was imported: {message}',
+
     // crowd (issue 16)
     'alarms.crowdPersons': '{n} persons',
     'alarms.crowdDensity': '{d} persons/m²',

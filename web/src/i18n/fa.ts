@@ -336,6 +336,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.embassy': 'سفارت',
   'map.kind.other': 'دیگر',
 
+  // issue 11: imports on the map screen
+  'map.import.title': 'وارد کردن',
+  'map.import.kind': 'چه چیزی',
+  'map.import.kind.placements': 'جای دوربین‌ها (CSV یا GeoJSON)',
+  'map.import.kind.sites': 'مکان‌ها (GeoJSON)',
+  'map.import.kind.basemap': 'نقشهٔ پایه (PMTiles، MBTiles یا تصویر)',
+  'map.import.file': 'فایل',
+  'map.import.corners': 'جای گوشه‌های تصویر: طول،عرض گوشهٔ بالا-چپ، بالا-راست، پایین-راست، پایین-چپ',
+  'map.import.skipBad': 'ردیف‌های نادرست را کنار بگذار و بقیه را وارد کن',
+  'map.import.run': 'وارد کن',
+  'map.import.done': 'وارد شد: {n}.',
+  'map.import.skipped': '{n} کنار گذاشته شد:',
+  'map.import.basemapDone': 'نقشهٔ پایه وارد شد ({kind}) و کشیده شد.',
+  'map.import.error': 'رد شد، چیزی وارد نشد: {message}',
+
   // crowd (issue 16)
   'alarms.crowdPersons': '{n} نفر',
   'alarms.crowdDensity': '{d} نفر در هر متر مربع',

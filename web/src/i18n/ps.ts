@@ -336,6 +336,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.embassy': 'سفارت',
   'map.kind.other': 'نور',
 
+  // issue 11: imports on the map screen
+  'map.import.title': 'راوړل',
+  'map.import.kind': 'څه',
+  'map.import.kind.placements': 'د کمرو ځایونه (CSV یا GeoJSON)',
+  'map.import.kind.sites': 'ځایونه (GeoJSON)',
+  'map.import.kind.basemap': 'اساسي نقشه (PMTiles، MBTiles یا انځور)',
+  'map.import.file': 'فایل',
+  'map.import.corners': 'د انځور د کونجونو ځای: د پورته-کیڼ، پورته-ښي، لاندې-ښي، لاندې-کیڼ طول،عرض',
+  'map.import.skipBad': 'ناسم کرښې پرېږده او پاتې راوړه',
+  'map.import.run': 'راوړه',
+  'map.import.done': 'راوړل شول: {n}.',
+  'map.import.skipped': '{n} پرېښودل شول:',
+  'map.import.basemapDone': 'اساسي نقشه راوړل شوه ({kind}) او وښودل شوه.',
+  'map.import.error': 'رد شو، هېڅ نه دی راوړل شوی: {message}',
+
   // crowd (issue 16)
   'alarms.crowdPersons': '{n} کسان',
   'alarms.crowdDensity': 'په هر مربع متر کې {d} کسان',

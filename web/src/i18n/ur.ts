@@ -336,6 +336,21 @@ const messages: Partial<Record<MessageKey, string>> = {
   'map.kind.embassy': 'سفارت خانہ',
   'map.kind.other': 'دیگر',
 
+  // issue 11: imports on the map screen
+  'map.import.title': 'درآمد',
+  'map.import.kind': 'کیا',
+  'map.import.kind.placements': 'کیمروں کی جگہیں (CSV یا GeoJSON)',
+  'map.import.kind.sites': 'مقامات (GeoJSON)',
+  'map.import.kind.basemap': 'بنیادی نقشہ (PMTiles، MBTiles یا تصویر)',
+  'map.import.file': 'فائل',
+  'map.import.corners': 'تصویر کے کونوں کی جگہ: اوپر-بائیں، اوپر-دائیں، نیچے-دائیں، نیچے-بائیں کا طول،عرض',
+  'map.import.skipBad': 'غلط قطاریں چھوڑ کر باقی درآمد کریں',
+  'map.import.run': 'درآمد کریں',
+  'map.import.done': 'درآمد ہوا: {n}۔',
+  'map.import.skipped': '{n} چھوڑی گئیں:',
+  'map.import.basemapDone': 'بنیادی نقشہ درآمد ہو گیا ({kind}) اور دکھایا گیا۔',
+  'map.import.error': 'مسترد، کچھ درآمد نہیں ہوا: {message}',
+
   // crowd (issue 16)
   'alarms.crowdPersons': '{n} افراد',
   'alarms.crowdDensity': '{d} افراد فی مربع میٹر',

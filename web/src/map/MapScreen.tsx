@@ -15,6 +15,7 @@ import {
   basemapInfo, builtInBasemap, mapCamerasById, mapCoverage, mapOutages, mapSites, mapView, placeCamera, whoSees, type Coverage, type MapCamera, type MapViewData, type Outage, type Site,
 } from './map-api.ts';
 import { cameraColour, MapView, STATE_COLOURS, type CameraColour } from './map-view.ts';
+import { ImportPanel } from './ImportPanel.tsx';
 import './map.css';
 
 type Mode = 'browse' | 'whoSees' | 'edit';
@@ -203,6 +204,12 @@ export function MapScreen() {
           {saveError && <p className="banner banner-error" role="alert">{t('map.saveError', { message: saveError })}</p>}
           <SelectionPanel selection={selection} byId={byId} alarms={feed.alarms} editing={mode === 'edit'} onSaved={() => refresh.current()} onError={setSaveError} />
           {mode === 'edit' && <UnplacedList placing={placing} onPlace={setPlacing} />}
+          {mode === 'edit' && (
+            <ImportPanel
+              onImported={() => { refresh.current(); mapSites().then(setSites).catch(() => {}); loadCoverage(); }}
+              onBasemap={(info) => { if (info.kind !== 'geojson' && info.kind !== 'none') void viewRef.current?.setImportedBasemap(info); }}
+            />
+          )}
           <OutageList current={outages.data?.current ?? []} past={outages.data?.past ?? []} onPick={(o) => {
             // To the middle of its area (its cameras may be out of view, so not loaded here).
             const ring = o.hull.slice(0, -1);

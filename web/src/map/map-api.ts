@@ -2,7 +2,7 @@
 // web app and the routes cannot drift apart.
 import type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site } from '../api/types.ts';
 import type { FeatureCollection } from 'geojson';
-import { request } from '../api/client.ts';
+import { ApiError, request } from '../api/client.ts';
 
 export type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site };
 
@@ -50,4 +50,29 @@ export async function builtInBasemap(): Promise<FeatureCollection | null> {
 /** Which basemap to draw: an imported one (PMTiles, MBTiles, a georeferenced image), the built-in GeoJSON, or none. */
 export async function basemapInfo(): Promise<BasemapView> {
   return (await request<{ basemap: BasemapView }>('GET', '/api/map/basemap')).basemap;
+}
+
+export async function importPlacements(format: 'csv' | 'geojson', data: string, skipBad: boolean): Promise<ImportResult> {
+  return request<ImportResult>('POST', '/api/map/import/placements', { format, data, skipBad });
+}
+
+export async function importSites(data: string, skipBad: boolean): Promise<ImportResult> {
+  return request<ImportResult>('POST', '/api/map/import/sites', { format: 'geojson', data, skipBad });
+}
+
+/** The content type the server reads a basemap file as, from its name; null for none it takes. */
+export function basemapType(fileName: string): string | null {
+  const ext = fileName.toLowerCase().split('.').pop() ?? '';
+  return ({ pmtiles: 'application/vnd.pmtiles', mbtiles: 'application/vnd.mbtiles', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' } as Record<string, string>)[ext] ?? null;
+}
+
+/** Sends a basemap file as it is (hundreds of MB: not through JSON); `corners` for an image. */
+export async function importBasemap(file: File, corners: string | null): Promise<BasemapView> {
+  const type = basemapType(file.name);
+  if (!type) throw new ApiError('MAP_BAD_INPUT', `${file.name}: expected a .pmtiles, .mbtiles, .png, .jpg or .webp file`, 400);
+  const q = corners ? `?${new URLSearchParams({ corners })}` : '';
+  const res = await fetch(`/api/map/basemap${q}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': type, accept: 'application/json' }, body: file });
+  const json = (await res.json().catch(() => null)) as { basemap?: BasemapView; error?: { code?: string; message?: string } } | null;
+  if (!res.ok) throw new ApiError(json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? `HTTP ${res.status}`, res.status);
+  return json!.basemap!;
 }

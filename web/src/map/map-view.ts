@@ -60,9 +60,14 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 /** Cones are drawn from this zoom on, for the cameras in view only (62,000 cones at once help nobody). */
 const CONE_MIN_ZOOM = 14;
 
+/** The one font Vigil builds label glyphs from (src/map/glyph-font.ts). */
+const LABEL_FONT = ['DejaVu Sans'];
+
 function baseStyle(): StyleSpecification {
   return {
     version: 8,
+    // Label glyphs from Vigil itself (built from Debian's DejaVu Sans): Latin and Arabic script.
+    glyphs: `${location.origin}/api/map/glyphs/{fontstack}/{range}.pbf`,
     sources: {
       basemap: { type: 'geojson', data: EMPTY },
       sites: { type: 'geojson', data: EMPTY },
@@ -254,20 +259,40 @@ export class MapView {
    */
   async setImportedBasemap(info: ImportedBasemap): Promise<void> {
     await this.ready;
+    // A new import replaces the one drawn (the image source caches its picture: a new id each time).
+    for (const layer of this.map.getStyle().layers) if (layer.id.startsWith('imported-')) this.map.removeLayer(layer.id);
+    if (this.map.getSource('imported')) this.map.removeSource('imported');
     const below = 'streets-casing';
     if (info.kind === 'raster') {
       const [tl, tr, br, bl] = info.corners;
-      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
+      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image?v=${info.bytes}-${info.corners.flat().join(',')}`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
       this.map.addLayer({ id: 'imported-image', type: 'raster', source: 'imported', paint: { 'raster-opacity': 0.9, 'raster-fade-duration': 0 } }, below);
     } else {
       const tiles = info.kind === 'pmtiles'
         ? { url: `pmtiles://${location.origin}/api/map/basemap.pmtiles` }
-        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
+        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}?v=${info.bytes}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
       if (info.tileType === 'mvt') {
         this.map.addSource('imported', { type: 'vector', ...tiles });
+        // Names in the page's language where the basemap has them (name:fa, name:ps …), else its own.
+        const lang = document.documentElement.lang.split('-')[0] || 'en';
+        const name: maplibregl.ExpressionSpecification = ['coalesce', ['get', `name:${lang}`], ['get', 'name']];
+        const text = { 'text-color': '#c3ccd6', 'text-halo-color': '#0b0e12', 'text-halo-width': 1.5 };
         for (const layer of info.vectorLayers) {
           this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, below);
           this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, below);
+          // Street names along their streets, place names at their points: under the sites and cameras.
+          this.map.addLayer({
+            id: `imported-${layer}-street-names`, type: 'symbol', source: 'imported', 'source-layer': layer,
+            filter: ['all', ['==', ['geometry-type'], 'LineString'], ['has', 'name']],
+            layout: { 'symbol-placement': 'line', 'text-field': name, 'text-font': LABEL_FONT, 'text-size': 12, 'text-max-angle': 30 },
+            paint: text,
+          }, 'sites-fill');
+          this.map.addLayer({
+            id: `imported-${layer}-place-names`, type: 'symbol', source: 'imported', 'source-layer': layer,
+            filter: ['all', ['==', ['geometry-type'], 'Point'], ['has', 'name']],
+            layout: { 'text-field': name, 'text-font': LABEL_FONT, 'text-size': 12 },
+            paint: text,
+          }, 'sites-fill');
         }
       } else {
         this.map.addSource('imported', { type: 'raster', tileSize: 256, ...tiles });
