@@ -247,6 +247,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        segmentIndex.stop();
         // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
         await checkpointer.close();
         // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
