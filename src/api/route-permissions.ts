@@ -95,6 +95,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/view': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
   'DELETE /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
   'GET /api/map/who-sees': { action: 'camera.list', on: 'cameras' },
@@ -110,6 +111,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/map/basemap': { action: 'camera.update', on: 'cameras' },
   'GET /api/map/basemap': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/basemap.pmtiles': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap/tiles/:z/:x/:y': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap/image': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/glyphs/:fontstack/:range': { action: 'camera.list', on: 'cameras' },
 
   'GET /api/users': { action: 'user.list', on: 'users' },
   'POST /api/users': { action: 'user.manage', on: 'users' },
@@ -119,6 +123,14 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'DELETE /api/users/:userId/sessions': { action: 'user.manage', on: 'users' },
   'GET /api/scopes': { action: 'user.list', on: 'users' },
 
+  // issue 12: saved video walls (the handler checks ownership and wall.share), bookmarks
+  'GET /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'POST /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'PUT /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'DELETE /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'GET /api/cameras/:id/bookmarks': { action: 'recording.list', on: 'camera' },
+  'POST /api/cameras/:id/bookmarks': { action: 'recording.play', on: 'camera' },
+  'DELETE /api/cameras/:id/bookmarks/:bookmarkId': { action: 'recording.play', on: 'camera' },
   // issue 15: integrations
   'GET /api/integrations': { action: 'integration.manage', on: 'system' },
   'GET /api/integrations/dead-letters': { action: 'integration.manage', on: 'system' },

@@ -11,7 +11,7 @@ export const AUDIT_ACTIONS = [
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 13 (privacy)
   'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end', 'purpose.create', 'purpose.update', 'privacy.policy',
-  'export.approve', 'export.refuse',
+  'export.approve', 'export.refuse', 'export.redaction_lift',
   // issue 10: access and audit
   'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   // issue 12 (operator workflow): every change of an alarm, and the history export
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',
+  // issue 12: saved video walls and bookmarks of an investigation
+  'wall.create', 'wall.update', 'wall.delete', 'bookmark.create', 'bookmark.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -217,6 +217,15 @@ CREATE TABLE outage_areas (
 CREATE INDEX outage_areas_start ON outage_areas (start_ms);
 `,
   },
+  {
+    version: 111,
+    name: 'the members of an open outage area, so the outage picture survives a restart',
+    sql: `
+-- JSON: [{cameraId, pos: [lon, lat], downAt, upAt}] while the area is open; NULL once it closed
+-- (camera_ids and the hull keep the record).
+ALTER TABLE outage_areas ADD COLUMN members TEXT;
+`,
+  },
   // --- issue 12 (operator workflow): 120-129 ----------------------------------------------------
   {
     version: 120,
@@ -269,6 +278,46 @@ CREATE TABLE alarm_activity (
   details TEXT NOT NULL,
   PRIMARY KEY (alarm_id, seq)
 );
+`,
+  },
+  {
+    version: 121,
+    name: 'video wall layouts',
+    sql: `
+-- A saved wall: its layout, the camera of each tile and an optional tour (JSON in spec), personal
+-- (shared = 0: its owner's only) or shared with everyone who may use the wall. Compare-and-set on
+-- version, like alarms: two people saving one shared layout at once cannot lose a change unseen.
+CREATE TABLE wall_layouts (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  owner_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  shared INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX wall_layouts_owner ON wall_layouts (owner_id);
+CREATE INDEX wall_layouts_shared ON wall_layouts (shared);
+`,
+  },
+  {
+    version: 122,
+    name: 'bookmarks on recordings',
+    sql: `
+-- A bookmark: a moment of one camera's recording with a note, for an investigation. No foreign key
+-- to cameras: like segments, a bookmark outlives the camera's configuration.
+CREATE TABLE bookmarks (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  note TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX bookmarks_camera_at ON bookmarks (camera_id, at_ms);
 `,
   },
   // --- issue 14: traffic (140-149) -------------------------------------------------------------

@@ -7,6 +7,7 @@ import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
+import * as wallQueries from './wall-queries.ts';
 import * as integrationQueries from './integration-queries.ts';
 import type {
   AlarmActivityInput,
@@ -47,6 +48,8 @@ import type {
   PlacementQuery,
   PlacementWithCamera,
   SiteRow,
+  WallLayoutRow,
+  BookmarkRow,
 } from './types.ts';
 import {
   auditHeadIn,
@@ -908,6 +911,44 @@ export class SqlStore implements StoreOperations {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
 
+  // --- issue 12 (video wall, investigation): see wall-queries.ts -------------------------------
+
+  addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow> {
+    return this.withAudit(audit, (tx) => wallQueries.insertLayout(tx, row));
+  }
+
+  updateWallLayout(expectedVersion: number, next: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow | null> {
+    return this.withAudit(audit, (tx) => wallQueries.updateLayout(tx, expectedVersion, next), (row) => row !== null);
+  }
+
+  getWallLayout(id: string): Promise<WallLayoutRow | null> {
+    return wallQueries.getLayout(this.db, id);
+  }
+
+  listWallLayouts(userId: string): Promise<WallLayoutRow[]> {
+    return wallQueries.listLayouts(this.db, userId);
+  }
+
+  deleteWallLayout(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => wallQueries.deleteLayout(tx, id), (deleted) => deleted);
+  }
+
+  addBookmark(row: BookmarkRow, audit?: AuditInput): Promise<BookmarkRow> {
+    return this.withAudit(audit, (tx) => wallQueries.insertBookmark(tx, row));
+  }
+
+  getBookmark(id: string): Promise<BookmarkRow | null> {
+    return wallQueries.getBookmark(this.db, id);
+  }
+
+  listBookmarks(q: { cameraIds: string[]; fromMs: number; toMs: number; limit: number }): Promise<BookmarkRow[]> {
+    return wallQueries.listBookmarks(this.db, q);
+  }
+
+  deleteBookmark(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => wallQueries.deleteBookmark(tx, id), (deleted) => deleted);
+  }
+
   // --- issue 15: integrations -------------------------------------------------------------------
 
   async addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void> {
@@ -928,6 +969,16 @@ export class SqlStore implements StoreOperations {
 
   getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
     return integrationQueries.getCameraOnvif(this.db, cameraId);
+  }
+
+  // --- issue 11 (continued): the security map ---------------------------------------------------
+
+  async putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]> {
+    return this.withAudit(audit, async (tx) => {
+      const out: SiteRow[] = [];
+      for (const site of sites) out.push(await mapQueries.upsertSite(tx, site));
+      return out;
+    });
   }
 }
 
@@ -976,6 +1027,11 @@ export const STORE_OPERATIONS = [
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  // issue 12 (video wall, investigation)
+  'addWallLayout', 'updateWallLayout', 'getWallLayout', 'listWallLayouts', 'deleteWallLayout',
+  'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',
   // issue 15: integrations
   'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
+  // issue 11 (continued)
+  'putSites',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -402,6 +402,21 @@ export interface Store {
   /** Returns false when the camera had no calibration (and then writes no audit entry). */
   deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
 
+  // --- issue 12 (video wall, investigation): src/store/wall-queries.ts ---------------------------
+  /** Inserts a layout (version 1), audited in the same transaction. */
+  addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow>;
+  /** Replaces name, shared and spec when the stored version is `expectedVersion`; null when it is not (or the layout is gone). */
+  updateWallLayout(expectedVersion: number, next: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow | null>;
+  getWallLayout(id: string): Promise<WallLayoutRow | null>;
+  /** The user's own layouts and every shared one, by name. */
+  listWallLayouts(userId: string): Promise<WallLayoutRow[]>;
+  deleteWallLayout(id: string, audit?: AuditInput): Promise<boolean>;
+  addBookmark(row: BookmarkRow, audit?: AuditInput): Promise<BookmarkRow>;
+  getBookmark(id: string): Promise<BookmarkRow | null>;
+  /** Bookmarks of these cameras in [fromMs, toMs], oldest first. */
+  listBookmarks(q: { cameraIds: string[]; fromMs: number; toMs: number; limit: number }): Promise<BookmarkRow[]>;
+  deleteBookmark(id: string, audit?: AuditInput): Promise<boolean>;
+
   // --- issue 15: integrations (src/store/integration-queries.ts) -----------------------------
   addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void>;
   /** Newest first; `before` is the keyset cursor (failedAt, id) of the last row seen. */
@@ -411,6 +426,37 @@ export interface Store {
   /** Inserts or replaces where the camera answers ONVIF. */
   putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
   getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
+
+  // --- issue 11 (continued): the security map ---------------------------------------------------
+  /** Inserts or replaces sites, all in one transaction (an import is all or nothing). */
+  putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]>;
+}
+
+// --- issue 12 (video wall, investigation) ----------------------------------------------------------
+
+/** A saved video wall. `spec` is the layout, tiles and tour as the api part validated them. */
+export interface WallLayoutRow {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  name: string;
+  /** true: everyone who may use the wall sees it; false: its owner only */
+  shared: boolean;
+  spec: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+/** A moment of a camera's recording marked with a note. */
+export interface BookmarkRow {
+  id: string;
+  cameraId: string;
+  atMs: number;
+  note: string;
+  createdBy: string;
+  createdName: string;
+  createdAt: number;
 }
 
 /** Where a camera answers ONVIF: its device service and the media profile PTZ commands name. */
@@ -447,14 +493,21 @@ export interface CameraCalibrationRow {
 
 // --- issue 11: the security map -----------------------------------------------------------------
 
+/** Where a camera stands and its view cone; the map part's CameraPlacement is this same type. */
 export interface CameraPlacementRow {
   cameraId: string;
+  /** Degrees, WGS 84. */
   lon: number;
   lat: number;
+  /** Where it looks: degrees from north, clockwise. */
   bearing: number;
+  /** Horizontal field of view, degrees (360: all round). */
   angle: number;
+  /** How far it usefully sees, metres. */
   range: number;
+  /** A PTZ camera: its cone is the circle of its reach. */
   ptz: boolean;
+  /** Site the camera belongs to (its id), or null. */
   siteId: string | null;
 }
 
@@ -498,6 +551,15 @@ export interface OutageAreaRow {
   cameraIds: string[];
   /** Closed ring of [lon, lat]. */
   hull: (readonly [number, number])[];
+  /** While the area is open: each camera's place and when it went down and (if so) came back. */
+  members?: OutageMemberRow[] | null;
+}
+
+export interface OutageMemberRow {
+  cameraId: string;
+  pos: readonly [number, number];
+  downAt: number;
+  upAt: number | null;
 }
 
 // --- issue 12 (operator workflow): alarms apart from events -----------------------------------

@@ -15,7 +15,9 @@ import type { CameraRuntime } from '../../live/index.ts';
 import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
+import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
+import type { ObjectFinder } from '../../privacy/index.ts';
 
 /** How often each analyser's pace is checked. */
 const PACE_CHECK_MS = 5000;
@@ -203,8 +205,29 @@ export class LiveAnalytics {
     return a ? costPerFrame(a.analyser.stats) : null;
   }
 
+  /**
+   * The camera's detector as the API shows it: which one, the settings in force (those of its
+   * running pipeline, else the stored ones with defaults filled in) and the cost so far.
+   */
+  detectorView(cameraId: string, settings: AnalyticsConfig): { detector: DetectorKind | null; detection: DetectionSettings; cost: ReturnType<typeof costPerFrame> } {
+    const running = this.analysers.get(cameraId)?.analyser.detection ?? null;
+    const detection = running ?? detectionSettings({ inputSize: this.neuralLoaded?.inputSize ?? DEFAULT_DETECTION.inputSize, ...settings.detection }, { counting: settings.crowd.length > 0 });
+    return { detector: this.detectorFor(cameraId), detection, cost: this.costFor(cameraId) };
+  }
+
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  /**
+   * Where people and vehicles are in one RGB frame, for export redaction: the shared detector's
+   * boxes, used only to hide. Throws when the neural detector cannot load: an export is then not
+   * made rather than left unredacted.
+   */
+  async objectFinder(): Promise<ObjectFinder> {
+    const d = await this.loadNeural();
+    if (!d) throw new AnalyticsError('ANALYSER_FAILED', `faces and plates cannot be redacted: the neural detector is not available (${this.neuralError}); an approver may lift redaction with a reason, or set privacy.redactExports false`);
+    return async (rgb, width, height) => (await d.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] ?? [];
   }
 
   get neuralDetectorError(): string | null {
