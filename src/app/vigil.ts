@@ -204,6 +204,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
     fourEyesExport: cfg.privacy.fourEyesExport,
+    exportRedaction: cfg.privacy.redactExports ? { finder: () => analytics.objectFinder() } : undefined,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,
@@ -251,6 +252,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();
+        segmentIndex.stop();
         // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
         await checkpointer.close();
         // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
