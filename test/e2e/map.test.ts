@@ -337,7 +337,7 @@ describe('the security map', () => {
     await page.screenshot({ path: path.join(shots, 'map-labels-fa.png') });
     // Back in English without a reload, the street's own name again.
     await page.selectOption('[data-testid="language"]', 'en');
-    await page.waitForFunction(() => (globalThis as AnyDoc).vigilMap.getLayoutProperty('imported-roads-street-names', 'text-field')[1][2] === 'name:en', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (globalThis as AnyDoc).vigilMap.getLayoutProperty('imported-roads-street-names', 'text-field')[1][1] === 'name:en', undefined, { timeout: 10_000 });
   });
 
   test('imports on the screen: a sites file with a bad feature is refused naming it; with "skip bad rows" the rest comes in', async () => {
