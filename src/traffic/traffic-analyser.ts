@@ -359,7 +359,7 @@ function tail(samples: Sample[], seconds: number): Sample[] {
 }
 
 function positions(run: Sample[]): MeasuredPosition[] {
-  return run.map((x) => ({ t: round(x.t, 3), image: [round(x.image[0], 4), round(x.image[1], 4)], ground: Number.isFinite(x.g[0]) ? [round(x.g[0], 3), round(x.g[1], 3)] : null }));
+  return run.map((x) => ({ t: round(x.t, 3), image: [round(x.image[0], 4), round(x.image[1], 4)], ground: Number.isFinite(x.g[0]) ? [round(x.g[0], 3), round(x.g[1], 3)] : null, box: x.box.map((v) => round(v, 4)) as Box }));
 }
 
 function centroidOf(run: GroundSample[]): Point | null {
