@@ -8,7 +8,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { onnxModelPath } from '../src/analytics/detector/model-files.ts';
 import { ensureOnnxModel } from '../src/analytics/detector/model-build.ts';
 import { NANODET_NORM, writeCropTensor } from '../src/analytics/detector/preprocess.ts';
 import { decodeRgbFrames } from '../src/media/index.ts';
@@ -26,7 +25,7 @@ const runs = Number(values.runs);
 const top = Number(values.top);
 const level = values.opt as 'all' | 'extended' | 'basic' | 'disabled';
 const spin = values.spin;
-const modelPath = values.model ?? (await ensureOnnxModel('int8'), onnxModelPath('int8'));
+const modelPath = values.model ?? (await ensureOnnxModel('int8'));
 const u8 = !values.float;
 
 const ort = await import('onnxruntime-node');

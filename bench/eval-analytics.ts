@@ -92,6 +92,8 @@ interface Row {
   clip: string;
   heldOut: boolean;
   detector: string;
+  /** the model file (an int8 model's name carries its calibration key: other calibration frames, other counts) */
+  model: string | null;
   positive: number;
   negative: number;
   handPositive: number;
@@ -146,7 +148,7 @@ function main(): number {
         console.error(`${clip.file} (${det}): vigil analyze failed (${r.status}):\n${r.stderr}`);
         return 1;
       }
-      const doc = JSON.parse(r.stdout) as { frames: number; seconds: number; elapsedSeconds: number; detector: string; lines: Record<string, { positive: Record<string, number>; negative: Record<string, number> }>; events: { kind: string; t: number; rule?: string; direction?: string }[] };
+      const doc = JSON.parse(r.stdout) as { frames: number; seconds: number; elapsedSeconds: number; detector: string; model?: string | null; lines: Record<string, { positive: Record<string, number>; negative: Record<string, number> }>; events: { kind: string; t: number; rule?: string; direction?: string }[] };
       const name = clip.line.split(':')[0];
       const pos = sum(doc.lines[name].positive);
       const neg = sum(doc.lines[name].negative);
@@ -164,7 +166,7 @@ function main(): number {
         matching = { matched: pm.matched + nm.matched, missed: [...pm.missed, ...nm.missed.map((t) => -t)], extra: [...pm.extra, ...nm.extra.map((t) => -t)] };
       }
       rows.push({
-        clip: clip.file, heldOut: clip.heldOut ?? false, detector: doc.detector, positive: pos, negative: neg, handPositive: clip.hand.positive, handNegative: clip.hand.negative,
+        clip: clip.file, heldOut: clip.heldOut ?? false, detector: doc.detector, model: doc.model ?? null, positive: pos, negative: neg, handPositive: clip.hand.positive, handNegative: clip.hand.negative,
         errorPct: Math.round((1000 * err) / hand) / 10, falseAlarms, counted, matched: matching?.matched ?? null, missed: matching?.missed ?? [], extra: matching?.extra ?? [], frames: doc.frames, seconds: doc.seconds, elapsed: doc.elapsedSeconds,
         sheet: contactSheet(frames, `${frames}.png`),
       });
@@ -185,6 +187,7 @@ function main(): number {
   const tamper = tamperCheck(out);
   console.log(`\ntamper (residential_tjunction edited: turned away at 12 s, defocused 20–26 s, covered 30–35 s):`);
   console.log(`  expected ${JSON.stringify(TAMPER_EXPECTED)}\n  found    ${JSON.stringify(tamper)}`);
+  console.log(`\nmodels: ${[...new Set(rows.map((r) => r.model ?? r.detector))].join(', ')}`);
   console.log(`\nannotated frames and contact sheets: ${out}`);
   console.log(`RESULT ${JSON.stringify({ rows: rows.map(({ sheet: _s, counted: _c, ...r }) => r), tamper })}`);
   return 0;

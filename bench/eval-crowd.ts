@@ -70,8 +70,8 @@ function main(): number {
       console.error(`${clip.file}: vigil analyze failed (${r.status}):\n${r.stderr}`);
       return 1;
     }
-    const doc = JSON.parse(r.stdout) as { detector: string; elapsedSeconds: number; seconds: number; occupancy: Record<string, ({ t: number } & Record<string, number>)[]>; cost?: Record<string, number> };
-    detector = doc.detector;
+    const doc = JSON.parse(r.stdout) as { detector: string; model?: string | null; elapsedSeconds: number; seconds: number; occupancy: Record<string, ({ t: number } & Record<string, number>)[]>; cost?: Record<string, number> };
+    detector = doc.model ? `${doc.detector} (${doc.model})` : doc.detector;
     if (doc.cost) cost = JSON.stringify(doc.cost);
     const samples = doc.occupancy.ALL;
     for (const h of clip.frames) {

@@ -38,7 +38,8 @@ need_test=("/usr/bin/chromium:chromium"
   "/usr/bin/gst-inspect-1.0:gstreamer1.0-tools"
   "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstvideotestsrc.so:gstreamer1.0-plugins-base"
   "/usr/lib/postgresql/15/bin/postgres:postgresql-15"
-  "/usr/sbin/nats-server:nats-server")
+  "/usr/sbin/nats-server:nats-server"
+  "/usr/sbin/mosquitto:mosquitto")
 want=("${need_demo[@]}")
 [ "$mode" = test ] && want+=("${need_test[@]}")
 missing=()

@@ -39,6 +39,12 @@ export const ACTIONS = [
   'alarm.resolve',
   'alarm.comment',
   'alarm.supervise',
+  // issue 12: the video wall (personal layouts), and sharing layouts with everyone
+  'wall.use',
+  'wall.share',
+  // issue 15: integrations (webhook dead letters: read them, send them again); steering a PTZ camera
+  'integration.manage',
+  'camera.ptz',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -59,9 +65,9 @@ export interface Principal {
   scopes: readonly ScopeRef[] | null;
 }
 
-const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
-const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
-const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise'];
+const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see', 'wall.use'];
+const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'camera.ptz'];
+const SUPERVISOR: Action[] = [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise', 'wall.share'];
 // Auditors read the log and who is who; they see camera names to filter by, never video.
 const AUDITOR: Action[] = ['camera.list', 'audit.read', 'user.list'];
 

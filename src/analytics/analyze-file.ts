@@ -44,6 +44,11 @@ export interface AnalyzeResult {
   width: number;
   height: number;
   detector: string;
+  /**
+   * The model file the detector ran (null for the motion stand-in): an int8 model's name carries
+   * the key of the frames it was calibrated on, which change what it finds (model-build.ts).
+   */
+  model: string | null;
   /** wall-clock processing time */
   elapsedSeconds: number;
   /** the detector settings used (input size, tiling, per-class thresholds) */
@@ -79,7 +84,7 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
   const size = scaledSize(info, args.width);
   const detection = detectionSettings(args.detection, { counting: args.crowd.length > 0 });
   const { detector, name, tracker } = await makeDetector(size, detection);
-  log(`analysing ${redactUrl(args.file)}: ${info.width}x${info.height} → ${size.width}x${size.height} at ${args.fps} fps, detector ${name}`);
+  log(`analysing ${redactUrl(args.file)}: ${info.width}x${info.height} → ${size.width}x${size.height} at ${args.fps} fps, detector ${name}${detector.model ? ` (${detector.model})` : ''}`);
   const pipeline = new CameraPipeline(detector, {
     width: size.width, height: size.height, lines: args.lines, zones: args.zones, dwell: args.dwell, crowd: args.crowd,
     leftObject: args.leftObjectSeconds === null ? undefined : { name: 'left-object', seconds: args.leftObjectSeconds },
@@ -121,7 +126,7 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
     await detector.close();
   }
   return {
-    file: args.file, frames, seconds: round(frames / args.fps, 3), fps: args.fps, width: size.width, height: size.height, detector: name, detection: pipeline.detection,
+    file: args.file, frames, seconds: round(frames / args.fps, 3), fps: args.fps, width: size.width, height: size.height, detector: name, model: detector.model ?? null, detection: pipeline.detection,
     cost: { inferencesPerFrame: round(inferences / Math.max(1, frames), 3), units320PerFrame: round(units / Math.max(1, frames), 3), detectorWallMsPerFrame: round(detectMs / Math.max(1, frames), 2) },
     elapsedSeconds: round((performance.now() - started) / 1000, 3), lines: pipeline.lineCounts(), events, occupancy,
   };

@@ -6,4 +6,10 @@ export interface Detection { cls: DetClass; score: number; /** normalised 0..1, 
  * different input sizes can share one detector.
  */
 export interface DetectorInput { rgb: Uint8Array; width: number; height: number; region: [number, number, number, number]; size?: number }
-export interface Detector { readonly inputSize: number; detect(batch: DetectorInput[]): Promise<Detection[][]>; close(): Promise<void> }
+export interface Detector {
+  readonly inputSize: number;
+  /** the model file it runs, when it runs one (an int8 model's name carries its calibration key) */
+  readonly model?: string;
+  detect(batch: DetectorInput[]): Promise<Detection[][]>;
+  close(): Promise<void>;
+}

@@ -6,19 +6,12 @@ import type { ApiDeps, Guard } from './types.ts';
 import type { Action } from '../access/index.ts';
 import { AnalyticsConfig } from '../core/index.ts';
 import { CameraParams, ErrorSchema, TimeMs } from './schemas.ts';
+import { DetectorViewSchema } from './analytics-schemas.ts';
 
 // Changing analytics goes with changing the camera (admin).
 const CONFIGURE: Action = 'camera.update';
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
-const Cost = Type.Union([
-  Type.Object({
-    inferencesPerFrame: Type.Number({ description: 'detector runs per analysed frame (crops and tiles)' }),
-    units320PerFrame: Type.Number({ description: 'the same weighted by input pixels, in 320 px runs: the detector CPU per frame relative to one 320 px run (~7-9 CPU ms each, bench/results/detector-speed-2026-11-30.md)' }),
-    detectorWallMsPerFrame: Type.Number({ description: 'wall ms a frame waited for the shared detector (includes queueing behind other cameras)' }),
-  }),
-  Type.Null(),
-], { description: 'What detection has cost this camera per analysed frame since its analyser started (null before the first frame).' });
-const SettingsReply = Type.Object({ settings: AnalyticsConfig, detector: Type.Union([Type.String(), Type.Null()]), cost: Cost });
+const SettingsReply = Type.Object({ settings: AnalyticsConfig, ...DetectorViewSchema.properties });
 const CountsQuery = Type.Object({
   line: Type.Optional(Type.String({ maxLength: 64 })),
   from: Type.Optional(TimeMs('ms since the epoch (default: an hour ago)')),
@@ -36,7 +29,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: ApiDeps, gua
     async (req) => {
       guard(req, CONFIGURE, { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);
-      return { settings: await analytics.settings(req.params.id), detector: analytics.detectorFor(req.params.id), cost: analytics.costFor(req.params.id) };
+      const settings = await analytics.settings(req.params.id);
+      return { settings, ...analytics.detectorView(req.params.id, settings) };
     },
   );
 
@@ -47,7 +41,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: ApiDeps, gua
       const user = guard(req, CONFIGURE, { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);
       const settings = await analytics.update(req.params.id, req.body, { actor: user.id, ip: req.ip });
-      return { settings, detector: analytics.detectorFor(req.params.id), cost: analytics.costFor(req.params.id) };
+      return { settings, ...analytics.detectorView(req.params.id, settings) };
     },
   );
 

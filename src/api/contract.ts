@@ -49,3 +49,9 @@ export type Outage = Static<typeof OutageSchema>;
 export type Coverage = Static<typeof CoverageSchema>;
 export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
+
+// issue 16: a camera's detector (settings in force, cost per analysed frame)
+import type { DetectorViewSchema } from './analytics-schemas.ts';
+export type DetectorView = Static<typeof DetectorViewSchema>;
+// issue 12: saved video walls, bookmarks
+export type { WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput } from './wall-schemas.ts';

@@ -33,7 +33,24 @@ const statusByCode: Record<string, number> = {
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
+  WALL_BAD_LAYOUT: 400,
+  WALL_LAYOUT_NOT_FOUND: 404,
+  WALL_NOT_YOURS: 403,
+  WALL_CONFLICT: 409,
+  // issue 15: integrations and ONVIF
+  DEAD_LETTER_NOT_FOUND: 404,
+  HOOK_UNKNOWN: 409,
+  ONVIF_BAD_INPUT: 400,
+  ONVIF_NOT_LINKED: 409,
+  ONVIF_AUTH: 422,
+  ONVIF_FAULT: 502,
+  ONVIF_BAD_RESPONSE: 502,
+  ONVIF_UNREACHABLE: 502,
+  ONVIF_TIMEOUT: 504,
 };
+
+/** Statuses about another machine (a camera, a device): their message names it and is safe to show. */
+const GATEWAY = new Set([502, 504]);
 
 export interface ErrorBody {
   error: { code: string; message: string };
@@ -44,7 +61,7 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; he
     const status = statusByCode[err.code] ?? 500;
     const headers: Record<string, string> = {};
     if (err.code === 'LOGIN_THROTTLED' && typeof err.details?.retryAfter === 'number') headers['retry-after'] = String(err.details.retryAfter);
-    return { status, body: { error: { code: err.code, message: status >= 500 ? 'internal error' : err.message } }, headers };
+    return { status, body: { error: { code: err.code, message: status >= 500 && !GATEWAY.has(status) ? 'internal error' : err.message } }, headers };
   }
   const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

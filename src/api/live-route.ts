@@ -29,6 +29,7 @@ function sinkFor(ws: WebSocket): LiveSink {
     },
     fragment: (data) => send(data),
     status: (state, message) => send(JSON.stringify({ type: 'status', state, message })),
+    clock: (wallMs, mediaSec) => send(JSON.stringify({ type: 'clock', wallMs, mediaSec })),
     get bufferedBytes() {
       return ws.bufferedAmount;
     },

@@ -144,7 +144,8 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     const user = guard(req, 'camera.list', { type: 'cameras' });
     const t0 = performance.now();
     const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
-    const sites = (await deps.map.coverage()).map((c) => ({ ...c, cameraIds: c.cameraIds.filter(visible) }));
+    // A scoped user's coverage counts their cameras' cones only.
+    const sites = user.scopes === null ? await deps.map.coverage() : await deps.map.coverage(visible);
     return { sites, elapsedMs: Math.round(performance.now() - t0) };
   });
 
@@ -155,9 +156,20 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const to = req.query.to ?? Date.now();
       const from = req.query.from ?? to - 24 * 3600_000;
+      const current = deps.map.currentOutages();
+      const past = await deps.map.pastOutages(from, to);
+      if (user.scopes === null) return { current, past };
+      // A scoped user sees the outages of their cameras: their count, a hull around their cameras only.
       const visible = (id: string) => guard.can(user, 'camera.read', { type: 'camera', id });
-      const scoped = <T extends { cameraIds: string[]; downIds?: string[] }>(o: T): T => ({ ...o, cameraIds: o.cameraIds.filter(visible), ...(o.downIds ? { downIds: o.downIds.filter(visible) } : {}) });
-      return { current: deps.map.currentOutages().map(scoped), past: (await deps.map.pastOutages(from, to)).map(scoped) };
+      const mine = async <T extends Parameters<typeof deps.map.scopedOutage>[0]>(list: T[]): Promise<T[]> => {
+        const out: T[] = [];
+        for (const o of list) {
+          const seen = await deps.map.scopedOutage(o, visible);
+          if (seen) out.push(seen);
+        }
+        return out;
+      };
+      return { current: await mine(current), past: await mine(past) };
     },
   );
 

@@ -56,6 +56,20 @@ export function registerMetricsRoute(app: FastifyInstance, deps: ApiDeps, guard:
         { name: 'vigil_cluster_nodes_alive', help: 'Nodes heard from within the lease TTL.', type: 'gauge', samples: [{ value: deps.cluster.nodes().filter((n) => n.alive).length }] },
       );
     }
+    const w = deps.integrations?.webhooks;
+    if (w) {
+      families.push(
+        { name: 'vigil_webhook_deliveries_total', help: 'Webhook deliveries by outcome (delivered, retried attempt, dead-lettered).', type: 'counter', samples: [{ labels: { outcome: 'delivered' }, value: w.stats.delivered }, { labels: { outcome: 'retried' }, value: w.stats.retried }, { labels: { outcome: 'dead_lettered' }, value: w.stats.deadLettered }] },
+        { name: 'vigil_webhook_backlog', help: 'Webhook deliveries waiting or in flight.', type: 'gauge', samples: [{ value: w.backlog }] },
+      );
+    }
+    const m = deps.integrations?.mqtt;
+    if (m) {
+      families.push(
+        { name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker.', type: 'gauge', samples: [{ value: m.connected ? 1 : 0 }] },
+        { name: 'vigil_mqtt_published_total', help: 'Events the MQTT broker accepted.', type: 'counter', samples: [{ value: m.stats.published }] },
+      );
+    }
     reply.type('text/plain; version=0.0.4').header('cache-control', 'no-store');
     return renderMetrics(families);
   });

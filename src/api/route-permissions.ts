@@ -122,6 +122,24 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'DELETE /api/users/:userId/sessions': { action: 'user.manage', on: 'users' },
   'GET /api/scopes': { action: 'user.list', on: 'users' },
 
+  // issue 12: saved video walls (the handler checks ownership and wall.share), bookmarks
+  'GET /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'POST /api/wall/layouts': { action: 'wall.use', on: 'system' },
+  'PUT /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'DELETE /api/wall/layouts/:layoutId': { action: 'wall.use', on: 'system' },
+  'GET /api/cameras/:id/bookmarks': { action: 'recording.list', on: 'camera' },
+  'POST /api/cameras/:id/bookmarks': { action: 'recording.play', on: 'camera' },
+  'DELETE /api/cameras/:id/bookmarks/:bookmarkId': { action: 'recording.play', on: 'camera' },
+  // issue 15: integrations
+  'GET /api/integrations': { action: 'integration.manage', on: 'system' },
+  'GET /api/integrations/dead-letters': { action: 'integration.manage', on: 'system' },
+  'POST /api/integrations/dead-letters/:id/redeliver': { action: 'integration.manage', on: 'system' },
+  'POST /api/onvif/discover': { action: 'camera.create', on: 'cameras' },
+  'POST /api/onvif/describe': { action: 'camera.create', on: 'cameras' },
+  'PUT /api/cameras/:id/onvif': { action: 'camera.update', on: 'camera' },
+  'GET /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
+  'POST /api/cameras/:id/ptz': { action: 'camera.ptz', on: 'camera' },
+
   'GET /api/audit': { action: 'audit.read', on: 'audit' },
   'GET /api/audit/verify': { action: 'audit.read', on: 'audit' },
   'POST /api/audit/extract': { action: 'audit.read', on: 'audit' },

@@ -49,6 +49,10 @@ import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerTrafficRoutes, registerEvidenceRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
+import { registerWallRoutes } from './wall-routes.ts';
+import { registerBookmarkRoutes } from './bookmark-routes.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
+import { registerOnvifRoutes } from './onvif-routes.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -113,6 +117,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps, guard, deps.metricsToken);
   registerSessionRoutes(app, deps);
   registerCameraImportRoute(app, deps, guard);
+  registerIntegrationRoutes(app, deps, guard);
+  registerOnvifRoutes(app, deps, guard);
   registerCameraRoutes(app, deps, guard);
   registerLiveRoute(app, deps, guard);
   registerAlarmRoutes(app, deps, guard);
@@ -127,6 +133,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerTransparencyRoutes(app, deps);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
+  // issue 12: the video wall's saved layouts, an investigation's bookmarks
+  registerWallRoutes(app, deps, guard);
+  registerBookmarkRoutes(app, deps, guard);
   if (deps.map) registerMapRoutes(app, { ...deps.map, runtime: deps.runtime }, guard);
 
   app.setNotFoundHandler((req, reply) => {

@@ -14,6 +14,7 @@ import type { RetentionSweeper } from '../recorder/index.ts';
 import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
+import type { Integrations } from '../integrations/index.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -63,6 +64,8 @@ export interface ApiDeps {
   evidence?: ViolationEvidence;
   /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
   metricsToken?: string;
+  /** MQTT and webhooks of this process (issue 15); absent: none configured. */
+  integrations?: Integrations;
 }
 
 declare module 'fastify' {

@@ -18,6 +18,8 @@ import { MapService, geojsonBasemap } from '../map/index.ts';
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
 import { ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
+import { startIntegrations } from '../integrations/index.ts';
+import { hostname } from 'node:os';
 
 export const VERSION = '0.1.0';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -180,6 +182,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
   checkpointer.start();
+  // Events to MQTT and webhooks (issue 15): each process sends the events it raises.
+  const integrations = startIntegrations(cfg.integrations, { bus, store, logger, node: cfg.cluster?.nodeId ?? hostname() });
   const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
   const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
   alarms.startSweeps();
@@ -219,6 +223,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
     evidence,
+    integrations,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
@@ -249,6 +254,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await evidence.close();
         stopRaising();
         await alarms.close();
+        // After the last events: what is still queued for a webhook goes to the dead-letter list.
+        await integrations.close();
         retention.stop();
         await retention.idle();
         await fleet.stopAll();

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   // issue 12 (operator workflow): every change of an alarm, and the history export
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',
+  // issue 12: saved video walls and bookmarks of an investigation
+  'wall.create', 'wall.update', 'wall.delete', 'bookmark.create', 'bookmark.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

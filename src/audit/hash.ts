@@ -27,6 +27,39 @@ export interface AuditEntry extends AuditHashInput {
 }
 
 /**
+ * The hashed text's layout, key by key in the order written: for a reader that rebuilds the text
+ * where the entries are stored (the embedded database, whose verification reads ten million rows).
+ * 'string': a JSON string; 'string?': a JSON string or null; 'json': the details' canonical JSON
+ * as stored; 'integer': a decimal integer. auditHashBody writes exactly this.
+ */
+export const AUDIT_HASH_LAYOUT = [
+  ['action', 'string'],
+  ['actor', 'string'],
+  ['cameraId', 'string?'],
+  ['details', 'json'],
+  ['ip', 'string?'],
+  ['seq', 'integer'],
+  ['ts', 'integer'],
+] as const satisfies readonly (readonly [keyof AuditHashInput, 'string' | 'string?' | 'json' | 'integer'])[];
+
+/**
+ * A row as a store rebuilt it: [seq, prevHash, hash, text], where text is the entry's hashed text
+ * laid out as AUDIT_HASH_LAYOUT says (null when the store could not rebuild it, e.g. a value of
+ * the wrong type). No object per entry and no re-serialising: verification hashes the text as is.
+ */
+export type AuditTextRow = readonly [seq: unknown, prevHash: unknown, hash: unknown, text: unknown];
+
+/**
+ * A page of rows as text, with a way back to the full entries: a row whose text is null or does
+ * not hash right is checked again from its entry (a store's JSON quoting may differ from
+ * JSON.stringify for rare characters; that is not a broken chain).
+ */
+export interface AuditTextPage {
+  readonly rows: readonly AuditTextRow[];
+  entry(seq: number): AuditEntry | undefined;
+}
+
+/**
  * The canonical JSON of an entry's hashed fields. The top-level keys are fixed and written here
  * already in sorted order (action, actor, cameraId, details, ip, seq, ts): the same text
  * canonicalJson gives for the whole object, without sorting seven keys per entry (verification of
@@ -59,7 +92,11 @@ export function auditHashMatches(prevHash: string, entry: AuditEntry): boolean {
       `"ip":${canonicalJson(entry.ip ?? null)},"seq":${canonicalJson(entry.seq)},"ts":${canonicalJson(entry.ts)}}`;
     if (hash('sha256', prevHash + body) === entry.hash) return true;
   }
-  return auditHash(prevHash, entry) === entry.hash;
+  try {
+    return auditHash(prevHash, entry) === entry.hash;
+  } catch {
+    return false; // details that are not JSON at all: not what was hashed
+  }
 }
 
 /**

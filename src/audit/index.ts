@@ -1,4 +1,7 @@
-export { auditHash, auditHashBody, auditHashMatches, normalizeDetails, GENESIS_HASH, type AuditHashInput, type AuditEntry } from './hash.ts';
+export {
+  auditHash, auditHashBody, auditHashMatches, normalizeDetails, GENESIS_HASH, AUDIT_HASH_LAYOUT,
+  type AuditHashInput, type AuditEntry, type AuditTextRow, type AuditTextPage,
+} from './hash.ts';
 export { AUDIT_ACTIONS, type AuditAction } from './actions.ts';
 export { canonicalJson } from './canonical-json.ts';
 export {
@@ -6,6 +9,7 @@ export {
   type AuditChainResult,
   type AuditChainFailure,
   type VerifyOptions,
+  type AuditChainItem,
 } from './verify.ts';
 export { AuditError } from './errors.ts';
 export {

@@ -196,6 +196,39 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
       ),
     ),
+    // issue 15: events to MQTT and webhooks (docs/integrations.md)
+    integrations: Type.Object(
+      {
+        mqtt: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^(mqtt|mqtts|tcp|tls|ws|wss)://', description: 'MQTT broker, e.g. mqtt://broker.city:1883 (tested with Debian\'s mosquitto).' }),
+              topicPrefix: Type.String({ pattern: '^[^#+]+$', default: 'vigil', description: 'Topics are <topicPrefix>/<ONVIF-style topic>, e.g. vigil/tns1/RuleEngine/LineDetector/Crossed (docs/integrations.md).' }),
+              username: Type.Optional(Type.String()),
+              password: Type.Optional(Type.String({ description: 'Never logged.' })),
+              qos: Type.Union([Type.Literal(0), Type.Literal(1)], { default: 1, description: '1: the broker acknowledges each event (kept and sent again across a reconnect while this process runs).' }),
+              kinds: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Event kinds to send (a prefix such as "analytics." matches all its kinds); empty: all.' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        webhooks: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Names the hook in the dead-letter list and the logs.' }),
+              url: Type.String({ pattern: '^https?://', description: 'Receives POSTs of JSON events.' }),
+              secret: Type.String({ minLength: 16, description: 'HMAC-SHA256 key of the x-vigil-signature header (at least 16 characters; never logged).' }),
+              kinds: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Event kinds to send (prefixes match); empty: all.' }),
+              maxAttempts: Type.Integer({ minimum: 1, maximum: 30, default: 8, description: 'Attempts before the delivery goes to the dead-letter list.' }),
+              timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'One attempt\'s time limit.' }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }) },
       { additionalProperties: false, default: {} },

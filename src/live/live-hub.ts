@@ -1,6 +1,7 @@
 // Fan-out of one camera's fMP4 fragments to its live viewers: one camera connection, any number
 // of viewers. The hub keeps the init segment and the fragments since the last keyframe, so a new
 // viewer starts decoding at once instead of waiting up to a GOP for the next keyframe.
+import { fragmentDecodeTime, initTimescale } from '../media/index.ts';
 import type { CameraState, LiveSink } from './types.ts';
 
 /**
@@ -36,6 +37,9 @@ export class LiveHub {
   private gopEnds: number[] = [];
   private readonly viewers = new Set<Viewer>();
   private state: CameraState = 'connecting';
+  private timescale: number | null = null;
+  /** The wall-clock time of the current GOP's keyframe and its place on the media timeline. */
+  private gopClock: { wallMs: number; mediaSec: number } | null = null;
   private stateMessage: string | null = null;
 
   get viewerCount(): number {
@@ -54,6 +58,7 @@ export class LiveHub {
           start = end;
         }
         v.needsKeyframe = false;
+        if (this.gopClock) sink.clock?.(this.gopClock.wallMs, this.gopClock.mediaSec);
       }
     }
     if (this.state !== 'online') sink.status(this.state, this.stateMessage);
@@ -63,6 +68,7 @@ export class LiveHub {
   setInit(mime: string, initSegment: Buffer): void {
     this.mime = mime;
     this.initSegment = initSegment;
+    this.timescale = initTimescale(initSegment);
     this.clearGop();
     for (const v of this.viewers) {
       v.sink.init(mime, initSegment);
@@ -70,8 +76,19 @@ export class LiveHub {
     }
   }
 
-  fragment(data: HubFragment, keyframe: boolean): void {
-    if (keyframe) this.clearGop();
+  /**
+   * One fragment. `wallMs`: when its first picture was taken, as the recorder's clock says (absent:
+   * now, on arrival). Each keyframe's is passed on to the viewers with its media time.
+   */
+  fragment(data: HubFragment, keyframe: boolean, wallMs?: number): void {
+    if (keyframe) {
+      this.clearGop();
+      this.gopClock = null;
+      if (this.viewers.size > 0 && this.timescale) {
+        const dts = fragmentDecodeTime(bytesOf(data));
+        if (dts !== null) this.gopClock = { wallMs: wallMs ?? Date.now(), mediaSec: dts / this.timescale };
+      }
+    }
     if (this.gopEnds.length || keyframe) {
       if (this.gopBytes + data.byteLength <= MAX_GOP_BYTES) this.appendGop(data);
       else this.clearGop();
@@ -85,6 +102,7 @@ export class LiveHub {
         v.needsKeyframe = true;
         continue;
       }
+      if (keyframe && this.gopClock) v.sink.clock?.(this.gopClock.wallMs, this.gopClock.mediaSec);
       v.sink.fragment(bytesOf(data));
     }
   }

@@ -29,6 +29,11 @@ export interface LiveSink {
   /** One fMP4 fragment (moof+mdat). */
   fragment(data: Buffer): void;
   status(state: CameraState, message: string | null): void;
+  /**
+   * The wall-clock time of the picture at `mediaSec` on the stream's media timeline (sent at each
+   * keyframe), so a viewer can show when its frame was taken rather than how long it has played.
+   */
+  clock?(wallMs: number, mediaSec: number): void;
   /** Bytes queued towards the viewer and not yet sent, for backpressure. */
   readonly bufferedBytes: number;
 }

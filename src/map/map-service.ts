@@ -8,7 +8,7 @@ import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
 import { MapError } from './errors.ts';
 import type { BBox, LonLat } from './geo.ts';
 import { acceptImport, checkSite, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson, rejectItems, type ImportProblem, type ImportResult } from './import.ts';
-import { OutageTracker, type OutageArea, type OutageOptions } from './outages.ts';
+import { DEFAULT_OUTAGE_OPTIONS, OutageTracker, outageHull, type OutageArea, type OutageOptions } from './outages.ts';
 import { checkPlacement, type CameraPlacement, type RawPlacement } from './placement.ts';
 import type { Site } from './sites.ts';
 
@@ -41,14 +41,16 @@ function toSite(row: SiteRow): Site {
 
 export class MapService {
   private readonly store: MapStore;
-  private cones: { index: ConeIndex; region: BBox | undefined; builtAt: number } | null = null;
+  private cones: { index: ConeIndex; region: BBox | undefined; builtAt: number; placements: PlacementWithCamera[] } | null = null;
   private readonly outages: OutageTracker;
   private readonly newId: () => string;
+  private readonly outagePadM: number;
 
   constructor(store: MapStore, opts: { outages?: Partial<OutageOptions>; newId?: () => string } = {}) {
     this.store = store;
     this.newId = opts.newId ?? (() => `site-${crypto.randomUUID().slice(0, 8)}`);
     this.outages = new OutageTracker(opts.outages, 500, `out-${Date.now().toString(36)}`);
+    this.outagePadM = { ...DEFAULT_OUTAGE_OPTIONS, ...opts.outages }.padM;
   }
 
   // --- placements -----------------------------------------------------------------------------
@@ -95,7 +97,7 @@ export class MapService {
     this.cones = null;
   }
 
-  private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined }> {
+  private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined; placements: PlacementWithCamera[] }> {
     // Changes through this service drop the cache at once; a camera removed through the camera
     // routes drops out within CONE_CACHE_MS.
     if (this.cones && Date.now() - this.cones.builtAt < CONE_CACHE_MS) return this.cones;
@@ -108,7 +110,7 @@ export class MapService {
       for (const [lon, lat] of points) { west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat); }
       region = { west: west - REGION_MARGIN_DEG, south: south - REGION_MARGIN_DEG, east: east + REGION_MARGIN_DEG, north: north + REGION_MARGIN_DEG };
     }
-    this.cones = { index: new ConeIndex(all.map((p) => ({ ...p }))), region, builtAt: Date.now() };
+    this.cones = { index: new ConeIndex(all.map((p) => ({ ...p }))), region, builtAt: Date.now(), placements: all };
     return this.cones;
   }
 
@@ -168,8 +170,14 @@ export class MapService {
     return { imported: items.length, skipped: parsed.problems };
   }
 
-  async coverage(): Promise<(SiteCoverage & { priority: number; name: string; kind: string })[]> {
-    const { index } = await this.coneIndex();
+  /**
+   * Per site, the share inside a cone. With `visible` (a user scoped to some sites or camera
+   * groups), only the cones of the cameras they may see count: the share must not reveal other
+   * sites' cameras.
+   */
+  async coverage(visible?: (cameraId: string) => boolean): Promise<(SiteCoverage & { priority: number; name: string; kind: string })[]> {
+    const cones = await this.coneIndex();
+    const index = visible ? new ConeIndex(cones.placements.filter((p) => visible(p.cameraId)).map((p) => ({ ...p }))) : cones.index;
     const rows = await this.store.listSites();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
@@ -210,6 +218,23 @@ export class MapService {
 
   private async persistOpen(): Promise<void> {
     for (const a of this.outages.current()) await this.store.putOutageArea(toRow(a));
+  }
+
+  /**
+   * An outage as a user who sees only some cameras may see it: their cameras, their count and a
+   * hull around their cameras only (the full hull would draw where other sites' cameras are);
+   * null when none of its cameras is theirs.
+   */
+  async scopedOutage<T extends { cameraIds: string[]; downIds?: string[]; count: number; hull: readonly (readonly [number, number])[] }>(
+    o: T, visible: (cameraId: string) => boolean,
+  ): Promise<T | null> {
+    const cameraIds = o.cameraIds.filter(visible);
+    if (cameraIds.length === o.cameraIds.length) return o;
+    if (cameraIds.length === 0) return null;
+    const { placements } = await this.coneIndex();
+    const mine = new Set(cameraIds);
+    const points = placements.filter((p) => mine.has(p.cameraId)).map((p) => [p.lon, p.lat] as LonLat);
+    return { ...o, cameraIds, ...(o.downIds ? { downIds: o.downIds.filter(visible) } : {}), count: cameraIds.length, hull: outageHull(points, this.outagePadM) };
   }
 
   currentOutages(): OutageArea[] {

@@ -245,3 +245,26 @@ export function initWithDuration(init: Buffer, durationMs: number): Buffer {
   out.writeUInt32BE(out.readUInt32BE(mvex.start) + 20, mvex.start);
   return out;
 }
+
+const MOOF_TFDT = [BOX.moof, BOX.traf, BOX.tfdt];
+
+/**
+ * The decode time (tfdt) of one moof+mdat fragment, in its track's timescale, or null when the
+ * bytes are not such a fragment. For the live view's clock: cheap, reads three box headers.
+ */
+export function fragmentDecodeTime(buf: Buffer): number | null {
+  const tfdt = findBoxPath(buf, 0, buf.length, MOOF_TFDT);
+  if (!tfdt || tfdt.end - tfdt.body < 8) return null;
+  if (buf[tfdt.body] === 1) return tfdt.end - tfdt.body >= 12 ? Number(buf.readBigUInt64BE(tfdt.body + 4)) : null;
+  return buf.readUInt32BE(tfdt.body + 4);
+}
+
+/** The track timescale of an init segment, or null when it has none readable. */
+export function initTimescale(init: Buffer): number | null {
+  try {
+    const t = readFmp4(init).timescale;
+    return t > 0 ? t : null;
+  } catch {
+    return null;
+  }
+}

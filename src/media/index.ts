@@ -16,7 +16,7 @@ export { RtspError, type RtspErrorCode } from './rtsp-errors.ts';
 export { encodePng, encodePngAsync } from './png.ts';
 export { BOX, fourcc, fourccName, readBox, readBoxHeader, visualSampleSize, childBoxes, findBox, findBoxPath, type Mp4Box } from './mp4-box.ts';
 export { captureTimeSei, captureTimeOfSei, CAPTURE_TIME_UUID } from './capture-time-sei.ts';
-export { readFmp4, rebaseFragment, initWithDuration, type Fmp4File, type FragmentInfo } from './fmp4-reader.ts';
+export { readFmp4, rebaseFragment, initWithDuration, fragmentDecodeTime, initTimescale, type Fmp4File, type FragmentInfo } from './fmp4-reader.ts';
 export { addEmulationPrevention } from './h264.ts';
 export type { RtspMediaSource } from './rtsp-server.ts';
 export type { ServerAuthOptions } from './rtsp-auth.ts';

@@ -207,11 +207,9 @@ export class CameraRecorder {
       } else {
         // The fragment's bytes stay in pieces (views of the camera's packets) until the segment
         // writer copies them into its write batch; the hub joins them only for a live viewer.
-        this.hub.fragment(out, out.keyframe);
-        if (this.writer) {
-          const startMs = this.wallTime(out.dts, now);
-          this.writer.write(out.parts, out.keyframe, startMs, out.duration / 90);
-        }
+        const startMs = this.wallTime(out.dts, now);
+        this.hub.fragment(out, out.keyframe, startMs);
+        this.writer?.write(out.parts, out.keyframe, startMs, out.duration / 90);
       }
     }
   }

@@ -5,13 +5,18 @@ import { SimulatorError } from './simulator-errors.ts';
 export const SIMULATOR_USAGE = `usage: vigil simulate [--cameras N] [--port P] [--host H] [--cache-dir DIR] [--clips a,b|real]
                       [--auth basic|digest --user U --password P] [--no-udp] [--codec h264|h265]
                       [--stamp-time]   (send time of each picture in an SEI, for latency benchmarks)
-                      [--sub-fps N]    (each camera also serves a sub-stream at N fps under /camN/sub)`;
+                      [--sub-fps N]    (each camera also serves a sub-stream at N fps under /camN/sub)
+                      [--onvif-port P --onvif-user U --onvif-password W]  (an ONVIF face: each camera an ONVIF
+                                        device at http://host:P/onvif/camN/device_service; WS-Discovery on UDP 3702)`;
 
 export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
   const opts: SimulatorOptions = { cameras: 4, port: 8554, host: '127.0.0.1' };
   let scheme: 'basic' | 'digest' | undefined;
   let user: string | undefined;
   let password: string | undefined;
+  let onvifPort: number | undefined;
+  let onvifUser: string | undefined;
+  let onvifPassword: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const eq = flag.indexOf('=');
@@ -50,12 +55,19 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions {
       }
       case '--user': user = value(); break;
       case '--password': password = value(); break;
+      case '--onvif-port': onvifPort = int(0, 65535); break;
+      case '--onvif-user': onvifUser = value(); break;
+      case '--onvif-password': onvifPassword = value(); break;
       default: throw new SimulatorError('SIM_USAGE', `unknown option ${flag}\n${SIMULATOR_USAGE}`);
     }
   }
   if (scheme) {
     if (!user || password === undefined) throw new SimulatorError('SIM_USAGE', '--auth needs --user and --password');
     opts.auth = { scheme, username: user, password };
+  }
+  if (onvifPort !== undefined || onvifUser !== undefined) {
+    if (!onvifUser || !onvifPassword) throw new SimulatorError('SIM_USAGE', '--onvif-port needs --onvif-user and --onvif-password (ONVIF devices always ask for credentials)');
+    opts.onvif = { port: onvifPort ?? 8000, username: onvifUser, password: onvifPassword };
   }
   return opts;
 }
@@ -67,6 +79,7 @@ export async function runSimulatorCli(argv: string[], out: (line: string) => voi
   out(`simulating ${sim.urls.length} camera(s) on rtsp://${opts.host}:${sim.port}/` + (opts.auth ? ` (${opts.auth.scheme} auth, user ${opts.auth.username})` : ''));
   for (const url of sim.urls) out(url);
   for (const url of sim.subUrls) out(url);
+  if (sim.onvif) out(`ONVIF: ${sim.onvif.xaddr(sim.cameras[0].name).replace(sim.cameras[0].name, 'camN')} (WS-Discovery on UDP 3702)`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

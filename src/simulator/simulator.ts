@@ -8,6 +8,7 @@ import { loadClip, type LoadedClip } from './clip.ts';
 import { SimulatedCamera, SimulatorClock } from './simulated-camera.ts';
 import { SimulatorError } from './simulator-errors.ts';
 import type { VideoCodec } from '../media/index.ts';
+import { startOnvifFace, type OnvifFace } from './onvif-face.ts';
 
 export interface SimulatorOptions {
   cameras: number;
@@ -27,6 +28,8 @@ export interface SimulatorOptions {
   stampTime?: boolean;
   /** Also serve each camera's sub-stream at this frame rate (1..25) under /camN/sub. */
   subFps?: number;
+  /** Also an ONVIF face: each camera an ONVIF device (SOAP on HTTP, WS-Discovery on UDP 3702). */
+  onvif?: { username: string; password: string; port?: number; discovery?: boolean; discoveryInterface?: string };
 }
 
 export interface Simulator {
@@ -36,6 +39,8 @@ export interface Simulator {
   port: number;
   server: RtspServer;
   cameras: SimulatedCamera[];
+  /** The ONVIF face, when asked for. */
+  onvif: OnvifFace | null;
   /**
    * Cuts the power of these cameras (names such as cam3): their paths vanish, so viewers stall and
    * reconnects are refused, as when a street's supply fails. powerOn restores them.
@@ -82,8 +87,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   }
   const port = await server.listen();
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const urls = cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}`);
+  let onvif: OnvifFace | null = null;
+  if (opts.onvif) {
+    try {
+      onvif = await startOnvifFace({
+        ...opts.onvif,
+        host,
+        cameras: cameras.map((c, i) => ({ name: c.name, url: urls[i], subUrl: subClock ? `${urls[i]}/sub` : undefined })),
+      });
+    } catch (err) {
+      clock.stop();
+      subClock?.stop();
+      await server.close();
+      throw new SimulatorError('SIM_USAGE', `ONVIF face could not start: ${(err as Error).message}`);
+    }
+  }
   return {
-    urls: cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}`),
+    onvif,
+    urls,
     subUrls: subClock ? cameras.map((c) => `rtsp://${urlHost}:${port}/${c.name}/sub`) : [],
     port,
     server,
@@ -102,6 +124,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }
     },
     async close() {
+      await onvif?.close();
       clock.stop();
       subClock?.stop();
       await server.close();

@@ -271,6 +271,46 @@ CREATE TABLE alarm_activity (
 );
 `,
   },
+  {
+    version: 121,
+    name: 'video wall layouts',
+    sql: `
+-- A saved wall: its layout, the camera of each tile and an optional tour (JSON in spec), personal
+-- (shared = 0: its owner's only) or shared with everyone who may use the wall. Compare-and-set on
+-- version, like alarms: two people saving one shared layout at once cannot lose a change unseen.
+CREATE TABLE wall_layouts (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  owner_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  shared INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX wall_layouts_owner ON wall_layouts (owner_id);
+CREATE INDEX wall_layouts_shared ON wall_layouts (shared);
+`,
+  },
+  {
+    version: 122,
+    name: 'bookmarks on recordings',
+    sql: `
+-- A bookmark: a moment of one camera's recording with a note, for an investigation. No foreign key
+-- to cameras: like segments, a bookmark outlives the camera's configuration.
+CREATE TABLE bookmarks (
+  id TEXT PRIMARY KEY,
+  camera_id TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  note TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX bookmarks_camera_at ON bookmarks (camera_id, at_ms);
+`,
+  },
   // --- issue 14: traffic (140-149) -------------------------------------------------------------
   {
     version: 140,
@@ -302,6 +342,39 @@ CREATE TABLE camera_fences (
   camera_id TEXT PRIMARY KEY,
   node_id TEXT NOT NULL,
   token BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
+  {
+    version: 151,
+    name: 'webhook dead letters',
+    sql: `
+-- Webhook deliveries that gave up (attempts exhausted, a permanent refusal, or the process
+-- stopping with them still queued): kept for an operator to read and send again, never dropped.
+CREATE TABLE webhook_dead_letters (
+  id TEXT PRIMARY KEY,
+  hook TEXT NOT NULL,
+  event_id TEXT,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  first_at BIGINT NOT NULL,
+  failed_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_dead_letters_failed ON webhook_dead_letters (failed_at, id);
+`,
+  },
+  {
+    version: 152,
+    name: 'camera ONVIF addresses',
+    sql: `
+-- Where a camera answers ONVIF (its device service) and which media profile its PTZ commands
+-- name; its credentials are the camera's own.
+CREATE TABLE camera_onvif (
+  camera_id TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+  xaddr TEXT NOT NULL,
+  profile_token TEXT NOT NULL,
   updated_at BIGINT NOT NULL
 );
 `,

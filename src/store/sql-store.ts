@@ -7,6 +7,8 @@ import { StoreError } from './errors.ts';
 import * as mapQueries from './map-queries.ts';
 import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
+import * as wallQueries from './wall-queries.ts';
+import * as integrationQueries from './integration-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -40,10 +42,14 @@ import type {
   BBoxQuery,
   CameraPlacementRow,
   CameraCalibrationRow,
+  WebhookDeadLetterRow,
+  CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
   PlacementWithCamera,
   SiteRow,
+  WallLayoutRow,
+  BookmarkRow,
 } from './types.ts';
 import {
   auditHeadIn,
@@ -904,6 +910,66 @@ export class SqlStore implements StoreOperations {
   async deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean> {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
+
+  // --- issue 12 (video wall, investigation): see wall-queries.ts -------------------------------
+
+  addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow> {
+    return this.withAudit(audit, (tx) => wallQueries.insertLayout(tx, row));
+  }
+
+  updateWallLayout(expectedVersion: number, next: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow | null> {
+    return this.withAudit(audit, (tx) => wallQueries.updateLayout(tx, expectedVersion, next), (row) => row !== null);
+  }
+
+  getWallLayout(id: string): Promise<WallLayoutRow | null> {
+    return wallQueries.getLayout(this.db, id);
+  }
+
+  listWallLayouts(userId: string): Promise<WallLayoutRow[]> {
+    return wallQueries.listLayouts(this.db, userId);
+  }
+
+  deleteWallLayout(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => wallQueries.deleteLayout(tx, id), (deleted) => deleted);
+  }
+
+  addBookmark(row: BookmarkRow, audit?: AuditInput): Promise<BookmarkRow> {
+    return this.withAudit(audit, (tx) => wallQueries.insertBookmark(tx, row));
+  }
+
+  getBookmark(id: string): Promise<BookmarkRow | null> {
+    return wallQueries.getBookmark(this.db, id);
+  }
+
+  listBookmarks(q: { cameraIds: string[]; fromMs: number; toMs: number; limit: number }): Promise<BookmarkRow[]> {
+    return wallQueries.listBookmarks(this.db, q);
+  }
+
+  deleteBookmark(id: string, audit?: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => wallQueries.deleteBookmark(tx, id), (deleted) => deleted);
+  }
+
+  // --- issue 15: integrations -------------------------------------------------------------------
+
+  async addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void> {
+    await integrationQueries.insertDeadLetter(this.db, row);
+  }
+
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]> {
+    return integrationQueries.listDeadLetters(this.db, q);
+  }
+
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null> {
+    return this.withAudit(audit, (tx) => integrationQueries.takeDeadLetter(tx, id), (row) => row !== null);
+  }
+
+  async putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => integrationQueries.upsertCameraOnvif(tx, row));
+  }
+
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
+    return integrationQueries.getCameraOnvif(this.db, cameraId);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -951,4 +1017,9 @@ export const STORE_OPERATIONS = [
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
   'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  // issue 12 (video wall, investigation)
+  'addWallLayout', 'updateWallLayout', 'getWallLayout', 'listWallLayouts', 'deleteWallLayout',
+  'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',
+  // issue 15: integrations
+  'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

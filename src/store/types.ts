@@ -401,6 +401,81 @@ export interface Store {
   getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
   /** Returns false when the camera had no calibration (and then writes no audit entry). */
   deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+
+  // --- issue 12 (video wall, investigation): src/store/wall-queries.ts ---------------------------
+  /** Inserts a layout (version 1), audited in the same transaction. */
+  addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow>;
+  /** Replaces name, shared and spec when the stored version is `expectedVersion`; null when it is not (or the layout is gone). */
+  updateWallLayout(expectedVersion: number, next: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow | null>;
+  getWallLayout(id: string): Promise<WallLayoutRow | null>;
+  /** The user's own layouts and every shared one, by name. */
+  listWallLayouts(userId: string): Promise<WallLayoutRow[]>;
+  deleteWallLayout(id: string, audit?: AuditInput): Promise<boolean>;
+  addBookmark(row: BookmarkRow, audit?: AuditInput): Promise<BookmarkRow>;
+  getBookmark(id: string): Promise<BookmarkRow | null>;
+  /** Bookmarks of these cameras in [fromMs, toMs], oldest first. */
+  listBookmarks(q: { cameraIds: string[]; fromMs: number; toMs: number; limit: number }): Promise<BookmarkRow[]>;
+  deleteBookmark(id: string, audit?: AuditInput): Promise<boolean>;
+
+  // --- issue 15: integrations (src/store/integration-queries.ts) -----------------------------
+  addWebhookDeadLetter(row: WebhookDeadLetterRow): Promise<void>;
+  /** Newest first; `before` is the keyset cursor (failedAt, id) of the last row seen. */
+  listWebhookDeadLetters(q: { hook?: string; before?: { failedAt: number; id: string }; limit: number }): Promise<WebhookDeadLetterRow[]>;
+  /** Removes and returns the dead letter (to send it again), or null when there is none of that id. */
+  takeWebhookDeadLetter(id: string, audit?: AuditInput): Promise<WebhookDeadLetterRow | null>;
+  /** Inserts or replaces where the camera answers ONVIF. */
+  putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
+  getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
+}
+
+// --- issue 12 (video wall, investigation) ----------------------------------------------------------
+
+/** A saved video wall. `spec` is the layout, tiles and tour as the api part validated them. */
+export interface WallLayoutRow {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  name: string;
+  /** true: everyone who may use the wall sees it; false: its owner only */
+  shared: boolean;
+  spec: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+/** A moment of a camera's recording marked with a note. */
+export interface BookmarkRow {
+  id: string;
+  cameraId: string;
+  atMs: number;
+  note: string;
+  createdBy: string;
+  createdName: string;
+  createdAt: number;
+}
+
+/** Where a camera answers ONVIF: its device service and the media profile PTZ commands name. */
+export interface CameraOnvifRow {
+  cameraId: string;
+  xaddr: string;
+  profileToken: string;
+  updatedAt: number;
+}
+
+// --- issue 15: integrations ------------------------------------------------------------------------
+
+/** A webhook delivery that gave up: the exact body that was signed, and why it failed. */
+export interface WebhookDeadLetterRow {
+  id: string;
+  /** the webhook's name in the configuration */
+  hook: string;
+  eventId: string | null;
+  body: string;
+  attempts: number;
+  lastError: string;
+  firstAt: number;
+  failedAt: number;
 }
 
 // --- issue 14: traffic -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDetector, ensureOnnxModel, iou, nms, type Detection, type DetectorInput } from '../../src/analytics/detector/index.ts';
 import { decodeNanodet } from '../../src/analytics/detector/nanodet-decode.ts';
+import { calibrationKey, calibrationSet } from '../../src/analytics/detector/model-build.ts';
 import { NANODET_NORM, writeCropTensor } from '../../src/analytics/detector/preprocess.ts';
 import { quantizeWeightsPerChannel, uint8Params } from '../../src/analytics/detector/qdq-quantize.ts';
 import { fp16ToFp32 } from '../../src/analytics/detector/tfjs-graph.ts';
@@ -142,6 +143,7 @@ function recall(ref: Detection[][], got: Detection[][]): { n: number; share: num
 test('int8 QDQ model: integer kernels in ORT, and detections agree with fp32', async () => {
   const t0 = performance.now();
   const path = await ensureOnnxModel('int8', { framesPerClip: 3 });
+  assert.ok(path.endsWith(`-cal${calibrationKey(calibrationSet(3))}.onnx`), `the model's file is named by its calibration: ${path}`);
   console.log(`# int8 model built and calibrated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const ort = await import('onnxruntime-node');
   const optimized = join(modelDir, 'optimized.onnx');

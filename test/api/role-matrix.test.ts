@@ -9,11 +9,11 @@ import { UserAdmin, type Action } from '../../src/access/index.ts';
 import type { Role } from '../../src/store/index.ts';
 
 // The specification, written out by hand (not read from src/access): what each role may do.
-const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see'];
-const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read'];
+const VIEWER: Action[] = ['camera.list', 'camera.read', 'camera.live', 'alarm.see', 'wall.use'];
+const OPERATOR: Action[] = [...VIEWER, 'alarm.ack', 'alarm.take', 'alarm.resolve', 'alarm.comment', 'recording.list', 'recording.play', 'recording.export', 'evidence.lock', 'event.list', 'storage.read', 'camera.ptz'];
 const SPEC: Record<Role, Action[] | 'all'> = {
   admin: 'all',
-  supervisor: [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise'],
+  supervisor: [...OPERATOR, 'evidence.release_any', 'camera.config.read', 'user.list', 'mask.lift', 'export.approve', 'alarm.supervise', 'wall.share'],
   operator: OPERATOR,
   viewer: VIEWER,
   auditor: ['camera.list', 'audit.read', 'user.list'],
@@ -66,7 +66,7 @@ function allowed(role: Role, perm: RoutePermission, inScope: boolean): boolean {
 }
 
 function pathFor(route: string, cameraId: string): string {
-  return route.replace(':id', cameraId).replace(':lockId', 'lck_none').replace(':userId', 'usr_none').replace(':name', 'none.mp4').replace(':start', '1000');
+  return route.replace(':id', cameraId).replace(':lockId', 'lck_none').replace(':userId', 'usr_none').replace(':name', 'none.mp4').replace(':start', '1000').replace(':layoutId', 'wall_none').replace(':bookmarkId', 'bmk_none');
 }
 
 test('every route the server serves is in the table, and every table entry is a route', async () => {

@@ -34,3 +34,14 @@ test('reconnect delay doubles from 0.5 s, is capped at 10 s, and is jittered by 
   assert.equal(reconnectDelayMs(0, () => 0.999999), 600);
   assert.equal(reconnectDelayMs(20, () => 0.999999), 12000);
 });
+
+test('clock messages: parsed when both figures are numbers; the frame on screen gets its wall-clock time', async () => {
+  const { frameWallMs } = await import('../../web/src/live/protocol.ts');
+  assert.deepEqual(parseLiveControlMessage('{"type":"clock","wallMs":1764667800000,"mediaSec":12.5}'), { type: 'clock', wallMs: 1764667800000, mediaSec: 12.5 });
+  assert.equal(parseLiveControlMessage('{"type":"clock","wallMs":"x","mediaSec":1}'), null);
+  const anchors = [{ wallMs: 1_000_000, mediaSec: 10 }, { wallMs: 1_002_000, mediaSec: 12 }];
+  assert.equal(frameWallMs(anchors, 11.5), 1_001_500, 'from the keyframe at or before the frame');
+  assert.equal(frameWallMs(anchors, 12.04), 1_002_040);
+  assert.equal(frameWallMs(anchors, 9.5), 999_500, 'older than every keyframe known: back from the oldest');
+  assert.equal(frameWallMs([], 3), null, 'no clock yet: no time rather than a made-up one');
+});

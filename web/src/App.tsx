@@ -16,6 +16,7 @@ import { LoginScreen } from './screens/LoginScreen.tsx';
 import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
+import { WallScreen } from './wall/WallScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -66,11 +67,12 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : route.name === 'audit' && canAudit ? <AuditScreen />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
-          : route.name === 'camera' ? <CameraView id={route.id} />
+          : route.name === 'camera' ? <CameraView id={route.id} canConfigure={user.role === 'admin'} />
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'alarmHistory' ? <AlarmHistory />
           : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
+          : route.name === 'wall' ? <WallScreen user={user} cameras={cameras.data} />
           : <MapScreen />}
         {route.name !== 'map' && user.role !== 'auditor' && <AlarmPanel feed={feed} />}
       </div>

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { basename } from 'node:path';
 import type { Detection, Detector, DetectorInput } from '../detector-types.ts';
 import { DetectorError, type DetectorErrorCode } from './errors.ts';
 import type { WorkerConfig, WorkerReply } from './inference-worker.ts';
@@ -59,6 +60,7 @@ export interface BatchStats {
  */
 export class WorkerPoolDetector implements Detector {
   readonly inputSize: number;
+  readonly model: string;
   readonly stats: BatchStats = { batches: 0, crops: 0, requests: 0 };
   #slots: Slot[];
   #queue: Request[] = [];
@@ -71,6 +73,7 @@ export class WorkerPoolDetector implements Detector {
 
   constructor(config: WorkerConfig, workers: number, batching: BatchingOptions = {}) {
     this.inputSize = config.inputSize;
+    this.model = basename(config.modelPath);
     this.#maxBatch = Math.max(1, batching.maxBatch ?? 8);
     this.#maxDelayMs = Math.max(0, batching.maxDelayMs ?? 3);
     this.#slots = Array.from({ length: workers }, () => {

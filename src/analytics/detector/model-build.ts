@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
 import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
 import { serializeOnnx, type IrGraph } from './onnx-ir.ts';
 import { quantizeQdq, tensorsToCalibrate, withCalibrationOutputs, type QdqOptions, type TensorRange } from './qdq-quantize.ts';
@@ -14,13 +15,34 @@ export function convertNanodet(): IrGraph {
   return convertTfjsToOnnx(json, weights);
 }
 
-/** Real frames for calibration: a few from each shared clip, else from OpenCV's vtest.avi. */
-export async function calibrationFrames(size: number, perClip = 6): Promise<Uint8Array[]> {
+/**
+ * What an int8 model is calibrated on: a few frames (`perClip`, one every 2 s) of each shared clip
+ * this machine has and of OpenCV's vtest.avi, at `size` px. A machine without the shared clips (a
+ * fresh install, CI, a worktree away from shared/) calibrates on vtest.avi alone.
+ */
+export interface CalibrationSet { clips: string[]; perClip: number; size: number }
+
+export function calibrationSet(perClip = 6, size = 320): CalibrationSet {
   const clips = sharedVideoFiles();
   if (existsSync(VTEST_AVI)) clips.push(VTEST_AVI);
   if (!clips.length) throw new DetectorError('MODEL_NOT_FOUND', `no video for int8 calibration: apt-get install opencv-doc (for ${VTEST_AVI})`);
+  return { clips, perClip, size };
+}
+
+/**
+ * A short fingerprint of a calibration set (clip names and sizes, frames per clip, size): part of
+ * the int8 model's file name, so the model a run used is named in its output (`vigil analyze`'s
+ * `model`) and two sets never share a cached file.
+ */
+export function calibrationKey(set: CalibrationSet): string {
+  const clips = set.clips.map((c) => `${basename(c)}:${existsSync(c) ? statSync(c).size : 0}`).sort();
+  return createHash('sha256').update(JSON.stringify({ clips, perClip: set.perClip, size: set.size })).digest('hex').slice(0, 10);
+}
+
+/** Real frames for calibration, as `set` says. */
+export async function calibrationFrames(set: CalibrationSet): Promise<Uint8Array[]> {
   const frames: Uint8Array[] = [];
-  for (const clip of clips) frames.push(...await decodeRgbFrames(clip, { count: perClip, width: size, height: size, everySeconds: 2 }));
+  for (const clip of set.clips) frames.push(...await decodeRgbFrames(clip, { count: set.perClip, width: set.size, height: set.size, everySeconds: 2 }));
   return frames;
 }
 
@@ -68,15 +90,16 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: {
   /** overrides of INT8_GRAPH, for measuring them: only with a model dir of their own (VIGIL_MODEL_DIR) */
   qdq?: Omit<QdqOptions, 'pixelNorm'>;
 } = {}): Promise<string> {
-  const path = onnxModelPath(variant);
+  if (variant === 'fp32') {
+    const path = onnxModelPath('fp32');
+    if (!existsSync(path) || opts.force) writeAtomic(path, serializeOnnx(convertNanodet()));
+    return path;
+  }
+  const set = calibrationSet(opts.framesPerClip, opts.calibrationSize);
+  const path = onnxModelPath('int8', calibrationKey(set));
   if (existsSync(path) && !opts.force) return path;
   const g = convertNanodet();
-  if (variant === 'fp32') {
-    writeAtomic(path, serializeOnnx(g));
-  } else {
-    const size = opts.calibrationSize ?? 320;
-    const ranges = await calibrate(g, await calibrationFrames(size, opts.framesPerClip), size);
-    writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { pixelNorm: NANODET_NORM, ...INT8_GRAPH, ...opts.qdq })));
-  }
+  const ranges = await calibrate(g, await calibrationFrames(set), set.size);
+  writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { pixelNorm: NANODET_NORM, ...INT8_GRAPH, ...opts.qdq })));
   return path;
 }

@@ -15,11 +15,18 @@ export function modelCacheDir(): string {
 }
 
 export type OnnxVariant = 'fp32' | 'int8';
-export function onnxModelPath(variant: OnnxVariant): string {
+/**
+ * `calibration`: the int8 model's calibration key (model-build.ts calibrationKey). int8 ranges come
+ * from real frames, and which frames a machine has (the shared clips or only vtest.avi) changes the
+ * model and what it finds (highway_overpass 27 vs 26 of 27): models calibrated differently never
+ * share a file name, so a cached one is never taken for another.
+ */
+export function onnxModelPath(variant: OnnxVariant, calibration?: string): string {
   // The suffix versions the file's contract (int8 takes uint8 BGR pixels in preprocess.ts's 's2d'
   // layout and normalises them itself; model-build's INT8_GRAPH): a changed build gets a new name,
   // so a stale cached model is never reused.
-  return join(modelCacheDir(), variant === 'int8' ? 'nanodet-int8-bgr-u8s2d-norm.onnx' : 'nanodet-fp32.onnx');
+  if (variant === 'fp32') return join(modelCacheDir(), 'nanodet-fp32.onnx');
+  return join(modelCacheDir(), `nanodet-int8-bgr-u8s2d-norm${calibration ? `-cal${calibration}` : ''}.onnx`);
 }
 
 /** The TF.js nanodet graph and its weights, through the allow-list like every model load. */

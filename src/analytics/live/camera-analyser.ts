@@ -3,6 +3,7 @@
 // analysed, newer frames replace each other in one slot, so a slow analyser drops frames and its
 // alarms stay close to real time instead of falling further and further behind.
 import { CameraPipeline, type PipelineOptions } from '../pipeline.ts';
+import type { DetectionSettings } from '../detection-settings.ts';
 import type { Detection, Detector } from '../detector-types.ts';
 import type { RuleEvent, TrackRule } from '../rules/types.ts';
 import type { Track, TrackerOptions } from '../tracker.ts';
@@ -186,6 +187,11 @@ export class CameraAnalyser {
     const now = Date.now();
     const last = this.o.runtime.status(this.cameraId).lastFrameAt;
     return this.pace.pace(now, last !== null && now - last < 2000);
+  }
+
+  /** The detector settings of the running pipeline (null before the first frame). */
+  get detection(): DetectionSettings | null {
+    return this.pipeline?.detection ?? null;
   }
 
   get stats(): AnalyserStats {

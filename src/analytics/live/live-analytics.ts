@@ -15,6 +15,7 @@ import type { CameraRuntime } from '../../live/index.ts';
 import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
+import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
 
 /** How often each analyser's pace is checked. */
@@ -201,6 +202,16 @@ export class LiveAnalytics {
   costFor(cameraId: string): ReturnType<typeof costPerFrame> {
     const a = this.analysers.get(cameraId);
     return a ? costPerFrame(a.analyser.stats) : null;
+  }
+
+  /**
+   * The camera's detector as the API shows it: which one, the settings in force (those of its
+   * running pipeline, else the stored ones with defaults filled in) and the cost so far.
+   */
+  detectorView(cameraId: string, settings: AnalyticsConfig): { detector: DetectorKind | null; detection: DetectionSettings; cost: ReturnType<typeof costPerFrame> } {
+    const running = this.analysers.get(cameraId)?.analyser.detection ?? null;
+    const detection = running ?? detectionSettings({ inputSize: this.neuralLoaded?.inputSize ?? DEFAULT_DETECTION.inputSize, ...settings.detection }, { counting: settings.crowd.length > 0 });
+    return { detector: this.detectorFor(cameraId), detection, cost: this.costFor(cameraId) };
   }
 
   detectorFor(cameraId: string): DetectorKind | null {

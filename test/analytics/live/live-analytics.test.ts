@@ -151,6 +151,9 @@ test('only an admin reads or changes analytics settings; changes are validated a
   assert.equal(got.settings.enabled, true);
   assert.equal(got.settings.lines[0].name, 'middle');
   assert.equal(got.detector, 'motion');
+  // the settings in force: nothing stored, no crowd rule → the defaults, whole frame squeezed
+  assert.equal(got.detection.inputSize, 320);
+  assert.equal(got.detection.tiles, false);
   const bad = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, lines: [{ name: 'x', p1: [0, 2], p2: [1, 1] }] } });
   assert.equal(bad.status, 400);
   const dwellBad = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { ...ANALYTICS, dwell: [{ zone: 'nowhere', seconds: 5 }] } });
@@ -185,6 +188,7 @@ test('only an admin reads or changes analytics settings; changes are validated a
   }, 20_000, 'a cost per analysed frame');
   assert.equal(typeof withCost.cost.inferencesPerFrame, 'number');
   assert.ok(withCost.cost.units320PerFrame >= withCost.cost.inferencesPerFrame * (416 / 320) ** 2 - 1e-6, 'runs at 416 count 1.69 units each');
+  assert.deepEqual({ inputSize: withCost.detection.inputSize, tiles: withCost.detection.tiles }, { inputSize: 416, tiles: false }, 'the running pipeline\'s settings');
 });
 
 test('a crowd rule in persons/m² needs the zone\'s area: typed in, or from the camera\'s calibration', async () => {
@@ -204,7 +208,12 @@ test('a crowd rule in persons/m² needs the zone\'s area: typed in, or from the 
   assert.ok(area !== null && Math.abs(area - 200) < 0.5, `ground area ${area}`);
   assert.equal(await crowdGroundArea(v.store)('nope', whole), null);
   const accepted = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: perM2 });
-  assert.equal(accepted.status, 200, await accepted.text());
+  const acceptedBody = await accepted.text();
+  assert.equal(accepted.status, 200, acceptedBody);
+  // a camera counting people gets tiles and the people thresholds that go with them
+  const inForce = JSON.parse(acceptedBody).detection;
+  assert.deepEqual(inForce.tiles, { rows: 1 });
+  assert.deepEqual(inForce.classes.person, { low: 0.2, high: 0.4, start: 0.5 });
   // stored as given (the area follows the calibration when it changes)
   assert.equal(((await v.store.getCameraAnalytics('cam1'))!.settings as any).crowd[0].areaM2, undefined);
 });

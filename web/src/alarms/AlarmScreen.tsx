@@ -5,6 +5,7 @@ import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 import { loadAlarm, protectVideo, type AlarmDetail } from './alarm-api.ts';
 import type { AlarmFeed } from './alarm-feed.ts';
+import { pushToOpenWall, wallPath } from '../wall/wall-push.ts';
 
 // One alarm, from the queue to its video: the snapshot large; the recording from 5 s before the
 // first hit beside the live view; the workflow's commands the user may give now; the rule's
@@ -30,6 +31,8 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
   const [reason, setReason] = useState('');
   const [protectedMsg, setProtectedMsg] = useState<string | null>(null);
   const [position, setPosition] = useState<number | null>(null);
+  const [wallTile, setWallTile] = useState(0);
+  const [pushedMsg, setPushedMsg] = useState<string | null>(null);
 
   const reload = () =>
     loadAlarm(id)
@@ -84,6 +87,12 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
       setProtectedMsg(t('wf.protected', { from: formatDateTime(lock.fromMs), to: formatDateTime(lock.toMs) }));
       setReason('');
     });
+  };
+  // A wall open in another window takes it there; with none open, the wall opens here.
+  const pushToWall = async () => {
+    setPushedMsg(null);
+    if (await pushToOpenWall(id, wallTile)) setPushedMsg(t('wall.pushSent', { tile: wallTile + 1 }));
+    else navigate(wallPath(id, wallTile));
   };
   const submitResolve = (event: FormEvent) => {
     event.preventDefault();
@@ -161,6 +170,16 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
               <h2 className="alarm-video-title">{t('wf.live')}</h2>
               <div data-testid="alarm-live">
                 <LivePlayer cameraId={a.cameraId} showClock label={a.cameraName} />
+              </div>
+              <div className="alarm-form alarm-push" data-testid="alarm-push">
+                <label>
+                  {t('wall.pushTile')}{' '}
+                  <select value={wallTile} onChange={(e) => setWallTile(Number(e.target.value))} data-testid="alarm-push-tile">
+                    {Array.from({ length: 16 }, (_, i) => <option key={i} value={i}>{i + 1}</option>)}
+                  </select>
+                </label>
+                <button type="button" className="button" onClick={() => void pushToWall()} data-testid="alarm-push-wall">{t('wall.push')}</button>
+                {pushedMsg && <span role="status" data-testid="alarm-pushed">{pushedMsg}</span>}
               </div>
             </section>
           </div>

@@ -7,4 +7,6 @@ export type {
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult,
+  DetectorView,
+  WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
 } from '../../../src/api/contract.ts';

@@ -9,6 +9,7 @@ function ScreenNav({ role }: { role: string }) {
   const links = [
     ...(video ? [{ path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' }] : []),
     ...(video ? [{ path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' }] : []),
+    ...(video ? [{ path: '/wall', label: t('nav.wall'), active: route.name === 'wall', id: 'nav-wall' }] : []),
     ...(role === 'admin' ? [{ path: '/users', label: t('nav.users'), active: route.name === 'users', id: 'nav-users' }] : []),
     ...(role === 'admin' || role === 'auditor' ? [{ path: '/audit', label: t('nav.audit'), active: route.name === 'audit', id: 'nav-audit' }] : []),
   ];

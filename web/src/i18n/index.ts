@@ -104,17 +104,6 @@ export function formatDateTime(ms: number): string {
   }).format(ms);
 }
 
-/** Media position as h:mm:ss.d, digits in the locale's numbering system. */
-export function formatMediaTime(seconds: number): string {
-  const total = Math.max(0, seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const two = { minimumIntegerDigits: 2, maximumFractionDigits: 0 } as const;
-  const secs = formatNumber(Math.floor(s * 10) / 10, { minimumIntegerDigits: 2, minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return `${formatNumber(h)}:${formatNumber(m, two)}:${secs}`;
-}
-
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { liveSocketUrl } from '../api/client.ts';
-import { formatDecimal, formatMediaTime, t, useI18n } from '../i18n/index.ts';
+import { formatDecimal, formatTime, t, useI18n } from '../i18n/index.ts';
 import { LiveStream, type LiveState, type LiveStats } from './live-stream.ts';
 
 interface LivePlayerProps {
   cameraId: string;
   /** Latency and buffer figures, for the large camera view. */
   showStats?: boolean;
-  /** The media clock in a corner, for the grid tiles. */
+  /** The wall-clock time of the frame on screen in a corner (when it was taken, not how long it has played). */
   showClock?: boolean;
   label: string;
 }
@@ -54,8 +54,8 @@ export function LivePlayer({ cameraId, showStats = false, showClock = false, lab
           {message}
         </div>
       )}
-      {showClock && stats && state.kind === 'playing' && (
-        <span className="live-clock" title={t('tile.videoTime')}>{formatMediaTime(stats.currentTime)}</span>
+      {showClock && stats && stats.frameWallMs !== null && state.kind === 'playing' && (
+        <time className="live-clock" title={t('tile.videoTime')} dateTime={new Date(stats.frameWallMs).toISOString()} data-testid="frame-clock">{formatTime(stats.frameWallMs)}</time>
       )}
       {showStats && stats && stats.latencySec !== null && (
         <span className="live-stats" data-testid="latency">

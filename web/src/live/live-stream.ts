@@ -1,4 +1,4 @@
-import { parseLiveControlMessage, reconnectDelayMs } from './protocol.ts';
+import { frameWallMs, parseLiveControlMessage, reconnectDelayMs } from './protocol.ts';
 import { SourceBufferQueue } from './source-buffer-queue.ts';
 
 // Plays a camera's live fMP4 stream (MSE over WebSocket) in a <video>, staying near the live edge.
@@ -18,6 +18,8 @@ export interface LiveStats {
   latencySec: number | null;
   bufferedSec: number;
   currentTime: number;
+  /** When the frame on screen was taken (the server's clock messages), or null before the first. */
+  frameWallMs: number | null;
   bytesReceived: number;
   fragmentsReceived: number;
 }
@@ -52,6 +54,8 @@ export class LiveStream {
   private state: LiveState = { kind: 'connecting' };
   private bytesReceived = 0;
   private fragmentsReceived = 0;
+  /** The keyframes' clocks still in the buffer (a few GOPs). */
+  private clocks: { wallMs: number; mediaSec: number }[] = [];
 
   constructor(video: HTMLVideoElement, url: string, listener: LiveStreamListener = {}) {
     this.video = video;
@@ -136,6 +140,10 @@ export class LiveStream {
     if (typeof data === 'string') {
       const message = parseLiveControlMessage(data);
       if (message?.type === 'init') this.setupMedia(message.mime);
+      else if (message?.type === 'clock') {
+        this.clocks.push({ wallMs: message.wallMs, mediaSec: message.mediaSec });
+        if (this.clocks.length > 16) this.clocks.splice(0, this.clocks.length - 16);
+      }
       else if (message?.type === 'status') {
         if (message.state !== 'online') this.setState({ kind: 'offline', state: message.state, message: message.message });
         else if (this.state.kind === 'offline') this.setState({ kind: 'waiting' });
@@ -203,6 +211,7 @@ export class LiveStream {
     }
     this.hasInit = false;
     this.started = false;
+    this.clocks = [];
   }
 
   private fail(error: unknown): void {
@@ -262,6 +271,7 @@ export class LiveStream {
       latencySec,
       bufferedSec,
       currentTime: this.video.currentTime,
+      frameWallMs: frameWallMs(this.clocks, this.video.currentTime),
       bytesReceived: this.bytesReceived,
       fragmentsReceived: this.fragmentsReceived,
     });

@@ -8,6 +8,7 @@ import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
+import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
 import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 
@@ -17,7 +18,8 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function CameraView({ id }: { id: string }) {
+/** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
+export function CameraView({ id, canConfigure = false }: { id: string; canConfigure?: boolean }) {
   useI18n();
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
   const recordings = usePolling((signal) => {
@@ -79,6 +81,7 @@ export function CameraView({ id }: { id: string }) {
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
+            {canConfigure && <DetectorPanel cameraId={id} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
           </aside>
