@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EvidenceError } from '../evidence/index.ts';
+import { EvidenceReplySchema } from './evidence-schemas.ts';
 import { verifyExportDir, safeFileName, MANIFEST_FILE, SIGNATURE_FILE } from '../export/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
@@ -99,14 +100,7 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps, guard
 // --- violation evidence (issue 14) ------------------------------------------------------------
 const EventParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 const EvidenceFileParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }), name: Type.String({ maxLength: 200 }) });
-const EvidenceReply = Type.Object({
-  eventId: Type.String(),
-  record: Type.Unknown({ description: 'violation.json: rule and limit, measurement, positions, calibration and its error, recording and gaps, frames, plate' }),
-  files: Type.Array(Type.Object({ name: Type.String(), sha256: Type.String(), bytes: Type.Integer() })),
-  serverKeyId: Type.String(),
-  verified: Type.Boolean({ description: 'the signature and every file hash check out now' }),
-  problems: Type.Array(Type.String()),
-});
+const EvidenceReply = EvidenceReplySchema;
 export type EvidenceReplyBody = Static<typeof EvidenceReply>;
 const CONTENT_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.png': 'image/png', '.json': 'application/json', '.sig': 'text/plain' };
 
