@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EvidenceError } from '../evidence/index.ts';
-import { EvidenceReplySchema } from './evidence-schemas.ts';
+import { EvidenceReplySchema, TrafficDashboardSchema } from './traffic-schemas.ts';
 import { verifyExportDir, safeFileName, MANIFEST_FILE, SIGNATURE_FILE } from '../export/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
@@ -104,7 +104,24 @@ const EvidenceReply = EvidenceReplySchema;
 export type EvidenceReplyBody = Static<typeof EvidenceReply>;
 const CONTENT_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.png': 'image/png', '.json': 'application/json', '.sig': 'text/plain' };
 
+const TRAFFIC_KINDS = ['speeding', 'wrong_way', 'stopped_vehicle', 'congestion', 'congestion_end'];
+
 export function registerEvidenceRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
+  app.get<{ Params: Static<typeof CameraParams> }>(
+    '/api/cameras/:id/traffic',
+    { schema: { tags, summary: 'A camera\'s traffic dashboard: counts per lane and class (running, and per minute over the last 24 h), speed histograms, congestion, and the last day\'s traffic events', params: CameraParams, response: { 200: TrafficDashboardSchema, ...errors } } },
+    async (req) => {
+      guard(req, 'camera.read', { type: 'camera', id: req.params.id });
+      await deps.cameras.get(req.params.id);
+      const snap = deps.analytics?.trafficSnapshot(req.params.id) as { since: number; lanes: unknown[]; minutes: unknown[] } | null | undefined;
+      const now = Date.now();
+      const events = (await Promise.all(TRAFFIC_KINDS.map((k) => deps.store.listEvents({ fromMs: now - 24 * 3_600_000, toMs: now + 1000, cameraId: req.params.id, kind: `analytics.${k}`, limit: 200 }))))
+        .flat().sort((a, b) => b.ts - a.ts).slice(0, 200)
+        .map((e) => ({ id: e.id, ts: e.ts, kind: e.kind.slice('analytics.'.length), lane: String(e.details.rule ?? ''), cls: typeof e.details.cls === 'string' ? e.details.cls : null, detail: (e.details.detail ?? {}) as Record<string, number | string> }));
+      return { cameraId: req.params.id, running: !!snap, since: snap?.since ?? null, lanes: (snap?.lanes ?? []) as never, minutes: (snap?.minutes ?? []) as never, events };
+    },
+  );
+
   const evidence = deps.evidence;
   if (!evidence) return;
   /** The package of a violation on a camera this user may export from (a plate is in it): audited. */

@@ -234,6 +234,11 @@ export class TrafficAnalyser {
     return this.finished.slice();
   }
 
+  /** The tracks finished since the last call, forgotten here (a live camera runs for months). */
+  takeFinished(): TrackSummary[] {
+    return this.finished.splice(0, this.finished.length);
+  }
+
   laneStats(): LaneStats[] {
     return [...this.lanes.values()].map((l) => ({
       lane: l.def.name, counts: { ...l.counts }, speedHistogram: l.histogram.slice(), binKmh: BIN_KMH,

@@ -46,7 +46,6 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     }
     assert.ok(eventId, 'a speeding violation');
     await v.evidence.wait(eventId);
-    await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { ...ANALYTICS, enabled: false } });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-GB', bypassCSP: true });
     page = await context.newPage();
@@ -86,12 +85,34 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.screenshot({ path: path.join(shots, 'traffic-evidence-en.png'), fullPage: true });
   });
 
+  test('the camera\'s traffic dashboard: counts per lane and class over time, speed histogram, events with evidence links', async () => {
+    await page.getByTestId('evidence-dashboard-link').click();
+    await page.getByTestId('traffic-screen').waitFor();
+    // vehicles are counted as they leave the lane: wait for the first ones
+    await page.waitForFunction(`(() => { const c = document.querySelector('[data-testid="traffic-lane-counts"]'); return c && /\\d/.test(c.textContent); })()`, undefined, { timeout: 60_000, polling: 1000 });
+    assert.match(await page.getByTestId('traffic-running').innerText(), /counting since \d{2}:\d{2}/);
+    assert.match(await page.getByTestId('traffic-lane-counts').first().innerText(), /car: \d+/);
+    assert.ok(await page.locator('[data-testid="traffic-counts-chart"] rect').count() >= 1, 'bars in the counts chart');
+    assert.ok(await page.locator('[data-testid="traffic-histogram"] rect').count() >= 5);
+    assert.ok(await page.locator('[data-testid="traffic-event"][data-kind="speeding"]').count() >= 1);
+    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { lane: string; counts: Record<string, number> }[]; minutes: unknown[] };
+    assert.equal(api.lanes[0].lane, 'near');
+    assert.ok(api.minutes.length >= 1);
+    await page.screenshot({ path: path.join(shots, 'traffic-dashboard-en.png'), fullPage: true });
+    await page.getByTestId('traffic-evidence-link').first().click();
+    await page.getByTestId('evidence-verified').waitFor();
+  });
+
   test('right to left: the package in Dari', async () => {
     await page.selectOption('[data-testid="language"]', 'fa');
     await page.getByTestId('evidence-verified').waitFor();
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     assert.match(await page.getByTestId('evidence-verified').innerText(), /تأیید/);
     await page.screenshot({ path: path.join(shots, 'traffic-evidence-fa.png'), fullPage: true });
+    await page.getByTestId('evidence-dashboard-link').click();
+    await page.getByTestId('traffic-lane').first().waitFor();
+    assert.match(await page.getByTestId('traffic-screen').innerText(), /ترافیک/);
+    await page.screenshot({ path: path.join(shots, 'traffic-dashboard-fa.png'), fullPage: true });
     await page.selectOption('[data-testid="language"]', 'en');
   });
 });

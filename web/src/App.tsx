@@ -18,6 +18,7 @@ import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
 import { WallScreen } from './wall/WallScreen.tsx';
 import { EvidenceScreen } from './traffic/EvidenceScreen.tsx';
+import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -72,6 +73,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
+          : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />
           : route.name === 'alarmHistory' ? <AlarmHistory />
           : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
           : route.name === 'wall' ? <WallScreen user={user} cameras={cameras.data} />

@@ -32,6 +32,8 @@ export interface RuleEvent {
  */
 export interface TrackRule {
   update(tracks: readonly Track[], t: number): RuleEvent[];
+  /** what the rule has gathered so far (traffic: lane counts, speed histograms, counts per minute), for the API */
+  snapshot?(): unknown;
 }
 
 /** Tracks that have not been seen for this long are forgotten by the rules. */

@@ -9,5 +9,5 @@ export type {
   MapCamera, Site, Outage, Coverage, Placement, ImportResult,
   DetectorView,
   WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
-  Evidence, ViolationRecord,
+  Evidence, ViolationRecord, TrafficDashboard,
 } from '../../../src/api/contract.ts';

@@ -32,6 +32,7 @@ export function EvidenceScreen({ id }: { id: string }) {
           <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
         </a>
         {r && <h1 className="toolbar-title" dir="auto">{t('ev.title', { kind: t(`alarms.kind.${r.kind}` as 'alarms.kind.speeding'), lane: r.lane, time: formatDateTime(r.atMs) })}</h1>}
+        {r && <a href={`/traffic/${encodeURIComponent(r.cameraId)}`} onClick={(event) => onLinkClick(event, `/traffic/${encodeURIComponent(r.cameraId)}`)} data-testid="evidence-dashboard-link">{t('tr.dashboard')}</a>}
         {ev && <span className={ev.verified ? 'badge badge-ok' : 'badge badge-error'} data-testid="evidence-verified">{ev.verified ? t('ev.verified') : t('ev.notVerified')}</span>}
       </div>
       {error && <p className="banner banner-error" role="alert" data-testid="evidence-error">{error}</p>}

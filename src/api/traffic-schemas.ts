@@ -1,4 +1,4 @@
-// issue 14: a traffic violation's evidence package as the API returns it (violation.json, the
+// issue 14: a camera's traffic dashboard and a violation's evidence package as the API returns them (violation.json, the
 // package's files, whether it verifies now). Schemas only: the web app takes its types from here.
 import { Type } from '@sinclair/typebox';
 
@@ -37,4 +37,23 @@ export const EvidenceReplySchema = Type.Object({
   serverKeyId: Type.String(),
   verified: Type.Boolean({ description: 'the signature and every file hash check out now' }),
   problems: Type.Array(Type.String()),
+});
+
+const Classes = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'] as const;
+export const TrafficDashboardSchema = Type.Object({
+  cameraId: Type.String(),
+  /** false: the camera runs no traffic rules now (no live counts) */
+  running: Type.Boolean(),
+  since: Type.Union([Type.Number(), Type.Null()], { description: 'when the running counts started (ms); they live in memory and restart with the analyser' }),
+  lanes: Type.Array(Type.Object({
+    lane: Type.String(),
+    counts: Type.Partial(Type.Record(Type.Union(Classes.map((c) => Type.Literal(c))), Type.Integer())),
+    speedHistogram: Type.Array(Type.Integer(), { description: 'vehicles per bin of binKmh; the last bin holds everything above' }),
+    binKmh: Type.Number(), p50Kmh: Num, p85Kmh: Num, congested: Type.Boolean(), queueM: Num,
+  })),
+  minutes: Type.Array(Type.Object({ minuteMs: Type.Number(), lane: Type.String(), cls: Type.String(), n: Type.Integer(), speedBins: Type.Array(Type.Integer()) })),
+  events: Type.Array(Type.Object({
+    id: Type.String(), ts: Type.Number(), kind: Type.String(), lane: Type.String(), cls: Type.Union([Type.String(), Type.Null()]),
+    detail: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])),
+  }), { description: 'the last 24 h of traffic events, newest first (at most 200)' }),
 });
