@@ -200,6 +200,8 @@ export class ViolationEvidence {
 
   async close(): Promise<void> {
     this.closed = true;
+    // packages under way are finished with what was recorded (the store closes after this)
+    await Promise.allSettled([...this.building.values()]);
     await this.queue;
     const r = await this.reader?.catch(() => null);
     await r?.close();
