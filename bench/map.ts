@@ -5,8 +5,9 @@
 //    (1.5 km × 1 km) of a 40 km × 40 km city, and a few district-wide ones (6 km × 4 km).
 // 2. Coverage of --sites sites by --coverage-cameras cones (the pure map part, one core).
 // 3. First render: a Vigil on the SQLite database of step 1 (N cameras, all placed and disabled so
-//    nothing connects), the map opened in headless Chromium from sign-in to the cameras drawn
-//    (clustered); then frame times while panning.
+//    nothing connects), the map opened in headless Chromium from sign-in until all N cameras are
+//    shown (clustered by the server) and the map is idle; then frame times while panning, and the
+//    server's answer time for GET /api/map/view (the whole city zoomed out, street views zoomed in).
 // Last line: RESULT {"cameras","bbox_p99_ms_sqlite","bbox_p99_ms_postgres","first_render_ms","coverage_s", ...}.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     sites: { type: 'string', default: '1000' },
     'coverage-cameras': { type: 'string', default: '62000' },
     'no-browser': { type: 'boolean', default: false },
+    /** Only SQLite and the browser (a quicker run while working on the map screen). */
+    'skip-postgres': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -138,7 +141,9 @@ async function loadPostgres(url: string, cams: Cam[]): Promise<void> {
   await client.end();
 }
 
-async function firstRender(dataDir: string): Promise<{ firstRenderMs: number; panP95Ms: number | null; drawn: number } | null> {
+async function firstRender(dataDir: string): Promise<{
+  firstRenderMs: number; panP95Ms: number | null; panP50Ms: number | null; frames: number; floorP50Ms: number; floorP95Ms: number; floorFrames: number; drawn: number; clusters: number; viewP50Ms: number; viewP99Ms: number;
+} | null> {
   if (values['no-browser']) return null;
   const { validateConfig } = await import('../src/core/index.ts');
   const { startVigil } = await import('../src/app/index.ts');
@@ -153,14 +158,27 @@ async function firstRender(dataDir: string): Promise<{ firstRenderMs: number; pa
     await page.fill('input[name="username"]', 'admin');
     await page.fill('input[name="password"]', 'bench-password-1');
     const t0 = Date.now();
+    const steps: Record<string, number> = {};
+    page.on('response', (r) => {
+      const u = new URL(r.url()).pathname;
+      if ((u === '/api/map/view' || u === '/api/session' || u.startsWith('/assets/')) && !(u in steps)) steps[u.startsWith('/assets/') ? 'assets' : u] ??= Date.now() - t0;
+    });
     await page.click('button[type="submit"]');
-    // A function, not a string: the page's Content-Security-Policy forbids eval.
+    // Until every camera is shown (clustered) and the map has drawn them. A function, not a string:
+    // the page's Content-Security-Policy forbids eval.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-testid="map"]')?.dataset.rendered ?? 0) > 0, undefined, { timeout: 120_000, polling: 20 });
+    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('[data-testid="map"]')?.dataset.rendered ?? 0) >= n, N, { timeout: 120_000, polling: 20 });
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      const map = (globalThis as any).vigilMap;
+      if (map.loaded() && !map.isMoving()) resolve();
+      else map.once('idle', () => resolve());
+    }));
     const firstRenderMs = Date.now() - t0;
     const drawn = Number(await page.evaluate(() => (globalThis as any).document.querySelector('[data-testid="map"]').dataset.rendered));
+    const clusters = Number(await page.evaluate(() => (globalThis as any).document.querySelector('[data-testid="map"]').dataset.clusters ?? 0));
     // Pan for 3 s and record the frame intervals.
-    const frames = await page.evaluate(() => new Promise<number[]>((resolve) => {
+    console.log(`# first render ${firstRenderMs} ms; first answers after the sign-in click: ${JSON.stringify(steps)}`);
+    const pan = () => page.evaluate(() => new Promise<number[]>((resolve) => {
       const w = globalThis as any;
       const map = w.vigilMap;
       const gaps: number[] = [];
@@ -171,7 +189,33 @@ async function firstRender(dataDir: string): Promise<{ firstRenderMs: number; pa
       map.panBy([600, 0], { duration: 1500 });
       setTimeout(() => map.panBy([-600, 300], { duration: 1400 }), 1550);
     }));
-    return { firstRenderMs, panP95Ms: frames.length ? r1(pct(frames, 95)) : null, drawn };
+    const frames = await pan();
+    // The floor: the same pan with nothing of Vigil's drawn (every layer hidden, every marker gone),
+    // i.e. what this machine's software WebGL manages for an empty map of this size.
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      const map = w.vigilMap;
+      for (const l of map.getStyle().layers) if (l.id !== 'background') map.setLayoutProperty(l.id, 'visibility', 'none');
+      for (const el of w.document.querySelectorAll('.maplibregl-marker')) el.remove();
+    });
+    const floor = await pan();
+    console.log(`# pan frame interval p50/p95: ${r1(pct(frames, 50))}/${r1(pct(frames, 95))} ms with the city, ${r1(pct(floor, 50))}/${r1(pct(floor, 95))} ms with nothing drawn`);
+    // The server's side of it: the whole city at zoom 11, and street views at zoom 16.
+    const viewTimes: number[] = [];
+    const city = viewports(1, CITY_M, CITY_M, 9)[0]!;
+    const streets = viewports(30, 1500, 1000, 10);
+    for (const [box, zoom] of [...Array.from({ length: 30 }, () => [city, 11] as const), ...streets.map((b) => [b, 16] as const)]) {
+      const t = performance.now();
+      const res = await page.request.get(`${vigil.url}/api/map/view?bbox=${box.west},${box.south},${box.east},${box.north}&zoom=${zoom}`);
+      if (res.status() !== 200) throw new Error(`GET /api/map/view: ${res.status()}`);
+      await res.body();
+      viewTimes.push(performance.now() - t);
+    }
+    return {
+      firstRenderMs, panP95Ms: frames.length ? r1(pct(frames, 95)) : null, panP50Ms: frames.length ? r1(pct(frames, 50)) : null, frames: frames.length,
+      floorP50Ms: r1(pct(floor, 50)), floorP95Ms: r1(pct(floor, 95)), floorFrames: floor.length,
+      drawn, clusters, viewP50Ms: r1(pct(viewTimes, 50)), viewP99Ms: r1(pct(viewTimes, 99)),
+    };
   } finally {
     await browser.close();
     await vigil.close();
@@ -204,8 +248,8 @@ async function main(): Promise<void> {
     result.bbox_p99_ms_sqlite = sq.p99;
     result.bbox_p99_ms_sqlite_district = sqD.p99;
 
-    const postgres = await startPostgres();
-    try {
+    const postgres = values['skip-postgres'] ? null : await startPostgres();
+    if (postgres) try {
       const url = await postgres.createDatabase('benchmap');
       await (await openStore({ kind: 'postgres', url })).close();
       await loadPostgres(url, cams);
@@ -220,6 +264,7 @@ async function main(): Promise<void> {
     } finally {
       await postgres.stop();
     }
+    else result.bbox_p99_ms_postgres = null;
 
     // Coverage: sites of 40–160 m a side where the cameras are.
     const coverCams = cityCameras(COVERAGE_CAMERAS, 2);
@@ -242,9 +287,17 @@ async function main(): Promise<void> {
 
     const render = await firstRender(dataDir);
     if (render) {
-      rows.push(['browser', `first render, ${render.drawn} cameras`, '', '', `${render.firstRenderMs} ms`], ['browser', 'pan frame interval p95', '', '', `${render.panP95Ms} ms`]);
+      rows.push(
+        ['browser', `first render, ${render.drawn} cameras in ${render.clusters} clusters`, '', '', `${render.firstRenderMs} ms`],
+        ['browser', `pan frame interval (${render.frames} frames in 3 s)`, '', `${render.panP50Ms}`, `${render.panP95Ms} (p95)`],
+        ['browser', `the same pan, nothing drawn (${render.floorFrames} frames)`, '', `${render.floorP50Ms}`, `${render.floorP95Ms} (p95)`],
+        ['server', 'GET /api/map/view (city z11, streets z16)', '', String(render.viewP50Ms), String(render.viewP99Ms)],
+      );
       result.first_render_ms = render.firstRenderMs;
       result.pan_frame_p95_ms = render.panP95Ms;
+      result.pan_frame_p50_ms = render.panP50Ms;
+      result.pan_frame_p95_ms_nothing_drawn = render.floorP95Ms;
+      result.view_p99_ms = render.viewP99Ms;
     } else result.first_render_ms = null;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // bundle), so a change on the server that the web does not follow fails the web's type check.
 // Imports nothing but the schemas and TypeBox, so the web's compiler does not read server code.
 import type { Static } from '@sinclair/typebox';
-import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema, PlacementBody, SiteSchema } from './map-schemas.ts';
+import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema, PlacementBody, SiteSchema, ViewSchema } from './map-schemas.ts';
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
   PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
@@ -49,6 +49,10 @@ export type Outage = Static<typeof OutageSchema>;
 export type Coverage = Static<typeof CoverageSchema>;
 export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
+export type MapViewData = Static<typeof ViewSchema>;
+export type MapCluster = MapViewData['clusters'][number];
+/** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */
+export type BasemapView = import('../map/index.ts').ImportedBasemapInfo | { kind: 'geojson' } | { kind: 'none' };
 
 // issue 16: a camera's detector (settings in force, cost per analysed frame)
 import type { DetectorViewSchema } from './analytics-schemas.ts';

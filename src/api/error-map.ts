@@ -22,6 +22,7 @@ const statusByCode: Record<string, number> = {
   MAP_IMPORT_INVALID: 400,
   MAP_IMPORT_TOO_LARGE: 413,
   MAP_BASEMAP_INVALID: 400,
+  MAP_GLYPHS_UNAVAILABLE: 503,
   SITE_NOT_FOUND: 404,
   // issue 14: traffic
   DEGENERATE_CALIBRATION: 400,

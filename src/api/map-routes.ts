@@ -2,15 +2,15 @@
 // point, coverage, outage areas, imports, and the built-in basemap.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { checkPmtiles, type MapService } from '../map/index.ts';
+import { viewGrid, type MapService } from '../map/index.ts';
+import { registerBasemapRoutes } from './map-basemap-routes.ts';
+import type { PlacementWithCamera } from '../store/index.ts';
 import type { CameraRuntime } from '../live/index.ts';
 import type { Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
 import {
   BBoxQuerySchema, CoverageSchema, IdParams, ImportBody, ImportResultSchema, MapCameraSchema, OutageSchema, OutagesQuery, PlacementBody,
-  PositionSchema, SiteBody, SiteSchema, WhoSeesQuery,
+  PositionSchema, SiteBody, SiteSchema, ViewQuerySchema, ViewSchema, WhoSeesQuery,
 } from './map-schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 413: ErrorSchema };
@@ -23,12 +23,11 @@ export interface MapApiDeps {
   runtime: CameraRuntime;
   /** GeoJSON of the built-in basemap (streets, blocks, labels) or null: the map then draws a plain grid. */
   basemap?: () => Promise<unknown | null>;
-  /** Where an imported PMTiles basemap is kept (absent: no import). */
+  /** Where an imported basemap (PMTiles, MBTiles or a georeferenced image) is kept (absent: no import). */
   basemapDir?: string;
+  /** The TrueType font the map's label glyphs are built from (default: Debian's DejaVu Sans). */
+  glyphFont?: string;
 }
-
-/** A city's vector basemap runs to hundreds of MB; larger is refused by Fastify with 413. */
-const BASEMAP_BODY_LIMIT = 1024 * 1024 * 1024;
 
 /** 1e-7 degrees is about a centimetre: more digits only make the list of 100,000 cameras longer. */
 const roundDeg = (x: number) => Math.round(x * 1e7) / 1e7;
@@ -43,6 +42,11 @@ function parseBBox(text: string): { west: number; south: number; east: number; n
 
 export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard: Guard): void {
   const actor = (id: string, ip: string) => ({ id, ip });
+  const mapCamera = (p: PlacementWithCamera) => ({
+    id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
+    state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
+    recording: p.record,
+  });
 
   app.get<{ Querystring: Static<typeof BBoxQuerySchema> }>(
     '/api/map/cameras',
@@ -57,18 +61,57 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 100_000;
       const bbox = req.query.bbox ? parseBBox(req.query.bbox) : undefined;
+      let all: PlacementWithCamera[];
+      if (req.query.ids !== undefined) {
+        const snapshot = await deps.map.snapshot();
+        const wanted = [...new Set(req.query.ids.split(',').filter(Boolean))].slice(0, limit + 1);
+        all = wanted.map((id) => snapshot.index.get(id)).filter((i) => i !== undefined).map((i) => snapshot.rows[i]!);
+      } else all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
       // A user scoped to sites or camera groups sees only those cameras on the map.
-      const all = bbox ? await deps.map.placements({ bbox, limit: limit + 1 }) : (await deps.map.allPlacements()).slice(0, limit + 1);
       const rows = user.scopes === null ? all : all.filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId }));
-      const truncated = rows.length > limit;
+      return { truncated: rows.length > limit, cameras: rows.slice(0, limit).map(mapCamera) };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ViewQuerySchema> }>(
+    '/api/map/view',
+    {
+      schema: {
+        tags, summary: 'What the map draws for a viewport at a zoom: cameras clustered on a grid of screen cells, one by one when few or close in',
+        querystring: ViewQuerySchema,
+        response: { 200: ViewSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'camera.list', { type: 'cameras' });
+      const box = parseBBox(req.query.bbox);
+      const snapshot = await deps.map.snapshot();
+      const { rows } = snapshot;
+      // A user scoped to sites or camera groups sees (and counts) only those cameras.
+      let points = snapshot.points;
+      let visible: number[] | null = null;
+      if (user.scopes !== null) {
+        visible = [];
+        for (let i = 0; i < rows.length; i++) if (guard.can(user, 'camera.read', { type: 'camera', id: rows[i]!.cameraId })) visible.push(i);
+        points = { lon: Float64Array.from(visible, (i) => snapshot.points.lon[i]!), lat: Float64Array.from(visible, (i) => snapshot.points.lat[i]!), length: visible.length };
+      }
+      const row = (i: number) => rows[visible ? visible[i]! : i]!;
+      const down = (i: number) => { const p = row(i); return p.enabled && deps.runtime.status(p.cameraId).state === 'offline'; };
+      const grid = viewGrid(points, box, req.query.zoom, down);
+      let extent: number[] | null = null;
+      if (visible === null) extent = snapshot.extent ? [snapshot.extent.west, snapshot.extent.south, snapshot.extent.east, snapshot.extent.north] : null;
+      else if (points.length) {
+        extent = [Infinity, Infinity, -Infinity, -Infinity];
+        for (let i = 0; i < points.length; i++) {
+          extent = [Math.min(extent[0]!, points.lon[i]!), Math.min(extent[1]!, points.lat[i]!), Math.max(extent[2]!, points.lon[i]!), Math.max(extent[3]!, points.lat[i]!)];
+        }
+      }
       return {
-        truncated,
-        // A scoped user sees the cameras of their sites and groups only.
-        cameras: rows.slice(0, limit).filter((p) => guard.can(user, 'camera.read', { type: 'camera', id: p.cameraId })).map((p) => ({
-          id: p.cameraId, name: p.name, lon: roundDeg(p.lon), lat: roundDeg(p.lat), bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz, siteId: p.siteId,
-          state: p.enabled ? deps.runtime.status(p.cameraId).state : 'disabled' as const,
-          recording: p.record,
-        })),
+        clusters: grid.clusters.map((c) => ({ id: c.id, lon: roundDeg(c.lon), lat: roundDeg(c.lat), count: c.count, down: c.down, bbox: [c.bbox.west, c.bbox.south, c.bbox.east, c.bbox.north] })),
+        cameras: grid.singles.map((i) => mapCamera(row(i))),
+        total: grid.total,
+        detailed: grid.detailed,
+        extent,
       };
     },
   );
@@ -192,55 +235,7 @@ export function registerMapRoutes(app: FastifyInstance, deps: MapApiDeps, guard:
     },
   );
 
-  const pmtilesFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.pmtiles') : null;
-  const infoFile = deps.basemapDir ? path.join(deps.basemapDir, 'basemap.json') : null;
-  app.addContentTypeParser('application/vnd.pmtiles', { parseAs: 'buffer', bodyLimit: BASEMAP_BODY_LIMIT }, (_req, body, done) => done(null, body));
-
-  app.post('/api/map/basemap', {
-    bodyLimit: BASEMAP_BODY_LIMIT,
-    schema: { tags, summary: 'Import the city\'s basemap: a PMTiles v3 archive as the body (content-type application/vnd.pmtiles); a corrupt file is refused with the reason (audited)', response: { 200: Type.Object({ basemap: Type.Unknown() }), ...errors } },
-  }, async (req) => {
-    const user = guard(req, 'camera.update', { type: 'cameras' });
-    if (!pmtilesFile || !infoFile || !deps.basemapDir) throw Object.assign(new Error('basemap import is not configured on this server'), { statusCode: 404 });
-    if (!Buffer.isBuffer(req.body)) throw Object.assign(new Error('body: expected the PMTiles file with content-type application/vnd.pmtiles'), { statusCode: 400, validation: true });
-    const info = await checkPmtiles(req.body);
-    mkdirSync(deps.basemapDir, { recursive: true });
-    writeFileSync(`${pmtilesFile}.tmp`, req.body);
-    renameSync(`${pmtilesFile}.tmp`, pmtilesFile);
-    writeFileSync(infoFile, JSON.stringify(info));
-    await deps.map.recordBasemapImport(actor(user.id, req.ip), info);
-    return { basemap: info };
-  });
-
-  app.get('/api/map/basemap', { schema: { tags, summary: 'Which basemap the map draws: an imported PMTiles archive, the built-in one, or none' } }, async (req) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    if (pmtilesFile && infoFile && existsSync(pmtilesFile) && existsSync(infoFile)) return { basemap: JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(infoFile, 'utf8'))) as unknown };
-    const builtIn = deps.basemap ? await deps.basemap() : null;
-    return { basemap: builtIn ? { kind: 'geojson' } : { kind: 'none' } };
-  });
-
-  // Range requests, as the PMTiles reader in the browser asks for a few KB at a time.
-  app.get('/api/map/basemap.pmtiles', { schema: { tags, summary: 'The imported PMTiles archive (HTTP range requests)' } }, async (req, reply) => {
-    guard(req, 'camera.list', { type: 'cameras' });
-    if (!pmtilesFile || !existsSync(pmtilesFile)) {
-      reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no basemap was imported' } });
-      return;
-    }
-    const size = statSync(pmtilesFile).size;
-    const m = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
-    const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-    if (start >= size || end < start) {
-      reply.status(416).header('content-range', `bytes */${size}`).send();
-      return;
-    }
-    const buf = Buffer.alloc(end - start + 1);
-    const fd = openSync(pmtilesFile, 'r');
-    try { readSync(fd, buf, 0, buf.length, start); } finally { closeSync(fd); }
-    reply.header('accept-ranges', 'bytes').type('application/vnd.pmtiles');
-    if (m) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
-    return reply.send(buf);
-  });
+  registerBasemapRoutes(app, deps, guard);
 
   app.get('/api/map/basemap.geojson', { schema: { tags, summary: 'The built-in basemap (streets, blocks, labels) as GeoJSON; 404 when there is none' } }, async (req, reply) => {
     guard(req, 'camera.list', { type: 'cameras' });

@@ -41,13 +41,41 @@ export const MapCameraSchema = Type.Object({
   recording: Type.Boolean({ description: 'false: the camera is set not to record' }),
 });
 
+const BBoxText = Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'west,south,east,north in degrees' });
+
 export const BBoxQuerySchema = Type.Object(
   {
-    bbox: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'west,south,east,north in degrees' })),
+    bbox: Type.Optional(BBoxText),
+    ids: Type.Optional(Type.String({ maxLength: 40_000, description: 'comma-separated camera ids: only these (the map places the alarms of cameras out of view)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200000, default: 100000 })),
   },
   { additionalProperties: false },
 );
+
+export const ViewQuerySchema = Type.Object(
+  {
+    bbox: BBoxText,
+    zoom: Type.Number({ minimum: 0, maximum: 24, description: 'the map\'s zoom; cameras are clustered on a grid of screen cells at it' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ViewClusterSchema = Type.Object({
+  id: Type.String({ description: 'zoom/column/row of its grid cell: stable while the zoom stays' }),
+  lon: Type.Number(),
+  lat: Type.Number(),
+  count: Type.Integer(),
+  down: Type.Integer({ description: 'how many of its cameras are offline' }),
+  bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'west, south, east, north of its cameras' }),
+});
+
+export const ViewSchema = Type.Object({
+  clusters: Type.Array(ViewClusterSchema),
+  cameras: Type.Array(MapCameraSchema, { description: 'cameras drawn one by one' }),
+  total: Type.Integer({ description: 'cameras in the box, clustered or not' }),
+  detailed: Type.Boolean({ description: 'true when no camera in the box is clustered' }),
+  extent: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()], { description: 'west, south, east, north of every placed camera the user may see the map of' }),
+});
 
 export const SiteSchema = Type.Object({
   id: Type.String(),

@@ -99,6 +99,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/view': { action: 'camera.list', on: 'cameras' },
   'PUT /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
   'DELETE /api/map/cameras/:id': { action: 'camera.update', on: 'camera' },
   'GET /api/map/who-sees': { action: 'camera.list', on: 'cameras' },
@@ -114,6 +115,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/map/basemap': { action: 'camera.update', on: 'cameras' },
   'GET /api/map/basemap': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/basemap.pmtiles': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap/tiles/:z/:x/:y': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/basemap/image': { action: 'camera.list', on: 'cameras' },
+  'GET /api/map/glyphs/:fontstack/:range': { action: 'camera.list', on: 'cameras' },
 
   'GET /api/users': { action: 'user.list', on: 'users' },
   'POST /api/users': { action: 'user.manage', on: 'users' },

@@ -11,7 +11,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
-import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
+import type { MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 import type { Integrations } from '../integrations/index.ts';
@@ -48,6 +48,8 @@ export interface ApiDeps {
   /** The public transparency report (absent or disabled: no such routes). */
   /** Four-eyes export (privacy.fourEyesExport). */
   fourEyesExport?: boolean;
+  /** Faces and plates pixelated in exports (privacy.redactExports); absent: not redacted, and the manifest says so. */
+  exportRedaction?: { finder(): Promise<ObjectFinder>; looksPerSecond?: number };
   transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };
   // --- issue 10: access and audit ---------------------------------------------------------------
   /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */

@@ -133,6 +133,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // The security map: placements and sites in the store; camera downs and ups make outage areas.
   const map = new MapService(store);
   await opts.map?.seed?.(map);
+  // Every placement read into memory now, so the first map opened does not wait for a city's worth.
+  map.snapshot().catch((err: Error) => logger.error({ err: err.message }, 'map placements not loaded'));
+  // The outage areas open when Vigil stopped are taken up again: a restart in a power cut keeps its picture.
+  await map.restoreOutages().catch((err: Error) => logger.error({ err: err.message }, 'outage picture not restored'));
   map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
   const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
@@ -210,6 +214,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
     fourEyesExport: cfg.privacy.fourEyesExport,
+    exportRedaction: cfg.privacy.redactExports ? { finder: () => analytics.objectFinder() } : undefined,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,

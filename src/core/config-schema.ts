@@ -176,6 +176,7 @@ export const ConfigSchema = Type.Object(
     privacy: Type.Object(
       {
         fourEyesExport: Type.Boolean({ default: false, description: 'Exports wait until a second user with export.approve (not the requester) approves them; both names go into the signed manifest.' }),
+        redactExports: Type.Boolean({ default: true, description: 'Pixelate faces (head bands of detected persons) and licence plates (found inside vehicle boxes, never read) in exported video; an approver may lift it per export with a reason. Needs the neural detector: without it exports fail rather than leave unredacted.' }),
         transparencyReport: Type.Boolean({ default: false, description: 'Publish the transparency report without login at /transparency and /api/transparency (counts from the audit log, cameras by site; no personal data).' }),
       },
       { additionalProperties: false, default: {} },

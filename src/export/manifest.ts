@@ -33,6 +33,8 @@ export interface Manifest {
   publicKey: string;
   /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
   redactions?: { file: string; applied: string[] }[];
+  /** Faces and licence plates were left unredacted: who decided (a user who may approve exports) and why. */
+  redactionLift?: { by: string; byName: string; reason: string };
   /** Four eyes: the requester's user name, and who approved (id and user name). */
   requestedByName?: string;
   approvedBy?: string;

@@ -6,6 +6,7 @@ export type MapErrorCode =
   | 'MAP_IMPORT_INVALID'
   | 'MAP_IMPORT_TOO_LARGE'
   | 'MAP_BASEMAP_INVALID'
+  | 'MAP_GLYPHS_UNAVAILABLE'
   | 'SITE_NOT_FOUND';
 
 export class MapError extends VigilError {

@@ -8,13 +8,15 @@ import { ConeIndex, coverageReport, type SiteCoverage } from './coverage.ts';
 import { MapError } from './errors.ts';
 import type { BBox, LonLat } from './geo.ts';
 import { acceptImport, checkSite, parsePlacementCsv, parsePlacementGeoJson, parseSitesGeoJson, rejectItems, type ImportProblem, type ImportResult } from './import.ts';
-import { DEFAULT_OUTAGE_OPTIONS, OutageTracker, outageHull, type OutageArea, type OutageOptions } from './outages.ts';
+import { DEFAULT_OUTAGE_OPTIONS, OutageTracker, outageHull, type OpenOutage, type OutageArea, type OutageOptions } from './outages.ts';
 import { checkPlacement, type CameraPlacement, type RawPlacement } from './placement.ts';
 import type { Site } from './sites.ts';
+import type { ViewPoints } from './view-grid.ts';
+import type { ImportedBasemapInfo } from './basemap-store.ts';
 
 export type MapStore = Pick<Store,
   'getCamera' | 'putCameraPlacements' | 'getCameraPlacement' | 'deleteCameraPlacement' | 'listCameraPlacements' | 'countCameraPlacements' |
-  'putSite' | 'getSite' | 'listSites' | 'deleteSite' | 'putOutageArea' | 'listOutageAreas' | 'appendAudit'>;
+  'putSite' | 'getSite' | 'listSites' | 'deleteSite' | 'putOutageArea' | 'listOutageAreas' | 'appendAudit' | 'putSites'>;
 
 export interface Actor {
   id: string;
@@ -29,7 +31,40 @@ export interface ImportOutcome {
 /** How far outside the known city a point may lie before an import calls it suspicious (degrees). */
 const REGION_MARGIN_DEG = 0.25;
 const PAGE = 20_000;
-const CONE_CACHE_MS = 10_000;
+/**
+ * How long the placements held in memory are served before they are read again (in the background:
+ * the request that notices the age still gets the held ones). Changes through this service drop them
+ * at once; a camera renamed, disabled or removed through the camera routes shows within this time.
+ */
+const SNAPSHOT_TTL_MS = 10_000;
+
+/** Every placement held in memory: the zoomed-out map, who sees a point and coverage read it. */
+export interface PlacementSnapshot {
+  rows: PlacementWithCamera[];
+  /** The rows' positions, for the viewport grid. */
+  points: ViewPoints;
+  index: ReadonlyMap<string, number>;
+  /** The box of every placed camera, or null when none is placed. */
+  extent: BBox | null;
+  builtAt: number;
+}
+
+function snapshotOf(rows: PlacementWithCamera[]): PlacementSnapshot {
+  const lon = new Float64Array(rows.length);
+  const lat = new Float64Array(rows.length);
+  const index = new Map<string, number>();
+  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+  rows.forEach((r, i) => {
+    lon[i] = r.lon;
+    lat[i] = r.lat;
+    index.set(r.cameraId, i);
+    if (r.lon < west) west = r.lon;
+    if (r.lon > east) east = r.lon;
+    if (r.lat < south) south = r.lat;
+    if (r.lat > north) north = r.lat;
+  });
+  return { rows, points: { lon, lat, length: rows.length }, index, extent: rows.length ? { west, south, east, north } : null, builtAt: Date.now() };
+}
 
 function audit(actor: Actor, action: AuditAction, cameraId: string | null, details: Record<string, unknown>): AuditInput {
   return { actor: actor.id, ip: actor.ip, action, cameraId, details };
@@ -41,7 +76,11 @@ function toSite(row: SiteRow): Site {
 
 export class MapService {
   private readonly store: MapStore;
-  private cones: { index: ConeIndex; region: BBox | undefined; builtAt: number; placements: PlacementWithCamera[] } | null = null;
+  private cones: { from: PlacementSnapshot; index: ConeIndex; region: BBox | undefined; placements: PlacementWithCamera[] } | null = null;
+  /** Bumped by every change: a snapshot read before it is not served after it. */
+  private generation = 0;
+  private held: (PlacementSnapshot & { generation: number }) | null = null;
+  private building: { generation: number; snapshot: Promise<PlacementSnapshot> } | null = null;
   private readonly outages: OutageTracker;
   private readonly newId: () => string;
   private readonly outagePadM: number;
@@ -62,13 +101,13 @@ export class MapService {
     if (check.placement.siteId && !(await this.store.getSite(check.placement.siteId))) throw new MapError('MAP_BAD_INPUT', `siteId: no site has id ${check.placement.siteId}`);
     const p = check.placement;
     await this.store.putCameraPlacements([p], audit(actor, 'map.place', cameraId, { lon: p.lon, lat: p.lat, bearing: p.bearing, angle: p.angle, range: p.range, ptz: p.ptz }));
-    this.cones = null;
+    this.invalidate();
     return p;
   }
 
   async unplace(cameraId: string, actor: Actor): Promise<boolean> {
     const removed = await this.store.deleteCameraPlacement(cameraId, audit(actor, 'map.unplace', cameraId, {}));
-    if (removed) this.cones = null;
+    if (removed) this.invalidate();
     return removed;
   }
 
@@ -92,16 +131,41 @@ export class MapService {
     }
   }
 
-  /** Forget the cached cones (a camera was removed elsewhere). */
+  /** Forget the placements held in memory (a camera was changed elsewhere). */
   invalidate(): void {
+    this.generation++;
     this.cones = null;
   }
 
+  /** Every placement, held in memory for SNAPSHOT_TTL_MS and read again in the background after. */
+  async snapshot(): Promise<PlacementSnapshot> {
+    const held = this.held;
+    if (held && held.generation === this.generation) {
+      if (Date.now() - held.builtAt > SNAPSHOT_TTL_MS) this.rebuild().catch(() => {}); // the next request gets it
+      return held;
+    }
+    return this.rebuild();
+  }
+
+  private rebuild(): Promise<PlacementSnapshot> {
+    if (this.building && this.building.generation === this.generation) return this.building.snapshot;
+    const generation = this.generation;
+    const snapshot = this.allPlacements().then((rows) => {
+      const built = { ...snapshotOf(rows), generation };
+      if (this.generation === generation) this.held = built;
+      return built;
+    });
+    const building = { generation, snapshot };
+    this.building = building;
+    const done = () => { if (this.building === building) this.building = null; };
+    snapshot.then(done, done);
+    return snapshot;
+  }
+
   private async coneIndex(): Promise<{ index: ConeIndex; region: BBox | undefined; placements: PlacementWithCamera[] }> {
-    // Changes through this service drop the cache at once; a camera removed through the camera
-    // routes drops out within CONE_CACHE_MS.
-    if (this.cones && Date.now() - this.cones.builtAt < CONE_CACHE_MS) return this.cones;
-    const all = await this.allPlacements();
+    const snapshot = await this.snapshot();
+    if (this.cones && this.cones.from === snapshot) return this.cones;
+    const all = snapshot.rows;
     const sites = await this.store.listSites();
     let region: BBox | undefined;
     const points: LonLat[] = [...all.map((p) => [p.lon, p.lat] as LonLat), ...sites.flatMap((s) => s.polygon)];
@@ -110,8 +174,9 @@ export class MapService {
       for (const [lon, lat] of points) { west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat); }
       region = { west: west - REGION_MARGIN_DEG, south: south - REGION_MARGIN_DEG, east: east + REGION_MARGIN_DEG, north: north + REGION_MARGIN_DEG };
     }
-    this.cones = { index: new ConeIndex(all.map((p) => ({ ...p }))), region, builtAt: Date.now(), placements: all };
-    return this.cones;
+    const cones = { from: snapshot, index: new ConeIndex(all.map((p) => ({ ...p }))), region, placements: all };
+    if (snapshot === this.held) this.cones = cones;
+    return cones;
   }
 
   async whoSees(p: LonLat): Promise<{ cameraId: string; distanceM: number }[]> {
@@ -130,7 +195,7 @@ export class MapService {
       : null);
     const items = acceptImport(checked, skipBad);
     await this.store.putCameraPlacements(items, audit(actor, 'map.import', null, { kind: 'placements', format, imported: items.length, skipped: checked.problems.length }));
-    this.cones = null;
+    this.invalidate();
     return { imported: items.length, skipped: checked.problems };
   }
 
@@ -146,27 +211,23 @@ export class MapService {
     const now = Date.now();
     const row = await this.store.putSite({ ...check.site, id: check.site.id || this.newId(), createdAt: now, updatedAt: now },
       audit(actor, 'map.site.put', null, { name: check.site.name, kind: check.site.kind, priority: check.site.priority }));
-    this.cones = null;
+    this.invalidate();
     return row;
   }
 
   async deleteSite(id: string, actor: Actor): Promise<void> {
     if (!(await this.store.deleteSite(id, audit(actor, 'map.site.delete', null, { id })))) throw new MapError('SITE_NOT_FOUND', `no site has id ${id}`);
-    this.cones = null;
+    this.invalidate();
   }
 
   async importSites(text: string, skipBad: boolean, actor: Actor): Promise<ImportOutcome> {
     const parsed: ImportResult<Site> = parseSitesGeoJson(text);
     const items = acceptImport(parsed, skipBad);
     const now = Date.now();
-    // Every row was checked before the first write, so only the database itself can stop this
-    // half-way; the audit entry for the whole import goes with the last row.
-    for (const [i, site] of items.entries()) {
-      const last = i === items.length - 1;
-      await this.store.putSite({ ...site, id: site.id || this.newId(), createdAt: now, updatedAt: now },
-        last ? audit(actor, 'map.import', null, { kind: 'sites', imported: items.length, skipped: parsed.problems.length }) : undefined);
-    }
-    this.cones = null;
+    // One transaction with its audit entry: all the sites or none of them.
+    await this.store.putSites(items.map((site) => ({ ...site, id: site.id || this.newId(), createdAt: now, updatedAt: now })),
+      audit(actor, 'map.import', null, { kind: 'sites', imported: items.length, skipped: parsed.problems.length }));
+    this.invalidate();
     return { imported: items.length, skipped: parsed.problems };
   }
 
@@ -183,8 +244,9 @@ export class MapService {
     return coverageReport(rows.map(toSite), index).map((c) => ({ ...c, name: byId.get(c.siteId)!.name, kind: byId.get(c.siteId)!.kind }));
   }
 
-  async recordBasemapImport(actor: Actor, info: { tileType: string; bytes: number; vectorLayers: string[] }): Promise<void> {
-    await this.store.appendAudit(audit(actor, 'map.basemap.import', null, { tileType: info.tileType, bytes: info.bytes, layers: info.vectorLayers.length }));
+  async recordBasemapImport(actor: Actor, info: ImportedBasemapInfo): Promise<void> {
+    const what = info.kind === 'raster' ? { format: info.format, width: info.width, height: info.height, corners: info.corners } : { tileType: info.tileType, layers: info.vectorLayers.length };
+    await this.store.appendAudit(audit(actor, 'map.basemap.import', null, { kind: info.kind, bytes: info.bytes, ...what }));
   }
 
   // --- outages --------------------------------------------------------------------------------
@@ -216,8 +278,25 @@ export class MapService {
     });
   }
 
+  /** Open areas are kept with their members, so a restart picks the outage picture up where it was. */
   private async persistOpen(): Promise<void> {
-    for (const a of this.outages.current()) await this.store.putOutageArea(toRow(a));
+    const state = new Map(this.outages.openState().map((o) => [o.id, o]));
+    for (const a of this.outages.current()) {
+      const members = state.get(a.id)?.members.map((m) => ({ cameraId: m.cameraId, pos: [m.pos[0], m.pos[1]] as const, downAt: m.downAt, upAt: m.upAt })) ?? null;
+      await this.store.putOutageArea({ ...toRow(a), members });
+    }
+  }
+
+  /**
+   * Takes up the open outage areas kept before a restart (call once at start, before following the
+   * bus). Returns how many were taken up.
+   */
+  async restoreOutages(now = Date.now()): Promise<number> {
+    const open: OpenOutage[] = (await this.store.listOutageAreas({ fromMs: now, toMs: now, limit: 1000 }))
+      .filter((row) => row.endMs === null && row.members?.length)
+      .map((row) => ({ id: row.id, startMs: row.startMs, members: row.members!.map((m) => ({ cameraId: m.cameraId, pos: [m.pos[0], m.pos[1]], downAt: m.downAt, upAt: m.upAt })) }));
+    this.outages.restore(open);
+    return this.outages.current().length;
   }
 
   /**
@@ -247,5 +326,5 @@ export class MapService {
 }
 
 function toRow(a: OutageArea): OutageAreaRow {
-  return { id: a.id, startMs: a.startMs, endMs: a.endMs, count: a.count, cameraIds: a.cameraIds, hull: a.hull as (readonly [number, number])[] };
+  return { id: a.id, startMs: a.startMs, endMs: a.endMs, count: a.count, cameraIds: a.cameraIds, hull: a.hull as (readonly [number, number])[], members: null };
 }

@@ -28,11 +28,20 @@ export interface OutageArea {
   hull: LonLat[];
 }
 
-interface Member {
+/** A camera of an open outage: where it is, when it went down and (if so) came back. */
+export interface OutageMember {
   cameraId: string;
   pos: LonLat;
   downAt: number;
   upAt: number | null;
+}
+type Member = OutageMember;
+
+/** An open outage as it is kept, so the picture survives a restart. */
+export interface OpenOutage {
+  id: string;
+  startMs: number;
+  members: OutageMember[];
 }
 
 interface OpenArea {
@@ -133,6 +142,25 @@ export class OutageTracker {
   /** Open outages, largest first. */
   current(): OutageArea[] {
     return [...this.open.values()].map((a) => this.describe(a)).sort((a, b) => b.count - a.count || a.startMs - b.startMs);
+  }
+
+  /** The open outages as they are kept (a copy). */
+  openState(): OpenOutage[] {
+    return [...this.open.values()].map((a) => ({ id: a.id, startMs: a.startMs, members: [...a.members.values()].map((m) => ({ ...m })) }));
+  }
+
+  /**
+   * Takes back open outages kept before a restart. A camera already followed keeps its place; an
+   * outage none of whose cameras is still down is not reopened.
+   */
+  restore(areas: readonly OpenOutage[]): void {
+    for (const a of areas) {
+      if (this.open.has(a.id)) continue;
+      const members = a.members.filter((m) => !this.areaOf.has(m.cameraId));
+      if (!members.some((m) => m.upAt === null)) continue;
+      this.open.set(a.id, { id: a.id, startMs: a.startMs, members: new Map(members.map((m) => [m.cameraId, { ...m }])) });
+      for (const m of members) this.areaOf.set(m.cameraId, a.id);
+    }
   }
 
   /** Closed outages, newest first. */

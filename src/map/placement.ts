@@ -1,17 +1,9 @@
 // A camera's place on the map and its cone, validated once for every way in (API, CSV, GeoJSON).
+import type { CameraPlacementRow } from '../store/index.ts';
 import { bboxContains, isValidLonLat, normalizeBearing, type BBox } from './geo.ts';
 
-export interface CameraPlacement {
-  cameraId: string;
-  lon: number;
-  lat: number;
-  bearing: number;
-  angle: number;
-  range: number;
-  ptz: boolean;
-  /** Site the camera belongs to (its id), or null. */
-  siteId: string | null;
-}
+/** One shape for a placement, the store's (a type only: this module stays free of SQL). */
+export type CameraPlacement = CameraPlacementRow;
 
 export const PLACEMENT_LIMITS = { maxRangeM: 5_000, minAngle: 1, maxAngle: 360 } as const;
 

@@ -1,7 +1,7 @@
 // Issue 11's queries (camera placements, sites, outage areas), kept apart from sql-store.ts so the
 // map's SQL reads in one place. One dialect for SQLite and PostgreSQL, `$n` placeholders.
 import type { SqlDatabase, SqlRow, SqlSession } from './sql-dialect.ts';
-import type { BBoxQuery, CameraPlacementRow, OutageAreaRow, PlacementQuery, PlacementWithCamera, SiteRow } from './types.ts';
+import type { BBoxQuery, CameraPlacementRow, OutageAreaRow, OutageMemberRow, PlacementQuery, PlacementWithCamera, SiteRow } from './types.ts';
 
 const DEFAULT_PLACEMENT_LIMIT = 10_000;
 
@@ -43,6 +43,7 @@ function toOutage(r: SqlRow): OutageAreaRow {
     count: Number(r.count),
     cameraIds: JSON.parse(String(r.camera_ids)) as string[],
     hull: JSON.parse(String(r.hull)) as (readonly [number, number])[],
+    members: r.members === null || r.members === undefined ? null : (JSON.parse(String(r.members)) as OutageMemberRow[]),
   };
 }
 
@@ -142,16 +143,16 @@ export async function deleteSite(tx: SqlSession, id: string): Promise<boolean> {
 
 export async function upsertOutage(db: SqlSession, a: OutageAreaRow): Promise<void> {
   await db.execute(
-    `INSERT INTO outage_areas (id, start_ms, end_ms, count, camera_ids, hull) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO outage_areas (id, start_ms, end_ms, count, camera_ids, hull, members) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms, count = excluded.count,
-       camera_ids = excluded.camera_ids, hull = excluded.hull`,
-    [a.id, a.startMs, a.endMs, a.count, JSON.stringify(a.cameraIds), JSON.stringify(a.hull)],
+       camera_ids = excluded.camera_ids, hull = excluded.hull, members = excluded.members`,
+    [a.id, a.startMs, a.endMs, a.count, JSON.stringify(a.cameraIds), JSON.stringify(a.hull), a.members ? JSON.stringify(a.members) : null],
   );
 }
 
 export async function listOutages(db: SqlSession, q: { fromMs: number; toMs: number; limit?: number }): Promise<OutageAreaRow[]> {
   const rows = await db.query(
-    `SELECT id, start_ms, end_ms, count, camera_ids, hull FROM outage_areas
+    `SELECT id, start_ms, end_ms, count, camera_ids, hull, members FROM outage_areas
      WHERE start_ms <= $1 AND (end_ms IS NULL OR end_ms >= $2) ORDER BY start_ms DESC LIMIT $3`,
     [q.toMs, q.fromMs, Math.max(1, Math.min(q.limit ?? 500, 10_000))],
   );

@@ -217,6 +217,15 @@ CREATE TABLE outage_areas (
 CREATE INDEX outage_areas_start ON outage_areas (start_ms);
 `,
   },
+  {
+    version: 111,
+    name: 'the members of an open outage area, so the outage picture survives a restart',
+    sql: `
+-- JSON: [{cameraId, pos: [lon, lat], downAt, upAt}] while the area is open; NULL once it closed
+-- (camera_ids and the hull keep the record).
+ALTER TABLE outage_areas ADD COLUMN members TEXT;
+`,
+  },
   // --- issue 12 (operator workflow): 120-129 ----------------------------------------------------
   {
     version: 120,

@@ -970,6 +970,16 @@ export class SqlStore implements StoreOperations {
   getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null> {
     return integrationQueries.getCameraOnvif(this.db, cameraId);
   }
+
+  // --- issue 11 (continued): the security map ---------------------------------------------------
+
+  async putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]> {
+    return this.withAudit(audit, async (tx) => {
+      const out: SiteRow[] = [];
+      for (const site of sites) out.push(await mapQueries.upsertSite(tx, site));
+      return out;
+    });
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1022,4 +1032,6 @@ export const STORE_OPERATIONS = [
   'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',
   // issue 15: integrations
   'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
+  // issue 11 (continued)
+  'putSites',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -426,6 +426,10 @@ export interface Store {
   /** Inserts or replaces where the camera answers ONVIF. */
   putCameraOnvif(row: CameraOnvifRow, audit?: AuditInput): Promise<void>;
   getCameraOnvif(cameraId: string): Promise<CameraOnvifRow | null>;
+
+  // --- issue 11 (continued): the security map ---------------------------------------------------
+  /** Inserts or replaces sites, all in one transaction (an import is all or nothing). */
+  putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]>;
 }
 
 // --- issue 12 (video wall, investigation) ----------------------------------------------------------
@@ -489,14 +493,21 @@ export interface CameraCalibrationRow {
 
 // --- issue 11: the security map -----------------------------------------------------------------
 
+/** Where a camera stands and its view cone; the map part's CameraPlacement is this same type. */
 export interface CameraPlacementRow {
   cameraId: string;
+  /** Degrees, WGS 84. */
   lon: number;
   lat: number;
+  /** Where it looks: degrees from north, clockwise. */
   bearing: number;
+  /** Horizontal field of view, degrees (360: all round). */
   angle: number;
+  /** How far it usefully sees, metres. */
   range: number;
+  /** A PTZ camera: its cone is the circle of its reach. */
   ptz: boolean;
+  /** Site the camera belongs to (its id), or null. */
   siteId: string | null;
 }
 
@@ -540,6 +551,15 @@ export interface OutageAreaRow {
   cameraIds: string[];
   /** Closed ring of [lon, lat]. */
   hull: (readonly [number, number])[];
+  /** While the area is open: each camera's place and when it went down and (if so) came back. */
+  members?: OutageMemberRow[] | null;
+}
+
+export interface OutageMemberRow {
+  cameraId: string;
+  pos: readonly [number, number];
+  downAt: number;
+  upAt: number | null;
 }
 
 // --- issue 12 (operator workflow): alarms apart from events -----------------------------------

@@ -104,3 +104,21 @@ test('outages: the scoped operator sees their cameras\' part only — count and 
   assert.equal(past.current.length, 0);
   assert.deepEqual(past.past.map((p: any) => [p.cameraIds, p.count]), [[['n1'], 1]]);
 });
+
+test('the map view: a scoped operator\'s clusters count their cameras only, and the extent is theirs', async () => {
+  const [w, s] = at(-3000, -3000);
+  const [e, n] = at(3000, 3000);
+  const q = `/api/map/view?bbox=${w},${s},${e},${n}`;
+  const allFar = await json(await as(admin, `${q}&zoom=8`));
+  assert.equal(allFar.total, 4);
+  const mineFar = await json(await as(north, `${q}&zoom=8`));
+  assert.equal(mineFar.total, 2);
+  assert.equal(mineFar.clusters.reduce((a: number, c: any) => a + c.count, 0) + mineFar.cameras.length, 2);
+  const mineNear = await json(await as(north, `${q}&zoom=17`));
+  assert.deepEqual(mineNear.cameras.map((c: any) => c.id).sort(), ['n1', 'n2']);
+  // n1 is at x = 0 and n2 at x = 2 km: the extent reaches neither s2 (x = -2 km) nor s1.
+  const [west] = at(-1, 0);
+  assert.ok(mineNear.extent[0] > west, `extent ${mineNear.extent} starts at the north site's cameras`);
+  const byId = await json(await as(north, '/api/map/cameras?ids=s1,n1,s2'));
+  assert.deepEqual(byId.cameras.map((c: any) => c.id), ['n1']);
+});

@@ -81,6 +81,35 @@ describe('the security map', () => {
     await page.screenshot({ path: path.join(shots, 'map-en.png') });
   });
 
+  test('zoomed out, the cameras are clusters (made by the server) whose counts add up; a click on one zooms in', async () => {
+    const home = await page.evaluate(() => { const m = (globalThis as AnyDoc).vigilMap; return { center: m.getCenter().toArray(), zoom: m.getZoom() }; });
+    await page.evaluate((z) => (globalThis as AnyDoc).vigilMap.jumpTo({ zoom: z }), home.zoom - 2.5);
+    await page.waitForFunction(() => Number((globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.clusters ?? 0) > 0, undefined, { timeout: 10_000 });
+    await page.waitForTimeout(800);
+    const counts = (await page.getByTestId('cluster').allInnerTexts()).map(Number);
+    assert.ok(counts.length >= 1 && counts.every((n) => n >= 2), counts.join(','));
+    const shown = await page.evaluate(() => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      return m.querySourceFeatures('cameras').filter((f: AnyDoc) => !('point_count' in f.properties)).length as number;
+    });
+    const total = Number(await page.getByTestId('map').getAttribute('data-rendered'));
+    assert.ok(total >= 60, `${total} cameras in view`);
+    assert.equal(counts.reduce((a, b) => a + b, 0) + shown, total, 'every camera is in a cluster or drawn alone');
+    await page.screenshot({ path: path.join(shots, 'map-clusters-en.png') });
+    const before = await page.evaluate(() => (globalThis as AnyDoc).vigilMap.getZoom() as number);
+    const cluster = await page.evaluate(() => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      const f = m.queryRenderedFeatures({ layers: ['clusters'] })[0];
+      const p = m.project(f.geometry.coordinates);
+      const box = m.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(cluster.x, cluster.y);
+    await page.waitForFunction((z) => (globalThis as AnyDoc).vigilMap.getZoom() > z + 0.5 && !(globalThis as AnyDoc).vigilMap.isMoving(), before, { timeout: 10_000 });
+    await page.evaluate((h) => (globalThis as AnyDoc).vigilMap.jumpTo(h), home);
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.clusters === '0', undefined, { timeout: 10_000 });
+  });
+
   test('place a camera by hand, then turn and widen its cone', async () => {
     const id = 'cam60';
     const del = await page.request.delete(`${demo.baseUrl}/api/map/cameras/${id}`);
@@ -214,6 +243,14 @@ describe('the security map', () => {
     await page.getByTestId('map-alarm-detail').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(shots, 'map-alarm-fa.png') });
+    // Clusters in Dari: their counts in Persian digits.
+    const home = await page.evaluate(() => { const m = (globalThis as AnyDoc).vigilMap; return { center: m.getCenter().toArray(), zoom: m.getZoom() }; });
+    await page.evaluate((z) => (globalThis as AnyDoc).vigilMap.jumpTo({ zoom: z }), home.zoom - 2.5);
+    await page.getByTestId('cluster').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+    assert.match((await page.getByTestId('cluster').allInnerTexts()).join(' '), /^[۰-۹ ]+$/);
+    await page.screenshot({ path: path.join(shots, 'map-clusters-fa.png') });
+    await page.evaluate((h) => (globalThis as AnyDoc).vigilMap.jumpTo(h), home);
     await page.selectOption('[data-testid="language"]', 'en');
   });
 
@@ -244,6 +281,127 @@ describe('the security map', () => {
     await page.waitForTimeout(1500);
     assert.ok(ranges.some((r) => r.startsWith('bytes=')), `the archive is read by range requests (${ranges.join(', ')})`);
     assert.deepEqual(errors, []);
+  });
+
+  test('an imported MBTiles street map is labelled in Latin and Arabic script with glyphs Vigil builds and serves', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeMvt, tileOf } = await import('../helpers/mvt-writer.ts');
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const z = 14;
+    const t = tileOf(cam1.lon, cam1.lat, z);
+    const [, y0] = t.at(cam1.lon, cam1.lat);
+    const mvt = writeMvt('roads', [
+      // A street ~300 m north of cam1 (in view: cam1 is near the district's southern edge).
+      { type: 'line', coords: [[0, y0 - 600], [4096, y0 - 600]], properties: { name: 'Saffron Road', 'name:fa': 'سرک زعفران' } },
+      { type: 'point', coords: [t.at(cam1.lon + 0.003, cam1.lat + 0.002)], properties: { name: 'دروازهٔ وزارت' } },
+    ]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-mbtiles-'));
+    const file = path.join(dir, 'city.mbtiles');
+    const db = new DatabaseSync(file);
+    db.exec('CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)');
+    for (const [k, val] of Object.entries({ format: 'pbf', minzoom: String(z), maxzoom: String(z), json: JSON.stringify({ vector_layers: [{ id: 'roads' }] }) })) db.prepare('INSERT INTO metadata VALUES (?, ?)').run(k, val);
+    db.prepare('INSERT INTO tiles VALUES (?, ?, ?, ?)').run(z, t.x, 2 ** z - 1 - t.y, mvt);
+    db.close();
+    const up = await page.request.post(`${demo.baseUrl}/api/map/basemap`, { headers: { 'content-type': 'application/vnd.mbtiles' }, data: readFileSync(file) });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(up.status(), 200, await up.text());
+    const glyphs = new Map<string, number>();
+    page.on('response', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/map/glyphs/')) glyphs.set(decodeURIComponent(u.pathname), r.status()); });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const labelsDrawn = () => {
+      const m = (globalThis as AnyDoc).vigilMap;
+      return m && m.getLayer('imported-roads-place-names') && m.queryRenderedFeatures({ layers: ['imported-roads-place-names'] }).length >= 1
+        && m.queryRenderedFeatures({ layers: ['imported-roads-street-names'] }).length >= 1;
+    };
+    await page.goto(demo.baseUrl + '/');
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.basemap === 'mbtiles', undefined, { timeout: 20_000 });
+    await page.waitForFunction(labelsDrawn, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const asked = [...glyphs.keys()];
+    assert.ok(asked.includes('/api/map/glyphs/DejaVu Sans/0-255.pbf'), asked.join(', '));
+    // MapLibre shapes Arabic words into presentation forms (U+FB50–U+FEFF): those ranges are asked for.
+    assert.ok(asked.some((u) => /\/(64256|64512|65024)-\d+\.pbf$/.test(u)), asked.join(', '));
+    assert.ok([...glyphs.values()].every((s) => s === 200), JSON.stringify([...glyphs]));
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: path.join(shots, 'map-labels-en.png') });
+    // In Dari the street carries its Dari name (name:fa).
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.reload();
+    await page.waitForFunction(labelsDrawn, undefined, { timeout: 30_000 });
+    const streetNames = await page.evaluate(() => (globalThis as AnyDoc).vigilMap.queryRenderedFeatures({ layers: ['imported-roads-street-names'] }).map((f: AnyDoc) => f.properties['name:fa']));
+    assert.ok(streetNames.includes('سرک زعفران'), streetNames.join(', '));
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(shots, 'map-labels-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
+  });
+
+  test('imports on the screen: a sites file with a bad feature is refused naming it; with "skip bad rows" the rest comes in', async () => {
+    await page.getByTestId('mode-edit').click();
+    await page.getByTestId('map-import').waitFor();
+    await page.selectOption('[data-testid="import-kind"]', 'sites');
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const square = (dx: number) => [[cam1.lon + dx, cam1.lat], [cam1.lon + dx + 0.0008, cam1.lat], [cam1.lon + dx + 0.0008, cam1.lat + 0.0006], [cam1.lon + dx, cam1.lat + 0.0006], [cam1.lon + dx, cam1.lat]];
+    const doc = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: 'Water Pumping Station', kind: 'other', priority: 2 }, geometry: { type: 'Polygon', coordinates: [square(0.001)] } },
+        { type: 'Feature', properties: { name: 'Nowhere', kind: 'castle', priority: 9 }, geometry: { type: 'Polygon', coordinates: [square(0.003)] } },
+      ],
+    };
+    const before = ((await (await page.request.get(`${demo.baseUrl}/api/map/sites`)).json()) as { sites: unknown[] }).sites.length;
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'sites.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.getByTestId('import-run').click();
+    const error = page.getByTestId('import-error');
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.innerText(), /nothing imported.*feature 2.*kind/);
+    assert.equal(((await (await page.request.get(`${demo.baseUrl}/api/map/sites`)).json()) as { sites: unknown[] }).sites.length, before, 'nothing half-imported');
+    await page.getByTestId('import-skip-bad').check();
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-result').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('import-result').innerText(), /Imported: 1\.[\s\S]*Skipped 1:[\s\S]*feature 2/);
+    await page.locator('[data-testid="site-label"]', { hasText: 'Water Pumping Station' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('map-import').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'map-import-en.png') });
+  });
+
+  test('an imported georeferenced plan (an image and its corners, through the screen) is drawn under the cameras', async () => {
+    const { encodePng } = await import('../../src/media/index.ts');
+    // A plan of 400 × 300 pixels: a grid of light lines, as a scanned city plan would have.
+    const w = 400, h = 300;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const line = x % 50 < 3 || y % 50 < 3;
+      rgb.set(line ? [200, 190, 150] : [70, 62, 50], (y * w + x) * 3);
+    }
+    const cam1 = (await position(page, demo.baseUrl, 'cam1'))!;
+    const [west, north, east, south] = [cam1.lon - 0.002, cam1.lat + 0.009, cam1.lon + 0.014, cam1.lat - 0.002];
+    const images: number[] = [];
+    page.on('response', (r) => { if (new URL(r.url()).pathname === '/api/map/basemap/image') images.push(r.status()); });
+    await page.getByTestId('map-import').waitFor();
+    await page.selectOption('[data-testid="import-kind"]', 'basemap');
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'city-plan.png', mimeType: 'image/png', buffer: encodePng(rgb, w, h) });
+    // Mirrored corners (east and west swapped) are refused with the reason; nothing changes.
+    await page.getByTestId('import-corners').fill([east, north, west, north, west, south, east, south].join(','));
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-error').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('import-error').innerText(), /mirrored/);
+    await page.getByTestId('import-corners').fill([west, north, east, north, east, south, west, south].join(','));
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-result').waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => (globalThis as AnyDoc).document.querySelector('[data-testid="map"]')?.dataset.basemap === 'raster', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as AnyDoc).vigilMap.isSourceLoaded('imported'), undefined, { timeout: 20_000 });
+    await page.waitForTimeout(1000);
+    assert.deepEqual(images, [200]);
+    assert.equal(await page.evaluate(() => (globalThis as AnyDoc).vigilMap.getStyle().layers.some((l: AnyDoc) => l.id === 'imported-image')), true);
+    await page.screenshot({ path: path.join(shots, 'map-raster-en.png') });
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(shots, 'map-raster-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
+    await page.getByTestId('mode-browse').click();
   });
 
   test('nothing was asked of another origin', () => {

@@ -104,5 +104,34 @@ for (const engine of engines) {
       assert.deepEqual(o2.hull, hull);
       assert.deepEqual((await store.listOutageAreas({ fromMs: 160_000, toMs: 200_000 })), []);
     });
+
+    test('an open outage area keeps its members (the picture survives a restart); closed, they are dropped', async () => {
+      const hull: [number, number][] = [[69.1, 34.5], [69.11, 34.5], [69.11, 34.51], [69.1, 34.5]];
+      const members = [{ cameraId: 'c0', pos: [69.1, 34.5] as const, downAt: 300_000, upAt: null }, { cameraId: 'c1', pos: [69.11, 34.5] as const, downAt: 301_000, upAt: 330_000 }];
+      await store.putOutageArea({ id: 'o3', startMs: 300_000, endMs: null, count: 2, cameraIds: ['c0', 'c1'], hull, members });
+      const open = (await store.listOutageAreas({ fromMs: 400_000, toMs: 400_000 })).find((a) => a.id === 'o3')!;
+      assert.deepEqual(open.members, members);
+      await store.putOutageArea({ id: 'o3', startMs: 300_000, endMs: 420_000, count: 2, cameraIds: ['c0', 'c1'], hull, members: null });
+      assert.equal((await store.listOutageAreas({ fromMs: 0, toMs: 500_000 })).find((a) => a.id === 'o3')!.members, null);
+    });
+
+    test('sites in one transaction: a failing site leaves none of the others behind', async () => {
+      const poly: [number, number][] = [[69.1, 34.5], [69.11, 34.5], [69.11, 34.51]];
+      const before = (await store.listSites()).length;
+      await assert.rejects(store.putSites([
+        { id: 'sa', name: 'School', kind: 'school', priority: 3, polygon: poly, createdAt: 1, updatedAt: 1 },
+        // NOT NULL violated inside the same transaction
+        { id: 'sb', name: null as unknown as string, kind: 'school', priority: 3, polygon: poly, createdAt: 1, updatedAt: 1 },
+      ], { actor: 'admin', action: 'map.import', details: { kind: 'sites' } }));
+      assert.equal((await store.listSites()).length, before);
+      assert.equal(await store.getSite('sa'), null);
+      assert.ok(!(await store.listAudit(0, 1000)).some((e) => e.action === 'map.import' && (e.details as { kind?: string }).kind === 'sites'), 'no audit entry for the refused import');
+      const put = await store.putSites([
+        { id: 'sa', name: 'School', kind: 'school', priority: 3, polygon: poly, createdAt: 1, updatedAt: 1 },
+        { id: 'sc', name: 'Clinic', kind: 'hospital', priority: 2, polygon: poly, createdAt: 1, updatedAt: 1 },
+      ], { actor: 'admin', action: 'map.import', details: { kind: 'sites' } });
+      assert.deepEqual(put.map((x) => x.id), ['sa', 'sc']);
+      assert.equal((await store.listSites()).length, before + 2);
+    });
   });
 }

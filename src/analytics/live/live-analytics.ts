@@ -17,6 +17,7 @@ import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analy
 import { AlarmRecorder } from './alarm-recorder.ts';
 import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
+import type { ObjectFinder } from '../../privacy/index.ts';
 
 /** How often each analyser's pace is checked. */
 const PACE_CHECK_MS = 5000;
@@ -223,6 +224,17 @@ export class LiveAnalytics {
 
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  /**
+   * Where people and vehicles are in one RGB frame, for export redaction: the shared detector's
+   * boxes, used only to hide. Throws when the neural detector cannot load: an export is then not
+   * made rather than left unredacted.
+   */
+  async objectFinder(): Promise<ObjectFinder> {
+    const d = await this.loadNeural();
+    if (!d) throw new AnalyticsError('ANALYSER_FAILED', `faces and plates cannot be redacted: the neural detector is not available (${this.neuralError}); an approver may lift redaction with a reason, or set privacy.redactExports false`);
+    return async (rgb, width, height) => (await d.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] ?? [];
   }
 
   get neuralDetectorError(): string | null {

@@ -6,7 +6,7 @@ export type {
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
-  MapCamera, Site, Outage, Coverage, Placement, ImportResult,
+  MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
   DetectorView,
   WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
   Evidence, ViolationRecord, TrafficDashboard,

@@ -10,8 +10,11 @@ import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/i
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { usePolling } from '../polling.ts';
 import { cameraPath, navigate } from '../router.ts';
-import { basemapInfo, builtInBasemap, mapCameras, mapCoverage, mapOutages, mapSites, placeCamera, whoSees, type Coverage, type MapCamera, type Outage, type Site } from './map-api.ts';
+import {
+  basemapInfo, builtInBasemap, mapCamerasById, mapCoverage, mapOutages, mapSites, mapView, placeCamera, whoSees, type Coverage, type MapCamera, type MapViewData, type Outage, type Site,
+} from './map-api.ts';
 import { cameraColour, MapView, STATE_COLOURS, type CameraColour } from './map-view.ts';
+import { ImportPanel } from './ImportPanel.tsx';
 import './map.css';
 
 type Mode = 'browse' | 'whoSees' | 'edit';
@@ -46,19 +49,49 @@ export function MapScreen() {
   const [coverage, setCoverage] = useState<Coverage[] | null>(null);
   const [sites, setSites] = useState<Site[]>([]);
 
-  // Each poll notes when it started: a list asked for before our last save is stale and dropped.
+  // Each load notes when it started: a view asked for before our last save is stale and dropped.
   const lastSaveRef = useRef(0);
-  const cameras = usePolling(async (signal) => ({ startedAt: Date.now(), list: await mapCameras(signal) }), 3000, 'map-cameras');
   const outages = usePolling(mapOutages, 3000, 'map-outages');
-  const allCameras = usePolling(listCameras, 10_000, 'map-all-cameras');
   const feed = useAlarmFeed();
   const behind = useMemo(() => new Set(Object.keys(feed.behind)), [feed.behind]);
-  // The polled list, replaced at once after a change of ours (a drag, a new bearing) is saved.
-  const [camerasNow, setCamerasNow] = useState<MapCamera[] | null>(null);
+  // The cameras of the view the map rests on (clustered by the server when many), loaded when it
+  // comes to rest, every 3 s, and at once after a change of ours (a drag, a new bearing) is saved.
+  const [view, setView] = useState<MapViewData | null>(null);
+  const viewportRef = useRef<{ bbox: [number, number, number, number]; zoom: number } | null>(null);
+  const viewLoad = useRef<AbortController | null>(null);
+  const lastViewText = useRef('');
+  const loadView = useCallback(() => {
+    const vp = viewportRef.current;
+    if (!vp) return;
+    viewLoad.current?.abort();
+    const controller = new AbortController();
+    viewLoad.current = controller;
+    const startedAt = Date.now();
+    mapView(vp.bbox, vp.zoom, controller.signal)
+      .then((v) => {
+        if (controller.signal.aborted || startedAt < lastSaveRef.current) return;
+        // Most polls bring the same view: redrawing it anyway costs a frame of a pan.
+        const text = JSON.stringify(v);
+        if (text === lastViewText.current) return;
+        lastViewText.current = text;
+        setView(v);
+      })
+      .catch(() => {});
+  }, []);
   useEffect(() => {
-    if (cameras.data && cameras.data.startedAt > lastSaveRef.current) setCamerasNow(cameras.data.list);
-  }, [cameras.data]);
-  const byId = useMemo(() => new Map((camerasNow ?? []).map((c) => [c.id, c])), [camerasNow]);
+    const timer = setInterval(loadView, 3000);
+    return () => { clearInterval(timer); viewLoad.current?.abort(); };
+  }, [loadView]);
+  // The cameras with an open alarm, wherever they are (an alarm pulses even in a cluster or out of view).
+  const openAlarms = useMemo(() => feed.alarms.filter((a) => !a.ack && a.cameraId), [feed.alarms]);
+  const alarmCameraIds = useMemo(() => [...new Set(openAlarms.map((a) => a.cameraId!))].sort().join(','), [openAlarms]);
+  const [alarmCameras, setAlarmCameras] = useState<MapCamera[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    mapCamerasById(alarmCameraIds ? alarmCameraIds.split(',') : [], controller.signal).then(setAlarmCameras).catch(() => {});
+    return () => controller.abort();
+  }, [alarmCameraIds]);
+  const byId = useMemo(() => new Map([...alarmCameras, ...(view?.cameras ?? [])].map((c) => [c.id, c])), [alarmCameras, view]);
 
   const refresh = useRef<() => void>(() => {});
 
@@ -85,6 +118,10 @@ export function MapScreen() {
           .then((found) => setSelection({ kind: 'point', lon, lat, cameras: found }))
           .catch((e: unknown) => setSelection({ kind: 'point', lon, lat, cameras: [], error: e instanceof Error ? e.message : String(e) }));
       },
+      onViewport: (bbox, zoom) => {
+        viewportRef.current = { bbox, zoom };
+        loadView();
+      },
       onPlacementChange: (id, change) => {
         const cam = viewRef.current ? byIdRef.current.get(id) : undefined;
         if (!cam) return;
@@ -98,7 +135,7 @@ export function MapScreen() {
     // A handle for end-to-end tests and bench/map.ts (pixel of a place, frame times); read-only use.
     (window as unknown as { vigilMap?: unknown }).vigilMap = view.map;
     void basemapInfo().then((info) => {
-      if (info.kind === 'pmtiles') void view.setImportedBasemap(info);
+      if (info.kind !== 'geojson' && info.kind !== 'none') void view.setImportedBasemap(info);
     }).catch(() => {});
     void builtInBasemap().then((doc) => view.setBasemap(doc));
     void mapSites().then((s) => setSites(s)).catch(() => {});
@@ -110,31 +147,28 @@ export function MapScreen() {
 
   const byIdRef = useRef(byId);
   byIdRef.current = byId;
-  const [tick, setTick] = useState(0);
+  // After a change of ours, load the view at once rather than at the next poll.
   refresh.current = () => {
     lastSaveRef.current = Date.now();
-    setTick((n) => n + 1);
+    loadView();
   };
 
-  // After a change of ours, load the cameras at once rather than at the next poll.
-  useEffect(() => {
-    if (tick === 0) return;
-    void mapCameras().then(setCamerasNow).catch(() => {});
-  }, [tick]);
-
-  useEffect(() => { if (camerasNow) void viewRef.current?.setCameras(camerasNow, behind); }, [camerasNow, behind]);
+  useEffect(() => { if (view) void viewRef.current?.setView(view, behind); }, [view, behind]);
   useEffect(() => { void viewRef.current?.setSites(sites, kindLabel); }, [sites, catalogue]);
   useEffect(() => {
     const now = Date.now();
     void viewRef.current?.setOutages(outages.data?.current ?? [], (o) => t('map.outage.label', { count: o.count, time: formatTime(o.startMs), minutes: minutesSince(o.startMs, now) }));
   }, [outages.data, catalogue]);
-  const openAlarms = useMemo(() => feed.alarms.filter((a) => !a.ack && a.cameraId), [feed.alarms]);
   useEffect(() => {
-    viewRef.current?.setAlarms(openAlarms.map((a) => ({ id: a.id, cameraId: a.cameraId!, title: `${a.cameraName}: ${a.rule}` })));
-  }, [openAlarms, camerasNow]);
+    const placed = new Map(alarmCameras.map((c) => [c.id, c]));
+    viewRef.current?.setAlarms(openAlarms.flatMap((a) => {
+      const cam = placed.get(a.cameraId!);
+      return cam ? [{ id: a.id, cameraId: cam.id, title: `${a.cameraName}: ${a.rule}`, lon: cam.lon, lat: cam.lat }] : [];
+    }));
+  }, [openAlarms, alarmCameras]);
 
   const selectedCameraId = selection.kind === 'camera' ? selection.id : selection.kind === 'alarm' ? selection.cameraId : null;
-  useEffect(() => { viewRef.current?.select(selectedCameraId); }, [selectedCameraId, camerasNow]);
+  useEffect(() => { viewRef.current?.select(selectedCameraId); }, [selectedCameraId, view]);
   useEffect(() => {
     viewRef.current?.setEditing(mode === 'edit');
     if (mode !== 'whoSees') viewRef.current?.showPoint(null, null);
@@ -143,9 +177,10 @@ export function MapScreen() {
   const loadCoverage = useCallback(() => {
     mapCoverage().then(setCoverage).catch(() => setCoverage([]));
   }, []);
-  useEffect(loadCoverage, [loadCoverage]);
-
-  const unplaced = (allCameras.data ?? []).filter((c: Camera & { position?: unknown }) => c.position === null);
+  // After the cameras are drawn: coverage of a city's sites costs the server a second it should
+  // spend on the first view.
+  const viewShown = view !== null;
+  useEffect(() => { if (viewShown) loadCoverage(); }, [viewShown, loadCoverage]);
 
   return (
     <main className="map-screen" id="content" data-testid="map-screen">
@@ -167,28 +202,45 @@ export function MapScreen() {
         <aside className="map-panel" data-testid="map-panel" aria-live="polite">
           {saveError && <p className="banner banner-error" role="alert">{t('map.saveError', { message: saveError })}</p>}
           <SelectionPanel selection={selection} byId={byId} alarms={feed.alarms} editing={mode === 'edit'} onSaved={() => refresh.current()} onError={setSaveError} />
+          {mode === 'edit' && <UnplacedList placing={placing} onPlace={setPlacing} />}
           {mode === 'edit' && (
-            <section className="map-section" data-testid="unplaced">
-              <h2>{t('map.unplaced.title', { n: unplaced.length })}</h2>
-              {unplaced.length === 0 ? <p className="muted">{t('map.unplaced.none')}</p> : (
-                <ul className="map-list">
-                  {unplaced.slice(0, 50).map((c) => (
-                    <li key={c.id}>
-                      <button type="button" className={`button${placing === c.id ? ' button-active' : ''}`} data-testid="place-camera" data-camera-id={c.id} onClick={() => setPlacing(c.id)}>
-                        {t('map.unplaced.place', { name: c.name })}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {placing && <p className="map-hint" data-testid="placing-hint">{t('map.unplaced.clickMap')}</p>}
-            </section>
+            <ImportPanel
+              onImported={() => { refresh.current(); mapSites().then(setSites).catch(() => {}); loadCoverage(); }}
+              onBasemap={(info) => { if (info.kind !== 'geojson' && info.kind !== 'none') void viewRef.current?.setImportedBasemap(info); }}
+            />
           )}
-          <OutageList current={outages.data?.current ?? []} past={outages.data?.past ?? []} onPick={(o) => { const c = byId.get(o.cameraIds[0]!); if (c) viewRef.current?.flyTo(c.lon, c.lat); }} />
+          <OutageList current={outages.data?.current ?? []} past={outages.data?.past ?? []} onPick={(o) => {
+            // To the middle of its area (its cameras may be out of view, so not loaded here).
+            const ring = o.hull.slice(0, -1);
+            if (ring.length) viewRef.current?.flyTo(ring.reduce((a, p) => a + p[0]!, 0) / ring.length, ring.reduce((a, p) => a + p[1]!, 0) / ring.length);
+          }} />
           <CoverageList coverage={coverage} onRefresh={loadCoverage} />
         </aside>
       </div>
     </main>
+  );
+}
+
+/** The cameras without a position, to place by a click on the map; loaded only while editing. */
+function UnplacedList({ placing, onPlace }: { placing: string | null; onPlace: (id: string) => void }) {
+  const allCameras = usePolling(listCameras, 10_000, 'map-all-cameras');
+  const unplaced = (allCameras.data ?? []).filter((c: Camera & { position?: unknown }) => c.position === null);
+  return (
+    <section className="map-section" data-testid="unplaced">
+      <h2>{t('map.unplaced.title', { n: unplaced.length })}</h2>
+      {unplaced.length === 0 ? <p className="muted">{t('map.unplaced.none')}</p> : (
+        <ul className="map-list">
+          {unplaced.slice(0, 50).map((c) => (
+            <li key={c.id}>
+              <button type="button" className={`button${placing === c.id ? ' button-active' : ''}`} data-testid="place-camera" data-camera-id={c.id} onClick={() => onPlace(c.id)}>
+                {t('map.unplaced.place', { name: c.name })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {placing && <p className="map-hint" data-testid="placing-hint">{t('map.unplaced.clickMap')}</p>}
+    </section>
   );
 }
 

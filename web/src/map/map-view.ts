@@ -13,19 +13,13 @@ import { Protocol } from 'pmtiles';
 import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
 // The cone geometry is the server's own (src/map is pure): one copy of how a cone is drawn.
 import { conePolygon } from '../../../src/map/cone.ts';
-import type { MapCamera, Outage, Site } from './map-api.ts';
+import type { BasemapView, MapCamera, MapCluster, MapViewData, Outage, Site } from './map-api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 // An imported basemap is a PMTiles archive on Vigil, read by HTTP range requests.
 maplibregl.addProtocol('pmtiles', new Protocol().tile);
 
-export interface ImportedBasemap {
-  kind: 'pmtiles';
-  tileType: string;
-  vectorLayers: string[];
-  minZoom: number;
-  maxZoom: number;
-}
+export type ImportedBasemap = Exclude<BasemapView, { kind: 'geojson' | 'none' }>;
 
 export type CameraColour = 'online' | 'connecting' | 'offline' | 'disabled' | 'notRecording' | 'behind';
 
@@ -55,21 +49,32 @@ export interface MapViewEvents {
   onMapClick(lon: number, lat: number): void;
   onAlarmClick(alarmId: string, cameraId: string): void;
   onPlacementChange(id: string, change: { lon: number; lat: number; bearing: number; range: number }): void;
+  /** The map came to rest on a new view: load its cameras (west, south, east, north with a margin). */
+  onViewport(bbox: [number, number, number, number], zoom: number): void;
 }
+
+/** The share of the view's width and height loaded beyond each edge, so a short pan shows no gap. */
+const VIEW_MARGIN = 0.15;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 /** Cones are drawn from this zoom on, for the cameras in view only (62,000 cones at once help nobody). */
 const CONE_MIN_ZOOM = 14;
 
+/** The one font Vigil builds label glyphs from (src/map/glyph-font.ts). */
+const LABEL_FONT = ['DejaVu Sans'];
+
 function baseStyle(): StyleSpecification {
   return {
     version: 8,
+    // Label glyphs from Vigil itself (built from Debian's DejaVu Sans): Latin and Arabic script.
+    glyphs: `${location.origin}/api/map/glyphs/{fontstack}/{range}.pbf`,
     sources: {
       basemap: { type: 'geojson', data: EMPTY },
       sites: { type: 'geojson', data: EMPTY },
       outages: { type: 'geojson', data: EMPTY },
       cones: { type: 'geojson', data: EMPTY },
-      cameras: { type: 'geojson', data: EMPTY, cluster: true, clusterRadius: 40, clusterMaxZoom: 14, clusterProperties: { down: ['+', ['get', 'down']] } },
+      // Clustered by the server (GET /api/map/view): the browser never holds a city's 62,000 cameras.
+      cameras: { type: 'geojson', data: EMPTY },
       point: { type: 'geojson', data: EMPTY },
     },
     layers: [
@@ -135,6 +140,10 @@ export class MapView {
   readonly map: maplibregl.Map;
   private readonly events: MapViewEvents;
   private cameras: MapCamera[] = [];
+  private clusters: MapCluster[] = [];
+  private pending: { view: MapViewData; behind: ReadonlySet<string> } | null = null;
+  /** The selected camera as last seen, so its cone stays drawn when a zoom-out clusters it. */
+  private selectedCam: MapCamera | null = null;
   private behind: ReadonlySet<string> = new Set();
   private selected: string | null = null;
   private editing = false;
@@ -142,7 +151,7 @@ export class MapView {
   private dragging = false;
   private editFor: string | null = null;
   private staticLabels: maplibregl.Marker[] = [];
-  private clusterMarkers = new Map<number, maplibregl.Marker>();
+  private clusterMarkers = new Map<string, maplibregl.Marker>();
   private outageMarkers: maplibregl.Marker[] = [];
   private alarmMarkers = new Map<string, maplibregl.Marker>();
   private editMarkers: maplibregl.Marker[] = [];
@@ -164,12 +173,29 @@ export class MapView {
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
     this.map.on('click', (e) => this.click(e));
     this.map.on('dblclick', (e) => this.doubleClick(e));
-    this.map.on('moveend', () => { this.drawCones(); this.drawClusterLabels(); });
-    this.map.on('sourcedata', (e) => { if (e.sourceId === 'cameras' && e.isSourceLoaded) this.drawClusterLabels(); });
+    this.map.on('moveend', () => {
+      if (this.pending) void this.setView(this.pending.view, this.pending.behind);
+      else this.drawCones();
+      this.emitViewport();
+    });
+    // Zoomed out, street names and site details would pile on one another: only site names stay.
+    const far = () => container.classList.toggle('map-far', this.map.getZoom() < 14.5);
+    this.map.on('zoom', far);
+    far();
+    // The cameras are asked for at once, while the style and its worker load, not after.
+    queueMicrotask(() => this.emitViewport());
     for (const layer of ['cameras', 'clusters']) {
       this.map.on('mouseenter', layer, () => { this.map.getCanvas().style.cursor = 'pointer'; });
       this.map.on('mouseleave', layer, () => { this.map.getCanvas().style.cursor = ''; });
     }
+  }
+
+  private emitViewport(): void {
+    const b = this.map.getBounds();
+    const dx = (b.getEast() - b.getWest()) * VIEW_MARGIN, dy = (b.getNorth() - b.getSouth()) * VIEW_MARGIN;
+    this.events.onViewport([
+      Math.max(-180, b.getWest() - dx), Math.max(-85, b.getSouth() - dy), Math.min(180, b.getEast() + dx), Math.min(85, b.getNorth() + dy),
+    ], this.map.getZoom());
   }
 
   private source(name: string): GeoJSONSource {
@@ -185,10 +211,9 @@ export class MapView {
   private click(e: MapMouseEvent): void {
     const cluster = this.map.queryRenderedFeatures(e.point, { layers: ['clusters'] })[0];
     if (cluster) {
-      const id = cluster.properties.cluster_id as number;
-      void this.source('cameras').getClusterExpansionZoom(id).then((zoom) => {
-        this.map.easeTo({ center: (cluster.geometry as Point).coordinates as [number, number], zoom });
-      });
+      const p = cluster.properties as { w: number; s: number; e: number; n: number };
+      // Into the box of its cameras, a step in at least (cameras on one spot have a box of zero).
+      this.map.fitBounds([[p.w, p.s], [p.e, p.n]], { padding: 60, maxZoom: Math.max(this.map.getZoom() + 2, 17), minZoom: this.map.getZoom() + 1, duration: 400 } as maplibregl.FitBoundsOptions);
       return;
     }
     const cam = this.cameraAt(e);
@@ -228,21 +253,53 @@ export class MapView {
     }
   }
 
-  /** An imported PMTiles basemap under everything else: a plain, generic style for any vector schema. */
+  /**
+   * An imported basemap under everything else: a PMTiles archive or MBTiles file (vector tiles drawn
+   * in a plain style that fits any schema, or raster tiles), or a georeferenced image.
+   */
   async setImportedBasemap(info: ImportedBasemap): Promise<void> {
     await this.ready;
-    const url = `pmtiles://${location.origin}/api/map/basemap.pmtiles`;
-    if (info.tileType === 'mvt') {
-      this.map.addSource('imported', { type: 'vector', url });
-      for (const layer of info.vectorLayers) {
-        this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, 'streets-casing');
-        this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, 'streets-casing');
-      }
+    // A new import replaces the one drawn (the image source caches its picture: a new id each time).
+    for (const layer of this.map.getStyle().layers) if (layer.id.startsWith('imported-')) this.map.removeLayer(layer.id);
+    if (this.map.getSource('imported')) this.map.removeSource('imported');
+    const below = 'streets-casing';
+    if (info.kind === 'raster') {
+      const [tl, tr, br, bl] = info.corners;
+      this.map.addSource('imported', { type: 'image', url: `${location.origin}/api/map/basemap/image?v=${info.bytes}-${info.corners.flat().join(',')}`, coordinates: [tl, tr, br, bl] as [[number, number], [number, number], [number, number], [number, number]] });
+      this.map.addLayer({ id: 'imported-image', type: 'raster', source: 'imported', paint: { 'raster-opacity': 0.9, 'raster-fade-duration': 0 } }, below);
     } else {
-      this.map.addSource('imported', { type: 'raster', url, tileSize: 256 });
-      this.map.addLayer({ id: 'imported-raster', type: 'raster', source: 'imported' }, 'streets-casing');
+      const tiles = info.kind === 'pmtiles'
+        ? { url: `pmtiles://${location.origin}/api/map/basemap.pmtiles` }
+        : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}?v=${info.bytes}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
+      if (info.tileType === 'mvt') {
+        this.map.addSource('imported', { type: 'vector', ...tiles });
+        // Names in the page's language where the basemap has them (name:fa, name:ps …), else its own.
+        const lang = document.documentElement.lang.split('-')[0] || 'en';
+        const name: maplibregl.ExpressionSpecification = ['coalesce', ['get', `name:${lang}`], ['get', 'name']];
+        const text = { 'text-color': '#c3ccd6', 'text-halo-color': '#0b0e12', 'text-halo-width': 1.5 };
+        for (const layer of info.vectorLayers) {
+          this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, below);
+          this.map.addLayer({ id: `imported-${layer}-line`, type: 'line', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#3a4452', 'line-width': 1.5 } }, below);
+          // Street names along their streets, place names at their points: under the sites and cameras.
+          this.map.addLayer({
+            id: `imported-${layer}-street-names`, type: 'symbol', source: 'imported', 'source-layer': layer,
+            filter: ['all', ['==', ['geometry-type'], 'LineString'], ['has', 'name']],
+            layout: { 'symbol-placement': 'line', 'text-field': name, 'text-font': LABEL_FONT, 'text-size': 12, 'text-max-angle': 30 },
+            paint: text,
+          }, 'sites-fill');
+          this.map.addLayer({
+            id: `imported-${layer}-place-names`, type: 'symbol', source: 'imported', 'source-layer': layer,
+            filter: ['all', ['==', ['geometry-type'], 'Point'], ['has', 'name']],
+            layout: { 'text-field': name, 'text-font': LABEL_FONT, 'text-size': 12 },
+            paint: text,
+          }, 'sites-fill');
+        }
+      } else {
+        this.map.addSource('imported', { type: 'raster', tileSize: 256, ...tiles });
+        this.map.addLayer({ id: 'imported-raster', type: 'raster', source: 'imported' }, below);
+      }
     }
-    this.map.getContainer().dataset.basemap = 'pmtiles';
+    this.map.getContainer().dataset.basemap = info.kind;
   }
 
   private siteLabels: maplibregl.Marker[] = [];
@@ -265,22 +322,36 @@ export class MapView {
     });
   }
 
-  async setCameras(cameras: MapCamera[], behind: ReadonlySet<string>): Promise<void> {
+  /** What the server sent for the view: clusters and the cameras drawn one by one. */
+  async setView(view: MapViewData, behind: ReadonlySet<string>): Promise<void> {
     await this.ready;
-    this.cameras = cameras;
+    // A view that lands while the map moves is drawn when it stops (redrawing costs a frame of a pan).
+    if (this.map.isMoving() && this.fitted) {
+      this.pending = { view, behind };
+      return;
+    }
+    this.pending = null;
+    this.cameras = view.cameras;
+    this.clusters = view.clusters;
     this.behind = behind;
+    const sel = this.selected ? view.cameras.find((c) => c.id === this.selected) : undefined;
+    if (sel) this.selectedCam = sel;
     this.drawCameras();
+    this.drawClusterLabels();
     this.drawCones();
     if (!this.dragging) this.drawEditHandles();
-    if (!this.fitted && cameras.length) {
+    if (!this.fitted && view.extent) {
       this.fitted = true;
-      const box = bboxOf(cameras.map((c) => ({ geometry: { coordinates: [c.lon, c.lat] } })));
-      if (box) this.map.fitBounds(box, { padding: 40, duration: 0, maxZoom: 16 });
+      const [w, s, e, n] = view.extent as [number, number, number, number];
+      this.map.fitBounds([[w, s], [e, n]], { padding: 40, duration: 0, maxZoom: 16 });
     }
-    if (this.renderedAt === null) {
+    const container = this.map.getContainer();
+    container.dataset.rendered = String(view.total);
+    container.dataset.clusters = String(view.clusters.length);
+    if (this.renderedAt === null && view.total > 0) {
       this.map.once('idle', () => {
         this.renderedAt = performance.now();
-        this.map.getContainer().dataset.rendered = String(cameras.length);
+        container.dataset.renderedAt = String(Math.round(this.renderedAt));
       });
     }
   }
@@ -289,11 +360,24 @@ export class MapView {
     const features: Feature[] = this.cameras.map((c) => {
       const colour = STATE_COLOURS[cameraColour(c, this.behind)];
       return {
-        type: 'Feature', properties: { id: c.id, colour, ptz: c.ptz, selected: c.id === this.selected, down: c.state === 'offline' ? 1 : 0 },
+        type: 'Feature', properties: { id: c.id, colour, ptz: c.ptz, selected: c.id === this.selected },
         geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
       };
     });
+    for (const k of this.clusters) {
+      const [w, s, e, n] = k.bbox as [number, number, number, number];
+      features.push({
+        type: 'Feature', properties: { cluster_id: k.id, point_count: k.count, down: k.down, w, s, e, n },
+        geometry: { type: 'Point', coordinates: [k.lon, k.lat] },
+      });
+    }
     this.source('cameras').setData({ type: 'FeatureCollection', features });
+  }
+
+  /** The selected camera: as in the view, else as last seen. */
+  private selectedCamera(): MapCamera | undefined {
+    if (!this.selected) return undefined;
+    return this.cameras.find((c) => c.id === this.selected) ?? (this.selectedCam?.id === this.selected ? this.selectedCam : undefined);
   }
 
   /** Cones of the cameras in view (and always the selected one's). */
@@ -302,7 +386,9 @@ export class MapView {
     const zoom = this.map.getZoom();
     const bounds = this.map.getBounds();
     const features: Feature[] = [];
-    for (const c of this.cameras) {
+    const sel = this.selectedCamera();
+    const drawn = sel && !this.cameras.includes(sel) ? [...this.cameras, sel] : this.cameras;
+    for (const c of drawn) {
       const isSelected = c.id === this.selected;
       if (!isSelected && (zoom < CONE_MIN_ZOOM || !bounds.contains([c.lon, c.lat]))) continue;
       features.push({
@@ -314,26 +400,23 @@ export class MapView {
     this.source('cones').setData({ type: 'FeatureCollection', features });
   }
 
-  /** Cluster counts as HTML (no glyph server): one marker per cluster in view. */
+  /** Cluster counts as HTML (no glyph server): one marker per cluster, kept while its cell stays. */
   private drawClusterLabels(): void {
-    if (!this.map.getLayer('clusters')) return;
-    const seen = new Set<number>();
-    for (const f of this.map.queryRenderedFeatures({ layers: ['clusters'] })) {
-      const id = f.properties.cluster_id as number;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const count = Number(f.properties.point_count);
-      const coords = (f.geometry as Point).coordinates as [number, number];
-      let marker = this.clusterMarkers.get(id);
+    const seen = new Set<string>();
+    const format = new Intl.NumberFormat(document.documentElement.lang);
+    for (const k of this.clusters) {
+      seen.add(k.id);
+      let marker = this.clusterMarkers.get(k.id);
       if (!marker) {
         const el = document.createElement('div');
         el.className = 'map-cluster-count';
         el.dataset.testid = 'cluster';
-        marker = new maplibregl.Marker({ element: el }).setLngLat(coords).addTo(this.map);
-        this.clusterMarkers.set(id, marker);
+        marker = new maplibregl.Marker({ element: el }).setLngLat([k.lon, k.lat]).addTo(this.map);
+        this.clusterMarkers.set(k.id, marker);
       }
-      marker.getElement().textContent = new Intl.NumberFormat(document.documentElement.lang).format(count);
-      marker.setLngLat(coords);
+      const text = format.format(k.count);
+      if (marker.getElement().textContent !== text) marker.getElement().textContent = text;
+      marker.setLngLat([k.lon, k.lat]);
     }
     for (const [id, marker] of this.clusterMarkers) {
       if (!seen.has(id)) {
@@ -356,12 +439,12 @@ export class MapView {
     });
   }
 
-  /** Open alarms pulse at their camera; a click opens the alarm. */
-  setAlarms(alarms: { id: string; cameraId: string; title: string }[]): void {
-    const byCamera = new Map<string, { id: string; title: string; n: number }>();
+  /** Open alarms pulse at their camera (placed where the camera is, in view or not); a click opens the alarm. */
+  setAlarms(alarms: { id: string; cameraId: string; title: string; lon: number; lat: number }[]): void {
+    const byCamera = new Map<string, { id: string; title: string; n: number; lon: number; lat: number }>();
     for (const a of alarms) {
       const prev = byCamera.get(a.cameraId);
-      byCamera.set(a.cameraId, prev ? { ...prev, n: prev.n + 1 } : { id: a.id, title: a.title, n: 1 });
+      byCamera.set(a.cameraId, prev ? { ...prev, n: prev.n + 1 } : { id: a.id, title: a.title, n: 1, lon: a.lon, lat: a.lat });
     }
     for (const [cameraId, marker] of this.alarmMarkers) {
       if (!byCamera.has(cameraId)) {
@@ -370,8 +453,7 @@ export class MapView {
       }
     }
     for (const [cameraId, a] of byCamera) {
-      const cam = this.cameras.find((c) => c.id === cameraId);
-      if (!cam) continue;
+      const cam = { lon: a.lon, lat: a.lat };
       let marker = this.alarmMarkers.get(cameraId);
       if (!marker) {
         const el = document.createElement('button');
@@ -397,6 +479,7 @@ export class MapView {
   select(id: string | null): void {
     if (id === this.selected) return;
     this.selected = id;
+    this.selectedCam = id ? this.cameras.find((c) => c.id === id) ?? null : null;
     if (!this.map.getSource('cameras')) return;
     this.drawCameras();
     this.drawCones();
@@ -410,7 +493,7 @@ export class MapView {
   }
 
   private drawEditHandles(): void {
-    const cam = this.cameras.find((c) => c.id === this.selected);
+    const cam = this.selectedCamera();
     if (this.editing && cam && this.editFor === cam.id && this.editMarkers.length === 2) {
       // Same camera: move the handles, do not replace them (a pointer may be about to grab one).
       this.editMarkers[0]!.setLngLat([cam.lon, cam.lat]);

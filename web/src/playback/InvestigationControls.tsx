@@ -54,11 +54,11 @@ export function InvestigationControls({ videoRef }: { videoRef: RefObject<HTMLVi
 
   return (
     <div className="investigation-controls" role="group" aria-label={t('inv.controls')} data-testid="investigation-controls">
-      <button type="button" className="button" onClick={() => seekBy(-10)} data-testid="inv-back10" title={t('inv.back10')}>−10 s</button>
+      <button type="button" className="button" onClick={() => seekBy(-10)} data-testid="inv-back10" title={t('inv.back10')}><bdi dir="ltr">−10 s</bdi></button>
       <button type="button" className="button" onClick={() => step(-1)} data-testid="inv-frame-back" title={t('inv.frameBack')} aria-label={t('inv.frameBack')}><span className="flip-rtl" aria-hidden="true">‹</span> 1</button>
       <button type="button" className="button" onClick={toggle} data-testid="inv-pause" aria-pressed={paused}>{paused ? t('inv.play') : t('inv.pause')}</button>
       <button type="button" className="button" onClick={() => step(1)} data-testid="inv-frame-fwd" title={t('inv.frameFwd')} aria-label={t('inv.frameFwd')}>1 <span className="flip-rtl" aria-hidden="true">›</span></button>
-      <button type="button" className="button" onClick={() => seekBy(10)} data-testid="inv-fwd10" title={t('inv.fwd10')}>+10 s</button>
+      <button type="button" className="button" onClick={() => seekBy(10)} data-testid="inv-fwd10" title={t('inv.fwd10')}><bdi dir="ltr">+10 s</bdi></button>
       <label className="inv-speed">
         {t('inv.speed')}{' '}
         <select value={speed} onChange={(e) => changeSpeed(Number(e.target.value))} data-testid="inv-speed">

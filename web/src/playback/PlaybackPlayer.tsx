@@ -11,6 +11,17 @@ interface PlaybackPlayerProps {
   fromMs: number;
   label: string;
   onPosition(wallMs: number): void;
+  /** Investigation controls under the video (a synchronised follower has the leader's). */
+  controls?: boolean;
+  /** The player, for synchronised playback of several cameras (null when it goes). */
+  onPlayer?(player: PlayerHandle | null): void;
+}
+
+/** What a synchronised playback needs of one player: its video, where it is, and a seek. */
+export interface PlayerHandle {
+  video: HTMLVideoElement;
+  wallNow(): number | null;
+  seekWall(wallMs: number): boolean;
 }
 
 /** How much of the recording one request covers; the timeline asks again past it. */
@@ -28,12 +39,14 @@ function stateMessage(state: PlaybackState): string | null {
   }
 }
 
-export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: PlaybackPlayerProps) {
+export function PlaybackPlayer({ cameraId, fromMs, label, onPosition, controls = true, onPlayer }: PlaybackPlayerProps) {
   useI18n();
   const videoRef = useRef<HTMLVideoElement>(null);
   const playerRef = useRef<RecordedPlayback | null>(null);
   const positionRef = useRef(onPosition);
   positionRef.current = onPosition;
+  const onPlayerRef = useRef(onPlayer);
+  onPlayerRef.current = onPlayer;
   const [state, setState] = useState<PlaybackState>({ kind: 'loading' });
   const [position, setPosition] = useState<number | null>(null);
 
@@ -48,7 +61,11 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
       },
     });
     playerRef.current = player;
-    return () => player.stop();
+    onPlayerRef.current?.({ video, wallNow: () => player.wallNow(), seekWall: (ms) => player.seekWall(ms) });
+    return () => {
+      onPlayerRef.current?.(null);
+      player.stop();
+    };
   }, []);
 
   const [attempt, setAttempt] = useState(0);
@@ -73,7 +90,7 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition }: Playback
         </span>
       )}
     </div>
-    <InvestigationControls videoRef={videoRef} />
+    {controls && <InvestigationControls videoRef={videoRef} />}
     </div>
   );
 }

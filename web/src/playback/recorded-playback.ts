@@ -105,6 +105,28 @@ export class RecordedPlayback {
     }
   }
 
+  /** The wall-clock time of the frame on screen, or null before the stream's timeline is known. */
+  wallNow(): number | null {
+    return this.points.length > 0 ? wallTimeAt(this.points, this.video.currentTime * 1000) : null;
+  }
+
+  /**
+   * Shows the frame of `wallMs` when it is already buffered (a synchronised follower keeping up);
+   * false when it is not, and the caller should ask for a new range.
+   */
+  seekWall(wallMs: number): boolean {
+    if (this.points.length === 0) return false;
+    const at = mediaTimeAt(this.points, wallMs) / 1000;
+    const b = this.video.buffered;
+    for (let i = 0; i < b.length; i++) {
+      if (at >= b.start(i) && at <= b.end(i) - 0.05) {
+        this.video.currentTime = at;
+        return true;
+      }
+    }
+    return false;
+  }
+
   stop(): void {
     this.teardown();
     this.video.removeEventListener('timeupdate', this.onTimeUpdate);

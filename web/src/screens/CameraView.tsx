@@ -8,6 +8,8 @@ import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { Timeline } from '../playback/Timeline.tsx';
 import { ExportPanel } from '../playback/ExportPanel.tsx';
+import { BookmarkPanel, useBookmarks } from '../playback/BookmarkPanel.tsx';
+import { investigatePath } from '../playback/InvestigationScreen.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
@@ -20,8 +22,9 @@ function errorText(error: unknown): string {
 }
 
 /** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
-export function CameraView({ id, canConfigure = false }: { id: string; canConfigure?: boolean }) {
+export function CameraView({ id, me, canConfigure = false }: { id: string; me: string; canConfigure?: boolean }) {
   useI18n();
+  const { bookmarks, reload: reloadBookmarks } = useBookmarks([id]);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
   const recordings = usePolling((signal) => {
     const now = Date.now();
@@ -66,8 +69,9 @@ export function CameraView({ id, canConfigure = false }: { id: string; canConfig
         {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
         {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
         <span className="toolbar-info">{t('camera.keys')}</span>
+        <a className="button" href={investigatePath([id], position)} onClick={(event) => onLinkClick(event, investigatePath([id], position))} data-testid="investigate-link">{t('inv.open')}</a>
         {/* issue 14 */}
-        <a href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
+        <a className="button" href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
       </div>
       {notFound && <p className="banner banner-error" role="alert">{t('camera.notFound', { id })}</p>}
       {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
@@ -79,11 +83,12 @@ export function CameraView({ id, canConfigure = false }: { id: string; canConfig
                 ? <LivePlayer key={maskView} cameraId={id} showStats label={data?.name ?? id} />
                 : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
             </section>
-            <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} />
+            <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} bookmarks={bookmarks} />
           </div>
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
+            <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />
             {canConfigure && <DetectorPanel cameraId={id} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
