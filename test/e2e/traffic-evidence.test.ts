@@ -54,6 +54,7 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.fill('input[name="username"]', 'admin');
     await page.fill('input[name="password"]', 'admin-password-1');
     await page.click('button[type="submit"]');
+    await page.getByTestId('language').waitFor({ timeout: 30_000 });
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -66,6 +67,8 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     const alarm = alarms.alarms.find((a) => a.ruleKind === 'speeding');
     assert.ok(alarm, 'the violation raised an alarm');
     await page.goto(`${v.url}/alarms/${alarm.id}`);
+    await page.getByTestId('alarm-screen').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(shots, 'traffic-alarm-en.png') });
     await page.getByTestId('alarm-evidence-link').click();
     await page.getByTestId('evidence-screen').waitFor();
     await page.getByTestId('evidence-speed').waitFor({ timeout: 15_000 });

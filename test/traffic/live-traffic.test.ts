@@ -96,7 +96,7 @@ test('calibrated, the live camera raises speeding violations with speed ± uncer
   assert.equal(p.ground.length, 2);
   assert.equal(typeof d.trackId, 'number');
   assert.ok(typeof d.snapshot === 'string');
-  const wrong = await until(async () => { const e = await list('analytics.wrong_way'); return e.length ? e : undefined; }, 30_000, 'a wrong-way event');
+  const wrong = await until(async () => { const e = await list('analytics.wrong_way'); return e.length ? e : undefined; }, 60_000, 'a wrong-way event');
   assert.ok((wrong[0].details as any).detail.againstM >= 2);
   // a wrong-way driver raises an alarm at once (priority 5); the operator sees it
   const alarms = await until(async () => { const a = (await json(await v.http("/api/alarms"))).alarms.filter((x: any) => x.ruleKind === "wrong_way"); return a.length ? a : undefined; }, 10_000, 'a wrong-way alarm');
