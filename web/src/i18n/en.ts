@@ -556,6 +556,7 @@ export const en = {
     'wall.push': "Show on the wall",
     'wall.pushTile': "Wall tile",
     'wall.pushSent': "Sent to the open wall, tile {tile}.",
+    'wall.dragFromMap': "Drag onto a tile of the video wall (open in another window)",
     // --- issue 12: investigation (inv.*, timepicker.*, bookmark.*) -----------------------
     'nav.investigate': "Investigate",
     'timeline.window.5m': "5 min",

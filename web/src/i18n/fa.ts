@@ -554,6 +554,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wall.push': "نمایش روی دیوار",
   'wall.pushTile': "خانهٔ دیوار",
   'wall.pushSent': "به دیوار باز فرستاده شد، خانهٔ {tile}.",
+  'wall.dragFromMap': "روی یک خانهٔ دیوار تصویر بکشید (در پنجرهٔ دیگر باز)",
   // --- issue 12: investigation (inv.*, timepicker.*, bookmark.*) -----------------------
   'nav.investigate': "بررسی",
   'timeline.window.5m': "۵ دقیقه",

@@ -554,6 +554,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wall.push': "په دیوال ښودل",
   'wall.pushTile': "د دیوال خانه",
   'wall.pushSent': "پرانیستي دیوال ته ولېږل شو، خانه {tile}.",
+  'wall.dragFromMap': "د ویډیو دیوال یوې خانې ته یې راکاږئ (په بله کړکۍ کې پرانیستی)",
   // --- issue 12: investigation (inv.*, timepicker.*, bookmark.*) -----------------------
   'nav.investigate': "څېړنه",
   'timeline.window.5m': "۵ دقیقې",

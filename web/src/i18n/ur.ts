@@ -554,6 +554,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'wall.push': "وال پر دکھائیں",
   'wall.pushTile': "وال ٹائل",
   'wall.pushSent': "کھلی وال کو بھیجا گیا، ٹائل {tile}۔",
+  'wall.dragFromMap': "ویڈیو وال کے کسی ٹائل پر گھسیٹیں (دوسری ونڈو میں کھلی)",
   // --- issue 12: investigation (inv.*, timepicker.*, bookmark.*) -----------------------
   'nav.investigate': "تفتیش",
   'timeline.window.5m': "۵ منٹ",
