@@ -3,25 +3,40 @@
 //     overlay → libx264 ultrafast, plus Vigil's own work on its input and output), fed at real time
 //   ffmpeg_floor_cores: ffmpeg alone re-encoding the same stream at real time (same encoder, no mask)
 //   export_mask_speed_x: burning masks into a 720p recording for an export, × real time
-//   redaction_speed_x: face/plate redaction of exports — not built yet: null
-//   report_10m_s: the transparency report over 10 M audit entries — not built yet: null
-// Usage: npm run bench:privacy -- [--seconds 30] [--clip /work/shared/data/video/street_topdown.mp4]
+//   redaction_speed_x: an export's face/plate redaction (decode, NanoDet 5 looks/s, head bands and
+//     plate windows pixelated, masks painted, libx264 veryfast) of --redact-seconds of 720p, × real time
+//   report_10m_s: the transparency report over --report-entries audit entries (bench/privacy-report.ts,
+//     run as a child; 0 skips it: null)
+// Usage: npm run bench:privacy -- [--seconds 30] [--redact-seconds 600] [--report-entries 10000000]
+//   [--clip /work/shared/data/video/street_topdown.mp4]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MaskBurner, burnFile } from '../src/privacy/index.ts';
+import { MaskBurner, burnFile, redactVideo } from '../src/privacy/index.ts';
+import { createSharedDetector } from '../src/analytics/index.ts';
 import { readFmp4 } from '../src/media/index.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, clip: { type: 'string', default: '/work/shared/data/video/street_topdown.mp4' } } });
+const { values } = parseArgs({ options: {
+  seconds: { type: 'string', default: '30' },
+  'redact-seconds': { type: 'string', default: '600' },
+  'report-entries': { type: 'string', default: '10000000' },
+  clip: { type: 'string', default: '/work/shared/data/video/street_topdown.mp4' },
+} });
 const SECONDS = Number(values.seconds);
+const REDACT_SECONDS = Number(values['redact-seconds']);
+const REPORT_ENTRIES = Number(values['report-entries']);
 const MASK = [[[0.05, 0.3], [0.45, 0.3], [0.45, 0.8], [0.05, 0.8]], [[0.6, 0.1], [0.9, 0.15], [0.8, 0.4]]] as [number, number][][];
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-privacy-'));
 
 function encode(out: string, w: number, h: number, seconds: number): void {
   // The camera side: H.264 like the simulator's (GOP 1 s, no B-frames), one fMP4 fragment per frame.
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', values.clip!, '-t', String(seconds), '-vf', `scale=${w}:${h},fps=25`, '-an',
+  // The clip repeated through the concat demuxer: -stream_loop fails on this machine ("Operation not
+  // permitted" when it seeks back), leaving the video at the clip's own length.
+  const list = path.join(dir, 'loop.txt');
+  writeFileSync(list, `file '${path.resolve(values.clip!).replace(/'/g, "'\\''")}'\n`.repeat(Math.ceil(seconds / 10) + 1));
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-vf', `scale=${w}:${h},fps=25`, '-an',
     '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-bf', '0', '-pix_fmt', 'yuv420p',
     '-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_every_frame', '-f', 'mp4', out]);
   if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
@@ -35,6 +50,12 @@ function procCpuS(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds of this process's finished and waited-for children (ffmpeg), from /proc/self/stat. */
+function childCpuS(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
 }
 
 async function maskedLive(file: string): Promise<{ cores: number; frames: number }> {
@@ -98,13 +119,42 @@ try {
   await burnFile({ input: hd, polygons: MASK, format: 'mp4', outputPath: path.join(dir, 'out-720p.mp4') });
   const exportSpeed = SECONDS / ((Date.now() - t0) / 1000);
 
+  // Redaction of an export: the same 720p recording, longer, through the export's redactor with the real detector.
+  const long = path.join(dir, 'rec-720p-long.mp4');
+  encode(long, 1280, 720, REDACT_SECONDS);
+  const td = Date.now();
+  const detector = await createSharedDetector();
+  const detectorLoadS = (Date.now() - td) / 1000;
+  const cpuR0 = process.cpuUsage();
+  const childR0 = childCpuS();
+  const tr = Date.now();
+  const red = await redactVideo({
+    input: long, output: path.join(dir, 'redacted-720p.mp4'), polygons: MASK,
+    find: async (rgb, width, height) => (await detector.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0],
+  });
+  const redactWall = (Date.now() - tr) / 1000;
+  const cpuR = process.cpuUsage(cpuR0);
+  const redactCores = ((cpuR.user + cpuR.system) / 1e6 + childCpuS() - childR0) / redactWall;
+  await detector.close();
+  // Speed from the video actually redacted (frames at its rate), not from what was asked for.
+  const redactedSeconds = red.frames / red.fps;
+  const redactSpeed = redactedSeconds / redactWall;
+
+  let reportS: number | null = null;
+  if (REPORT_ENTRIES > 0) {
+    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, 'privacy-report.ts'), '--entries', String(REPORT_ENTRIES)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = r.stdout.trim().split('\n').at(-1) ?? '';
+    if (r.status !== 0 || !line.startsWith('RESULT ')) throw new Error(`bench/privacy-report.ts failed: ${r.stderr}`);
+    reportS = (JSON.parse(line.slice(7)) as { report_s: number }).report_s;
+  }
+
   const rows = [
     ['masked 640x360 live stream (ffmpeg + Vigil)', `${masked.cores.toFixed(3)} cores`, `${masked.frames} frames out`],
     ['ffmpeg alone, same stream re-encoded', `${floor.toFixed(3)} cores`, ''],
     ['masking overhead over the floor', `${(masked.cores - floor).toFixed(3)} cores`, ''],
     ['masked 720p export', `${exportSpeed.toFixed(1)} x real time`, `${SECONDS} s of video`],
-    ['face/plate redaction of exports', 'not built', ''],
-    ['transparency report, 10 M entries', 'not built', ''],
+    ['face/plate redaction of a 720p export', `${redactSpeed.toFixed(2)} x real time`, `${redactedSeconds.toFixed(1)} s of video, ${redactCores.toFixed(2)} cores, ${red.looked} looks, faces on ${red.framesWithFaces} / plates on ${red.framesWithPlates} of ${red.frames} frames; detector load ${detectorLoadS.toFixed(1)} s (once)`],
+    [`transparency report, ${REPORT_ENTRIES} entries`, reportS === null ? 'skipped' : `${reportS.toFixed(2)} s`, ''],
   ];
   for (const r of rows) console.log(r[0].padEnd(46), r[1].padEnd(18), r[2]);
   console.log('RESULT ' + JSON.stringify({
@@ -112,8 +162,10 @@ try {
     ffmpeg_floor_cores: Number(floor.toFixed(4)),
     masking_overhead_cores: Number((masked.cores - floor).toFixed(4)),
     export_mask_speed_x: Number(exportSpeed.toFixed(2)),
-    redaction_speed_x: null,
-    report_10m_s: null,
+    redaction_speed_x: Number(redactSpeed.toFixed(2)),
+    redaction_cores: Number(redactCores.toFixed(2)),
+    report_10m_s: REPORT_ENTRIES === 10_000_000 ? reportS : null,
+    ...(REPORT_ENTRIES !== 10_000_000 && reportS !== null ? { report_s: reportS, report_entries: REPORT_ENTRIES } : {}),
   }));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -6,16 +6,16 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { CHECKPOINT_FILE } from '../audit/index.ts';
-import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView } from '../export/index.ts';
+import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift } from '../export/index.ts';
 import { can, type Principal } from '../access/index.ts';
-import { burnFile } from '../privacy/index.ts';
+import { redactExportFile } from '../privacy/index.ts';
 import { purposeDetails } from './privacy-view.ts';
-import { rename } from 'node:fs/promises';
 
 const ExportBody = Type.Object(
   {
@@ -25,7 +25,16 @@ const ExportBody = Type.Object(
     reason: Type.String({ maxLength: 2000, description: 'purpose, case or request number: audited and written into the signed manifest' }),
     purposeId: Type.Optional(Type.String({ maxLength: 64, description: 'needed past the free window: a purpose from GET /api/purposes' })),
     purposeText: Type.Optional(Type.String({ maxLength: 500 })),
+    liftRedaction: Type.Optional(Type.Object({ reason: Type.String({ maxLength: 2000 }) }, {
+      additionalProperties: false,
+      description: 'leave faces and licence plates unredacted: needs export.approve on every camera and a reason (audited, in the manifest); with four-eyes export only the approver may',
+    })),
   },
+  { additionalProperties: false },
+);
+
+const ApproveBody = Type.Object(
+  { liftRedaction: Type.Optional(Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false, description: 'approve with faces and plates unredacted, for this reason (audited, in the manifest)' })) },
   { additionalProperties: false },
 );
 
@@ -34,17 +43,19 @@ const FileParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
 /**
- * Burns the camera's masks into each exported file, as the requester would see it: permanent masks
- * always, liftable ones unless the requester has lifted them. The archive keeps the original.
+ * Rewrites each exported file as the export may leave the building: the camera's masks burned in
+ * as the requester would see them (permanent always, liftable unless lifted), and faces and licence
+ * plates pixelated unless an approver lifted that with a reason. The archive keeps the original.
  */
-function maskTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string) => Promise<string[]> {
-  return async (cameraId, filePath) => {
-    const view = await deps.privacy!.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes));
-    if (!view.polygons.length) return view.lifted ? ['privacy masks: liftable masks lifted by the requester (audited as mask.lift); permanent masks: none'] : [];
-    const tmp = `${filePath}.masking.mp4`;
-    await burnFile({ input: filePath, polygons: view.polygons, format: 'mp4', outputPath: tmp });
-    await rename(tmp, filePath);
-    return [`privacy masks: ${view.polygons.length} polygon(s) painted opaque black, re-encoded with libx264 (the archive keeps the camera's original)`];
+function exportTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string, ctx: { redactionLift: RedactionLift | null }) => Promise<string[]> {
+  return async (cameraId, filePath, ctx) => {
+    const view = deps.privacy
+      ? await deps.privacy.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes))
+      : { polygons: [], lifted: false };
+    return redactExportFile({
+      filePath, polygons: view.polygons, masksLifted: view.lifted, lift: ctx.redactionLift,
+      find: deps.exportRedaction ? () => deps.exportRedaction!.finder() : null, looksPerSecond: deps.exportRedaction?.looksPerSecond,
+    });
   };
 }
 
@@ -80,6 +91,9 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       for (const c of req.body.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
       for (const c of req.body.cameras) await deps.cameras.get(c);
       const fromMs = parseTime(req.body.from, 'from');
+      // Leaving faces and plates in is an approver's decision: export.approve on every camera.
+      let liftBy: Principal | null = null;
+      if (req.body.liftRedaction) for (const c of req.body.cameras) liftBy = guard(req, 'export.approve', { type: 'camera', id: c });
       // An export needs a purpose like playing does, past the free window (purposeText defaults to the reason).
       const purpose = await purposeDetails(deps, req, fromMs, { purposeId: req.body.purposeId, purposeText: req.body.purposeText ?? req.body.reason });
       const job = await exportsOf().start({
@@ -90,9 +104,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         reason: req.body.reason,
         actor: user!.id,
         ip: req.ip,
-        transform: deps.privacy ? maskTransform(deps, user!) : undefined,
+        transform: exportTransform(deps, user!),
         needsApproval: deps.fourEyesExport === true,
         actorName: user!.username,
+        redactionLift: liftBy ? { by: liftBy.id, byName: liftBy.username, reason: req.body.liftRedaction!.reason } : undefined,
       });
       reply.status(202);
       return { export: job };
@@ -118,12 +133,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     return user!;
   };
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ApproveBody> }>(
     '/api/exports/:id/approve',
-    { schema: { tags: ['exports'], summary: 'Approve another user\'s export request (four eyes; audited); it is then produced', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
+    // The body is optional (a bare POST approves), so it is checked here rather than by a schema that would refuse an empty one.
+    { schema: { tags: ['exports'], summary: 'Approve another user\'s export request (four eyes; audited); it is then produced. Optional body { liftRedaction: { reason } }: approve with faces and plates unredacted, for this reason (audited, in the manifest)', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
     async (req) => {
       const user = approverFor(req, req.params.id);
-      return { export: await exportsOf().approve(req.params.id, { id: user.id, username: user.username, ip: req.ip }) };
+      const body = req.body as unknown;
+      if (body !== undefined && body !== null && !Value.Check(ApproveBody, body)) throw new ExportError('BAD_REQUEST', 'body: expected nothing or { liftRedaction: { reason } }');
+      return { export: await exportsOf().approve(req.params.id, { id: user.id, username: user.username, ip: req.ip }, { liftRedactionReason: (body as Static<typeof ApproveBody> | undefined)?.liftRedaction?.reason }) };
     },
   );
 

@@ -169,6 +169,10 @@ export const ExportJobSchema = Type.Object({
   createdAt: Type.Number(),
   error: Type.Union([Type.String(), Type.Null()]),
   files: Type.Array(ExportFileSchema),
+  reason: Type.String(),
+  requestedByName: Type.String(),
+  /** Faces and plates left unredacted (an approver lifted redaction with a reason). */
+  redactionLifted: Type.Boolean(),
 });
 
 // --- issue 10: users and the audit log -------------------------------------------------------

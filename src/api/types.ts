@@ -1,5 +1,6 @@
 // What the routes are given and how they check permissions. Kept apart from server.ts so that the
 // route modules and the server that registers them do not import each other.
+import type { ViolationEvidence } from '../evidence/index.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
@@ -10,7 +11,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
-import type { MaskedLive, PrivacyService } from '../privacy/index.ts';
+import type { MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 import type { Integrations } from '../integrations/index.ts';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   /** The public transparency report (absent or disabled: no such routes). */
   /** Four-eyes export (privacy.fourEyesExport). */
   fourEyesExport?: boolean;
+  /** Faces and plates pixelated in exports (privacy.redactExports); absent: not redacted, and the manifest says so. */
+  exportRedaction?: { finder(): Promise<ObjectFinder>; looksPerSecond?: number };
   transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };
   // --- issue 10: access and audit ---------------------------------------------------------------
   /** The sites and groups of each camera, for scoped grants (absent: every grant is unscoped). */
@@ -59,6 +62,8 @@ export interface ApiDeps {
   map?: Omit<MapApiDeps, 'runtime'>;
   /** Cluster membership (issue 15); absent: the embedded single process. */
   cluster?: ClusterApi;
+  /** issue 14: a signed evidence package per traffic violation (absent: no evidence routes). */
+  evidence?: ViolationEvidence;
   /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
   metricsToken?: string;
   /** MQTT and webhooks of this process (issue 15); absent: none configured. */

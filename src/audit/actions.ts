@@ -11,14 +11,14 @@ export const AUDIT_ACTIONS = [
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 13 (privacy)
   'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end', 'purpose.create', 'purpose.update', 'privacy.policy',
-  'export.approve', 'export.refuse',
+  'export.approve', 'export.refuse', 'export.redaction_lift',
   // issue 10: access and audit
   'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',
   // issue 11: the security map
   'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
   // issue 14: traffic
-  'camera.calibrate', 'camera.uncalibrate',
+  'camera.calibrate', 'camera.uncalibrate', 'evidence.view',
   // issue 12 (operator workflow): every change of an alarm, and the history export
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',

@@ -11,9 +11,11 @@ const HELP = `vigil export verify DIR [--public-key FILE]
     every file. Names every altered, missing or extra file. With --public-key (the server's
     export-ed25519.pub), also checks that this server signed it. Exit 0 when intact, 1 otherwise.
 
-vigil export create --camera ID [--camera ID ...] --from TIME --to TIME --out DIR --reason TEXT [--config FILE]
+vigil export create --camera ID [--camera ID ...] --from TIME --to TIME --out DIR --reason TEXT [--lift-redaction REASON] [--config FILE]
     Exports recordings (TIME: ISO 8601 or ms since epoch) into DIR/<export id>/ with a signed
-    manifest. The reason is required and goes into the audit log and the manifest.`;
+    manifest. The reason is required and goes into the audit log and the manifest. The cameras'
+    privacy masks are painted in, and faces and licence plates pixelated (privacy.redactExports,
+    on by default) unless --lift-redaction gives a reason (audited, in the manifest).`;
 
 function configFrom(values: { config?: string }): Config {
   return values.config ? loadConfig(values.config) : validateConfig(process.env.VIGIL_DATA_DIR ? { dataDir: process.env.VIGIL_DATA_DIR } : {});
@@ -58,7 +60,7 @@ async function verify(args: string[]): Promise<number> {
 async function create(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { camera: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, reason: { type: 'string' }, config: { type: 'string' } },
+    options: { camera: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, reason: { type: 'string' }, 'lift-redaction': { type: 'string' }, config: { type: 'string' } },
     strict: true,
   });
   if (!values.camera?.length) throw new ConfigError(['--camera: name at least one camera']);
@@ -67,13 +69,30 @@ async function create(args: string[]): Promise<number> {
   const { resolvePaths } = await import('../core/index.ts');
   const { openConfiguredStore } = await import('../app/index.ts');
   const { ExportService } = await import('../export/index.ts');
+  const { PrivacyService, redactExportFile } = await import('../privacy/index.ts');
+  const lift = values['lift-redaction'];
+  if (lift !== undefined && !lift.trim()) throw new ConfigError(['--lift-redaction: say why faces and plates may stay unredacted']);
   const paths = resolvePaths(cfg);
   const store = await openConfiguredStore(cfg);
+  const privacy = new PrivacyService({ store });
+  // The detector loads only when a file is to be redacted.
+  let detector: import('../analytics/index.ts').Detector | null = null;
+  const find = cfg.privacy.redactExports
+    ? async () => {
+      const { createSharedDetector } = await import('../analytics/index.ts');
+      detector ??= await createSharedDetector();
+      const d = detector;
+      return async (rgb: Uint8Array, width: number, height: number) => (await d.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] ?? [];
+    }
+    : null;
   try {
     for (const c of values.camera) if (!(await store.getCamera(c))) throw new ConfigError([`--camera: no camera ${JSON.stringify(c)}`]);
     const service = new ExportService({ store, recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile, exportsDir: path.resolve(values.out) });
     const job = await service.start({
       cameras: values.camera, fromMs: parseTimeArg(values.from, 'from'), toMs: parseTimeArg(values.to, 'to'), reason: values.reason ?? '', actor: 'cli',
+      redactionLift: lift ? { by: 'cli', byName: 'cli', reason: lift.trim() } : undefined,
+      // Every mask, permanent and liftable: the command line has no lift of its own.
+      transform: async (cameraId, filePath, ctx) => redactExportFile({ filePath, polygons: (await privacy.viewFor(cameraId, 'cli', false)).polygons, find, lift: ctx.redactionLift }),
     });
     let shown = -1;
     const timer = setInterval(() => {
@@ -90,6 +109,7 @@ async function create(args: string[]): Promise<number> {
     for (const f of done.files) console.log(`  ${f.name}  ${f.bytes} bytes  sha256 ${f.sha256}`);
     return 0;
   } finally {
+    await (detector as { close(): Promise<void> } | null)?.close();
     await store.close();
   }
 }

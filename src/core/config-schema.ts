@@ -176,6 +176,7 @@ export const ConfigSchema = Type.Object(
     privacy: Type.Object(
       {
         fourEyesExport: Type.Boolean({ default: false, description: 'Exports wait until a second user with export.approve (not the requester) approves them; both names go into the signed manifest.' }),
+        redactExports: Type.Boolean({ default: true, description: 'Pixelate faces (head bands of detected persons) and licence plates (found inside vehicle boxes, never read) in exported video; an approver may lift it per export with a reason. Needs the neural detector: without it exports fail rather than leave unredacted.' }),
         transparencyReport: Type.Boolean({ default: false, description: 'Publish the transparency report without login at /transparency and /api/transparency (counts from the audit log, cameras by site; no personal data).' }),
       },
       { additionalProperties: false, default: {} },
@@ -192,6 +193,7 @@ export const ConfigSchema = Type.Object(
           leaseTtlSeconds: Type.Number({ minimum: 1, maximum: 120, default: 10, description: 'A node unheard of for this long is dead: its cameras go to other nodes.' }),
           secretKeyFile: Type.String({ description: 'File with the 32-byte key (base64) that seals camera passwords, the same file on every node and api (a per-folder key would make one node unable to open another\'s camera passwords).' }),
           advertiseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the api reaches this node\'s HTTP server (live and playback are proxied there). Default: http://<server.host>:<server.port>.' })),
+          edgeCameras: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], description: 'An edge site\'s node: the ids of the cameras only it records. It keeps recording them while its link to the centre is cut (no other node takes them), and the centre learns the recordings when the link returns (docs/cluster.md).' }),
         },
         { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
       ),

@@ -30,13 +30,32 @@ export interface ExportRequest {
    * Rewrites each written file in place before it is hashed (e.g. privacy masks burned in) and
    * says what it did, for the manifest; [] when it left the file as it was.
    */
-  transform?: (cameraId: string, filePath: string) => Promise<string[]>;
+  transform?: (cameraId: string, filePath: string, ctx: { redactionLift: RedactionLift | null }) => Promise<string[]>;
+  /** Faces and plates left unredacted, by a user who may approve exports, with a reason (audited). */
+  redactionLift?: RedactionLift;
   /** More for the export.create audit entry (e.g. the purpose of looking back). */
   auditDetails?: Record<string, unknown>;
   /** Four eyes: the export waits until another user approves it (approve / refuse). */
   needsApproval?: boolean;
   /** The requester's user name, for the manifest (four eyes: both names are in it). */
   actorName?: string;
+  /** issue 14: the export's id (a violation's evidence package is named by its event); default a new UUID */
+  id?: string;
+  /**
+   * issue 14: writes more files into the export's directory after the recordings (a violation's
+   * measurements, frames, plate crop), given the recordings written and the gaps found; they are
+   * hashed and signed with the rest.
+   */
+  extraFiles?: (dir: string, recordings: WrittenFile[], gaps: Manifest['gaps']) => Promise<WrittenFile[]>;
+  /** issue 14: what the package is evidence of, for the manifest */
+  violation?: Manifest['violation'];
+}
+
+/** Who lifted the default redaction of faces and plates from an export, and why. */
+export interface RedactionLift {
+  by: string;
+  byName: string;
+  reason: string;
 }
 
 /** Who approved a four-eyes export, for the manifest. */
@@ -57,6 +76,11 @@ export interface ExportJobView {
   createdAt: number;
   error: string | null;
   files: ManifestFile[];
+  /** The requester's reason and user name (the approver decides on them). */
+  reason: string;
+  requestedByName: string;
+  /** Faces and plates are left unredacted (lifted with a reason). */
+  redactionLifted: boolean;
 }
 
 export interface ExportServiceOptions {
@@ -92,7 +116,11 @@ export class ExportService {
   /** Validates, audits the request, and starts the job; resolves once the audit entries are written. */
   async start(r: ExportRequest): Promise<ExportJobView> {
     validateExportRequest(r, this.opts.maxRangeMs ?? 24 * 3_600_000);
-    const id = randomUUID();
+    if (r.redactionLift && r.needsApproval) throw new ExportError('BAD_REQUEST', 'body/liftRedaction: with four-eyes export the approver lifts redaction when approving');
+    if (r.redactionLift && !r.redactionLift.reason.trim()) throw new ExportError('BAD_REQUEST', 'body/liftRedaction/reason: say why faces and plates may stay unredacted (audited, in the manifest)');
+    const id = r.id ?? randomUUID();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) throw new ExportError('BAD_REQUEST', 'an export id is letters, digits, - and _');
+    if (this.jobs.has(id)) throw new ExportError('CONFLICT', `export ${id} exists`);
     const dir = path.join(this.opts.exportsDir, id);
     // No audit entry, no export: accountability comes first.
     for (const cameraId of r.cameras) {
@@ -101,9 +129,10 @@ export class ExportService {
         details: { exportId: id, from: r.fromMs, to: r.toMs, cameras: r.cameras, reason: r.reason, ...r.auditDetails },
       });
     }
+    if (r.redactionLift) await this.auditLift(id, r.cameras, r.redactionLift, r.ip ?? null);
     const job: ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } = {
       id, state: r.needsApproval ? 'awaiting_approval' : 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
-      error: null, files: [], dir, done: Promise.resolve(),
+      error: null, files: [], dir, done: Promise.resolve(), reason: r.reason, requestedByName: r.actorName ?? r.actor, redactionLifted: r.redactionLift !== undefined,
     };
     this.jobs.set(id, job);
     // Four eyes: nothing is produced until another user approves (kept in memory: a restart drops pending requests).
@@ -115,17 +144,32 @@ export class ExportService {
     return this.view(job);
   }
 
+  private async auditLift(exportId: string, cameras: string[], lift: RedactionLift, ip: string | null): Promise<void> {
+    for (const cameraId of cameras) {
+      await this.opts.store.appendAudit({ actor: lift.by, ip, action: 'export.redaction_lift', cameraId, details: { exportId, reason: lift.reason } });
+    }
+  }
+
   /** Export requests waiting for a second user. */
   pending(): ExportJobView[] {
     return [...this.jobs.values()].filter((j) => j.state === 'awaiting_approval').map((j) => this.view(j));
   }
 
   /** A second user approves: audited, then the export is produced with both names in its manifest. */
-  async approve(id: string, approver: ExportApprover): Promise<ExportJobView> {
+  async approve(id: string, approver: ExportApprover, o: { liftRedactionReason?: string } = {}): Promise<ExportJobView> {
     const job = this.awaiting(id, approver);
-    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.approve', details: { exportId: id, requestedBy: job.createdBy, cameras: job.cameras } });
+    const liftReason = o.liftRedactionReason?.trim();
+    if (o.liftRedactionReason !== undefined && !liftReason) throw new ExportError('BAD_REQUEST', 'body/liftRedaction/reason: say why faces and plates may stay unredacted (audited, in the manifest)');
+    if (liftReason && liftReason.length > MAX_REASON) throw new ExportError('BAD_REQUEST', `body/liftRedaction/reason: at most ${MAX_REASON} characters`);
+    const lift = liftReason ? { by: approver.id, byName: approver.username, reason: liftReason } : undefined;
+    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.approve', details: { exportId: id, requestedBy: job.createdBy, cameras: job.cameras, ...(lift ? { redactionLifted: true, liftReason: lift.reason } : {}) } });
+    if (lift) await this.auditLift(id, job.cameras, lift, approver.ip ?? null);
     job.state = 'running';
     job.approver = approver;
+    if (lift) {
+      job.request = { ...job.request!, redactionLift: lift };
+      job.redactionLifted = true;
+    }
     this.launch(job, job.request!);
     return this.view(job);
   }
@@ -178,8 +222,8 @@ export class ExportService {
   }
 
   private view(j: ExportJobView): ExportJobView {
-    const { id, state, progress, cameras, from, to, createdBy, createdAt, error, files } = j;
-    return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files };
+    const { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted } = j;
+    return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted };
   }
 
   private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {
@@ -205,11 +249,12 @@ export class ExportService {
       const indexed = await this.opts.store.listGaps(cameraId, r.fromMs, r.toMs, 10_000);
       for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
+    if (r.extraFiles) written.push(...(await r.extraFiles(job.dir, written.slice(), gaps)));
     const files: ManifestFile[] = [];
     const redactions: NonNullable<Manifest['redactions']> = [];
     for (const f of written) {
       const p = path.join(job.dir, f.name);
-      const applied = r.transform ? await r.transform(f.cameraId, p) : [];
+      const applied = r.transform && f.name.endsWith('.mp4') ? await r.transform(f.cameraId, p, { redactionLift: r.redactionLift ?? null }) : [];
       if (applied.length) redactions.push({ file: f.name, applied });
       files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
     }
@@ -229,9 +274,11 @@ export class ExportService {
       serverKeyId: key.keyId,
       publicKey: key.publicKeyBase64,
       ...(r.transform ? { redactions } : {}),
+      ...(r.redactionLift ? { redactionLift: { by: r.redactionLift.by, byName: r.redactionLift.byName, reason: r.redactionLift.reason } } : {}),
       ...((job as { approver?: ExportApprover }).approver
         ? { requestedByName: r.actorName ?? r.actor, approvedBy: (job as { approver?: ExportApprover }).approver!.id, approvedByName: (job as { approver?: ExportApprover }).approver!.username }
         : {}),
+      ...(r.violation ? { violation: r.violation } : {}),
       auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);

@@ -33,6 +33,8 @@ export interface Manifest {
   publicKey: string;
   /** What was hidden in which file and how (privacy masks burned in, ...); absent: files are the camera's own bytes. */
   redactions?: { file: string; applied: string[] }[];
+  /** Faces and licence plates were left unredacted: who decided (a user who may approve exports) and why. */
+  redactionLift?: { by: string; byName: string; reason: string };
   /** Four eyes: the requester's user name, and who approved (id and user name). */
   requestedByName?: string;
   approvedBy?: string;
@@ -42,6 +44,11 @@ export interface Manifest {
    * server, so a later rewrite of the log before that point shows against it.
    */
   auditCheckpoint?: Checkpoint | null;
+  /**
+   * issue 14: a violation's evidence package — the event it documents; the measurements, frames
+   * and plate are files of the package (violation.json, frame-*.png, plate.png), signed with it.
+   */
+  violation?: { eventId: string; kind: string; rule: string; atMs: number };
 }
 
 export const MANIFEST_FILE = 'manifest.json';

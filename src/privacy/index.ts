@@ -11,3 +11,7 @@ export { PrivacyService, DEFAULT_PURPOSES, DEFAULT_LIFT_MINUTES, MAX_LIFT_MINUTE
 export { maskPng, decodePngRgb, paintMasks } from './mask-png.ts';
 export { checkLookBack, validateLookBackPolicy, lookBackPolicyForApi, DEFAULT_LOOK_BACK, type LookBackPolicy, type PurposeEntry, type PurposeRecord, type StatedPurpose } from './look-back.ts';
 export { buildTransparencyReport, transparencyHtml, monthOfDay, REPORT_ACTIONS, type TransparencyReport, type ReportCamera, type DailyCount, type ReportCounter } from './transparency.ts';
+export { findPlates, grow, type PixelRect, type PlateSearchOptions } from './plate-finder.ts';
+export { regionsOf, regionsBetween, pixelateYuv420, paintCoverYuv420, yuv420ToRgbScaled, VEHICLE_CLASSES, type Region, type RedactionKind, type FoundObject } from './redaction-regions.ts';
+export { redactVideo, probeStream, type ObjectFinder, type RedactVideoOptions, type RedactionSummary } from './redact-video.ts';
+export { redactExportFile, type ExportFileRedaction } from './export-redaction.ts';

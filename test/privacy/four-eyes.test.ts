@@ -82,3 +82,34 @@ test('a refusal needs a reason, is audited, and produces nothing', async () => {
   const audit = await v.store.listAudit(0, 10_000);
   assert.equal(audit.find((e) => e.action === 'export.refuse')?.details?.reason, 'no case number on file');
 });
+
+test('four eyes and redaction: the requester cannot lift it; the approver may, with a reason, and it is in the manifest', async () => {
+  const to = Date.now(), from = to - 4000;
+  const ask = await asOp('/api/exports', { method: 'POST', body: JSON.stringify({ cameras: ['cam1'], from: String(from), to: String(to), reason: 'case 9', liftRedaction: { reason: 'I want faces' } }) });
+  assert.equal(ask.status, 403, 'an operator may not lift redaction');
+  const own = await v.http('/api/exports', { method: 'POST', json: { cameras: ['cam1'], from: String(from), to: String(to), reason: 'case 9', liftRedaction: { reason: 'faces needed' } } });
+  assert.equal(own.status, 400, 'with four eyes only the approver lifts');
+  assert.match((await json(own)).error.message, /approver lifts/);
+  const id = await request('case 9: insurance claim, faces of the drivers needed');
+  const pending = (await json(await v.http('/api/export-requests'))).requests.find((j: { id: string }) => j.id === id);
+  assert.equal(pending.reason, 'case 9: insurance claim, faces of the drivers needed', 'the approver sees why');
+  assert.equal(pending.requestedByName, 'otto');
+  const bare = await v.http(`/api/exports/${id}/approve`, { method: 'POST', json: { liftRedaction: { reason: ' ' } } });
+  assert.equal(bare.status, 400);
+  assert.equal((await json(await v.http(`/api/exports/${id}`))).export.state, 'awaiting_approval', 'a refused lift approves nothing');
+  const ok = await v.http(`/api/exports/${id}/approve`, { method: 'POST', json: { liftRedaction: { reason: 'insurer\'s court order 12' } } });
+  assert.equal(ok.status, 200);
+  let job: any;
+  for (let i = 0; i < 300; i++) {
+    job = (await json(await asOp(`/api/exports/${id}`))).export;
+    if (job.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(job.state, 'done', job.error);
+  const manifest = await json(await asOp(`/api/exports/${id}/files/manifest.json`));
+  assert.equal(manifest.redactionLift.byName, 'admin');
+  assert.equal(manifest.redactionLift.reason, 'insurer\'s court order 12');
+  assert.equal(manifest.approvedByName, 'admin');
+  const audit = await v.store.listAudit(0, 10_000);
+  assert.ok(audit.some((e) => e.action === 'export.redaction_lift' && e.details?.exportId === id));
+});

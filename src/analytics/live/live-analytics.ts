@@ -17,6 +17,7 @@ import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analy
 import { AlarmRecorder } from './alarm-recorder.ts';
 import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
+import type { ObjectFinder } from '../../privacy/index.ts';
 
 /** How often each analyser's pace is checked. */
 const PACE_CHECK_MS = 5000;
@@ -77,6 +78,8 @@ export class LiveAnalytics {
   private readonly paceTimer: NodeJS.Timeout;
   /** Each camera's alarm entries (which hits raise alarms), kept even while its analysis is off. */
   private readonly policies = new Map<string, AnalyticsConfig['alarms']>();
+  /** issue 14: each camera's running traffic rule, for its counts and histograms */
+  private readonly trafficLive = new Map<string, TrackRule>();
   /** Cameras whose analysis is behind now (see analysis-pace.ts). */
   private behindNow: Record<string, Pace> = {};
 
@@ -214,8 +217,24 @@ export class LiveAnalytics {
     return { detector: this.detectorFor(cameraId), detection, cost: this.costFor(cameraId) };
   }
 
+  /** What the camera's running traffic rule has gathered (null when it runs none). */
+  trafficSnapshot(cameraId: string): unknown {
+    return this.trafficLive.get(cameraId)?.snapshot?.() ?? null;
+  }
+
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
+  }
+
+  /**
+   * Where people and vehicles are in one RGB frame, for export redaction: the shared detector's
+   * boxes, used only to hide. Throws when the neural detector cannot load: an export is then not
+   * made rather than left unredacted.
+   */
+  async objectFinder(): Promise<ObjectFinder> {
+    const d = await this.loadNeural();
+    if (!d) throw new AnalyticsError('ANALYSER_FAILED', `faces and plates cannot be redacted: the neural detector is not available (${this.neuralError}); an approver may lift redaction with a reason, or set privacy.redactExports false`);
+    return async (rgb, width, height) => (await d.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] ?? [];
   }
 
   get neuralDetectorError(): string | null {
@@ -224,6 +243,7 @@ export class LiveAnalytics {
 
   private async apply(cameraId: string, settings: AnalyticsConfig, cameraEnabled: boolean): Promise<void> {
     this.policies.set(cameraId, settings.alarms);
+    this.trafficLive.delete(cameraId);
     const old = this.analysers.get(cameraId);
     if (old) {
       this.analysers.delete(cameraId);
@@ -255,7 +275,11 @@ export class LiveAnalytics {
         await this.recorder.record(frame);
       },
       onError: (message) => log.warn({ message }, 'live analytics problem'),
-      trackRules: traffic ? () => [traffic()] : undefined,
+      trackRules: traffic ? () => {
+        const rule = traffic();
+        this.trafficLive.set(cameraId, rule);
+        return [rule];
+      } : undefined,
     });
     this.analysers.set(cameraId, { analyser, detector: kind });
     log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length, lanes: traffic ? settings.traffic!.lanes.length : 0 }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');
