@@ -54,6 +54,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/cameras/:id/calibration/check': { action: 'camera.update', on: 'camera' },
   'POST /api/cameras/:id/analytics/preview': { action: 'analytics.configure', on: 'camera' },
   'GET /api/cameras/:id/analytics/preview/:previewId/:n': { action: 'analytics.configure', on: 'camera' },
+  // issue 14: a violation's evidence package holds the plate: export rights on the event's camera (checked by the handler)
+  'GET /api/cameras/:id/traffic': { action: 'camera.read', on: 'camera' },
+  'GET /api/events/:id/evidence': { action: 'recording.export', on: 'camera-items' },
+  'GET /api/events/:id/evidence/files/:name': { action: 'recording.export', on: 'camera-items' },
 
   'GET /api/alarms': { action: 'alarm.see', on: 'cameras' },
   'GET /api/alarms/:id/snapshot': { action: 'alarm.see', on: 'camera-items' },
