@@ -31,6 +31,12 @@ after(async () => {
 });
 
 test('the still is a picture of the camera now, and looking at it is audited', async () => {
+  // A camera still connecting has no picture to give (409 NO_PICTURE, as for an offline one): wait until it sends.
+  const end = Date.now() + 30_000;
+  while ((await json(await v.http('/api/cameras/cam1'))).camera.status.state !== 'online') {
+    assert.ok(Date.now() < end, 'the simulated camera did not come online');
+    await new Promise((res) => setTimeout(res, 200));
+  }
   const r = await v.http('/api/cameras/cam1/still');
   assert.equal(r.status, 200, await r.clone().text());
   assert.equal(r.headers.get('content-type'), 'image/png');
