@@ -33,6 +33,13 @@ export interface PlanInput {
   mayShed?: boolean;
   /** Cameras this node handed over lately: it does not take them back while they wait. */
   recentlyShed?: ReadonlySet<string>;
+  /**
+   * Cameras pinned to one node (an edge site's): only that node records them, whether or not it
+   * is heard from; it takes them at once, and never hands them on.
+   */
+  pins?: ReadonlyMap<string, string>;
+  /** An edge node records its pinned cameras only (its link to the centre is no place for others). */
+  onlyPinned?: boolean;
 }
 
 export interface Plan {
@@ -57,7 +64,15 @@ export function score(cameraId: string, nodeId: string): number {
   return createHash('sha1').update(cameraId).update('\0').update(nodeId).digest().readUInt32BE(0);
 }
 
-export function planAssignment(p: PlanInput): Plan {
+export function planAssignment(input: PlanInput): Plan {
+  const pinnedElsewhere = (c: string) => {
+    const n = input.pins?.get(c);
+    return n !== undefined && n !== input.me;
+  };
+  // Another node's pinned cameras are not this node's to record: as if absent from the pool.
+  const p: PlanInput = input.onlyPinned
+    ? { ...input, cameras: input.cameras.filter((c) => input.pins?.get(c) === input.me) }
+    : input.pins?.size ? { ...input, cameras: input.cameras.filter((c) => !pinnedElsewhere(c)) } : input;
   const wanted = new Set(p.cameras);
   const held: string[] = [];
   const release: string[] = [];
@@ -92,7 +107,8 @@ export function planAssignment(p: PlanInput): Plan {
     const mine = p.recentlyShed?.has(cameraId) ? 0 : spare.get(p.me)!;
     // This node's own lease from its previous run is its own at once; other free cameras go to
     // their preferred node first, and to whoever has room once that node has let the grace pass.
-    const mayTake = l?.node === p.me || best === p.me || (best !== null && p.now - since >= p.graceMs);
+    const pinnedHere = p.pins?.get(cameraId) === p.me;
+    const mayTake = pinnedHere || l?.node === p.me || best === p.me || (best !== null && p.now - since >= p.graceMs);
     if (mine > 0 && mayTake) {
       acquire.push({ cameraId, revision: l?.revision ?? null });
       spare.set(p.me, mine - 1);
@@ -123,6 +139,7 @@ function pickShed(p: PlanInput, held: string[]): string | null {
   const room = new Set(nodes.filter(([id, n]) => (id === p.me ? p.capacity - held.length : n.capacity - n.held) > 0).map(([id]) => id));
   room.add(p.me);
   for (const cameraId of [...held].sort()) {
+    if (p.pins?.get(cameraId) === p.me) continue;
     let best: string | null = null;
     let bestScore = -1;
     for (const id of room) {

@@ -33,6 +33,8 @@ export interface NodeInfo {
   version: string;
   /** Filled by the composition root: e.g. cameras online, lost frames, disk. */
   health: Record<string, unknown>;
+  /** An edge site's node: records only the cameras pinned to it, so others never count on its room. */
+  edge?: boolean;
 }
 
 export interface LeaseValue {
@@ -67,6 +69,12 @@ export interface ClusterNodeOptions {
   /** Stop recording a camera this node no longer holds. */
   stopCamera: (cameraId: string) => void;
   health?: () => Record<string, unknown>;
+  /**
+   * An edge site's cameras: only this node records them. It keeps recording them when the centre
+   * is unreachable (no self-fencing: no other node takes a pinned camera), and its index writes
+   * reach the centre when the link returns.
+   */
+  pinned?: readonly string[];
 }
 
 interface Held {
@@ -82,6 +90,8 @@ export class ClusterNode {
   private leasesKv: KV | null = null;
   private nodes: KvMirror<NodeInfo> | null = null;
   private leases: KvMirror<LeaseValue> | null = null;
+  private pinsKv: KV | null = null;
+  private pins: KvMirror<{ node: string }> | null = null;
   private readonly held = new Map<string, Held>();
   private readonly freeSince = new Map<string, number>();
   /** Cameras handed to a less loaded node, and when. */
@@ -111,10 +121,16 @@ export class ClusterNode {
   async start(): Promise<void> {
     this.nc = await connectNats({ url: this.o.natsUrl, user: this.o.natsUser, pass: this.o.natsPass, logger: this.o.logger });
     try {
-      const { nodes, leases } = await openBuckets(this.nc, this.o.ttlMs);
+      const { nodes, leases, pins } = await openBuckets(this.nc, this.o.ttlMs);
       this.nodesKv = nodes;
       this.leasesKv = leases;
+      this.pinsKv = pins;
       await this.claimIdentity();
+      for (const cameraId of this.o.pinned ?? []) {
+        const had = await pins.get(cameraId);
+        if (had?.operation === 'PUT' && had.json<{ node: string }>().node !== this.nodeId) this.o.logger.warn({ camera: cameraId, was: had.json<{ node: string }>().node }, 'camera was pinned to another node; pinned here now (cluster.edgeCameras)');
+        await pins.put(cameraId, JSON.stringify({ node: this.nodeId }));
+      }
     } catch (err) {
       this.closed = true;
       await this.nc.close().catch(() => undefined);
@@ -122,9 +138,11 @@ export class ClusterNode {
     }
     this.nodes = new KvMirror<NodeInfo>(this.nodesKv!, this.o.logger);
     this.leases = new KvMirror<LeaseValue>(this.leasesKv!, this.o.logger, (key, e) => this.leaseChanged(key, e));
+    this.pins = new KvMirror<{ node: string }>(this.pinsKv!, this.o.logger);
     this.nodes.start();
     this.leases.start();
-    await Promise.all([this.nodes.ready, this.leases.ready]);
+    this.pins.start();
+    await Promise.all([this.nodes.ready, this.leases.ready, this.pins.ready]);
     this.view = new ClusterView(this.nodes, this.leases, this.o.ttlMs);
     const beat = setInterval(() => void this.heartbeat(), Math.max(200, Math.floor(this.o.ttlMs / 4)));
     const plan = setInterval(() => {
@@ -148,6 +166,7 @@ export class ClusterNode {
       heartbeatAt: Date.now(),
       version: this.o.version,
       health: this.o.health?.() ?? {},
+      edge: (this.o.pinned?.length ?? 0) > 0,
     };
   }
 
@@ -208,11 +227,17 @@ export class ClusterNode {
       this.o.logger.warn({ err: (err as Error).message }, 'heartbeat failed');
     }
     // Unheard for a lease TTL, the others will have taken our cameras: stop recording them
-    // rather than record them twice.
-    if (performance.now() - this.lastBeatOk > this.o.ttlMs && this.held.size > 0) {
-      this.o.logger.error({ cameras: this.held.size }, 'no heartbeat reached NATS for a lease TTL: releasing every camera (self-fencing)');
-      this.dropAll('link to the centre lost');
+    // rather than record them twice. Not the cameras pinned here: no other node takes those, so
+    // an edge site records on through the cut.
+    const unpinned = [...this.held.keys()].filter((id) => !this.isPinnedHere(id));
+    if (performance.now() - this.lastBeatOk > this.o.ttlMs && unpinned.length > 0) {
+      this.o.logger.error({ cameras: unpinned.length, keptPinned: this.held.size - unpinned.length }, 'no heartbeat reached NATS for a lease TTL: releasing every camera not pinned here (self-fencing)');
+      for (const id of unpinned) this.lose(id, 'link to the centre lost');
     }
+  }
+
+  private isPinnedHere(cameraId: string): boolean {
+    return (this.o.pinned ?? []).includes(cameraId) || this.pins?.entries.get(cameraId)?.value.node === this.nodeId;
   }
 
   private dropAll(reason: string): void {
@@ -238,7 +263,7 @@ export class ClusterNode {
     const out = new Map<string, LiveNode>();
     const now = performance.now();
     for (const [id, e] of this.nodes!.entries) {
-      if (now - e.seenAt < this.o.ttlMs && e.value.capacity > 0) out.set(id, { capacity: e.value.capacity, held: e.value.held });
+      if (now - e.seenAt < this.o.ttlMs && e.value.capacity > 0 && !e.value.edge) out.set(id, { capacity: e.value.capacity, held: e.value.held });
     }
     if (this.o.capacity > 0) out.set(this.nodeId, { capacity: this.o.capacity, held: this.held.size });
     return out;
@@ -266,6 +291,8 @@ export class ClusterNode {
       // One camera at a time, after the registry has had time to show the last one's new holder.
       mayShed: Date.now() - this.lastShed > this.o.ttlMs / 4 + this.o.roundMs && Date.now() - this.startedAt > this.o.ttlMs / 2,
       recentlyShed: new Set([...this.shedAt].filter(([, t]) => Date.now() - t < this.o.ttlMs * 2).map(([id]) => id)),
+      pins: new Map([...this.pins!.entries].map(([k, e]) => [k, e.value.node])),
+      onlyPinned: (this.o.pinned?.length ?? 0) > 0,
     });
     for (const id of plan.release) await this.release(id);
     if (plan.shed) {
@@ -355,6 +382,7 @@ export class ClusterNode {
     for (const id of [...this.held.keys()]) await this.release(id);
     this.nodes?.stop();
     this.leases?.stop();
+    this.pins?.stop();
     if (this.nodesKv) await this.nodesKv.delete(this.nodeId, { previousSeq: this.registryRevision }).catch(() => undefined);
     await this.nc?.drain().catch(() => undefined);
   }

@@ -19,6 +19,8 @@ export interface ClusterSettings {
   capacity: number;
   leaseTtlSeconds: number;
   advertiseUrl?: string;
+  /** An edge site's cameras: only this node records them, through link cuts. */
+  edgeCameras?: string[];
 }
 
 /** The recorders of this process (the recorder part's CameraFleet). */
@@ -84,6 +86,7 @@ export class ClusterMember implements ClusterApi {
       },
       stopCamera: (cameraId) => this.recorders?.remove(cameraId),
       health: () => this.health(),
+      pinned: o.settings.edgeCameras ?? [],
     });
   }
 

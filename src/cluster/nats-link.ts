@@ -56,16 +56,19 @@ export async function connectNats(o: NatsLinkOptions): Promise<NatsConnection> {
 
 export const NODES_BUCKET = 'vigil_nodes';
 export const LEASES_BUCKET = 'vigil_leases';
+export const PINS_BUCKET = 'vigil_pins';
 
 /**
- * The two buckets: nodes (an entry per live node, dropped by the bucket's max age when its
- * heartbeat stops) and camera leases (kept until released or taken over, no age).
+ * The buckets: nodes (an entry per live node, dropped by the bucket's max age when its
+ * heartbeat stops), camera leases (kept until released or taken over, no age) and pins.
  */
-export async function openBuckets(nc: NatsConnection, ttlMs: number): Promise<{ nodes: KV; leases: KV }> {
+export async function openBuckets(nc: NatsConnection, ttlMs: number): Promise<{ nodes: KV; leases: KV; pins: KV }> {
   const kvm = new Kvm(nc);
   const nodes = await kvm.create(NODES_BUCKET, { ttl: ttlMs, history: 1 });
   const leases = await kvm.create(LEASES_BUCKET, { history: 1 });
-  return { nodes, leases };
+  // Cameras pinned to an edge node (camera -> node id): kept while the edge is cut off, so no other node takes them.
+  const pins = await kvm.create(PINS_BUCKET, { history: 1 });
+  return { nodes, leases, pins };
 }
 
 /** JetStream's refusal of a compare-and-set (create of a present key, update from a stale revision). */

@@ -193,6 +193,7 @@ export const ConfigSchema = Type.Object(
           leaseTtlSeconds: Type.Number({ minimum: 1, maximum: 120, default: 10, description: 'A node unheard of for this long is dead: its cameras go to other nodes.' }),
           secretKeyFile: Type.String({ description: 'File with the 32-byte key (base64) that seals camera passwords, the same file on every node and api (a per-folder key would make one node unable to open another\'s camera passwords).' }),
           advertiseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the api reaches this node\'s HTTP server (live and playback are proxied there). Default: http://<server.host>:<server.port>.' })),
+          edgeCameras: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], description: 'An edge site\'s node: the ids of the cameras only it records. It keeps recording them while its link to the centre is cut (no other node takes them), and the centre learns the recordings when the link returns (docs/cluster.md).' }),
         },
         { additionalProperties: false, description: 'Cluster membership; absent: the embedded single process.' },
       ),

@@ -109,7 +109,11 @@ export interface PostgresOptions {
 }
 
 export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, types });
+  // A connection that cannot be made within 10 s fails (and is retried by the caller) instead of
+  // waiting out the kernel's SYN retries (about 2 min): an edge node whose link to the centre
+  // was cut writes its index as soon as the link returns. Keepalive finds idle connections the
+  // cut killed.
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, types, connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = new PostgresDatabase(pool);

@@ -68,3 +68,32 @@ test('a node holding more than its share plus one hands one camera to its prefer
   const three = new Map([...held].slice(0, 3));
   assert.equal(planAssignment({ me: 'a', session: 's-a', capacity: 100, now: 0, cameras: cams.slice(0, 3), leases: three, liveNodes: even, freeSince: new Map(), graceMs: 2000, mayShed: true }).shed, null);
 });
+
+test('a camera pinned to an edge node: only that node takes it, at once; others neither take it while the edge is silent nor count it; the edge never sheds it', () => {
+  const pins = new Map([['cam1', 'edge'], ['cam2', 'edge']]);
+  const live = new Map([['a', { capacity: 100, held: 0 }], ['edge', { capacity: 100, held: 0 }]]);
+  const base = { session: 's', capacity: 100, now: 100_000, liveNodes: live, graceMs: 2000, pins };
+  // the edge takes its pinned cameras at once, whatever the rendezvous choice
+  const e = planAssignment({ ...base, me: 'edge', session: 's-edge', cameras: ['cam1', 'cam2', 'cam3'], leases: new Map(), freeSince: new Map() });
+  assert.ok(['cam1', 'cam2'].every((c) => e.acquire.some((x) => x.cameraId === c)));
+  // the edge is cut off (not live), its leases stand: node a leaves them alone and does not call them waiting
+  const leases = new Map<string, LeaseView>([['cam1', { node: 'edge', session: 's-edge', revision: 3 }], ['cam2', { node: 'edge', session: 's-edge', revision: 4 }]]);
+  const a = planAssignment({ ...base, me: 'a', session: 's-a', liveNodes: new Map([['a', { capacity: 100, held: 0 }]]), cameras: ['cam1', 'cam2', 'cam3'], leases, freeSince: new Map([['cam1', 0], ['cam2', 0]]) });
+  assert.deepEqual(a.acquire.map((x) => x.cameraId), ['cam3']);
+  assert.equal(a.unassigned, 0);
+  // a node that held a camera before it was pinned elsewhere lets it go
+  const held = new Map<string, LeaseView>([['cam1', { node: 'a', session: 's-a', revision: 9 }]]);
+  assert.deepEqual(planAssignment({ ...base, me: 'a', session: 's-a', cameras: ['cam1'], leases: held, freeSince: new Map() }).release, ['cam1']);
+  // the edge, holding far more than its share, sheds none of its pinned cameras
+  const many = Array.from({ length: 10 }, (_, i) => `p${i}`);
+  const edgeLeases = new Map<string, LeaseView>(many.map((c, i) => [c, { node: 'edge', session: 's-edge', revision: i + 1 }]));
+  const shed = planAssignment({ ...base, me: 'edge', session: 's-edge', cameras: many, leases: edgeLeases, freeSince: new Map(), mayShed: true, pins: new Map(many.map((c) => [c, 'edge'])), liveNodes: new Map([['a', { capacity: 100, held: 0 }], ['edge', { capacity: 100, held: 10 }]]) });
+  assert.equal(shed.shed, null);
+});
+
+test('an edge node records its pinned cameras only', () => {
+  const live = new Map([['edge', { capacity: 100, held: 0 }]]);
+  const p = planAssignment({ me: 'edge', session: 's', capacity: 100, now: 100_000, cameras: ['x1', 'x2', 'e1'], leases: new Map(), liveNodes: live, freeSince: new Map([['x1', 0], ['x2', 0]]), graceMs: 2000, pins: new Map([['e1', 'edge']]), onlyPinned: true });
+  assert.deepEqual(p.acquire.map((a) => a.cameraId), ['e1']);
+  assert.equal(p.unassigned, 0, 'the centre\'s cameras are not the edge\'s to count');
+});

@@ -37,7 +37,7 @@ export interface ClusterRig {
   view: ClusterView & { close(): Promise<void> };
   cameras: string[];
   procs: Map<string, VigilProc>;
-  startNode(id: string, opts?: { capacity?: number; natsUrl?: string }): Promise<VigilProc>;
+  startNode(id: string, opts?: NodeOptions): Promise<VigilProc>;
   startApi(id?: string): Promise<VigilProc>;
   kill(id: string): Promise<void>;
   /** Pairs of segments of one camera, from two nodes, that overlap in time. */
@@ -47,7 +47,20 @@ export interface ClusterRig {
   stop(): Promise<void>;
 }
 
+export interface NodeOptions {
+  capacity?: number;
+  natsUrl?: string;
+  /** Run the node inside this network namespace (an edge site), reaching the centre at centreIp. */
+  netns?: { ns: string; centreIp: string; edgeIp: string };
+  /** cluster.edgeCameras */
+  edgeCameras?: string[];
+}
+
 export interface RigOptions {
+  /** Put PostgreSQL (also) and NATS on this address: an edge namespace reaches the centre there. */
+  centreIp?: string;
+  /** More cameras the api creates (e.g. an edge site's, served inside its namespace). */
+  extraCameras?: { id: string; name: string; url: string }[];
   cameras: number;
   ttlSeconds?: number;
   segmentSeconds?: number;
@@ -56,7 +69,7 @@ export interface RigOptions {
 
 export async function startClusterRig(o: RigOptions): Promise<ClusterRig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-cluster-'));
-  const [pg, nats] = await Promise.all([startPostgres(), startNats()]);
+  const [pg, nats] = await Promise.all([startPostgres({ alsoListen: o.centreIp }), startNats({ host: o.centreIp })]);
   const sim = await startSimulator({ cameras: o.cameras, port: 0, clips: ['testsrc2'], udp: false, cacheDir: TEST_SIM_CACHE });
   const keyFile = path.join(dir, 'secret.key');
   writeFileSync(keyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
@@ -65,25 +78,30 @@ export async function startClusterRig(o: RigOptions): Promise<ClusterRig> {
   const procs = new Map<string, VigilProc>();
   const ttl = o.ttlSeconds ?? 10;
 
-  const launch = async (id: string, role: 'node' | 'api', capacity: number, natsUrl: string): Promise<VigilProc> => {
+  const launch = async (id: string, role: 'node' | 'api', capacity: number, natsUrl: string, no: NodeOptions = {}): Promise<VigilProc> => {
     const dataDir = path.join(dir, id);
     mkdirSync(dataDir, { recursive: true });
     const port = await freePort();
+    const edge = no.netns;
     const cfg = {
       dataDir,
-      server: { port },
-      database: { kind: 'postgres', url: pg.url },
+      server: edge ? { port, host: '0.0.0.0' } : { port },
+      database: { kind: 'postgres', url: edge ? pg.url.replace('127.0.0.1', edge.centreIp) : pg.url },
       recording: { segmentSeconds: o.segmentSeconds ?? 2 },
       log: { level: 'info' },
-      cluster: { nodeId: id, natsUrl, capacity, leaseTtlSeconds: ttl, secretKeyFile: keyFile },
+      cluster: {
+        nodeId: id, natsUrl, capacity, leaseTtlSeconds: ttl, secretKeyFile: keyFile,
+        ...(edge ? { advertiseUrl: `http://${edge.edgeIp}:${port}`, edgeCameras: no.edgeCameras ?? [] } : {}),
+      },
       // The api creates the cameras (only when absent); nodes read them from PostgreSQL.
-      cameras: role === 'api' ? sim.urls.map((url, i) => ({ id: cameras[i], name: `Camera ${i + 1}`, url })) : [],
+      cameras: role === 'api' ? [...sim.urls.map((url, i) => ({ id: cameras[i], name: `Camera ${i + 1}`, url })), ...(o.extraCameras ?? [])] : [],
     };
     const cfgFile = path.join(dir, `${id}.json`);
     writeFileSync(cfgFile, JSON.stringify(cfg));
     const logFile = path.join(dir, `${id}.log`);
     const log = createWriteStream(logFile);
-    const proc = spawn(process.execPath, [path.join(ROOT, 'src/cli/main.ts'), role, '--config', cfgFile], {
+    const argv = [process.execPath, path.join(ROOT, 'src/cli/main.ts'), role, '--config', cfgFile];
+    const proc = spawn(edge ? 'ip' : argv[0], edge ? ['netns', 'exec', edge.ns, ...argv] : argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,7 +134,7 @@ export async function startClusterRig(o: RigOptions): Promise<ClusterRig> {
     view,
     cameras,
     procs,
-    startNode: (id, so = {}) => launch(id, 'node', so.capacity ?? o.capacity ?? 500, so.natsUrl ?? nats.url),
+    startNode: (id, so = {}) => launch(id, 'node', so.capacity ?? o.capacity ?? 500, so.natsUrl ?? nats.url, so),
     startApi: (id = 'api') => launch(id, 'api', 0, nats.url),
     async kill(id) {
       const p = procs.get(id)!;

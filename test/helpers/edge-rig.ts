@@ -14,6 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface EdgeLink {
   ns: string;
   centreIp: string;
+  edgeIp: string;
   cut(): void;
   restore(): void;
   /** Runs a command inside the edge namespace. */
@@ -56,6 +57,7 @@ export function makeEdgeLink(): EdgeLink {
   return {
     ns,
     centreIp,
+    edgeIp,
     cut: () => ip('link', 'set', hostIf, 'down'),
     restore: () => ip('link', 'set', hostIf, 'up'),
     spawnEdge: (args, env) => spawn('ip', ['netns', 'exec', ns, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] }),

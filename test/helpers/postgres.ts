@@ -2,7 +2,7 @@
 // under one temp dir removed by stop(). Runs as the `postgres` OS user when we are root, because
 // postgres refuses to run as root.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, chmodSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** alsoListen: another local address to listen on (an edge namespace's link to the centre), trusted like 127.0.0.1. */
+export async function startPostgres(opts: { alsoListen?: string } = {}): Promise<TestPostgres> {
   for (const b of ['initdb', 'postgres']) {
     if (!existsSync(join(BIN, b))) {
       throw new Error(`${BIN}/${b} not found: PostgreSQL 15 is needed for the store tests (apt-get install postgresql-15)`);
@@ -56,9 +57,10 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw new Error(`initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
   }
 
+  if (opts.alsoListen) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${opts.alsoListen.replace(/\.\d+$/, '.0')}/24 trust\n`);
   const port = await freePort();
   const pgArgs = [
-    '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=127.0.0.1${opts.alsoListen ? `,${opts.alsoListen}` : ''}`,
     // Tests need no crash safety from this throwaway server; durability is tested on SQLite.
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=50', '-c', 'shared_buffers=32MB',

@@ -1,3 +1,4 @@
+import { trafficPath } from '../traffic/TrafficScreen.tsx';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, getCamera, listRecordings } from '../api/client.ts';
 import type { Camera, RecordingSegment } from '../api/types.ts';
@@ -69,6 +70,8 @@ export function CameraView({ id, me, canConfigure = false }: { id: string; me: s
         {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
         <span className="toolbar-info">{t('camera.keys')}</span>
         <a className="button" href={investigatePath([id], position)} onClick={(event) => onLinkClick(event, investigatePath([id], position))} data-testid="investigate-link">{t('inv.open')}</a>
+        {/* issue 14 */}
+        <a className="button" href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
       </div>
       {notFound && <p className="banner banner-error" role="alert">{t('camera.notFound', { id })}</p>}
       {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
