@@ -38,6 +38,8 @@ export interface RunningVigil {
   cameraScopes: CameraScopes;
   /** The security map (placements, sites, outage areas). */
   map: MapService;
+  /** issue 14: violation evidence packages */
+  evidence: import('../evidence/index.ts').ViolationEvidence;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -156,6 +158,14 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     trafficRules: trafficRules(store),
   });
   await analytics.start();
+  // issue 14: a signed package per traffic violation, with the violator's plate (read there and only there)
+  const { ViolationEvidence } = await import('../evidence/index.ts');
+  const evidence = new ViolationEvidence({
+    store, bus, logger: logger.child({ part: 'evidence' }), recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile,
+    evidenceDir: path.join(paths.dataDir, 'evidence'),
+    plateReader: async () => (await import('../plates/index.ts')).PlateReader.load(),
+  });
+  const stopEvidence = evidence.listen();
 
   const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
   const privacy = new PrivacyService({ store });
@@ -229,6 +239,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
+    evidence,
     integrations,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
@@ -247,6 +258,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     cameraScopes,
     map,
+    evidence,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
@@ -255,6 +267,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        stopEvidence();
+        await evidence.close();
         stopRaising();
         await alarms.close();
         // After the last events: what is still queued for a webhook goes to the dead-letter list.
