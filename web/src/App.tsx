@@ -18,6 +18,7 @@ import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
 import { WallScreen } from './wall/WallScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
+import { ImportScreen } from './import/ImportScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -70,6 +71,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} />
           : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'import' && user.role === 'admin' ? <ImportScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'alarmHistory' ? <AlarmHistory />
           : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />

@@ -3,7 +3,7 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 // A few screens do not need a routing library: a path parser and pushState.
 
 /** The map is the control room's home (/); the video wall is at /cameras. */
-export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' };
+export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' } | { name: 'import' };
 
 export const GRID_PATH = '/cameras';
 
@@ -14,6 +14,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
+  if (/^\/import\/?$/.test(pathname)) return { name: 'import' };
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   if (/^\/wall\/?$/.test(pathname)) return { name: 'wall' };
   if (/^\/investigate\/?$/.test(pathname)) return { name: 'investigate' };
