@@ -25,7 +25,11 @@ export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$ROOT/.cache/node-compile}"
 # --- Debian packages ---------------------------------------------------------------------------
 # name-of-binary-or-file:debian-package
 # DejaVu Sans: the map's label glyphs are built from it (src/map/glyph-font.ts).
-need_demo=("/usr/bin/ffmpeg:ffmpeg" "/usr/bin/ffprobe:ffmpeg" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core")
+need_demo=("/usr/bin/ffmpeg:ffmpeg" "/usr/bin/ffprobe:ffmpeg" "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
+  # issue 14: plate-like fonts (Helvetica Narrow and Arial Narrow metrics) that eval:plates and the plate tests render plates with
+  "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf:fonts-urw-base35"
+  "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf:fonts-liberation"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf:fonts-dejavu-extra")
 need_test=("/usr/bin/chromium:chromium"
   "/usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib:gir1.2-gst-rtsp-server-1.0"
   "/usr/lib/python3/dist-packages/gi/__init__.py:python3-gi"

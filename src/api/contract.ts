@@ -60,3 +60,8 @@ import type { DetectorViewSchema } from './analytics-schemas.ts';
 export type DetectorView = Static<typeof DetectorViewSchema>;
 // issue 12: saved video walls, bookmarks
 export type { WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput } from './wall-schemas.ts';
+// issue 14: a traffic violation's evidence package
+import type { EvidenceReplySchema, TrafficDashboardSchema } from './traffic-schemas.ts';
+export type TrafficDashboard = Static<typeof TrafficDashboardSchema>;
+export type Evidence = Static<typeof EvidenceReplySchema>;
+export type ViolationRecord = Evidence['record'];

@@ -28,6 +28,8 @@ const statusByCode: Record<string, number> = {
   DEGENERATE_CALIBRATION: 400,
   BAD_TRAFFIC_SPEC: 400,
   NOT_CALIBRATED: 400,
+  NOT_A_VIOLATION: 400,
+  EVIDENCE_NOT_FOUND: 404,
   // issue 12 (operator workflow)
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,

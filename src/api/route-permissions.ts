@@ -49,6 +49,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/calibration': { action: 'camera.read', on: 'camera' },
   'PUT /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
   'DELETE /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
+  // issue 14: a violation's evidence package holds the plate: export rights on the event's camera (checked by the handler)
+  'GET /api/cameras/:id/traffic': { action: 'camera.read', on: 'camera' },
+  'GET /api/events/:id/evidence': { action: 'recording.export', on: 'camera-items' },
+  'GET /api/events/:id/evidence/files/:name': { action: 'recording.export', on: 'camera-items' },
 
   'GET /api/alarms': { action: 'alarm.see', on: 'cameras' },
   'GET /api/alarms/:id/snapshot': { action: 'alarm.see', on: 'camera-items' },

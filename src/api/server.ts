@@ -46,7 +46,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
-import { registerTrafficRoutes } from './traffic-routes.ts';
+import { registerTrafficRoutes, registerEvidenceRoutes } from './traffic-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 import { registerWallRoutes } from './wall-routes.ts';
@@ -124,6 +124,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerAlarmRoutes(app, deps, guard);
   registerAnalyticsRoutes(app, deps, guard);
   registerTrafficRoutes(app, deps, guard);
+  registerEvidenceRoutes(app, deps, guard);
   registerEventRoutes(app, deps, guard);
   registerLockRoutes(app, deps.store, guard);
   registerPlaybackRoutes(app, deps, guard);

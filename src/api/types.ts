@@ -1,5 +1,6 @@
 // What the routes are given and how they check permissions. Kept apart from server.ts so that the
 // route modules and the server that registers them do not import each other.
+import type { ViolationEvidence } from '../evidence/index.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
@@ -61,6 +62,8 @@ export interface ApiDeps {
   map?: Omit<MapApiDeps, 'runtime'>;
   /** Cluster membership (issue 15); absent: the embedded single process. */
   cluster?: ClusterApi;
+  /** issue 14: a signed evidence package per traffic violation (absent: no evidence routes). */
+  evidence?: ViolationEvidence;
   /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
   metricsToken?: string;
   /** MQTT and webhooks of this process (issue 15); absent: none configured. */

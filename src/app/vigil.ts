@@ -17,7 +17,7 @@ import { MapService, geojsonBasemap } from '../map/index.ts';
 // The API (Fastify, OpenAPI) and analytics are imported only once the cameras are recording: they
 // are most of the start-up's module loading, and a restarted recorder should not wait for them.
 import type { LiveAnalytics } from '../analytics/index.ts';
-import { ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
+import { AuditCopies, ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
 import { startIntegrations } from '../integrations/index.ts';
 import { hostname } from 'node:os';
 
@@ -38,6 +38,8 @@ export interface RunningVigil {
   cameraScopes: CameraScopes;
   /** The security map (placements, sites, outage areas). */
   map: MapService;
+  /** issue 14: violation evidence packages */
+  evidence: import('../evidence/index.ts').ViolationEvidence;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
   close(): Promise<void>;
@@ -156,14 +158,34 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     trafficRules: trafficRules(store),
   });
   await analytics.start();
+  // issue 14: a signed package per traffic violation, with the violator's plate (read there and only there)
+  const { ViolationEvidence } = await import('../evidence/index.ts');
+  const evidence = new ViolationEvidence({
+    store, bus, logger: logger.child({ part: 'evidence' }), recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile,
+    evidenceDir: path.join(paths.dataDir, 'evidence'),
+    plateReader: async () => (await import('../plates/index.ts')).PlateReader.load(),
+  });
+  const stopEvidence = evidence.listen();
 
   const { PrivacyService, MaskedLive } = await import('../privacy/index.ts');
   const privacy = new PrivacyService({ store });
   await privacy.ensureDefaults();
-  // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
+  // Signed checkpoints of the audit chain, outside the database (docs/audit.md); in a cluster each
+  // process also keeps copies of every other's, received over JetStream (docs/cluster.md).
+  const serverKey = loadOrCreateServerKey(paths.keysDir);
+  const checkpointFile = new CheckpointFile(paths.checkpointFile);
+  const auditCopies = cfg.cluster
+    ? new AuditCopies({
+      nodeId: cfg.cluster.nodeId, natsUrl: cfg.cluster.natsUrl, natsUser: cfg.cluster.natsUser, natsPassword: cfg.cluster.natsPassword,
+      logger: logger.child({ part: 'audit-copies' }), publicKeyBase64: serverKey.publicKeyBase64, copiesDir: path.join(path.dirname(paths.checkpointFile), 'copies'),
+      onConflict: (detail) => raise({ kind: 'audit.tampered', severity: 'critical', cameraId: null, details: { message: detail } }),
+    })
+    : null;
+  auditCopies?.start(checkpointFile.read());
   const checkpointer = new AuditCheckpointer({
-    key: loadOrCreateServerKey(paths.keysDir),
-    file: new CheckpointFile(paths.checkpointFile),
+    key: serverKey,
+    file: checkpointFile,
+    onWritten: (cps) => auditCopies?.publish(cps),
     head: () => store.auditHead(),
     entriesAfter: (seq) => readAuditLog(store, 2000, seq),
     every: cfg.audit.checkpointEvery,
@@ -217,6 +239,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     trustProxy: cfg.server.trustProxy,
     audit: { checkpointer, checkpointFile: paths.checkpointFile, keysDir: paths.keysDir },
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
+    evidence,
     integrations,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
@@ -235,6 +258,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     retention,
     cameraScopes,
     map,
+    evidence,
     generatedAdminPassword,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
@@ -243,6 +267,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        stopEvidence();
+        await evidence.close();
         stopRaising();
         await alarms.close();
         // After the last events: what is still queued for a webhook goes to the dead-letter list.
@@ -255,6 +281,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         segmentIndex.stop();
         // Last: the entries written while shutting down (live.stop, ...) are vouched for too.
         await checkpointer.close();
+        await auditCopies?.close();
         // After the last segments are indexed: the leases go back, and other nodes take the cameras at once.
         await cluster?.close();
         await store.close();

@@ -18,7 +18,7 @@ export const AUDIT_ACTIONS = [
   // issue 11: the security map
   'map.place', 'map.unplace', 'map.site.put', 'map.site.delete', 'map.import', 'map.basemap.import',
   // issue 14: traffic
-  'camera.calibrate', 'camera.uncalibrate',
+  'camera.calibrate', 'camera.uncalibrate', 'evidence.view',
   // issue 12 (operator workflow): every change of an alarm, and the history export
   'alarm.take', 'alarm.release', 'alarm.hold', 'alarm.resolve', 'alarm.reopen', 'alarm.priority', 'alarm.step',
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',

@@ -22,6 +22,8 @@ export interface CheckpointerOptions {
   /** The chain no longer continues what was signed: someone changed the log. */
   onTamper?: (err: AuditError) => void;
   onError?: (err: Error) => void;
+  /** Checkpoints just appended to the file (e.g. to send copies to other nodes). */
+  onWritten?: (cps: Checkpoint[]) => void;
 }
 
 export class AuditCheckpointer {
@@ -116,12 +118,14 @@ export class AuditCheckpointer {
       if (err instanceof AuditError && err.code === 'AUDIT_TAMPERED') {
         this.tampered = true;
         this.opts.file.append(written);
+        if (written.length) this.opts.onWritten?.(written);
         this.opts.onTamper?.(err);
         return written;
       }
       throw err;
     }
     this.opts.file.append(written);
+    if (written.length) this.opts.onWritten?.(written);
     this.last = prev;
     this.lastAt = this.now();
     return written;

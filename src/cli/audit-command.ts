@@ -1,12 +1,12 @@
 // `vigil audit verify`: the chain recomputed from the database and checked against the signed
 // checkpoints kept outside it, with only the server's public key (offline: no server needed).
 // `--extract FILE` checks a signed audit extract instead, without any database.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../core/index.ts';
 
-const HELP = `vigil audit verify [--config FILE] [--checkpoints FILE ...] [--public-key FILE]
+const HELP = `vigil audit verify [--config FILE] [--checkpoints FILE ...] [--public-key FILE] [--copies DIR]
 vigil audit verify --extract FILE [--public-key FILE]
 
 Recomputes the audit hash chain and checks it against the signed checkpoints (by default
@@ -15,13 +15,17 @@ with the server's public key (by default <dataDir>/keys/export-ed25519.pub). A d
 rewritten stretch whose hashes were recomputed both fail; the first entry that differs is named.
 Exit code 0 when intact, 1 when not.
 
+--copies DIR also checks the log against every other node's checkpoints kept in DIR (in a
+cluster: <dataDir>/audit/copies, each <node>-<keyId>.jsonl with its <node>-<keyId>.pub), once
+per node, each with that node's key.
+
 --extract FILE checks a signed extract saved from the auditor's screen: its signature and the
 hash of every entry in it.`;
 
 export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: string }) => Config): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, checkpoints: { type: 'string', multiple: true }, 'public-key': { type: 'string' }, extract: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string' }, checkpoints: { type: 'string', multiple: true }, 'public-key': { type: 'string' }, extract: { type: 'string' }, copies: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) return (console.log(HELP), 0);
@@ -55,8 +59,10 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
   const store = await openConfiguredStore(cfg);
   try {
     // The embedded database is read on a connection of its own (ten million entries in well under a minute).
-    const entries = cfg.database.kind === 'sqlite' ? readAuditLogFile(paths.dbPath) : readAuditLog(store, 5000);
-    const r = await audit.verifyAuditChain(entries, checkpoints.length ? { checkpoints, publicKey: publicKey! } : {});
+    const verify = (opts: import('../audit/index.ts').VerifyOptions) =>
+      audit.verifyAuditChain(cfg.database.kind === 'sqlite' ? readAuditLogFile(paths.dbPath) : readAuditLog(store, 5000), opts);
+    const r = await verify(checkpoints.length ? { checkpoints, publicKey: publicKey! } : {});
+    let code = 0;
     if (r.ok) {
       if (checkpoints.length) {
         console.log(`audit chain intact: ${r.count} entries; checked against ${r.checkpoints} signed checkpoints (the latest vouches for entry ${r.lastCheckpointSeq}, key ${audit.keyIdOf(publicKey!)})`);
@@ -65,12 +71,33 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
         console.log(`audit chain intact: ${r.count} entries`);
         console.log('warning: no signed checkpoints found: a deleted tail or a recomputed chain would not show');
       }
-      return 0;
+    } else {
+      console.log(`audit chain BROKEN at entry ${r.firstBad}: ${r.reason} (${r.count} entries checked before it)`);
+      if (r.detail) console.log(r.detail);
+      code = 1;
     }
-    console.log(`audit chain BROKEN at entry ${r.firstBad}: ${r.reason} (${r.count} entries checked before it)`);
-    if (r.detail) console.log(r.detail);
-    return 1;
+    // Other nodes' checkpoints, each against its own key (a pass over the log per node).
+    for (const copy of values.copies ? copiesIn(values.copies) : []) {
+      const cps = audit.readCheckpointFile(copy.checkpoints);
+      const c = await verify({ checkpoints: cps, publicKey: audit.readPublicKey(readFileSync(copy.publicKey, 'utf8')) });
+      if (c.ok) console.log(`copy ${copy.name}: intact against its ${c.checkpoints} checkpoints (the latest vouches for entry ${c.lastCheckpointSeq})`);
+      else {
+        console.log(`copy ${copy.name}: BROKEN at entry ${c.firstBad}: ${c.reason} (${c.count} entries checked before it)`);
+        if (c.detail) console.log(c.detail);
+        code = 1;
+      }
+    }
+    return code;
   } finally {
     await store.close();
   }
+}
+
+/** The copies in a folder: each <name>.jsonl with its <name>.pub. */
+function copiesIn(dir: string): { name: string; checkpoints: string; publicKey: string }[] {
+  if (!existsSync(dir)) throw new Error(`--copies: no folder ${dir}`);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl') && existsSync(path.join(dir, f.replace(/\.jsonl$/, '.pub'))))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.jsonl$/, ''), checkpoints: path.join(dir, f), publicKey: path.join(dir, f.replace(/\.jsonl$/, '.pub')) }));
 }

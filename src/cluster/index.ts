@@ -9,3 +9,4 @@ export { recoveryView, retentionView, fencedIndexView } from './node-segments.ts
 export { ClusterMember, type ClusterApi, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';
 export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WINDOW_MS } from './outbox.ts';
 export { retryUntilOpen } from './retry.ts';
+export { AuditCopies, ensureAuditCopiesStream, copyFileOf, AUDIT_COPIES_STREAM, type AuditCopiesOptions, type RelayedCheckpoint } from './audit-copies.ts';

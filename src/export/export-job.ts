@@ -39,6 +39,16 @@ export interface ExportRequest {
   needsApproval?: boolean;
   /** The requester's user name, for the manifest (four eyes: both names are in it). */
   actorName?: string;
+  /** issue 14: the export's id (a violation's evidence package is named by its event); default a new UUID */
+  id?: string;
+  /**
+   * issue 14: writes more files into the export's directory after the recordings (a violation's
+   * measurements, frames, plate crop), given the recordings written and the gaps found; they are
+   * hashed and signed with the rest.
+   */
+  extraFiles?: (dir: string, recordings: WrittenFile[], gaps: Manifest['gaps']) => Promise<WrittenFile[]>;
+  /** issue 14: what the package is evidence of, for the manifest */
+  violation?: Manifest['violation'];
 }
 
 /** Who lifted the default redaction of faces and plates from an export, and why. */
@@ -108,7 +118,9 @@ export class ExportService {
     validateExportRequest(r, this.opts.maxRangeMs ?? 24 * 3_600_000);
     if (r.redactionLift && r.needsApproval) throw new ExportError('BAD_REQUEST', 'body/liftRedaction: with four-eyes export the approver lifts redaction when approving');
     if (r.redactionLift && !r.redactionLift.reason.trim()) throw new ExportError('BAD_REQUEST', 'body/liftRedaction/reason: say why faces and plates may stay unredacted (audited, in the manifest)');
-    const id = randomUUID();
+    const id = r.id ?? randomUUID();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) throw new ExportError('BAD_REQUEST', 'an export id is letters, digits, - and _');
+    if (this.jobs.has(id)) throw new ExportError('CONFLICT', `export ${id} exists`);
     const dir = path.join(this.opts.exportsDir, id);
     // No audit entry, no export: accountability comes first.
     for (const cameraId of r.cameras) {
@@ -237,11 +249,12 @@ export class ExportService {
       const indexed = await this.opts.store.listGaps(cameraId, r.fromMs, r.toMs, 10_000);
       for (const g of explainGaps(gapsBetween(spans, r.fromMs, r.toMs), indexed)) gaps.push({ cameraId, ...g });
     }
+    if (r.extraFiles) written.push(...(await r.extraFiles(job.dir, written.slice(), gaps)));
     const files: ManifestFile[] = [];
     const redactions: NonNullable<Manifest['redactions']> = [];
     for (const f of written) {
       const p = path.join(job.dir, f.name);
-      const applied = r.transform ? await r.transform(f.cameraId, p, { redactionLift: r.redactionLift ?? null }) : [];
+      const applied = r.transform && f.name.endsWith('.mp4') ? await r.transform(f.cameraId, p, { redactionLift: r.redactionLift ?? null }) : [];
       if (applied.length) redactions.push({ file: f.name, applied });
       files.push({ name: f.name, sha256: await sha256File(p), bytes: statSync(p).size, cameraId: f.cameraId, startMs: Math.round(f.startMs), endMs: Math.round(f.endMs) });
     }
@@ -265,6 +278,7 @@ export class ExportService {
       ...((job as { approver?: ExportApprover }).approver
         ? { requestedByName: r.actorName ?? r.actor, approvedBy: (job as { approver?: ExportApprover }).approver!.id, approvedByName: (job as { approver?: ExportApprover }).approver!.username }
         : {}),
+      ...(r.violation ? { violation: r.violation } : {}),
       auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };
     const bytes = serializeManifest(manifest);

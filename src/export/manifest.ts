@@ -44,6 +44,11 @@ export interface Manifest {
    * server, so a later rewrite of the log before that point shows against it.
    */
   auditCheckpoint?: Checkpoint | null;
+  /**
+   * issue 14: a violation's evidence package — the event it documents; the measurements, frames
+   * and plate are files of the package (violation.json, frame-*.png, plate.png), signed with it.
+   */
+  violation?: { eventId: string; kind: string; rule: string; atMs: number };
 }
 
 export const MANIFEST_FILE = 'manifest.json';

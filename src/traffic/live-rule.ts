@@ -3,10 +3,10 @@
 // analytics pipeline as rule events (kind, lane as the rule's name, the figures, the positions the
 // finding rests on). Building one checks the spec, so the same call refuses a bad one before it is
 // stored. Pure: the caller loads the calibration.
-import type { RuleEvent, Track, TrackRule } from '../analytics/index.ts';
+import type { DetClass, RuleEvent, Track, TrackRule } from '../analytics/index.ts';
 import type { TrafficConfig } from '../core/index.ts';
 import type { Calibration } from './homography.ts';
-import { TrafficAnalyser, type TrafficEvent, type TrafficOptions } from './traffic-analyser.ts';
+import { TrafficAnalyser, type LaneStats, type TrackSummary, type TrafficEvent, type TrafficOptions } from './traffic-analyser.ts';
 
 export function trafficOptions(spec: TrafficConfig, calibration: Calibration | null): TrafficOptions {
   return {
@@ -19,15 +19,49 @@ export function trafficOptions(spec: TrafficConfig, calibration: Calibration | n
   };
 }
 
-/** One camera's traffic analysis as a TrackRule of its pipeline. */
+/** Vehicles that left a lane in one minute, per class, with their speeds in 10 km/h bins. */
+export interface MinuteCount { minuteMs: number; lane: string; cls: DetClass; n: number; speedBins: number[] }
+
+export interface TrafficSnapshot { since: number; lanes: LaneStats[]; minutes: MinuteCount[] }
+
+const KEEP_MINUTES = 24 * 60;
+const BIN_KMH = 10, BINS = 20;
+
+/** One camera's traffic analysis as a TrackRule of its pipeline, with its counts per minute (the last 24 h, in memory). */
 export class TrafficRule implements TrackRule {
   readonly analyser: TrafficAnalyser;
-  constructor(opts: TrafficOptions) {
+  private readonly now: () => number;
+  private readonly since: number;
+  private readonly minutes = new Map<string, MinuteCount>();
+  constructor(opts: TrafficOptions, now: () => number = Date.now) {
     this.analyser = new TrafficAnalyser(opts);
+    this.now = now;
+    this.since = now();
   }
 
   update(tracks: readonly Track[], t: number): RuleEvent[] {
-    return this.analyser.update(tracks, t).map(toRuleEvent);
+    const events = this.analyser.update(tracks, t).map(toRuleEvent);
+    const done = this.analyser.takeFinished();
+    if (done.length) this.count(done);
+    return events;
+  }
+
+  private count(done: TrackSummary[]): void {
+    const minuteMs = Math.floor(this.now() / 60_000) * 60_000;
+    for (const s of done) {
+      if (!s.lane) continue;
+      const key = `${minuteMs}|${s.lane}|${s.cls}`;
+      let m = this.minutes.get(key);
+      if (!m) this.minutes.set(key, (m = { minuteMs, lane: s.lane, cls: s.cls, n: 0, speedBins: new Array(BINS + 1).fill(0) }));
+      m.n++;
+      if (s.speedKmh !== null) m.speedBins[Math.min(BINS, Math.floor(s.speedKmh / BIN_KMH))]++;
+    }
+    const oldest = minuteMs - KEEP_MINUTES * 60_000;
+    for (const [k, m] of this.minutes) if (m.minuteMs < oldest) this.minutes.delete(k);
+  }
+
+  snapshot(): TrafficSnapshot {
+    return { since: this.since, lanes: this.analyser.laneStats(), minutes: [...this.minutes.values()].sort((a, b) => a.minuteMs - b.minuteMs).map((m) => ({ ...m, speedBins: m.speedBins.slice() })) };
   }
 }
 
@@ -35,10 +69,10 @@ export class TrafficRule implements TrackRule {
  * Checks the spec against the calibration (throws TrafficError with the reason: NOT_CALIBRATED,
  * BAD_TRAFFIC_SPEC) and returns a maker of fresh rules for it.
  */
-export function prepareTrafficRule(spec: TrafficConfig, calibration: Calibration | null): () => TrafficRule {
+export function prepareTrafficRule(spec: TrafficConfig, calibration: Calibration | null, now: () => number = Date.now): () => TrafficRule {
   const opts = trafficOptions(spec, calibration);
   new TrafficAnalyser(opts); // validates now, not at the first frame
-  return () => new TrafficRule(opts);
+  return () => new TrafficRule(opts, now);
 }
 
 export function toRuleEvent(e: TrafficEvent): RuleEvent {

@@ -234,6 +234,11 @@ export class TrafficAnalyser {
     return this.finished.slice();
   }
 
+  /** The tracks finished since the last call, forgotten here (a live camera runs for months). */
+  takeFinished(): TrackSummary[] {
+    return this.finished.splice(0, this.finished.length);
+  }
+
   laneStats(): LaneStats[] {
     return [...this.lanes.values()].map((l) => ({
       lane: l.def.name, counts: { ...l.counts }, speedHistogram: l.histogram.slice(), binKmh: BIN_KMH,
@@ -359,7 +364,7 @@ function tail(samples: Sample[], seconds: number): Sample[] {
 }
 
 function positions(run: Sample[]): MeasuredPosition[] {
-  return run.map((x) => ({ t: round(x.t, 3), image: [round(x.image[0], 4), round(x.image[1], 4)], ground: Number.isFinite(x.g[0]) ? [round(x.g[0], 3), round(x.g[1], 3)] : null }));
+  return run.map((x) => ({ t: round(x.t, 3), image: [round(x.image[0], 4), round(x.image[1], 4)], ground: Number.isFinite(x.g[0]) ? [round(x.g[0], 3), round(x.g[1], 3)] : null, box: x.box.map((v) => round(v, 4)) as Box }));
 }
 
 function centroidOf(run: GroundSample[]): Point | null {

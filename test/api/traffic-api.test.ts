@@ -55,3 +55,20 @@ test('degenerate or malformed points are refused with the reason, and nothing is
   assert.equal(await v.store.getCameraCalibration('road'), null);
   assert.equal((await v.http('/api/cameras/nope/calibration', { method: 'PUT', json: { points: POINTS } })).status, 404);
 });
+
+test('traffic dashboard and evidence routes: stored traffic events listed; no package yet → 404 with the reason; strangers refused', async () => {
+  const ev = await v.store.addEvent({ ts: Date.now() - 1000, cameraId: 'road', kind: 'analytics.speeding', severity: 'warning', details: { rule: 'near', ruleKind: 'speeding', cls: 'car', detail: { speedKmh: 71.2, speedErrKmh: 2.1, limitKmh: 50 } } });
+  await v.store.addEvent({ ts: Date.now() - 500, cameraId: 'road', kind: 'analytics.zone_intrusion', severity: 'warning', details: { rule: 'gate' } });
+  const dash = await json(await v.http('/api/cameras/road/traffic'));
+  assert.equal(dash.running, false, 'the camera runs no traffic rules');
+  assert.deepEqual(dash.lanes, []);
+  assert.equal(dash.events.length, 1, 'traffic events only');
+  assert.deepEqual({ kind: dash.events[0].kind, lane: dash.events[0].lane, speed: dash.events[0].detail.speedKmh }, { kind: 'speeding', lane: 'near', speed: 71.2 });
+  const none = await v.http(`/api/events/${ev.id}/evidence`);
+  assert.equal(none.status, 404);
+  assert.match((await json(none)).error.message, /no evidence package/);
+  assert.equal((await v.http('/api/events/nope/evidence')).status, 404);
+  assert.equal((await v.http('/api/cameras/nope/traffic')).status, 404);
+  const stranger = await fetch(v.url + `/api/events/${ev.id}/evidence`);
+  assert.equal(stranger.status, 401);
+});

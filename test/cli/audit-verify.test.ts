@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -89,4 +89,17 @@ test('vigil audit verify: a cut tail and a recomputed chain both fail against th
   const offline = vigil(['audit', 'verify', '--checkpoints', path.join(elsewhere, 'copy-of-checkpoints.jsonl'), '--public-key', path.join(elsewhere, 'server.pub')], { VIGIL_DATA_DIR: elsewhere });
   assert.equal(offline.code, 0, offline.out + offline.err);
   assert.match(offline.out, /checked against \d+ signed checkpoints/);
+
+  // The attacker of attack 2 also deletes this node's checkpoint file. A copy another node kept
+  // (in a cluster: <dataDir>/audit/copies, docs/cluster.md) still catches the rewrite.
+  const copies = mkdtempSync(path.join(tmpdir(), 'vigil-copies-'));
+  copyFileSync(path.join(dataDir, 'audit', 'checkpoints.jsonl'), path.join(copies, 'node-x-0123456789abcdef.jsonl'));
+  copyFileSync(path.join(dataDir, 'keys', 'export-ed25519.pub'), path.join(copies, 'node-x-0123456789abcdef.pub'));
+  rmSync(path.join(dataDir, 'audit', 'checkpoints.jsonl'));
+  const alone = vigil(['audit', 'verify'], env);
+  assert.equal(alone.code, 0, 'without checkpoints the recomputed chain looks intact');
+  assert.match(alone.out, /warning: no signed checkpoints found/);
+  const withCopies = vigil(['audit', 'verify', '--copies', copies], env);
+  assert.equal(withCopies.code, 1, withCopies.out + withCopies.err);
+  assert.match(withCopies.out, new RegExp(`copy node-x-0123456789abcdef: BROKEN at entry ${victims[0]}: differs from a signed checkpoint`));
 });

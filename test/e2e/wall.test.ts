@@ -87,6 +87,12 @@ describe('the video wall', { timeout: 240_000 }, () => {
     await page.waitForFunction(() => (globalThis as any).document.fullscreenElement?.getAttribute('data-tile') === '1', undefined, { timeout: 5000 });
     await page.screenshot({ path: path.join(shots, 'wall-tile-fullscreen-en.png') });
     await page.evaluate(() => (globalThis as any).document.exitFullscreen());
+    await page.waitForFunction(() => !(globalThis as any).document.fullscreenElement, undefined, { timeout: 5000 });
+    // And the whole wall.
+    await page.getByTestId('wall-fullscreen').click();
+    await page.waitForFunction(() => (globalThis as any).document.fullscreenElement?.getAttribute('data-testid') === 'wall-grid', undefined, { timeout: 5000 });
+    await page.evaluate(() => (globalThis as any).document.exitFullscreen());
+    await page.waitForFunction(() => !(globalThis as any).document.fullscreenElement, undefined, { timeout: 5000 });
   });
 
   test('a tour runs on a saved layout: saved (audited), back after a reload, the tile changes camera after the dwell', async () => {
@@ -157,6 +163,39 @@ describe('the video wall', { timeout: 240_000 }, () => {
     await page.getByTestId('wall-layout-2x2').click();
     await tile(1).getByTestId('wall-tile-alarm').waitFor({ timeout: 5000 });
     assert.equal(await tileCamera(1), alarm.cameraId, 'on a wall with that tile, the alarm is in it');
+  });
+
+  test('a camera dragged from the map (open in another window) onto a tile', async () => {
+    const map = await page.context().newPage();
+    await map.goto(demo.baseUrl + '/');
+    // The demo's open alarm marks a camera on the map; a click selects it.
+    await map.getByTestId('map-alarm').first().waitFor({ timeout: 60_000 });
+    await map.getByTestId('map-alarm').first().click();
+    const heading = map.getByTestId('map-selected-name');
+    await heading.waitFor({ timeout: 10_000 });
+    const cameraId = (await map.getByTestId('map-selected').getAttribute('data-camera-id'))!;
+    assert.equal(await heading.getAttribute('draggable'), 'true');
+    // What the map's drag carries (the browser's own drag between windows cannot be scripted: the
+    // two halves are driven with the same DataTransfer the browser would hand over).
+    const carried = await heading.evaluate((el) => {
+      const g = globalThis as any;
+      const dt = new g.DataTransfer();
+      el.dispatchEvent(new g.DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));
+      return dt.getData('application/x-vigil-camera') as string;
+    });
+    assert.equal(carried, cameraId);
+    await map.close();
+    await page.goto(demo.baseUrl + '/wall');
+    await page.getByTestId('wall-screen').waitFor({ timeout: 15_000 });
+    await page.getByTestId('wall-layout-2x2').click();
+    await tile(2).evaluate((el, id) => {
+      const g = globalThis as any;
+      const dt = new g.DataTransfer();
+      dt.setData('application/x-vigil-camera', id);
+      el.dispatchEvent(new g.DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+      el.dispatchEvent(new g.DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, carried);
+    assert.equal(await tileCamera(2), cameraId);
   });
 
   test('right to left: the wall in Dari', async () => {

@@ -27,10 +27,13 @@ const ANALYTICS = { enabled: true, detector: 'motion', fps: 10, width: 640, tamp
 
 let sim: Simulator;
 let v: TestVigil;
+/** everything published on the bus, as text: no plate may ride on it */
+const busText: string[] = [];
 before(async () => {
   assert.ok(existsSync(CLIP), `${CLIP} missing (the shared test footage; VIGIL_SHARED_VIDEO names its folder)`);
   sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['highway_nl'] });
-  v = await startTestVigil({ cameras: [{ id: 'road', name: 'Motorway', url: sim.urls[0] }] });
+  v = await startTestVigil({ cameras: [{ id: 'road', name: 'Motorway', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
+  for (const topic of ['event', 'alarm', 'analytics.behind'] as const) v.bus.subscribe(topic, (m: unknown) => busText.push(JSON.stringify(m)));
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
 });
 after(async () => {
@@ -93,10 +96,87 @@ test('calibrated, the live camera raises speeding violations with speed ± uncer
   assert.equal(p.ground.length, 2);
   assert.equal(typeof d.trackId, 'number');
   assert.ok(typeof d.snapshot === 'string');
-  const wrong = await until(async () => { const e = await list('analytics.wrong_way'); return e.length ? e : undefined; }, 30_000, 'a wrong-way event');
+  const wrong = await until(async () => { const e = await list('analytics.wrong_way'); return e.length ? e : undefined; }, 60_000, 'a wrong-way event');
   assert.ok((wrong[0].details as any).detail.againstM >= 2);
   // a wrong-way driver raises an alarm at once (priority 5); the operator sees it
   const alarms = await until(async () => { const a = (await json(await v.http("/api/alarms"))).alarms.filter((x: any) => x.ruleKind === "wrong_way"); return a.length ? a : undefined; }, 10_000, 'a wrong-way alarm');
   assert.equal(alarms[0].priority, 5);
+  // stop analysing: the violations so far are what the next tests package
   assert.equal((await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { enabled: false } })).status, 200);
+});
+
+test('each violation gets a signed evidence package (clip, frames with positions, calibration, speed, plate) that verifies; the plate is nowhere else', async () => {
+  const speeding = (await v.store.listEvents({ fromMs: 0, toMs: Date.now() + 1000, cameraId: 'road', kind: 'analytics.speeding', limit: 100 }))[0];
+  assert.ok(speeding, 'the previous test raised a violation');
+  const record = await v.evidence.wait(speeding.id);
+  const dir = v.evidence.dir(speeding.id);
+  // checked like any export, offline
+  const { verifyExportDir } = await import('../../src/export/index.ts');
+  const ok = await verifyExportDir(dir);
+  assert.equal(ok.ok, true, JSON.stringify(ok.problems));
+  assert.equal(ok.manifest!.violation!.eventId, speeding.id);
+  const names = ok.manifest!.files.map((f) => f.name);
+  assert.ok(names.some((n) => n.endsWith('.mp4')), `a clip: ${names}`);
+  assert.ok(names.includes('violation.json') && names.includes('frame-1.png'), `${names}`);
+  assert.equal(record.rule.limitKmh, 30);
+  assert.equal(record.measurement.speedKmh, (speeding.details as any).detail.speedKmh);
+  assert.ok(record.calibration && record.calibration.points.length === 12 && record.calibration.scaleErrorPct > 0);
+  assert.ok(record.positions.length >= 5 && record.positions.every((p) => typeof p.wallMs === 'number'));
+  assert.ok(record.recording.fromMs < record.positions[0].wallMs && record.recording.toMs > speeding.ts);
+  assert.equal(typeof record.recording.statement, 'string');
+  assert.ok(['read', 'unread', 'not_attempted'].includes(record.plate.status));
+  if (record.plate.status === 'unread') assert.equal((record.plate as any).text, undefined, 'an unread plate is never guessed');
+  // kept for a person to look at
+  const { mkdirSync, copyFileSync, writeFileSync: write } = await import('node:fs');
+  mkdirSync('test-output', { recursive: true });
+  copyFileSync(join(dir, 'frame-1.png'), 'test-output/traffic-evidence-frame-1.png');
+  write('test-output/traffic-evidence-record.json', JSON.stringify(record, null, 2));
+  // over HTTP, with the verification, audited
+  const r = await v.http(`/api/events/${speeding.id}/evidence`);
+  assert.equal(r.status, 200, await r.clone().text());
+  const body = await json(r);
+  assert.equal(body.verified, true);
+  assert.equal(body.record.eventId, speeding.id);
+  const png = await v.http(`/api/events/${speeding.id}/evidence/files/frame-1.png`);
+  assert.equal(png.status, 200);
+  assert.equal(png.headers.get('content-type'), 'image/png');
+  assert.equal((await v.http(`/api/events/${speeding.id}/evidence/files/..%2Fmanifest.json`)).status, 404);
+  assert.ok((await v.store.listAudit(0, 10_000)).some((a) => a.action === 'evidence.view'));
+  // an attacker who edits the record after signing is caught
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const f = join(dir, 'violation.json');
+  const original = readFileSync(f);
+  writeFileSync(f, original.toString().replace(/"limitKmh": 30/, '"limitKmh": 20'));
+  const edited = await verifyExportDir(dir);
+  assert.equal(edited.ok, false);
+  assert.ok(edited.problems.some((p) => p.file === 'violation.json' && p.kind === 'altered'));
+  writeFileSync(f, original);
+});
+
+test('no mass plate capture: plates are read once per violation package and appear in no event row, log, bus message or snapshot', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const all = await v.store.listEvents({ fromMs: 0, toMs: Date.now() + 1000, cameraId: 'road', limit: 100_000 });
+  const violations = all.filter((e) => /analytics\.(speeding|wrong_way|stopped_vehicle)$/.test(e.kind));
+  // wait for every violation's package: each one made its single reading
+  for (const e of violations) await v.evidence.wait(e.id);
+  assert.equal(v.evidence.readings, violations.length, 'one plate reading per violation, none for anything else');
+  const packaged = new Set(readdirSync(join(v.dataDir, 'evidence')));
+  assert.deepEqual([...packaged].sort(), violations.map((e) => e.id).sort(), 'packages exist for violations only');
+  const plates = violations.map((e) => v.evidence.record(e.id)!.plate).filter((p): p is Extract<typeof p, { status: 'read' }> => p.status === 'read').map((p) => p.text);
+  const haystacks: [string, string][] = [
+    ['event rows', JSON.stringify(all)],
+    ['audit log', JSON.stringify(await v.store.listAudit(0, 100_000))],
+    ['logs', v.logs.join('\n')],
+    ['bus', busText.join('\n')],
+  ];
+  for (const [where, text] of haystacks) {
+    assert.doesNotMatch(text, /"plate/i, `no plate field in the ${where}`);
+    for (const p of plates) assert.ok(!text.includes(p), `plate ${p} leaked into the ${where}`);
+  }
+  // snapshots: whole frames with blurred heads, never a plate crop
+  const snapDir = join(v.dataDir, 'snapshots');
+  const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).flatMap((x) => (x.isDirectory() ? walk(join(d, x.name)) : [join(d, x.name)])) : []);
+  for (const f of walk(snapDir)) assert.doesNotMatch(f, /plate/i);
+  for (const f of walk(join(v.dataDir, 'evidence'))) if (/plate/.test(f)) assert.ok(violations.some((e) => f.includes(e.id)));
+  void readFileSync;
 });

@@ -17,6 +17,8 @@ import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
 import { WallScreen } from './wall/WallScreen.tsx';
+import { EvidenceScreen } from './traffic/EvidenceScreen.tsx';
+import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
 import { ImportScreen } from './import/ImportScreen.tsx';
 
@@ -69,10 +71,12 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : route.name === 'audit' && canAudit ? <AuditScreen />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
-          : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} />
+          : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} canBookmark={user.role !== 'viewer'} />
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'import' && user.role === 'admin' ? <ImportScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
+          : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
+          : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />
           : route.name === 'alarmHistory' ? <AlarmHistory />
           : route.name === 'grid' ? <CameraGrid cameras={cameras.data} loadError={loadError} />
           : route.name === 'wall' ? <WallScreen user={user} cameras={cameras.data} />

@@ -2,8 +2,12 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 // A few screens do not need a routing library: a path parser and pushState.
 
-/** The map is the control room's home (/); the video wall is at /cameras. */
-export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' } | { name: 'import' };
+/** The map is the control room's home (/); the camera grid is at /cameras, the video wall at /wall. */
+export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' }
+  // issue 14: a traffic violation's evidence package
+  | { name: 'evidence'; id: string } | { name: 'traffic'; id: string }
+  // issue 15: bulk camera import
+  | { name: 'import' };
 
 export const GRID_PATH = '/cameras';
 
@@ -18,6 +22,10 @@ export function parseRoute(pathname: string): Route {
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   if (/^\/wall\/?$/.test(pathname)) return { name: 'wall' };
   if (/^\/investigate\/?$/.test(pathname)) return { name: 'investigate' };
+  const violation = /^\/violations\/([^/]+)\/?$/.exec(pathname);
+  if (violation) return { name: 'evidence', id: decodeURIComponent(violation[1]) };
+  const traffic = /^\/traffic\/([^/]+)\/?$/.exec(pathname);
+  if (traffic) return { name: 'traffic', id: decodeURIComponent(traffic[1]) };
   const alarm = /^\/alarms\/([^/]+)\/?$/.exec(pathname);
   if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
   return { name: 'map' };

@@ -78,6 +78,8 @@ export class LiveAnalytics {
   private readonly paceTimer: NodeJS.Timeout;
   /** Each camera's alarm entries (which hits raise alarms), kept even while its analysis is off. */
   private readonly policies = new Map<string, AnalyticsConfig['alarms']>();
+  /** issue 14: each camera's running traffic rule, for its counts and histograms */
+  private readonly trafficLive = new Map<string, TrackRule>();
   /** Cameras whose analysis is behind now (see analysis-pace.ts). */
   private behindNow: Record<string, Pace> = {};
 
@@ -215,6 +217,11 @@ export class LiveAnalytics {
     return { detector: this.detectorFor(cameraId), detection, cost: this.costFor(cameraId) };
   }
 
+  /** What the camera's running traffic rule has gathered (null when it runs none). */
+  trafficSnapshot(cameraId: string): unknown {
+    return this.trafficLive.get(cameraId)?.snapshot?.() ?? null;
+  }
+
   detectorFor(cameraId: string): DetectorKind | null {
     return this.analysers.get(cameraId)?.detector ?? null;
   }
@@ -236,6 +243,7 @@ export class LiveAnalytics {
 
   private async apply(cameraId: string, settings: AnalyticsConfig, cameraEnabled: boolean): Promise<void> {
     this.policies.set(cameraId, settings.alarms);
+    this.trafficLive.delete(cameraId);
     const old = this.analysers.get(cameraId);
     if (old) {
       this.analysers.delete(cameraId);
@@ -267,7 +275,11 @@ export class LiveAnalytics {
         await this.recorder.record(frame);
       },
       onError: (message) => log.warn({ message }, 'live analytics problem'),
-      trackRules: traffic ? () => [traffic()] : undefined,
+      trackRules: traffic ? () => {
+        const rule = traffic();
+        this.trafficLive.set(cameraId, rule);
+        return [rule];
+      } : undefined,
     });
     this.analysers.set(cameraId, { analyser, detector: kind });
     log.info({ detector: kind, fps: settings.fps, lines: settings.lines.length, zones: settings.zones.length, lanes: traffic ? settings.traffic!.lanes.length : 0 }, kind === 'neural' ? 'live analytics on (NanoDet detector)' : 'live analytics on (motion stand-in: NOT a neural detector)');

@@ -6,8 +6,8 @@ export type RuleKind = 'line_crossing' | 'zone_intrusion' | 'dwell' | 'left_obje
   // issue 14: traffic rules (src/traffic), run on a camera as TrackRules given from outside
   | 'speeding' | 'wrong_way' | 'stopped_vehicle' | 'congestion' | 'congestion_end';
 
-/** One position a measurement rests on: stream time, the box's bottom centre in the image, on the ground (metres). */
-export interface MeasuredPosition { t: number; image: [number, number]; ground: [number, number] | null }
+/** One position a measurement rests on: stream time, the box's bottom centre in the image, on the ground (metres), and the box (normalised). */
+export interface MeasuredPosition { t: number; image: [number, number]; ground: [number, number] | null; box?: [number, number, number, number] }
 
 /** One rule hit. Anonymous by construction: a track id is a per-camera counter, nothing more. */
 export interface RuleEvent {
@@ -32,6 +32,8 @@ export interface RuleEvent {
  */
 export interface TrackRule {
   update(tracks: readonly Track[], t: number): RuleEvent[];
+  /** what the rule has gathered so far (traffic: lane counts, speed histograms, counts per minute), for the API */
+  snapshot?(): unknown;
 }
 
 /** Tracks that have not been seen for this long are forgotten by the rules. */

@@ -1,3 +1,4 @@
+import { evidencePath } from '../traffic/EvidenceScreen.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatDateTime, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
@@ -119,6 +120,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
             <section className="panel" aria-label={t('wf.steps')}>
               <dl className="details">
                 <div className="detail-row"><dt>{t('wf.priority', { n: '' }).trim()}</dt><dd data-testid="alarm-screen-priority">{a.priority}</dd></div>
+                {['speeding', 'wrong_way', 'stopped_vehicle'].includes(a.ruleKind) && <div className="detail-row"><dt>{t('ev.package')}</dt><dd><a href={evidencePath(a.eventId)} onClick={(event) => onLinkClick(event, evidencePath(a.eventId))} data-testid="alarm-evidence-link">{t('ev.open')}</a></dd></div>}
                 <div className="detail-row"><dt>{t('wf.first', { time: '' }).trim()}</dt><dd><time dateTime={new Date(a.firstAt).toISOString()}>{formatDateTime(a.firstAt)}</time></dd></div>
                 <div className="detail-row"><dt>{t('wf.last', { time: '' }).trim()}</dt><dd><time dateTime={new Date(a.lastAt).toISOString()}>{formatDateTime(a.lastAt)}</time> · {t('wf.hits', { n: a.hits })}</dd></div>
                 {a.ack && <div className="detail-row"><dt>{label('wf.state.acknowledged')}</dt><dd>{t('alarms.ackedBy', { user: a.ack.by, time: formatTime(a.ack.at) })}</dd></div>}

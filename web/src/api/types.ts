@@ -9,4 +9,5 @@ export type {
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
   DetectorView,
   WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
+  Evidence, ViolationRecord, TrafficDashboard,
 } from '../../../src/api/contract.ts';

@@ -10,6 +10,7 @@ import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/i
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { usePolling } from '../polling.ts';
 import { cameraPath, navigate } from '../router.ts';
+import { startCameraDrag } from '../wall/wall-drag.ts';
 import {
   basemapInfo, builtInBasemap, mapCamerasById, mapCoverage, mapOutages, mapSites, mapView, placeCamera, whoSees, type Coverage, type MapCamera, type MapViewData, type Outage, type Site,
 } from './map-api.ts';
@@ -155,6 +156,7 @@ export function MapScreen() {
 
   useEffect(() => { if (view) void viewRef.current?.setView(view, behind); }, [view, behind]);
   useEffect(() => { void viewRef.current?.setSites(sites, kindLabel); }, [sites, catalogue]);
+  useEffect(() => { viewRef.current?.setLabelLanguage(); }, [catalogue]);
   useEffect(() => {
     const now = Date.now();
     void viewRef.current?.setOutages(outages.data?.current ?? [], (o) => t('map.outage.label', { count: o.count, time: formatTime(o.startMs), minutes: minutesSince(o.startMs, now) }));
@@ -298,7 +300,8 @@ function SelectionPanel({ selection, byId, alarms, editing, onSaved, onError }: 
           {alarm.snapshotUrl && <img className="map-snapshot" src={alarm.snapshotUrl} alt={t('alarms.snapshotAlt', { camera: alarm.cameraName })} />}
         </div>
       )}
-      <h2 data-testid="map-selected-name">{cam?.name ?? cameraId}</h2>
+      {/* Draggable onto a tile of the video wall open in another window (docs/wall.md). */}
+      <h2 data-testid="map-selected-name" draggable onDragStart={(e) => startCameraDrag(e, cameraId)} title={t('wall.dragFromMap')} className="map-draggable">{cam?.name ?? cameraId}</h2>
       {cam && <p className="muted">{t(`map.state.${cameraColour(cam, new Set())}` as MessageKey)}{cam.ptz ? ` · ${t('map.ptz')}` : ''}</p>}
       <div className="map-video map-video-large">
         <LivePlayer key={cameraId} cameraId={cameraId} label={cam?.name ?? cameraId} showClock />

@@ -1,3 +1,4 @@
+import { trafficPath } from '../traffic/TrafficScreen.tsx';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, getCamera, listRecordings } from '../api/client.ts';
 import type { Camera, RecordingSegment } from '../api/types.ts';
@@ -21,9 +22,11 @@ function errorText(error: unknown): string {
 }
 
 /** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
-export function CameraView({ id, me, canConfigure = false }: { id: string; me: string; canConfigure?: boolean }) {
+/** `canBookmark`: the user may list and play recordings (not a viewer): bookmarks are shown. */
+export function CameraView({ id, me, canConfigure = false, canBookmark = true }: { id: string; me: string; canConfigure?: boolean; canBookmark?: boolean }) {
   useI18n();
-  const { bookmarks, reload: reloadBookmarks } = useBookmarks([id]);
+  // A viewer would only be refused (and each refusal audited): no bookmark requests for them.
+  const { bookmarks, reload: reloadBookmarks } = useBookmarks(canBookmark ? [id] : []);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
   const recordings = usePolling((signal) => {
     const now = Date.now();
@@ -69,6 +72,8 @@ export function CameraView({ id, me, canConfigure = false }: { id: string; me: s
         {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
         <span className="toolbar-info">{t('camera.keys')}</span>
         <a className="button" href={investigatePath([id], position)} onClick={(event) => onLinkClick(event, investigatePath([id], position))} data-testid="investigate-link">{t('inv.open')}</a>
+        {/* issue 14 */}
+        <a className="button" href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
       </div>
       {notFound && <p className="banner banner-error" role="alert">{t('camera.notFound', { id })}</p>}
       {!notFound && camera.error !== null && <p className="banner banner-error" role="alert">{t('camera.loadError', { message: errorText(camera.error) })}</p>}
@@ -85,7 +90,7 @@ export function CameraView({ id, me, canConfigure = false }: { id: string; me: s
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
-            <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />
+            {canBookmark && <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />}
             {canConfigure && <DetectorPanel cameraId={id} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Camera, User } from '../api/types.ts';
 import { t, useI18n } from '../i18n/index.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
@@ -9,13 +9,13 @@ import { LAYOUT_KINDS, MAX_CUSTOM_SIDE, layoutGrid, type LayoutKind } from '../.
 import { tourPage, tourStep, msToNextStep, type Tour } from '../../../src/wall/tour.ts';
 import { createLayout, deleteLayout, listLayouts, updateLayout, type WallLayout, type WallSpec } from './wall-api.ts';
 import { listenForPushes } from './wall-push.ts';
+import { carriesCamera, droppedCamera, startCameraDrag } from './wall-drag.ts';
 import './wall.css';
 
 // The video wall: a layout of live tiles (1, 2×2, 3×3, 4×4, 1+5, 1+7, custom), cameras dragged in
 // from the list, saved per user or shared, a tour that shows its cameras in turn, full screen for
 // a tile or the whole wall, and alarms pushed into a tile from the alarm screen.
 
-const CAMERA_TYPE = 'application/x-vigil-camera';
 const LAST_KEY = 'vigil.wall.last';
 
 interface Draft {
@@ -232,7 +232,7 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
                 key={c.id}
                 className="wall-camera"
                 draggable
-                onDragStart={(e) => { e.dataTransfer.setData(CAMERA_TYPE, c.id); e.dataTransfer.setData('text/plain', c.id); e.dataTransfer.effectAllowed = 'copy'; }}
+                onDragStart={(e) => startCameraDrag(e, c.id)}
                 data-testid="wall-camera"
                 data-camera-id={c.id}
               >
@@ -312,7 +312,6 @@ interface WallTileProps {
 function WallTile({ index, camera, cameraId, style, selected, pushed, onSelect, onDropCamera, onClear }: WallTileProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [over, setOver] = useState(false);
-  const accepts = (e: DragEvent) => e.dataTransfer.types.includes(CAMERA_TYPE) || e.dataTransfer.types.includes('text/plain');
   const live = camera && camera.enabled && (camera.status.state === 'online' || camera.status.state === 'connecting');
   return (
     <div
@@ -324,12 +323,12 @@ function WallTile({ index, camera, cameraId, style, selected, pushed, onSelect, 
       aria-label={t('wall.tile', { n: index + 1, name: camera?.name ?? t('wall.emptyTile') })}
       onClick={onSelect}
       onDoubleClick={() => fullScreen(ref.current)}
-      onDragOver={(e) => { if (accepts(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setOver(true); } }}
+      onDragOver={(e) => { if (carriesCamera(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setOver(true); } }}
       onDragLeave={() => setOver(false)}
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        const id = e.dataTransfer.getData(CAMERA_TYPE) || e.dataTransfer.getData('text/plain');
+        const id = droppedCamera(e);
         if (id) onDropCamera(id);
       }}
       data-testid="wall-tile"
