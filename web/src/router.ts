@@ -7,7 +7,9 @@ export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: s
   // issue 14: a traffic violation's evidence package
   | { name: 'evidence'; id: string } | { name: 'traffic'; id: string }
   // issue 12 item 7 / issue 14 item 1: drawing on a camera's still
-  | { name: 'rules'; id: string } | { name: 'calibration'; id: string };
+  | { name: 'rules'; id: string } | { name: 'calibration'; id: string }
+  // issue 15: bulk camera import
+  | { name: 'import' };
 
 export const GRID_PATH = '/cameras';
 
@@ -20,6 +22,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
+  if (/^\/import\/?$/.test(pathname)) return { name: 'import' };
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   if (/^\/wall\/?$/.test(pathname)) return { name: 'wall' };
   if (/^\/investigate\/?$/.test(pathname)) return { name: 'investigate' };
