@@ -54,7 +54,7 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.fill('input[name="username"]', 'admin');
     await page.fill('input[name="password"]', 'admin-password-1');
     await page.click('button[type="submit"]');
-    await page.getByTestId('language').waitFor({ timeout: 30_000 });
+    await page.getByTestId('user').waitFor({ timeout: 30_000 }); // signed in (the language picker is on the login screen too)
   });
   after(async () => {
     await browser?.close().catch(() => {});
