@@ -13,10 +13,11 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SHARED_VIDEO_DIR } from '../src/simulator/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-// VIGIL_SHARED_VIDEO: where the shared clips are when the checkout is not beside shared/ (a worktree elsewhere)
-const VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? resolve(ROOT, '../shared/data/video');
+// the shared clips: beside the checkout or its parent folder, or VIGIL_SHARED_VIDEO (src/simulator)
+const VIDEO_DIR = SHARED_VIDEO_DIR;
 
 interface Clip {
   file: string;

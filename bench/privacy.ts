@@ -17,12 +17,13 @@ import { parseArgs } from 'node:util';
 import { MaskBurner, burnFile, redactVideo } from '../src/privacy/index.ts';
 import { createSharedDetector } from '../src/analytics/index.ts';
 import { readFmp4 } from '../src/media/index.ts';
+import { SHARED_VIDEO_DIR } from '../src/simulator/index.ts';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '30' },
   'redact-seconds': { type: 'string', default: '600' },
   'report-entries': { type: 'string', default: '10000000' },
-  clip: { type: 'string', default: '/work/shared/data/video/street_topdown.mp4' },
+  clip: { type: 'string', default: path.join(SHARED_VIDEO_DIR, 'street_topdown.mp4') },
 } });
 const SECONDS = Number(values.seconds);
 const REDACT_SECONDS = Number(values['redact-seconds']);

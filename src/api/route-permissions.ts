@@ -97,6 +97,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/export-requests': { action: 'export.approve', on: 'cameras' },
   'POST /api/exports/:id/approve': { action: 'export.approve', on: 'camera-items' },
   'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
+  'GET /api/cameras/:id/purpose': { action: 'camera.read', on: 'camera' },
+  'PUT /api/cameras/:id/purpose': { action: 'purpose.manage', on: 'camera' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/view': { action: 'camera.list', on: 'cameras' },

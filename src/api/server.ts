@@ -22,6 +22,7 @@ import { registerPlaybackRoutes } from './playback-routes.ts';
 import { registerExportRoutes } from './export-routes.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
 import { registerTransparencyRoutes } from './transparency-routes.ts';
+import { registerRetentionRoutes } from './retention-routes.ts';
 import { installAccessGate, refusalAuditor } from './access-gate.ts';
 import { refuseNonFiniteNumbers } from './finite-numbers.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -131,6 +132,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerExportRoutes(app, deps, guard);
   registerPrivacyRoutes(app, deps, guard);
   registerTransparencyRoutes(app, deps);
+  registerRetentionRoutes(app, deps, guard);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
   // issue 12: the video wall's saved layouts, an investigation's bookmarks

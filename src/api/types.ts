@@ -11,7 +11,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
-import type { MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
+import type { CameraPurposes, MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 import type { Integrations } from '../integrations/index.ts';
@@ -48,6 +48,10 @@ export interface ApiDeps {
   /** The public transparency report (absent or disabled: no such routes). */
   /** Four-eyes export (privacy.fourEyesExport). */
   fourEyesExport?: boolean;
+  /** Each camera's purpose, legal basis and recording retention (issue 13). */
+  cameraPurposes?: CameraPurposes;
+  /** The config's recording retention of a camera in hours (null: no age limit), before the 72 h rule. */
+  configuredRetentionHours?: (cameraId: string) => number | null;
   /** Faces and plates pixelated in exports (privacy.redactExports); absent: not redacted, and the manifest says so. */
   exportRedaction?: { finder(): Promise<ObjectFinder>; looksPerSecond?: number };
   transparency?: { enabled: boolean; keysDir: string; retentionHours(cameraId: string): number | null };

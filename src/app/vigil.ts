@@ -95,11 +95,16 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   const recovery = records ? recoverAtStart(cluster?.recoveryStore() ?? store, paths.recordingsDir, Date.now(), logger) : Promise.resolve();
   const segmentIndex = new SegmentIndexQueue(cluster?.indexStore() ?? store, (err) => logger.error({ err: err.message }, 'segment index write failed'));
   let fleetRef: CameraFleet | null = null;
+  // Each camera's stated purpose decides its recording retention (72 h without one).
+  const { CameraPurposes } = await import('../privacy/index.ts');
+  const cameraPurposes = new CameraPurposes({ store });
+  await cameraPurposes.load();
+  const configuredRetention = retentionPolicyFromConfig(cfg);
   const retention = new RetentionSweeper({
     store: cluster?.retentionStore() ?? store,
     root: paths.recordingsDir,
     logger: logger.child({ part: 'retention' }),
-    policy: retentionPolicyFromConfig(cfg),
+    policy: cameraPurposes.policy(configuredRetention),
     openSegments: () => fleetRef?.openSegments() ?? [],
     raise: async (e) => raise({ ...e }),
   });
@@ -226,12 +231,17 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     privacy,
     maskedLive: new MaskedLive({ runtime: fleet, logger: logger.child({ part: 'privacy' }) }),
     fourEyesExport: cfg.privacy.fourEyesExport,
+    cameraPurposes,
+    configuredRetentionHours: (id) => {
+      const ms = configuredRetention.maxAgeMs(id);
+      return ms === null ? null : ms / 3_600_000;
+    },
     exportRedaction: cfg.privacy.redactExports ? { finder: () => analytics.objectFinder() } : undefined,
     transparency: {
       enabled: cfg.privacy.transparencyReport,
       keysDir: paths.keysDir,
       retentionHours: (id) => {
-        const ms = retentionPolicyFromConfig(cfg).maxAgeMs(id);
+        const ms = cameraPurposes.policy(configuredRetention).maxAgeMs(id);
         return ms === null ? null : ms / 3_600_000;
       },
     },

@@ -11,7 +11,7 @@ export const AUDIT_ACTIONS = [
   'export.create', 'export.done', 'export.failed', 'export.download',
   // issue 13 (privacy)
   'mask.create', 'mask.delete', 'mask.lift', 'mask.lift_end', 'purpose.create', 'purpose.update', 'privacy.policy',
-  'export.approve', 'export.refuse', 'export.redaction_lift',
+  'export.approve', 'export.refuse', 'export.redaction_lift', 'camera.purpose',
   // issue 10: access and audit
   'user.update', 'user.delete', 'session.end_all', 'camera.scopes',
   'access.denied', 'audit.read', 'audit.verify', 'audit.extract',

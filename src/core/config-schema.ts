@@ -145,7 +145,7 @@ export const ConfigSchema = Type.Object(
         segmentSeconds: Type.Integer({ minimum: 2, maximum: 3600, default: 60, description: 'Target segment length; segments are cut on the first keyframe after it.' }),
         retention: Type.Object(
           {
-            maxAgeHours: Type.Number({ minimum: 0, default: 720, description: 'Delete recordings older than this (per camera: cameras[].retentionHours); 0: no age limit. Evidence locks are kept.' }),
+            maxAgeHours: Type.Number({ minimum: 0, default: 72, description: 'Delete recordings older than this (per camera: cameras[].retentionHours); 0: no age limit. Evidence locks are kept. A camera without a stated purpose (PUT /api/cameras/:id/purpose) keeps at most 72 h whatever is set here; its purpose may give a reason for more (docs/privacy.md).' }),
             quotaGb: Type.Number({ minimum: 0, default: 0, description: 'Most space the recordings may take on their volume, oldest deleted first; 0: no quota.' }),
             minFreePercent: Type.Number({ minimum: 0, maximum: 90, default: 5, description: 'Keep this share of the recordings volume free, deleting the oldest recordings; a full disk triggers a sweep at once.' }),
             sweepSeconds: Type.Integer({ minimum: 1, default: 60, description: 'How often retention runs; free space is checked every 5 s in between.' }),

@@ -15,3 +15,4 @@ export { findPlates, grow, type PixelRect, type PlateSearchOptions } from './pla
 export { regionsOf, regionsBetween, pixelateYuv420, paintCoverYuv420, yuv420ToRgbScaled, VEHICLE_CLASSES, type Region, type RedactionKind, type FoundObject } from './redaction-regions.ts';
 export { redactVideo, probeStream, type ObjectFinder, type RedactVideoOptions, type RedactionSummary } from './redact-video.ts';
 export { redactExportFile, type ExportFileRedaction } from './export-redaction.ts';
+export { CameraPurposes, validateCameraPurpose, locksBeyondRetention, LEGAL_BASES, DEFAULT_RETENTION_HOURS, type CameraPurposeInput, type CameraPurposeStore } from './camera-purposes.ts';

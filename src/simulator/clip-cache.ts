@@ -11,8 +11,16 @@ import type { VideoCodec } from '../media/index.ts';
 
 /** OpenCV's pedestrian clip (Debian's opencv-doc). */
 export const VTEST_AVI = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
-/** The project's shared real footage (../shared/data/video beside the checkout; see its SOURCES.md). */
-export const SHARED_VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'video');
+/** The project's shared real footage (shared/data/video beside the checkout; see its SOURCES.md). */
+export const SHARED_VIDEO_DIR = process.env.VIGIL_SHARED_VIDEO ?? findSharedVideoDir();
+
+// Beside the checkout, or beside the folder that holds it: a git worktree or a CI clone usually sits
+// one level deeper than the main checkout, and would otherwise test and calibrate without the footage.
+function findSharedVideoDir(): string {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const candidates = [path.resolve(root, '..', 'shared', 'data', 'video'), path.resolve(root, '..', '..', 'shared', 'data', 'video')];
+  return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
+}
 
 /** Every video file in SHARED_VIDEO_DIR, sorted, or [] when this machine has none. */
 export function sharedVideoFiles(): string[] {

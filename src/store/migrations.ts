@@ -445,6 +445,23 @@ CREATE TABLE privacy_settings (
 CREATE INDEX audit_log_action_ts ON audit_log (action, ts);
 `,
   },
+  {
+    version: 133,
+    name: 'camera purposes, legal bases and recording retention',
+    sql: `
+-- Why a camera records, on what legal basis, and how long its recordings are kept: 72 h unless
+-- the purpose says why more (retention_reason). Evidence locks still win over retention.
+CREATE TABLE camera_purposes (
+  camera_id TEXT PRIMARY KEY,
+  purpose TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  retention_hours DOUBLE PRECISION NOT NULL,
+  retention_reason TEXT,
+  updated_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

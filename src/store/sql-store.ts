@@ -9,6 +9,7 @@ import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
 import * as wallQueries from './wall-queries.ts';
 import * as integrationQueries from './integration-queries.ts';
+import * as privacyQueries from './privacy-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -43,6 +44,7 @@ import type {
   CameraPlacementRow,
   CameraCalibrationRow,
   WebhookDeadLetterRow,
+  CameraPurposeRow,
   CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
@@ -980,6 +982,16 @@ export class SqlStore implements StoreOperations {
       return out;
     });
   }
+
+  // --- issue 13 (privacy): retention (queries in privacy-queries.ts) ------------------------------
+
+  async putCameraPurpose(row: CameraPurposeRow, audit?: AuditInput): Promise<void> {
+    await this.withAudit(audit, (tx) => privacyQueries.upsertCameraPurpose(tx, row));
+  }
+
+  listCameraPurposes(): Promise<CameraPurposeRow[]> {
+    return privacyQueries.listCameraPurposes(this.db);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1034,4 +1046,6 @@ export const STORE_OPERATIONS = [
   'addWebhookDeadLetter', 'listWebhookDeadLetters', 'takeWebhookDeadLetter', 'putCameraOnvif', 'getCameraOnvif',
   // issue 11 (continued)
   'putSites',
+  // issue 13 (privacy): retention
+  'putCameraPurpose', 'listCameraPurposes',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -430,6 +430,26 @@ export interface Store {
   // --- issue 11 (continued): the security map ---------------------------------------------------
   /** Inserts or replaces sites, all in one transaction (an import is all or nothing). */
   putSites(sites: SiteRow[], audit?: AuditInput): Promise<SiteRow[]>;
+
+  // --- issue 13 (privacy): retention ----------------------------------------------------------------
+  /** Inserts or replaces a camera's purpose, legal basis and recording retention. */
+  putCameraPurpose(row: CameraPurposeRow, audit?: AuditInput): Promise<void>;
+  listCameraPurposes(): Promise<CameraPurposeRow[]>;
+}
+
+// --- issue 13 (privacy): retention ------------------------------------------------------------------
+
+/** Why a camera records, on what legal basis, and how long its recordings are kept. */
+export interface CameraPurposeRow {
+  cameraId: string;
+  purpose: string;
+  /** GDPR art. 6(1) basis: consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests. */
+  legalBasis: string;
+  retentionHours: number;
+  /** Why more than 72 h (null when 72 h or less). */
+  retentionReason: string | null;
+  updatedBy: string;
+  updatedAt: number;
 }
 
 // --- issue 12 (video wall, investigation) ----------------------------------------------------------

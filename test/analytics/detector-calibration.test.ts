@@ -3,10 +3,10 @@
 // eval:analytics), so their cached files must never be taken for one another.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { calibrationKey } from '../../src/analytics/detector/model-build.ts';
+import { builtInt8Models, calibrationKey } from '../../src/analytics/detector/model-build.ts';
 import { onnxModelPath } from '../../src/analytics/detector/model-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-cal-'));
@@ -35,4 +35,26 @@ test('int8 model files are named by their calibration key', () => {
   assert.notEqual(a, b);
   assert.match(basename(a), /^nanodet-int8-.*-calaaaaaaaaaa\.onnx$/);
   assert.equal(basename(onnxModelPath('fp32')), 'nanodet-fp32.onnx');
+});
+
+test('without frames to calibrate on, the int8 models already built are found, newest first', () => {
+  const models = join(dir, 'models');
+  mkdirSync(models);
+  const old = process.env.VIGIL_MODEL_DIR;
+  process.env.VIGIL_MODEL_DIR = models;
+  try {
+    assert.deepEqual(builtInt8Models(), []);
+    const a = onnxModelPath('int8', 'aaaaaaaaaa');
+    const b = onnxModelPath('int8', 'bbbbbbbbbb');
+    writeFileSync(a, 'a');
+    writeFileSync(b, 'b');
+    writeFileSync(join(models, 'nanodet-int8-bgr-u8s2d-norm.onnx'), 'un-keyed: calibration unknown');
+    writeFileSync(join(models, 'nanodet-fp32.onnx'), 'fp32');
+    utimesSync(a, new Date(2026, 0, 2), new Date(2026, 0, 2));
+    utimesSync(b, new Date(2026, 0, 1), new Date(2026, 0, 1));
+    assert.deepEqual(builtInt8Models(), [a, b]);
+  } finally {
+    if (old === undefined) delete process.env.VIGIL_MODEL_DIR;
+    else process.env.VIGIL_MODEL_DIR = old;
+  }
 });

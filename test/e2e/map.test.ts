@@ -335,7 +335,9 @@ describe('the security map', () => {
     assert.ok(streetNames.includes('سرک زعفران'), streetNames.join(', '));
     await page.waitForTimeout(1000);
     await page.screenshot({ path: path.join(shots, 'map-labels-fa.png') });
+    // Back in English without a reload, the street's own name again.
     await page.selectOption('[data-testid="language"]', 'en');
+    await page.waitForFunction(() => (globalThis as AnyDoc).vigilMap.getLayoutProperty('imported-roads-street-names', 'text-field')[1][1] === 'name:en', undefined, { timeout: 10_000 });
   });
 
   test('imports on the screen: a sites file with a bad feature is refused naming it; with "skip bad rows" the rest comes in', async () => {
@@ -365,6 +367,11 @@ describe('the security map', () => {
     await page.locator('[data-testid="site-label"]', { hasText: 'Water Pumping Station' }).waitFor({ timeout: 10_000 });
     await page.getByTestId('map-import').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'map-import-en.png') });
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.waitForTimeout(800);
+    assert.match(await page.getByTestId('import-result').innerText(), /وارد شد/);
+    await page.screenshot({ path: path.join(shots, 'map-import-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
   });
 
   test('an imported georeferenced plan (an image and its corners, through the screen) is drawn under the cameras', async () => {

@@ -25,12 +25,16 @@ const TRAFFIC = {
 };
 const ANALYTICS = { enabled: true, detector: 'motion', fps: 10, width: 640, tamper: false, traffic: TRAFFIC };
 
+// The shared footage is not part of the project (../shared beside the checkout, or VIGIL_SHARED_VIDEO):
+// without it these tests say so and are reported as skipped, never as passed.
+const skip = existsSync(CLIP) ? false : `${CLIP} missing (the shared test footage; VIGIL_SHARED_VIDEO names its folder)`;
+
 let sim: Simulator;
 let v: TestVigil;
 /** everything published on the bus, as text: no plate may ride on it */
 const busText: string[] = [];
 before(async () => {
-  assert.ok(existsSync(CLIP), `${CLIP} missing (the shared test footage; VIGIL_SHARED_VIDEO names its folder)`);
+  if (skip) return;
   sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['highway_nl'] });
   v = await startTestVigil({ cameras: [{ id: 'road', name: 'Motorway', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
   for (const topic of ['event', 'alarm', 'analytics.behind'] as const) v.bus.subscribe(topic, (m: unknown) => busText.push(JSON.stringify(m)));
@@ -53,7 +57,7 @@ async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: stri
   }
 }
 
-test('a speed rule or a lane direction on an uncalibrated camera is refused with the reason; nothing is stored', async () => {
+test('a speed rule or a lane direction on an uncalibrated camera is refused with the reason; nothing is stored', { skip }, async () => {
   const r = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: ANALYTICS });
   assert.equal(r.status, 400);
   const body = await json(r);
@@ -75,7 +79,7 @@ test('a speed rule or a lane direction on an uncalibrated camera is refused with
   assert.equal((await v.http('/api/cameras/road/analytics', { method: 'PUT', json: { enabled: false } })).status, 200);
 });
 
-test('calibrated, the live camera raises speeding violations with speed ± uncertainty and positions, and wrong-way events', async () => {
+test('calibrated, the live camera raises speeding violations with speed ± uncertainty and positions, and wrong-way events', { skip }, async () => {
   const cal = await v.http('/api/cameras/road/calibration', { method: 'PUT', json: { points: POINTS } });
   assert.equal(cal.status, 200, await cal.clone().text());
   const put = await v.http('/api/cameras/road/analytics', { method: 'PUT', json: ANALYTICS });

@@ -70,7 +70,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : route.name === 'audit' && canAudit ? <AuditScreen />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
-          : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} />
+          : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} canBookmark={user.role !== 'viewer'} />
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />

@@ -2,7 +2,7 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 // A few screens do not need a routing library: a path parser and pushState.
 
-/** The map is the control room's home (/); the video wall is at /cameras. */
+/** The map is the control room's home (/); the camera grid is at /cameras, the video wall at /wall. */
 export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' }
   // issue 14: a traffic violation's evidence package
   | { name: 'evidence'; id: string } | { name: 'traffic'; id: string };

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
 import { serializeOnnx, type IrGraph } from './onnx-ir.ts';
 import { quantizeQdq, tensorsToCalibrate, withCalibrationOutputs, type QdqOptions, type TensorRange } from './qdq-quantize.ts';
@@ -37,6 +37,15 @@ export function calibrationSet(perClip = 6, size = 320): CalibrationSet {
 export function calibrationKey(set: CalibrationSet): string {
   const clips = set.clips.map((c) => `${basename(c)}:${existsSync(c) ? statSync(c).size : 0}`).sort();
   return createHash('sha256').update(JSON.stringify({ clips, perClip: set.perClip, size: set.size })).digest('hex').slice(0, 10);
+}
+
+/** int8 models already in the cache, newest first. */
+export function builtInt8Models(): string[] {
+  const dir = dirname(onnxModelPath('int8', 'x'));
+  if (!existsSync(dir)) return [];
+  const prefix = basename(onnxModelPath('int8', 'x')).replace(/x\.onnx$/, '');
+  return readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx'))
+    .map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
 }
 
 /** Real frames for calibration, as `set` says. */
@@ -95,7 +104,16 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: {
     if (!existsSync(path) || opts.force) writeAtomic(path, serializeOnnx(convertNanodet()));
     return path;
   }
-  const set = calibrationSet(opts.framesPerClip, opts.calibrationSize);
+  let set: CalibrationSet;
+  try {
+    set = calibrationSet(opts.framesPerClip, opts.calibrationSize);
+  } catch (e) {
+    // No frames here to calibrate on (nor to name the model by): a model built beforehand (by
+    // scripts/convert-models.ts on a machine with them) is used as it is; its name says how it was made.
+    const built = builtInt8Models();
+    if (built.length && !opts.force) return built[0];
+    throw e;
+  }
   const path = onnxModelPath('int8', calibrationKey(set));
   if (existsSync(path) && !opts.force) return path;
   const g = convertNanodet();

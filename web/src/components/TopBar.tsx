@@ -10,7 +10,8 @@ function ScreenNav({ role }: { role: string }) {
     ...(video ? [{ path: '/', label: t('nav.map'), active: route.name === 'map', id: 'nav-map' }] : []),
     ...(video ? [{ path: GRID_PATH, label: t('nav.grid'), active: route.name === 'grid' || route.name === 'camera', id: 'nav-grid' }] : []),
     ...(video ? [{ path: '/wall', label: t('nav.wall'), active: route.name === 'wall', id: 'nav-wall' }] : []),
-    ...(video ? [{ path: '/investigate', label: t('nav.investigate'), active: route.name === 'investigate', id: 'nav-investigate' }] : []),
+    // Investigation plays recordings: not for viewers (live only).
+    ...(video && role !== 'viewer' ? [{ path: '/investigate', label: t('nav.investigate'), active: route.name === 'investigate', id: 'nav-investigate' }] : []),
     ...(role === 'admin' ? [{ path: '/users', label: t('nav.users'), active: route.name === 'users', id: 'nav-users' }] : []),
     ...(role === 'admin' || role === 'auditor' ? [{ path: '/audit', label: t('nav.audit'), active: route.name === 'audit', id: 'nav-audit' }] : []),
   ];

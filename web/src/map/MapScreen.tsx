@@ -156,6 +156,7 @@ export function MapScreen() {
 
   useEffect(() => { if (view) void viewRef.current?.setView(view, behind); }, [view, behind]);
   useEffect(() => { void viewRef.current?.setSites(sites, kindLabel); }, [sites, catalogue]);
+  useEffect(() => { viewRef.current?.setLabelLanguage(); }, [catalogue]);
   useEffect(() => {
     const now = Date.now();
     void viewRef.current?.setOutages(outages.data?.current ?? [], (o) => t('map.outage.label', { count: o.count, time: formatTime(o.startMs), minutes: minutesSince(o.startMs, now) }));

@@ -128,6 +128,12 @@ function label(className: string, lines: { text: string; lang?: string }[]): HTM
   return el;
 }
 
+/** A place's name in the page's language where the basemap has it (name:fa, name:ps …), else its own. */
+function labelName(): maplibregl.ExpressionSpecification {
+  const lang = document.documentElement.lang.split('-')[0] || 'en';
+  return ['coalesce', ['get', `name:${lang}`], ['get', 'name']];
+}
+
 /** Where the handle at the tip of a cone sits: `range` metres from the camera along its bearing. */
 function tipOf(lon: number, lat: number, bearing: number, range: number): [number, number] {
   const rad = (bearing * Math.PI) / 180;
@@ -273,9 +279,7 @@ export class MapView {
         : { tiles: [`${location.origin}/api/map/basemap/tiles/{z}/{x}/{y}?v=${info.bytes}`], minzoom: info.minZoom, maxzoom: info.maxZoom, bounds: info.bounds };
       if (info.tileType === 'mvt') {
         this.map.addSource('imported', { type: 'vector', ...tiles });
-        // Names in the page's language where the basemap has them (name:fa, name:ps …), else its own.
-        const lang = document.documentElement.lang.split('-')[0] || 'en';
-        const name: maplibregl.ExpressionSpecification = ['coalesce', ['get', `name:${lang}`], ['get', 'name']];
+        const name = labelName();
         const text = { 'text-color': '#c3ccd6', 'text-halo-color': '#0b0e12', 'text-halo-width': 1.5 };
         for (const layer of info.vectorLayers) {
           this.map.addLayer({ id: `imported-${layer}-fill`, type: 'fill', source: 'imported', 'source-layer': layer, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#262e39', 'fill-outline-color': '#323c48' } }, below);
@@ -300,6 +304,14 @@ export class MapView {
       }
     }
     this.map.getContainer().dataset.basemap = info.kind;
+  }
+
+  /** The imported basemap's names follow the page's language when it changes. */
+  setLabelLanguage(): void {
+    if (!this.map.getSource('imported')) return;
+    for (const layer of this.map.getStyle().layers) {
+      if (layer.id.startsWith('imported-') && layer.type === 'symbol') this.map.setLayoutProperty(layer.id, 'text-field', labelName());
+    }
   }
 
   private siteLabels: maplibregl.Marker[] = [];

@@ -22,9 +22,11 @@ function errorText(error: unknown): string {
 }
 
 /** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
-export function CameraView({ id, me, canConfigure = false }: { id: string; me: string; canConfigure?: boolean }) {
+/** `canBookmark`: the user may list and play recordings (not a viewer): bookmarks are shown. */
+export function CameraView({ id, me, canConfigure = false, canBookmark = true }: { id: string; me: string; canConfigure?: boolean; canBookmark?: boolean }) {
   useI18n();
-  const { bookmarks, reload: reloadBookmarks } = useBookmarks([id]);
+  // A viewer would only be refused (and each refusal audited): no bookmark requests for them.
+  const { bookmarks, reload: reloadBookmarks } = useBookmarks(canBookmark ? [id] : []);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
   const recordings = usePolling((signal) => {
     const now = Date.now();
@@ -88,7 +90,7 @@ export function CameraView({ id, me, canConfigure = false }: { id: string; me: s
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
-            <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />
+            {canBookmark && <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />}
             {canConfigure && <DetectorPanel cameraId={id} />}
             <ExportPanel key={id} cameraId={id} around={position} />
             <RecordingList segments={recordings.data} error={recordings.error} />
