@@ -73,6 +73,11 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
   });
 
   test('export from the camera view: reason required, progress, then a download link', async () => {
+    // the interval is typed on the 24-hour clock whatever the browser's locale (a datetime field showed AM/PM)
+    for (const name of ['export-from-time', 'export-to-time']) {
+      assert.match(await page.inputValue(`input[name="${name}"]`), /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/);
+    }
+    assert.equal(await page.locator('[data-testid="export-panel"] input[type="datetime-local"]').count(), 0);
     await page.getByTestId('export-start').click();
     await page.locator('[data-testid="export-panel"] [role="alert"]').waitFor({ timeout: 5000 });
     await page.fill('input[name="export-reason"]', 'e2e test: incident 42');

@@ -5,22 +5,29 @@ import { ApiError } from '../api/client.ts';
 import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
 import { PURPOSE_REQUIRED } from '../privacy/privacy-api.ts';
 
-/** datetime-local value (local time, seconds) for a wall-clock time. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 19);
-}
+import { localDate, localTime, parseLocal } from './TimePicker.tsx';
 
-function fromLocalInput(value: string): number {
-  return new Date(value).getTime();
+// The interval as a date and a time typed HH:MM:SS: a browser's own datetime field follows the
+// browser's locale, which showed a 12-hour clock ("09:11:33 AM") in a 24-hour product.
+interface Moment { date: string; time: string }
+const moment = (ms: number): Moment => ({ date: localDate(ms), time: localTime(ms) });
+
+function MomentField({ label, name, value, onChange }: { label: string; name: string; value: Moment; onChange(m: Moment): void }) {
+  return (
+    <fieldset className="export-moment">
+      <legend>{label}</legend>
+      <input type="date" value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} name={`${name}-date`} aria-label={`${label} — ${t('timepicker.date')}`} />
+      <input type="text" inputMode="numeric" value={value.time} placeholder="HH:MM:SS" maxLength={8} dir="ltr" onChange={(e) => onChange({ ...value, time: e.target.value })} name={`${name}-time`} aria-label={`${label} — ${t('timepicker.time')}`} />
+    </fieldset>
+  );
 }
 
 /** Export of this camera over an interval: reason required (audited), progress, then download. */
 export function ExportPanel({ cameraId, around }: { cameraId: string; around: number | null }) {
   useI18n();
   const centre = around ?? Date.now() - 60_000;
-  const [from, setFrom] = useState(() => toLocalInput(centre - 60_000));
-  const [to, setTo] = useState(() => toLocalInput(Math.min(Date.now(), centre + 60_000)));
+  const [from, setFrom] = useState(() => moment(centre - 60_000));
+  const [to, setTo] = useState(() => moment(Math.min(Date.now(), centre + 60_000)));
   const [reason, setReason] = useState('');
   const [job, setJob] = useState<ExportJob | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -42,8 +49,11 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
     event?.preventDefault();
     setError(null);
     if (!reason.trim()) return setError(t('export.reasonRequired'));
+    const fromMs = parseLocal(from.date, from.time);
+    const toMs = parseLocal(to.date, to.time);
+    if (fromMs === null || toMs === null) return setError(t('timepicker.bad'));
     try {
-      setJob(await startExport([cameraId], fromLocalInput(from), fromLocalInput(to), reason.trim()));
+      setJob(await startExport([cameraId], fromMs, toMs, reason.trim()));
     } catch (e) {
       if (e instanceof ApiError && e.code === PURPOSE_REQUIRED) return setAskPurpose(true);
       setError(e instanceof Error ? e.message : String(e));
@@ -55,8 +65,8 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
     <section className="panel" aria-labelledby="export-title" data-testid="export-panel">
       <h2 id="export-title" className="panel-title">{t('export.title')}</h2>
       <form className="export-form" onSubmit={submit}>
-        <label>{t('export.from')}<input type="datetime-local" step={1} value={from} onChange={(e) => setFrom(e.target.value)} name="export-from" /></label>
-        <label>{t('export.to')}<input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} name="export-to" /></label>
+        <MomentField label={t('export.from')} name="export-from" value={from} onChange={setFrom} />
+        <MomentField label={t('export.to')} name="export-to" value={to} onChange={setTo} />
         <label className="export-reason">{t('export.reason')}
           <input type="text" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} name="export-reason" placeholder={t('export.reasonPlaceholder')} dir="auto" />
         </label>
