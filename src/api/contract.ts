@@ -7,7 +7,7 @@ import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema,
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
   PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
-  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema,
+  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema, CameraImportReportSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -33,6 +33,7 @@ import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-sch
 export type MaskList = Static<typeof MaskListSchema>;
 export type PurposeList = Static<typeof PurposesResponse>;
 export type MaskLift = Static<typeof LiftSchema>;
+export type CameraImportReport = Static<typeof CameraImportReportSchema>;
 // issue 10: users and the audit log
 export type Role = Static<typeof RoleSchema>;
 export type ScopeRef = Static<typeof ScopeRefSchema>;

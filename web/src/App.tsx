@@ -20,6 +20,7 @@ import { WallScreen } from './wall/WallScreen.tsx';
 import { EvidenceScreen } from './traffic/EvidenceScreen.tsx';
 import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
+import { ImportScreen } from './import/ImportScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -72,6 +73,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} canBookmark={user.role !== 'viewer'} />
           : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'import' && user.role === 'admin' ? <ImportScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
           : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />

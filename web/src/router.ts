@@ -5,7 +5,9 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 /** The map is the control room's home (/); the camera grid is at /cameras, the video wall at /wall. */
 export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' }
   // issue 14: a traffic violation's evidence package
-  | { name: 'evidence'; id: string } | { name: 'traffic'; id: string };
+  | { name: 'evidence'; id: string } | { name: 'traffic'; id: string }
+  // issue 15: bulk camera import
+  | { name: 'import' };
 
 export const GRID_PATH = '/cameras';
 
@@ -16,6 +18,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
+  if (/^\/import\/?$/.test(pathname)) return { name: 'import' };
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   if (/^\/wall\/?$/.test(pathname)) return { name: 'wall' };
   if (/^\/investigate\/?$/.test(pathname)) return { name: 'investigate' };

@@ -3,7 +3,7 @@
 export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
-  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode,
+  Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode, CameraImportReport,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
