@@ -50,6 +50,14 @@ export type Outage = Static<typeof OutageSchema>;
 export type Coverage = Static<typeof CoverageSchema>;
 export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
+
+// issue 12 item 7 / issue 14 item 1: rules and calibration drawn on a still
+// (a camera's analytics settings come from src/core/config-schema.ts: the web imports that type itself)
+import type { PreviewReplySchema } from './drawing-schemas.ts';
+import type { CalibrationBody, CalibrationReply } from './traffic-schemas.ts';
+export type RulePreview = Static<typeof PreviewReplySchema>;
+export type CalibrationRequest = Static<typeof CalibrationBody>;
+export type CalibrationView = Static<typeof CalibrationReply>;
 export type MapViewData = Static<typeof ViewSchema>;
 export type MapCluster = MapViewData['clusters'][number];
 /** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */

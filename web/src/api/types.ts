@@ -6,8 +6,11 @@ export type {
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode, CameraImportReport,
   MaskList, MaskLift, PurposeList,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
+  RulePreview, CalibrationRequest, CalibrationView,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,
   DetectorView,
   WallLayout, WallLayoutInput, WallSpec, Bookmark, BookmarkInput,
   Evidence, ViolationRecord, TrafficDashboard,
 } from '../../../src/api/contract.ts';
+// A camera's analytics settings: the one schema in src/core (it imports nothing but TypeBox).
+export type { AnalyticsConfig as AnalyticsSettings } from '../../../src/core/config-schema.ts';
