@@ -8,7 +8,10 @@ export type AnalyticsErrorCode =
   | 'SOURCE_UNREADABLE'
   | 'DECODE_FAILED'
   | 'BAD_REQUEST'
-  | 'ANALYSER_FAILED';
+  | 'ANALYSER_FAILED'
+  // issue 12: drawing rules on a still, previewing them on the recent recording
+  | 'NO_PICTURE'
+  | 'PREVIEW_BUSY';
 
 export class AnalyticsError extends VigilError {
   declare readonly code: AnalyticsErrorCode;

@@ -28,6 +28,9 @@ export interface FrameSourceOptions {
   ffprobe?: string;
   /** stop after this many frames */
   maxFrames?: number;
+  /** The video comes as these bytes on ffmpeg's stdin (input 'pipe:0'), in `format` (e.g. 'mp4'). */
+  stdin?: AsyncIterable<Buffer>;
+  format?: string;
 }
 
 export const RING = 3;
@@ -83,10 +86,33 @@ export async function* decodeFrames(opts: FrameSourceOptions, size: { width: num
   const { width, height } = size;
   const frameBytes = width * height * 3;
   const ring = Array.from({ length: RING }, () => new Uint8Array(frameBytes));
-  const args = rgbDecodeArgs({ input: opts.input, width, height, rate: { fps }, areaScale: true, realtime: opts.realtime });
-  const proc = spawn(opts.ffmpeg ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = rgbDecodeArgs({ input: opts.stdin ? 'pipe:0' : opts.input, format: opts.format, width, height, rate: { fps }, areaScale: true, realtime: opts.realtime });
+  const proc = spawn(opts.ffmpeg ?? 'ffmpeg', args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  if (opts.stdin && proc.stdin) {
+    const stdin = proc.stdin;
+    stdin.on('error', () => undefined); // ffmpeg stopped reading (enough frames, or it failed: its exit says which)
+    const feed = opts.stdin;
+    void (async () => {
+      try {
+        for await (const chunk of feed) {
+          if (stdin.destroyed) break;
+          if (!stdin.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              const go = () => { stdin.off('drain', go); stdin.off('close', go); resolve(); };
+              stdin.on('drain', go);
+              stdin.on('close', go);
+            });
+          }
+        }
+      } catch {
+        // an unreadable recording ends the input early; what was decoded stands
+      } finally {
+        stdin.end();
+      }
+    })();
+  }
   let stderr = '';
-  proc.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  proc.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
     proc.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
     proc.on('close', (code) => resolve({ code }));

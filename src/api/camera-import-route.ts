@@ -12,6 +12,7 @@ const Body = Type.Object(
     format: Type.Union([Type.Literal('csv'), Type.Literal('geojson')]),
     text: Type.String({ minLength: 1, maxLength: MAX_IMPORT_BYTES, description: 'The file\'s text. CSV: a header row with at least name and url (also id, username, password, sub_url, transport, enabled, record).' }),
     dryRun: Type.Boolean({ default: false, description: 'Check every row, create nothing.' }),
+    offset: Type.Integer({ minimum: 0, maximum: 100_000_000, default: 0, description: 'When a large file is sent in parts (the browser does, to show progress): the rows of the whole file before this part, so that "line N" and "feature N" in the report count from the whole file. A CSV part repeats the header line.' }),
   },
   { additionalProperties: false },
 );
@@ -28,7 +29,9 @@ export function registerCameraImportRoute(app: FastifyInstance, deps: ApiDeps, g
       const user = guard(req, 'camera.create', { type: 'cameras' });
       const parsed = req.body.format === 'csv' ? parseCameraCsv(req.body.text) : parseCameraGeoJson(req.body.text);
       const report = await importCameras(deps.cameras, deps.store, parsed, { dryRun: req.body.dryRun, actor: { id: user.id, ip: req.ip } });
-      return { dryRun: report.dryRun, taken: report.taken.length, refused: report.refused, created: report.dryRun ? [] : report.taken.map((t) => t.id!) };
+      const offset = req.body.offset;
+      const renumber = (where: string) => (offset ? where.replace(/^(line|feature) (\d+)$/, (_m, what: string, n: string) => `${what} ${Number(n) + offset}`) : where);
+      return { dryRun: report.dryRun, taken: report.taken.length, refused: report.refused.map((r) => ({ ...r, where: renumber(r.where) })), created: report.dryRun ? [] : report.taken.map((t) => t.id!) };
     },
   );
 }

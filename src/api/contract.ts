@@ -7,7 +7,7 @@ import type { CoverageSchema, ImportResultSchema, MapCameraSchema, OutageSchema,
 import type {
   AlarmListSchema, AlarmSchema, CameraSchema, CameraStatusSchema, EventSchema, ExportFileSchema, ExportJobSchema,
   PaceSchema, SegmentSchema, StorageSchema, TimelineSchema, UserSchema,
-  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema,
+  AuditEntrySchema, AuditVerifySchema, ManagedUserSchema, RoleSchema, ScopeRefSchema, ClusterNodesSchema, CameraImportReportSchema,
 } from './schemas.ts';
 
 export type User = Static<typeof UserSchema>;
@@ -33,6 +33,7 @@ import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-sch
 export type MaskList = Static<typeof MaskListSchema>;
 export type PurposeList = Static<typeof PurposesResponse>;
 export type MaskLift = Static<typeof LiftSchema>;
+export type CameraImportReport = Static<typeof CameraImportReportSchema>;
 // issue 10: users and the audit log
 export type Role = Static<typeof RoleSchema>;
 export type ScopeRef = Static<typeof ScopeRefSchema>;
@@ -49,6 +50,14 @@ export type Outage = Static<typeof OutageSchema>;
 export type Coverage = Static<typeof CoverageSchema>;
 export type Placement = Static<typeof PlacementBody>;
 export type ImportResult = Static<typeof ImportResultSchema>;
+
+// issue 12 item 7 / issue 14 item 1: rules and calibration drawn on a still
+// (a camera's analytics settings come from src/core/config-schema.ts: the web imports that type itself)
+import type { PreviewReplySchema } from './drawing-schemas.ts';
+import type { CalibrationBody, CalibrationReply } from './traffic-schemas.ts';
+export type RulePreview = Static<typeof PreviewReplySchema>;
+export type CalibrationRequest = Static<typeof CalibrationBody>;
+export type CalibrationView = Static<typeof CalibrationReply>;
 export type MapViewData = Static<typeof ViewSchema>;
 export type MapCluster = MapViewData['clusters'][number];
 /** GET /api/map/basemap: an imported basemap as it was checked, or the built-in one, or none. */

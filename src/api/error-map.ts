@@ -34,6 +34,10 @@ const statusByCode: Record<string, number> = {
   TRANSITION_NOT_ALLOWED: 400,
   ALARM_CONFLICT: 409,
   TOO_LARGE: 413,
+  // issue 12: rules drawn on a still and previewed
+  // a camera that sends no picture now: the request is fine, the camera's state is not
+  NO_PICTURE: 409,
+  PREVIEW_BUSY: 429,
   WALL_BAD_LAYOUT: 400,
   WALL_LAYOUT_NOT_FOUND: 404,
   WALL_NOT_YOURS: 403,

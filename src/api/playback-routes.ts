@@ -54,7 +54,15 @@ export function parseRange(q: { from: string; to: string }): { fromMs: number; t
   return { fromMs, toMs };
 }
 
-function recordingsDirOf(deps: ApiDeps): string {
+/** The segments this process can read from its own disk (in a cluster the others' are proxied, cluster-routes.ts). */
+export function localSegmentSource(deps: ApiDeps): Pick<ApiDeps['store'], 'listSegments'> {
+  const local = deps.cluster;
+  return {
+    listSegments: async (cameraId, fromMs, toMs, limit) => (await deps.store.listSegments(cameraId, fromMs, toMs, limit)).filter((s) => !local || local.isLocal(s)),
+  };
+}
+
+export function recordingsDirOf(deps: ApiDeps): string {
   if (!deps.recordingsDir) throw new PlaybackError('NOT_FOUND', 'this server has no recordings directory', { reason: 'NO_RECORDING' });
   return deps.recordingsDir;
 }
@@ -69,10 +77,7 @@ function maskedHls(): PrivacyError {
 
 export function registerPlaybackRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   // In a cluster this process reads only the files on its own disk; the others' are proxied (cluster-routes.ts).
-  const local = deps.cluster;
-  const localSegments: Pick<ApiDeps['store'], 'listSegments'> = {
-    listSegments: async (cameraId, fromMs, toMs, limit) => (await deps.store.listSegments(cameraId, fromMs, toMs, limit)).filter((s) => !local || local.isLocal(s)),
-  };
+  const localSegments = localSegmentSource(deps);
   const audit = (req: FastifyRequest, action: 'recording.list' | 'recording.play', cameraId: string, details: Record<string, unknown>) => auditAccess(deps.store, req, action, cameraId, details);
 
   app.get<RangeReq>(

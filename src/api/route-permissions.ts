@@ -49,6 +49,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/cameras/:id/calibration': { action: 'camera.read', on: 'camera' },
   'PUT /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
   'DELETE /api/cameras/:id/calibration': { action: 'camera.update', on: 'camera' },
+  // issue 12 item 7 / issue 14 item 1: drawing on a still
+  'GET /api/cameras/:id/still': { action: 'camera.live', on: 'camera' },
+  'POST /api/cameras/:id/calibration/check': { action: 'camera.update', on: 'camera' },
+  'POST /api/cameras/:id/analytics/preview': { action: 'analytics.configure', on: 'camera' },
+  'GET /api/cameras/:id/analytics/preview/:previewId/:n': { action: 'analytics.configure', on: 'camera' },
   // issue 14: a violation's evidence package holds the plate: export rights on the event's camera (checked by the handler)
   'GET /api/cameras/:id/traffic': { action: 'camera.read', on: 'camera' },
   'GET /api/events/:id/evidence': { action: 'recording.export', on: 'camera-items' },

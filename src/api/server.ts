@@ -48,6 +48,7 @@ const CONTENT_SECURITY_POLICY = [
 import { registerMapRoutes } from './map-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerTrafficRoutes, registerEvidenceRoutes } from './traffic-routes.ts';
+import { registerRuleDrawingRoutes } from './rule-drawing-routes.ts';
 import { registerMetricsRoute } from './metrics-route.ts';
 import { registerCameraImportRoute } from './camera-import-route.ts';
 import { registerWallRoutes } from './wall-routes.ts';
@@ -125,6 +126,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerAlarmRoutes(app, deps, guard);
   registerAnalyticsRoutes(app, deps, guard);
   registerTrafficRoutes(app, deps, guard);
+  registerRuleDrawingRoutes(app, deps, guard);
   registerEvidenceRoutes(app, deps, guard);
   registerEventRoutes(app, deps, guard);
   registerLockRoutes(app, deps.store, guard);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EvidenceError } from '../evidence/index.ts';
-import { EvidenceReplySchema, TrafficDashboardSchema } from './traffic-schemas.ts';
+import { CalibrationBody, CalibrationReply, EvidenceReplySchema, TrafficDashboardSchema, type CalibrationReplyBody } from './traffic-schemas.ts';
 import { verifyExportDir, safeFileName, MANIFEST_FILE, SIGNATURE_FILE } from '../export/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
@@ -15,32 +15,8 @@ import { CameraParams, ErrorSchema } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const tags = ['traffic'];
-const Pair = (description: string) => Type.Tuple([Type.Number(), Type.Number()], { description });
-const PointSchema = Type.Object({
-  image: Pair('normalised image position u, v (0..1, x right, y down)'),
-  ground: Pair('ground position x, y in metres'),
-});
-const CalibrationBody = Type.Object({ points: Type.Array(PointSchema, { minItems: 4, maxItems: 64 }) });
-const CalibrationReply = Type.Object({
-  cameraId: Type.String(),
-  calibration: Type.Union([
-    Type.Object({
-      points: Type.Array(PointSchema),
-      updatedAt: Type.Integer({ description: 'ms since the epoch' }),
-      residuals: Type.Array(Type.Object({ groundM: Type.Number(), image: Type.Number({ description: 'normalised image units (× frame width ≈ pixels)' }) })),
-      rmsGroundM: Type.Number(),
-      rmsImage: Type.Number({ description: 'normalised image units' }),
-      groundSigmaM: Type.Number({ description: 'standard uncertainty of one mapped ground position, metres' }),
-      scaleErrorPct: Type.Number({ description: 'relative standard uncertainty of a ground distance, %' }),
-      toGround: Type.Array(Type.Number(), { minItems: 9, maxItems: 9, description: 'row-major 3×3 homography, normalised image → ground metres' }),
-      grid: Type.Object({ step: Type.Number({ description: 'metres between grid lines' }), lines: Type.Array(Type.Array(Pair('normalised image point'))) }),
-    }),
-    Type.Null(),
-  ]),
-});
-export type CalibrationReplyBody = Static<typeof CalibrationReply>;
 
-function describe(cameraId: string, points: CalibrationPoint[], updatedAt: number): CalibrationReplyBody {
+export function describeCalibration(cameraId: string, points: CalibrationPoint[], updatedAt: number): CalibrationReplyBody {
   const cal = fitHomography(points);
   const r = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
   const grid = groundGrid(cal);
@@ -63,7 +39,7 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps, guard
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);
       const row = await deps.store.getCameraCalibration(req.params.id);
-      return row ? describe(req.params.id, row.points, row.updatedAt) : { cameraId: req.params.id, calibration: null };
+      return row ? describeCalibration(req.params.id, row.points, row.updatedAt) : { cameraId: req.params.id, calibration: null };
     },
   );
 
@@ -75,7 +51,7 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps, guard
       await deps.cameras.get(req.params.id);
       const points = req.body.points.map((p) => ({ image: [p.image[0], p.image[1]], ground: [p.ground[0], p.ground[1]] }) as CalibrationPoint);
       const now = Date.now();
-      const reply = describe(req.params.id, points, now); // throws DEGENERATE_CALIBRATION before anything is stored
+      const reply = describeCalibration(req.params.id, points, now); // throws DEGENERATE_CALIBRATION before anything is stored
       await deps.store.putCameraCalibration({ cameraId: req.params.id, points, updatedAt: now }, {
         actor: user.id, action: 'camera.calibrate', cameraId: req.params.id, ip: req.ip,
         details: { points: points.length, rmsImage: reply.calibration!.rmsImage, rmsGroundM: reply.calibration!.rmsGroundM },

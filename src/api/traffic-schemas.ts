@@ -1,6 +1,6 @@
 // issue 14: a camera's traffic dashboard and a violation's evidence package as the API returns them (violation.json, the
 // package's files, whether it verifies now). Schemas only: the web app takes its types from here.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 const Pair = Type.Tuple([Type.Number(), Type.Number()]);
 const Box = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
@@ -57,3 +57,29 @@ export const TrafficDashboardSchema = Type.Object({
     detail: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])),
   }), { description: 'the last 24 h of traffic events, newest first (at most 200)' }),
 });
+
+// A camera's calibration (issue 14 item 1): what PUT and POST …/calibration/check take and answer.
+const DescribedPair = (description: string) => Type.Tuple([Type.Number(), Type.Number()], { description });
+const PointSchema = Type.Object({
+  image: DescribedPair('normalised image position u, v (0..1, x right, y down)'),
+  ground: DescribedPair('ground position x, y in metres'),
+});
+export const CalibrationBody = Type.Object({ points: Type.Array(PointSchema, { minItems: 4, maxItems: 64 }) });
+export const CalibrationReply = Type.Object({
+  cameraId: Type.String(),
+  calibration: Type.Union([
+    Type.Object({
+      points: Type.Array(PointSchema),
+      updatedAt: Type.Integer({ description: 'ms since the epoch' }),
+      residuals: Type.Array(Type.Object({ groundM: Type.Number(), image: Type.Number({ description: 'normalised image units (× frame width ≈ pixels)' }) })),
+      rmsGroundM: Type.Number(),
+      rmsImage: Type.Number({ description: 'normalised image units' }),
+      groundSigmaM: Type.Number({ description: 'standard uncertainty of one mapped ground position, metres' }),
+      scaleErrorPct: Type.Number({ description: 'relative standard uncertainty of a ground distance, %' }),
+      toGround: Type.Array(Type.Number(), { minItems: 9, maxItems: 9, description: 'row-major 3×3 homography, normalised image → ground metres' }),
+      grid: Type.Object({ step: Type.Number({ description: 'metres between grid lines' }), lines: Type.Array(Type.Array(DescribedPair('normalised image point'))) }),
+    }),
+    Type.Null(),
+  ]),
+});
+export type CalibrationReplyBody = Static<typeof CalibrationReply>;

@@ -41,6 +41,14 @@ export const DetectionConfig = Type.Object(
   { additionalProperties: false, description: 'Detector settings (input size, tiling, per-class thresholds): the same for live analysis and vigil analyze.' },
 );
 
+// Issue 12: when an intrusion zone is armed. Minutes after local midnight (server time);
+// to < from spans midnight; days 0 = Sunday (default every day).
+const Schedule = Type.Array(Type.Object({
+  days: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7 })),
+  from: Type.Integer({ minimum: 0, maximum: 1439, description: 'Minutes after midnight the window opens.' }),
+  to: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after midnight it closes (before from: the next day).' }),
+}, { additionalProperties: false }), { minItems: 1, maxItems: 14, description: 'Active windows (local time of the server); none: always.' });
+
 // Issue 14: traffic rules per lane zone (docs/traffic.md). Speed and direction are judged on the
 // ground, so they need the camera's calibration (PUT /api/cameras/:id/calibration).
 const Off = Type.Literal(false);
@@ -86,9 +94,10 @@ export const AnalyticsConfig = Type.Object(
     detector: Type.Union([Type.Literal('auto'), Type.Literal('neural'), Type.Literal('motion')], { default: 'auto', description: 'auto: the NanoDet detector when it loads, else the motion stand-in (which only guesses person/car from blob shape).' }),
     detection: Type.Optional(DetectionConfig),
     lines: Type.Array(Type.Object({ name: RuleName, p1: NormPoint, p2: NormPoint, classes: Classes }, { additionalProperties: false }), { default: [], description: 'Counting lines; "positive" is crossing from the left of p1→p2 to its right as drawn (left to right: moving down).' }),
-    zones: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), classes: Classes }, { additionalProperties: false }), { default: [], description: 'Intrusion zones: an alarm when a tracked object of a listed class enters.' }),
+    zones: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), classes: Classes, schedule: Type.Optional(Schedule) }, { additionalProperties: false }), { default: [], description: 'Intrusion zones: an alarm when a tracked object of a listed class enters (within the schedule, when one is given). A polygon must not cross itself.' }),
     dwell: Type.Array(Type.Object({ zone: RuleName, seconds: Type.Number({ exclusiveMinimum: 0, description: 'Alarm when one (anonymous) track stays longer.' }) }, { additionalProperties: false }), { default: [], description: 'Dwell rules on zones.' }),
     crowd: Type.Array(Type.Object({ name: RuleName, polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }), threshold: Type.Number({ exclusiveMinimum: 0, description: 'In unit: persons in the zone, or persons per m² of its ground area (crush guidance starts worrying at 4–5/m²).' }), unit: Type.Optional(Type.Union([Type.Literal('persons'), Type.Literal('persons/m2')], { description: 'What threshold counts (default: persons/m2 when areaM2 is given, else persons). The alarm gives persons, and persons/m² when the area is known.' })), areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "The zone's ground area, m²." })), holdSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: [], description: 'Crowd density (crush safety).' }),
+    masks: Type.Array(Type.Object({ name: Type.Optional(RuleName), polygon: Type.Array(NormPoint, { minItems: 3, maxItems: 64 }) }, { additionalProperties: false }), { default: [], maxItems: 32, description: 'Analytics masks: motion inside is ignored (trees, flags, clocks, on-screen text), so nothing there starts a track. Not a privacy mask: the video is not changed.' }),
     leftObjectSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Alarm on a new stationary object left this long with no person by it.' })),
     tamper: Type.Boolean({ default: true, description: 'Alarm when the camera is covered, blinded, defocused or moved.' }),
     traffic: Type.Optional(TrafficConfig),

@@ -3,7 +3,8 @@
 // snapshots for users who may not see under them, and lifts of liftable masks.
 export { blurHeads, headBand, type HeadBlurOptions, type Box } from './head-blur.ts';
 export { PrivacyError } from './errors.ts';
-export { validatePolygon, selfCrossing, signedArea, maskBounds, rasterizeMask, type Point } from './mask-geometry.ts';
+export { validatePolygon, maskBounds, rasterizeMask } from './mask-geometry.ts';
+export { selfCrossing, signedArea, polygonProblem, type Point, type PolygonProblem } from './polygon.ts';
 export { MaskBurner, BoxSplitter, coverImage, frameSizeOfInit, burnFile, type BurnerOutput, type BurnerOptions } from './mask-burner.ts';
 export { burnStream, type BurnedStream } from './burn-stream.ts';
 export { MaskedLive } from './masked-live.ts';

@@ -2,8 +2,9 @@
 // paints over. Points are normalised to the frame (0..1, y down) so one mask fits the main stream
 // and the sub-stream alike. Pure.
 import { PrivacyError } from './errors.ts';
+import { polygonProblem, type Point } from './polygon.ts';
 
-export type Point = readonly [number, number];
+export type { Point };
 
 export interface MaskShape {
   /** Normalised [x, y] vertices, 3..64, in order (either winding). */
@@ -11,7 +12,6 @@ export interface MaskShape {
 }
 
 const MAX_POINTS = 64;
-const MIN_AREA = 1e-6;
 
 /** Throws PrivacyError BAD_REQUEST naming the field when the polygon cannot be a mask. */
 export function validatePolygon(polygon: unknown, field = 'polygon'): Point[] {
@@ -27,48 +27,10 @@ export function validatePolygon(polygon: unknown, field = 'polygon'): Point[] {
     if (x < 0 || x > 1 || y < 0 || y > 1) throw new PrivacyError('BAD_REQUEST', `${field}/${i}: point (${x}, ${y}) is outside the frame (0..1 on both axes)`);
     pts.push([x, y]);
   }
-  const crossing = selfCrossing(pts);
-  if (crossing) throw new PrivacyError('BAD_REQUEST', `${field}: the polygon crosses itself (edges ${crossing[0]} and ${crossing[1]})`);
-  if (Math.abs(signedArea(pts)) < MIN_AREA) throw new PrivacyError('BAD_REQUEST', `${field}: the polygon has no area`);
+  const problem = polygonProblem(pts);
+  if (problem?.kind === 'crosses') throw new PrivacyError('BAD_REQUEST', `${field}: the polygon crosses itself (edges ${problem.edges[0]} and ${problem.edges[1]})`);
+  if (problem) throw new PrivacyError('BAD_REQUEST', `${field}: the polygon has no area`);
   return pts;
-}
-
-export function signedArea(pts: readonly Point[]): number {
-  let a = 0;
-  for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) a += (pts[j][0] - pts[i][0]) * (pts[j][1] + pts[i][1]);
-  return a / 2;
-}
-
-function orient(a: Point, b: Point, c: Point): number {
-  const v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
-  return Math.abs(v) < 1e-12 ? 0 : Math.sign(v);
-}
-
-function onSegment(a: Point, b: Point, p: Point): boolean {
-  return Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
-}
-
-function segmentsTouch(a: Point, b: Point, c: Point, d: Point): boolean {
-  const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
-  if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && onSegment(a, b, c)) || (o2 === 0 && onSegment(a, b, d)) || (o3 === 0 && onSegment(c, d, a)) || (o4 === 0 && onSegment(c, d, b));
-}
-
-/** The first pair of non-adjacent edges that touch or cross (edge i runs from point i to i+1), or null. */
-export function selfCrossing(pts: readonly Point[]): [number, number] | null {
-  const n = pts.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      if (j === i + 1 || (i === 0 && j === n - 1)) continue; // neighbours share a vertex
-      if (segmentsTouch(pts[i], pts[(i + 1) % n], pts[j], pts[(j + 1) % n])) return [i, j];
-    }
-  }
-  // Adjacent edges folding back on each other (a spike of zero width) also make no simple polygon.
-  for (let i = 0; i < n; i++) {
-    const a = pts[(i + n - 1) % n], b = pts[i], c = pts[(i + 1) % n];
-    if (orient(a, b, c) === 0 && (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]) < 0) return [(i + n - 1) % n, i];
-  }
-  return null;
 }
 
 /** Pixel rectangle enclosing a set of polygons in a width×height frame (null: nothing to cover). */

@@ -69,3 +69,13 @@ test('GeoJSON features are named by number; a file that is not one is refused as
   const res = await fetch(`${v.url}/api/cameras/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'csv', text: CSV }) });
   assert.equal(res.status, 401);
 });
+
+test('a part of a larger file (offset) is reported in the whole file\'s lines and features', async () => {
+  const part = ['name,url,id', 'Ok,rtsp://10.9.0.1/s,part-ok', 'Bad,ftp://10.9.0.2/s,part-bad'].join('\n');
+  const r = (await (await v.http('/api/cameras/import', { method: 'POST', json: { format: 'csv', text: part, dryRun: true, offset: 2000 } })).json()) as Report;
+  assert.deepEqual(r.refused.map((x) => x.where), ['line 2003']);
+  const geo = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: null, properties: { name: 'x' } }] });
+  const g = (await (await v.http('/api/cameras/import', { method: 'POST', json: { format: 'geojson', text: geo, dryRun: true, offset: 4000 } })).json()) as Report;
+  assert.deepEqual(g.refused.map((x) => x.where), ['feature 4001']);
+  assert.equal((await v.http('/api/cameras/import', { method: 'POST', json: { format: 'csv', text: part, dryRun: true, offset: -1 } })).status, 400);
+});

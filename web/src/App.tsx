@@ -16,10 +16,13 @@ import { LoginScreen } from './screens/LoginScreen.tsx';
 import { UsersScreen } from './screens/UsersScreen.tsx';
 import { AuditScreen } from './screens/AuditScreen.tsx';
 import { NodesScreen } from './screens/NodesScreen.tsx';
+import { RulesScreen } from './drawing/RulesScreen.tsx';
+import { CalibrationScreen } from './drawing/CalibrationScreen.tsx';
 import { WallScreen } from './wall/WallScreen.tsx';
 import { EvidenceScreen } from './traffic/EvidenceScreen.tsx';
 import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
+import { ImportScreen } from './import/ImportScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
 
@@ -71,7 +74,10 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} canBookmark={user.role !== 'viewer'} />
+          : route.name === 'rules' ? <RulesScreen id={route.id} />
+          : route.name === 'calibration' ? <CalibrationScreen id={route.id} />
           : route.name === 'nodes' ? <NodesScreen />
+          : route.name === 'import' && user.role === 'admin' ? <ImportScreen />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
           : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />

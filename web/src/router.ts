@@ -5,17 +5,24 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 /** The map is the control room's home (/); the camera grid is at /cameras, the video wall at /wall. */
 export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: string } | { name: 'nodes' } | { name: 'users' } | { name: 'audit' } | { name: 'alarm'; id: string } | { name: 'alarmHistory' } | { name: 'wall' } | { name: 'investigate' }
   // issue 14: a traffic violation's evidence package
-  | { name: 'evidence'; id: string } | { name: 'traffic'; id: string };
+  | { name: 'evidence'; id: string } | { name: 'traffic'; id: string }
+  // issue 12 item 7 / issue 14 item 1: drawing on a camera's still
+  | { name: 'rules'; id: string } | { name: 'calibration'; id: string }
+  // issue 15: bulk camera import
+  | { name: 'import' };
 
 export const GRID_PATH = '/cameras';
 
 export function parseRoute(pathname: string): Route {
+  const drawing = /^\/cameras\/([^/]+)\/(rules|calibration)\/?$/.exec(pathname);
+  if (drawing) return { name: drawing[2] as 'rules' | 'calibration', id: decodeURIComponent(drawing[1]) };
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
   if (match) return { name: 'camera', id: decodeURIComponent(match[1]) };
   if (/^\/users\/?$/.test(pathname)) return { name: 'users' };
   if (/^\/audit\/?$/.test(pathname)) return { name: 'audit' };
   if (/^\/cameras\/?$/.test(pathname)) return { name: 'grid' };
   if (/^\/nodes\/?$/.test(pathname)) return { name: 'nodes' };
+  if (/^\/import\/?$/.test(pathname)) return { name: 'import' };
   if (/^\/alarm-history\/?$/.test(pathname)) return { name: 'alarmHistory' };
   if (/^\/wall\/?$/.test(pathname)) return { name: 'wall' };
   if (/^\/investigate\/?$/.test(pathname)) return { name: 'investigate' };
@@ -30,6 +37,14 @@ export function parseRoute(pathname: string): Route {
 
 export function cameraPath(id: string): string {
   return `/cameras/${encodeURIComponent(id)}`;
+}
+
+export function rulesPath(id: string): string {
+  return `${cameraPath(id)}/rules`;
+}
+
+export function calibrationPath(id: string): string {
+  return `${cameraPath(id)}/calibration`;
 }
 
 const listeners = new Set<() => void>();

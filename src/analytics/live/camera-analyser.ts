@@ -73,8 +73,10 @@ export function pipelineOptions(s: AnalyticsConfig, width: number, height: numbe
     height,
     tracker,
     lines: s.lines.map((l) => ({ name: l.name, p1: l.p1, p2: l.p2, classes: l.classes })),
-    zones: s.zones.map((z) => ({ name: z.name, polygon: z.polygon, classes: z.classes })),
-    intrusion: { epochOffset },
+    zones: s.zones.map((z) => ({ name: z.name, polygon: z.polygon, classes: z.classes, schedule: z.schedule })),
+    // schedules are in the server's local time
+    intrusion: { epochOffset, utcOffsetMinutes: -new Date(epochOffset * 1000).getTimezoneOffset() },
+    motion: s.masks.length ? { ignore: s.masks.map((m) => m.polygon) } : undefined,
     dwell: s.dwell,
     crowd: s.crowd,
     // the camera's detector settings (input size, tiles, per-class thresholds), as `vigil analyze --input/--tiles/--score`

@@ -12,12 +12,13 @@ import { AnalyticsConfig, VigilError, type CameraConfig, type TrafficConfig } fr
 import type { TrackRule } from '../rules/types.ts';
 import type { Store } from '../../store/index.ts';
 import type { CameraRuntime } from '../../live/index.ts';
+import { polygonProblem, type ObjectFinder, type PolygonProblem } from '../../privacy/index.ts';
 import { SnapshotStore, alarmPolicy, type AlarmPolicy, type EventBus, type EventTopics } from '../../events/index.ts';
 import { CameraAnalyser, costPerFrame, type AnalyserStats } from './camera-analyser.ts';
 import { AlarmRecorder } from './alarm-recorder.ts';
 import { DEFAULT_DETECTION, detectionSettings, type DetectionSettings } from '../detection-settings.ts';
 import type { Pace } from './analysis-pace.ts';
-import type { ObjectFinder } from '../../privacy/index.ts';
+import { previewRules, type PreviewResult, type PreviewSource } from './rule-preview.ts';
 
 /** How often each analyser's pace is checked. */
 const PACE_CHECK_MS = 5000;
@@ -49,12 +50,33 @@ export interface LiveAnalyticsOptions {
   trafficRules?: (cameraId: string, spec: TrafficConfig) => Promise<() => TrackRule>;
 }
 
-/** Fills defaults and rejects what the schema does not allow. */
+/** The API's words for what is wrong with a drawn polygon (the drawing tool says the same in the user's language). */
+export function describePolygonProblem(p: PolygonProblem): string {
+  if (p.kind === 'too_few') return `a zone needs at least three points, got ${p.points}`;
+  if (p.kind === 'crosses') return `the polygon crosses itself (edges ${p.edges[0]} and ${p.edges[1]})`;
+  return 'the polygon has no area';
+}
+
+/** Fills defaults and rejects what the schema does not allow, and polygons that cross themselves. */
 export function parseAnalyticsSettings(input: unknown): AnalyticsConfig {
   const v = Value.Default(AnalyticsConfig, structuredClone(input ?? {}));
   if (!Value.Check(AnalyticsConfig, v)) {
     const first = [...Value.Errors(AnalyticsConfig, v)][0];
     throw new AnalyticsError('BAD_REQUEST', `invalid analytics settings: ${first ? `${first.path || '/'} ${first.message}` : 'unknown error'}`);
+  }
+  const shapes: [string, [number, number][]][] = [
+    ...v.zones.map((z, i) => [`zones/${i}/polygon`, z.polygon] as [string, [number, number][]]),
+    ...v.crowd.map((c, i) => [`crowd/${i}/polygon`, c.polygon] as [string, [number, number][]]),
+    ...v.masks.map((m, i) => [`masks/${i}/polygon`, m.polygon] as [string, [number, number][]]),
+    ...(v.traffic?.lanes ?? []).map((l, i) => [`traffic/lanes/${i}/polygon`, l.polygon] as [string, [number, number][]]),
+  ];
+  for (const [field, polygon] of shapes) {
+    const problem = polygonProblem(polygon);
+    if (problem) throw new AnalyticsError('BAD_REQUEST', `${field}: ${describePolygonProblem(problem)}`, { field });
+  }
+  for (const [what, names] of [['lines', v.lines.map((l) => l.name)], ['zones', v.zones.map((z) => z.name)], ['crowd', v.crowd.map((c) => c.name)]] as const) {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) throw new AnalyticsError('BAD_REQUEST', `${what}: two rules are named "${dup}" (a name says which rule an alarm came from)`, { field: what });
   }
   const zones = new Set(v.zones.map((z) => z.name));
   for (const d of v.dwell) if (!zones.has(d.zone)) throw new AnalyticsError('BAD_REQUEST', `dwell rule names unknown zone "${d.zone}"`);
@@ -82,6 +104,7 @@ export class LiveAnalytics {
   private readonly trafficLive = new Map<string, TrackRule>();
   /** Cameras whose analysis is behind now (see analysis-pace.ts). */
   private behindNow: Record<string, Pace> = {};
+  private previewing = false;
 
   constructor(o: LiveAnalyticsOptions) {
     this.o = o;
@@ -183,6 +206,28 @@ export class LiveAnalytics {
     const camera = await this.o.store.getCamera(cameraId);
     await this.apply(cameraId, settings, camera?.enabled ?? false);
     return settings;
+  }
+
+  /**
+   * What draft settings would have raised over a recorded range (see rule-preview.ts), with the
+   * detector the camera's analyser would use. One preview at a time per node: it takes a core
+   * while it runs, next to live analysis sharing the same detector.
+   */
+  async preview(cameraId: string, input: unknown, source: PreviewSource): Promise<PreviewResult> {
+    const settings = await this.withCrowdAreas(cameraId, parseAnalyticsSettings(input));
+    if (this.previewing) throw new AnalyticsError('PREVIEW_BUSY', 'another rule preview is running on this node; try again when it is done');
+    this.previewing = true;
+    try {
+      const shared = settings.detector !== 'motion' ? await this.loadNeural() : null;
+      if (settings.detector === 'neural' && !shared) throw new AnalyticsError('ANALYSER_FAILED', `the neural detector is not available: ${this.neuralError}`);
+      return await previewRules({
+        settings, source, ffmpeg: this.o.ffmpeg, motionStandIn: !shared,
+        detector: (size) => shared ?? new MotionBlobDetector({ aspect: size.width / size.height }),
+        tracker: shared ? NANODET_TRACKER : undefined,
+      });
+    } finally {
+      this.previewing = false;
+    }
   }
 
   /** Which detector each running analyser uses, and how it is doing. */

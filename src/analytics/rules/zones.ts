@@ -9,7 +9,13 @@ import { FORGET_AFTER_S, type RuleEvent } from './types.ts';
 /** Active window: minutes after local midnight [from, to) (to < from spans midnight); days 0 = Sunday. */
 export interface ScheduleWindow { days?: number[]; from: number; to: number }
 
-export interface ZoneDef { name: string; polygon: Polygon; classes?: DetClass[] }
+export interface ZoneDef {
+  name: string;
+  polygon: Polygon;
+  classes?: DetClass[];
+  /** when an intrusion is armed (over IntrusionOptions.schedule); dwell ignores it */
+  schedule?: ScheduleWindow[];
+}
 
 export interface IntrusionOptions {
   schedule?: ScheduleWindow[];
@@ -40,7 +46,7 @@ export class ZoneIntrusion {
 
   constructor(zone: ZoneDef, opts: IntrusionOptions = {}) {
     this.zone = zone;
-    this.opts = opts;
+    this.opts = zone.schedule ? { ...opts, schedule: zone.schedule } : opts;
   }
 
   update(tracks: Track[], t: number): RuleEvent[] {

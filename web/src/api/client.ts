@@ -1,4 +1,4 @@
-import type { AuditEntryView, AuditVerifyView, Camera, ClusterNodes, ManagedUser, RecordingSegment, Role, ScopeRef, User } from './types.ts';
+import type { AuditEntryView, AuditVerifyView, Camera, CameraImportReport, ClusterNodes, ManagedUser, RecordingSegment, Role, ScopeRef, User } from './types.ts';
 
 /** Error from the API or the network; `code` is the server's stable code or one of ours below. */
 export class ApiError extends Error {
@@ -163,4 +163,9 @@ export async function getClusterNodes(signal?: AbortSignal): Promise<ClusterNode
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
+}
+
+/** Bulk camera import (issue 15): one part of a CSV or GeoJSON file; offset = rows of the file before it. */
+export function importCameras(body: { format: 'csv' | 'geojson'; text: string; dryRun: boolean; offset: number }, signal?: AbortSignal): Promise<CameraImportReport> {
+  return request<CameraImportReport>('POST', '/api/cameras/import', body, signal);
 }

@@ -60,6 +60,7 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
       </p>
       <div className="topbar-end">
         <a className="button button-quiet" href="/nodes" onClick={(event) => onLinkClick(event, '/nodes')} data-testid="nodes-link">{t('nodes.link')}</a>
+        {user.role === 'admin' && <a className="button button-quiet" href="/import" onClick={(event) => onLinkClick(event, '/import')} data-testid="import-link">{t('import.link')}</a>}
         <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
           <span className="user-name">{user.username}</span>
           <span className="user-role">{roleLabel(user.role)}</span>
