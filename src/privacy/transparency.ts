@@ -104,7 +104,7 @@ export function transparencyHtml(r: TransparencyReport, signature: { keyId: stri
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Vigil transparency report</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;background:#0d1117;color:#e6edf3}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #30363d;padding:.3rem .6rem;text-align:end}th{text-align:start}code{word-break:break-all;font-size:12px}</style>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;background:#0d1117;color:#e6edf3}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #30363d;padding:.3rem .6rem;text-align:end}th{text-align:start}tbody td:nth-child(-n+2){text-align:start}code{word-break:break-all;font-size:12px}</style>
 </head><body>
 <h1>Transparency report</h1>
 <p>Generated ${esc(r.generatedAt)}. Counted from the tamper-evident audit log of this system; it names no person and shows no image.</p>
