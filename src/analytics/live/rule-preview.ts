@@ -3,7 +3,7 @@
 // (the same detector, tracker and rules, with the draft settings), and every hit is reported with
 // its wall-clock time and, for the first few, the analysed frame (heads pixelated, as alarm
 // snapshots are). Re-analysis rather than replaying stored events: events exist only for rules
-// that were running, and no tracks are stored (decision 031).
+// that were running, and no tracks are stored (decision 033).
 import type { AnalyticsConfig } from '../../core/index.ts';
 import { alarmPolicy } from '../../events/index.ts';
 import { blurHeads } from '../../privacy/index.ts';
