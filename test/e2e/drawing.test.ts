@@ -164,8 +164,26 @@ describe('drawing rules and calibration on a still', { timeout: 400_000 }, () =>
     await page.screenshot({ path: path.join(shots, 'drawing-calibration-fa.png') });
   });
 
-  test('collinear calibration points are refused with the reason', async () => {
+  test('two lane lines with their width and length become four points and a fit', async () => {
     await page.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(other)}/calibration?lang=en`);
+    await page.waitForFunction(`(document.querySelector('.drawing-still')?.naturalWidth ?? 0) > 0`, undefined, { timeout: 30_000, polling: 200 });
+    await page.getByTestId('cal-mode-lanes').click();
+    // A near, A far, B near, B far: a road going away from the camera.
+    await clickStill([[0.3, 0.95], [0.45, 0.4], [0.7, 0.95], [0.55, 0.4]]);
+    await page.fill('input[name="lane-width"]', '3.5');
+    await page.fill('input[name="lane-length"]', '24');
+    await page.getByTestId('cal-use-lanes').click();
+    assert.equal(await page.getByTestId('cal-row').count(), 4);
+    assert.equal(await page.inputValue('input[name="x2"]'), '3.5');
+    assert.equal(await page.inputValue('input[name="y1"]'), '24');
+    await page.getByTestId('cal-rms').waitFor({ timeout: 10_000 });
+    assert.ok(await page.locator('[data-tone="grid"] polyline').count() > 4);
+    // Nothing stored until saved: the next test refuses points on this camera.
+    await page.screenshot({ path: path.join(shots, 'drawing-calibration-lanes-en.png') });
+  });
+
+  test('collinear calibration points are refused with the reason', async () => {
+    await page.reload();
     await page.waitForFunction(`(document.querySelector('.drawing-still')?.naturalWidth ?? 0) > 0`, undefined, { timeout: 30_000, polling: 200 });
     await clickStill([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]]);
     for (let i = 0; i < 4; i++) {

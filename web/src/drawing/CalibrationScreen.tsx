@@ -22,6 +22,12 @@ export function CalibrationScreen({ id }: { id: string }) {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
+  // Two lane lines and known lengths (src/traffic/lane-calibration.ts): near and far ends of line A,
+  // then of line B, level across the road; they become four points of a rectangle on the ground.
+  const [mode, setMode] = useState<'points' | 'lanes'>('points');
+  const [lanes, setLanes] = useState<Point[]>([]);
+  const [laneWidth, setLaneWidth] = useState('');
+  const [laneLength, setLaneLength] = useState('');
 
   useEffect(() => {
     getCalibration(id).then((r) => {
@@ -63,10 +69,23 @@ export function CalibrationScreen({ id }: { id: string }) {
     try { await deleteCalibration(id); setStored(null); setRows([]); setMessage(t('cal.removed')); } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
   };
 
+  const useLanes = () => {
+    const w = metres(laneWidth), l = metres(laneLength);
+    if (lanes.length !== 4 || !(w !== null && w > 0) || !(l !== null && l > 0)) return;
+    // The same rectangle as laneLinePoints: A at x = 0, B at x = width; near ends at y = 0, far at y = length.
+    const ground: Point[] = [[0, 0], [0, l], [w, 0], [w, l]];
+    setRows(lanes.map((p, i) => ({ image: p, x: String(ground[i][0]), y: String(ground[i][1]) })));
+    setMode('points');
+    setLanes([]);
+    setMessage(null);
+  };
+  const lanesReady = lanes.length === 4 && (metres(laneWidth) ?? 0) > 0 && (metres(laneLength) ?? 0) > 0;
+
   const W = size?.width ?? 0;
   const px = (normalised: number) => formatDecimal(normalised * W, 1);
   const shapes: Shape[] = [
-    ...(fit ? fit.grid.lines.map((l): Shape => ({ kind: 'polyline', points: l, tone: 'grid' })) : []),
+    ...(fit && mode === 'points' ? fit.grid.lines.map((l): Shape => ({ kind: 'polyline', points: l, tone: 'grid' })) : []),
+    ...(mode === 'lanes' ? [lanes.slice(0, 2), lanes.slice(2, 4)].filter((l) => l.length === 2).map((l, i): Shape => ({ kind: 'line', points: l, tone: 'rule', label: i === 0 ? 'A' : 'B' })) : []),
   ];
 
   return (
@@ -82,14 +101,37 @@ export function CalibrationScreen({ id }: { id: string }) {
         <DrawingCanvas
           cameraId={id}
           shapes={shapes}
-          draft={rows.map((r) => r.image)}
+          draft={mode === 'points' ? rows.map((r) => r.image) : lanes}
           draftKind="points"
           draftNumbered
-          onAdd={rows.length < 64 ? (p) => { setRows((rs) => [...rs, { image: p, x: '', y: '' }]); setMessage(null); } : null}
-          onMove={(i, p) => edit(i, { image: p })}
+          onAdd={mode === 'lanes'
+            ? (lanes.length < 4 ? (p) => setLanes((ls) => [...ls, p]) : null)
+            : (rows.length < 64 ? (p) => { setRows((rs) => [...rs, { image: p, x: '', y: '' }]); setMessage(null); } : null)}
+          onMove={(i, p) => (mode === 'lanes' ? setLanes((ls) => ls.map((q, j) => (j === i ? p : q))) : edit(i, { image: p }))}
           onSize={setSize}
         />
         <aside className="draw-side">
+          <div className="segmented" role="radiogroup" aria-label={t('cal.mode')}>
+            <button type="button" role="radio" aria-checked={mode === 'points'} className={mode === 'points' ? 'is-active' : undefined} onClick={() => setMode('points')} data-testid="cal-mode-points">{t('cal.mode.points')}</button>
+            <button type="button" role="radio" aria-checked={mode === 'lanes'} className={mode === 'lanes' ? 'is-active' : undefined} onClick={() => { setMode('lanes'); setLanes([]); }} data-testid="cal-mode-lanes">{t('cal.mode.lanes')}</button>
+          </div>
+          {mode === 'lanes' && (
+            <section className="panel draw-form" aria-labelledby="cal-lanes-title" data-testid="cal-lanes">
+              <h2 id="cal-lanes-title" className="panel-title">{t('cal.mode.lanes')}</h2>
+              <p className="muted">{t('cal.lanesHowto')}</p>
+              <p className="muted">{t('draw.points', { n: lanes.length })}</p>
+              <label className="draw-row">{t('cal.laneWidth')}
+                <input type="text" inputMode="decimal" dir="ltr" name="lane-width" value={laneWidth} onChange={(e) => setLaneWidth(e.target.value)} />
+              </label>
+              <label className="draw-row">{t('cal.laneLength')}
+                <input type="text" inputMode="decimal" dir="ltr" name="lane-length" value={laneLength} onChange={(e) => setLaneLength(e.target.value)} />
+              </label>
+              <div className="draw-row">
+                <button type="button" className="button" disabled={lanes.length === 0} onClick={() => setLanes((ls) => ls.slice(0, -1))}>{t('draw.undo')}</button>
+                <button type="button" className="button button-primary" disabled={!lanesReady} onClick={useLanes} data-testid="cal-use-lanes">{t('cal.useLanes')}</button>
+              </div>
+            </section>
+          )}
           <section className="panel" aria-labelledby="cal-points-title">
             <h2 id="cal-points-title" className="panel-title">{t('cal.points')}</h2>
             <p className="muted">{t('cal.howto')}</p>

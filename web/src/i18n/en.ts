@@ -640,6 +640,13 @@ export const en = {
     'cal.removed': "Calibration removed.",
     'cal.stored': "Stored calibration: {n} points, saved at {time}.",
     'cal.audited': "Saving and removing a calibration are recorded in the audit log.",
+    'cal.mode': "How to calibrate",
+    'cal.mode.points': "Points",
+    'cal.mode.lanes': "Two lane lines",
+    'cal.lanesHowto': "Click the near end, then the far end of one lane line (A), then of another (B), the near ends level across the road and the far ends too. Give the distance between the lines and the length between near and far ends.",
+    'cal.laneWidth': "Between the lines (m)",
+    'cal.laneLength': "Near to far ends (m)",
+    'cal.useLanes': "Use as four points",
     // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
     "det.title": "Detector",
     "det.kind": "Detector",

@@ -638,6 +638,13 @@ const messages: Partial<Record<MessageKey, string>> = {
   'cal.removed': "کالیبره حذف شد.",
   'cal.stored': "کالیبرهٔ ذخیره‌شده: {n} نقطه، ذخیره در {time}.",
   'cal.audited': "ذخیره و حذف کالیبره در لاگ حسابرسی ثبت می‌شود.",
+  'cal.mode': "روش کالیبره",
+  'cal.mode.points': "نقطه‌ها",
+  'cal.mode.lanes': "دو خط مسیر",
+  'cal.lanesHowto': "سر نزدیک و بعد سر دور یک خط مسیر (A) و سپس خط دیگر (B) را کلیک کنید؛ سرهای نزدیک روبه‌روی هم در عرض سرک باشند و سرهای دور هم. فاصلهٔ دو خط و طول میان سرهای نزدیک و دور را بدهید.",
+  'cal.laneWidth': "فاصلهٔ دو خط (متر)",
+  'cal.laneLength': "از سر نزدیک تا دور (متر)",
+  'cal.useLanes': "به‌عنوان چهار نقطه",
   // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
   "det.title": "آشکارساز",
   "det.kind": "آشکارساز",

@@ -638,6 +638,13 @@ const messages: Partial<Record<MessageKey, string>> = {
   'cal.removed': "کالیبریشن لرې شو.",
   'cal.stored': "خوندي کالیبریشن: {n} ټکي، په {time} خوندي شوی.",
   'cal.audited': "د کالیبریشن خوندي کول او لرې کول د پلټنې په لاګ کې ثبتېږي.",
+  'cal.mode': "د کالیبریشن لاره",
+  'cal.mode.points': "ټکي",
+  'cal.mode.lanes': "دوه د لین کرښې",
+  'cal.lanesHowto': "د یوې لین کرښې (A) نږدې سر او بیا لرې سر کلیک کړئ، بیا د بلې (B)؛ نږدې سرونه د سړک په پلنوالي کې سره برابر وي او لرې سرونه هم. د کرښو ترمنځ واټن او د نږدې او لرې سرونو ترمنځ اوږدوالی ورکړئ.",
+  'cal.laneWidth': "د کرښو ترمنځ (متر)",
+  'cal.laneLength': "له نږدې تر لرې سره (متر)",
+  'cal.useLanes': "د څلورو ټکو په توګه",
   // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
   "det.title": "کشفوونکی",
   "det.kind": "کشفوونکی",

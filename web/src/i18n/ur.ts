@@ -638,6 +638,13 @@ const messages: Partial<Record<MessageKey, string>> = {
   'cal.removed': "کیلیبریشن ہٹا دی گئی۔",
   'cal.stored': "محفوظ کیلیبریشن: {n} نقطے، {time} پر محفوظ۔",
   'cal.audited': "کیلیبریشن محفوظ کرنا اور ہٹانا آڈٹ لاگ میں درج ہوتا ہے۔",
+  'cal.mode': "کیلیبریشن کا طریقہ",
+  'cal.mode.points': "نقطے",
+  'cal.mode.lanes': "دو لین لائنیں",
+  'cal.lanesHowto': "ایک لین لائن (A) کا قریبی سرا، پھر دور کا سرا کلک کریں، پھر دوسری (B) کا؛ قریبی سرے سڑک کے آر پار برابر ہوں اور دور کے بھی۔ لائنوں کا درمیانی فاصلہ اور قریبی و دور سروں کی لمبائی دیں۔",
+  'cal.laneWidth': "لائنوں کے درمیان (میٹر)",
+  'cal.laneLength': "قریبی سے دور سرے تک (میٹر)",
+  'cal.useLanes': "چار نقطوں کے طور پر",
   // --- issue 16: the camera's detector panel (settings in force, cost per analysed frame) ---
   "det.title": "ڈیٹیکٹر",
   "det.kind": "ڈیٹیکٹر",
