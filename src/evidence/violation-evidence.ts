@@ -183,13 +183,15 @@ export class ViolationEvidence {
     this.reader ??= this.o.plateReader();
     const reader = await this.reader;
     this.readings++;
-    let r: PlateReading = { status: 'unread', reason: 'no picture', crop: null, corners: null };
+    let r: PlateReading | null = null;
     let at: number | null = null;
     for (const f of frames) {
       const x = await reader.read(f.picture, f.position.box!);
-      if (x.status === 'read' || (r.status === 'unread' && !r.crop && x.crop)) { r = x; at = f.position.wallMs; }
+      // the first reading, replaced by a read one, or by the first unread one that has a crop to show
+      if (!r || x.status === 'read' || (r.status === 'unread' && !r.crop && x.crop)) { r = x; at = f.position.wallMs; }
       if (x.status === 'read') break;
     }
+    if (!r) return { status: 'not_attempted', reason: 'no recorded frame of the vehicle' };
     if (r.status === 'read') {
       add('plate.png', encodePng(r.crop.rgb, r.crop.width, r.crop.height), at!);
       return { status: 'read', text: r.text, confidence: r.confidence, minCharConfidence: r.minCharConfidence, frameMs: at!, crop: 'plate.png', corners: r.corners };
