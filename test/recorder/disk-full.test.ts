@@ -50,7 +50,8 @@ async function fillVolume(): Promise<{ old: SegmentRow[]; locked: SegmentRow }> 
   mkdirSync(dataDir);
   const store = await openStore({ kind: 'sqlite', path: path.join(dataDir, 'vigil.db') });
   const old: SegmentRow[] = [];
-  const t0 = Date.now() - 10 * 86_400_000;
+  // Half a day old: inside the 72 h default retention, so only free space can be the reason to delete.
+  const t0 = Date.now() - 12 * 3_600_000;
   const day = new Date(t0).toISOString().slice(0, 10);
   mkdirSync(path.join(rec, 'old', day), { recursive: true });
   try {
