@@ -93,8 +93,10 @@ async function redactAndCheck(input: string, kind: 'face' | 'plate', seconds: nu
       if (r.block < 8 || r.w < 2 * r.block || r.h < 2 * r.block) continue; // too small to measure blocks in
       checked++;
       const dev = worstBlockDeviation(after[i], s.width, r, perFrame[i]);
-      // Small blocks carry more of the encoder's noise relative to their size.
-      assert.ok(dev <= (r.block < 10 ? 8 : 4), `frame ${i}: a ${kind} block still varies by ${dev.toFixed(1)} grey levels on average inside ${JSON.stringify(r)}`);
+      // Small blocks carry more of the encoder's noise relative to their size. A flat block next to a
+      // much darker or lighter one rings after x264 (4.1 seen on a 12 px plate block); letters or a
+      // face left in vary by tens of grey levels, and the detail check below must hold as well.
+      assert.ok(dev <= (r.block < 10 ? 8 : 6), `frame ${i}: a ${kind} block still varies by ${dev.toFixed(1)} grey levels on average inside ${JSON.stringify(r)}`);
       detailBefore += detail(before[i], s.width, r);
       detailAfter += detail(after[i], s.width, r);
     }
