@@ -3,6 +3,9 @@
 // when the link returns the centre learns the recordings made during the cut, which then play
 // through the centre's api (proxied to the edge node). EDGE_RECORDING_CUT_SECONDS sets the cut
 // (default 30; the issue's 10 minutes is 600).
+// KNOWN FAILING, kept out of `npm test` (not counted as passed): about 1 run in 14, and 1 of 2 full
+// suites on 2026-12-02, the centre's index never covers the cut after the link returns; cause not
+// found (docs/cluster.md). Run it with `npm run test:edge-recording`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
