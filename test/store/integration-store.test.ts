@@ -1,27 +1,10 @@
 // Issue 15's integration queries (webhook dead letters) on both engines.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store, type StoreConfig, type WebhookDeadLetterRow } from '../../src/store/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type Store, type WebhookDeadLetterRow } from '../../src/store/index.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-integration-store-'));
-let postgres: TestPostgres;
-let n = 0;
-const opened: Store[] = [];
-before(async () => { postgres = await startPostgres(); });
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
-  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `t${++n}.sqlite`) }) },
-  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`t${++n}`) }) },
-];
+const engines = bothStoreEngines('integration');
 
 const letter = (i: number, hook: string, failedAt: number): WebhookDeadLetterRow => ({
   id: `whd_${String(i).padStart(4, '0')}`, hook, eventId: i % 3 ? `evt_${i}` : null, body: JSON.stringify({ i, text: 'ünïcode \u0000-free' }), attempts: i % 8 + 1, lastError: `HTTP ${500 + (i % 4)}`, firstAt: failedAt - 1000, failedAt,
@@ -31,8 +14,7 @@ for (const engine of engines) {
   describe(`webhook dead letters on ${engine.name}`, () => {
     let store: Store;
     before(async () => {
-      store = await openStore(await engine.config());
-      opened.push(store);
+      store = await engine.open();
     });
 
     test('listed newest first, page by page without gaps or repeats, by hook; taken once', async () => {

@@ -1,37 +1,18 @@
 // Issue 11's store queries (placements, sites, outage areas) on both engines.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type NewCamera, type Store, type StoreConfig } from '../../src/store/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import type { Store } from '../../src/store/index.ts';
+import { bothStoreEngines, storeTestCamera } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-map-store-'));
-let postgres: TestPostgres;
-let n = 0;
-const opened: Store[] = [];
-before(async () => { postgres = await startPostgres(); });
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const engines = bothStoreEngines('map');
 
-const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
-  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `m${++n}.sqlite`) }) },
-  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`m${++n}`) }) },
-];
-
-const camera = (id: string): NewCamera => ({ id, name: `Camera ${id}`, url: `rtsp://10.0.0.1/${id}`, username: null, passwordEnc: null, transport: 'tcp', enabled: true, record: true });
 
 for (const engine of engines) {
   describe(`map store on ${engine.name}`, () => {
     let store: Store;
     before(async () => {
-      store = await openStore(await engine.config());
-      opened.push(store);
-      for (let i = 0; i < 5; i++) await store.createCamera(camera(`c${i}`));
+      store = await engine.open();
+      for (let i = 0; i < 5; i++) await store.createCamera(storeTestCamera(`c${i}`));
     });
 
     test('placements: upsert, read back exactly, bbox, paging, delete with the camera', async () => {

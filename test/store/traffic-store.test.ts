@@ -1,29 +1,11 @@
 // Issue 14's store queries (camera calibrations) on both engines.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type NewCamera, type Store, type StoreConfig } from '../../src/store/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import type { Store } from '../../src/store/index.ts';
+import { bothStoreEngines, storeTestCamera } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-traffic-store-'));
-let postgres: TestPostgres;
-let n = 0;
-const opened: Store[] = [];
-before(async () => { postgres = await startPostgres(); });
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const engines = bothStoreEngines('traffic');
 
-const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
-  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `t${++n}.sqlite`) }) },
-  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`t${++n}`) }) },
-];
-
-const camera = (id: string): NewCamera => ({ id, name: `Camera ${id}`, url: `rtsp://10.0.0.1/${id}`, username: null, passwordEnc: null, transport: 'tcp', enabled: true, record: true });
 
 const POINTS = [
   { image: [0.1234567891, 0.9] as [number, number], ground: [0, 0] as [number, number] },
@@ -36,9 +18,8 @@ for (const engine of engines) {
   describe(`traffic store on ${engine.name}`, () => {
     let store: Store;
     before(async () => {
-      store = await openStore(await engine.config());
-      opened.push(store);
-      for (const id of ['c0', 'c1']) await store.createCamera(camera(id));
+      store = await engine.open();
+      for (const id of ['c0', 'c1']) await store.createCamera(storeTestCamera(id));
     });
 
     test('calibration: put, read back exactly, replace, delete (audited), and gone with the camera', async () => {

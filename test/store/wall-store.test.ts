@@ -1,29 +1,12 @@
 // Issue 12's wall layouts and bookmarks in the store, on both engines: compare-and-set on a layout's
 // version, personal layouts invisible to others, shared ones listed for everyone, audit entries
 // written with the change.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store, type StoreConfig, type WallLayoutRow } from '../../src/store/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type Store, type WallLayoutRow } from '../../src/store/index.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-wall-store-'));
-let postgres: TestPostgres;
-let n = 0;
-const opened: Store[] = [];
-before(async () => { postgres = await startPostgres(); });
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
-  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `t${++n}.sqlite`) }) },
-  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`w${++n}`) }) },
-];
+const engines = bothStoreEngines('wall');
 
 const layout = (id: string, ownerId: string, shared: boolean, name: string): WallLayoutRow => ({
   id, ownerId, ownerName: `user ${ownerId}`, name, shared, spec: { layout: '2x2', tiles: ['c1', null, 'c2', null], tour: null }, createdAt: 1000, updatedAt: 1000, version: 1,
@@ -33,8 +16,7 @@ for (const engine of engines) {
   describe(`wall and bookmarks store on ${engine.name}`, () => {
     let store: Store;
     before(async () => {
-      store = await openStore(await engine.config());
-      opened.push(store);
+      store = await engine.open();
     });
 
     test('layouts: own and shared listed, others\' personal ones not; updates are compare-and-set; audited', async () => {
