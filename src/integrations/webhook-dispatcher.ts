@@ -151,6 +151,8 @@ export class WebhookDispatcher {
       d.lastError = e.name === 'TimeoutError' ? `no answer within ${d.hook.timeoutSeconds} s` : (e.cause?.code ?? e.message);
     }
     if (d.attempts >= d.hook.maxAttempts || this.closed) {
+      // An attempt that failed while close() waited for it would have been retried: say why it was not.
+      if (this.closed && d.attempts < d.hook.maxAttempts) d.lastError = `${d.lastError ? `${d.lastError}; ` : ''}process stopped before delivery`;
       await this.deadLetter(d);
       return;
     }
