@@ -104,6 +104,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
   'GET /api/cameras/:id/purpose': { action: 'camera.read', on: 'camera' },
   'PUT /api/cameras/:id/purpose': { action: 'purpose.manage', on: 'camera' },
+  // issue 13: a requester's own exports (each camera checked by the handler)
+  'GET /api/exports': { action: 'recording.export', on: 'camera-items' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/view': { action: 'camera.list', on: 'cameras' },

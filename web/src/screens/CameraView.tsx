@@ -13,7 +13,7 @@ import { investigatePath } from '../playback/InvestigationScreen.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
-import { GRID_PATH, calibrationPath, navigate, onLinkClick, rulesPath } from '../router.ts';
+import { GRID_PATH, calibrationPath, navigate, onLinkClick, purposePath, rulesPath } from '../router.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -73,6 +73,8 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
         <span className="toolbar-info">{t('camera.keys')}</span>
         {canConfigure && <a className="button" href={rulesPath(id)} onClick={(event) => onLinkClick(event, rulesPath(id))} data-testid="open-rules">{t('draw.openRules')}</a>}
         {canConfigure && <a className="button" href={calibrationPath(id)} onClick={(event) => onLinkClick(event, calibrationPath(id))} data-testid="open-calibration">{t('draw.openCalibration')}</a>}
+        {/* issue 13: the camera's purpose, legal basis and retention (admins) */}
+        {canConfigure && <a className="button" href={purposePath(id)} onClick={(event) => onLinkClick(event, purposePath(id))} data-testid="open-purpose">{t('cpurpose.link')}</a>}
         <a className="button" href={investigatePath([id], position)} onClick={(event) => onLinkClick(event, investigatePath([id], position))} data-testid="investigate-link">{t('inv.open')}</a>
         {/* issue 14 */}
         <a className="button" href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
