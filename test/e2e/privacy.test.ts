@@ -1,7 +1,9 @@
 // Privacy in a real browser against a real `vigil demo`: a liftable mask on a camera is burned
 // into the live view (the pixels under it, read back from the <video>, are black); a lift with a
 // reason shows the picture; looking back past the free window opens the purpose prompt, and the
-// recording plays once a purpose from the list is given. Screenshots in English and Dari (RTL).
+// recording plays once a purpose from the list is given. A viewer (no permission to lift) gets the
+// masked picture while the admin's lift is in force, and the lift is in the audit log with its
+// reason. Screenshots in English and Dari (RTL).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -87,6 +89,36 @@ describe('privacy in the control room', { timeout: 300_000 }, () => {
     assert.ok(lifted.maxInside > 80, `the picture under the lifted mask (brightest ${lifted.maxInside})`);
     assert.match(await page.getByTestId('mask-panel').innerText(), /Masks lifted for you until \d\d:\d\d/);
     await page.screenshot({ path: path.join(shots, 'privacy-lifted-live-en.png') });
+
+    // Meanwhile a viewer, who may not lift, gets the masked picture: the same region, other pixels.
+    const viewer = { username: 'vera', password: 'Vera-viewer-pass-2026!', role: 'viewer' };
+    assert.equal((await page.request.post(`${demo.baseUrl}/api/users`, { data: viewer })).status(), 201);
+    const context = await room!.browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB', bypassCSP: true });
+    try {
+      assert.equal((await context.request.post(`${demo.baseUrl}/api/session`, { data: { username: viewer.username, password: viewer.password } })).status(), 200);
+      const vp = await context.newPage();
+      await vp.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(cameraId)}`);
+      await vp.getByTestId('mask-panel').waitFor({ timeout: 15_000 });
+      await vp.waitForFunction(`(document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? 0) > 0.5`, undefined, { timeout: 30_000, polling: 200 });
+      const seen = await maskedPixels(vp);
+      assert.ok(seen.maxInside <= 48, `the viewer gets black under the mask (brightest ${seen.maxInside}) while the admin sees ${lifted.maxInside}`);
+      assert.ok(seen.meanOutside > 50, `and the camera's picture outside it (${seen.meanOutside.toFixed(0)})`);
+      assert.match(await vp.getByTestId('mask-panel').innerText(), /1 mask\(s\) hide parts of this picture/);
+      assert.equal(await vp.getByTestId('mask-lift').count(), 0, 'a viewer is offered no lift');
+      await vp.screenshot({ path: path.join(shots, 'privacy-masked-live-viewer-en.png') });
+      await vp.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(cameraId)}?lang=fa`);
+      await vp.getByTestId('mask-panel').waitFor({ timeout: 15_000 });
+      await vp.waitForFunction(`(document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? 0) > 0.5`, undefined, { timeout: 30_000, polling: 200 });
+      assert.equal(await vp.evaluate('document.documentElement.dir'), 'rtl');
+      assert.ok((await maskedPixels(vp)).maxInside <= 48);
+      await vp.screenshot({ path: path.join(shots, 'privacy-masked-live-viewer-fa.png') });
+    } finally {
+      await context.close();
+    }
+    // The lift is audited with its reason; the viewer's live view says it was masked.
+    const audit = (await (await page.request.get(`${demo.baseUrl}/api/audit?limit=200`)).json()) as { entries: { action: string; actorName: string | null; cameraId: string | null; details: Record<string, unknown> | null }[] };
+    assert.ok(audit.entries.some((e) => e.action === 'mask.lift' && e.cameraId === cameraId && e.actorName === demo.username && e.details?.reason === 'incident 2026-118 at the entrance'), 'mask.lift audited with the reason');
+    assert.ok(audit.entries.some((e) => e.action === 'live.start' && e.cameraId === cameraId && e.actorName === 'vera' && Number(e.details?.masked) >= 1), 'the viewer\'s live view audited as masked');
     await page.getByTestId('mask-restore').click();
     await page.locator('[data-testid="mask-panel"][data-lifted="no"]').waitFor({ timeout: 10_000 });
   });
