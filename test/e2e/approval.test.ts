@@ -18,8 +18,8 @@ import { fa } from '../../web/src/i18n/fa.ts';
 import { ps } from '../../web/src/i18n/ps.ts';
 import { ur } from '../../web/src/i18n/ur.ts';
 
-const OPERATOR = { username: 'olga', password: 'Olga-operator-pass-2026!', role: 'operator' };
-const SUPERVISOR = { username: 'sam', password: 'Sam-supervisor-pass-2026!', role: 'supervisor' };
+const OPERATOR = { username: 'olga', password: 'Harbour-lantern-2026!', role: 'operator' };
+const SUPERVISOR = { username: 'sam', password: 'Copper-meadow-2026!', role: 'supervisor' };
 
 describe('four-eyes export in the control room', { timeout: 400_000 }, () => {
   let room: ControlRoom | null = null;
@@ -178,9 +178,11 @@ describe('four-eyes export in the control room', { timeout: 400_000 }, () => {
     assert.match(await refused.innerText(), /Refused by sam: no case file for 2026-121/);
 
     // both decisions are in the audit log
-    const audit = (await (await admin.request.get(`${demo.baseUrl}/api/audit?limit=200`)).json()) as { entries: { action: string; actorName: string | null; details: Record<string, unknown> | null }[] };
-    assert.ok(audit.entries.some((e) => e.action === 'export.approve' && e.actorName === 'sam' && e.details?.exportId === opExportId));
-    assert.ok(audit.entries.some((e) => e.action === 'export.refuse' && e.actorName === 'sam' && e.details?.exportId === adminExportId));
+    type Entries = { entries: { action: string; actorName: string | null; details: Record<string, unknown> | null }[] };
+    const approvals = (await (await admin.request.get(`${demo.baseUrl}/api/audit?action=export.approve&limit=50`)).json()) as Entries;
+    assert.ok(approvals.entries.some((e) => e.action === 'export.approve' && e.actorName === 'sam' && e.details?.exportId === opExportId));
+    const refusals = (await (await admin.request.get(`${demo.baseUrl}/api/audit?action=export.refuse&limit=50`)).json()) as Entries;
+    assert.ok(refusals.entries.some((e) => e.action === 'export.refuse' && e.actorName === 'sam' && e.details?.exportId === adminExportId && e.details?.reason === 'no case file for 2026-121'));
   });
 
   test('right to left: the approval queue in Dari; the Pashto and Urdu screens have their own words', async () => {

@@ -86,7 +86,7 @@ describe('playback in the control room', { timeout: 170_000 }, () => {
     // The demo runs four-eyes export: the request waits for a second user, nothing to download yet.
     await page.locator('[data-testid="export-status"][data-state="awaiting_approval"]').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('export-download').count(), 0);
-    const supervisor = { username: 'pat', password: 'Pat-supervisor-pass-2026!', role: 'supervisor' };
+    const supervisor = { username: 'pat', password: 'Granite-orchard-2026!', role: 'supervisor' };
     assert.equal((await page.request.post(`${demo!.baseUrl}/api/users`, { data: supervisor })).status(), 201);
     const second = await browser!.newContext();
     try {
