@@ -32,6 +32,8 @@ export interface ReportText {
   hours: string; // {n}
   noAgeLimit: string;
   noPurpose: string;
+  /** A camera's row when it states no purpose (the purposes table explains the 72 h). */
+  noPurposeShort: string;
   noSite: string;
   use: string;
   month: string;
@@ -53,7 +55,7 @@ const en: ReportText = {
   purposesIntro: 'What the cameras are for, as their operator states it, and the legal basis (GDPR art. 6(1)) each records on.',
   colSite: 'Site', colCamera: 'Camera', colRecording: 'Recording', colKept: 'Kept for', colMasks: 'Privacy masks',
   colPurpose: 'Purpose', colLegalBasis: 'Legal basis', colCameras: 'Cameras', colSites: 'Sites',
-  yes: 'yes', no: 'no', hours: '{n} h', noAgeLimit: 'no age limit', noPurpose: 'no purpose stated (kept 72 h at most)', noSite: '(no site)',
+  yes: 'yes', no: 'no', hours: '{n} h', noAgeLimit: 'no age limit', noPurpose: 'no purpose stated (kept 72 h at most)', noPurposeShort: 'none stated', noSite: '(no site)',
   use: 'Use, per month (UTC)', month: 'Month',
   counters: {
     liveViews: 'Live views', playbacks: 'Playbacks', exports: 'Exports', exportApprovals: 'Export approvals (four eyes)',
@@ -78,7 +80,7 @@ const fa: ReportText = {
   purposesIntro: 'دوربین‌ها برای چه هستند، به گفتهٔ گردانندهٔ آن‌ها، و هر کدام بر کدام مبنای قانونی (مادهٔ ۶(۱) GDPR) ضبط می‌کند.',
   colSite: 'محل', colCamera: 'دوربین', colRecording: 'ضبط', colKept: 'مدت نگهداری', colMasks: 'ماسک‌های حریم خصوصی',
   colPurpose: 'هدف', colLegalBasis: 'مبنای قانونی', colCameras: 'دوربین‌ها', colSites: 'محل‌ها',
-  yes: 'بلی', no: 'نخیر', hours: '{n} ساعت', noAgeLimit: 'بدون محدودیت زمانی', noPurpose: 'هدفی بیان نشده (حداکثر ۷۲ ساعت نگهداری)', noSite: '(بدون محل)',
+  yes: 'بلی', no: 'نخیر', hours: '{n} ساعت', noAgeLimit: 'بدون محدودیت زمانی', noPurpose: 'هدفی بیان نشده (حداکثر ۷۲ ساعت نگهداری)', noPurposeShort: 'بیان نشده', noSite: '(بدون محل)',
   use: 'استفاده، به تفکیک ماه (UTC)', month: 'ماه',
   counters: {
     liveViews: 'دیدن زنده', playbacks: 'بازپخش', exports: 'خروجی‌ها', exportApprovals: 'تأیید خروجی (چهار چشم)',
@@ -103,7 +105,7 @@ const ps: ReportText = {
   purposesIntro: 'کمرې د څه لپاره دي، لکه څنګه چې یې چلوونکی وايي، او هره یوه پر کوم قانوني بنسټ (د GDPR ۶(۱) ماده) ثبتوي.',
   colSite: 'ځای', colCamera: 'کمره', colRecording: 'ثبتول', colKept: 'د ساتنې موده', colMasks: 'د محرمیت ماسکونه',
   colPurpose: 'موخه', colLegalBasis: 'قانوني بنسټ', colCameras: 'کمرې', colSites: 'ځایونه',
-  yes: 'هو', no: 'نه', hours: '{n} ساعته', noAgeLimit: 'د وخت حد نشته', noPurpose: 'موخه نه ده ویل شوې (تر ۷۲ ساعتونو زیات نه ساتل کېږي)', noSite: '(بې ځایه)',
+  yes: 'هو', no: 'نه', hours: '{n} ساعته', noAgeLimit: 'د وخت حد نشته', noPurpose: 'موخه نه ده ویل شوې (تر ۷۲ ساعتونو زیات نه ساتل کېږي)', noPurposeShort: 'نه ده ویل شوې', noSite: '(بې ځایه)',
   use: 'کارونه، په میاشت (UTC)', month: 'میاشت',
   counters: {
     liveViews: 'ژوندۍ کتنې', playbacks: 'بیا غږول', exports: 'صادرول', exportApprovals: 'د صادرولو تاییدونه (څلور سترګې)',
@@ -128,7 +130,7 @@ const ur: ReportText = {
   purposesIntro: 'کیمرے کس لیے ہیں، جیسا کہ ان کا منتظم بتاتا ہے، اور ہر ایک کس قانونی بنیاد (GDPR آرٹیکل 6(1)) پر ریکارڈ کرتا ہے۔',
   colSite: 'مقام', colCamera: 'کیمرہ', colRecording: 'ریکارڈنگ', colKept: 'محفوظ رکھنے کی مدت', colMasks: 'پرائیویسی ماسک',
   colPurpose: 'مقصد', colLegalBasis: 'قانونی بنیاد', colCameras: 'کیمرے', colSites: 'مقامات',
-  yes: 'ہاں', no: 'نہیں', hours: '{n} گھنٹے', noAgeLimit: 'وقت کی کوئی حد نہیں', noPurpose: 'کوئی مقصد بیان نہیں (زیادہ سے زیادہ 72 گھنٹے)', noSite: '(کوئی مقام نہیں)',
+  yes: 'ہاں', no: 'نہیں', hours: '{n} گھنٹے', noAgeLimit: 'وقت کی کوئی حد نہیں', noPurpose: 'کوئی مقصد بیان نہیں (زیادہ سے زیادہ 72 گھنٹے)', noPurposeShort: 'بیان نہیں', noSite: '(کوئی مقام نہیں)',
   use: 'استعمال، ماہانہ (UTC)', month: 'مہینہ',
   counters: {
     liveViews: 'براہ راست نظارے', playbacks: 'پلے بیک', exports: 'برآمدات', exportApprovals: 'برآمد کی منظوریاں (چار آنکھیں)',

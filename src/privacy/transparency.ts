@@ -133,9 +133,10 @@ export function transparencyHtml(r: TransparencyReport, signature: { keyId: stri
   const kept = (h: number | null) => (h === null ? tx.noAgeLimit : fill(tx.hours, { n: n(h) }));
   const ltr = (s: string) => `<code dir="ltr">${esc(s)}</code>`;
   const rows = r.months.map((m) => `<tr><th scope="row" dir="ltr">${esc(m.month)}</th>${counters.map((c) => `<td>${n(m[c])}</td>`).join('')}</tr>`).join('\n');
-  const cams = r.cameras.bySite.map((s) => s.cameras.map((c) => `<tr><td dir="auto">${esc(site(s.site))}</td><td dir="auto">${esc(c.name)}</td><td>${c.recording ? tx.yes : tx.no}</td><td>${esc(kept(c.retentionHours))}</td><td>${n(c.masks)}</td><td dir="auto">${c.purpose ? esc(c.purpose) : esc(tx.noPurpose)}</td><td>${esc(basis(c.legalBasis))}</td></tr>`).join('\n')).join('\n');
-  const groups = r.cameras.byPurpose.map((g) => `<tr><td dir="auto">${g.purpose ? esc(g.purpose) : esc(tx.noPurpose)}</td><td>${esc(basis(g.legalBasis))}</td><td>${n(g.cameras)}</td><td dir="auto">${g.sites.map((s) => esc(site(s))).join(', ')}</td></tr>`).join('\n');
-  const langs = REPORT_LANGUAGES.map((l) => (l === lang ? `<strong lang="${l}">${esc(REPORT_TEXT[l].name)}</strong>` : `<a href="/transparency?lang=${l}" hreflang="${l}" lang="${l}">${esc(REPORT_TEXT[l].name)}</a>`)).join(' · ');
+  const cams = r.cameras.bySite.map((s) => s.cameras.map((c) => `<tr><td dir="auto">${esc(site(s.site))}</td><td dir="auto">${esc(c.name)}</td><td>${c.recording ? tx.yes : tx.no}</td><td>${esc(kept(c.retentionHours))}</td><td>${n(c.masks)}</td><td dir="auto">${c.purpose ? esc(c.purpose) : esc(tx.noPurposeShort)}</td><td>${esc(basis(c.legalBasis))}</td></tr>`).join('\n')).join('\n');
+  const groups = r.cameras.byPurpose.map((g) => `<tr><td dir="auto">${g.purpose ? esc(g.purpose) : esc(tx.noPurpose)}</td><td>${esc(basis(g.legalBasis))}</td><td>${n(g.cameras)}</td><td dir="auto">${esc(new Intl.ListFormat(lang, { type: 'unit' }).format(g.sites.map(site)))}</td></tr>`).join('\n');
+  // <bdi>: each name keeps its place in the list whatever its script (else the RTL names swap order).
+  const langs = REPORT_LANGUAGES.map((l) => `<bdi>${l === lang ? `<strong lang="${l}">${esc(REPORT_TEXT[l].name)}</strong>` : `<a href="/transparency?lang=${l}" hreflang="${l}" lang="${l}">${esc(REPORT_TEXT[l].name)}</a>`}</bdi>`).join(' · ');
   return `<!doctype html>
 <html lang="${lang}" dir="${tx.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(tx.title)}</title>

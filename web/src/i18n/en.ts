@@ -785,7 +785,7 @@ export const en = {
     "legalBasis.public_task": "Public task (e)",
     "legalBasis.legitimate_interests": "Legitimate interests (f)",
     "cpurpose.retention": "Keep recordings for (hours)",
-    "cpurpose.retentionReason": "Why longer than {hours} h",
+    "cpurpose.retentionReason": "Reason for this retention (needed above {hours} h)",
     "cpurpose.reasonNeeded": "Keeping recordings longer than {hours} h needs a reason that follows from the purpose.",
     "cpurpose.purposeRequired": "Say what the camera is for.",
     "cpurpose.basisRequired": "Choose a legal basis.",

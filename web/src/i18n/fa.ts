@@ -783,7 +783,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "legalBasis.public_task": "وظیفهٔ عمومی (هـ)",
   "legalBasis.legitimate_interests": "منافع مشروع (و)",
   "cpurpose.retention": "مدت نگهداری ضبط‌ها (ساعت)",
-  "cpurpose.retentionReason": "چرا بیشتر از {hours} ساعت",
+  "cpurpose.retentionReason": "دلیل این مدت نگهداری (بیش از {hours} ساعت لازم است)",
   "cpurpose.reasonNeeded": "نگهداری ضبط‌ها بیش از {hours} ساعت دلیلی لازم دارد که از هدف برآید.",
   "cpurpose.purposeRequired": "بگویید این دوربین برای چیست.",
   "cpurpose.basisRequired": "یک مبنای قانونی انتخاب کنید.",

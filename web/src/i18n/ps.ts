@@ -783,7 +783,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "legalBasis.public_task": "عامه دنده (e)",
   "legalBasis.legitimate_interests": "مشروع ګټې (f)",
   "cpurpose.retention": "ثبتونه تر دې وخته وساتئ (ساعتونه)",
-  "cpurpose.retentionReason": "ولې له {hours} ساعتونو ډېر",
+  "cpurpose.retentionReason": "د دې ساتنې لامل (له {hours} ساعتونو ډېر ته اړین دی)",
   "cpurpose.reasonNeeded": "له {hours} ساعتونو ډېر ساتل داسې لامل غواړي چې له موخې راووځي.",
   "cpurpose.purposeRequired": "ووایاست چې کمره د څه لپاره ده.",
   "cpurpose.basisRequired": "یو قانوني بنسټ وټاکئ.",

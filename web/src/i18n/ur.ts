@@ -783,7 +783,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "legalBasis.public_task": "عوامی فریضہ (e)",
   "legalBasis.legitimate_interests": "جائز مفادات (f)",
   "cpurpose.retention": "ریکارڈنگز اتنی دیر رکھیں (گھنٹے)",
-  "cpurpose.retentionReason": "{hours} گھنٹے سے زیادہ کیوں",
+  "cpurpose.retentionReason": "اس مدت کی وجہ ({hours} گھنٹے سے زیادہ کے لیے ضروری)",
   "cpurpose.reasonNeeded": "ریکارڈنگز {hours} گھنٹے سے زیادہ رکھنے کے لیے ایسی وجہ درکار ہے جو مقصد سے نکلتی ہو۔",
   "cpurpose.purposeRequired": "بتائیں کہ کیمرہ کس لیے ہے۔",
   "cpurpose.basisRequired": "قانونی بنیاد منتخب کریں۔",

@@ -89,13 +89,10 @@ export function CameraPurposeScreen({ id }: { id: string }) {
             <span className="field-label">{t('cpurpose.retention')}</span>
             <input name="retention-hours" type="text" inputMode="numeric" value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} dir="ltr" />
           </label>
-          {(needsReason || form.reason) && (
-            <label className="field">
-              <span className="field-label">{t('cpurpose.retentionReason', { hours: defaultHours })}</span>
-              <textarea name="retention-reason" value={form.reason} maxLength={1000} onChange={(e) => setForm({ ...form, reason: e.target.value })} dir="auto" />
-              <span className="field-hint">{t('cpurpose.reasonNeeded', { hours: defaultHours })}</span>
-            </label>
-          )}
+          <label className="field">
+            <span className="field-label">{t('cpurpose.retentionReason', { hours: defaultHours })}</span>
+            <textarea name="retention-reason" value={form.reason} maxLength={1000} onChange={(e) => setForm({ ...form, reason: e.target.value })} dir="auto" aria-required={needsReason} />
+          </label>
           <div className="row-actions">
             <button type="submit" className="button button-primary" disabled={busy} data-testid="purpose-save">{t('cpurpose.save')}</button>
           </div>
