@@ -105,6 +105,7 @@ describe('privacy in the control room', { timeout: 300_000 }, () => {
       assert.ok(seen.meanOutside > 50, `and the camera's picture outside it (${seen.meanOutside.toFixed(0)})`);
       assert.match(await vp.getByTestId('mask-panel').innerText(), /1 mask\(s\) hide parts of this picture/);
       assert.equal(await vp.getByTestId('mask-lift').count(), 0, 'a viewer is offered no lift');
+      assert.equal(await vp.getByTestId('export-panel').count() + await vp.getByTestId('timeline').count(), 0, 'live only: no timeline or export for a viewer');
       await vp.screenshot({ path: path.join(shots, 'privacy-masked-live-viewer-en.png') });
       await vp.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(cameraId)}?lang=fa`);
       await vp.getByTestId('mask-panel').waitFor({ timeout: 15_000 });

@@ -770,7 +770,7 @@ export const en = {
     "approvals.state.doneApproved": "Approved by {by}; ready",
     "approvals.state.failed": "Failed: {message}",
     "approvals.noDownload": "Download once approved",
-    "cpurpose.link": "Purpose and retention",
+    "cpurpose.link": "Purpose",
     "cpurpose.title": "Purpose and retention: {camera}",
     "cpurpose.intro": "Each camera states what it is for and on what legal basis (EDPB Guidelines 3/2019). Its recordings are deleted after {hours} h unless the purpose says why they must be kept longer.",
     "cpurpose.none": "No purpose stated yet: recordings are kept at most {hours} h.",

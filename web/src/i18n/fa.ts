@@ -768,7 +768,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "approvals.state.doneApproved": "تأیید شده توسط {by}؛ آماده",
   "approvals.state.failed": "ناموفق: {message}",
   "approvals.noDownload": "دریافت پس از تأیید",
-  "cpurpose.link": "هدف و نگهداری",
+  "cpurpose.link": "هدف",
   "cpurpose.title": "هدف و نگهداری: {camera}",
   "cpurpose.intro": "هر دوربین می‌گوید برای چه و بر کدام مبنای قانونی کار می‌کند (رهنمود ۳/۲۰۱۹ EDPB). ضبط‌هایش پس از {hours} ساعت پاک می‌شوند، مگر این‌که هدف بگوید چرا باید بیشتر نگه داشته شوند.",
   "cpurpose.none": "هنوز هدفی بیان نشده: ضبط‌ها حداکثر {hours} ساعت نگه داشته می‌شوند.",

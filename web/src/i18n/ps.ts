@@ -768,7 +768,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "approvals.state.doneApproved": "د {by} له خوا تایید شو؛ چمتو",
   "approvals.state.failed": "ناکام: {message}",
   "approvals.noDownload": "له تایید وروسته ښکته کول",
-  "cpurpose.link": "موخه او ساتنه",
+  "cpurpose.link": "موخه",
   "cpurpose.title": "موخه او ساتنه: {camera}",
   "cpurpose.intro": "هره کمره وايي چې د څه لپاره ده او پر کوم قانوني بنسټ (د EDPB لارښود ۳/۲۰۱۹). ثبتونه یې له {hours} ساعتونو وروسته ړنګېږي، مګر دا چې موخه ووايي ولې باید ډېر وساتل شي.",
   "cpurpose.none": "تر اوسه موخه نه ده ویل شوې: ثبتونه تر {hours} ساعتونو زیات نه ساتل کېږي.",

@@ -768,7 +768,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   "approvals.state.doneApproved": "{by} نے منظور کی؛ تیار",
   "approvals.state.failed": "ناکام: {message}",
   "approvals.noDownload": "منظوری کے بعد ڈاؤن لوڈ",
-  "cpurpose.link": "مقصد اور محفوظ رکھنا",
+  "cpurpose.link": "مقصد",
   "cpurpose.title": "مقصد اور محفوظ رکھنا: {camera}",
   "cpurpose.intro": "ہر کیمرہ بتاتا ہے کہ وہ کس لیے ہے اور کس قانونی بنیاد پر (EDPB رہنما اصول 3/2019)۔ اس کی ریکارڈنگز {hours} گھنٹے بعد حذف ہو جاتی ہیں، جب تک مقصد یہ نہ بتائے کہ انہیں زیادہ دیر کیوں رکھنا ہے۔",
   "cpurpose.none": "ابھی کوئی مقصد بیان نہیں ہوا: ریکارڈنگز زیادہ سے زیادہ {hours} گھنٹے رکھی جاتی ہیں۔",

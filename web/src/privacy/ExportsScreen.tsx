@@ -111,7 +111,7 @@ export function ExportsScreen({ user, cameras }: { user: User; cameras: Camera[]
       <p className="screen-intro">{t('approvals.intro')}</p>
 
       {approver && (
-        <section aria-labelledby="requests-title" data-testid="export-requests">
+        <section className="exports-section" aria-labelledby="requests-title" data-testid="export-requests">
           <h2 id="requests-title" className="admin-subtitle">{t('approvals.queueTitle')}</h2>
           {queue.error !== null && <p className="banner banner-error" role="alert">{messageOf(queue.error)}</p>}
           {queue.data && queue.data.length === 0 && <p className="muted" data-testid="requests-empty">{t('approvals.queueEmpty')}</p>}
@@ -128,7 +128,7 @@ export function ExportsScreen({ user, cameras }: { user: User; cameras: Camera[]
         </section>
       )}
 
-      <section aria-labelledby="mine-title" data-testid="my-exports">
+      <section className="exports-section" aria-labelledby="mine-title" data-testid="my-exports">
         <h2 id="mine-title" className="admin-subtitle">{t('approvals.mineTitle')}</h2>
         {mine.error !== null && <p className="banner banner-error" role="alert">{messageOf(mine.error)}</p>}
         {mine.data && mine.data.length === 0 && <p className="muted">{t('approvals.mineEmpty')}</p>}
@@ -148,7 +148,7 @@ export function ExportsScreen({ user, cameras }: { user: User; cameras: Camera[]
                   <td dir="auto" data-testid="my-export-state">{stateText(job)}</td>
                   <td>
                     {job.state === 'done'
-                      ? <a className="button" href={exportDownloadUrl(job.id)} download data-testid="my-export-download">{t('export.download')} · {formatBytes(job.files.reduce((n, f) => n + f.bytes, 0))}</a>
+                      ? <a className="button nowrap" href={exportDownloadUrl(job.id)} download data-testid="my-export-download">{t('export.download')} · {formatBytes(job.files.reduce((n, f) => n + f.bytes, 0))}</a>
                       : <span className="muted">{t('approvals.noDownload')}</span>}
                   </td>
                 </tr>

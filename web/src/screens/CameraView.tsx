@@ -28,9 +28,11 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
   // A viewer would only be refused (and each refusal audited): no bookmark requests for them.
   const { bookmarks, reload: reloadBookmarks } = useBookmarks(canBookmark ? [id] : []);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
+  // A viewer may watch live only: no recordings, timeline or export to ask for (each would be refused and audited).
+  const recorded = canBookmark;
   const recordings = usePolling((signal) => {
     const now = Date.now();
-    return listRecordings(id, now - HOUR_MS, now, signal);
+    return recorded ? listRecordings(id, now - HOUR_MS, now, signal) : Promise.resolve([]);
   }, 10_000, id);
 
   // null: live; otherwise the wall-clock time playback was asked to start at.
@@ -89,15 +91,15 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
                 ? <LivePlayer key={maskView} cameraId={id} showStats label={data?.name ?? id} />
                 : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
             </section>
-            <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} bookmarks={bookmarks} />
+            {recorded && <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} bookmarks={bookmarks} />}
           </div>
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
             {canBookmark && <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />}
             {canConfigure && <DetectorPanel cameraId={id} />}
-            <ExportPanel key={id} cameraId={id} around={position} />
-            <RecordingList segments={recordings.data} error={recordings.error} />
+            {recorded && <ExportPanel key={id} cameraId={id} around={position} />}
+            {recorded && <RecordingList segments={recordings.data} error={recordings.error} />}
           </aside>
         </div>
       )}
