@@ -195,6 +195,25 @@ test('a rider crosses as the motorcycle under them, not as a second object; a pe
   assert.deepEqual(people.positive, { person: 1 });
 });
 
+test('a second track on an object already counted (a lost track that took its box, a copy from another tile) does not count it again, nor when it jumps back', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  const car = (y: number): [number, number, number, number] => [0.4, y - 0.25, 0.6, y];
+  // the car's own track 1 crosses at 0.4 s; track 2, an old track that took a box on the car
+  // (its windscreen, seen in another tile), lies inside it and crosses a frame later
+  l.update([track(car(0.4), { id: 1, t: 0, firstSeen: 0 }), track([0.45, 0.2, 0.55, 0.35], { id: 2, t: 0, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0);
+  l.update([track(car(0.48), { id: 1, t: 0.2, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.3, 0.55, 0.45], { id: 2, t: 0.2, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.2);
+  l.update([track(car(0.6), { id: 1, t: 0.4, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.4, 0.55, 0.52], { id: 2, t: 0.4, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.4);
+  l.update([track(car(0.7), { id: 1, t: 0.6, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.5, 0.55, 0.62], { id: 2, t: 0.6, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.6);
+  assert.deepEqual(l.positive, { car: 1 });
+  // it then jumps back onto a parked car above the line: no crossing back either
+  l.update([track(car(0.8), { id: 1, t: 0.8, firstSeen: 0, firstBox: car(0.4) }), track([0.1, 0.1, 0.15, 0.2], { id: 2, t: 0.8, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.8);
+  assert.deepEqual(l.negative, {});
+  // two cars side by side crossing together are two
+  const pair = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  for (const [i, y] of [0.4, 0.6, 0.7].entries()) pair.update([track([0.2, y - 0.2, 0.4, y], { id: 1, t: i * 0.2, firstBox: [0.2, 0.2, 0.4, 0.4] }), track([0.42, y - 0.2, 0.62, y], { id: 2, t: i * 0.2, firstBox: [0.42, 0.2, 0.62, 0.4] })], i * 0.2);
+  assert.deepEqual(pair.positive, { car: 2 });
+});
+
 const square: Polygon = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]];
 
 test('zone intrusion: fires once per stay on entry, only for listed classes', () => {

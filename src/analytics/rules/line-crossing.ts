@@ -26,7 +26,9 @@
 //   frame late): it counts, unless its birth box lies on another track of its kind (a second track
 //   on an object already followed).
 // And a person riding a motorcycle or bicycle that the line counts is not counted a second time as
-// a pedestrian (dense mixed traffic: the detector boxes the rider and the machine apart).
+// a pedestrian (dense mixed traffic: the detector boxes the rider and the machine apart); a second
+// track lying on an object another track has just counted (a lost track that took the object's box,
+// a copy from an overlapping tile) is that object again and never counts.
 import { bottomCentre, cross, segmentsIntersect, type Box, type Point } from '../geometry.ts';
 import type { Track } from '../tracker.ts';
 import type { DetClass } from '../detector-types.ts';
@@ -67,6 +69,10 @@ interface Memory {
   velocity: Point;
   /** a later track has continued this one */
   continued: boolean;
+  /** found to be a second track on an object another track counted: it never counts */
+  copy: boolean;
+  /** when this track counted each direction */
+  countedAt: Partial<Record<Direction, number>>;
 }
 
 export type ClassCounts = Partial<Record<DetClass, number>>;
@@ -133,6 +139,12 @@ export class LineCounter {
           m.counted.add(direction);
           // a rider crosses as part of the motorcycle or bicycle under it, which counts itself
           if (m.kind === 'person' && this.ridesOn(tr, m, here)) continue;
+          if (m.copy || this.secondTrackOnCounted(tr, m, direction, here, t)) {
+            // and stays that object's copy: its later crossings (back, as it jumps off) are not counted either
+            m.copy = true;
+            continue;
+          }
+          m.countedAt[direction] = t;
           const counts = direction === 'positive' ? this.positive : this.negative;
           counts[tr.cls] = (counts[tr.cls] ?? 0) + 1;
           events.push({ kind: 'line_crossing', rule: this.def.name, t, trackId: tr.id, cls: tr.cls, box: tr.box, direction });
@@ -156,11 +168,11 @@ export class LineCounter {
       from.continued = true;
       // The old track's side and its last point on it: a move from there to here through the
       // segment is the crossing it did not live to make.
-      return { ...from, birth: from.birth, pending: from.pending, seen: t, last: p, box: tr.box, velocity, continued: false };
+      return { ...from, birth: from.birth, pending: from.pending, seen: t, last: p, box: tr.box, velocity, continued: false, countedAt: {}, copy: from.copy };
     }
     // No dead band at birth: a track has no history to jitter about yet, and one born on the
     // line as its object crosses (late, at mid distance) must still count.
-    const m: Memory = { side: Math.sign(cross(this.def.p1, this.def.p2, born)), point: born, birth: born, birthSize, moved: false, pending: null, seen: t, counted: new Set(), kind, last: p, box: tr.box, velocity, continued: false };
+    const m: Memory = { side: Math.sign(cross(this.def.p1, this.def.p2, born)), point: born, birth: born, birthSize, moved: false, pending: null, seen: t, counted: new Set(), kind, last: p, box: tr.box, velocity, continued: false, countedAt: {}, copy: false };
     if (this.countLateBirths && m.side !== 0 && tr.hits >= 2) {
       // one step back from its birth at the pace of its first steps
       const step: Point = [(p[0] - born[0]) / (tr.hits - 1), (p[1] - born[1]) / (tr.hits - 1)];
@@ -214,6 +226,21 @@ export class LineCounter {
       if (!v) return false;
       const dot = v[0] * m.velocity[0] + v[1] * m.velocity[1];
       return dot > 0 && Math.hypot(v[0], v[1]) >= 0.5 * Math.hypot(m.velocity[0], m.velocity[1]);
+    });
+  }
+
+  /**
+   * Two tracks on one object (a lost track that took the object's box while the object's own track
+   * went on, or copies of it from two overlapping tiles): a track whose box lies mostly (70 %) on the
+   * box of another track of its kind in view now, which was counted in this direction within the
+   * last second, is that object again.
+   */
+  private secondTrackOnCounted(tr: Track, m: Memory, direction: Direction, here: Track[], t: number): boolean {
+    return here.some((o) => {
+      if (o.id === tr.id || kindOf(o.cls) !== m.kind) return false;
+      const om = this.memory.get(o.id);
+      const at = om?.countedAt[direction];
+      return om !== undefined && om.counted !== m.counted && at !== undefined && t - at <= 1 && overlapOfSmaller(tr.box, o.box) >= 0.7;
     });
   }
 
