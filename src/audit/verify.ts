@@ -76,6 +76,8 @@ export async function verifyAuditChain(
     }
     const below = [...prunes.keys()].filter((k) => k < seq - 1);
     const from = below.length ? Math.max(...below) + 1 : 1;
+    // Without prune records asked for, the plain answer (the chain alone: a missing start).
+    if (!opts.prunes) return { ok: false, count: 0, firstBad: from, reason: 'missing entry (seq gap)' };
     return {
       ok: false, count: 0, firstBad: from, reason: 'missing entry (seq gap)',
       detail: `the log starts at entry ${seq}: entries ${from}..${seq - 1} are gone and no signed prune record of the retention policy vouches for their deletion` +
