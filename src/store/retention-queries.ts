@@ -1,5 +1,5 @@
-// Issue 13's retention of everything but recordings: events (with resolved alarms and webhook dead
-// letters), line counts and the audit log's oldest entries. Each batch is deleted in one
+// Issue 13's retention of everything but recordings: events (with resolved alarms, webhook dead
+// letters and mask lifts long over), line counts and the audit log's oldest entries. Each batch is deleted in one
 // transaction with one audit entry summing it up (per batch, not per row: a sweep may delete
 // millions of rows). An evidence lock on the camera keeps what falls inside it, and an alarm not yet
 // resolved (a case being handled) keeps its event. One dialect for SQLite and PostgreSQL.
@@ -43,8 +43,8 @@ function note(d: RetentionDeletion, cameraId: unknown, ts: number, n = 1): void 
  */
 export async function deleteEventsBefore(
   tx: SqlSession, append: Append, q: { beforeMs: number; limit: number }, audit: AuditInput,
-): Promise<RetentionDeletion & { alarms: number; deadLetters: number }> {
-  const d = { ...emptyDeletion(), alarms: 0, deadLetters: 0 };
+): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }> {
+  const d = { ...emptyDeletion(), alarms: 0, deadLetters: 0, maskLifts: 0 };
   const events = await tx.query(
     `SELECT e.id, e.camera_id, e.ts FROM events e WHERE e.ts < $1 AND NOT ${EVENT_LOCKED} AND NOT ${EVENT_OPEN_CASE} ORDER BY e.ts LIMIT $2`,
     [q.beforeMs, q.limit],
@@ -61,17 +61,19 @@ export async function deleteEventsBefore(
   await deleteByIds(tx, (m) => `DELETE FROM alarm_activity WHERE alarm_id IN (${m})`, alarmIds);
   d.alarms = await deleteByIds(tx, (m) => `DELETE FROM alarms WHERE id IN (${m})`, alarmIds);
   d.deadLetters = await tx.execute('DELETE FROM webhook_dead_letters WHERE failed_at < $1', [q.beforeMs]);
+  // Mask lifts long over (who lifted, why): the audit log keeps each lift (mask.lift) for its own retention.
+  d.maskLifts = await tx.execute('DELETE FROM mask_lifts WHERE expires_at < $1', [q.beforeMs]);
   d.more = events.length === q.limit || alarms.length === q.limit;
   if (!d.more) {
     // What retention wanted and something kept (told to the admin; cheap: few rows are kept).
     d.keptByLock = Number((await tx.query(`SELECT COUNT(*) AS n FROM events e WHERE e.ts < $1 AND ${EVENT_LOCKED}`, [q.beforeMs]))[0].n);
     d.keptByOpenCase = Number((await tx.query(`SELECT COUNT(*) AS n FROM events e WHERE e.ts < $1 AND NOT ${EVENT_LOCKED} AND ${EVENT_OPEN_CASE}`, [q.beforeMs]))[0].n);
   }
-  if (d.deleted + d.alarms + d.deadLetters > 0) {
+  if (d.deleted + d.alarms + d.deadLetters + d.maskLifts > 0) {
     await append(tx, {
       ...audit,
       details: {
-        ...audit.details, before: q.beforeMs, events: d.deleted, alarms: d.alarms, deadLetters: d.deadLetters,
+        ...audit.details, before: q.beforeMs, events: d.deleted, alarms: d.alarms, deadLetters: d.deadLetters, maskLifts: d.maskLifts,
         cameras: d.cameras, from: d.fromMs, to: d.toMs, keptByLock: d.keptByLock, keptByOpenCase: d.keptByOpenCase,
       },
     });

@@ -997,7 +997,7 @@ export class SqlStore implements StoreOperations {
 
   // --- issue 13 (privacy): retention of everything else (queries in retention-queries.ts) ---------
 
-  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number }> {
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }> {
     return this.db.transaction((tx) => retentionQueries.deleteEventsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
   }
 

@@ -440,10 +440,10 @@ export interface Store {
   /**
    * Up to `limit` events older than beforeMs — not inside an evidence lock of their camera, not the
    * event of an alarm still open — with resolved alarms last seen before it (and their activity)
-   * and webhook dead letters failed before it; one audit entry (the given one, details added) when
-   * anything went, in the same transaction.
+   * webhook dead letters failed before it and mask lifts that ran out before it; one audit entry
+   * (the given one, details added) when anything went, in the same transaction.
    */
-  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number }>;
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }>;
   /** Line counts of the minutes [fromMs (default: the oldest), min(beforeMs, fromMs + stepMs)), locked ones kept; audited likewise. */
   deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }>;
   /** The first audit entries (at most limit, none past maxSeq) all older than beforeMs: the stretch a prune would cut. */

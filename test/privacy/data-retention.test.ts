@@ -107,6 +107,8 @@ for (const engine of bothStoreEngines('dataret')) {
       const openAlarm = (await store.raiseAlarm(hit('al_open', 'camB', 'e_open', NOW - 50 * DAY, 'snapshots/camB/' + (NOW - 50 * DAY) + '-open.png'))).alarm;
       const resolved = (await store.raiseAlarm(hit('al_done', 'camC', 'e_resolved', NOW - 60 * DAY))).alarm;
       await store.updateAlarm(resolved.version, { ...resolved, state: 'resolved', outcome: 'false_alarm', resolvedAt: NOW - 59 * DAY, updatedAt: NOW - 59 * DAY }, [{ ts: NOW - 59 * DAY, actor: 'u', actorName: 'u', kind: 'resolve', details: {} }]);
+      await store.addMaskLift({ id: 'lift_old', cameraId: 'camA', userId: 'sup', reason: 'incident 4', startedAt: NOW - 40 * DAY, expiresAt: NOW - 40 * DAY + 900_000, endedAt: null });
+      await store.addMaskLift({ id: 'lift_new', cameraId: 'camA', userId: 'sup', reason: 'incident 5', startedAt: NOW - DAY, expiresAt: NOW - DAY + 900_000, endedAt: null });
       await store.addLineCounts([
         { cameraId: 'camA', line: 'gate', minuteMs: old, cls: 'person', direction: 'positive', n: 4 },
         { cameraId: 'camB', line: 'gate', minuteMs: old, cls: 'person', direction: 'positive', n: 3 },
@@ -147,6 +149,8 @@ for (const engine of bothStoreEngines('dataret')) {
       assert.equal(await store.getAlarm('al_done'), null);
       assert.deepEqual(await store.listAlarmActivity('al_done'), [], 'its activity too');
       assert.equal((await store.getAlarm('al_open'))?.id, openAlarm.id, 'the open alarm stays');
+      assert.equal(await store.activeMaskLift('camA', 'sup', NOW - 40 * DAY + 1000), null, 'the old lift (who, why) is gone');
+      assert.equal((await store.activeMaskLift('camA', 'sup', NOW - DAY + 1000))?.id, 'lift_new');
       // Counts: the one outside the lock and the 400-day-old one gone.
       const counts = [...await store.listLineCounts({ cameraId: 'camA', fromMs: 0, toMs: NOW }), ...await store.listLineCounts({ cameraId: 'camB', fromMs: 0, toMs: NOW })];
       assert.deepEqual(counts.map((c) => [c.cameraId, c.minuteMs]).sort(), [['camA', old], ['camB', NOW - DAY]]);
@@ -167,6 +171,7 @@ for (const engine of bothStoreEngines('dataret')) {
       assert.equal(of('event.delete').length, 1);
       assert.equal(of('event.delete')[0].details.events, 4);
       assert.deepEqual(of('event.delete')[0].details.cameras, { camA: 1, camB: 1, '': 1, camC: 1 });
+      assert.equal(of('event.delete')[0].details.maskLifts, 1);
       assert.equal(of('count.delete').reduce((n, e) => n + Number(e.details.rows), 0), 2);
       assert.equal(of('snapshot.delete').length, 1);
       assert.equal(of('snapshot.delete')[0].details.files, 1);
@@ -340,5 +345,9 @@ describe('through the API', () => {
     assert.equal(sweep.status, 200);
     assert.equal(typeof ((await sweep.json()) as any).sweep.events, 'number');
     assert.notEqual(((await (await v.http('/api/privacy/retention')).json()) as any).lastSweep, null);
+    // The auditor's verification reads the prune records too (none cut here: the log is young).
+    const verified = (await (await v.http('/api/audit/verify')).json()) as any;
+    assert.equal(verified.ok, true, JSON.stringify(verified));
+    assert.equal(verified.prunedThrough, null);
   });
 });
