@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -84,10 +85,17 @@ test(`an edge node records through a ${CUT_S} s cut; the centre learns the recor
   // The edge's index writes, kept while cut, reach the centre: the cut is covered by the edge's recordings.
   const from = cutAt + SEGMENT_S * 1000;
   const to = restoredAt - SEGMENT_S * 1000;
-  await until('the cut covered by the edge\'s recordings in the centre\'s index', async () => {
-    const segs = await edgeSegments(from, to);
-    return covered(segs, from, to) > 0.9;
-  }, 180_000, 1000);
+  try {
+    await until('the cut covered by the edge\'s recordings in the centre\'s index', async () => {
+      const segs = await edgeSegments(from, to);
+      return covered(segs, from, to) > 0.9;
+    }, 180_000, 1000);
+  } catch (err) {
+    // What the edge said, and what the index holds: the failure's cause, not only its symptom.
+    const log = readFileSync(edge.logFile, 'utf8').split('\n').filter((l) => /"level":(4|5|6)0/.test(l));
+    const segs = await edgeSegments(cutAt - 10_000, Date.now());
+    throw new Error(`${(err as Error).message}\ncut ${cutAt}..${restoredAt}; indexed: ${JSON.stringify(segs.map((s) => [s.startMs, s.endMs]))}\nedge warnings:\n${log.slice(-40).join('\n')}`);
+  }
   const segs = await edgeSegments(from, to);
   assert.ok(segs.every((s) => s.nodeId === 'edge-1'), 'all recorded by the edge');
   assert.equal(await rig.doubleRecorded(), 0, 'no camera recorded by two nodes at once');
