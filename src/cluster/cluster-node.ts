@@ -391,6 +391,11 @@ export class ClusterNode {
     await this.leasesKv!.delete(cameraId, { previousSeq: h.token }).catch(() => undefined);
   }
 
+  /** The connection to the centre's NATS (once started): the member's outbox and ingest share it. */
+  connection(): NatsConnection | null {
+    return this.nc;
+  }
+
   /** The fencing token of a camera this node holds, or null: segments are indexed only with it. */
   fence(cameraId: string): number | null {
     return this.held.get(cameraId)?.token ?? null;

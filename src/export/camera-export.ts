@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentRow } from '../store/index.ts';
-import { initWithDuration, rebaseFragment } from '../media/index.ts';
+import { initWithDuration, rebaseFragment, type Fmp4File } from '../media/index.ts';
 import { GAP_MS, fragmentWallMs, keyframeAtOrBefore, readSegment, type SegmentSource } from '../playback/index.ts';
 
 export interface WrittenFile {
@@ -16,6 +16,8 @@ export interface WrittenFile {
   endMs: number;
 }
 
+export type SegmentReader = (seg: SegmentRow) => Promise<{ bytes: Buffer; mp4: Fmp4File }>;
+
 export interface CameraExportRequest {
   cameraId: string;
   fromMs: number;
@@ -23,6 +25,8 @@ export interface CameraExportRequest {
   recordingsDir: string;
   store: SegmentSource;
   outDir: string;
+  /** Reads a segment's file; default: under recordingsDir. An error coded NOT_FOUND makes a gap, any other fails the export. */
+  read?: SegmentReader;
   /** Called after each segment with (segments done, segments total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -65,10 +69,13 @@ export async function writeCameraExport(req: CameraExportRequest, segs?: Segment
       const seg = list[i];
       let file;
       try {
-        file = await readSegment(req.recordingsDir, seg);
-      } catch {
+        file = req.read ? await req.read(seg) : await readSegment(req.recordingsDir, seg);
+      } catch (err) {
+        // Gone since indexing: a gap in the manifest. Any other failure (the node holding the
+        // file not answering) fails the export rather than leave out video that exists.
+        if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
         req.onProgress?.(i + 1, list.length);
-        continue; // gone since indexing: becomes a gap in the manifest
+        continue;
       }
       const { bytes, mp4 } = file;
       const gap = seg.startMs - prevEnd > GAP_MS;

@@ -23,27 +23,48 @@ const SEGMENT_S = 2;
 let link: EdgeLink;
 let rig: ClusterRig;
 let edgeSim: ChildProcess;
+/** A second camera at the site, whose simulator is stopped during the cut: the edge raises its camera.offline while cut off. */
+let edgeSim2: ChildProcess;
 
-before(async () => {
-  link = makeEdgeLink();
-  // The edge site's camera, inside its namespace: reachable by the edge node through the cut.
-  edgeSim = spawn('ip', ['netns', 'exec', link.ns, process.execPath, path.join(ROOT, 'src/cli/main.ts'), 'simulate', '--cameras', '1', '--port', '0', '--clips', 'testsrc2', '--cache-dir', TEST_SIM_CACHE, '--no-udp'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
+function startEdgeSimulator(): { proc: ChildProcess; url: Promise<string> } {
+  const proc = spawn('ip', ['netns', 'exec', link.ns, process.execPath, path.join(ROOT, 'src/cli/main.ts'), 'simulate', '--cameras', '1', '--port', '0', '--clips', 'testsrc2', '--cache-dir', TEST_SIM_CACHE, '--no-udp'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise<string>((resolve, reject) => {
     let out = '';
-    edgeSim.stdout!.on('data', (d: Buffer) => {
+    proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /rtsp:\/\/\S+\/cam1/.exec(out);
       if (m) resolve(m[0]);
     });
-    edgeSim.once('exit', (code) => reject(new Error(`edge simulator exited (${code}): ${out}`)));
+    proc.once('exit', (code) => reject(new Error(`edge simulator exited (${code}): ${out}`)));
   });
-  rig = await startClusterRig({ cameras: 1, ttlSeconds: 4, segmentSeconds: SEGMENT_S, centreIp: link.centreIp, extraCameras: [{ id: 'edge-cam', name: 'Edge site camera', url }] });
+  url.catch(() => undefined);
+  return { proc, url };
+}
+
+before(async () => {
+  link = makeEdgeLink();
+  // The edge site's cameras, inside its namespace: reachable by the edge node through the cut.
+  const [a, b] = [startEdgeSimulator(), startEdgeSimulator()];
+  [edgeSim, edgeSim2] = [a.proc, b.proc];
+  const [url, url2] = await Promise.all([a.url, b.url]);
+  rig = await startClusterRig({ cameras: 1, ttlSeconds: 4, segmentSeconds: SEGMENT_S, centreIp: link.centreIp, extraCameras: [{ id: 'edge-cam', name: 'Edge site camera', url }, { id: 'edge-cam2', name: 'Edge site camera 2', url: url2 }] });
 });
 after(async () => {
   await rig?.stop();
   edgeSim?.kill('SIGTERM');
+  edgeSim2?.kill('SIGTERM');
   link?.remove();
 });
+
+async function c2Segments(): Promise<unknown[]> {
+  const c = new pg.Client({ connectionString: rig.pg.url });
+  await c.connect();
+  try {
+    return (await c.query("SELECT start_ms FROM segments WHERE camera_id = 'edge-cam2' AND node_id = 'edge-1' LIMIT 1")).rows;
+  } finally {
+    await c.end();
+  }
+}
 
 async function edgeSegments(fromMs: number, toMs: number): Promise<{ startMs: number; endMs: number; nodeId: string }[]> {
   const c = new pg.Client({ connectionString: rig.pg.url });
@@ -51,6 +72,17 @@ async function edgeSegments(fromMs: number, toMs: number): Promise<{ startMs: nu
   try {
     const r = await c.query('SELECT start_ms, end_ms, node_id FROM segments WHERE camera_id = $1 AND end_ms > $2 AND start_ms < $3 ORDER BY start_ms', ['edge-cam', fromMs, toMs]);
     return r.rows.map((x) => ({ startMs: Number(x.start_ms), endMs: Number(x.end_ms), nodeId: String(x.node_id) }));
+  } finally {
+    await c.end();
+  }
+}
+
+async function offlineEvents(cameraId: string): Promise<{ id: string; ts: number }[]> {
+  const c = new pg.Client({ connectionString: rig.pg.url });
+  await c.connect();
+  try {
+    const r = await c.query("SELECT id, ts FROM events WHERE camera_id = $1 AND kind = 'camera.offline' ORDER BY ts", [cameraId]);
+    return r.rows.map((x) => ({ id: String(x.id), ts: Number(x.ts) }));
   } finally {
     await c.end();
   }
@@ -64,15 +96,22 @@ function covered(segs: { startMs: number; endMs: number }[], from: number, to: n
 
 test(`an edge node records through a ${CUT_S} s cut; the centre learns the recordings afterwards and plays them`, async () => {
   const api = await rig.startApi();
-  const edge = await rig.startNode('edge-1', { netns: link, edgeCameras: ['edge-cam'], natsUrl: rig.nats.url });
+  const edge = await rig.startNode('edge-1', { netns: link, edgeCameras: ['edge-cam', 'edge-cam2'], natsUrl: rig.nats.url });
   await rig.startNode('node-a');
   const assigned = () => rig.view.assignments();
-  await until('the edge records its camera, the centre node the other', () => assigned().get('edge-cam') === 'edge-1' && assigned().get('cam1') === 'node-a', 40_000);
+  await until('the edge records its cameras, the centre node the other', () => assigned().get('edge-cam') === 'edge-1' && assigned().get('edge-cam2') === 'edge-1' && assigned().get('cam1') === 'node-a', 40_000);
   await until('edge segments indexed at the centre', async () => (await edgeSegments(Date.now() - 10_000, Date.now())).some((s) => s.nodeId === 'edge-1'), 30_000);
+
+  await until('edge-cam2 indexed at the centre', async () => (await c2Segments()).length > 0, 30_000);
 
   link.cut();
   const cutAt = Date.now();
-  await new Promise((r) => setTimeout(r, CUT_S * 1000));
+  // The site's second camera dies during the cut: the edge raises camera.offline with nobody to hear it.
+  await new Promise((r) => setTimeout(r, 3000));
+  edgeSim2.kill('SIGKILL');
+  const cam2DiedAt = Date.now();
+  await new Promise((r) => setTimeout(r, CUT_S * 1000 - 3000));
+  assert.deepEqual((await offlineEvents('edge-cam2')).filter((e) => e.ts >= cutAt), [], 'no event crossed the cut');
   // The centre meanwhile: the edge is silent, its camera is left to it (pinned), nothing of the cut reached the index.
   assert.equal(rig.view.listNodes().find((n) => n.id === 'edge-1')?.alive ?? false, false, 'the edge is unheard at the centre (the cut is real)');
   assert.equal(assigned().get('edge-cam'), undefined, 'no live node (no centre node) took the edge\'s camera');
@@ -100,6 +139,13 @@ test(`an edge node records through a ${CUT_S} s cut; the centre learns the recor
   assert.ok(segs.every((s) => s.nodeId === 'edge-1'), 'all recorded by the edge');
   assert.equal(await rig.doubleRecorded(), 0, 'no camera recorded by two nodes at once');
   await until('the edge is heard again', () => rig.view.listNodes().find((n) => n.id === 'edge-1')?.alive === true, 30_000);
+
+  // The event raised during the cut went through the edge's outbox: it reaches the centre once.
+  await until('the camera.offline raised during the cut reaches the centre', async () => (await offlineEvents('edge-cam2')).some((e) => e.ts >= cam2DiedAt), 60_000, 1000);
+  await new Promise((r) => setTimeout(r, 3000));
+  const offline = (await offlineEvents('edge-cam2')).filter((e) => e.ts >= cutAt);
+  assert.equal(offline.length, 1, `one camera.offline, raised during the cut, stored once: ${JSON.stringify(offline)}`);
+  assert.ok(offline[0].ts < restoredAt, 'raised while the link was cut');
 
   // One control room: the recording made during the cut plays through the centre's api.
   const login = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
