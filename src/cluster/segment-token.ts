@@ -1,5 +1,5 @@
 // The api's short-lived permission to read one segment file from the node that holds it (an
-// export of a camera recorded elsewhere: docs/decisions/060-… and 062-export-across-nodes.md).
+// export of a camera recorded elsewhere: docs/decisions/064-export-across-nodes.md).
 // Signed with a key every process of the cluster derives from the shared cluster secret; never
 // given to a browser. A token names one camera and one segment start and expires within a minute,
 // so a token that leaks from a log or a proxy reads one segment for less than a minute.
