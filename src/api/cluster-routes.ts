@@ -12,6 +12,7 @@ import { AccessError, SESSION_COOKIE } from '../access/index.ts';
 import { SEGMENT_TOKEN_HEADER } from '../cluster/index.ts';
 import { PlaybackError, segmentFile } from '../playback/index.ts';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ClusterNodesSchema } from './schemas.ts';
 
 const PROXIED = new Set(['/api/cameras/:id/playback', '/api/cameras/:id/hls.m3u8', '/api/cameras/:id/hls/:start/init.mp4', '/api/cameras/:id/hls/:start']);
@@ -65,8 +66,12 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
       if (refusal) throw new AccessError('FORBIDDEN', refusal, { reason: 'SEGMENT_TOKEN' });
       const seg = (await deps.store.listSegments(req.params.id, startMs, startMs, 50)).find((s) => s.startMs === startMs && cluster.isLocal(s));
       if (!seg || !deps.recordingsDir) throw new PlaybackError('NOT_FOUND', `no segment of ${req.params.id} starting at ${startMs} on this node`, { reason: 'SEGMENT_NOT_FOUND' });
-      reply.type('video/mp4').header('cache-control', 'no-store');
-      return reply.send(createReadStream(segmentFile(deps.recordingsDir, seg)));
+      const file = segmentFile(deps.recordingsDir, seg);
+      // Deleted by retention since it was indexed: gone, which the export notes as a gap.
+      const size = await stat(file).then((st) => st.size, () => null);
+      if (size === null) throw new PlaybackError('NOT_FOUND', `the segment of ${req.params.id} at ${startMs} is no longer on this node`, { reason: 'RECORDING_UNREADABLE' });
+      reply.type('video/mp4').header('cache-control', 'no-store').header('content-length', String(size));
+      return reply.send(createReadStream(file));
     },
   );
 

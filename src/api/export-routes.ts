@@ -12,8 +12,7 @@ import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { CHECKPOINT_FILE } from '../audit/index.ts';
-import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift, type SegmentReader } from '../export/index.ts';
-import { readSegment } from '../playback/index.ts';
+import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift, type SegmentReader, localSegmentReader } from '../export/index.ts';
 import { readFmp4 } from '../media/index.ts';
 import { can, type Principal } from '../access/index.ts';
 import { redactExportFile } from '../privacy/index.ts';
@@ -62,10 +61,11 @@ function exportTransform(deps: ApiDeps, user: Principal): (cameraId: string, fil
 }
 
 function clusterSegmentReader(cluster: NonNullable<ApiDeps['cluster']>, recordingsDir: string): SegmentReader {
+  const local = localSegmentReader(recordingsDir);
   return async (seg) => {
-    if (cluster.isLocal(seg)) return readSegment(recordingsDir, seg);
+    if (cluster.isLocal(seg)) return local(seg);
     const bytes = await cluster.fetchSegment(seg);
-    return { bytes, mp4: readFmp4(bytes) };
+    return bytes ? { bytes, mp4: readFmp4(bytes) } : null;
   };
 }
 

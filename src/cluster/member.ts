@@ -59,8 +59,8 @@ export interface ClusterApi {
   remoteHolder(segs: readonly SegmentRow[]): string | null;
   /** The segment's file is on this process's disk. */
   isLocal(seg: SegmentRow): boolean;
-  /** The bytes of a segment file on another node's disk, fetched from that node with a short-lived signed token. */
-  fetchSegment(seg: SegmentRow): Promise<Buffer>;
+  /** The bytes of a segment file on another node's disk, fetched from that node with a short-lived signed token; null when the node no longer has it. */
+  fetchSegment(seg: SegmentRow): Promise<Buffer | null>;
   /** Why a request for one of this node's segment files is refused, or null when its token holds. */
   segmentTokenRefusal(token: string | undefined, cameraId: string, startMs: number): string | null;
 }
@@ -241,7 +241,7 @@ export class ClusterMember implements ClusterApi {
     return seg.nodeId === undefined || seg.nodeId === this.nodeId;
   }
 
-  async fetchSegment(seg: SegmentRow): Promise<Buffer> {
+  async fetchSegment(seg: SegmentRow): Promise<Buffer | null> {
     if (!this.segmentKey) throw new ClusterError('NODE_UNREACHABLE', 'this process has no cluster key to ask other nodes for recordings');
     const node = seg.nodeId ? this.node.view?.node(seg.nodeId) : undefined;
     if (!node?.alive || !node.url) throw new ClusterError('NODE_UNKNOWN', `the recording of ${seg.cameraId} at ${new Date(seg.startMs).toISOString()} is on node ${seg.nodeId ?? '?'}, which is not reachable now`);
@@ -252,7 +252,7 @@ export class ClusterMember implements ClusterApi {
     } catch (err) {
       throw new ClusterError('NODE_UNREACHABLE', `node ${seg.nodeId} did not answer for a recording of ${seg.cameraId}: ${(err as Error).message}`);
     }
-    if (res.status === 404) throw new ClusterError('NOT_FOUND', `node ${seg.nodeId} no longer has the recording of ${seg.cameraId} at ${new Date(seg.startMs).toISOString()}`);
+    if (res.status === 404) return null;
     if (!res.ok) throw new ClusterError('NODE_UNREACHABLE', `node ${seg.nodeId} answered ${res.status} for a recording of ${seg.cameraId}`);
     return Buffer.from(await res.arrayBuffer());
   }

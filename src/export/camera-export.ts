@@ -16,7 +16,13 @@ export interface WrittenFile {
   endMs: number;
 }
 
-export type SegmentReader = (seg: SegmentRow) => Promise<{ bytes: Buffer; mp4: Fmp4File }>;
+/** A segment's file, or null when it is gone (a gap in the manifest); a throw fails the export. */
+export type SegmentReader = (seg: SegmentRow) => Promise<{ bytes: Buffer; mp4: Fmp4File } | null>;
+
+/** The file under recordingsDir; unreadable (deleted since indexing, torn) counts as gone. */
+export function localSegmentReader(recordingsDir: string): SegmentReader {
+  return (seg) => readSegment(recordingsDir, seg).catch(() => null);
+}
 
 export interface CameraExportRequest {
   cameraId: string;
@@ -25,7 +31,7 @@ export interface CameraExportRequest {
   recordingsDir: string;
   store: SegmentSource;
   outDir: string;
-  /** Reads a segment's file; default: under recordingsDir. An error coded NOT_FOUND makes a gap, any other fails the export. */
+  /** Reads a segment's file; default: localSegmentReader(recordingsDir). */
   read?: SegmentReader;
   /** Called after each segment with (segments done, segments total). */
   onProgress?: (done: number, total: number) => void;
@@ -67,13 +73,10 @@ export async function writeCameraExport(req: CameraExportRequest, segs?: Segment
   try {
     for (let i = 0; i < list.length; i++) {
       const seg = list[i];
-      let file;
-      try {
-        file = req.read ? await req.read(seg) : await readSegment(req.recordingsDir, seg);
-      } catch (err) {
-        // Gone since indexing: a gap in the manifest. Any other failure (the node holding the
-        // file not answering) fails the export rather than leave out video that exists.
-        if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+      // Gone since indexing: a gap in the manifest. A reader that cannot tell (the node holding
+      // the file not answering) throws, and the export fails rather than leave out video that exists.
+      const file = await (req.read ?? localSegmentReader(req.recordingsDir))(seg);
+      if (!file) {
         req.onProgress?.(i + 1, list.length);
         continue;
       }
