@@ -58,7 +58,13 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
   // (the api exporting a camera this node recorded). Not for browsers: they play through the api.
   app.get<{ Params: { id: string; start: string } }>(
     '/api/cluster/segments/:id/:start',
-    { schema: { hide: true, params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, start: { type: 'string', pattern: '^[0-9]{1,15}$' } }, required: ['id', 'start'] } } },
+    {
+      schema: {
+        tags: ['cluster'],
+        summary: `One segment file of this node, bit for bit, for another process of the cluster (an export through the api). No session: the ${SEGMENT_TOKEN_HEADER} header must carry a token signed for this camera and segment start, valid a minute (docs/decisions/064-export-across-nodes.md)`,
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, start: { type: 'string', pattern: '^[0-9]{1,15}$' } }, required: ['id', 'start'] },
+      },
+    },
     async (req, reply) => {
       const startMs = Number(req.params.start);
       const header = req.headers[SEGMENT_TOKEN_HEADER];
