@@ -145,9 +145,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
   const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
-  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
+  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore, TrafficCountBuffer }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
   await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
   const snapshots = new SnapshotStore(paths.dataDir);
+  // issue 14: vehicles counted per lane, minute, class and speed bin, written in batches
+  const trafficCounts = new TrafficCountBuffer(store, logger.child({ part: 'traffic' }));
   const analytics = new analyticsPart.LiveAnalytics({
     store,
     runtime: fleet,
@@ -160,7 +162,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     // crowd zones of a calibrated camera count per m² without an area typed by hand
     groundArea: crowdGroundArea(store),
     // lanes, speed limits, wrong way, stopped vehicles, congestion, with the camera's calibration
-    trafficRules: trafficRules(store),
+    trafficRules: trafficRules(store, trafficCounts),
   });
   await analytics.start();
   // issue 14: a signed package per traffic violation, with the violator's plate (read there and only there)
@@ -251,6 +253,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
     evidence,
     integrations,
+    trafficCounts,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
@@ -277,6 +280,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        await trafficCounts.close();
         stopEvidence();
         await evidence.close();
         stopRaising();
