@@ -149,7 +149,7 @@ async function encode(spec: SceneSpec, scene: RoadScene, file: string): Promise<
 type Group = 'dev' | 'am' | 'pm';
 interface Row { scene: string; group: Group; track: number; cls: string; truth: number; kmh: number; err: number; within: boolean }
 /** What the pipeline gave for one scene: per analysed frame, the confirmed tracks (for --replay). */
-interface Dump { scene: string; frames: { t: number; tracks: Pick<Track, 'id' | 'cls' | 'box'>[] }[] }
+interface Dump { scene: string; frames: { t: number; tracks: Pick<Track, 'id' | 'cls' | 'box' | 'detBox'>[] }[] }
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-eval-speed-'));
 if (opt.out) mkdirSync(resolve(opt.out), { recursive: true });
@@ -167,9 +167,9 @@ try {
     const traffic = new TrafficAnalyser({ calibration: cal, lanes: [] });
     const paths = new Map<number, { t: number; p: Point }[]>();
     const dump: Dump = { scene: spec.name, frames: [] };
-    const observe = (tracks: readonly Pick<Track, 'id' | 'cls' | 'box'>[], pts: number) => {
+    const observe = (tracks: readonly Pick<Track, 'id' | 'cls' | 'box' | 'detBox'>[], pts: number) => {
       traffic.update(tracks as Track[], pts);
-      dump.frames.push({ t: pts, tracks: tracks.map((tr) => ({ id: tr.id, cls: tr.cls, box: tr.box })) });
+      dump.frames.push({ t: pts, tracks: tracks.map((tr) => ({ id: tr.id, cls: tr.cls, box: tr.box, ...(tr.detBox ? { detBox: tr.detBox } : {}) })) });
       for (const tr of tracks) {
         let p = paths.get(tr.id);
         if (!p) paths.set(tr.id, (p = []));

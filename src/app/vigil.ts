@@ -171,6 +171,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     store, bus, logger: logger.child({ part: 'evidence' }), recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile,
     evidenceDir: path.join(paths.dataDir, 'evidence'),
     plateReader: async () => (await import('../plates/index.ts')).PlateReader.load(),
+    // other vehicles' plates and faces pixelated in the package, as exports are
+    finder: cfg.privacy.redactExports ? () => analytics.objectFinder() : undefined,
   });
   const stopEvidence = evidence.listen();
 

@@ -28,6 +28,11 @@ export interface RedactVideoOptions {
   crf?: number;
   ffmpeg?: string;
   ffprobe?: string;
+  /**
+   * Which of the objects found at a look are hidden (default: all), given the look's time in
+   * seconds from the file's first frame: a violation's evidence keeps its own vehicle's plate.
+   */
+  select?: (seconds: number, found: readonly FoundObject[]) => readonly FoundObject[];
   /** Every frame's regions, in order (tests check the pixels against them). */
   onFrame?: (index: number, regions: readonly Region[]) => void;
 }
@@ -115,7 +120,8 @@ export async function redactVideo(o: RedactVideoOptions): Promise<RedactionSumma
       return;
     }
     const small = yuv420ToRgbScaled(frame, W, H, factor);
-    const found = await o.find!(small.rgb, small.width, small.height);
+    const all = await o.find!(small.rgb, small.width, small.height);
+    const found = o.select ? o.select(index / info.fps, all) : all;
     summary.looked++;
     const cur = regionsOf(found, frame, W, W, H);
     const span = index - pendingStart + 1;
