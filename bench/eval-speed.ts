@@ -173,7 +173,7 @@ try {
       for (const tr of tracks) {
         let p = paths.get(tr.id);
         if (!p) paths.set(tr.id, (p = []));
-        p.push({ t: pts, p: bottomCentre(tr.box) });
+        p.push({ t: pts, p: bottomCentre(tr.detBox ?? tr.box) });
       }
     };
     if (opt.replay) {
