@@ -152,13 +152,13 @@ function formatAllocations(p: HeapNodeRoot, seconds: number, top: number): strin
 }
 
 // The 1080p traffic camera: highway_nl's lane dashes (docs/traffic.md, "From road markings"), the
-// near carriageway as a lane driving away from the camera, 100 km/h with 5 km/h tolerance.
+// near carriageway as a lane whose traffic comes towards the camera, 100 km/h with 5 km/h tolerance.
 const HIGHWAY_NL_CALIBRATION = '0.3672,0.5796=0,0;0.3870,0.5019=0,3;0.4260,0.3537=0,12;0.4344,0.3204=0,15;0.4531,0.2444=0,24;0.4568,0.2259=0,27;0.6677,0.5593=7,0;0.6536,0.4833=7,3;0.6193,0.3407=7,12;0.6120,0.3074=7,15;0.5943,0.2389=7,24;0.5901,0.2204=7,27'
   .split(';').map((p) => { const [u, v, x, y] = p.split(/[,=]/).map(Number); return { image: [u, v], ground: [x, y] }; });
 const TRAFFIC_ANALYTICS = {
   enabled: true, detector: DETECTOR, fps: 10, width: 640,
   traffic: {
-    lanes: [{ name: 'near', polygon: [[0.22, 0.75], [0.42, 0.2], [0.64, 0.2], [0.85, 0.75]], direction: [[0.55, 0.6], [0.52, 0.3]] }],
+    lanes: [{ name: 'near', polygon: [[0.22, 0.75], [0.42, 0.2], [0.64, 0.2], [0.85, 0.75]], direction: [[0.52, 0.3], [0.55, 0.6]] }],
     speed: [{ lane: 'near', limitKmh: 100, toleranceKmh: 5 }],
   },
 };
