@@ -30,6 +30,7 @@ export const en = {
     'topbar.role': 'Role: {role}',
     'topbar.logout': 'Log out',
     'topbar.language': 'Language',
+    'topbar.more': 'More',
     'role.admin': 'administrator',
     'role.operator': 'operator',
     'role.viewer': 'viewer',

@@ -28,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'نقش: {role}',
   'topbar.logout': 'خروج',
   'topbar.language': 'زبان',
+  'topbar.more': 'بیشتر',
   'role.admin': 'مدیر',
   'role.operator': 'اپراتور',
   'role.viewer': 'بیننده',

@@ -28,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'رول: {role}',
   'topbar.logout': 'وتل',
   'topbar.language': 'ژبه',
+  'topbar.more': 'نور',
   'role.admin': 'مدیر',
   'role.operator': 'اپرېټر',
   'role.viewer': 'کتونکی',

@@ -28,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'کردار: {role}',
   'topbar.logout': 'لاگ آؤٹ',
   'topbar.language': 'زبان',
+  'topbar.more': 'مزید',
   'role.admin': 'منتظم',
   'role.operator': 'آپریٹر',
   'role.viewer': 'ناظر',
