@@ -148,9 +148,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
   const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
-  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
+  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore, TrafficCountBuffer }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
   await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
   const snapshots = new SnapshotStore(paths.dataDir);
+  // issue 14: vehicles counted per lane, minute, class and speed bin, written in batches
+  const trafficCounts = new TrafficCountBuffer(store, logger.child({ part: 'traffic' }));
   const analytics = new analyticsPart.LiveAnalytics({
     store: eventStore,
     runtime: fleet,
@@ -163,7 +165,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     // crowd zones of a calibrated camera count per m² without an area typed by hand
     groundArea: crowdGroundArea(store),
     // lanes, speed limits, wrong way, stopped vehicles, congestion, with the camera's calibration
-    trafficRules: trafficRules(store),
+    trafficRules: trafficRules(store, trafficCounts),
   });
   await analytics.start();
   // issue 14: a signed package per traffic violation, with the violator's plate (read there and only there)
@@ -172,6 +174,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     store, bus, logger: logger.child({ part: 'evidence' }), recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile,
     evidenceDir: path.join(paths.dataDir, 'evidence'),
     plateReader: async () => (await import('../plates/index.ts')).PlateReader.load(),
+    // other vehicles' plates and faces pixelated in the package, as exports are
+    finder: cfg.privacy.redactExports ? () => analytics.objectFinder() : undefined,
   });
   const stopEvidence = evidence.listen();
 
@@ -274,6 +278,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
     evidence,
     integrations,
+    trafficCounts,
     dataRetention,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
@@ -302,6 +307,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        await trafficCounts.close();
         stopEvidence();
         await evidence.close();
         stopRaising();
