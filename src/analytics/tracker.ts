@@ -72,6 +72,12 @@ export interface Track {
    */
   firstBox: Box;
   lastSeen: number;
+  /**
+   * This frame's matched detection as the detector gave it (`box` is the Kalman filter's, which
+   * lags a moving object while its velocity settles); absent when the track was not matched in
+   * this frame. Speed measurement fits its own line through these (issue 14).
+   */
+  detBox?: Box;
 }
 
 interface TrackInternal extends Track {
@@ -230,6 +236,7 @@ export class ByteTracker {
 
   private hit(tr: TrackInternal, d: Detection, t: number): void {
     tr.kf.update(d.box);
+    tr.detBox = d.box.slice() as Box;
     tr.box = tr.kf.box();
     tr.score = d.score;
     tr.hits++;
@@ -248,6 +255,7 @@ function publicView(tr: TrackInternal): Track {
   return {
     id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses,
     firstSeen: tr.firstSeen, lastSeen: tr.lastSeen, firstBox: tr.firstBox.slice() as Box,
+    ...(tr.detBox && tr.misses === 0 ? { detBox: tr.detBox.slice() as Box } : {}),
   };
 }
 

@@ -287,3 +287,17 @@ test('detector defaults: tiles and the people bar only for a camera that counts 
   assert.deepEqual(detectionSettings({ tiles: false }, { counting: true }).classes, {});
   assert.deepEqual(detectionSettings({ tiles: { rows: 2 }, classes: { person: { start: 0.6 } } }).classes, { person: { start: 0.6 } });
 });
+
+test('a matched track carries the detector\'s own box of the frame (detBox); the filtered box lags an object that starts moving fast; a coasting track has none', () => {
+  const tr = new ByteTracker();
+  let last: ReturnType<ByteTracker['update']> = [];
+  // still for five frames, then 0.05 a frame to the right
+  for (let f = 0; f <= 7; f++) last = tr.update([det(at(0.2 + Math.max(0, f - 5) * 0.05, 0.5), 0.9, 'car')], f * 0.2);
+  const [t] = last;
+  assert.deepEqual(t.detBox, at(0.2 + 2 * 0.05, 0.5));
+  assert.ok(t.box[0] < t.detBox![0] - 0.01, `the Kalman box ${t.box[0].toFixed(3)} lags the detection ${t.detBox![0].toFixed(3)}`);
+  tr.update([], 8 * 0.2);
+  const [coasting] = tr.present();
+  assert.equal(coasting.id, t.id);
+  assert.equal(coasting.detBox, undefined, 'no detection this frame: no detector box');
+});
