@@ -72,6 +72,12 @@ export interface Track {
    */
   firstBox: Box;
   lastSeen: number;
+  /**
+   * This frame's matched detection as the detector gave it (`box` is the Kalman filter's, which
+   * lags a moving object while its velocity settles); absent when the track was not matched in
+   * this frame. Speed measurement fits its own line through these (issue 14).
+   */
+  detBox?: Box;
 }
 
 interface TrackInternal extends Track {
@@ -134,7 +140,7 @@ export class ByteTracker {
       tr.kf.predict();
     }
     const high = dets.filter((d) => d.score >= this.high(d.cls));
-    const low = dets.filter((d) => d.score >= this.low(d.cls) && d.score < this.high(d.cls));
+    let low = dets.filter((d) => d.score >= this.low(d.cls) && d.score < this.high(d.cls));
     const predicted = this.tracks.map((tr) => tr.kf.box());
     const matched = new Set<TrackInternal>();
 
@@ -145,11 +151,16 @@ export class ByteTracker {
     // 1. high-score detections against confirmed and lost tracks
     let freeHigh = this.associate(established, high, boxOf, o.matchIou, matched, t);
     // 2. low-score detections against confirmed tracks still unmatched (lost ones need a clear sighting)
-    this.associate(established.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, o.lowMatchIou, matched, t);
+    low = this.associate(established.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, o.lowMatchIou, matched, t);
     // 3. tentative tracks against the high-score leftovers
     freeHigh = this.associate(tentative, freeHigh, boxOf, o.matchIou, matched, t);
     // 4. the low-frame-rate rescue: centre distance for whatever is still unmatched
     if (o.distanceGate > 0) freeHigh = this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr)), freeHigh, boxOf, matched, t);
+    // 5. ... and for the low-score leftovers, to confirmed tracks seen in the last frame only: at 5 fps
+    // a car coming towards the camera moves and grows so much per frame that its weak next box no
+    // longer overlaps the prediction enough for pass 2, and its track was lost a metre before the
+    // line (issue 14). A lost track still needs a clear sighting.
+    if (o.distanceGate > 0) this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, matched, t);
 
     for (const tr of this.tracks) {
       if (matched.has(tr)) continue;
@@ -235,6 +246,7 @@ export class ByteTracker {
 
   private hit(tr: TrackInternal, d: Detection, t: number): void {
     tr.kf.update(d.box);
+    tr.detBox = d.box.slice() as Box;
     tr.box = tr.kf.box();
     tr.score = d.score;
     tr.hits++;
@@ -253,6 +265,7 @@ function publicView(tr: TrackInternal): Track {
   return {
     id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses,
     firstSeen: tr.firstSeen, lastSeen: tr.lastSeen, firstBox: tr.firstBox.slice() as Box,
+    ...(tr.detBox && tr.misses === 0 ? { detBox: tr.detBox.slice() as Box } : {}),
   };
 }
 

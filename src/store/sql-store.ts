@@ -10,6 +10,7 @@ import * as trafficQueries from './traffic-queries.ts';
 import * as wallQueries from './wall-queries.ts';
 import * as integrationQueries from './integration-queries.ts';
 import * as privacyQueries from './privacy-queries.ts';
+import * as retentionQueries from './retention-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -43,8 +44,10 @@ import type {
   BBoxQuery,
   CameraPlacementRow,
   CameraCalibrationRow,
+  TrafficCountRow,
   WebhookDeadLetterRow,
   CameraPurposeRow,
+  RetentionDeletion,
   CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
@@ -913,6 +916,15 @@ export class SqlStore implements StoreOperations {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
 
+  async addTrafficCounts(rows: TrafficCountRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction((tx) => trafficQueries.addTrafficCounts(tx, rows));
+  }
+
+  listTrafficCounts(q: { cameraId: string; fromMs: number; toMs: number }): Promise<TrafficCountRow[]> {
+    return trafficQueries.listTrafficCounts(this.db, q);
+  }
+
   // --- issue 12 (video wall, investigation): see wall-queries.ts -------------------------------
 
   addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow> {
@@ -992,6 +1004,28 @@ export class SqlStore implements StoreOperations {
   listCameraPurposes(): Promise<CameraPurposeRow[]> {
     return privacyQueries.listCameraPurposes(this.db);
   }
+
+  // --- issue 13 (privacy): retention of everything else (queries in retention-queries.ts) ---------
+
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteEventsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+  }
+
+  deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteLineCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+  }
+
+  auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null> {
+    return retentionQueries.auditPruneCandidate(this.db, q);
+  }
+
+  pruneAudit(q: { throughSeq: number; hash: string }, audit: AuditInput): Promise<number | null> {
+    return this.db.transaction(async (tx) => {
+      // The chain's lock, as for an append: no entry is added while the start is cut.
+      if (this.db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+      return retentionQueries.pruneAudit(tx, (t, e) => this.appendAuditIn(t, e), q, audit);
+    });
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1038,7 +1072,7 @@ export const STORE_OPERATIONS = [
   // issue 12 (operator workflow)
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
-  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration', 'addTrafficCounts', 'listTrafficCounts',
   // issue 12 (video wall, investigation)
   'addWallLayout', 'updateWallLayout', 'getWallLayout', 'listWallLayouts', 'deleteWallLayout',
   'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',
@@ -1048,4 +1082,6 @@ export const STORE_OPERATIONS = [
   'putSites',
   // issue 13 (privacy): retention
   'putCameraPurpose', 'listCameraPurposes',
+  // issue 13 (privacy): retention of everything else
+  'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
 ] as const satisfies readonly (keyof StoreOperations)[];

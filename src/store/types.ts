@@ -401,6 +401,10 @@ export interface Store {
   getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
   /** Returns false when the camera had no calibration (and then writes no audit entry). */
   deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+  /** Adds vehicle counts (summed into any row of the same camera, lane, minute, class and speed bin). */
+  addTrafficCounts(rows: TrafficCountRow[]): Promise<void>;
+  /** Counts with minuteMs in [fromMs, toMs), by minute, lane, class, speed bin. */
+  listTrafficCounts(q: { cameraId: string; fromMs: number; toMs: number }): Promise<TrafficCountRow[]>;
 
   // --- issue 12 (video wall, investigation): src/store/wall-queries.ts ---------------------------
   /** Inserts a layout (version 1), audited in the same transaction. */
@@ -435,6 +439,38 @@ export interface Store {
   /** Inserts or replaces a camera's purpose, legal basis and recording retention. */
   putCameraPurpose(row: CameraPurposeRow, audit?: AuditInput): Promise<void>;
   listCameraPurposes(): Promise<CameraPurposeRow[]>;
+
+  // --- issue 13 (privacy): retention of everything else (queries in retention-queries.ts) ---------
+  /**
+   * Up to `limit` events older than beforeMs — not inside an evidence lock of their camera, not the
+   * event of an alarm still open — with resolved alarms last seen before it (and their activity)
+   * webhook dead letters failed before it and mask lifts that ran out before it; one audit entry
+   * (the given one, details added) when anything went, in the same transaction.
+   */
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }>;
+  /** Line counts of the minutes [fromMs (default: the oldest), min(beforeMs, fromMs + stepMs)), locked ones kept; audited likewise. */
+  deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }>;
+  /** The first audit entries (at most limit, none past maxSeq) all older than beforeMs: the stretch a prune would cut. */
+  auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null>;
+  /** Deletes audit entries through throughSeq if it still has this hash, with the given audit.prune entry; null otherwise. */
+  pruneAudit(q: { throughSeq: number; hash: string }, audit: AuditInput): Promise<number | null>;
+}
+
+// --- issue 13 (privacy): retention of everything else --------------------------------------------------
+/** What one retention batch deleted and what it had to keep. */
+export interface RetentionDeletion {
+  deleted: number;
+  /** rows deleted per camera ('' for rows of no camera) */
+  cameras: Record<string, number>;
+  /** times of the oldest and newest row deleted */
+  fromMs: number | null;
+  toMs: number | null;
+  /** due but inside an evidence lock */
+  keptByLock: number;
+  /** due but the event of an alarm still open */
+  keptByOpenCase: number;
+  /** a batch limit was hit: call again */
+  more: boolean;
 }
 
 // --- issue 13 (privacy): retention ------------------------------------------------------------------
@@ -509,6 +545,16 @@ export interface CameraCalibrationRow {
   cameraId: string;
   points: { image: [number, number]; ground: [number, number] }[];
   updatedAt: number;
+}
+
+/** Vehicles of one class that left a lane during one minute with a speed in one 10 km/h bin (-1: no speed). */
+export interface TrafficCountRow {
+  cameraId: string;
+  lane: string;
+  minuteMs: number;
+  cls: string;
+  speedBin: number;
+  n: number;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------

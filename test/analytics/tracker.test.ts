@@ -88,6 +88,32 @@ test('at a low frame rate a fast object whose boxes no longer overlap keeps its 
   assert.equal(pureIds.size, 0, 'without the distance pass the track never gets its second hit');
 });
 
+test('a weak box of a fast, growing car that no longer overlaps its prediction enough still continues its track; a lost track needs a clear one', () => {
+  const thresholds = { lowScore: 0.15, highScore: 0.3, newTrackScore: 0.35 };
+  // a car coming towards the camera at 5 fps: each frame its box moves down and grows
+  const car = (f: number): Box => { const s = 0.06 * 1.3 ** f; const cy = 0.2 + 0.02 * 1.6 ** f * f; return [0.5 - s / 2, cy - s / 2, 0.5 + s / 2, cy + s / 2]; };
+  const tr = new ByteTracker(thresholds);
+  tr.update([det(car(0), 0.5, 'car')], 0);
+  const [a] = tr.update([det(car(1), 0.5, 'car')], 0.2);
+  tr.update([det(car(2), 0.5, 'car')], 0.4);
+  // the next box scores 0.25 (low) and overlaps the prediction by less than pass 2 asks
+  const weak = tr.update([det(car(3), 0.25, 'car')], 0.6);
+  assert.deepEqual(weak.map((t) => t.id), [a.id]);
+  // missed one frame, the track is lost: a weak box by distance does not bring it back
+  const lost = new ByteTracker(thresholds);
+  lost.update([det(car(0), 0.5, 'car')], 0);
+  lost.update([det(car(1), 0.5, 'car')], 0.2);
+  lost.update([det(car(2), 0.5, 'car')], 0.4);
+  lost.update([], 0.6);
+  assert.deepEqual(lost.update([det(car(4), 0.25, 'car')], 0.8), []);
+  // nor does a weak box of another kind
+  const other = new ByteTracker(thresholds);
+  other.update([det(car(0), 0.5, 'car')], 0);
+  other.update([det(car(1), 0.5, 'car')], 0.2);
+  other.update([det(car(2), 0.5, 'car')], 0.4);
+  assert.deepEqual(other.update([det(car(3), 0.25, 'person')], 0.6), []);
+});
+
 test('the class is the score-weighted vote over the track, not the last detection', () => {
   const tr = new ByteTracker();
   for (let f = 0; f < 5; f++) tr.update([det(at(0.5, 0.5, 0.2, 0.1), 0.9, 'car')], f * 0.2);
@@ -276,4 +302,18 @@ test('detector defaults: tiles and the people bar only for a camera that counts 
   assert.deepEqual(detectionSettings(undefined, { counting: true }), { inputSize: 320, tiles: { rows: 1 }, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
   assert.deepEqual(detectionSettings({ tiles: false }, { counting: true }).classes, {});
   assert.deepEqual(detectionSettings({ tiles: { rows: 2 }, classes: { person: { start: 0.6 } } }).classes, { person: { start: 0.6 } });
+});
+
+test('a matched track carries the detector\'s own box of the frame (detBox); the filtered box lags an object that starts moving fast; a coasting track has none', () => {
+  const tr = new ByteTracker();
+  let last: ReturnType<ByteTracker['update']> = [];
+  // still for five frames, then 0.05 a frame to the right
+  for (let f = 0; f <= 7; f++) last = tr.update([det(at(0.2 + Math.max(0, f - 5) * 0.05, 0.5), 0.9, 'car')], f * 0.2);
+  const [t] = last;
+  assert.deepEqual(t.detBox, at(0.2 + 2 * 0.05, 0.5));
+  assert.ok(t.box[0] < t.detBox![0] - 0.01, `the Kalman box ${t.box[0].toFixed(3)} lags the detection ${t.detBox![0].toFixed(3)}`);
+  tr.update([], 8 * 0.2);
+  const [coasting] = tr.present();
+  assert.equal(coasting.id, t.id);
+  assert.equal(coasting.detBox, undefined, 'no detection this frame: no detector box');
 });
