@@ -76,8 +76,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
   const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
   const cluster = cfg.cluster
-    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store })
+    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store, dataDir: paths.dataDir, segmentKey: secrets.derive('segment fetch v1') })
     : null;
+  // A recording node's events go through its outbox (they survive a cut link); the rest of the store as it is.
+  await cluster?.openOutbox();
+  const eventStore = cluster?.storeWithEventWriter() ?? store;
   const records = cluster?.records ?? true;
   const auth = new AuthService(store, cfg.auth);
   const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
@@ -87,7 +90,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   cameraScopes.start(30_000, (err) => logger.error({ err: err.message }, 'could not reload camera scopes'));
 
   const bus = new EventBus<EventTopics>((topic, err) => logger.error({ topic, err }, 'event subscriber failed'));
-  const events = new SystemEvents(store, bus);
+  const events = new SystemEvents(eventStore, bus);
   const raise = (e: Parameters<SystemEvents['raise']>[0]) =>
     void events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
   // A crash leaves the segment in progress torn or unindexed. The repair runs while cameras
@@ -151,7 +154,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // issue 14: vehicles counted per lane, minute, class and speed bin, written in batches
   const trafficCounts = new TrafficCountBuffer(store, logger.child({ part: 'traffic' }));
   const analytics = new analyticsPart.LiveAnalytics({
-    store,
+    store: eventStore,
     runtime: fleet,
     logger,
     bus,
