@@ -120,6 +120,8 @@ describe('four-eyes export in the control room', { timeout: 400_000 }, () => {
     await sup.goto(`${demo.baseUrl}/exports`);
     const row = sup.locator(`[data-testid="export-request"][data-export-id="${opExportId}"]`);
     await row.waitFor({ timeout: 15_000 });
+    // the camera list is polled on its own: the name replaces the id once it has come
+    await row.filter({ hasText: cameraName }).waitFor({ timeout: 10_000 });
     const text = await row.innerText();
     assert.ok(text.includes(cameraName), `the camera's name: ${text}`);
     assert.match(text, /case 2026-120: stolen bicycle at the market/);
