@@ -48,6 +48,9 @@ export const enApiErrors = {
   'apiError.ONVIF_BAD_RESPONSE': 'The device gave an answer Vigil cannot read.',
   'apiError.ONVIF_UNREACHABLE': 'The device cannot be reached.',
   'apiError.ONVIF_TIMEOUT': 'The device did not answer in time.',
+  // issue 15: recordings kept on another node of the cluster
+  'apiError.NODE_UNKNOWN': 'The node that holds this recording is not reachable now.',
+  'apiError.NODE_UNREACHABLE': 'The node that holds this recording did not answer.',
   'apiError.BODY_TOO_LARGE': 'What was sent is too large.',
   'apiError.UNSUPPORTED_MEDIA_TYPE': 'The server does not accept this kind of content.',
   'apiError.INTERNAL': 'The server failed. The error is in its log.',

@@ -47,6 +47,9 @@ export const faApiErrors: Record<ApiErrorKey, string> = {
   'apiError.ONVIF_BAD_RESPONSE': 'دستگاه پاسخی داد که ویجیل نمی‌تواند بخواند.',
   'apiError.ONVIF_UNREACHABLE': 'دستگاه در دسترس نیست.',
   'apiError.ONVIF_TIMEOUT': 'دستگاه به‌موقع پاسخ نداد.',
+  // issue 15: recordings kept on another node of the cluster
+  'apiError.NODE_UNKNOWN': 'گره‌ای که این ضبط را نگه می‌دارد اکنون در دسترس نیست.',
+  'apiError.NODE_UNREACHABLE': 'گره‌ای که این ضبط را نگه می‌دارد پاسخ نداد.',
   'apiError.BODY_TOO_LARGE': 'آنچه فرستاده شد بیش از حد بزرگ است.',
   'apiError.UNSUPPORTED_MEDIA_TYPE': 'سرور این نوع محتوا را نمی‌پذیرد.',
   'apiError.INTERNAL': 'سرور با خطا روبه‌رو شد. جزئیات در گزارش سرور است.',

@@ -47,6 +47,9 @@ export const psApiErrors: Record<ApiErrorKey, string> = {
   'apiError.ONVIF_BAD_RESPONSE': 'وسیلې داسې ځواب ورکړ چې ویجیل یې نه شي لوستلی.',
   'apiError.ONVIF_UNREACHABLE': 'وسیلې ته لاسرسی نشته.',
   'apiError.ONVIF_TIMEOUT': 'وسیلې په وخت ځواب ورنکړ.',
+  // issue 15: recordings kept on another node of the cluster
+  'apiError.NODE_UNKNOWN': 'هغې غوټې ته چې دا ثبت ساتي اوس لاسرسی نشته.',
+  'apiError.NODE_UNREACHABLE': 'هغې غوټې چې دا ثبت ساتي ځواب ورنکړ.',
   'apiError.BODY_TOO_LARGE': 'هغه څه چې ولېږل شول ډېر لوی دي.',
   'apiError.UNSUPPORTED_MEDIA_TYPE': 'سرور دا ډول محتوا نه مني.',
   'apiError.INTERNAL': 'سرور ستونزه ولیده. جزئیات یې د سرور په لاګ کې دي.',

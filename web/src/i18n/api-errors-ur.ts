@@ -47,6 +47,9 @@ export const urApiErrors: Record<ApiErrorKey, string> = {
   'apiError.ONVIF_BAD_RESPONSE': 'آلے نے ایسا جواب دیا جو ویجل پڑھ نہیں سکتا۔',
   'apiError.ONVIF_UNREACHABLE': 'آلے تک رسائی نہیں ہو سکی۔',
   'apiError.ONVIF_TIMEOUT': 'آلے نے وقت پر جواب نہیں دیا۔',
+  // issue 15: recordings kept on another node of the cluster
+  'apiError.NODE_UNKNOWN': 'جس نوڈ پر یہ ریکارڈنگ ہے اس تک ابھی رسائی نہیں۔',
+  'apiError.NODE_UNREACHABLE': 'جس نوڈ پر یہ ریکارڈنگ ہے اس نے جواب نہیں دیا۔',
   'apiError.BODY_TOO_LARGE': 'بھیجا گیا مواد بہت بڑا ہے۔',
   'apiError.UNSUPPORTED_MEDIA_TYPE': 'سرور اس قسم کا مواد قبول نہیں کرتا۔',
   'apiError.INTERNAL': 'سرور میں خرابی ہوئی۔ تفصیل سرور کے لاگ میں ہے۔',
