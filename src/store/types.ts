@@ -435,6 +435,44 @@ export interface Store {
   /** Inserts or replaces a camera's purpose, legal basis and recording retention. */
   putCameraPurpose(row: CameraPurposeRow, audit?: AuditInput): Promise<void>;
   listCameraPurposes(): Promise<CameraPurposeRow[]>;
+
+  // --- issue 15: the control plane at city size (src/store/control-plane-queries.ts) -------------
+  /** Cameras in any of these scopes (sites, groups), by id after `afterId`, at most `limit`. */
+  listCamerasInScopes(q: { scopes: ScopeRef[]; afterId?: string; limit: number }): Promise<CameraRow[]>;
+  countCamerasInScopes(scopes: ScopeRef[]): Promise<number>;
+  /** Inserts or replaces the newest health of each camera (a node's report); returns the rows written. */
+  putCameraHealth(rows: CameraHealthRow[]): Promise<number>;
+  /** Newest health by camera id. */
+  listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
+}
+
+// --- issue 15: the control plane at city size --------------------------------------------------------
+
+/** A camera's newest health as the node recording it reported it. */
+export interface CameraHealthRow {
+  cameraId: string;
+  nodeId: string;
+  state: 'connecting' | 'online' | 'offline' | 'disabled';
+  /** When the camera entered this state (kept by the store across reports of the same state). */
+  stateSince: number;
+  fps: number | null;
+  bitrateKbps: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  reconnects: number;
+  lastFrameAt: number | null;
+  error: string | null;
+  reportedAt: number;
+}
+
+export interface CameraHealthQuery {
+  cameraIds?: string[];
+  afterId?: string;
+  /** Only cameras with id ≤ this (with afterId: the health of one page of cameras). */
+  throughId?: string;
+  nodeId?: string;
+  limit: number;
 }
 
 // --- issue 13 (privacy): retention ------------------------------------------------------------------
@@ -549,6 +587,8 @@ export interface PlacementQuery {
   afterId?: string;
   /** Only cameras with id ≤ this (with afterId: the placements of one page of cameras). */
   throughId?: string;
+  /** Only these cameras (the placements of a filtered page of the camera list). */
+  cameraIds?: string[];
   limit?: number;
 }
 
