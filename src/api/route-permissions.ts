@@ -81,6 +81,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/storage': { action: 'storage.read', on: 'system' },
   'GET /api/metrics': { action: 'storage.read', on: 'system', bearer: true },
   'GET /api/cluster/nodes': { action: 'storage.read', on: 'system' },
+  'GET /api/cluster/camera-health': { action: 'storage.read', on: 'system' },
   'POST /api/cameras/import': { action: 'camera.create', on: 'cameras' },
 
   'POST /api/exports': { action: 'recording.export', on: 'camera-items' },

@@ -215,7 +215,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     cluster: cluster ?? undefined,
     metricsToken: cfg.server.metricsToken,
     cameras,
-    runtime: fleet,
+    // In a cluster the api shows every camera's state: its own recorders' and the other nodes' reports.
+    runtime: cluster ? cluster.cameraRuntime(fleet) : fleet,
     logger,
     bodyLimit: cfg.server.bodyLimitBytes,
     secureCookies: cfg.server.secureCookies,

@@ -5,8 +5,10 @@
 import type { Logger } from 'pino';
 import type { CameraRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
 import type { NodeSummary } from './cluster-view.ts';
-import type { CameraStatus } from '../live/index.ts';
+import type { CameraRuntime, CameraStatus } from '../live/index.ts';
 import { ClusterNode, type NodeInfo } from './cluster-node.ts';
+import { HealthReporter } from './health-reporter.ts';
+import { HealthBoard } from './health-board.ts';
 import { fencedIndexView, recoveryView, retentionView } from './node-segments.ts';
 
 export type ClusterRole = NodeInfo['role'];
@@ -59,6 +61,9 @@ export class ClusterMember implements ClusterApi {
   private readonly store: Store;
   private readonly logger: Logger;
   recorders: Recorders | null;
+  /** Writes the state of this node's cameras to the store every 10 s (a recording node). */
+  private readonly healthReporter: HealthReporter | null;
+  private board: HealthBoard | null = null;
 
   constructor(o: ClusterMemberOptions) {
     this.nodeId = o.settings.nodeId;
@@ -88,6 +93,25 @@ export class ClusterMember implements ClusterApi {
       health: () => this.health(),
       pinned: o.settings.edgeCameras ?? [],
     });
+    this.healthReporter = o.role === 'api' ? null : new HealthReporter({
+      nodeId: this.nodeId,
+      store: this.store,
+      held: () => this.node.heldCameras(),
+      status: (id) => this.recorders?.status(id) ?? { state: 'connecting', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false },
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * The camera states the api serves: this process's recorders for the cameras it holds, every
+   * other camera from the nodes' health reports (read every 10 s).
+   */
+  cameraRuntime(local: CameraRuntime): HealthBoard {
+    if (!this.board) {
+      this.board = new HealthBoard({ store: this.store, local, isLocal: (id) => this.node.fence(id) !== null, logger: this.logger });
+      this.board.start();
+    }
+    return this.board;
   }
 
   get records(): boolean {
@@ -102,8 +126,9 @@ export class ClusterMember implements ClusterApi {
   }
 
   /** Joins the cluster (retrying NATS; refusing a taken identity) and starts taking cameras. */
-  start(): Promise<void> {
-    return this.node.start();
+  async start(): Promise<void> {
+    await this.node.start();
+    this.healthReporter?.start();
   }
 
   /** The api learns its address only once listening. */
@@ -169,7 +194,9 @@ export class ClusterMember implements ClusterApi {
     return seg.nodeId === undefined || seg.nodeId === this.nodeId;
   }
 
-  close(): Promise<void> {
-    return this.node.close();
+  async close(): Promise<void> {
+    this.board?.stop();
+    await this.healthReporter?.stop();
+    await this.node.close();
   }
 }

@@ -45,6 +45,14 @@ test('three nodes and an api: cameras shared out, a killed node\'s cameras move 
   assert.equal(nodesBody.self, 'api');
   assert.equal(nodesBody.nodes.filter((n) => n.alive && n.id.startsWith('node-')).reduce((a, n) => a + n.held, 0), 6);
   assert.equal((await fetch(`${api.url}/api/cluster/nodes`)).status, 401);
+  // every node reports its cameras' health every 10 s: the api (which records none) shows them online
+  await until('each camera reported online by the node recording it', async () => {
+    const h = (await (await fetch(`${api.url}/api/cluster/camera-health`, { headers: { cookie } })).json()) as { cameras: { cameraId: string; nodeId: string; state: string; fps: number | null }[] };
+    return rig.cameras.every((c) => h.cameras.some((r) => r.cameraId === c && r.nodeId === assigned().get(c) && r.state === 'online' && (r.fps ?? 0) > 0));
+  }, 40_000);
+  const listedCams = (await (await fetch(`${api.url}/api/cameras`, { headers: { cookie } })).json()) as { cameras: { id: string; status: { state: string } }[] };
+  assert.deepEqual(listedCams.cameras.map((c) => c.status.state), rig.cameras.map(() => 'online'), 'the api shows the state of cameras other nodes record');
+  assert.equal((await fetch(`${api.url}/api/cluster/camera-health?limit=0`, { headers: { cookie } })).status, 400);
   const cam = rig.cameras[0];
   const holder = rig.procs.get(assigned().get(cam)!)!;
   const firstLive = await new Promise<string>((resolve, reject) => {
