@@ -114,6 +114,11 @@ export class ClusterMember implements ClusterApi {
     return this.board;
   }
 
+  /** This process records the camera now (holds its lease). */
+  holds(cameraId: string): boolean {
+    return this.node.fence(cameraId) !== null;
+  }
+
   get records(): boolean {
     return this.role !== 'api';
   }

@@ -1021,6 +1021,10 @@ export class SqlStore implements StoreOperations {
   listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]> {
     return controlPlane.listHealth(this.db, q);
   }
+
+  listCameraOnvif(): Promise<CameraOnvifRow[]> {
+    return integrationQueries.listCameraOnvif(this.db);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1078,5 +1082,5 @@ export const STORE_OPERATIONS = [
   // issue 13 (privacy): retention
   'putCameraPurpose', 'listCameraPurposes',
   // issue 15: the control plane at city size
-  'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth',
+  'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

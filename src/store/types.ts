@@ -444,6 +444,8 @@ export interface Store {
   putCameraHealth(rows: CameraHealthRow[]): Promise<number>;
   /** Newest health by camera id. */
   listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
+  /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
+  listCameraOnvif(): Promise<CameraOnvifRow[]>;
 }
 
 // --- issue 15: the control plane at city size --------------------------------------------------------
