@@ -52,6 +52,8 @@ export interface ClusterApi {
   remoteHolder(segs: readonly SegmentRow[]): string | null;
   /** The segment's file is on this process's disk. */
   isLocal(seg: SegmentRow): boolean;
+  /** This process records the camera now. */
+  holds(cameraId: string): boolean;
 }
 
 export class ClusterMember implements ClusterApi {
