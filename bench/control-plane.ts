@@ -63,7 +63,7 @@ for (let i = 0; i < writers; i++) nodeStores.push(await openStore({ kind: 'postg
 const c = new pg.Client({ connectionString: pgs.url });
 await c.connect();
 const rows: Record<string, number>[] = [];
-let health: { per_s: number; rounds: number[]; p99_ms_under_health: number; achieved_per_s: number } | null = null;
+let health: { per_s: number; rounds: number[]; p99_ms_under_health: number; achieved_per_s: number; board_read_ms: number } | null = null;
 const siteOf = (i: number) => `site-${String(i % sites).padStart(3, '0')}`;
 
 function cameraQueries() {
@@ -175,6 +175,22 @@ try {
   const seen = await store.listCameraHealth({ cameraIds: [camId(0), camId(cameras - 1)], limit: 2 });
   if (seen.length !== 2 || seen.some((h) => h.reconnects !== healthRounds - 1)) throw new Error('the newest health report is not what the api reads');
   console.log(`health: ${total} reports in ${healthRounds} rounds (${roundS.join(' s, ')} s): ${perS}/s`);
+  // What each api process reads every 10 s to know the cameras other nodes record (HealthBoard).
+  const board: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const a = performance.now();
+    let afterId: string | undefined;
+    let read = 0;
+    for (;;) {
+      const page = await store.listCameraHealth({ afterId, limit: 10_000 });
+      read += page.length;
+      if (page.length < 10_000) break;
+      afterId = page.at(-1)!.cameraId;
+    }
+    if (read !== cameras) throw new Error(`the board read ${read} reports, expected ${cameras}`);
+    board.push(+(performance.now() - a).toFixed(0));
+  }
+  console.log(`an api reading every camera's newest report (as it does every 10 s): ${board.join(', ')} ms`);
 
   // The camera queries while every camera reports every 10 s (a round started every 10 s / rounds
   // paced to the issue's rate), to see that the ingest does not push the control room over.
@@ -195,7 +211,7 @@ try {
   flowing = false;
   await pacer;
   const achieved = Math.round(paced / ((performance.now() - p0) / 1000));
-  health = { per_s: perS, rounds: roundS, p99_ms_under_health: Math.max(...under.map((u) => u.p99)), achieved_per_s: achieved };
+  health = { per_s: perS, rounds: roundS, p99_ms_under_health: Math.max(...under.map((u) => u.p99)), achieved_per_s: achieved, board_read_ms: Math.max(...board) };
   console.log(`camera queries while health reports flow (${achieved}/s achieved): page ${under[0]!.p50}/${under[0]!.p99}, site ${under[1]!.p50}/${under[1]!.p99}, map ${under[2]!.p50}/${under[2]!.p99} ms (p50/p99)`);
 } finally {
   await c.end();
@@ -213,5 +229,6 @@ console.log(`RESULT ${JSON.stringify({
   event_search_p99_ms: last ? Math.max(last.cam_day_p99, last.all_hour_p99) : null,
   health_per_s: health?.per_s ?? null,
   camera_query_p99_under_health_ms: health?.p99_ms_under_health ?? null,
+  health_board_read_ms: health?.board_read_ms ?? null,
   steps: rows,
 })}`);
