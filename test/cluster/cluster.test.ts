@@ -50,8 +50,12 @@ test('three nodes and an api: cameras shared out, a killed node\'s cameras move 
     const h = (await (await fetch(`${api.url}/api/cluster/camera-health`, { headers: { cookie } })).json()) as { cameras: { cameraId: string; nodeId: string; state: string; fps: number | null }[] };
     return rig.cameras.every((c) => h.cameras.some((r) => r.cameraId === c && r.nodeId === assigned().get(c) && r.state === 'online' && (r.fps ?? 0) > 0));
   }, 40_000);
-  const listedCams = (await (await fetch(`${api.url}/api/cameras`, { headers: { cookie } })).json()) as { cameras: { id: string; status: { state: string } }[] };
-  assert.deepEqual(listedCams.cameras.map((c) => c.status.state), rig.cameras.map(() => 'online'), 'the api shows the state of cameras other nodes record');
+  // the api reads the reports every 10 s: within that, its camera list shows them (it used to say
+  // "disabled" for every camera it did not record itself)
+  await until('the api shows the state of cameras other nodes record', async () => {
+    const listed = (await (await fetch(`${api.url}/api/cameras`, { headers: { cookie } })).json()) as { cameras: { id: string; status: { state: string; fps: number | null } }[] };
+    return listed.cameras.length === rig.cameras.length && listed.cameras.every((c) => c.status.state === 'online' && (c.status.fps ?? 0) > 0);
+  }, 15_000);
   assert.equal((await fetch(`${api.url}/api/cluster/camera-health?limit=0`, { headers: { cookie } })).status, 400);
   const cam = rig.cameras[0];
   const holder = rig.procs.get(assigned().get(cam)!)!;
