@@ -6,11 +6,15 @@
 //   redaction_speed_x: an export's face/plate redaction (decode, NanoDet 5 looks/s, head bands and
 //     plate windows pixelated, masks painted, libx264 veryfast) of --redact-seconds of 720p, × real time
 //   report_10m_s: the transparency report over --report-entries audit entries (bench/privacy-report.ts,
-//     run as a child; 0 skips it: null)
+//     run as a child; 0 skips it: null). bench:audit's cached 10 M-entry database
+//     (<tmpdir>/vigil-bench-audit-cache/10000000-*/vigil.db) is reused when there is one (--report-db
+//     names another file, or 'fresh' generates one as bench:privacy-report does).
+// The 10 minutes of 720p are made in a temp folder by concatenating the clip with itself (ffmpeg's
+// concat demuxer) and re-encoding it as a camera would send it; the speed is from the frames redacted.
 // Usage: npm run bench:privacy -- [--seconds 30] [--redact-seconds 600] [--report-entries 10000000]
-//   [--clip /work/shared/data/video/street_topdown.mp4]
+//   [--report-db auto|fresh|FILE] [--clip /work/shared/data/video/street_topdown.mp4]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +27,7 @@ const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '30' },
   'redact-seconds': { type: 'string', default: '600' },
   'report-entries': { type: 'string', default: '10000000' },
+  'report-db': { type: 'string', default: 'auto' },
   clip: { type: 'string', default: path.join(SHARED_VIDEO_DIR, 'street_topdown.mp4') },
 } });
 const SECONDS = Number(values.seconds);
@@ -30,6 +35,16 @@ const REDACT_SECONDS = Number(values['redact-seconds']);
 const REPORT_ENTRIES = Number(values['report-entries']);
 const MASK = [[[0.05, 0.3], [0.45, 0.3], [0.45, 0.8], [0.05, 0.8]], [[0.6, 0.1], [0.9, 0.15], [0.8, 0.4]]] as [number, number][][];
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-privacy-'));
+
+/** bench:audit's cached database of n entries, when a complete one exists. */
+function cachedAuditDb(n: number): string | null {
+  const root = path.join(tmpdir(), 'vigil-bench-audit-cache');
+  if (!existsSync(root)) return null;
+  for (const d of readdirSync(root).filter((d) => d.startsWith(`${n}-`)).sort()) {
+    if (existsSync(path.join(root, d, 'complete.json')) && existsSync(path.join(root, d, 'vigil.db'))) return path.join(root, d, 'vigil.db');
+  }
+  return null;
+}
 
 function encode(out: string, w: number, h: number, seconds: number): void {
   // The camera side: H.264 like the simulator's (GOP 1 s, no B-frames), one fMP4 fragment per frame.
@@ -142,11 +157,16 @@ try {
   const redactSpeed = redactedSeconds / redactWall;
 
   let reportS: number | null = null;
+  let reportDb: string | null = null;
+  let reportEntries = REPORT_ENTRIES;
   if (REPORT_ENTRIES > 0) {
-    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, 'privacy-report.ts'), '--entries', String(REPORT_ENTRIES)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    reportDb = values['report-db'] === 'fresh' ? null : values['report-db'] === 'auto' ? cachedAuditDb(REPORT_ENTRIES) : path.resolve(values['report-db']!);
+    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, 'privacy-report.ts'), '--entries', String(REPORT_ENTRIES), ...(reportDb ? ['--db', reportDb] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
     if (r.status !== 0 || !line.startsWith('RESULT ')) throw new Error(`bench/privacy-report.ts failed: ${r.stderr}`);
-    reportS = (JSON.parse(line.slice(7)) as { report_s: number }).report_s;
+    const rr = JSON.parse(line.slice(7)) as { report_s: number; entries: number };
+    reportS = rr.report_s;
+    reportEntries = rr.entries;
   }
 
   const rows = [
@@ -155,7 +175,7 @@ try {
     ['masking overhead over the floor', `${(masked.cores - floor).toFixed(3)} cores`, ''],
     ['masked 720p export', `${exportSpeed.toFixed(1)} x real time`, `${SECONDS} s of video`],
     ['face/plate redaction of a 720p export', `${redactSpeed.toFixed(2)} x real time`, `${redactedSeconds.toFixed(1)} s of video, ${redactCores.toFixed(2)} cores, ${red.looked} looks, faces on ${red.framesWithFaces} / plates on ${red.framesWithPlates} of ${red.frames} frames; detector load ${detectorLoadS.toFixed(1)} s (once)`],
-    [`transparency report, ${REPORT_ENTRIES} entries`, reportS === null ? 'skipped' : `${reportS.toFixed(2)} s`, ''],
+    [`transparency report, ${reportEntries} entries`, reportS === null ? 'skipped' : `${reportS.toFixed(2)} s`, reportDb ? `bench:audit's cached log ${reportDb}` : 'generated log'],
   ];
   for (const r of rows) console.log(r[0].padEnd(46), r[1].padEnd(18), r[2]);
   console.log('RESULT ' + JSON.stringify({
@@ -165,8 +185,8 @@ try {
     export_mask_speed_x: Number(exportSpeed.toFixed(2)),
     redaction_speed_x: Number(redactSpeed.toFixed(2)),
     redaction_cores: Number(redactCores.toFixed(2)),
-    report_10m_s: REPORT_ENTRIES === 10_000_000 ? reportS : null,
-    ...(REPORT_ENTRIES !== 10_000_000 && reportS !== null ? { report_s: reportS, report_entries: REPORT_ENTRIES } : {}),
+    report_10m_s: reportEntries === 10_000_000 ? reportS : null,
+    ...(reportEntries !== 10_000_000 && reportS !== null ? { report_s: reportS, report_entries: reportEntries } : {}),
   }));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -124,7 +124,7 @@ export class ByteTracker {
       tr.kf.predict();
     }
     const high = dets.filter((d) => d.score >= this.high(d.cls));
-    const low = dets.filter((d) => d.score >= this.low(d.cls) && d.score < this.high(d.cls));
+    let low = dets.filter((d) => d.score >= this.low(d.cls) && d.score < this.high(d.cls));
     const predicted = this.tracks.map((tr) => tr.kf.box());
     const matched = new Set<TrackInternal>();
 
@@ -135,11 +135,16 @@ export class ByteTracker {
     // 1. high-score detections against confirmed and lost tracks
     let freeHigh = this.associate(established, high, boxOf, o.matchIou, matched, t);
     // 2. low-score detections against confirmed tracks still unmatched (lost ones need a clear sighting)
-    this.associate(established.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, o.lowMatchIou, matched, t);
+    low = this.associate(established.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, o.lowMatchIou, matched, t);
     // 3. tentative tracks against the high-score leftovers
     freeHigh = this.associate(tentative, freeHigh, boxOf, o.matchIou, matched, t);
     // 4. the low-frame-rate rescue: centre distance for whatever is still unmatched
     if (o.distanceGate > 0) freeHigh = this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr)), freeHigh, boxOf, matched, t);
+    // 5. ... and for the low-score leftovers, to confirmed tracks seen in the last frame only: at 5 fps
+    // a car coming towards the camera moves and grows so much per frame that its weak next box no
+    // longer overlaps the prediction enough for pass 2, and its track was lost a metre before the
+    // line (issue 14). A lost track still needs a clear sighting.
+    if (o.distanceGate > 0) this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, matched, t);
 
     for (const tr of this.tracks) {
       if (matched.has(tr)) continue;

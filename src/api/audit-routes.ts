@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  AUDIT_ACTIONS, loadOrCreateServerKey, readCheckpointFile, readLatestCheckpoint, signAuditExtract, verifyAuditChain, type AuditChainResult,
+  AUDIT_ACTIONS, loadOrCreateServerKey, pruneFileFor, readPruneFile, readCheckpointFile, readLatestCheckpoint, signAuditExtract, verifyAuditChain, type AuditChainResult,
 } from '../audit/index.ts';
 import { readAuditLog, type AuditQuery } from '../store/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
@@ -77,13 +77,15 @@ export function registerAuditRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       await a?.checkpointer.checkpoint({ force: true }).catch(() => undefined);
       const key = a ? loadOrCreateServerKey(a.keysDir) : null;
       const checkpoints = a ? readCheckpointFile(a.checkpointFile) : [];
-      verifying ??= verifyAuditChain(readAuditLog(deps.store, 2000), key ? { checkpoints, publicKey: key.publicKey } : {}).finally(() => {
+      // The audit log's retention cuts its start: the signed prune records say where (and vouch for it).
+      const prunes = a ? readPruneFile(pruneFileFor(a.checkpointFile)) : [];
+      verifying ??= verifyAuditChain(readAuditLog(deps.store, 2000), key ? { checkpoints, prunes, publicKey: key.publicKey } : {}).finally(() => {
         verifying = null;
       });
       const r = await verifying;
       await deps.store.appendAudit({ actor: user.id, ip: req.ip, action: 'audit.verify', details: r.ok ? { ok: true, count: r.count } : { ok: false, firstBad: r.firstBad, reason: r.reason } });
       return r.ok
-        ? { ok: true, count: r.count, firstBad: null, reason: null, detail: null, checkpoints: r.checkpoints ?? 0, lastCheckpointSeq: r.lastCheckpointSeq ?? null, keyId: key?.keyId ?? null }
+        ? { ok: true, count: r.count, firstBad: null, reason: null, detail: null, checkpoints: r.checkpoints ?? 0, lastCheckpointSeq: r.lastCheckpointSeq ?? null, keyId: key?.keyId ?? null, prunedThrough: r.prunedThrough ?? null }
         : { ok: false, count: r.count, firstBad: r.firstBad, reason: r.reason, detail: r.detail ?? null, checkpoints: checkpoints.length, lastCheckpointSeq: null, keyId: key?.keyId ?? null };
     },
   );

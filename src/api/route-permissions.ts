@@ -105,6 +105,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/exports/:id/refuse': { action: 'export.approve', on: 'camera-items' },
   'GET /api/cameras/:id/purpose': { action: 'camera.read', on: 'camera' },
   'PUT /api/cameras/:id/purpose': { action: 'purpose.manage', on: 'camera' },
+  'GET /api/privacy/retention': { action: 'audit.read', on: 'audit' },
+  'PUT /api/privacy/retention': { action: 'purpose.manage', on: 'system' },
+  'POST /api/privacy/retention/sweep': { action: 'purpose.manage', on: 'system' },
 
   'GET /api/map/cameras': { action: 'camera.list', on: 'cameras' },
   'GET /api/map/view': { action: 'camera.list', on: 'cameras' },

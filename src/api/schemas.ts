@@ -215,6 +215,8 @@ export const AuditVerifySchema = Type.Object({
   checkpoints: Type.Number(),
   lastCheckpointSeq: Type.Union([Type.Number(), Type.Null()]),
   keyId: Type.Union([Type.String(), Type.Null()]),
+  /** issue 13: entries 1..prunedThrough were deleted by the audit log's retention (a signed prune record vouches for the cut); null: none. */
+  prunedThrough: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 
 // --- issue 15 (cluster) ---------------------------------------------------------------------------

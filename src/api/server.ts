@@ -23,6 +23,7 @@ import { registerExportRoutes } from './export-routes.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
 import { registerTransparencyRoutes } from './transparency-routes.ts';
 import { registerRetentionRoutes } from './retention-routes.ts';
+import { registerDataRetentionRoutes } from './data-retention-routes.ts';
 import { installAccessGate, refusalAuditor } from './access-gate.ts';
 import { refuseNonFiniteNumbers } from './finite-numbers.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -135,6 +136,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerPrivacyRoutes(app, deps, guard);
   registerTransparencyRoutes(app, deps);
   registerRetentionRoutes(app, deps, guard);
+  registerDataRetentionRoutes(app, deps, guard);
   registerUserRoutes(app, deps, guard);
   registerAuditRoutes(app, deps, guard);
   // issue 12: the video wall's saved layouts, an investigation's bookmarks

@@ -11,7 +11,7 @@ import type { CameraRuntime } from '../live/index.ts';
 import type { AlarmService, EventBus, EventTopics, SystemEvents } from '../events/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import type { RetentionSweeper } from '../recorder/index.ts';
-import type { CameraPurposes, MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
+import type { CameraPurposes, DataRetention, MaskedLive, ObjectFinder, PrivacyService } from '../privacy/index.ts';
 import type { MapApiDeps } from './map-routes.ts';
 import type { ClusterApi } from '../cluster/index.ts';
 import type { Integrations } from '../integrations/index.ts';
@@ -72,6 +72,8 @@ export interface ApiDeps {
   metricsToken?: string;
   /** MQTT and webhooks of this process (issue 15); absent: none configured. */
   integrations?: Integrations;
+  /** issue 13: retention of events, snapshots, exports, counts and the audit log (absent: no such routes answer). */
+  dataRetention?: DataRetention;
 }
 
 declare module 'fastify' {

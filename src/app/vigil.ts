@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { resolvePaths, type Config } from '../core/index.ts';
 import { openStore, readAuditLog, type Store } from '../store/index.ts';
 import { AuthService, CameraScopes, SecretBox, closeDataFolder, ensureAdmin, sweepExpiredSessions } from '../access/index.ts';
-import { AuditCheckpointer, CheckpointFile, loadOrCreateServerKey } from '../audit/index.ts';
+import { AuditCheckpointer, AuditPruner, CheckpointFile, PruneFile, loadOrCreateServerKey, pruneFileFor } from '../audit/index.ts';
 import { CameraFleet, RetentionSweeper, SegmentIndexQueue, diskFullHandler, recoverAtStart, retentionPolicyFromConfig, rtspConnector } from '../recorder/index.ts';
 import { EventBus, SystemEvents, type EventTopics } from '../events/index.ts';
 import { CameraService, seedCamerasFromConfig } from '../cameras/index.ts';
@@ -206,6 +206,26 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   await checkpointer.checkpoint({ force: true }).catch((err: Error) => logger.error({ err: err.message }, 'audit checkpoint failed'));
   checkpointer.start();
+  // issue 13: retention of events, snapshots, exports, counts and the audit log (docs/privacy.md). The
+  // audit log is cut only where its prune records are kept with this process's checkpoints: not in
+  // a cluster yet (other processes would not have the records to verify against).
+  const { DataRetention } = await import('../privacy/index.ts');
+  const auditPruner = cfg.cluster ? undefined : new AuditPruner({
+    key: serverKey,
+    prunes: new PruneFile(pruneFileFor(paths.checkpointFile)),
+    checkpoints: () => checkpointFile.read(),
+    checkpointedSeq: () => checkpointer.latestSeq,
+    candidate: (q) => store.auditPruneCandidate(q),
+    entriesAfter: (seq) => readAuditLog(store, 2000, seq),
+    deleteThrough: (q) => store.pruneAudit(q, { actor: 'system', action: 'audit.prune', details: q.details }),
+  });
+  const { sweepMinutes, ...retentionDays } = cfg.retention;
+  const dataRetention = new DataRetention({
+    store, configured: retentionDays, dataDir: paths.dataDir,
+    exportDirs: [path.join(paths.dataDir, 'exports'), path.join(paths.dataDir, 'evidence')],
+    auditPruner, auditNotCut: cfg.cluster ? 'a cluster: prune records are not shared between processes yet' : undefined,
+    logger: logger.child({ part: 'retention' }), raise: (e) => raise(e),
+  });
   // Events to MQTT and webhooks (issue 15): each process sends the events it raises.
   const integrations = startIntegrations(cfg.integrations, { bus, store, logger, node: cfg.cluster?.nodeId ?? hostname() });
   // Events of the ONVIF cameras this process records (motion, tamper, digital inputs) become Vigil events.
@@ -267,9 +287,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
     evidence,
     integrations,
+    dataRetention,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
   if (records) retention.start(cfg.recording.retention.sweepSeconds * 1000);
+  dataRetention.start(sweepMinutes * 60_000);
   const address = await app.listen({ host: cfg.server.host, port: cfg.server.port });
   if (cluster && !cfg.cluster?.advertiseUrl) cluster.setUrl(address);
   logger.info({ address }, 'Vigil is listening');
@@ -303,6 +325,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         await integrations.close();
         retention.stop();
         await retention.idle();
+        dataRetention.stop();
+        await dataRetention.idle();
         await fleet.stopAll();
         await recovery;
         await segmentIndex.flush();

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'alarm.comment', 'alarm.snooze', 'alarm.escalate', 'alarm.auto_close', 'alarm.export',
   // issue 12: saved video walls and bookmarks of an investigation
   'wall.create', 'wall.update', 'wall.delete', 'bookmark.create', 'bookmark.delete',
+  // issue 13 (privacy): retention of everything else (each a summary per batch, see docs/privacy.md)
+  'event.delete', 'snapshot.delete', 'export.delete', 'count.delete', 'audit.prune', 'retention.policy',
   // issue 15: who steered which camera, and who sent a webhook's dead letter again
   'camera.ptz', 'webhook.redeliver',
 ] as const;

@@ -14,6 +14,11 @@ export const CHECKPOINT_FILE = 'checkpoints.jsonl';
  * which whoever can write this file could do anyway; it cannot make a forgery pass.
  */
 export function readCheckpointFile(file: string): Checkpoint[] {
+  return readJsonLines(file) as Checkpoint[];
+}
+
+/** Every JSON object of an append-only lines file (checkpoints, prune records); torn lines skipped. */
+export function readJsonLines(file: string): object[] {
   if (!existsSync(file)) return [];
   return parseCheckpoints(readFileSync(file, 'utf8'));
 }
@@ -70,16 +75,22 @@ export class CheckpointFile {
 
   /** Appends and fsyncs, so a checkpoint reported written survives a crash. */
   append(checkpoints: readonly Checkpoint[]): void {
-    if (checkpoints.length === 0) return;
-    // A torn line left by a crash would glue onto the next one: start on a fresh line.
-    const fd = openSync(this.file, 'a+', 0o600);
-    try {
-      const text = checkpoints.map((c) => JSON.stringify(c)).join('\n') + '\n';
-      writeSync(fd, endsMidLine(fd) ? '\n' + text : text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendJsonLines(this.file, checkpoints);
+  }
+}
+
+/** Appends objects as JSON lines (mode 0600) and fsyncs. */
+export function appendJsonLines(file: string, items: readonly object[]): void {
+  if (items.length === 0) return;
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // A torn line left by a crash would glue onto the next one: start on a fresh line.
+  const fd = openSync(file, 'a+', 0o600);
+  try {
+    const text = items.map((c) => JSON.stringify(c)).join('\n') + '\n';
+    writeSync(fd, endsMidLine(fd) ? '\n' + text : text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

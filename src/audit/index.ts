@@ -36,3 +36,6 @@ export {
 export { CheckpointFile, readCheckpointFile, readLatestCheckpoint, parseCheckpoints, CHECKPOINT_FILE } from './checkpoint-file.ts';
 export { AuditCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
 export { signAuditExtract, verifyAuditExtract, EXTRACT_FORMAT, type AuditExtract, type SignedAuditExtract } from './extract.ts';
+// issue 13 (privacy): the audit log's retention, with signed prune records
+export { signPrune, pruneProblem, pruneFileFor, readPruneFile, PruneFile, PRUNE_FORMAT, PRUNE_FILE, type PruneRecord, type PruneBody } from './prune.ts';
+export { AuditPruner, type AuditPrunerOptions, type AuditPruneStep, type PruneCandidate } from './pruner.ts';

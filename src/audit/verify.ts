@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { hash as cryptoHash } from 'node:crypto';
 import { GENESIS_HASH, auditHashMatches, type AuditEntry, type AuditTextPage } from './hash.ts';
 import { checkpointProblem, FINGERPRINT_DIGITS, type Checkpoint } from './checkpoint.ts';
+import { pruneProblem, type PruneRecord } from './prune.ts';
 
 export type AuditChainFailure =
   | 'hash mismatch'
@@ -13,15 +14,23 @@ export type AuditChainFailure =
 
 export type AuditChainResult =
   /** checkpoints: how many signed checkpoints the entries were checked against (when given). */
-  | { ok: true; count: number; checkpoints?: number; lastCheckpointSeq?: number | null }
+  /** prunedThrough: the log starts after entries 1..prunedThrough, deleted by the retention policy (a signed prune record says so). */
+  | { ok: true; count: number; checkpoints?: number; lastCheckpointSeq?: number | null; prunedThrough?: number; prunedAt?: number }
   /** count: entries that verified before the first bad one; firstBad: the seq at fault. */
   | { ok: false; count: number; firstBad: number; reason: AuditChainFailure; detail?: string };
 
 export interface VerifyOptions {
   /** Signed checkpoints kept outside the database (any order; copies from several places may repeat). */
   checkpoints?: readonly Checkpoint[];
-  /** The server's public key; required with checkpoints. */
+  /** The server's public key; required with checkpoints and prune records. */
   publicKey?: KeyObject;
+  /**
+   * Signed prune records (the audit log's retention, prune.ts): the log may start right after the
+   * last entry one of them names, its chain continuing from the hash signed there.
+   */
+  prunes?: readonly PruneRecord[];
+  /** The entries given are only the start of the log (a stretch checked before it is pruned): no cut-tail check. */
+  prefixOnly?: boolean;
 }
 
 /** What verifyAuditChain reads: entries, pages of entries, or pages of rows as text. */
@@ -46,9 +55,35 @@ export async function verifyAuditChain(
 ): Promise<AuditChainResult> {
   const cps = prepareCheckpoints(opts);
   if (!Array.isArray(cps)) return cps;
+  const prunes = preparePrunes(opts);
+  if (!(prunes instanceof Map)) return prunes;
   let count = 0;
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
+  let started = false;
+  let pruned: PruneRecord | null = null;
+
+  // The first entry: seq 1, or the one right after a signed prune of the retention policy.
+  const begin = (seq: unknown): AuditChainResult | null => {
+    started = true;
+    if (seq === 1 || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
+    const rec = prunes.get(seq - 1);
+    if (rec) {
+      pruned = rec;
+      expectedSeq = seq;
+      prevHash = rec.hash;
+      return null;
+    }
+    const below = [...prunes.keys()].filter((k) => k < seq - 1);
+    const from = below.length ? Math.max(...below) + 1 : 1;
+    // Without prune records asked for, the plain answer (the chain alone: a missing start).
+    if (!opts.prunes) return { ok: false, count: 0, firstBad: from, reason: 'missing entry (seq gap)' };
+    return {
+      ok: false, count: 0, firstBad: from, reason: 'missing entry (seq gap)',
+      detail: `the log starts at entry ${seq}: entries ${from}..${seq - 1} are gone and no signed prune record of the retention policy vouches for their deletion` +
+        (prunes.size ? ` (signed prunes end at ${[...prunes.keys()].sort((a, b) => a - b).slice(-5).join(', ')})` : ''),
+    };
+  };
   // Checkpoints covering the entry at hand: those with prevSeq < seq <= their seq.
   let next = 0;
   let active: Checkpoint[] = [];
@@ -76,6 +111,10 @@ export async function verifyAuditChain(
   };
 
   const checkEntry = (e: AuditEntry): AuditChainResult | null => {
+    if (!started) {
+      const bad = begin(e.seq);
+      if (bad) return bad;
+    }
     if (e.seq !== expectedSeq) return { ok: false, count, firstBad: expectedSeq, reason: 'missing entry (seq gap)' };
     if (e.prevHash !== prevHash) return { ok: false, count, firstBad: e.seq, reason: 'prev hash mismatch' };
     if (typeof e.hash !== 'string' || !auditHashMatches(prevHash, e)) return { ok: false, count, firstBad: e.seq, reason: 'hash mismatch' };
@@ -92,6 +131,10 @@ export async function verifyAuditChain(
   const checkTextPage = (page: AuditTextPage): AuditChainResult | null => {
     const rows = page.rows;
     const withCheckpoints = cps.length > 0;
+    if (!started && rows.length) {
+      const bad = begin(rows[0][0]);
+      if (bad) return bad;
+    }
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const seq = row[0];
@@ -128,13 +171,29 @@ export async function verifyAuditChain(
     if (bad) return bad;
   }
   const latest = cps.length ? cps.reduce((m, c) => Math.max(m, c.seq), 0) : null;
-  if (latest !== null && latest > count) {
+  const lastSeq = expectedSeq - 1;
+  if (!opts.prefixOnly && latest !== null && latest > lastSeq) {
     return {
-      ok: false, count, firstBad: count + 1, reason: 'missing entries (cut tail)',
-      detail: `a signed checkpoint vouches for ${latest} entries; the log ends at ${count}`,
+      ok: false, count, firstBad: lastSeq + 1, reason: 'missing entries (cut tail)',
+      detail: `a signed checkpoint vouches for ${latest} entries; the log ends at ${lastSeq}`,
     };
   }
-  return opts.checkpoints ? { ok: true, count, checkpoints: cps.length, lastCheckpointSeq: latest } : { ok: true, count };
+  const p = pruned as PruneRecord | null;
+  const prunedPart = p ? { prunedThrough: p.throughSeq, prunedAt: p.prunedAt } : {};
+  return opts.checkpoints ? { ok: true, count, checkpoints: cps.length, lastCheckpointSeq: latest, ...prunedPart } : { ok: true, count, ...prunedPart };
+}
+
+/** Valid prune records by the last entry they deleted; any record not signed by this key fails verification. */
+function preparePrunes(opts: VerifyOptions): Map<number, PruneRecord> | AuditChainResult {
+  const out = new Map<number, PruneRecord>();
+  if (!opts.prunes || opts.prunes.length === 0) return out;
+  if (!opts.publicKey) throw new TypeError('checking prune records needs the server\'s public key');
+  for (const r of opts.prunes) {
+    const problem = pruneProblem(r, opts.publicKey);
+    if (problem) return { ok: false, count: 0, firstBad: Number.isSafeInteger(r?.fromSeq) ? r.fromSeq : 0, reason: 'checkpoint invalid', detail: `a prune record: ${problem}` };
+    if (!out.has(r.throughSeq)) out.set(r.throughSeq, r);
+  }
+  return out;
 }
 
 function prepareCheckpoints(opts: VerifyOptions): Checkpoint[] | AuditChainResult {

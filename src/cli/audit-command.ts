@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../core/index.ts';
 
-const HELP = `vigil audit verify [--config FILE] [--checkpoints FILE ...] [--public-key FILE] [--copies DIR]
+const HELP = `vigil audit verify [--config FILE] [--checkpoints FILE ...] [--prunes FILE ...] [--public-key FILE] [--copies DIR]
 vigil audit verify --extract FILE [--public-key FILE]
 
 Recomputes the audit hash chain and checks it against the signed checkpoints (by default
@@ -14,6 +14,11 @@ Recomputes the audit hash chain and checks it against the signed checkpoints (by
 with the server's public key (by default <dataDir>/keys/export-ed25519.pub). A deleted tail and a
 rewritten stretch whose hashes were recomputed both fail; the first entry that differs is named.
 Exit code 0 when intact, 1 when not.
+
+The audit log's retention deletes its oldest entries with a signed prune record kept beside the
+checkpoints (by default <dataDir>/audit/prunes.jsonl; --prunes to name copies): the chain is then
+checked from the entry after the cut, from the hash signed there, and the cut is reported. A log
+whose start is gone without such a record, or cut further than a record says, fails.
 
 --copies DIR also checks the log against every other node's checkpoints kept in DIR (in a
 cluster: <dataDir>/audit/copies, each <node>-<keyId>.jsonl with its <node>-<keyId>.pub), once
@@ -25,7 +30,7 @@ hash of every entry in it.`;
 export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: string }) => Config): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, checkpoints: { type: 'string', multiple: true }, 'public-key': { type: 'string' }, extract: { type: 'string' }, copies: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string' }, checkpoints: { type: 'string', multiple: true }, prunes: { type: 'string', multiple: true }, 'public-key': { type: 'string' }, extract: { type: 'string' }, copies: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) return (console.log(HELP), 0);
@@ -49,8 +54,9 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
 
   const files = values.checkpoints ?? [paths.checkpointFile];
   const checkpoints = files.flatMap((f) => audit.readCheckpointFile(f));
-  if (checkpoints.length && !publicKey) {
-    console.log(`cannot check ${checkpoints.length} signed checkpoints: no public key at ${keyFile} (give --public-key)`);
+  const prunes = (values.prunes ?? [audit.pruneFileFor(paths.checkpointFile)]).flatMap((f) => audit.readPruneFile(f));
+  if ((checkpoints.length || prunes.length) && !publicKey) {
+    console.log(`cannot check ${checkpoints.length} signed checkpoints and ${prunes.length} prune records: no public key at ${keyFile} (give --public-key)`);
     return 1;
   }
   const { openConfiguredStore } = await import('../app/index.ts');
@@ -61,12 +67,16 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
     // The embedded database is read on a connection of its own (ten million entries in well under a minute).
     const verify = (opts: import('../audit/index.ts').VerifyOptions) =>
       audit.verifyAuditChain(cfg.database.kind === 'sqlite' ? readAuditLogFile(paths.dbPath) : readAuditLog(store, 5000), opts);
-    const r = await verify(checkpoints.length ? { checkpoints, publicKey: publicKey! } : {});
+    const r = await verify(checkpoints.length || prunes.length ? { checkpoints, prunes, publicKey: publicKey! } : {});
     let code = 0;
+    if (r.ok && r.prunedThrough) {
+      console.log(`entries 1..${r.prunedThrough} were deleted by the audit log's retention policy (signed prune record of ${new Date(r.prunedAt ?? 0).toISOString()}); the chain is checked from entry ${r.prunedThrough + 1}`);
+    }
     if (r.ok) {
       if (checkpoints.length) {
         console.log(`audit chain intact: ${r.count} entries; checked against ${r.checkpoints} signed checkpoints (the latest vouches for entry ${r.lastCheckpointSeq}, key ${audit.keyIdOf(publicKey!)})`);
-        if ((r.lastCheckpointSeq ?? 0) < r.count) console.log(`entries ${(r.lastCheckpointSeq ?? 0) + 1}..${r.count} are newer than the latest checkpoint: only the chain vouches for them`);
+        const lastSeq = r.count + (r.prunedThrough ?? 0);
+        if ((r.lastCheckpointSeq ?? 0) < lastSeq) console.log(`entries ${(r.lastCheckpointSeq ?? 0) + 1}..${lastSeq} are newer than the latest checkpoint: only the chain vouches for them`);
       } else {
         console.log(`audit chain intact: ${r.count} entries`);
         console.log('warning: no signed checkpoints found: a deleted tail or a recomputed chain would not show');
@@ -79,6 +89,7 @@ export async function cmdAuditVerify(args: string[], configFrom: (v: { config?: 
     // Other nodes' checkpoints, each against its own key (a pass over the log per node).
     for (const copy of values.copies ? copiesIn(values.copies) : []) {
       const cps = audit.readCheckpointFile(copy.checkpoints);
+      // This server's prune records are signed with its own key, not the copy's: a cut log is checked against copies only where none was cut.
       const c = await verify({ checkpoints: cps, publicKey: audit.readPublicKey(readFileSync(copy.publicKey, 'utf8')) });
       if (c.ok) console.log(`copy ${copy.name}: intact against its ${c.checkpoints} checkpoints (the latest vouches for entry ${c.lastCheckpointSeq})`);
       else {

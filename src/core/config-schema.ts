@@ -182,6 +182,18 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     cameras: Type.Array(CameraConfig, { default: [], description: 'Cameras created at start when absent (the API manages them after).' }),
+    // issue 13 (privacy): retention of everything but recordings (docs/privacy.md)
+    retention: Type.Object(
+      {
+        eventsDays: Type.Number({ minimum: 0, maximum: 3650, default: 30, description: 'Delete events, resolved alarms (with their activity), webhook dead letters and mask lifts older than this; 0: keep forever. An evidence lock on the camera, or an alarm still open, keeps its event.' }),
+        snapshotsDays: Type.Number({ minimum: 0, maximum: 3650, default: 3, description: 'Delete alarm snapshots (pictures of people, heads pixelated) older than this; 0: keep forever. Locked and open-alarm snapshots are kept.' }),
+        exportsDays: Type.Number({ minimum: 0, maximum: 3650, default: 30, description: 'Delete exports and violation evidence packages kept on the server older than this (the copies handed out are not touched); 0: keep forever. An export overlapping an evidence lock, or the package of an alarm still open, is kept.' }),
+        countsDays: Type.Number({ minimum: 0, maximum: 3650, default: 365, description: 'Delete line and lane counts (per minute, no personal data) older than this; 0: keep forever.' }),
+        auditDays: Type.Number({ minimum: 0, maximum: 3650, default: 730, description: 'Cut audit entries older than this, only past a signed checkpoint and after verifying them, with a signed prune record kept beside the checkpoints so `vigil audit verify` still verifies (docs/audit.md); 0: keep forever; otherwise at least 31.' }),
+        sweepMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 10, description: 'How often this retention runs. The admin may change the days through PUT /api/privacy/retention (stored; these are the defaults).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     privacy: Type.Object(
       {
         fourEyesExport: Type.Boolean({ default: false, description: 'Exports wait until a second user with export.approve (not the requester) approves them; both names go into the signed manifest.' }),

@@ -30,6 +30,7 @@ export function validateConfig(raw: unknown): Config {
   if (issues.length) throw new ConfigError(dedupe(issues));
   const cfg = value as Config;
   if (cfg.database.kind === 'postgres' && !cfg.database.url) throw new ConfigError(['database.url: expected a postgres:// URL when database.kind is "postgres", got nothing']);
+  if (cfg.retention.auditDays > 0 && cfg.retention.auditDays < 31) throw new ConfigError([`retention.auditDays: expected 0 (keep forever) or at least 31 days, got ${cfg.retention.auditDays}`]);
   if (cfg.cluster && cfg.database.kind !== 'postgres') throw new ConfigError(['database.kind: expected "postgres" when cluster is set (every node and api share one PostgreSQL), got "sqlite"']);
   const ids = new Set<string>();
   cfg.cameras.forEach((c, i) => {

@@ -3,7 +3,7 @@
 // asked for (with the reason the person gave) and when it ends. Jobs live in memory for progress;
 // the finished export lives on disk in <dataDir>/exports/<id>/ and is checked with `vigil export verify`.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditInput, SegmentRow } from '../store/index.ts';
 import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSource } from '../playback/index.ts';
@@ -203,14 +203,24 @@ export class ExportService {
   }
 
   get(id: string): ExportJobView | null {
-    const j = this.jobs.get(id);
+    const j = this.live(id);
     return j ? this.view(j) : null;
   }
 
   /** Directory of a finished export, or null. */
   directory(id: string): string | null {
-    const j = this.jobs.get(id);
+    const j = this.live(id);
     return j && j.state === 'done' ? j.dir : null;
+  }
+
+  /** The job, unless it finished and retention has since deleted its files (then it is forgotten too). */
+  private live(id: string) {
+    const j = this.jobs.get(id);
+    if (j && j.state === 'done' && !existsSync(j.dir)) {
+      this.jobs.delete(id);
+      return undefined;
+    }
+    return j;
   }
 
   /** Waits for a job to end (tests, CLI). */

@@ -17,3 +17,9 @@ export { regionsOf, regionsBetween, pixelateYuv420, paintCoverYuv420, yuv420ToRg
 export { redactVideo, probeStream, type ObjectFinder, type RedactVideoOptions, type RedactionSummary } from './redact-video.ts';
 export { redactExportFile, type ExportFileRedaction } from './export-redaction.ts';
 export { CameraPurposes, validateCameraPurpose, locksBeyondRetention, LEGAL_BASES, DEFAULT_RETENTION_HOURS, type CameraPurposeInput, type CameraPurposeStore } from './camera-purposes.ts';
+// issue 13: retention of events, snapshots, exports, counts and the audit log
+export {
+  DATA_RETENTION_KINDS, DEFAULT_DATA_RETENTION, DATA_RETENTION_SETTING, MIN_AUDIT_DAYS, validateDataRetention, effectiveDataRetention, dataRetentionNotices, dataRetentionKey,
+  type DataRetentionKind, type DataRetentionPolicy,
+} from './data-retention-policy.ts';
+export { DataRetention, type DataRetentionOptions, type DataRetentionStore, type DataSweepReport } from './data-retention.ts';

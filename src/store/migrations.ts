@@ -509,6 +509,17 @@ CREATE TABLE camera_purposes (
 );
 `,
   },
+  {
+    version: 134,
+    name: 'retention of events, alarms and counts: lookups by age',
+    sql: `
+-- The retention sweep deletes events older than the policy unless an open alarm (a case being
+-- handled) still points at them, resolved alarms by when they were last seen, and line counts by minute.
+CREATE INDEX alarms_event ON alarms (event_id);
+CREATE INDEX alarms_state_last ON alarms (state, last_at);
+CREATE INDEX line_counts_minute ON line_counts (minute_ms);
+`,
+  },
 ];
 
 /** Arbitrary constant naming Vigil's migration lock among PostgreSQL advisory locks. */

@@ -11,6 +11,7 @@ import * as wallQueries from './wall-queries.ts';
 import * as integrationQueries from './integration-queries.ts';
 import * as controlPlane from './control-plane-queries.ts';
 import * as privacyQueries from './privacy-queries.ts';
+import * as retentionQueries from './retention-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -48,6 +49,7 @@ import type {
   CameraCalibrationRow,
   WebhookDeadLetterRow,
   CameraPurposeRow,
+  RetentionDeletion,
   CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
@@ -998,6 +1000,28 @@ export class SqlStore implements StoreOperations {
     return privacyQueries.listCameraPurposes(this.db);
   }
 
+  // --- issue 13 (privacy): retention of everything else (queries in retention-queries.ts) ---------
+
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteEventsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+  }
+
+  deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteLineCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+  }
+
+  auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null> {
+    return retentionQueries.auditPruneCandidate(this.db, q);
+  }
+
+  pruneAudit(q: { throughSeq: number; hash: string }, audit: AuditInput): Promise<number | null> {
+    return this.db.transaction(async (tx) => {
+      // The chain's lock, as for an append: no entry is added while the start is cut.
+      if (this.db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+      return retentionQueries.pruneAudit(tx, (t, e) => this.appendAuditIn(t, e), q, audit);
+    });
+  }
+
   // --- issue 15: the control plane at city size (control-plane-queries.ts) -----------------------
 
   async listCamerasInScopes(q: { scopes: ScopeRef[]; afterId?: string; limit: number }): Promise<CameraRow[]> {
@@ -1081,6 +1105,8 @@ export const STORE_OPERATIONS = [
   'putSites',
   // issue 13 (privacy): retention
   'putCameraPurpose', 'listCameraPurposes',
+  // issue 13 (privacy): retention of everything else
+  'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
   // issue 15: the control plane at city size
   'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

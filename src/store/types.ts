@@ -436,6 +436,21 @@ export interface Store {
   putCameraPurpose(row: CameraPurposeRow, audit?: AuditInput): Promise<void>;
   listCameraPurposes(): Promise<CameraPurposeRow[]>;
 
+  // --- issue 13 (privacy): retention of everything else (queries in retention-queries.ts) ---------
+  /**
+   * Up to `limit` events older than beforeMs — not inside an evidence lock of their camera, not the
+   * event of an alarm still open — with resolved alarms last seen before it (and their activity)
+   * webhook dead letters failed before it and mask lifts that ran out before it; one audit entry
+   * (the given one, details added) when anything went, in the same transaction.
+   */
+  deleteEventsBefore(q: { beforeMs: number; limit: number }, audit: AuditInput): Promise<RetentionDeletion & { alarms: number; deadLetters: number; maskLifts: number }>;
+  /** Line counts of the minutes [fromMs (default: the oldest), min(beforeMs, fromMs + stepMs)), locked ones kept; audited likewise. */
+  deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }>;
+  /** The first audit entries (at most limit, none past maxSeq) all older than beforeMs: the stretch a prune would cut. */
+  auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null>;
+  /** Deletes audit entries through throughSeq if it still has this hash, with the given audit.prune entry; null otherwise. */
+  pruneAudit(q: { throughSeq: number; hash: string }, audit: AuditInput): Promise<number | null>;
+
   // --- issue 15: the control plane at city size (src/store/control-plane-queries.ts) -------------
   /** Cameras in any of these scopes (sites, groups), by id after `afterId`, at most `limit`. */
   listCamerasInScopes(q: { scopes: ScopeRef[]; afterId?: string; limit: number }): Promise<CameraRow[]>;
@@ -446,6 +461,23 @@ export interface Store {
   listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
   /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
   listCameraOnvif(): Promise<CameraOnvifRow[]>;
+}
+
+// --- issue 13 (privacy): retention of everything else --------------------------------------------------
+/** What one retention batch deleted and what it had to keep. */
+export interface RetentionDeletion {
+  deleted: number;
+  /** rows deleted per camera ('' for rows of no camera) */
+  cameras: Record<string, number>;
+  /** times of the oldest and newest row deleted */
+  fromMs: number | null;
+  toMs: number | null;
+  /** due but inside an evidence lock */
+  keptByLock: number;
+  /** due but the event of an alarm still open */
+  keptByOpenCase: number;
+  /** a batch limit was hit: call again */
+  more: boolean;
 }
 
 // --- issue 15: the control plane at city size --------------------------------------------------------

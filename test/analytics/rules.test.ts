@@ -67,8 +67,8 @@ test('line class filter', () => {
 });
 
 /** One track, its boxes given in full (bottom centre at (x, y), box size s); birth box = the first. */
-function walkBoxes(rule: LineCounter, id: number, steps: { x: number; y: number; s?: number; t: number }[], firstBox = boxAt(steps[0].x, steps[0].y, steps[0].s)) {
-  return steps.flatMap((p) => rule.update([track(boxAt(p.x, p.y, p.s), { id, t: p.t, firstBox })], p.t));
+function walkBoxes(rule: LineCounter, id: number, steps: { x: number; y: number; s?: number; t: number }[], firstBox = boxAt(steps[0].x, steps[0].y, steps[0].s), firstSeen = steps[0].t) {
+  return steps.flatMap((p) => rule.update([track(boxAt(p.x, p.y, p.s), { id, t: p.t, firstBox, firstSeen })], p.t));
 }
 
 test('a track is judged from its birth box: crossing while the track was still tentative counts', () => {
@@ -112,6 +112,106 @@ test('only objects that have moved count: a still false box on the line waits, c
   walkBoxes(l, 6, [{ x: 0.8, y: 0.49, s: 0.2, t: 0 }, { x: 0.8, y: 0.56, s: 0.2, t: 0.2 }, { x: 0.8, y: 0.44, s: 0.2, t: 0.4 }, { x: 0.8, y: 0.38, s: 0.2, t: 0.6 }]);
   assert.deepEqual(l.positive, { car: 1 });
   assert.deepEqual(l.negative, {});
+});
+
+test('a track that breaks at the line is continued: lost on one side and found again on the other counts once', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  // a car followed down to just before the line, then missed for two frames (a lorry beside it)
+  walkBoxes(l, 1, [{ x: 0.5, y: 0.3, s: 0.1, t: 0 }, { x: 0.5, y: 0.36, s: 0.1, t: 0.2 }, { x: 0.5, y: 0.42, s: 0.1, t: 0.4 }]);
+  // found again as a new track past the line, where its pace (0.3 of the frame per s) leads
+  const ev = walkBoxes(l, 2, [{ x: 0.5, y: 0.6, s: 0.1, t: 1.0 }, { x: 0.5, y: 0.66, s: 0.1, t: 1.2 }], boxAt(0.5, 0.56, 0.1), 0.8);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].direction, 'positive');
+  assert.equal(ev[0].trackId, 2);
+  assert.deepEqual(l.positive, { car: 1 });
+  // without continuation that object is lost to the count (the new track was born past the line)
+  const old = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }, { continueSeconds: 0, countLateBirths: false });
+  walkBoxes(old, 1, [{ x: 0.5, y: 0.3, s: 0.1, t: 0 }, { x: 0.5, y: 0.36, s: 0.1, t: 0.2 }, { x: 0.5, y: 0.42, s: 0.1, t: 0.4 }]);
+  walkBoxes(old, 2, [{ x: 0.5, y: 0.6, s: 0.1, t: 1.0 }, { x: 0.5, y: 0.66, s: 0.1, t: 1.2 }], boxAt(0.5, 0.56, 0.1), 0.8);
+  assert.deepEqual(old.positive, {});
+});
+
+test('a counted object whose track breaks and restarts just before the line is not counted again', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  walkBoxes(l, 1, [{ x: 0.5, y: 0.35, s: 0.1, t: 0 }, { x: 0.5, y: 0.45, s: 0.1, t: 0.2 }, { x: 0.5, y: 0.56, s: 0.1, t: 0.4 }]);
+  assert.deepEqual(l.positive, { car: 1 });
+  // re-found 0.4 s later by a box whose bottom sits above the line (the detector boxed its front
+  // half), then followed on down: one object, one count
+  walkBoxes(l, 2, [{ x: 0.5, y: 0.49, s: 0.08, t: 0.8 }, { x: 0.5, y: 0.62, s: 0.1, t: 1.0 }, { x: 0.5, y: 0.72, s: 0.1, t: 1.2 }]);
+  assert.deepEqual(l.positive, { car: 1 });
+  // a car coming on behind it, born where the first is long gone, is its own object and counts
+  walkBoxes(l, 3, [{ x: 0.5, y: 0.47, s: 0.08, t: 1.4 }, { x: 0.5, y: 0.58, s: 0.08, t: 1.6 }, { x: 0.5, y: 0.7, s: 0.08, t: 1.8 }].map((p) => ({ ...p })), boxAt(0.5, 0.47, 0.08));
+  assert.deepEqual(l.positive, { car: 2 });
+  // the old track itself coming back does not count its crossing a second time either
+  walkBoxes(l, 1, [{ x: 0.5, y: 0.75, s: 0.1, t: 1.4 }, { x: 0.5, y: 0.8, s: 0.1, t: 1.6 }]);
+  assert.deepEqual(l.positive, { car: 2 });
+});
+
+test('a track first seen just past the line, moving on, crossed unseen: its first step taken back crosses the line', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  // born at 0.54 and confirmed at 0.64 (two hits): one step back is 0.44, the other side
+  const late = (id: number, x: number, y0: number, y1: number, t: number) => l.update([{ ...track(boxAt(x, y1, 0.1), { id, t, firstSeen: t - 0.2, firstBox: boxAt(x, y0, 0.1) }), hits: 2 }], t);
+  const ev = late(1, 0.3, 0.54, 0.64, 5);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].direction, 'positive');
+  // one moving back towards the line did not come from across it
+  late(2, 0.7, 0.64, 0.58, 6);
+  // nor does one whose step back stays on its side
+  late(3, 0.5, 0.62, 0.66, 7);
+  assert.deepEqual(l.positive, { car: 1 });
+  assert.deepEqual(l.negative, {});
+  // a second track born on an object already followed (its birth box on that track's box) is not a new object
+  const followed = track([0.05, 0.42, 0.25, 0.62], { id: 9, t: 8 });
+  l.update([followed], 7.8);
+  const dup = l.update([{ ...track(boxAt(0.15, 0.64, 0.1), { id: 4, t: 8, firstSeen: 7.8, firstBox: boxAt(0.15, 0.54, 0.1) }), hits: 2 }, followed], 8);
+  assert.deepEqual(dup, []);
+  // switched off, a late birth is not counted
+  const off = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] }, { countLateBirths: false });
+  assert.deepEqual(off.update([{ ...track(boxAt(0.3, 0.64, 0.1), { id: 1, t: 5, firstSeen: 4.8, firstBox: boxAt(0.3, 0.54, 0.1) }), hits: 2 }], 5), []);
+});
+
+test('a rider crosses as the motorcycle under them, not as a second object; a pedestrian past a parked bicycle still counts', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  // rider (person box above, feet on the pegs) and machine moving down together
+  for (let i = 0; i < 6; i++) {
+    const y = 0.3 + i * 0.08;
+    const t = i * 0.2;
+    l.update([track([0.46, y - 0.1, 0.54, y + 0.02], { id: 1, cls: 'person', t, firstBox: [0.46, 0.2, 0.54, 0.32] }), track([0.45, y - 0.03, 0.55, y + 0.05], { id: 2, cls: 'motorcycle', t, firstBox: [0.45, 0.27, 0.55, 0.35] })], t);
+  }
+  assert.deepEqual(l.positive, { motorcycle: 1 });
+  // a pedestrian crossing beside a parked bicycle
+  for (let i = 0; i < 6; i++) {
+    const y = 0.3 + i * 0.08;
+    const t = 2 + i * 0.2;
+    l.update([track([0.76, y - 0.12, 0.82, y], { id: 3, cls: 'person', t, firstBox: [0.76, 0.18, 0.82, 0.3] }), track([0.75, 0.45, 0.85, 0.55], { id: 4, cls: 'bicycle', t, firstSeen: 2 })], t);
+  }
+  assert.deepEqual(l.positive, { motorcycle: 1, person: 1 });
+  // a line that counts people only still counts the rider
+  const people = new LineCounter({ name: 'P', p1: [0, 0.5], p2: [1, 0.5], classes: ['person'] });
+  for (let i = 0; i < 6; i++) {
+    const y = 0.3 + i * 0.08;
+    people.update([track([0.46, y - 0.1, 0.54, y + 0.02], { id: 1, cls: 'person', t: i * 0.2, firstBox: [0.46, 0.2, 0.54, 0.32] }), track([0.45, y - 0.03, 0.55, y + 0.05], { id: 2, cls: 'motorcycle', t: i * 0.2, firstBox: [0.45, 0.27, 0.55, 0.35] })], i * 0.2);
+  }
+  assert.deepEqual(people.positive, { person: 1 });
+});
+
+test('a second track on an object already counted (a lost track that took its box, a copy from another tile) does not count it again, nor when it jumps back', () => {
+  const l = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  const car = (y: number): [number, number, number, number] => [0.4, y - 0.25, 0.6, y];
+  // the car's own track 1 crosses at 0.4 s; track 2, an old track that took a box on the car
+  // (its windscreen, seen in another tile), lies inside it and crosses a frame later
+  l.update([track(car(0.4), { id: 1, t: 0, firstSeen: 0 }), track([0.45, 0.2, 0.55, 0.35], { id: 2, t: 0, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0);
+  l.update([track(car(0.48), { id: 1, t: 0.2, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.3, 0.55, 0.45], { id: 2, t: 0.2, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.2);
+  l.update([track(car(0.6), { id: 1, t: 0.4, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.4, 0.55, 0.52], { id: 2, t: 0.4, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.4);
+  l.update([track(car(0.7), { id: 1, t: 0.6, firstSeen: 0, firstBox: car(0.4) }), track([0.45, 0.5, 0.55, 0.62], { id: 2, t: 0.6, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.6);
+  assert.deepEqual(l.positive, { car: 1 });
+  // it then jumps back onto a parked car above the line: no crossing back either
+  l.update([track(car(0.8), { id: 1, t: 0.8, firstSeen: 0, firstBox: car(0.4) }), track([0.1, 0.1, 0.15, 0.2], { id: 2, t: 0.8, firstSeen: 0, firstBox: [0.1, 0.1, 0.15, 0.2] })], 0.8);
+  assert.deepEqual(l.negative, {});
+  // two cars side by side crossing together are two
+  const pair = new LineCounter({ name: 'L', p1: [0, 0.5], p2: [1, 0.5] });
+  for (const [i, y] of [0.4, 0.6, 0.7].entries()) pair.update([track([0.2, y - 0.2, 0.4, y], { id: 1, t: i * 0.2, firstBox: [0.2, 0.2, 0.4, 0.4] }), track([0.42, y - 0.2, 0.62, y], { id: 2, t: i * 0.2, firstBox: [0.42, 0.2, 0.62, 0.4] })], i * 0.2);
+  assert.deepEqual(pair.positive, { car: 2 });
 });
 
 const square: Polygon = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]];

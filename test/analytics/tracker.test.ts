@@ -88,6 +88,32 @@ test('at a low frame rate a fast object whose boxes no longer overlap keeps its 
   assert.equal(pureIds.size, 0, 'without the distance pass the track never gets its second hit');
 });
 
+test('a weak box of a fast, growing car that no longer overlaps its prediction enough still continues its track; a lost track needs a clear one', () => {
+  const thresholds = { lowScore: 0.15, highScore: 0.3, newTrackScore: 0.35 };
+  // a car coming towards the camera at 5 fps: each frame its box moves down and grows
+  const car = (f: number): Box => { const s = 0.06 * 1.3 ** f; const cy = 0.2 + 0.02 * 1.6 ** f * f; return [0.5 - s / 2, cy - s / 2, 0.5 + s / 2, cy + s / 2]; };
+  const tr = new ByteTracker(thresholds);
+  tr.update([det(car(0), 0.5, 'car')], 0);
+  const [a] = tr.update([det(car(1), 0.5, 'car')], 0.2);
+  tr.update([det(car(2), 0.5, 'car')], 0.4);
+  // the next box scores 0.25 (low) and overlaps the prediction by less than pass 2 asks
+  const weak = tr.update([det(car(3), 0.25, 'car')], 0.6);
+  assert.deepEqual(weak.map((t) => t.id), [a.id]);
+  // missed one frame, the track is lost: a weak box by distance does not bring it back
+  const lost = new ByteTracker(thresholds);
+  lost.update([det(car(0), 0.5, 'car')], 0);
+  lost.update([det(car(1), 0.5, 'car')], 0.2);
+  lost.update([det(car(2), 0.5, 'car')], 0.4);
+  lost.update([], 0.6);
+  assert.deepEqual(lost.update([det(car(4), 0.25, 'car')], 0.8), []);
+  // nor does a weak box of another kind
+  const other = new ByteTracker(thresholds);
+  other.update([det(car(0), 0.5, 'car')], 0);
+  other.update([det(car(1), 0.5, 'car')], 0.2);
+  other.update([det(car(2), 0.5, 'car')], 0.4);
+  assert.deepEqual(other.update([det(car(3), 0.25, 'person')], 0.6), []);
+});
+
 test('the class is the score-weighted vote over the track, not the last detection', () => {
   const tr = new ByteTracker();
   for (let f = 0; f < 5; f++) tr.update([det(at(0.5, 0.5, 0.2, 0.1), 0.9, 'car')], f * 0.2);

@@ -13,7 +13,7 @@ import { verifyAuditExtract, type SignedAuditExtract } from '../../src/audit/ind
 const AUDITOR = { username: 'ana-audit', password: 'Quiet-ledger-2026!' };
 const OPERATOR = { username: 'otto', password: 'North-shift-ops-77' };
 
-describe('users and audit screens', { timeout: 170_000 }, () => {
+describe('users and audit screens', { timeout: 240_000 }, () => {
   let room: ControlRoom;
   let page: Page;
 

@@ -14,7 +14,7 @@ const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 // Thumbnails that have loaded real pixels (not a broken image).
 // Predicates are functions, not strings: the page's Content-Security-Policy forbids the eval a string needs.
 
-describe('live alarms in the control room', { timeout: 170_000 }, () => {
+describe('live alarms in the control room', { timeout: 240_000 }, () => {
   let demo: RunningDemo | null = null;
   let browser: Browser | null = null;
   let page: Page;

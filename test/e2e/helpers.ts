@@ -142,7 +142,8 @@ export async function startDemo(): Promise<RunningDemo> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(`http://127.0.0.1:${port}`, 60_000, child, output);
+    // A loaded 2-core CI machine has taken over 60 s to bring the demo city up (60 simulated cameras).
+    await waitForHealth(`http://127.0.0.1:${port}`, 120_000, child, output);
   } catch (error) {
     await stop();
     throw error;

@@ -9,7 +9,7 @@ import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.t
 
 const VIEW_VIDEO_TIME = `document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? -1`;
 
-describe('playback in the control room', { timeout: 170_000 }, () => {
+describe('playback in the control room', { timeout: 240_000 }, () => {
   let demo: RunningDemo | null = null;
   let browser: Browser | null = null;
   let page: Page;

@@ -19,7 +19,7 @@ async function playingTiles(page: Page, minimum: number, timeoutMs: number): Pro
   );
 }
 
-describe('control-room web app', { timeout: 170_000 }, () => {
+describe('control-room web app', { timeout: 240_000 }, () => {
   let demo: RunningDemo | null = null;
   let browser: Browser | null = null;
   let page: Page;

@@ -317,10 +317,29 @@ function ConeEditor({ cam, onSaved, onError }: { cam: MapCamera; onSaved: () => 
   const [angle, setAngle] = useState(Math.round(cam.angle));
   const [range, setRange] = useState(Math.round(cam.range));
   const [ptz, setPtz] = useState(cam.ptz);
-  useEffect(() => { setBearing(Math.round(cam.bearing)); setRange(Math.round(cam.range)); setAngle(Math.round(cam.angle)); setPtz(cam.ptz); }, [cam]);
+  // One save in flight at a time, the newest waiting behind it: parallel PUTs could land out of order,
+  // and a camera list refreshed while a save is pending would put back a value the user has already moved past.
+  const saving = useRef<{ busy: boolean; next: Parameters<typeof placeCamera>[1] | null }>({ busy: false, next: null });
+  useEffect(() => {
+    if (saving.current.busy) return;
+    setBearing(Math.round(cam.bearing)); setRange(Math.round(cam.range)); setAngle(Math.round(cam.angle)); setPtz(cam.ptz);
+  }, [cam]);
+  const send = (body: Parameters<typeof placeCamera>[1]) => {
+    const s = saving.current;
+    if (s.busy) { s.next = body; return; }
+    s.busy = true;
+    placeCamera(cam.id, body)
+      .catch((e: unknown) => onError(e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        s.busy = false;
+        const next = s.next;
+        s.next = null;
+        if (next) send(next);
+        else onSaved();
+      });
+  };
   const save = (next: Partial<{ bearing: number; angle: number; range: number; ptz: boolean }>) => {
-    const body = { lon: cam.lon, lat: cam.lat, bearing, angle, range, ptz, siteId: cam.siteId, ...next };
-    placeCamera(cam.id, body).then(onSaved).catch((e: unknown) => onError(e instanceof Error ? e.message : String(e)));
+    send({ lon: cam.lon, lat: cam.lat, bearing, angle, range, ptz, siteId: cam.siteId, ...next });
   };
   return (
     <form className="map-cone-editor" data-testid="cone-editor" onSubmit={(e) => e.preventDefault()}>
