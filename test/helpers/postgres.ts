@@ -32,8 +32,9 @@ function freePort(): Promise<number> {
  * alsoListen: another local address to listen on (an edge namespace's link to the centre), trusted like 127.0.0.1.
  * keepDir: a folder kept after stop() and used again by the next start (a benchmark's seeded
  * database survives between runs); `fresh` is then false when its database already existed.
+ * sharedBuffers: PostgreSQL's shared_buffers (default 32MB, a throwaway server's).
  */
-export async function startPostgres(opts: { alsoListen?: string; keepDir?: string } = {}): Promise<TestPostgres & { fresh: boolean }> {
+export async function startPostgres(opts: { alsoListen?: string; keepDir?: string; sharedBuffers?: string } = {}): Promise<TestPostgres & { fresh: boolean }> {
   for (const b of ['initdb', 'postgres']) {
     if (!existsSync(join(BIN, b))) {
       throw new Error(`${BIN}/${b} not found: PostgreSQL 15 is needed for the store tests (apt-get install postgresql-15)`);
@@ -69,7 +70,7 @@ export async function startPostgres(opts: { alsoListen?: string; keepDir?: strin
     '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=127.0.0.1${opts.alsoListen ? `,${opts.alsoListen}` : ''}`,
     // Tests need no crash safety from this throwaway server; durability is tested on SQLite.
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'max_connections=50', '-c', 'shared_buffers=32MB',
+    '-c', 'max_connections=50', '-c', `shared_buffers=${opts.sharedBuffers ?? '32MB'}`,
   ];
   const child: ChildProcess = spawn(join(BIN, 'postgres'), pgArgs, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...ids });
   let log = '';
