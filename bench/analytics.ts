@@ -10,6 +10,10 @@
 //                           [--clips real|vtest|name,name] [--sub-fps F] [--profile] [--heap-profile]
 // --sub-fps F (default 5): each simulated camera also serves a sub-stream at F fps, as IP cameras
 // do, and the node analyses that; 0: no sub-stream, the node decodes the 25 fps main stream.
+// --traffic-1080p (issue 14): one more camera, a 1080p motorway (highway_nl scaled to 1920x1080,
+// 25 fps, 4 Mbit/s, from a second simulator), whose 1080p main stream is analysed at 10 fps with
+// traffic rules (calibrated from the lane dashes: lanes, a speed limit, wrong way, stopped
+// vehicles, congestion, counts) next to the N others; its analysed rate is reported apart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     // real: vtest plus the shared real clips (../shared/data/video) that are present
     clips: { type: 'string', default: 'real' },
     'sub-fps': { type: 'string', default: '5' },
+    'traffic-1080p': { type: 'boolean', default: false },
     // CPU profile of the node's main thread during the measured window: top self-time functions
     profile: { type: 'boolean', default: false },
     // allocation sampling of the main thread during the measured window (objects since collected
@@ -146,13 +151,31 @@ function formatAllocations(p: HeapNodeRoot, seconds: number, top: number): strin
     ...rows.map(([k, v]) => `  ${(v / seconds / 2 ** 20).toFixed(2).padStart(7)}  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)].join('\n');
 }
 
+// The 1080p traffic camera: highway_nl's lane dashes (docs/traffic.md, "From road markings"), the
+// near carriageway as a lane whose traffic comes towards the camera, 100 km/h with 5 km/h tolerance.
+const HIGHWAY_NL_CALIBRATION = '0.3672,0.5796=0,0;0.3870,0.5019=0,3;0.4260,0.3537=0,12;0.4344,0.3204=0,15;0.4531,0.2444=0,24;0.4568,0.2259=0,27;0.6677,0.5593=7,0;0.6536,0.4833=7,3;0.6193,0.3407=7,12;0.6120,0.3074=7,15;0.5943,0.2389=7,24;0.5901,0.2204=7,27'
+  .split(';').map((p) => { const [u, v, x, y] = p.split(/[,=]/).map(Number); return { image: [u, v], ground: [x, y] }; });
+const TRAFFIC_ANALYTICS = {
+  enabled: true, detector: DETECTOR, fps: 10, width: 640,
+  traffic: {
+    lanes: [{ name: 'near', polygon: [[0.22, 0.75], [0.42, 0.2], [0.64, 0.2], [0.85, 0.75]], direction: [[0.52, 0.3], [0.55, 0.6]] }],
+    speed: [{ lane: 'near', limitKmh: 100, toleranceKmh: 5 }],
+  },
+};
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-analytics-'));
   const simPort = 20000 + Math.floor(Math.random() * 20000);
   const sim: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', String(N), '--port', String(simPort), '--clips', values.clips!, '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time', ...(SUB_FPS > 0 ? ['--sub-fps', String(SUB_FPS)] : [])], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const TRAFFIC = values['traffic-1080p'];
+  const trafficPort = simPort + 1;
+  const trafficSim: ChildProcess | null = TRAFFIC
+    ? spawn(process.execPath, ['src/cli/main.ts', 'simulate', '--cameras', '1', '--port', String(trafficPort), '--clips', 'highway_nl_1080p', '--cache-dir', path.join(repo, 'data', 'sim-cache'), '--no-udp', '--stamp-time'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] })
+    : null;
   let vigil: Awaited<ReturnType<typeof startVigil>> | null = null;
   try {
     await waitPort(simPort, 120_000);
+    if (TRAFFIC) await waitPort(trafficPort, 300_000);
     const analytics = {
       enabled: true,
       detector: DETECTOR,
@@ -167,7 +190,11 @@ async function main(): Promise<void> {
       dataDir,
       server: { port: 0 },
       recording: { segmentSeconds: 10 },
-      cameras: Array.from({ length: N }, (_, i) => ({ id: `cam${i + 1}`, name: `Bench ${i + 1}`, url: `rtsp://127.0.0.1:${simPort}/cam${i + 1}`, ...(SUB_FPS > 0 ? { subUrl: `rtsp://127.0.0.1:${simPort}/cam${i + 1}/sub` } : {}), analytics })),
+      cameras: [
+        ...Array.from({ length: N }, (_, i) => ({ id: `cam${i + 1}`, name: `Bench ${i + 1}`, url: `rtsp://127.0.0.1:${simPort}/cam${i + 1}`, ...(SUB_FPS > 0 ? { subUrl: `rtsp://127.0.0.1:${simPort}/cam${i + 1}/sub` } : {}), analytics })),
+        // counts only until it is calibrated below (a speed rule needs the calibration first)
+        ...(TRAFFIC ? [{ id: 'traffic', name: 'Motorway 1080p', url: `rtsp://127.0.0.1:${trafficPort}/cam1`, analytics: { ...TRAFFIC_ANALYTICS, traffic: { lanes: TRAFFIC_ANALYTICS.traffic.lanes.map(({ name, polygon }) => ({ name, polygon })), speed: [] } } }] : []),
+      ],
     });
     const logger = pino({ level: 'warn' }, pino.destination(2));
     vigil = await startVigil(cfg, logger, { adminPassword: 'bench-password-1' });
@@ -207,6 +234,14 @@ async function main(): Promise<void> {
       stages.push.push(now - r.publishedAt);
     });
     await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
+    if (TRAFFIC) {
+      const put = async (url: string, body: unknown) => {
+        const r = await fetch(vigil!.url + url, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (r.status !== 200) throw new Error(`PUT ${url}: ${r.status} ${await r.text()}`);
+      };
+      await put('/api/cameras/traffic/calibration', { points: HIGHWAY_NL_CALIBRATION });
+      await put('/api/cameras/traffic/analytics', TRAFFIC_ANALYTICS);
+    }
 
     const v = vigil;
     const snap = () => {
@@ -221,12 +256,13 @@ async function main(): Promise<void> {
         machine: machineBusy(),
         fragments: st.reduce((s, a) => s + a.stats.fragments, 0),
         batches: v.analytics.batchStats() ?? { batches: 0, crops: 0, requests: 0 },
-        analysed: st.reduce((s, a) => s + a.stats.framesAnalysed, 0),
+        analysed: st.filter((a) => a.cameraId !== 'traffic').reduce((s, a) => s + a.stats.framesAnalysed, 0),
         decoded: st.reduce((s, a) => s + a.stats.framesDecoded, 0),
         dropped: st.reduce((s, a) => s + a.stats.framesDropped, 0),
         inferences: st.reduce((s, a) => s + a.stats.inferences, 0),
         detectorFrames: st.reduce((s, a) => s + a.stats.detectorFrames, 0),
-        perCamera: st.map((a) => a.stats.framesAnalysed),
+        perCamera: st.filter((a) => a.cameraId !== 'traffic').map((a) => a.stats.framesAnalysed),
+        traffic: st.find((a) => a.cameraId === 'traffic')?.stats.framesAnalysed ?? 0,
         detectors: [...new Set(st.map((a) => a.detector))],
       };
     };
@@ -271,10 +307,13 @@ async function main(): Promise<void> {
     latencies.sort((x, y) => x - y);
     const p50 = pct(latencies, 50);
     const p99 = pct(latencies, 99);
-    const realtime = slowest >= FPS * 0.9;
+    const trafficFps = (b.traffic - a.traffic) / dt;
+    const trafficRealtime = trafficFps >= TRAFFIC_ANALYTICS.fps * 0.9;
+    const realtime = slowest >= FPS * 0.9 && (!TRAFFIC || trafficRealtime);
     const result = {
       cameras: N,
       realtime,
+      ...(TRAFFIC ? { traffic_1080p: { analysed_fps: Math.round(trafficFps * 100) / 100, target_fps: TRAFFIC_ANALYTICS.fps, realtime: trafficRealtime, others_slowest_fps: Math.round(slowest * 100) / 100 } } : {}),
       cpu_cores: Math.round(cpuCores * 100) / 100,
       rss_mb: Math.round(rssPeak),
       inferences_per_s: Math.round(((b.inferences - a.inferences) / dt) * 10) / 10,
@@ -288,6 +327,7 @@ async function main(): Promise<void> {
       ['stream analysed', SUB_FPS > 0 ? `sub-stream, ${SUB_FPS} fps (the main stream, 25 fps, is recorded)` : 'main stream, 25 fps (no sub-stream)'],
       ['window', `${dt.toFixed(1)} s after ${WARMUP} s warm-up`],
       ['analysed fps per camera (mean / slowest)', `${analysedPerCam.toFixed(2)} / ${slowest.toFixed(2)} (target ${FPS})`],
+      ...(TRAFFIC ? [['1080p traffic camera: analysed fps', `${trafficFps.toFixed(2)} (target ${TRAFFIC_ANALYTICS.fps}; main stream 1920x1080 25 fps decoded, scaled to ${TRAFFIC_ANALYTICS.width})`] as [string, string]] : []),
       ['frames decoded / skipped while the analyser was busy', `${b.decoded - a.decoded} / ${b.dropped - a.dropped}`],
       ['frames sent to the detector', `${(((b.detectorFrames - a.detectorFrames) / Math.max(1, b.analysed - a.analysed)) * 100).toFixed(0)} %`],
       ['model runs (crops) per s', String(result.inferences_per_s)],
@@ -324,6 +364,7 @@ async function main(): Promise<void> {
     console.log('RESULT ' + JSON.stringify(result));
   } finally {
     await vigil?.close();
+    trafficSim?.kill('SIGTERM');
     sim.kill('SIGTERM');
     await new Promise((r) => (sim.exitCode !== null ? r(null) : sim.once('exit', r)));
     rmSync(dataDir, { recursive: true, force: true });

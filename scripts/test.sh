@@ -16,7 +16,7 @@ if [ $# -gt 0 ]; then
   echo "== tests"
   exec node --test --test-concurrency=2 --test-timeout=300000 "$@"
 fi
-timed=(test/cluster/leases.test.ts test/cluster/cluster.test.ts test/cluster/edge-cut.test.ts test/recorder/kill.test.ts test/recorder/gaps.test.ts test/recorder/recording.test.ts test/analytics/live/live-analytics.test.ts test/analytics/live/analysis-behind.test.ts)
+timed=(test/cluster/leases.test.ts test/cluster/cluster.test.ts test/cluster/edge-cut.test.ts test/cluster/edge-recording.test.ts test/cluster/link-stall.test.ts test/recorder/kill.test.ts test/recorder/gaps.test.ts test/recorder/recording.test.ts test/analytics/live/live-analytics.test.ts test/analytics/live/analysis-behind.test.ts)
 mapfile -t rest < <(find test -name '*.test.ts' | sort | grep -vxF -f <(printf '%s\n' "${timed[@]}"))
 echo "== tests (${#rest[@]} files, two at a time)"
 status=0

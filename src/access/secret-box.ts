@@ -1,7 +1,7 @@
 // Camera passwords (and later other secrets) are encrypted at rest with AES-256-GCM under a
 // per-installation key kept in <dataDir>/keys/secret.key (mode 0600), outside the database, so a
 // copied database alone does not reveal them.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { AccessError } from './errors.ts';
@@ -39,6 +39,15 @@ export class SecretBox {
     const key = Buffer.from(text.trim(), 'base64');
     if (key.length !== 32) throw new AccessError('SECRET_KEY_INVALID', `cluster.secretKeyFile: ${file} must hold 32 bytes in base64, it holds ${key.length}`);
     return new SecretBox(key);
+  }
+
+  /**
+   * A key for another purpose, derived from this one (HMAC-SHA256 over the purpose's label), so
+   * the sealing key itself is never used for anything else. In a cluster every process derives
+   * the same one (e.g. to sign the api's short-lived requests for another node's segment files).
+   */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.key).update(`vigil derived key: ${label}`).digest();
   }
 
   /** v1.<iv>.<tag>.<ciphertext>, all base64url. */

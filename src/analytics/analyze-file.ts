@@ -115,7 +115,7 @@ export async function analyzeVideo(args: AnalyzeOptions, makeDetector: DetectorF
         annotate(canvas, {
           zones: [...args.zones, ...args.masks.map((polygon) => ({ name: 'MASK', polygon }))], regions: r.regions, motion: r.motion.boxes,
           lines: args.lines.map((l) => ({ ...l, positive: total(counts[l.name].positive), negative: total(counts[l.name].negative) })),
-          tracks: pipeline.liveTracks(),
+          tracks: pipeline.liveTracks(), detections: r.detections,
           // each zone's person count as occupancy reports it, to hold against a hand count on the picture
           caption: `F${frame.index} T${frame.t.toFixed(1)}${args.zones.map((z) => ` ${z.name}:${occupancy[z.name].at(-1)?.person ?? 0}P`).join('')}${r.tamper ? ` ${r.tamper}` : ''}`,
         });

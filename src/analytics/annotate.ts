@@ -1,8 +1,9 @@
 // Draws what the pipeline saw onto a copy of a frame: counting lines, zones, detector crops, track
-// boxes with their per-camera ids and class. For evaluation and debugging only. Pure.
+// boxes with their per-camera ids and class, and the detections the tracker was given with their scores. For evaluation and debugging only. Pure.
 import type { Box, Point, Polygon } from './geometry.ts';
 import type { PixelRect } from './regions.ts';
 import type { Track } from './tracker.ts';
+import type { Detection } from './detector-types.ts';
 
 type Rgb = [number, number, number];
 
@@ -72,6 +73,8 @@ export interface Annotation {
   regions?: PixelRect[];
   motion?: Box[];
   tracks?: Track[];
+  /** this frame's detections (merged, before tracking): thin boxes with the score in hundredths, to see what the tracker was given */
+  detections?: Detection[];
   caption?: string;
 }
 
@@ -90,6 +93,12 @@ export function annotate(canvas: Canvas, a: Annotation): void {
   for (const l of a.lines ?? []) {
     canvas.line(l.p1[0] * W, l.p1[1] * H, l.p2[0] * W, l.p2[1] * H, [255, 0, 255], 2);
     canvas.text(l.p1[0] * W + 2, l.p1[1] * H + 4, `${l.name} +${l.positive ?? 0} -${l.negative ?? 0}`, [255, 0, 255]);
+  }
+  for (const d of a.detections ?? []) {
+    const c = COLOURS[d.cls] ?? [255, 255, 255];
+    const [x1, y1, x2, y2] = [d.box[0] * W, d.box[1] * H, d.box[2] * W, d.box[3] * H];
+    canvas.rect(x1 + 3, y1 + 3, x2 - 3, y2 - 3, c, 1);
+    canvas.text(x1 + 4, y2 - 9, String(Math.round(d.score * 100)), c, 1);
   }
   for (const tr of a.tracks ?? []) {
     const c: Rgb = tr.state === 'confirmed' ? (COLOURS[tr.cls] ?? [255, 255, 255]) : [128, 128, 128];

@@ -72,6 +72,12 @@ export interface Track {
    */
   firstBox: Box;
   lastSeen: number;
+  /**
+   * This frame's matched detection as the detector gave it (`box` is the Kalman filter's, which
+   * lags a moving object while its velocity settles); absent when the track was not matched in
+   * this frame. Speed measurement fits its own line through these (issue 14).
+   */
+  detBox?: Box;
 }
 
 interface TrackInternal extends Track {
@@ -108,12 +114,22 @@ export class ByteTracker {
   /**
    * The objects taken to be in view now: confirmed tracks seen in the last frame, and confirmed
    * ones missed for up to `maxMissed` frames at their predicted place (a person the detector misses
-   * in one frame is still there; counting only this frame's matches made counts jump).
+   * in one frame is still there; counting only this frame's matches made counts jump). Not a lost
+   * track predicted a quarter or more outside the frame: it was walking out, and at the edge a
+   * missing detection means it left (counted one frame longer, each leaver was one too many:
+   * vtest.avi at 58 s and 62 s, bench/results/eval-crowd-2026-12-02.md). One standing at the edge,
+   * or cut by it but mostly in view (feet at the bottom edge), is predicted inside and stays.
    */
   present(maxMissed = 1): Track[] {
-    return this.tracks
-      .filter((tr) => (tr.state === 'confirmed' && tr.misses === 0) || (tr.state === 'lost' && tr.misses <= maxMissed))
-      .map((tr) => (tr.state === 'lost' ? { ...publicView(tr), box: tr.kf.box() } : publicView(tr)));
+    const out: Track[] = [];
+    for (const tr of this.tracks) {
+      if (tr.state === 'confirmed' && tr.misses === 0) out.push(publicView(tr));
+      else if (tr.state === 'lost' && tr.misses <= maxMissed) {
+        const box = tr.kf.box();
+        if (!pastFrameEdge(box)) out.push({ ...publicView(tr), box });
+      }
+    }
+    return out;
   }
 
   /** Feeds one frame's detections (time in seconds); returns the confirmed tracks seen in it. */
@@ -230,6 +246,7 @@ export class ByteTracker {
 
   private hit(tr: TrackInternal, d: Detection, t: number): void {
     tr.kf.update(d.box);
+    tr.detBox = d.box.slice() as Box;
     tr.box = tr.kf.box();
     tr.score = d.score;
     tr.hits++;
@@ -248,6 +265,7 @@ function publicView(tr: TrackInternal): Track {
   return {
     id: tr.id, cls: tr.cls, score: tr.score, box: tr.box.slice() as Box, state: tr.state, hits: tr.hits, misses: tr.misses,
     firstSeen: tr.firstSeen, lastSeen: tr.lastSeen, firstBox: tr.firstBox.slice() as Box,
+    ...(tr.detBox && tr.misses === 0 ? { detBox: tr.detBox.slice() as Box } : {}),
   };
 }
 
@@ -256,6 +274,13 @@ const ROAD_VEHICLE = new Set<DetClass>(['car', 'truck', 'bus']);
 
 export function sameKind(a: DetClass, b: DetClass): boolean {
   return a === b || (ROAD_VEHICLE.has(a) && ROAD_VEHICLE.has(b));
+}
+
+/** A predicted box with less than this fraction of its area inside the frame has left the view. */
+const IN_VIEW = 0.75;
+
+function pastFrameEdge(b: Box): boolean {
+  return insideOf(b, [0, 0, 1, 1]) < IN_VIEW;
 }
 
 /** The fraction of a's area that lies inside b. */

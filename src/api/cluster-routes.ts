@@ -8,9 +8,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ApiDeps, Guard } from './types.ts';
-import { SESSION_COOKIE } from '../access/index.ts';
-import { Type, type Static } from '@sinclair/typebox';
+import { AccessError, SESSION_COOKIE } from '../access/index.ts';
+import { SEGMENT_TOKEN_HEADER } from '../cluster/index.ts';
+import { PlaybackError, segmentFile } from '../playback/index.ts';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ClusterNodesSchema, ErrorSchema } from './schemas.ts';
+import { Type, type Static } from '@sinclair/typebox';
 
 const N = Type.Union([Type.Number(), Type.Null()]);
 export const CameraHealthSchema = Type.Object({
@@ -85,6 +89,33 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
         cameras: rows.filter((h) => guard.can(user, 'camera.read', { type: 'camera', id: h.cameraId })),
         next: rows.length === limit ? rows[rows.length - 1]!.cameraId : null,
       };
+    },
+  );
+
+  // One segment file, bit for bit, for another process of the cluster that holds a token for it
+  // (the api exporting a camera this node recorded). Not for browsers: they play through the api.
+  app.get<{ Params: { id: string; start: string } }>(
+    '/api/cluster/segments/:id/:start',
+    {
+      schema: {
+        tags: ['cluster'],
+        summary: `One segment file of this node, bit for bit, for another process of the cluster (an export through the api). No session: the ${SEGMENT_TOKEN_HEADER} header must carry a token signed for this camera and segment start, valid a minute (docs/decisions/064-export-across-nodes.md)`,
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, start: { type: 'string', pattern: '^[0-9]{1,15}$' } }, required: ['id', 'start'] },
+      },
+    },
+    async (req, reply) => {
+      const startMs = Number(req.params.start);
+      const header = req.headers[SEGMENT_TOKEN_HEADER];
+      const refusal = cluster.segmentTokenRefusal(typeof header === 'string' ? header : undefined, req.params.id, startMs);
+      if (refusal) throw new AccessError('FORBIDDEN', refusal, { reason: 'SEGMENT_TOKEN' });
+      const seg = (await deps.store.listSegments(req.params.id, startMs, startMs, 50)).find((s) => s.startMs === startMs && cluster.isLocal(s));
+      if (!seg || !deps.recordingsDir) throw new PlaybackError('NOT_FOUND', `no segment of ${req.params.id} starting at ${startMs} on this node`, { reason: 'SEGMENT_NOT_FOUND' });
+      const file = segmentFile(deps.recordingsDir, seg);
+      // Deleted by retention since it was indexed: gone, which the export notes as a gap.
+      const size = await stat(file).then((st) => st.size, () => null);
+      if (size === null) throw new PlaybackError('NOT_FOUND', `the segment of ${req.params.id} at ${startMs} is no longer on this node`, { reason: 'RECORDING_UNREADABLE' });
+      reply.type('video/mp4').header('cache-control', 'no-store').header('content-length', String(size));
+      return reply.send(createReadStream(file));
     },
   );
 

@@ -52,6 +52,9 @@ const statusByCode: Record<string, number> = {
   ONVIF_BAD_RESPONSE: 502,
   ONVIF_UNREACHABLE: 502,
   ONVIF_TIMEOUT: 504,
+  // issue 15: a cluster's other nodes
+  NODE_UNKNOWN: 502,
+  NODE_UNREACHABLE: 502,
 };
 
 /** Statuses about another machine (a camera, a device): their message names it and is safe to show. */

@@ -12,7 +12,8 @@ import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { CHECKPOINT_FILE } from '../audit/index.ts';
-import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift } from '../export/index.ts';
+import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift, type SegmentReader, localSegmentReader } from '../export/index.ts';
+import { readFmp4 } from '../media/index.ts';
 import { can, type Principal } from '../access/index.ts';
 import { redactExportFile } from '../privacy/index.ts';
 import { purposeDetails } from './privacy-view.ts';
@@ -59,6 +60,15 @@ function exportTransform(deps: ApiDeps, user: Principal): (cameraId: string, fil
   };
 }
 
+function clusterSegmentReader(cluster: NonNullable<ApiDeps['cluster']>, recordingsDir: string): SegmentReader {
+  const local = localSegmentReader(recordingsDir);
+  return async (seg) => {
+    if (cluster.isLocal(seg)) return local(seg);
+    const bytes = await cluster.fetchSegment(seg);
+    return bytes ? { bytes, mp4: readFmp4(bytes) } : null;
+  };
+}
+
 export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
   let service: ExportService | null = null;
   const exportsOf = (): ExportService => {
@@ -69,6 +79,9 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       keysDir: path.join(deps.dataDir, 'keys'),
       checkpointFile: path.join(deps.dataDir, 'audit', CHECKPOINT_FILE),
       exportsDir: path.join(deps.dataDir, 'exports'),
+      // A camera recorded on another node: its files are fetched from that node (a token signed
+      // for each segment, valid a minute), and the export is made, signed and audited here.
+      readSegment: deps.cluster ? clusterSegmentReader(deps.cluster, deps.recordingsDir) : undefined,
     });
     return service;
   };

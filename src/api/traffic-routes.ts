@@ -10,7 +10,8 @@ import { CalibrationBody, CalibrationReply, EvidenceReplySchema, TrafficDashboar
 import { verifyExportDir, safeFileName, MANIFEST_FILE, SIGNATURE_FILE } from '../export/index.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
-import { fitHomography, groundGrid, type CalibrationPoint } from '../traffic/index.ts';
+import { fitHomography, groundGrid, minutesOf, type CalibrationPoint } from '../traffic/index.ts';
+import type { DetClass } from '../analytics/index.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
@@ -91,10 +92,14 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: ApiDeps, guar
       await deps.cameras.get(req.params.id);
       const snap = deps.analytics?.trafficSnapshot(req.params.id) as { since: number; lanes: unknown[]; minutes: unknown[] } | null | undefined;
       const now = Date.now();
+      // the minutes come from the store (they outlive a restart), after what is still buffered is written
+      await deps.trafficCounts?.flush();
+      const stored = await deps.store.listTrafficCounts({ cameraId: req.params.id, fromMs: Math.floor((now - 24 * 3_600_000) / 60_000) * 60_000, toMs: now + 60_000 });
+      const minutes = minutesOf(stored.map((r) => ({ ...r, cls: r.cls as DetClass })));
       const events = (await Promise.all(TRAFFIC_KINDS.map((k) => deps.store.listEvents({ fromMs: now - 24 * 3_600_000, toMs: now + 1000, cameraId: req.params.id, kind: `analytics.${k}`, limit: 200 }))))
         .flat().sort((a, b) => b.ts - a.ts).slice(0, 200)
         .map((e) => ({ id: e.id, ts: e.ts, kind: e.kind.slice('analytics.'.length), lane: String(e.details.rule ?? ''), cls: typeof e.details.cls === 'string' ? e.details.cls : null, detail: (e.details.detail ?? {}) as Record<string, number | string> }));
-      return { cameraId: req.params.id, running: !!snap, since: snap?.since ?? null, lanes: (snap?.lanes ?? []) as never, minutes: (snap?.minutes ?? []) as never, events };
+      return { cameraId: req.params.id, running: !!snap, since: snap?.since ?? null, lanes: (snap?.lanes ?? []) as never, minutes, events };
     },
   );
 

@@ -28,6 +28,7 @@ export const ViolationRecordSchema = Type.Object({
     Type.Object({ status: Type.Literal('unread'), reason: Type.String(), frameMs: Num, crop: Type.Union([Type.String(), Type.Null()]) }),
     Type.Object({ status: Type.Literal('not_attempted'), reason: Type.String() }),
   ]),
+  redaction: Type.Optional(Type.Array(Type.String(), { description: 'what was hidden in the clip and frames (other vehicles\' plates, faces; the violator\'s vehicle spared), or why not' })),
 });
 
 export const EvidenceReplySchema = Type.Object({

@@ -68,6 +68,8 @@ export interface ApiDeps {
   cluster?: ClusterApi;
   /** issue 14: a signed evidence package per traffic violation (absent: no evidence routes). */
   evidence?: ViolationEvidence;
+  /** issue 14: the traffic counts not yet written to the store (flushed before the dashboard reads them) */
+  trafficCounts?: { flush(): Promise<void> };
   /** Bearer token Prometheus scrapes /api/metrics with (absent: a session that may read storage). */
   metricsToken?: string;
   /** MQTT and webhooks of this process (issue 15); absent: none configured. */

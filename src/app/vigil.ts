@@ -79,8 +79,11 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   // One sealing key for the whole cluster (docs/decisions/061-cluster-secrets.md), else this folder's.
   const secrets = cfg.cluster ? SecretBox.fromKeyFile(cfg.cluster.secretKeyFile) : SecretBox.loadOrCreate(paths.keysDir);
   const cluster = cfg.cluster
-    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store })
+    ? new ClusterMember({ settings: { advertiseUrl: cfg.cluster.advertiseUrl ?? `http://${cfg.server.host}:${cfg.server.port}`, ...cfg.cluster }, role: opts.role ?? 'both', version: VERSION, logger, store, dataDir: paths.dataDir, segmentKey: secrets.derive('segment fetch v1') })
     : null;
+  // A recording node's events go through its outbox (they survive a cut link); the rest of the store as it is.
+  await cluster?.openOutbox();
+  const eventStore = cluster?.storeWithEventWriter() ?? store;
   const records = cluster?.records ?? true;
   const auth = new AuthService(store, cfg.auth);
   const generatedAdminPassword = await ensureAdmin(auth, store, { password: opts.adminPassword, reset: opts.resetAdminPassword });
@@ -90,7 +93,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   cameraScopes.start(30_000, (err) => logger.error({ err: err.message }, 'could not reload camera scopes'));
 
   const bus = new EventBus<EventTopics>((topic, err) => logger.error({ topic, err }, 'event subscriber failed'));
-  const events = new SystemEvents(store, bus);
+  const events = new SystemEvents(eventStore, bus);
   const raise = (e: Parameters<SystemEvents['raise']>[0]) =>
     void events.raise(e).catch((err: Error) => logger.error({ err: err.message, kind: e.kind }, 'could not store a system event'));
   // A crash leaves the segment in progress torn or unindexed. The repair runs while cameras
@@ -148,11 +151,13 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   map.followOutages(bus, (err, camera) => logger.error({ err: err.message, camera }, 'outage picture update failed'));
   const basemap = opts.map?.basemap ?? geojsonBasemap(path.join(paths.dataDir, 'map', 'basemap.geojson'));
 
-  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
+  const [analyticsPart, { buildApi }, { AlarmService, SnapshotStore, TrafficCountBuffer }] = await Promise.all([import('../analytics/index.ts'), import('../api/index.ts'), import('../events/index.ts')]);
   await analyticsPart.seedAnalyticsFromConfig(store, cfg.cameras);
   const snapshots = new SnapshotStore(paths.dataDir);
+  // issue 14: vehicles counted per lane, minute, class and speed bin, written in batches
+  const trafficCounts = new TrafficCountBuffer(store, logger.child({ part: 'traffic' }));
   const analytics = new analyticsPart.LiveAnalytics({
-    store,
+    store: eventStore,
     runtime: fleet,
     logger,
     bus,
@@ -163,7 +168,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     // crowd zones of a calibrated camera count per m² without an area typed by hand
     groundArea: crowdGroundArea(store),
     // lanes, speed limits, wrong way, stopped vehicles, congestion, with the camera's calibration
-    trafficRules: trafficRules(store),
+    trafficRules: trafficRules(store, trafficCounts),
   });
   await analytics.start();
   // issue 14: a signed package per traffic violation, with the violator's plate (read there and only there)
@@ -172,6 +177,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     store, bus, logger: logger.child({ part: 'evidence' }), recordingsDir: paths.recordingsDir, keysDir: paths.keysDir, checkpointFile: paths.checkpointFile,
     evidenceDir: path.join(paths.dataDir, 'evidence'),
     plateReader: async () => (await import('../plates/index.ts')).PlateReader.load(),
+    // other vehicles' plates and faces pixelated in the package, as exports are
+    finder: cfg.privacy.redactExports ? () => analytics.objectFinder() : undefined,
   });
   const stopEvidence = evidence.listen();
 
@@ -287,6 +294,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map: { map, basemap, basemapDir: path.join(paths.dataDir, 'map') },
     evidence,
     integrations,
+    trafficCounts,
     dataRetention,
   });
   const stopSessionSweep = sweepExpiredSessions(store);
@@ -316,6 +324,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         cameraScopes.stop();
         await app.close();
         await analytics.close();
+        await trafficCounts.close();
         stopEvidence();
         await evidence.close();
         stopRaising();

@@ -106,6 +106,7 @@ export class ClusterNode {
   private lastFullLog = '';
   private timers: NodeJS.Timeout[] = [];
   private round: Promise<void> = Promise.resolve();
+  private beating = false;
   private closed = false;
   private readonly startedAt = Date.now();
   /** The nodes and who records what, as this process sees them (set once started). */
@@ -144,7 +145,7 @@ export class ClusterNode {
     this.pins.start();
     await Promise.all([this.nodes.ready, this.leases.ready, this.pins.ready]);
     this.view = new ClusterView(this.nodes, this.leases, this.o.ttlMs);
-    const beat = setInterval(() => void this.heartbeat(), Math.max(200, Math.floor(this.o.ttlMs / 4)));
+    const beat = setInterval(() => this.tick(), Math.max(200, Math.floor(this.o.ttlMs / 4)));
     const plan = setInterval(() => {
       this.round = this.round.then(() => this.planRound()).catch((err: Error) => this.o.logger.error({ err: err.message }, 'lease round failed'));
     }, this.o.roundMs);
@@ -201,34 +202,71 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * One heartbeat at a time. A beat's request can wait out its timeout when the link is cut, and
+   * while NATS is reconnecting the beats issued meanwhile are all sent at once when it answers:
+   * run side by side, each found the entry expired, each re-created it, and every one but the
+   * first was refused as "key exists", read as another process having taken this identity, and
+   * the node stopped all its cameras (an edge site's pinned ones too, so the recordings made during
+   * the cut were never indexed). Self-fencing is checked on every tick, whether a beat is in flight
+   * or not, so a beat stuck on a dead link never delays it.
+   */
+  private tick(): void {
+    if (this.closed) return;
+    this.selfFence();
+    if (this.beating) return;
+    this.beating = true;
+    void this.heartbeat().finally(() => (this.beating = false));
+  }
+
   private async heartbeat(): Promise<void> {
     if (this.closed) return;
     const kv = this.nodesKv!;
+    const beatMs = Math.max(2000, Math.floor(this.o.ttlMs / 2));
     try {
-      this.registryRevision = await kv.update(this.nodeId, JSON.stringify(this.info()), this.registryRevision);
+      this.registryRevision = await kv.update(this.nodeId, JSON.stringify(this.info()), this.registryRevision, beatMs);
       this.lastBeatOk = performance.now();
+      return;
     } catch (err) {
-      if (isCasConflict(err)) {
-        // Our entry expired while the link was down (or was never seen written): claim it again,
-        // which fails only if another process took the identity meanwhile.
-        try {
-          this.registryRevision = await kv.create(this.nodeId, JSON.stringify(this.info()));
-          this.lastBeatOk = performance.now();
-          this.o.logger.warn({ node: this.nodeId }, 'registry entry had expired; registered again');
-          return;
-        } catch (e2) {
-          if (isCasConflict(e2)) {
-            this.o.logger.fatal({ node: this.nodeId }, 'another process now has this node id: stopping every camera');
-            this.dropAll('identity taken');
-            return;
-          }
-        }
+      if (!isCasConflict(err)) {
+        this.o.logger.warn({ err: (err as Error).message }, 'heartbeat failed');
+        return;
       }
-      this.o.logger.warn({ err: (err as Error).message }, 'heartbeat failed');
     }
-    // Unheard for a lease TTL, the others will have taken our cameras: stop recording them
-    // rather than record them twice. Not the cameras pinned here: no other node takes those, so
-    // an edge site records on through the cut.
+    // The entry is not at the revision we last wrote: ours, written by a beat whose reply was lost
+    // (adopt it); expired while the link was down (claim it again); or another process's.
+    try {
+      if (await this.adoptOwnEntry()) return;
+      this.registryRevision = await kv.create(this.nodeId, JSON.stringify(this.info()));
+      this.lastBeatOk = performance.now();
+      this.o.logger.warn({ node: this.nodeId }, 'registry entry had expired; registered again');
+    } catch (err) {
+      if (!isCasConflict(err)) {
+        this.o.logger.warn({ err: (err as Error).message }, 'heartbeat failed');
+        return;
+      }
+      if (await this.adoptOwnEntry().catch(() => false)) return;
+      this.o.logger.fatal({ node: this.nodeId }, 'another process now has this node id: stopping every camera');
+      this.dropAll('identity taken');
+    }
+  }
+
+  /** The registry entry carries this process's session: it is our own write, whatever revision we remembered. */
+  private async adoptOwnEntry(): Promise<boolean> {
+    const e = await this.nodesKv!.get(this.nodeId);
+    if (!e || e.operation !== 'PUT' || e.json<NodeInfo>().session !== this.session) return false;
+    if (e.revision !== this.registryRevision) this.o.logger.info({ node: this.nodeId, revision: e.revision }, 'registry entry written by an earlier heartbeat whose reply was lost; carrying on from it');
+    this.registryRevision = e.revision;
+    this.lastBeatOk = performance.now();
+    return true;
+  }
+
+  /**
+   * Unheard for a lease TTL, the others will have taken our cameras: stop recording them rather
+   * than record them twice. Not the cameras pinned here: no other node takes those, so an edge
+   * site records on through the cut.
+   */
+  private selfFence(): void {
     const unpinned = [...this.held.keys()].filter((id) => !this.isPinnedHere(id));
     if (performance.now() - this.lastBeatOk > this.o.ttlMs && unpinned.length > 0) {
       this.o.logger.error({ cameras: unpinned.length, keptPinned: this.held.size - unpinned.length }, 'no heartbeat reached NATS for a lease TTL: releasing every camera not pinned here (self-fencing)');
@@ -277,7 +315,13 @@ export class ClusterNode {
       this.camerasAt = Date.now();
     }
     const leases = new Map<string, LeaseView>();
-    for (const [k, e] of this.leases!.entries) leases.set(k, { node: e.value.node, session: e.value.session, revision: e.revision });
+    for (const [k, e] of this.leases!.entries) {
+      // A lease still in our name that this process no longer holds (stopped by self-fencing or a
+      // refused write, and nobody took it since) is planned as our previous run's: taken back at
+      // once under a new token, instead of sitting in our name unrecorded.
+      const orphan = e.value.node === this.nodeId && e.value.session === this.session && !this.held.has(k);
+      leases.set(k, { node: e.value.node, session: orphan ? `${this.session}-lost` : e.value.session, revision: e.revision });
+    }
     const plan = planAssignment({
       me: this.nodeId,
       session: this.session,
@@ -345,6 +389,11 @@ export class ClusterNode {
     this.held.delete(cameraId);
     this.o.stopCamera(cameraId);
     await this.leasesKv!.delete(cameraId, { previousSeq: h.token }).catch(() => undefined);
+  }
+
+  /** The connection to the centre's NATS (once started): the member's outbox and ingest share it. */
+  connection(): NatsConnection | null {
+    return this.nc;
   }
 
   /** The fencing token of a camera this node holds, or null: segments are indexed only with it. */

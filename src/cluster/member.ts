@@ -2,14 +2,19 @@
 // so the composition root only wires it: which cameras its recorders run (those it leases), what
 // its start-up recovery and its retention may touch (its own segments), how it indexes segments
 // (fenced), and how a camera change made through the API reaches the recorders.
+import path from 'node:path';
 import type { Logger } from 'pino';
-import type { CameraRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
+import { newId } from '../core/index.ts';
+import type { CameraRow, EventRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
 import type { NodeSummary } from './cluster-view.ts';
 import type { CameraRuntime, CameraStatus } from '../live/index.ts';
 import { ClusterNode, type NodeInfo } from './cluster-node.ts';
 import { HealthReporter } from './health-reporter.ts';
 import { HealthBoard } from './health-board.ts';
 import { fencedIndexView, recoveryView, retentionView } from './node-segments.ts';
+import { EventIngest, EventOutbox, ensureEventStream } from './outbox.ts';
+import { ClusterError } from './errors.ts';
+import { SEGMENT_TOKEN_HEADER, segmentTokenRefusal, signSegmentToken } from './segment-token.ts';
 
 export type ClusterRole = NodeInfo['role'];
 
@@ -40,6 +45,10 @@ export interface ClusterMemberOptions {
   store: Store;
   /** Set before start(): the recorders only exist once the segment index (which needs the member) does. */
   recorders?: Recorders;
+  /** This process's data folder: a recording process keeps its event outbox there (<dataDir>/outbox). */
+  dataDir?: string;
+  /** Derived from the cluster secret: signs and checks the api's requests for another node's segment files. */
+  segmentKey?: Buffer;
 }
 
 /** What the api needs of the cluster: the nodes page, and where a camera's video is. */
@@ -54,6 +63,10 @@ export interface ClusterApi {
   isLocal(seg: SegmentRow): boolean;
   /** This process records the camera now. */
   holds(cameraId: string): boolean;
+  /** The bytes of a segment file on another node's disk, fetched from that node with a short-lived signed token; null when the node no longer has it. */
+  fetchSegment(seg: SegmentRow): Promise<Buffer | null>;
+  /** Why a request for one of this node's segment files is refused, or null when its token holds. */
+  segmentTokenRefusal(token: string | undefined, cameraId: string, startMs: number): string | null;
 }
 
 export class ClusterMember implements ClusterApi {
@@ -62,6 +75,10 @@ export class ClusterMember implements ClusterApi {
   readonly node: ClusterNode;
   private readonly store: Store;
   private readonly logger: Logger;
+  private readonly dataDir: string | undefined;
+  private readonly segmentKey: Buffer | null;
+  private outbox: EventOutbox | null = null;
+  private ingest: EventIngest | null = null;
   recorders: Recorders | null;
   /** Writes the state of this node's cameras to the store every 10 s (a recording node). */
   private readonly healthReporter: HealthReporter | null;
@@ -73,6 +90,8 @@ export class ClusterMember implements ClusterApi {
     this.store = o.store;
     this.logger = o.logger.child({ part: 'cluster', node: o.settings.nodeId });
     this.recorders = o.recorders ?? null;
+    this.dataDir = o.dataDir;
+    this.segmentKey = o.segmentKey ?? null;
     this.node = new ClusterNode({
       nodeId: o.settings.nodeId,
       natsUrl: o.settings.natsUrl,
@@ -132,10 +151,63 @@ export class ClusterMember implements ClusterApi {
     return { cameras: held.length, online, rssMb: Math.round(process.memoryUsage().rss / 1048576) };
   }
 
-  /** Joins the cluster (retrying NATS; refusing a taken identity) and starts taking cameras. */
+  /**
+   * A recording process's events (camera offline and online, disk, analytics) go first to its
+   * outbox, a journal on its own disk, and from there to the centre's JetStream stream, so that
+   * a cut link or an unreachable PostgreSQL loses none (docs/cluster.md). Opened before the
+   * parts that raise events are made; delivery starts with start().
+   */
+  async openOutbox(): Promise<void> {
+    if (!this.records || this.outbox || !this.dataDir) return;
+    this.outbox = await EventOutbox.open(path.join(this.dataDir, 'outbox'), this.nodeId, this.logger.child({ part: 'outbox' }));
+    if (this.outbox.backlog > 0) this.logger.info({ backlog: this.outbox.backlog }, 'outbox: events of an earlier run not yet delivered');
+  }
+
+  /**
+   * Where this process writes the events it raises: its outbox when it records (durable once
+   * written, delivered exactly once when the centre answers), else the store itself.
+   */
+  eventWriter(): Pick<Store, 'addEvent'> {
+    const outbox = this.outbox;
+    if (!outbox) return this.store;
+    return {
+      async addEvent(e: Omit<EventRow, 'id'> & { id?: string }): Promise<EventRow> {
+        const row: EventRow = { id: e.id ?? newId('evt'), ts: e.ts, cameraId: e.cameraId, kind: e.kind, severity: e.severity, details: e.details ?? {} };
+        await outbox.append(row);
+        return row;
+      },
+    };
+  }
+
+  /** The store as the parts that raise events see it: every call goes to the store, event writes to eventWriter(). */
+  storeWithEventWriter(): Store {
+    const writer = this.eventWriter();
+    if (writer === this.store) return this.store;
+    const addEvent = writer.addEvent.bind(writer);
+    return new Proxy(this.store, {
+      get(target, key) {
+        if (key === 'addEvent') return addEvent;
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
+
+  /**
+   * Joins the cluster (retrying NATS; refusing a taken identity) and starts taking cameras; the
+   * outbox starts delivering, and a process that serves the control room takes the events of
+   * every node from the stream into PostgreSQL (each event id once).
+   */
   async start(): Promise<void> {
     await this.node.start();
     this.healthReporter?.start();
+    const nc = this.node.connection()!;
+    if (this.outbox || this.role !== 'node') await ensureEventStream(nc);
+    this.outbox?.start(nc);
+    if (this.role !== 'node') {
+      this.ingest = new EventIngest(this.store, this.logger.child({ part: 'event-ingest' }));
+      await this.ingest.start(nc);
+    }
   }
 
   /** The api learns its address only once listening. */
@@ -201,9 +273,33 @@ export class ClusterMember implements ClusterApi {
     return seg.nodeId === undefined || seg.nodeId === this.nodeId;
   }
 
+  async fetchSegment(seg: SegmentRow): Promise<Buffer | null> {
+    if (!this.segmentKey) throw new ClusterError('NODE_UNREACHABLE', 'this process has no cluster key to ask other nodes for recordings');
+    const node = seg.nodeId ? this.node.view?.node(seg.nodeId) : undefined;
+    if (!node?.alive || !node.url) throw new ClusterError('NODE_UNKNOWN', `the recording of ${seg.cameraId} at ${new Date(seg.startMs).toISOString()} is on node ${seg.nodeId ?? '?'}, which is not reachable now`);
+    const url = new URL(`/api/cluster/segments/${encodeURIComponent(seg.cameraId)}/${seg.startMs}`, node.url);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { [SEGMENT_TOKEN_HEADER]: signSegmentToken(this.segmentKey, seg.cameraId, seg.startMs, Date.now()) }, signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      throw new ClusterError('NODE_UNREACHABLE', `node ${seg.nodeId} did not answer for a recording of ${seg.cameraId}: ${(err as Error).message}`);
+    }
+    if (res.status === 404) return null;
+    if (!res.ok) throw new ClusterError('NODE_UNREACHABLE', `node ${seg.nodeId} answered ${res.status} for a recording of ${seg.cameraId}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  segmentTokenRefusal(token: string | undefined, cameraId: string, startMs: number): string | null {
+    if (!this.segmentKey) return 'this process has no cluster key';
+    return segmentTokenRefusal(this.segmentKey, token, cameraId, startMs, Date.now());
+  }
+
+  /** After the last events are raised: the outbox stops (what it still holds is delivered by the next start), then the leases go back. */
   async close(): Promise<void> {
     this.board?.stop();
     await this.healthReporter?.stop();
+    await this.outbox?.close();
+    await this.ingest?.close();
     await this.node.close();
   }
 }

@@ -14,5 +14,5 @@ export {
 export { AlarmService, encodeCursor, decodeCursor, type Actor } from './alarm-service.ts';
 export { alarmCsvHeader, alarmCsvRows, csvCell } from './alarm-csv.ts';
 export { SnapshotStore } from './snapshots.ts';
-export { LineCountBuffer } from './line-counts.ts';
+export { LineCountBuffer, TrafficCountBuffer, CountBuffer } from './line-counts.ts';
 export { bucketCounts, type CountBucket } from './counts.ts';

@@ -8,6 +8,7 @@
 // bus or the snapshots.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ import type { EventBus, EventTopics } from '../events/index.ts';
 import { ExportService, type WrittenFile } from '../export/index.ts';
 import type { PlateReader, PlateReading, Picture } from '../plates/index.ts';
 import type { EventRow, Store } from '../store/index.ts';
+import { redactVideo, type ObjectFinder } from '../privacy/index.ts';
+import { spareViolator } from './bystander-redaction.ts';
 import { fitHomography } from '../traffic/index.ts';
 import { EvidenceError } from './errors.ts';
 import { positionsAt, violationKind, violationRecord, type CalibrationEntry, type PlateEntry, type PositionAt, type ViolationRecord } from './violation-record.ts';
@@ -34,6 +37,11 @@ export interface ViolationEvidenceOptions {
   evidenceDir: string;
   /** loads the plate reader once, when the first violation needs it */
   plateReader: () => Promise<PlateReader>;
+  /**
+   * Where vehicles and people are in a frame (the shared detector, boxes only), to pixelate other
+   * vehicles' plates and people's faces in the package; absent: not redacted (said in the record).
+   */
+  finder?: () => Promise<ObjectFinder>;
   /** seconds of clip before the first measured position and after the violation (default 2 and 3) */
   beforeSeconds?: number;
   afterSeconds?: number;
@@ -132,8 +140,12 @@ export class ViolationEvidence {
           writeFileSync(path.join(dir, name), bytes, { flag: 'wx' });
           extra.push({ name, cameraId: e.cameraId!, startMs: atMs, endMs: atMs });
         };
-        const frames = await this.bestFrames(positions, recordings, dir);
-        const plate = await this.readPlate(frames, add);
+        // the plate from the camera's own frames; then the clip redacted for everyone else, and
+        // the frames shown taken from the redacted clip
+        const original = await this.bestFrames(positions, recordings, dir);
+        const plate = await this.readPlate(original, add);
+        const redaction = await this.redactBystanders(positions, recordings, dir);
+        const frames = redaction.redacted ? await this.bestFrames(positions, recordings, dir) : original;
         const drawn: ViolationRecord['frames'] = [];
         frames.forEach((f, i) => {
           const name = `frame-${i + 1}.png`;
@@ -142,7 +154,7 @@ export class ViolationEvidence {
         });
         record = violationRecord(e, {
           calibration: await this.calibration(e.cameraId!), fromMs, toMs, files: recordings.map((r) => r.name),
-          gaps: gaps.map((g) => ({ startMs: g.startMs, endMs: g.endMs, reason: g.reason })), frames: drawn, plate,
+          gaps: gaps.map((g) => ({ startMs: g.startMs, endMs: g.endMs, reason: g.reason })), frames: drawn, plate, redaction: redaction.applied,
         });
         add(VIOLATION_FILE, JSON.stringify(record, null, 2) + '\n', e.ts);
         return extra;
@@ -152,6 +164,42 @@ export class ViolationEvidence {
     if (done.state !== 'done' || !record) throw new Error(`evidence package ${e.id}: ${done.error ?? done.state}`);
     this.o.logger.info({ camera: e.cameraId, event: e.id, kind, files: done.files.length }, 'violation evidence package written');
     return record;
+  }
+
+  /**
+   * Pixelates other vehicles' plates and people's faces in the package's clips (in place, before
+   * they are hashed and signed), sparing the violator's vehicle (bystander-redaction.ts).
+   */
+  private async redactBystanders(positions: PositionAt[], recordings: WrittenFile[], dir: string): Promise<{ redacted: boolean; applied: string[] }> {
+    const clips = recordings.filter((r) => r.name.endsWith('.mp4'));
+    if (!clips.length) return { redacted: false, applied: [] };
+    if (!this.o.finder) return { redacted: false, applied: ['other vehicles\' plates and people\'s faces NOT redacted: export redaction is switched off on this server (privacy.redactExports)'] };
+    let find: ObjectFinder;
+    try {
+      find = await this.o.finder();
+    } catch (err) {
+      // the violation's evidence is still kept; the record says what was not hidden and why
+      this.o.logger.warn({ err: (err as Error).message }, 'evidence: other road users cannot be redacted');
+      return { redacted: false, applied: [`other vehicles' plates and people's faces NOT redacted: ${(err as Error).message}`] };
+    }
+    const track = positions.filter((p) => p.box).map((p) => ({ wallMs: p.wallMs, box: p.box! }));
+    let frames = 0, withPlates = 0, withFaces = 0;
+    for (const r of clips) {
+      const file = path.join(dir, r.name);
+      const tmp = `${file}.redacting.mp4`;
+      const s = await redactVideo({ input: file, output: tmp, polygons: [], find, select: spareViolator(track, r.startMs), ffmpeg: this.o.ffmpeg });
+      await rename(tmp, file);
+      frames += s.frames; withPlates += s.framesWithPlates; withFaces += s.framesWithFaces;
+    }
+    return {
+      redacted: true,
+      applied: [
+        `other vehicles' licence plates: in every vehicle box but the violator's (followed from its measured boxes), the plate-shaped windows densest in character strokes (never read) pixelated, as in exports (${withPlates} of ${frames} frames)`,
+        `people's faces: the head band of every person not riding in the violator's vehicle pixelated (${withFaces} of ${frames} frames)`,
+        'the violator\'s vehicle and its plate are not redacted; the plate was read from the camera\'s frames before redaction',
+        'the clip re-encoded with libx264 (CRF 20); the archive keeps the camera\'s original',
+      ],
+    };
   }
 
   private async calibration(cameraId: string): Promise<CalibrationEntry | null> {

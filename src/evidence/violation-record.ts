@@ -55,6 +55,8 @@ export interface ViolationRecord {
   recording: { fromMs: number; toMs: number; files: string[]; gaps: GapEntry[]; complete: boolean; statement: string };
   frames: { file: string; wallMs: number; box: [number, number, number, number] | null }[];
   plate: PlateEntry;
+  /** what was hidden in the clip and frames (other vehicles' plates, faces), or why not */
+  redaction?: string[];
 }
 
 const FIRES: Record<ViolationKind, string> = {
@@ -75,7 +77,7 @@ export function gapStatement(fromMs: number, toMs: number, gaps: GapEntry[], fil
 
 export function violationRecord(e: EventRow, a: {
   calibration: CalibrationEntry | null; fromMs: number; toMs: number; files: string[]; gaps: GapEntry[];
-  frames: ViolationRecord['frames']; plate: PlateEntry;
+  frames: ViolationRecord['frames']; plate: PlateEntry; redaction?: string[];
 }): ViolationRecord {
   const kind = violationKind(e)!;
   const d = (e.details.detail ?? {}) as Record<string, number | string>;
@@ -93,5 +95,6 @@ export function violationRecord(e: EventRow, a: {
     recording: { fromMs: a.fromMs, toMs: a.toMs, files: a.files, gaps: a.gaps, ...gapStatement(a.fromMs, a.toMs, a.gaps, a.files.length) },
     frames: a.frames,
     plate: a.plate,
+    ...(a.redaction ? { redaction: a.redaction } : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentRow } from '../store/index.ts';
-import { initWithDuration, rebaseFragment } from '../media/index.ts';
+import { initWithDuration, rebaseFragment, type Fmp4File } from '../media/index.ts';
 import { GAP_MS, fragmentWallMs, keyframeAtOrBefore, readSegment, type SegmentSource } from '../playback/index.ts';
 
 export interface WrittenFile {
@@ -16,6 +16,14 @@ export interface WrittenFile {
   endMs: number;
 }
 
+/** A segment's file, or null when it is gone (a gap in the manifest); a throw fails the export. */
+export type SegmentReader = (seg: SegmentRow) => Promise<{ bytes: Buffer; mp4: Fmp4File } | null>;
+
+/** The file under recordingsDir; unreadable (deleted since indexing, torn) counts as gone. */
+export function localSegmentReader(recordingsDir: string): SegmentReader {
+  return (seg) => readSegment(recordingsDir, seg).catch(() => null);
+}
+
 export interface CameraExportRequest {
   cameraId: string;
   fromMs: number;
@@ -23,6 +31,8 @@ export interface CameraExportRequest {
   recordingsDir: string;
   store: SegmentSource;
   outDir: string;
+  /** Reads a segment's file; default: localSegmentReader(recordingsDir). */
+  read?: SegmentReader;
   /** Called after each segment with (segments done, segments total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -63,12 +73,12 @@ export async function writeCameraExport(req: CameraExportRequest, segs?: Segment
   try {
     for (let i = 0; i < list.length; i++) {
       const seg = list[i];
-      let file;
-      try {
-        file = await readSegment(req.recordingsDir, seg);
-      } catch {
+      // Gone since indexing: a gap in the manifest. A reader that cannot tell (the node holding
+      // the file not answering) throws, and the export fails rather than leave out video that exists.
+      const file = await (req.read ?? localSegmentReader(req.recordingsDir))(seg);
+      if (!file) {
         req.onProgress?.(i + 1, list.length);
-        continue; // gone since indexing: becomes a gap in the manifest
+        continue;
       }
       const { bytes, mp4 } = file;
       const gap = seg.startMs - prevEnd > GAP_MS;

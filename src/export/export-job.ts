@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AuditInput, SegmentRow } from '../store/index.ts';
 import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSource } from '../playback/index.ts';
 import { ExportError } from './errors.ts';
-import { segmentsFor, writeCameraExport, type WrittenFile } from './camera-export.ts';
+import { segmentsFor, writeCameraExport, type SegmentReader, type WrittenFile } from './camera-export.ts';
 import { MANIFEST_FILE, SIGNATURE_FILE, serializeManifest, type Manifest, type ManifestFile } from './manifest.ts';
 import { loadOrCreateServerKey, readLatestCheckpoint, signBytes } from '../audit/index.ts';
 import { sha256File } from './verify-export.ts';
@@ -92,6 +92,8 @@ export interface ExportServiceOptions {
   /** Where export directories are created (each export in <exportsDir>/<id>/). */
   exportsDir: string;
   maxRangeMs?: number;
+  /** Reads a segment's file (default: under recordingsDir); in a cluster, one on another node's disk is fetched from it. */
+  readSegment?: SegmentReader;
 }
 
 const MAX_REASON = 2000;
@@ -248,7 +250,7 @@ export class ExportService {
     for (const [cameraId, segs] of perCamera) {
       const before = doneSegs;
       const files = await writeCameraExport(
-        { cameraId, fromMs: r.fromMs, toMs: r.toMs, recordingsDir: this.opts.recordingsDir, store: this.opts.store, outDir: job.dir, onProgress: (d) => {
+        { cameraId, fromMs: r.fromMs, toMs: r.toMs, recordingsDir: this.opts.recordingsDir, store: this.opts.store, read: this.opts.readSegment, outDir: job.dir, onProgress: (d) => {
           doneSegs = before + d;
           job.progress = Math.min(0.95, (doneSegs / total) * 0.95); // the last 5 %: hashing and signing
         } },

@@ -9,6 +9,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { PrivacyError } from './errors.ts';
 import { rasterizeMask, type Point } from './mask-geometry.ts';
 import { paintCoverYuv420, pixelateYuv420, regionsBetween, regionsOf, yuv420ToRgbScaled, type FoundObject, type Region } from './redaction-regions.ts';
+import type { Box } from './head-blur.ts';
 
 /** Where people and vehicles are in an RGB frame (boxes normalised to it). */
 export type ObjectFinder = (rgb: Uint8Array, width: number, height: number) => Promise<FoundObject[]>;
@@ -28,6 +29,12 @@ export interface RedactVideoOptions {
   crf?: number;
   ffmpeg?: string;
   ffprobe?: string;
+  /**
+   * Which of the objects found at a look are hidden (default: all), given the look's time in
+   * seconds from the file's first frame, and boxes (normalised) within which nothing found is
+   * hidden: a violation's evidence keeps its own vehicle's plate, whichever detection found it.
+   */
+  select?: (seconds: number, found: readonly FoundObject[]) => { hide: readonly FoundObject[]; keep?: readonly Box[] };
   /** Every frame's regions, in order (tests check the pixels against them). */
   onFrame?: (index: number, regions: readonly Region[]) => void;
 }
@@ -115,9 +122,11 @@ export async function redactVideo(o: RedactVideoOptions): Promise<RedactionSumma
       return;
     }
     const small = yuv420ToRgbScaled(frame, W, H, factor);
-    const found = await o.find!(small.rgb, small.width, small.height);
+    const all = await o.find!(small.rgb, small.width, small.height);
+    const chosen = o.select ? o.select(index / info.fps, all) : { hide: all };
     summary.looked++;
-    const cur = regionsOf(found, frame, W, W, H);
+    const keep = (chosen.keep ?? []).map((b) => [b[0] * W, b[1] * H, b[2] * W, b[3] * H]);
+    const cur = regionsOf(chosen.hide, frame, W, W, H).filter((r) => !keep.some((k) => r.x + r.w / 2 >= k[0] && r.x + r.w / 2 <= k[2] && r.y + r.h / 2 >= k[1] && r.y + r.h / 2 <= k[3]));
     const span = index - pendingStart + 1;
     for (let k = 0; k < pending.length; k++) await emit(pending[k], pendingStart + k, regionsBetween(prev, cur, (k + 1) / span));
     pending = [];

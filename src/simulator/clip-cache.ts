@@ -57,6 +57,10 @@ interface ClipRecipe {
   available: () => boolean;
   /** Served only when asked for by name (or as `real`), not by default: the demo and tests keep their set. */
   onRequest?: boolean;
+  /** Main-stream bitrate, kbit/s (default 1000: the 640x360 clips). */
+  mainKbps?: number;
+  /** Another clip's pictures at another size: never one of the `real` set. */
+  variant?: boolean;
 }
 
 const W = 640;
@@ -115,11 +119,23 @@ const RECIPES: ClipRecipe[] = [
       onRequest: true,
     };
   }),
+  // A 1080p camera (issue 14's traffic benchmark): the motorway clip scaled up to 1920x1080, at a
+  // bitrate such a camera's main stream has. Never part of `real`.
+  {
+    name: 'highway_nl_1080p',
+    source: 'shared real footage highway_nl.mp4, scaled to 1920x1080',
+    durationSec: 30,
+    input: () => ({ args: ['-i', path.join(SHARED_VIDEO_DIR, 'highway_nl.mp4')], filter: `scale=1920:1080,fps=${FPS}` }),
+    available: () => existsSync(path.join(SHARED_VIDEO_DIR, 'highway_nl.mp4')),
+    onRequest: true,
+    mainKbps: 4000,
+    variant: true,
+  },
 ];
 
 /** The real-footage clips this machine has: vtest (pedestrians) and the shared road/street clips. */
 export function realClipNames(): string[] {
-  return RECIPES.filter((r) => r.name !== 'testsrc2' && r.name !== 'smptehdbars' && r.name !== 'life' && r.available()).map((r) => r.name);
+  return RECIPES.filter((r) => r.name !== 'testsrc2' && r.name !== 'smptehdbars' && r.name !== 'life' && !r.variant && r.available()).map((r) => r.name);
 }
 
 export function defaultCacheDir(): string {
@@ -193,7 +209,9 @@ async function ensureClipUncached(cacheDir: string, name: string, codec: VideoCo
   if (!encoder) ffArgs.push(
     '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
     '-r', String(fps), '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0', '-bf', '0',
-    ...(kbps ? ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`] : ['-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M']),
+    ...(kbps ? ['-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`]
+      : recipe.mainKbps ? ['-b:v', `${recipe.mainKbps}k`, '-maxrate', `${Math.round(recipe.mainKbps * 1.5)}k`, '-bufsize', `${recipe.mainKbps * 2}k`]
+      : ['-b:v', '1M', '-maxrate', '1500k', '-bufsize', '2M']),
     // SPS/PPS before every IDR, like cameras send them: a viewer joining mid-stream can decode.
     '-x264-params', 'repeat-headers=1',
     '-f', 'h264', tmpH264,

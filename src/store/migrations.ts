@@ -336,6 +336,26 @@ CREATE TABLE camera_calibrations (
 );
 `,
   },
+  {
+    version: 141,
+    name: 'traffic counts per minute, lane, class and speed bin',
+    sql: `
+-- Vehicles that left a lane, summed per camera, lane, minute, class and 10 km/h speed bin
+-- (speed_bin -1: no speed measured; the last bin holds everything above), written in batches, so
+-- the dashboard's counts and speed histograms survive a restart. Statistics only: no track, no
+-- plate, no time finer than the minute.
+CREATE TABLE traffic_counts (
+  camera_id TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  minute_ms BIGINT NOT NULL,
+  cls TEXT NOT NULL,
+  speed_bin INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (camera_id, lane, minute_ms, cls, speed_bin)
+);
+CREATE INDEX traffic_counts_camera_minute ON traffic_counts (camera_id, minute_ms);
+`,
+  },
   // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
   {
     version: 150,

@@ -47,6 +47,7 @@ import type {
   BBoxQuery,
   CameraPlacementRow,
   CameraCalibrationRow,
+  TrafficCountRow,
   WebhookDeadLetterRow,
   CameraPurposeRow,
   RetentionDeletion,
@@ -920,6 +921,15 @@ export class SqlStore implements StoreOperations {
     return this.withAudit(audit, (tx) => trafficQueries.deleteCalibration(tx, cameraId), (deleted) => deleted);
   }
 
+  async addTrafficCounts(rows: TrafficCountRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction((tx) => trafficQueries.addTrafficCounts(tx, rows));
+  }
+
+  listTrafficCounts(q: { cameraId: string; fromMs: number; toMs: number }): Promise<TrafficCountRow[]> {
+    return trafficQueries.listTrafficCounts(this.db, q);
+  }
+
   // --- issue 12 (video wall, investigation): see wall-queries.ts -------------------------------
 
   addWallLayout(row: WallLayoutRow, audit?: AuditInput): Promise<WallLayoutRow> {
@@ -1095,7 +1105,7 @@ export const STORE_OPERATIONS = [
   // issue 12 (operator workflow)
   'raiseAlarm', 'getAlarm', 'updateAlarm', 'listAlarms', 'listAlarmActivity', 'listDueAlarms',
   // issue 14: traffic
-  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration',
+  'putCameraCalibration', 'getCameraCalibration', 'deleteCameraCalibration', 'addTrafficCounts', 'listTrafficCounts',
   // issue 12 (video wall, investigation)
   'addWallLayout', 'updateWallLayout', 'getWallLayout', 'listWallLayouts', 'deleteWallLayout',
   'addBookmark', 'getBookmark', 'listBookmarks', 'deleteBookmark',

@@ -401,6 +401,10 @@ export interface Store {
   getCameraCalibration(cameraId: string): Promise<CameraCalibrationRow | null>;
   /** Returns false when the camera had no calibration (and then writes no audit entry). */
   deleteCameraCalibration(cameraId: string, audit?: AuditInput): Promise<boolean>;
+  /** Adds vehicle counts (summed into any row of the same camera, lane, minute, class and speed bin). */
+  addTrafficCounts(rows: TrafficCountRow[]): Promise<void>;
+  /** Counts with minuteMs in [fromMs, toMs), by minute, lane, class, speed bin. */
+  listTrafficCounts(q: { cameraId: string; fromMs: number; toMs: number }): Promise<TrafficCountRow[]>;
 
   // --- issue 12 (video wall, investigation): src/store/wall-queries.ts ---------------------------
   /** Inserts a layout (version 1), audited in the same transaction. */
@@ -581,6 +585,16 @@ export interface CameraCalibrationRow {
   cameraId: string;
   points: { image: [number, number]; ground: [number, number] }[];
   updatedAt: number;
+}
+
+/** Vehicles of one class that left a lane during one minute with a speed in one 10 km/h bin (-1: no speed). */
+export interface TrafficCountRow {
+  cameraId: string;
+  lane: string;
+  minuteMs: number;
+  cls: string;
+  speedBin: number;
+  n: number;
 }
 
 // --- issue 11: the security map -----------------------------------------------------------------

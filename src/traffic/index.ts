@@ -11,4 +11,4 @@ export {
   TrafficAnalyser, NOMINAL_LENGTH_M, type LaneDef, type SpeedRuleDef, type TrafficOptions, type TrafficEvent, type TrafficEventKind,
   type TrackSummary, type LaneStats, type MeasuredPosition,
 } from './traffic-analyser.ts';
-export { TrafficRule, prepareTrafficRule, trafficOptions, toRuleEvent, type MinuteCount, type TrafficSnapshot } from './live-rule.ts';
+export { TrafficRule, prepareTrafficRule, trafficOptions, toRuleEvent, speedBin, minutesOf, type MinuteCount, type TrafficSnapshot, type CountedVehicles, type CountSink } from './live-rule.ts';

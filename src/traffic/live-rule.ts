@@ -24,18 +24,28 @@ export interface MinuteCount { minuteMs: number; lane: string; cls: DetClass; n:
 
 export interface TrafficSnapshot { since: number; lanes: LaneStats[]; minutes: MinuteCount[] }
 
+/** Vehicles counted in one step, for the store: per minute, lane, class and speed bin (-1: no speed). */
+export interface CountedVehicles { minuteMs: number; lane: string; cls: DetClass; speedBin: number; n: number }
+export type CountSink = (rows: CountedVehicles[]) => void;
+
 const KEEP_MINUTES = 24 * 60;
 const BIN_KMH = 10, BINS = 20;
 
-/** One camera's traffic analysis as a TrackRule of its pipeline, with its counts per minute (the last 24 h, in memory). */
+/**
+ * One camera's traffic analysis as a TrackRule of its pipeline, with its counts per minute (the
+ * last 24 h in memory, and handed to `sink` as they are made, which keeps them: a restart loses
+ * neither counts nor speed histograms).
+ */
 export class TrafficRule implements TrackRule {
   readonly analyser: TrafficAnalyser;
   private readonly now: () => number;
   private readonly since: number;
   private readonly minutes = new Map<string, MinuteCount>();
-  constructor(opts: TrafficOptions, now: () => number = Date.now) {
+  private readonly sink: CountSink | null;
+  constructor(opts: TrafficOptions, now: () => number = Date.now, sink: CountSink | null = null) {
     this.analyser = new TrafficAnalyser(opts);
     this.now = now;
+    this.sink = sink;
     this.since = now();
   }
 
@@ -48,14 +58,18 @@ export class TrafficRule implements TrackRule {
 
   private count(done: TrackSummary[]): void {
     const minuteMs = Math.floor(this.now() / 60_000) * 60_000;
+    const counted: CountedVehicles[] = [];
     for (const s of done) {
       if (!s.lane) continue;
       const key = `${minuteMs}|${s.lane}|${s.cls}`;
       let m = this.minutes.get(key);
       if (!m) this.minutes.set(key, (m = { minuteMs, lane: s.lane, cls: s.cls, n: 0, speedBins: new Array(BINS + 1).fill(0) }));
       m.n++;
-      if (s.speedKmh !== null) m.speedBins[Math.min(BINS, Math.floor(s.speedKmh / BIN_KMH))]++;
+      const bin = s.speedKmh !== null ? speedBin(s.speedKmh) : -1;
+      if (bin >= 0) m.speedBins[bin]++;
+      counted.push({ minuteMs, lane: s.lane, cls: s.cls, speedBin: bin, n: 1 });
     }
+    if (counted.length) this.sink?.(counted);
     const oldest = minuteMs - KEEP_MINUTES * 60_000;
     for (const [k, m] of this.minutes) if (m.minuteMs < oldest) this.minutes.delete(k);
   }
@@ -69,10 +83,31 @@ export class TrafficRule implements TrackRule {
  * Checks the spec against the calibration (throws TrafficError with the reason: NOT_CALIBRATED,
  * BAD_TRAFFIC_SPEC) and returns a maker of fresh rules for it.
  */
-export function prepareTrafficRule(spec: TrafficConfig, calibration: Calibration | null, now: () => number = Date.now): () => TrafficRule {
+export function prepareTrafficRule(spec: TrafficConfig, calibration: Calibration | null, now: () => number = Date.now, sink: CountSink | null = null): () => TrafficRule {
   const opts = trafficOptions(spec, calibration);
   new TrafficAnalyser(opts); // validates now, not at the first frame
-  return () => new TrafficRule(opts, now);
+  return () => new TrafficRule(opts, now, sink);
+}
+
+/** The 10 km/h bin of a speed (the last bin holds everything above). */
+export function speedBin(kmh: number): number {
+  return Math.max(0, Math.min(BINS, Math.floor(kmh / BIN_KMH)));
+}
+
+/**
+ * Stored counts (rows per minute, lane, class and speed bin) regrouped as the dashboard shows them:
+ * per minute, lane and class, with the speed histogram.
+ */
+export function minutesOf(rows: readonly CountedVehicles[]): MinuteCount[] {
+  const out = new Map<string, MinuteCount>();
+  for (const r of rows) {
+    const key = `${r.minuteMs}|${r.lane}|${r.cls}`;
+    let m = out.get(key);
+    if (!m) out.set(key, (m = { minuteMs: r.minuteMs, lane: r.lane, cls: r.cls, n: 0, speedBins: new Array(BINS + 1).fill(0) }));
+    m.n += r.n;
+    if (r.speedBin >= 0) m.speedBins[Math.min(BINS, r.speedBin)] += r.n;
+  }
+  return [...out.values()].sort((a, b) => a.minuteMs - b.minuteMs || a.lane.localeCompare(b.lane) || a.cls.localeCompare(b.cls));
 }
 
 export function toRuleEvent(e: TrafficEvent): RuleEvent {

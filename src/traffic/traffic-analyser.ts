@@ -109,8 +109,8 @@ const VEHICLES: DetClass[] = ['car', 'truck', 'bus', 'motorcycle', 'bicycle'];
 const BIN_KMH = 10;
 const BINS = 20;
 const KEEP_SPEEDS = 5000;
-/** a box this close to the frame's left, right or bottom edge (normalised) is taken as cut by it */
-const EDGE = 0.004;
+/** a box this close to the frame's left, right or bottom edge (normalised; about 5 px of the detector's 320) is taken as cut by it */
+const EDGE = 0.015;
 
 interface Sample extends GroundSample { image: Point; lane: string | null; box: Box }
 
@@ -188,9 +188,12 @@ export class TrafficAnalyser {
     const seenNow: TrackState[] = [];
     for (const tr of tracks) {
       if (!this.classes.has(tr.cls)) continue;
-      const image = bottomCentre(tr.box);
+      // The detector's own box of this frame where the tracker gives it: the tracker's filtered box
+      // lags a vehicle while its velocity settles (metres at a track's start), which a speed must not.
+      const box = tr.detBox ?? tr.box;
+      const image = bottomCentre(box);
       // A box cut by the frame's edge does not end where the vehicle does: no position from it.
-      const cut = tr.box[0] <= EDGE || tr.box[2] >= 1 - EDGE || tr.box[3] >= 1 - EDGE;
+      const cut = box[0] <= EDGE || box[2] >= 1 - EDGE || box[3] >= 1 - EDGE;
       let ground = this.cal && !cut ? imageToGround(this.cal, image) : null;
       if (ground && distanceOutsideCalibration(this.cal!, ground) > this.margin) ground = null;
       const floorM = ground ? localScale(this.cal!, image) * (this.o.boxJitter ?? 0.0015) : undefined;
@@ -200,7 +203,7 @@ export class TrafficAnalyser {
       s.lastSeen = t;
       const lane = this.laneAt(image);
       if (lane) s.laneFrames.set(lane, (s.laneFrames.get(lane) ?? 0) + 1);
-      s.samples.push({ t, g: ground ?? [NaN, NaN], floorM, image, lane, box: tr.box });
+      s.samples.push({ t, g: ground ?? [NaN, NaN], floorM, image, lane, box });
       while (s.samples.length > 2 && s.samples[0].t < t - keep) s.samples.shift();
       seenNow.push(s);
     }

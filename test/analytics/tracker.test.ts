@@ -271,6 +271,22 @@ test('present: a confirmed track missed in one frame still counts at its predict
   assert.equal(tr.present(1).length, 1, 'missed twice: gone from the count');
 });
 
+test('present: a person who walked out at the frame edge is not counted a frame longer; one cut by the edge but mostly in view is', () => {
+  const tr = new ByteTracker({ maxMissed: 10 });
+  // walking right at 0.03 a frame; the detector's boxes end at the frame edge (x = 1)
+  const clip = (b: Box): Box => [b[0], b[1], Math.min(1, b[2]), b[3]];
+  for (let i = 0; i < 6; i++) tr.update([det(clip(at(0.86 + i * 0.03, 0.5))), det(at(0.3, 0.9, 0.06, 0.2))], i * 0.2);
+  assert.equal(tr.present(1).length, 2);
+  tr.update([det(at(0.3, 0.9, 0.06, 0.2))], 1.2); // the walker is no longer found
+  const present = tr.present(1);
+  assert.equal(present.length, 1, `the walker's predicted box reaches past the edge: it left (${JSON.stringify(present.map((p) => p.box))})`);
+  // the other one, feet at the bottom edge, missed once: predicted mostly inside, still counted
+  const still = new ByteTracker({ maxMissed: 10 });
+  for (let i = 0; i < 4; i++) still.update([det([0.3, 0.8, 0.36, 1])], i * 0.2);
+  still.update([], 0.8);
+  assert.equal(still.present(1).length, 1, 'cut by the bottom edge but in view: still there');
+});
+
 test('per-class thresholds: a person needs its own start score while cars keep theirs', () => {
   const tr = new ByteTracker({ highScore: 0.3, lowScore: 0.15, newTrackScore: 0.35, perClass: { person: { lowScore: 0.2, highScore: 0.4, newTrackScore: 0.5 } } });
   for (let i = 0; i < 3; i++) tr.update([det(at(0.2, 0.5), 0.45, 'person'), det(at(0.7, 0.5, 0.2, 0.1), 0.4, 'car')], i * 0.2);
@@ -286,4 +302,18 @@ test('detector defaults: tiles and the people bar only for a camera that counts 
   assert.deepEqual(detectionSettings(undefined, { counting: true }), { inputSize: 320, tiles: { rows: 1 }, classes: { person: { low: 0.2, high: 0.4, start: 0.5 } } });
   assert.deepEqual(detectionSettings({ tiles: false }, { counting: true }).classes, {});
   assert.deepEqual(detectionSettings({ tiles: { rows: 2 }, classes: { person: { start: 0.6 } } }).classes, { person: { start: 0.6 } });
+});
+
+test('a matched track carries the detector\'s own box of the frame (detBox); the filtered box lags an object that starts moving fast; a coasting track has none', () => {
+  const tr = new ByteTracker();
+  let last: ReturnType<ByteTracker['update']> = [];
+  // still for five frames, then 0.05 a frame to the right
+  for (let f = 0; f <= 7; f++) last = tr.update([det(at(0.2 + Math.max(0, f - 5) * 0.05, 0.5), 0.9, 'car')], f * 0.2);
+  const [t] = last;
+  assert.deepEqual(t.detBox, at(0.2 + 2 * 0.05, 0.5));
+  assert.ok(t.box[0] < t.detBox![0] - 0.01, `the Kalman box ${t.box[0].toFixed(3)} lags the detection ${t.detBox![0].toFixed(3)}`);
+  tr.update([], 8 * 0.2);
+  const [coasting] = tr.present();
+  assert.equal(coasting.id, t.id);
+  assert.equal(coasting.detBox, undefined, 'no detection this frame: no detector box');
 });

@@ -62,6 +62,18 @@ test('traffic dashboard and evidence routes: stored traffic events listed; no pa
   const dash = await json(await v.http('/api/cameras/road/traffic'));
   assert.equal(dash.running, false, 'the camera runs no traffic rules');
   assert.deepEqual(dash.lanes, []);
+  assert.deepEqual(dash.minutes, []);
+  // counts stored by an earlier run (the camera is not analysing now) are on the dashboard, per minute
+  const m = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+  await v.store.addTrafficCounts([
+    { cameraId: 'road', lane: 'near', minuteMs: m, cls: 'car', speedBin: 5, n: 2 },
+    { cameraId: 'road', lane: 'near', minuteMs: m, cls: 'car', speedBin: -1, n: 1 },
+    { cameraId: 'road', lane: 'near', minuteMs: m - 25 * 3_600_000, cls: 'car', speedBin: 5, n: 9 },
+  ]);
+  const counted = await json(await v.http('/api/cameras/road/traffic'));
+  assert.equal(counted.minutes.length, 1, 'the last 24 h only');
+  assert.deepEqual({ ...counted.minutes[0], speedBins: undefined }, { minuteMs: m, lane: 'near', cls: 'car', n: 3, speedBins: undefined });
+  assert.equal(counted.minutes[0].speedBins[5], 2);
   assert.equal(dash.events.length, 1, 'traffic events only');
   assert.deepEqual({ kind: dash.events[0].kind, lane: dash.events[0].lane, speed: dash.events[0].detail.speedKmh }, { kind: 'speeding', lane: 'near', speed: 71.2 });
   const none = await v.http(`/api/events/${ev.id}/evidence`);

@@ -64,6 +64,32 @@ describe('users and audit screens', { timeout: 240_000 }, () => {
     await page.selectOption('[data-testid="language"]', 'en');
   });
 
+  test('a server error reads in Dari on a Dari screen, and the banner follows a language switch', async () => {
+    await page.selectOption('[data-testid="language"]', 'fa');
+    await page.waitForFunction(`document.documentElement.dir === 'rtl'`, undefined, { timeout: 5000 });
+    // A name already taken: the server answers DUPLICATE with an English detail naming the field.
+    await page.fill('input[name="new-username"]', OPERATOR.username);
+    await page.fill('input[name="new-password"]', 'Another-strong-pass-31');
+    await page.click('[data-testid="user-form"] button[type="submit"]');
+    const notice = page.getByTestId('users-notice');
+    await page.waitForFunction(`document.querySelector('[data-testid="users-notice"]')?.textContent?.includes('این نام از قبل استفاده شده است.')`, undefined, { timeout: 10_000 });
+    assert.match(await notice.innerText(), /username: "otto" is taken/);
+    assert.equal(await notice.getAttribute('role'), 'alert');
+    await page.screenshot({ path: path.join(room.shots, 'users-error-fa.png') });
+    await page.selectOption('[data-testid="language"]', 'en');
+    await page.waitForFunction(`document.querySelector('[data-testid="users-notice"]')?.textContent?.startsWith('That name is already in use.')`, undefined, { timeout: 5000 });
+    await page.screenshot({ path: path.join(room.shots, 'users-error-en.png') });
+    // A success banner too is words of the current language, not of the moment it appeared.
+    await page.getByTestId(`user-row-${OPERATOR.username}`).getByRole('button', { name: 'Enable' }).click();
+    await page.waitForFunction(`document.querySelector('[data-testid="users-notice"]')?.getAttribute('role') === 'status'`, undefined, { timeout: 10_000 });
+    const english = await notice.innerText();
+    await page.selectOption('[data-testid="language"]', 'ur');
+    await page.waitForFunction(`document.documentElement.lang === 'ur'`, undefined, { timeout: 5000 });
+    assert.notEqual(await notice.innerText(), english);
+    assert.match(await notice.innerText(), /[\u0600-\u06FF]/);
+    await page.selectOption('[data-testid="language"]', 'en');
+  });
+
   test('the audit log: filtered by action, the chain verified from the browser', async () => {
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-screen').waitFor({ timeout: 10_000 });

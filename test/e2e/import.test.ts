@@ -42,6 +42,7 @@ test('an admin checks a city\'s camera list, then imports it with progress and a
   await page.fill('input[name="username"]', 'admin');
   await page.fill('input[name="password"]', 'admin-password-1');
   await page.click('button[type="submit"]');
+  await page.getByTestId('topbar-more').click();
   await page.getByTestId('import-link').click();
   await page.getByTestId('import-file').setInputFiles({ name: 'kabul-cameras.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
   assert.equal(await page.getByTestId('import-summary').innerText(), 'kabul-cameras.csv: CSV, 4,500 rows');

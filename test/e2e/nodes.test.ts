@@ -33,6 +33,7 @@ test('the nodes page lists the api and the nodes with their cameras, a full clus
   await page.fill('input[name="username"]', 'admin');
   await page.fill('input[name="password"]', ADMIN_PASSWORD);
   await page.click('button[type="submit"]');
+  await page.getByTestId('topbar-more').click();
   await page.getByTestId('nodes-link').click();
   await page.getByTestId('nodes-table').waitFor();
   const rows = page.getByTestId('node-row');

@@ -113,9 +113,32 @@ describe('playback in the control room', { timeout: 240_000 }, () => {
   });
 
   test('right-to-left: timeline and export panel laid out for Dari', async () => {
+    await exportPanelShot('en');
     await page.goto(page.url().split('?')[0] + '?lang=fa');
     await page.getByTestId('timeline-span').first().waitFor({ timeout: 15_000 });
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     await page.screenshot({ path: path.join(shots, 'playback-timeline-rtl.png') });
+    await exportPanelShot('fa');
   });
+
+  /** The export panel sits low in the side column: scrolled into view, its fields inside it, a picture of it alone. */
+  async function exportPanelShot(lang: 'en' | 'fa'): Promise<void> {
+    const panel = page.getByTestId('export-panel');
+    await panel.scrollIntoViewIfNeeded();
+    const box = (await panel.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `export panel at y ${box.y}–${box.y + box.height}, window ${viewport.height}`);
+    const fields = ['export-from-date', 'export-from-time', 'export-to-date', 'export-to-time', 'export-reason'];
+    for (const name of fields) {
+      const field = (await panel.locator(`input[name="${name}"]`).boundingBox())!;
+      assert.ok(field.x >= box.x && field.x + field.width <= box.x + box.width + 0.5, `${lang}: ${name} outside the panel`);
+      assert.ok(field.width >= 100, `${lang}: ${name} only ${field.width}px wide`);
+    }
+    // Right to left, the start of a row is on the right: the date before (right of) its time.
+    const date = (await panel.locator('input[name="export-from-date"]').boundingBox())!;
+    const time = (await panel.locator('input[name="export-from-time"]').boundingBox())!;
+    assert.equal(date.x > time.x, lang === 'fa', `${lang}: date at ${date.x}, time at ${time.x}`);
+    assert.match(await panel.getByTestId('export-start').innerText(), lang === 'fa' ? /خروجی/ : /Export/);
+    await panel.screenshot({ path: path.join(shots, `playback-export-${lang}.png`) });
+  }
 });

@@ -1,6 +1,6 @@
 // An edge site cut from the centre with real network namespaces: the edge's process runs in its
-// own namespace joined to this one by a veth pair; NATS listens only on this end's veth address;
-// cutting the link is `ip link set … down`. Used by the edge-cut test and `npm run bench:edge-cut`.
+// own namespace joined to this one through a bridge in a third; NATS listens only on this end's
+// veth address; cutting the link takes the bridge's ports down (makeEdgeLink says why). Used by the edge-cut test and `npm run bench:edge-cut`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,49 +26,70 @@ function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'pipe' });
 }
 
-/** Fails with what to do when namespaces cannot be made here (not root, no iproute2). */
+/**
+ * The edge's namespace joined to this one through a third, the "wire": a bridge between two veth
+ * pairs. Cutting the link takes the wire's two ports down, so each end only loses its carrier:
+ * its address and routes stay and whatever it sends is dropped without a word, as behind a cut
+ * cable or a dead radio link (taking an end itself down would remove its routes and turn the
+ * cut into instant local errors). A blackhole route under the connected one keeps the centre's
+ * packets for the edge on this machine whatever happens to that route (never off through the
+ * default gateway). Fails with what to do when namespaces cannot be made here (not root, no iproute2).
+ */
 export function makeEdgeLink(): EdgeLink {
   if (process.getuid?.() !== 0) throw new Error('the edge-cut test makes network namespaces: run it as root (ip netns add needs CAP_SYS_ADMIN)');
   const tag = randomBytes(3).toString('hex');
   const ns = `vge${tag}`;
+  const wire = `vgw${tag}`;
   const hostIf = `vgc${tag}`;
   const edgeIf = `vgx${tag}`;
   const octet = 1 + (parseInt(tag.slice(0, 2), 16) % 250);
   const centreIp = `10.77.${octet}.1`;
   const edgeIp = `10.77.${octet}.2`;
+  const blackhole = ['blackhole', `10.77.${octet}.0/30`, 'metric', '4242'];
+  const inWire = (...args: string[]) => ip('netns', 'exec', wire, 'ip', ...args);
+  const cleanup = () => {
+    for (const args of [['link', 'del', hostIf], ['route', 'del', ...blackhole], ['netns', 'del', ns], ['netns', 'del', wire]]) {
+      try {
+        ip(...args);
+      } catch {}
+    }
+  };
   try {
     ip('netns', 'add', ns);
-    ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', edgeIf);
+    ip('netns', 'add', wire);
+    ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'wc');
+    ip('link', 'set', 'wc', 'netns', wire);
+    ip('link', 'add', edgeIf, 'type', 'veth', 'peer', 'name', 'wx');
+    ip('link', 'set', 'wx', 'netns', wire);
     ip('link', 'set', edgeIf, 'netns', ns);
+    inWire('link', 'add', 'br0', 'type', 'bridge');
+    inWire('link', 'set', 'wc', 'master', 'br0');
+    inWire('link', 'set', 'wx', 'master', 'br0');
+    for (const dev of ['br0', 'wc', 'wx', 'lo']) inWire('link', 'set', dev, 'up');
     ip('addr', 'add', `${centreIp}/30`, 'dev', hostIf);
     ip('link', 'set', hostIf, 'up');
+    ip('route', 'add', ...blackhole);
     ip('netns', 'exec', ns, 'ip', 'addr', 'add', `${edgeIp}/30`, 'dev', edgeIf);
     ip('netns', 'exec', ns, 'ip', 'link', 'set', edgeIf, 'up');
     ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
   } catch (err) {
-    try {
-      ip('netns', 'del', ns);
-    } catch {}
-    try {
-      ip('link', 'del', hostIf);
-    } catch {}
+    cleanup();
     throw new Error(`could not make the edge network namespace (needs root and iproute2: apt-get install iproute2): ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
   }
   return {
     ns,
     centreIp,
     edgeIp,
-    cut: () => ip('link', 'set', hostIf, 'down'),
-    restore: () => ip('link', 'set', hostIf, 'up'),
-    spawnEdge: (args, env) => spawn('ip', ['netns', 'exec', ns, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] }),
-    remove() {
-      try {
-        ip('link', 'del', hostIf);
-      } catch {}
-      try {
-        ip('netns', 'del', ns);
-      } catch {}
+    cut: () => {
+      inWire('link', 'set', 'wc', 'down');
+      inWire('link', 'set', 'wx', 'down');
     },
+    restore: () => {
+      inWire('link', 'set', 'wc', 'up');
+      inWire('link', 'set', 'wx', 'up');
+    },
+    spawnEdge: (args, env) => spawn('ip', ['netns', 'exec', ns, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] }),
+    remove: cleanup,
   };
 }
 

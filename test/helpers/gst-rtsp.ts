@@ -2,9 +2,9 @@
 // A missing piece fails with the apt-get command that installs it: tests never skip silently.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './daemon.ts';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gst-rtsp-server.py');
 const PYTHON = '/usr/bin/python3';
@@ -29,17 +29,6 @@ export interface GstRtspServerHandle {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startGstRtspServer(opts: GstRtspServerOptions = {}): Promise<GstRtspServerHandle> {

@@ -11,6 +11,8 @@ export interface StoreEngine {
   name: 'sqlite' | 'postgres';
   /** A new, empty store on this engine. */
   open(): Promise<Store>;
+  /** A new, empty store and a way to open the same database again (after closing it: a restart). */
+  openReopenable(): Promise<{ store: Store; reopen(): Promise<Store> }>;
 }
 
 /** Registers the file's before/after hooks; `label` names the temporary folder and the databases. */
@@ -30,9 +32,16 @@ export function bothStoreEngines(label: string): StoreEngine[] {
     opened.push(store);
     return store;
   };
+  const reopenable = async (config: StoreConfig) => ({ store: await open(config), reopen: () => open(config) });
   return [
-    { name: 'sqlite', open: () => open({ kind: 'sqlite', path: join(tmp, `${label}${++n}.sqlite`) }) },
-    { name: 'postgres', open: async () => open({ kind: 'postgres', url: await postgres!.createDatabase(`${label}${++n}`) }) },
+    {
+      name: 'sqlite', open: () => open({ kind: 'sqlite', path: join(tmp, `${label}${++n}.sqlite`) }),
+      openReopenable: () => reopenable({ kind: 'sqlite', path: join(tmp, `${label}${++n}.sqlite`) }),
+    },
+    {
+      name: 'postgres', open: async () => open({ kind: 'postgres', url: await postgres!.createDatabase(`${label}${++n}`) }),
+      openReopenable: async () => reopenable({ kind: 'postgres', url: await postgres!.createDatabase(`${label}${++n}`) }),
+    },
   ];
 }
 

@@ -8,7 +8,7 @@ import { RtspWireParser, header, serializeResponse, interleavedFrame, type RtspR
 import { H26xPacketizer } from '../../src/media/rtp-packetizer.ts';
 import { buildH264Sdp } from '../../src/media/sdp.ts';
 import type { AccessUnit } from '../../src/media/types.ts';
-import { freePort } from '../helpers/gst-rtsp.ts';
+import { freePort } from '../helpers/daemon.ts';
 
 const SPS = Buffer.from('674d401eda0280bfe584', 'hex');
 const PPS = Buffer.from('68ee3c80', 'hex');

@@ -5,7 +5,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { RtspClient, type RtspTransport } from '../../src/media/rtsp-client.ts';
 import { Fmp4Fragmenter, type FragmenterOutput } from '../../src/media/fmp4-fragmenter.ts';
 import type { AccessUnit } from '../../src/media/types.ts';
 import { rtspConnector } from '../../src/recorder/rtsp-connector.ts';
+import { freePort } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const CACHE = path.join(os.tmpdir(), 'vigil-test-sim-cache');
@@ -109,17 +109,6 @@ test('the recorder connector (unchanged) passes H.265 keyframes with VPS/SPS/PPS
   assert.deepEqual([r.s.codec_name, r.s.width, r.s.height], ['hevc', 640, 360]);
   assert.equal(r.decodeErrors, '');
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startGst(launch: string): Promise<{ url: string; stop: () => Promise<void> }> {
   for (const f of ['/usr/bin/python3', '/usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib']) {

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { findPlates, pixelateYuv420, redactVideo, type Region } from '../../src/privacy/index.ts';
 import { createSharedDetector, type Detector } from '../../src/analytics/index.ts';
 import { SHARED_VIDEO_DIR } from '../../src/simulator/index.ts';
+import { decodeLuma, detail, worstBlockDeviation } from '../helpers/redaction-pixels.ts';
 
-const W720 = 1280, H720 = 720;
 const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 const STREET = path.join(SHARED_VIDEO_DIR, 'residential_tjunction.mp4');
 const tmp = mkdtempSync(path.join(tmpdir(), 'vigil-redact-test-'));
@@ -29,44 +29,6 @@ after(async () => {
   await detector?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/** Luma planes of every frame of a file. */
-function decodeLuma(file: string, w: number, h: number): Buffer[] {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `crop=${w}:${h}:0:0`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 1 << 30 });
-  assert.equal(r.status, 0, String(r.stderr));
-  const out: Buffer[] = [];
-  for (let at = 0; at + w * h <= r.stdout.length; at += w * h) out.push(r.stdout.subarray(at, at + w * h));
-  return out;
-}
-
-/** Mean absolute difference between horizontal neighbours inside a rectangle: detail. */
-function detail(luma: Buffer, w: number, r: { x: number; y: number; w: number; h: number }): number {
-  let s = 0, n = 0;
-  for (let y = r.y; y < Math.min(r.y + r.h, H720); y++) for (let x = r.x; x + 1 < Math.min(r.x + r.w, w); x++) { s += Math.abs(luma[y * w + x + 1] - luma[y * w + x]); n++; }
-  return n ? s / n : 0;
-}
-
-/**
- * The worst block of the region's grid: the mean absolute deviation of luma from the block's own
- * mean (a pixelated block is flat; the encoder's ringing at block edges moves a few pixels only,
- * so two pixels at each edge are left out). Blocks another region of the frame overlaps (pixelated
- * again on its own grid) are left out.
- */
-function worstBlockDeviation(luma: Buffer, w: number, r: Region, others: readonly Region[]): number {
-  const b = Math.max(2, r.block & ~1);
-  const x0 = r.x & ~1, y0 = r.y & ~1, x1 = (r.x + r.w + 1) & ~1, y1 = (r.y + r.h + 1) & ~1;
-  let worst = 0;
-  for (let by = y0; by + b <= Math.min(y1, H720); by += b) for (let bx = x0; bx + b <= Math.min(x1, W720); bx += b) {
-    if (others.some((o) => o !== r && bx < o.x + o.w + 2 && o.x - 2 < bx + b && by < o.y + o.h + 2 && o.y - 2 < by + b)) continue;
-    let sum = 0, n = 0;
-    for (let y = by + 2; y < by + b - 2; y++) for (let x = bx + 2; x < bx + b - 2; x++) { sum += luma[y * w + x]; n++; }
-    const mean = sum / n;
-    let dev = 0;
-    for (let y = by + 2; y < by + b - 2; y++) for (let x = bx + 2; x < bx + b - 2; x++) dev += Math.abs(luma[y * w + x] - mean);
-    worst = Math.max(worst, dev / n);
-  }
-  return worst;
-}
 
 async function redactAndCheck(input: string, kind: 'face' | 'plate', seconds: number): Promise<{ regions: number; checked: number }> {
   const clip = path.join(tmp, `${kind}-in.mp4`);
@@ -92,13 +54,13 @@ async function redactAndCheck(input: string, kind: 'face' | 'plate', seconds: nu
       regions++;
       if (r.block < 8 || r.w < 2 * r.block || r.h < 2 * r.block) continue; // too small to measure blocks in
       checked++;
-      const dev = worstBlockDeviation(after[i], s.width, r, perFrame[i]);
+      const dev = worstBlockDeviation(after[i], s.width, s.height, r, perFrame[i]);
       // Small blocks carry more of the encoder's noise relative to their size. A flat block next to a
       // much darker or lighter one rings after x264 (4.1 seen on a 12 px plate block); letters or a
       // face left in vary by tens of grey levels, and the detail check below must hold as well.
       assert.ok(dev <= (r.block < 10 ? 8 : 6), `frame ${i}: a ${kind} block still varies by ${dev.toFixed(1)} grey levels on average inside ${JSON.stringify(r)}`);
-      detailBefore += detail(before[i], s.width, r);
-      detailAfter += detail(after[i], s.width, r);
+      detailBefore += detail(before[i], s.width, s.height, r);
+      detailAfter += detail(after[i], s.width, s.height, r);
     }
   }
   assert.ok(checked >= 10, `${kind}: only ${checked} regions large enough to check (of ${regions})`);

@@ -1,39 +1,17 @@
 // Issue 10's store methods on both engines: users changed and removed with their sessions and
 // scopes, camera scopes, the audit log as the auditor's screen queries it, the chain head, a lock
 // stored out of range read back clamped, and batched appends keeping one chain.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, readAuditLog, type Store } from '../../src/store/index.ts';
+import { readAuditLog } from '../../src/store/index.ts';
 import { verifyAuditChain } from '../../src/audit/index.ts';
 import { MAX_TIME_MS } from '../../src/core/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-access-store-'));
-let postgres: TestPostgres;
-const opened: Store[] = [];
-let n = 0;
-before(async () => {
-  postgres = await startPostgres();
-});
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const engines: { name: string; fresh: () => Promise<Store> }[] = [
-  { name: 'sqlite', fresh: async () => openStore({ kind: 'sqlite', path: join(tmp, `a-${++n}.db`) }) },
-  { name: 'postgres', fresh: async () => openStore({ kind: 'postgres', url: await postgres.createDatabase(`acc${++n}`) }) },
-];
-
-for (const engine of engines) {
+for (const engine of bothStoreEngines('access')) {
   describe(`issue 10 store on ${engine.name}`, () => {
     test('users: update, scopes, sessions ended, removal takes sessions and scopes along', async () => {
-      const store = await engine.fresh();
-      opened.push(store);
+      const store = await engine.open();
       await store.createUser({ id: 'u1', username: 'ana', passwordHash: 'h', role: 'operator', disabled: false });
       assert.equal((await store.getUser('u1'))?.allCameras, true);
       const t = 1_795_000_000_000;
@@ -55,8 +33,7 @@ for (const engine of engines) {
     });
 
     test('camera scopes and the audit query (actor, camera, action prefix, purpose, time, paging)', async () => {
-      const store = await engine.fresh();
-      opened.push(store);
+      const store = await engine.open();
       await store.setCameraScopes('cam-1', [{ kind: 'site', id: 'north' }]);
       await store.setCameraScopes('cam-2', [{ kind: 'group', id: 'gates' }]);
       await store.setCameraScopes('cam-1', [{ kind: 'site', id: 'south' }]);
@@ -77,8 +54,7 @@ for (const engine of engines) {
     });
 
     test('a lock stored beyond the year 9999 reads back clamped', async () => {
-      const store = await engine.fresh();
-      opened.push(store);
+      const store = await engine.open();
       await store.addEvidenceLock({ id: 'l1', cameraId: 'c', fromMs: -5, toMs: 2 ** 62, reason: 'r', createdBy: 'u', createdAt: 1 });
       const [l] = await store.listEvidenceLocks('c');
       assert.deepEqual([l.fromMs, l.toMs], [0, MAX_TIME_MS]);
@@ -86,8 +62,7 @@ for (const engine of engines) {
     });
 
     test('500 concurrent appends (batched on the embedded store) make one chain; bad details fail alone', async () => {
-      const store = await engine.fresh();
-      opened.push(store);
+      const store = await engine.open();
       const results = await Promise.allSettled([
         ...Array.from({ length: 250 }, (_, i) => store.appendAudit({ actor: 'a', action: 'live.start', details: { i } })),
         store.appendAudit({ actor: 'a', action: 'live.start', details: [1, 2] as unknown as Record<string, unknown> }),

@@ -1,36 +1,14 @@
 // Issue 15: segments indexed with their node, and fencing tokens that refuse a stale lease's
 // writes, on both engines (SQLite embedded, a real PostgreSQL 15).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../src/store/index.ts';
 import { recoveryView, retentionView } from '../../src/cluster/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'vigil-node-seg-'));
-let postgres: TestPostgres;
-const opened: Store[] = [];
-before(async () => {
-  postgres = await startPostgres();
-});
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const engines: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => openStore({ kind: 'sqlite', path: join(tmp, `db-${opened.length}.sqlite`) })],
-  ['postgres', async () => openStore({ kind: 'postgres', url: await postgres.createDatabase(`n${opened.length}`) })],
-];
-
-for (const [name, open] of engines) {
+for (const { name, open } of bothStoreEngines('node-seg')) {
   describe(name, () => {
     test('a fence only moves forward; a stale token\'s segment is refused and named, the holder\'s is indexed with its node', async () => {
       const store = await open();
-      opened.push(store);
       assert.equal(await store.setCameraFence('c1', 'n1', 10), true);
       assert.equal(await store.setCameraFence('c1', 'n2', 9), false, 'an older lease cannot take the fence back');
       assert.deepEqual(await store.getCameraFence('c1'), { nodeId: 'n1', token: 10 });
@@ -49,7 +27,6 @@ for (const [name, open] of engines) {
 
     test('recovery and retention views see only their node\'s segments (another node\'s in-progress row is left alone)', async () => {
       const store = await open();
-      opened.push(store);
       await store.putNodeSegments('n1', [{ cameraId: 'c1', startMs: 1000, endMs: 2000, path: 'c1/1.mp4', bytes: 5 }]);
       await store.putNodeSegments('n2', [{ cameraId: 'c1', startMs: 3000, endMs: 3000, path: 'c1/3.mp4', bytes: 7 }]);
       assert.equal((await store.lastSegment('c1'))?.nodeId, 'n2');

@@ -58,6 +58,22 @@ test('--calibrate adds every vehicle track with its speed ± uncertainty, in the
   assert.equal(JSON.parse(plain.stdout).tracks, undefined);
 });
 
+test('parity: the speeds `analyze --calibrate` prints are those the live traffic rule and the evaluation compute (one estimator)', async () => {
+  const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--calibrate', CAL, '--detector', 'motion', '--json'], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  const cli: { id: number; speed_kmh: number; speed_err_kmh: number }[] = JSON.parse(r.stdout).tracks;
+  // the same file through the same pipeline in-process, the tracks fed to a live camera's traffic rule
+  const { analyzeVideo } = await import('../../src/analytics/index.ts');
+  const { parseAnalyzeArgs } = await import('../../src/cli/analyze-args.ts');
+  const { detectorFactory } = await import('../../src/cli/analyze-command.ts');
+  const { fitHomography, parseCalibrationSpec, trafficOptions, TrafficAnalyser } = await import('../../src/traffic/index.ts');
+  // what a live camera's traffic rule runs (live-rule.ts), with a lane over the whole picture
+  const analyser = new TrafficAnalyser(trafficOptions({ lanes: [{ name: 'all', polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }], speed: [] }, fitHomography(parseCalibrationSpec(CAL))));
+  await analyzeVideo(parseAnalyzeArgs([clip, '--detector', 'motion']), detectorFactory('motion', () => {}), () => {}, (a, pts) => { analyser.update(a.tracks, pts); });
+  const live = analyser.close().filter((s) => s.speedKmh !== null);
+  assert.deepEqual(live.map((s) => [s.id, s.speedKmh, s.speedErrKmh]).sort(), cli.map((t) => [t.id, t.speed_kmh, t.speed_err_kmh]).sort());
+});
+
 test('a degenerate calibration is refused before any work, with the reason', () => {
   const r = spawnSync(process.execPath, [MAIN, 'analyze', clip, '--calibrate', '0.1,0.1=0,0;0.2,0.2=1,1;0.3,0.3=2,2;0.9,0.1=9,0', '--json'], { encoding: 'utf8', timeout: 20000 });
   assert.equal(r.status, 2);

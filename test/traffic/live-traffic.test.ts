@@ -15,11 +15,11 @@ import { parseCalibrationSpec } from '../../src/traffic/index.ts';
 const CLIP = join(SHARED_VIDEO_DIR, 'highway_nl.mp4');
 // The dash ends of two lane lines 7 m apart (bench/results/eval-speed-2026-12-02.md, "Real footage").
 const POINTS = parseCalibrationSpec('0.3672,0.5796=0,0;0.3870,0.5019=0,3;0.4260,0.3537=0,12;0.4344,0.3204=0,15;0.4531,0.2444=0,24;0.4568,0.2259=0,27;0.6677,0.5593=7,0;0.6536,0.4833=7,3;0.6193,0.3407=7,12;0.6120,0.3074=7,15;0.5943,0.2389=7,24;0.5901,0.2204=7,27');
-/** the near carriageway, cars driving away from the camera (up the image) */
+/** the near carriageway, cars driving towards the camera (down the image: their fronts are seen) */
 const NEAR: [number, number][] = [[0.22, 0.75], [0.42, 0.2], [0.64, 0.2], [0.85, 0.75]];
 const TRAFFIC = {
-  // the allowed direction drawn towards the camera: every car here drives the wrong way
-  lanes: [{ name: 'near', polygon: NEAR, direction: [[0.52, 0.3], [0.55, 0.6]] }],
+  // the allowed direction drawn away from the camera: every car here drives the wrong way
+  lanes: [{ name: 'near', polygon: NEAR, direction: [[0.55, 0.6], [0.52, 0.3]] }],
   speed: [{ lane: 'near', limitKmh: 30, toleranceKmh: 3 }],
   stopped: false,
 };

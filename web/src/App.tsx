@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { getSession, listCameras, logout, onUnauthorized } from './api/client.ts';
+import { errorText } from './api/error-text.ts';
 import type { User } from './api/types.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { AlarmPanel } from './alarms/AlarmPanel.tsx';
@@ -24,7 +25,7 @@ import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
 import { ImportScreen } from './import/ImportScreen.tsx';
 
-type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; message: string };
+type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; error: unknown };
 
 export function App() {
   useI18n();
@@ -33,7 +34,7 @@ export function App() {
   const check = useCallback(() => {
     getSession()
       .then((user) => setSession(user ? { kind: 'signedIn', user } : { kind: 'signedOut' }))
-      .catch((error: unknown) => setSession({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) => setSession({ kind: 'error', error }));
   }, []);
 
   useEffect(check, [check]);
@@ -43,7 +44,7 @@ export function App() {
   if (session.kind === 'error') {
     return (
       <div className="splash">
-        <p className="banner banner-error" role="alert">{t('login.error.other', { message: session.message })}</p>
+        <p className="banner banner-error" role="alert">{t('login.error.other', { message: errorText(session.error) })}</p>
         <button type="button" className="button" onClick={check}>{t('login.submit')}</button>
       </div>
     );
@@ -63,7 +64,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
   const canAudit = user.role === 'admin' || user.role === 'auditor';
   // Polled here, not in the grid, so coming back from a camera view shows the list at once.
   const cameras = usePolling(listCameras, 2500, 'cameras');
-  const loadError = cameras.error === null ? null : cameras.error instanceof Error ? cameras.error.message : String(cameras.error);
+  const loadError = cameras.error === null ? null : errorText(cameras.error);
   return (
     <div className="shell">
       <a className="skip-link" href="#content">{t('app.skipToContent')}</a>

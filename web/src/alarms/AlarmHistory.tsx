@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { request } from '../api/client.ts';
 import type { Alarm, AlarmHistory as HistoryPage } from '../api/types.ts';
 import { formatDateTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
 import { alarmPath } from './alarm-api.ts';
 
@@ -47,7 +48,7 @@ export function AlarmHistory() {
   const [applied, setApplied] = useState<Filter>(EMPTY);
   const [rows, setRows] = useState<Alarm[]>([]);
   const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
 
   const load = async (f: Filter, cursor: string | null) => {
@@ -61,7 +62,7 @@ export function AlarmHistory() {
       setNext(page.next);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     } finally {
       setLoading(false);
     }
@@ -102,7 +103,7 @@ export function AlarmHistory() {
         <input type="text" placeholder={t('wf.operator')} value={filter.operator} onChange={set('operator')} aria-label={t('wf.operator')} />
         <button type="submit" className="button button-primary" disabled={loading} data-testid="alarm-history-apply">{t('wf.apply')}</button>
       </form>
-      {error && <p className="banner banner-error" role="alert">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert">{errorText(error)}</p>}
       <div className="table-scroll">
         <table className="table" data-testid="alarm-history-table">
           <thead>

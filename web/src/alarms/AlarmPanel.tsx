@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { formatDecimal, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import type { Alarm, AlarmFeed } from './alarm-feed.ts';
 import { alarmPath } from './alarm-api.ts';
 import { onLinkClick } from '../router.ts';
@@ -13,14 +14,14 @@ function label(prefix: string, value: string): string {
 
 function AlarmItem({ alarm, feed }: { alarm: Alarm; feed: AlarmFeed }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const run = async (command: 'ack' | 'take') => {
     setBusy(true);
     setError(null);
     try {
       await feed.command(alarm.id, command);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -60,7 +61,7 @@ function AlarmItem({ alarm, feed }: { alarm: Alarm; feed: AlarmFeed }) {
           {alarm.allowed.includes('take') && <button type="button" className="button alarm-ack" onClick={() => void run('take')} disabled={busy} data-testid="alarm-take">{t('wf.cmd.take')}</button>}
           <a className="button alarm-ack" href={path} onClick={(event) => onLinkClick(event, path)} data-testid="alarm-open">{t('wf.cmd.open')}</a>
         </div>
-        {error && <div className="alarm-error" role="alert">{error}</div>}
+        {error !== null && <div className="alarm-error" role="alert">{errorText(error)}</div>}
       </div>
     </li>
   );
@@ -115,7 +116,7 @@ export function AlarmPanel({ feed }: { feed: AlarmFeed }) {
         <BehindWarning behind={feed.behind} />
       )}
       <p className="alarm-privacy">{t('alarms.privacy')}</p>
-      {feed.error && <p className="banner banner-error" role="alert">{t('alarms.loadError', { message: feed.error })}</p>}
+      {feed.error !== null && <p className="banner banner-error" role="alert">{t('alarms.loadError', { message: errorText(feed.error) })}</p>}
       {feed.alarms.length === 0 ? (
         <p className="empty">{t('alarms.empty')}</p>
       ) : (

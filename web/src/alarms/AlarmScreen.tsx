@@ -1,6 +1,7 @@
 import { evidencePath } from '../traffic/EvidenceScreen.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatDateTime, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
@@ -24,16 +25,16 @@ function label(key: string): string {
 export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
   useI18n();
   const [detail, setDetail] = useState<AlarmDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('false_alarm');
   const [note, setNote] = useState('');
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
-  const [protectedMsg, setProtectedMsg] = useState<string | null>(null);
+  const [protectedMsg, setProtectedMsg] = useState<{ fromMs: number; toMs: number } | null>(null);
   const [position, setPosition] = useState<number | null>(null);
   const [wallTile, setWallTile] = useState(0);
-  const [pushedMsg, setPushedMsg] = useState<string | null>(null);
+  const [pushedMsg, setPushedMsg] = useState<{ tile: number } | null>(null);
 
   const reload = () =>
     loadAlarm(id)
@@ -41,7 +42,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
         setDetail(d);
         setError(null);
       })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => setError(e));
 
   useEffect(() => {
     setDetail(null);
@@ -69,7 +70,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
       await fn();
       await reload();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -85,14 +86,14 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
     event.preventDefault();
     void run(async () => {
       const { lock } = await protectVideo(id, { reason, beforeSeconds: 30, afterSeconds: 30 });
-      setProtectedMsg(t('wf.protected', { from: formatDateTime(lock.fromMs), to: formatDateTime(lock.toMs) }));
+      setProtectedMsg({ fromMs: lock.fromMs, toMs: lock.toMs });
       setReason('');
     });
   };
   // A wall open in another window takes it there; with none open, the wall opens here.
   const pushToWall = async () => {
     setPushedMsg(null);
-    if (await pushToOpenWall(id, wallTile)) setPushedMsg(t('wall.pushSent', { tile: wallTile + 1 }));
+    if (await pushToOpenWall(id, wallTile)) setPushedMsg({ tile: wallTile + 1 });
     else navigate(wallPath(id, wallTile));
   };
   const submitResolve = (event: FormEvent) => {
@@ -109,7 +110,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
         {a && <h1 className="toolbar-title" dir="auto">{t('wf.title', { kind: label(`alarms.kind.${a.ruleKind}`), rule: a.rule, camera: a.cameraName })}</h1>}
         {a && <span className="alarm-state" data-testid="alarm-screen-state">{label(`wf.state.${a.state}`)}{a.outcome ? ` — ${label(`wf.outcome.${a.outcome}`)}` : ''}</span>}
       </div>
-      {error && <p className="banner banner-error" role="alert" data-testid="alarm-screen-error">{t('wf.loadError', { message: error })}</p>}
+      {error !== null && <p className="banner banner-error" role="alert" data-testid="alarm-screen-error">{t('wf.loadError', { message: errorText(error) })}</p>}
       {a && (
         <>
           <div className="alarm-screen-grid">
@@ -181,7 +182,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
                   </select>
                 </label>
                 <button type="button" className="button" onClick={() => void pushToWall()} data-testid="alarm-push-wall">{t('wall.push')}</button>
-                {pushedMsg && <span role="status" data-testid="alarm-pushed">{pushedMsg}</span>}
+                {pushedMsg && <span role="status" data-testid="alarm-pushed">{t('wall.pushSent', pushedMsg)}</span>}
               </div>
             </section>
           </div>
@@ -192,7 +193,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
                 <input type="text" required minLength={3} maxLength={1000} placeholder={t('wf.protectReason')} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="alarm-protect-reason" />
                 <button type="submit" className="button" disabled={busy || reason.trim().length < 3} data-testid="alarm-protect">{t('wf.protect')}</button>
               </form>
-              {protectedMsg && <p className="banner banner-warning" role="status" data-testid="alarm-protected">{protectedMsg}</p>}
+              {protectedMsg && <p className="banner banner-warning" role="status" data-testid="alarm-protected">{t('wf.protected', { from: formatDateTime(protectedMsg.fromMs), to: formatDateTime(protectedMsg.toMs) })}</p>}
               <h2 className="panel-title">{t('wf.comment')}</h2>
               <form className="alarm-form" onSubmit={submitComment}>
                 <textarea rows={2} maxLength={4000} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="alarm-comment" aria-label={t('wf.comment')} />

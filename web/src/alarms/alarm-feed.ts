@@ -15,7 +15,8 @@ export interface AlarmFeed {
   /** cameras whose live analysis is falling behind (frames analysed per second, and expected) */
   behind: Record<string, { analysedFps: number; expectedFps: number }>;
   connected: boolean;
-  error: string | null;
+  /** The last failure (an ApiError), shown with errorText when rendered. */
+  error: unknown;
   /** the last change pushed or made (for screens that show one alarm) */
   lastChange: Alarm | null;
   command(id: string, command: AlarmCommandPath, body?: Record<string, unknown>): Promise<Alarm>;
@@ -47,7 +48,7 @@ export function useAlarmFeed(): AlarmFeed {
   const [detectors, setDetectors] = useState<Record<string, string>>({});
   const [behind, setBehind] = useState<Behind>({});
   const [connected, setConnected] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [lastChange, setLastChange] = useState<Alarm | null>(null);
 
   useEffect(() => {
@@ -66,7 +67,7 @@ export function useAlarmFeed(): AlarmFeed {
             // Keep anything pushed while the list loaded (a newer version wins).
             setAlarms((pushed) => mergeQueue(r.alarms, pushed));
           })
-          .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+          .catch((e: unknown) => setError(e));
       };
       ws.onmessage = (event) => {
         const msg = JSON.parse(String(event.data)) as AlarmSocketMessage;

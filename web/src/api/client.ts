@@ -27,6 +27,18 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+/** The ApiError a failed response stands for, from its `{ error: { code, message } }` body (null if none). */
+export function apiErrorOf(response: Response, json: unknown): ApiError {
+  const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ApiError(
+    error?.code ?? `HTTP_${response.status}`,
+    error?.message ?? (response.statusText || `HTTP ${response.status}`),
+    response.status,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null,
+  );
+}
+
 /** One JSON request to the API (errors as ApiError, a 401 signals the app). */
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
@@ -47,14 +59,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   let json: unknown = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* non-JSON error page */ }
   if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    const retryAfter = Number(response.headers.get('retry-after'));
-    const apiError = new ApiError(
-      error?.code ?? `HTTP_${response.status}`,
-      error?.message ?? (response.statusText || `HTTP ${response.status}`),
-      response.status,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null,
-    );
+    const apiError = apiErrorOf(response, json);
     if (response.status === 401 && path !== '/api/session') {
       for (const listener of unauthorizedListeners) listener();
     }

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { User } from '../api/types.ts';
 import { catalogues, setLocale, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { GRID_PATH, onLinkClick, useRoute } from '../router.ts';
@@ -44,6 +45,39 @@ export function LanguagePicker() {
   );
 }
 
+/** Screens used now and then (nodes, camera import) behind one button, so the bar stays one row at 1280 px. */
+function MoreMenu({ role }: { role: string }) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const links = [
+    { path: '/nodes', label: t('nodes.link'), id: 'nodes-link' },
+    ...(role === 'admin' ? [{ path: '/import', label: t('import.link'), id: 'import-link' }] : []),
+  ];
+  useEffect(() => {
+    // A click elsewhere or Escape closes it, as a menu does.
+    const close = (event: Event) => {
+      const el = menu.current;
+      if (!el?.open) return;
+      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !el.contains(event.target as Node)) el.open = false;
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
+  return (
+    <details className="topbar-more" ref={menu}>
+      <summary className="button button-quiet" data-testid="topbar-more">{t('topbar.more')}</summary>
+      <div className="topbar-menu">
+        {links.map((l) => (
+          <a key={l.path} href={l.path} data-testid={l.id} onClick={(event) => { if (menu.current) menu.current.open = false; onLinkClick(event, l.path); }}>{l.label}</a>
+        ))}
+      </div>
+    </details>
+  );
+}
+
 export function TopBar({ user, onLogout }: { user: User; onLogout: () => void }) {
   useI18n();
   return (
@@ -59,10 +93,9 @@ export function TopBar({ user, onLogout }: { user: User; onLogout: () => void })
         {t('notice.audit')}
       </p>
       <div className="topbar-end">
-        <a className="button button-quiet" href="/nodes" onClick={(event) => onLinkClick(event, '/nodes')} data-testid="nodes-link">{t('nodes.link')}</a>
-        {user.role === 'admin' && <a className="button button-quiet" href="/import" onClick={(event) => onLinkClick(event, '/import')} data-testid="import-link">{t('import.link')}</a>}
+        <MoreMenu role={user.role} />
         <span className="user" title={t('topbar.signedInAs', { username: user.username })} data-testid="user">
-          <span className="user-name">{user.username}</span>
+          <span className="user-name" dir="auto">{user.username}</span>
           <span className="user-role">{roleLabel(user.role)}</span>
         </span>
         <LanguagePicker />

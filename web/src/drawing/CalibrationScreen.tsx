@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { cameraPath, onLinkClick } from '../router.ts';
 import { DrawingCanvas, type Shape } from './DrawingCanvas.tsx';
 import { checkCalibration, deleteCalibration, getCalibration, saveCalibration, type CalibrationView, type Point } from './drawing-api.ts';
@@ -7,7 +8,6 @@ import { checkCalibration, deleteCalibration, getCalibration, saveCalibration, t
 interface Row { image: Point; x: string; y: string }
 type Fit = NonNullable<CalibrationView['calibration']>;
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const metres = (v: string) => (v.trim() === '' ? null : Number(v.replace(',', '.')));
 
 /** The camera's image-to-ground calibration, placed on its still: points, their ground positions, the fit checked by eye. */
@@ -15,12 +15,13 @@ export function CalibrationScreen({ id }: { id: string }) {
   useI18n();
   const [rows, setRows] = useState<Row[]>([]);
   const [fit, setFit] = useState<Fit | null>(null);
-  const [refused, setRefused] = useState<string | null>(null);
+  const [refused, setRefused] = useState<unknown>(null);
   const [stored, setStored] = useState<Fit | null>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Put into words while rendering, so a language switch reaches it.
+  const [message, setMessage] = useState<{ text: () => string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const seq = useRef(0);
   // Two lane lines and known lengths (src/traffic/lane-calibration.ts): near and far ends of line A,
   // then of line B, level across the road; they become four points of a rectangle on the ground.
@@ -35,7 +36,7 @@ export function CalibrationScreen({ id }: { id: string }) {
       setStored(r.calibration);
       setFit(r.calibration);
       setRows(r.calibration.points.map((p) => ({ image: p.image, x: String(p.ground[0]), y: String(p.ground[1]) })));
-    }, (e: unknown) => setError(errorText(e)));
+    }, (e: unknown) => setError(e));
   }, [id]);
 
   const complete = rows.length >= 4 && rows.every((r) => Number.isFinite(metres(r.x)) && Number.isFinite(metres(r.y)) && metres(r.x) !== null && metres(r.y) !== null);
@@ -48,7 +49,7 @@ export function CalibrationScreen({ id }: { id: string }) {
     const timer = setTimeout(() => {
       checkCalibration(id, body()).then(
         (r) => { if (seq.current === mine) { setFit(r.calibration); setRefused(null); } },
-        (e: unknown) => { if (seq.current === mine) { setFit(null); setRefused(errorText(e)); } },
+        (e: unknown) => { if (seq.current === mine) { setFit(null); setRefused(e); } },
       );
     }, 250);
     return () => clearTimeout(timer);
@@ -61,12 +62,13 @@ export function CalibrationScreen({ id }: { id: string }) {
     try {
       const r = await saveCalibration(id, body());
       setStored(r.calibration); setFit(r.calibration);
-      setMessage(t('cal.saved', { time: formatTime(r.calibration!.updatedAt) }));
-    } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
+      const savedAt = r.calibration!.updatedAt;
+      setMessage({ text: () => t('cal.saved', { time: formatTime(savedAt) }) });
+    } catch (e) { setError(e); } finally { setBusy(false); }
   };
   const remove = async () => {
     setBusy(true); setError(null);
-    try { await deleteCalibration(id); setStored(null); setRows([]); setMessage(t('cal.removed')); } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
+    try { await deleteCalibration(id); setStored(null); setRows([]); setMessage({ text: () => t('cal.removed') }); } catch (e) { setError(e); } finally { setBusy(false); }
   };
 
   const useLanes = () => {
@@ -156,7 +158,7 @@ export function CalibrationScreen({ id }: { id: string }) {
 
           <section className="panel" aria-labelledby="cal-fit-title" data-testid="cal-fit">
             <h2 id="cal-fit-title" className="panel-title">{t('cal.fit')}</h2>
-            {refused && <p className="draw-problem" role="alert" dir="auto" data-testid="cal-refused">{t('cal.refused', { reason: refused })}</p>}
+            {refused !== null && <p className="draw-problem" role="alert" dir="auto" data-testid="cal-refused">{t('cal.refused', { reason: errorText(refused) })}</p>}
             {fit && (
               <dl className="details">
                 <div className="detail-row"><dt>{t('cal.rmsImage')}</dt><dd className="draw-figure" data-testid="cal-rms">{W ? t('cal.px', { px: px(fit.rmsImage) }) : formatDecimal(fit.rmsImage, 4)}</dd></div>
@@ -171,8 +173,8 @@ export function CalibrationScreen({ id }: { id: string }) {
               {stored && <button type="button" className="button" disabled={busy} onClick={remove} data-testid="cal-remove">{t('cal.remove')}</button>}
             </div>
             {stored && <p className="muted" data-testid="cal-stored">{t('cal.stored', { time: formatTime(stored.updatedAt), n: stored.points.length })}</p>}
-            {message && <p className="draw-ok" role="status" data-testid="cal-message">{message}</p>}
-            {error && <p className="banner banner-error" role="alert" dir="auto">{error}</p>}
+            {message && <p className="draw-ok" role="status" data-testid="cal-message">{message.text()}</p>}
+            {error !== null && <p className="banner banner-error" role="alert" dir="auto">{errorText(error)}</p>}
             <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('cal.audited')}</p>
           </section>
         </aside>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { fetchStill, type Point } from './drawing-api.ts';
 import './drawing.css';
 
@@ -42,7 +43,7 @@ export function DrawingCanvas(props: DrawingCanvasProps) {
   useI18n();
   const { cameraId, onSize } = props;
   const [still, setStill] = useState<{ url: string; width: number; height: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const svg = useRef<SVGSVGElement | null>(null);
   const dragging = useRef<number | null>(null);
@@ -53,7 +54,7 @@ export function DrawingCanvas(props: DrawingCanvasProps) {
     setError(null);
     fetchStill(cameraId, ctl.signal)
       .then((s) => { url = s.url; setStill(s); onSize?.({ width: s.width, height: s.height }); })
-      .catch((e: unknown) => { if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e)); });
+      .catch((e: unknown) => { if (!ctl.signal.aborted) setError(e); });
     return () => { ctl.abort(); if (url) URL.revokeObjectURL(url); };
   }, [cameraId, version]);
 
@@ -71,10 +72,10 @@ export function DrawingCanvas(props: DrawingCanvasProps) {
   return (
     <div className="drawing" data-testid="drawing">
       <div className="drawing-head">
-        <span className="muted">{still ? t('draw.still', { width: still.width, height: still.height }) : error ? '' : t('app.loading')}</span>
+        <span className="muted">{still ? t('draw.still', { width: still.width, height: still.height }) : error !== null ? '' : t('app.loading')}</span>
         <button type="button" className="button button-quiet" onClick={() => setVersion((v) => v + 1)} data-testid="still-reload">{t('draw.reload')}</button>
       </div>
-      {error && <p className="banner banner-error" role="alert" dir="auto" data-testid="still-error">{t('draw.stillError', { message: error })}</p>}
+      {error !== null && <p className="banner banner-error" role="alert" dir="auto" data-testid="still-error">{t('draw.stillError', { message: errorText(error) })}</p>}
       <div className="drawing-stage" dir="ltr" style={{ aspectRatio: `${W} / ${H}`, inlineSize: `min(100%, calc((100vh - 190px) * ${W / H}))` }}>
         {still && <img className="drawing-still" src={still.url} alt={t('draw.stillAlt')} draggable={false} />}
         <svg

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatDecimal, formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { cameraPath, onLinkClick } from '../router.ts';
 import { polygonProblem } from '../../../src/privacy/polygon.ts';
 import { DrawingCanvas, type Shape } from './DrawingCanvas.tsx';
@@ -26,7 +27,6 @@ interface Fields {
 
 const emptyFields = (tool: Tool): Fields => ({ name: '', classes: [], dwell: '', crowd: '', from: '', to: '', days: [], raise: tool === 'zone', priority: '' });
 const minutesOf = (hhmm: string) => { const m = HHMM.exec(hhmm); return m ? Number(m[1]) * 60 + Number(m[2]) : null; };
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** What is wrong with the rule being drawn, in the user's language (null: it can be saved). */
 function draftProblem(tool: Tool, draft: Point[], f: Fields, s: AnalyticsSettings): string | null {
@@ -81,18 +81,18 @@ function withDraft(s: AnalyticsSettings, tool: Tool, draft: Point[], f: Fields):
 export function RulesScreen({ id }: { id: string }) {
   useI18n();
   const [settings, setSettings] = useState<AnalyticsSettings | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [tool, setTool] = useState<Tool>('zone');
   const [draft, setDraft] = useState<Point[]>([]);
   const [fields, setFields] = useState<Fields>(emptyFields('zone'));
   const [minutes, setMinutes] = useState(5);
   const [preview, setPreview] = useState<RulePreview | null>(null);
   const [busy, setBusy] = useState<'preview' | 'save' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);
 
   useEffect(() => {
-    getAnalytics(id).then(setSettings, (e: unknown) => setLoadError(errorText(e)));
+    getAnalytics(id).then(setSettings, (e: unknown) => setLoadError(e));
   }, [id]);
 
   const pick = (next: Tool) => { setTool(next); setDraft([]); setFields(emptyFields(next)); setPreview(null); };
@@ -112,7 +112,7 @@ export function RulesScreen({ id }: { id: string }) {
   const runPreview = async () => {
     if (!candidate) return;
     setBusy('preview'); setError(null); setPreview(null);
-    try { setPreview(await previewRules(id, candidate, minutes)); } catch (e) { setError(errorText(e)); } finally { setBusy(null); }
+    try { setPreview(await previewRules(id, candidate, minutes)); } catch (e) { setError(e); } finally { setBusy(null); }
   };
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -121,7 +121,7 @@ export function RulesScreen({ id }: { id: string }) {
     try {
       setSettings(await putAnalytics(id, candidate));
       setDraft([]); setFields(emptyFields(tool)); setSaved(Date.now());
-    } catch (e) { setError(errorText(e)); } finally { setBusy(null); }
+    } catch (e) { setError(e); } finally { setBusy(null); }
   };
   const remove = (kind: 'lines' | 'zones' | 'masks', index: number) => {
     if (!settings) return;
@@ -144,7 +144,7 @@ export function RulesScreen({ id }: { id: string }) {
         <h1 className="toolbar-title">{t('draw.rulesTitle')}</h1>
         <span className="toolbar-info">{t('draw.rulesHelp')}</span>
       </div>
-      {loadError && <p className="banner banner-error" role="alert" dir="auto">{loadError}</p>}
+      {loadError !== null && <p className="banner banner-error" role="alert" dir="auto">{errorText(loadError)}</p>}
       <div className="draw-layout">
         <DrawingCanvas
           cameraId={id}
@@ -243,7 +243,7 @@ export function RulesScreen({ id }: { id: string }) {
                 <button type="submit" className="button button-primary" disabled={busy !== null || Boolean(problem)} data-testid="save-rules">{t('draw.save')}</button>
               </div>
               {saved !== null && <p className="draw-ok" role="status" data-testid="rules-saved">{t('draw.saved', { time: formatTime(saved) })}</p>}
-              {error && <p className="banner banner-error" role="alert" dir="auto" data-testid="rules-error">{error}</p>}
+              {error !== null && <p className="banner banner-error" role="alert" dir="auto" data-testid="rules-error">{errorText(error)}</p>}
               <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('draw.audited')}</p>
             </form>
           )}

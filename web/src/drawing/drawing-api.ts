@@ -1,6 +1,6 @@
 // The API calls of the drawing screens (server side: src/api/rule-drawing-routes.ts,
 // src/api/analytics-routes.ts, src/api/traffic-routes.ts).
-import { ApiError, NETWORK_ERROR, request } from '../api/client.ts';
+import { ApiError, apiErrorOf, NETWORK_ERROR, request } from '../api/client.ts';
 import type { AnalyticsSettings, CalibrationRequest, CalibrationView, RulePreview } from '../api/types.ts';
 
 export type { AnalyticsSettings, CalibrationView, RulePreview } from '../api/types.ts';
@@ -27,15 +27,12 @@ export async function fetchStill(id: string, signal?: AbortSignal): Promise<{ ur
     if (signal?.aborted) throw cause;
     throw new ApiError(NETWORK_ERROR, cause instanceof Error ? cause.message : String(cause), 0);
   }
-  if (!response.ok) {
-    const body = await response.json().catch(() => null) as { error?: { code?: string; message?: string } } | null;
-    throw new ApiError(body?.error?.code ?? `HTTP_${response.status}`, body?.error?.message ?? `HTTP ${response.status}`, response.status);
-  }
+  if (!response.ok) throw apiErrorOf(response, await response.json().catch(() => null));
   const url = URL.createObjectURL(await response.blob());
   const size = await new Promise<{ width: number; height: number }>((resolve, reject) => {
     const img = new Image();
     img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
-    img.onerror = () => reject(new ApiError('BAD_PICTURE', 'the still could not be shown', 0));
+    img.onerror = () => reject(new ApiError('BAD_PICTURE', '', 0));
     img.src = url;
   });
   return { url, ...size };

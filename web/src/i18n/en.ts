@@ -1,3 +1,4 @@
+import { enApiErrors } from './api-errors-en.ts';
 import type { Catalogue } from './catalogue.ts';
 
 // The reference catalogue: every key the UI uses lives here first. Other languages may be partial
@@ -7,6 +8,7 @@ export const en = {
   dir: 'ltr',
   name: 'English',
   messages: {
+    ...enApiErrors,
     'app.name': 'Vigil',
     'app.subtitle': 'Control room',
     'app.loading': 'Loading…',
@@ -28,6 +30,7 @@ export const en = {
     'topbar.role': 'Role: {role}',
     'topbar.logout': 'Log out',
     'topbar.language': 'Language',
+    'topbar.more': 'More',
     'role.admin': 'administrator',
     'role.operator': 'operator',
     'role.viewer': 'viewer',

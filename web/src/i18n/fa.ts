@@ -1,10 +1,12 @@
 import type { Catalogue } from './catalogue.ts';
 import type { MessageKey } from './en.ts';
+import { faApiErrors } from './api-errors-fa.ts';
 
 // DRAFT Dari/Persian catalogue, machine-assisted and not yet reviewed by a native speaker.
 // It exists so the right-to-left layout can be checked; keys missing here fall back to English.
 // Have it reviewed (Dari as spoken in Kabul, not only Iranian Persian) before any real deployment.
 const messages: Partial<Record<MessageKey, string>> = {
+  ...faApiErrors,
   'app.name': 'ویجیل',
   'app.subtitle': 'اتاق کنترل',
   'app.loading': 'در حال بارگیری…',
@@ -26,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'نقش: {role}',
   'topbar.logout': 'خروج',
   'topbar.language': 'زبان',
+  'topbar.more': 'بیشتر',
   'role.admin': 'مدیر',
   'role.operator': 'اپراتور',
   'role.viewer': 'بیننده',

@@ -1,10 +1,12 @@
 import type { Catalogue } from './catalogue.ts';
 import type { MessageKey } from './en.ts';
+import { psApiErrors } from './api-errors-ps.ts';
 
 // DRAFT Pashto catalogue, machine-assisted and not yet reviewed by a native speaker.
 // It exists so Pashto-speaking operators and the right-to-left layout can be checked; keys missing
 // here fall back to English. Have it reviewed (Pashto as written in Afghanistan) before deployment.
 const messages: Partial<Record<MessageKey, string>> = {
+  ...psApiErrors,
   'app.name': 'ویجیل',
   'app.subtitle': 'د کنټرول خونه',
   'app.loading': 'بارېږي…',
@@ -26,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'رول: {role}',
   'topbar.logout': 'وتل',
   'topbar.language': 'ژبه',
+  'topbar.more': 'نور',
   'role.admin': 'مدیر',
   'role.operator': 'اپرېټر',
   'role.viewer': 'کتونکی',

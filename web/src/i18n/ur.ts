@@ -1,10 +1,12 @@
 import type { Catalogue } from './catalogue.ts';
 import type { MessageKey } from './en.ts';
+import { urApiErrors } from './api-errors-ur.ts';
 
 // DRAFT Urdu catalogue, machine-assisted and not yet reviewed by a native speaker.
 // It exists so Urdu-speaking operators and the right-to-left layout can be checked; keys missing
 // here fall back to English. Have it reviewed before any real deployment.
 const messages: Partial<Record<MessageKey, string>> = {
+  ...urApiErrors,
   'app.name': 'ویجل',
   'app.subtitle': 'کنٹرول روم',
   'app.loading': 'لوڈ ہو رہا ہے…',
@@ -26,6 +28,7 @@ const messages: Partial<Record<MessageKey, string>> = {
   'topbar.role': 'کردار: {role}',
   'topbar.logout': 'لاگ آؤٹ',
   'topbar.language': 'زبان',
+  'topbar.more': 'مزید',
   'role.admin': 'منتظم',
   'role.operator': 'آپریٹر',
   'role.viewer': 'ناظر',

@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { importCameras } from '../api/client.ts';
 import type { CameraImportReport } from '../api/types.ts';
 import { formatNumber, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { onLinkClick } from '../router.ts';
 import { detectFormat, splitImport, countRows, type ImportFormat } from './import-parts.ts';
 import './import.css';
@@ -16,7 +17,7 @@ interface Loaded {
   rows: number;
 }
 
-type Phase = { kind: 'idle' } | { kind: 'running'; dryRun: boolean; done: number; total: number } | { kind: 'done'; dryRun: boolean; report: CameraImportReport; stopped: boolean } | { kind: 'error'; message: string };
+type Phase = { kind: 'idle' } | { kind: 'running'; dryRun: boolean; done: number; total: number } | { kind: 'done'; dryRun: boolean; report: CameraImportReport; stopped: boolean } | { kind: 'error'; error: unknown };
 
 /** What parts' reports add up to. */
 function merge(a: CameraImportReport, b: CameraImportReport): CameraImportReport {
@@ -57,7 +58,7 @@ export function ImportScreen() {
       setPhase({ kind: 'done', dryRun, report, stopped: ctl.signal.aborted });
     } catch (err) {
       if (ctl.signal.aborted) setPhase({ kind: 'done', dryRun, report, stopped: true });
-      else setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      else setPhase({ kind: 'error', error: err });
     }
   };
 
@@ -92,7 +93,7 @@ export function ImportScreen() {
             <span>{t(phase.dryRun ? 'import.checking' : 'import.progress', { done: formatNumber(phase.done), total: formatNumber(phase.total) })}</span>
           </div>
         )}
-        {phase.kind === 'error' && <p className="banner banner-error" role="alert" data-testid="import-error">{t('import.failed', { message: phase.message })}</p>}
+        {phase.kind === 'error' && <p className="banner banner-error" role="alert" data-testid="import-error">{t('import.failed', { message: errorText(phase.error) })}</p>}
       </section>
       {phase.kind === 'done' && (
         <section className="panel import-report" data-testid="import-report" aria-live="polite">

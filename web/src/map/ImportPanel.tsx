@@ -3,10 +3,11 @@
 // everything; a refused file changes nothing and its reason is shown as the server gives it.
 import { useState } from 'react';
 import { formatNumber, t } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { basemapType, importBasemap, importPlacements, importSites, type BasemapView, type ImportResult } from './map-api.ts';
 
 type Kind = 'placements' | 'sites' | 'basemap';
-type Outcome = { kind: 'done'; result: ImportResult } | { kind: 'basemap'; info: BasemapView } | { kind: 'error'; message: string } | null;
+type Outcome = { kind: 'done'; result: ImportResult } | { kind: 'basemap'; info: BasemapView } | { kind: 'error'; error: unknown } | null;
 
 export function ImportPanel({ onImported, onBasemap }: { onImported: () => void; onBasemap: (info: BasemapView) => void }) {
   const [kind, setKind] = useState<Kind>('placements');
@@ -33,7 +34,7 @@ export function ImportPanel({ onImported, onBasemap }: { onImported: () => void;
         onImported();
       }
     } catch (e) {
-      setOutcome({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+      setOutcome({ kind: 'error', error: e });
     } finally {
       setBusy(false);
     }
@@ -73,7 +74,7 @@ export function ImportPanel({ onImported, onBasemap }: { onImported: () => void;
         </div>
       )}
       {outcome?.kind === 'basemap' && <p data-testid="import-result">{t('map.import.basemapDone', { kind: outcome.info.kind })}</p>}
-      {outcome?.kind === 'error' && <p className="banner banner-error" role="alert" data-testid="import-error" dir="auto">{t('map.import.error', { message: outcome.message })}</p>}
+      {outcome?.kind === 'error' && <p className="banner banner-error" role="alert" data-testid="import-error" dir="auto">{t('map.import.error', { message: errorText(outcome.error) })}</p>}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { Camera } from '../api/types.ts';
 import { useAlarmFeed, type Alarm } from '../alarms/alarm-feed.ts';
 import { alarmPath } from '../alarms/alarm-api.ts';
 import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { usePolling } from '../polling.ts';
 import { cameraPath, navigate } from '../router.ts';
@@ -23,7 +24,7 @@ type Selection =
   | { kind: 'none' }
   | { kind: 'camera'; id: string }
   | { kind: 'alarm'; alarmId: string; cameraId: string }
-  | { kind: 'point'; lon: number; lat: number; cameras: { id: string; distanceM: number }[] | null; error?: string };
+  | { kind: 'point'; lon: number; lat: number; cameras: { id: string; distanceM: number }[] | null; error?: unknown };
 
 function kindLabel(kind: string): string {
   const key = `map.kind.${kind}` as MessageKey;
@@ -46,7 +47,7 @@ export function MapScreen() {
   const [placing, setPlacing] = useState<string | null>(null);
   const placingRef = useRef(placing);
   placingRef.current = placing;
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<unknown>(null);
   const [coverage, setCoverage] = useState<Coverage[] | null>(null);
   const [sites, setSites] = useState<Site[]>([]);
 
@@ -109,7 +110,7 @@ export function MapScreen() {
           setPlacing(null);
           placeCamera(toPlace, { lon, lat, bearing: 0, angle: 90, range: 60, ptz: false })
             .then(() => { setSelection({ kind: 'camera', id: toPlace }); refresh.current(); })
-            .catch((e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)));
+            .catch((e: unknown) => setSaveError(e));
           return;
         }
         if (modeRef.current !== 'whoSees') return;
@@ -117,7 +118,7 @@ export function MapScreen() {
         setSelection({ kind: 'point', lon, lat, cameras: null });
         whoSees(lon, lat)
           .then((found) => setSelection({ kind: 'point', lon, lat, cameras: found }))
-          .catch((e: unknown) => setSelection({ kind: 'point', lon, lat, cameras: [], error: e instanceof Error ? e.message : String(e) }));
+          .catch((e: unknown) => setSelection({ kind: 'point', lon, lat, cameras: [], error: e }));
       },
       onViewport: (bbox, zoom) => {
         viewportRef.current = { bbox, zoom };
@@ -129,7 +130,7 @@ export function MapScreen() {
         setSaveError(null);
         placeCamera(id, { lon: change.lon, lat: change.lat, bearing: change.bearing, angle: cam.angle, range: change.range, ptz: cam.ptz, siteId: cam.siteId })
           .then(() => refresh.current())
-          .catch((e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)));
+          .catch((e: unknown) => setSaveError(e));
       },
     });
     viewRef.current = view;
@@ -202,7 +203,7 @@ export function MapScreen() {
       <div className="map-body">
         <div className="map-canvas" ref={containerRef} data-testid="map" />
         <aside className="map-panel" data-testid="map-panel" aria-live="polite">
-          {saveError && <p className="banner banner-error" role="alert">{t('map.saveError', { message: saveError })}</p>}
+          {saveError !== null && <p className="banner banner-error" role="alert">{t('map.saveError', { message: errorText(saveError) })}</p>}
           <SelectionPanel selection={selection} byId={byId} alarms={feed.alarms} editing={mode === 'edit'} onSaved={() => refresh.current()} onError={setSaveError} />
           {mode === 'edit' && <UnplacedList placing={placing} onPlace={setPlacing} />}
           {mode === 'edit' && (
@@ -258,14 +259,14 @@ function Legend() {
 }
 
 function SelectionPanel({ selection, byId, alarms, editing, onSaved, onError }: {
-  selection: Selection; byId: Map<string, MapCamera>; alarms: Alarm[]; editing: boolean; onSaved: () => void; onError: (m: string) => void;
+  selection: Selection; byId: Map<string, MapCamera>; alarms: Alarm[]; editing: boolean; onSaved: () => void; onError: (e: unknown) => void;
 }) {
   if (selection.kind === 'none') return <p className="muted map-section" data-testid="map-empty">{t('map.selectHint')}</p>;
   if (selection.kind === 'point') {
     return (
       <section className="map-section" data-testid="who-sees">
         <h2>{t('map.whoSees.title')}</h2>
-        {selection.error && <p className="banner banner-error">{selection.error}</p>}
+        {selection.error !== undefined && <p className="banner banner-error">{errorText(selection.error)}</p>}
         {selection.cameras === null ? <p className="muted">{t('app.loading')}</p> : selection.cameras.length === 0 ? (
           <p data-testid="who-sees-none">{t('map.whoSees.none')}</p>
         ) : (
@@ -312,7 +313,7 @@ function SelectionPanel({ selection, byId, alarms, editing, onSaved, onError }: 
   );
 }
 
-function ConeEditor({ cam, onSaved, onError }: { cam: MapCamera; onSaved: () => void; onError: (m: string) => void }) {
+function ConeEditor({ cam, onSaved, onError }: { cam: MapCamera; onSaved: () => void; onError: (e: unknown) => void }) {
   const [bearing, setBearing] = useState(Math.round(cam.bearing));
   const [angle, setAngle] = useState(Math.round(cam.angle));
   const [range, setRange] = useState(Math.round(cam.range));
@@ -329,7 +330,7 @@ function ConeEditor({ cam, onSaved, onError }: { cam: MapCamera; onSaved: () => 
     if (s.busy) { s.next = body; return; }
     s.busy = true;
     placeCamera(cam.id, body)
-      .catch((e: unknown) => onError(e instanceof Error ? e.message : String(e)))
+      .catch(onError)
       .finally(() => {
         s.busy = false;
         const next = s.next;

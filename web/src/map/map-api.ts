@@ -2,7 +2,7 @@
 // web app and the routes cannot drift apart.
 import type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site } from '../api/types.ts';
 import type { FeatureCollection } from 'geojson';
-import { ApiError, request } from '../api/client.ts';
+import { ApiError, apiErrorOf, request } from '../api/client.ts';
 
 export type { BasemapView, Coverage, ImportResult, MapCamera, MapCluster, MapViewData, Outage, Placement, Site };
 
@@ -73,6 +73,6 @@ export async function importBasemap(file: File, corners: string | null): Promise
   const q = corners ? `?${new URLSearchParams({ corners })}` : '';
   const res = await fetch(`/api/map/basemap${q}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': type, accept: 'application/json' }, body: file });
   const json = (await res.json().catch(() => null)) as { basemap?: BasemapView; error?: { code?: string; message?: string } } | null;
-  if (!res.ok) throw new ApiError(json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? `HTTP ${res.status}`, res.status);
+  if (!res.ok) throw apiErrorOf(res, json);
   return json!.basemap!;
 }

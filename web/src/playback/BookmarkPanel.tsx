@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { addBookmark, listBookmarks, removeBookmark, type Bookmark } from './bookmark-api.ts';
 
@@ -33,7 +34,7 @@ export function BookmarkPanel({ cameras, position, bookmarks, onChanged, onSeek,
   useI18n();
   const [note, setNote] = useState('');
   const [cameraId, setCameraId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const target = cameras.find((c) => c.id === cameraId) ?? cameras[0];
   const names = new Map(cameras.map((c) => [c.id, c.name]));
   const submit = async (event: FormEvent) => {
@@ -45,7 +46,7 @@ export function BookmarkPanel({ cameras, position, bookmarks, onChanged, onSeek,
       setError(null);
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
   };
   const remove = async (b: Bookmark) => {
@@ -53,7 +54,7 @@ export function BookmarkPanel({ cameras, position, bookmarks, onChanged, onSeek,
       await removeBookmark(b.cameraId, b.id);
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
   };
   return (
@@ -68,7 +69,7 @@ export function BookmarkPanel({ cameras, position, bookmarks, onChanged, onSeek,
         <input type="text" value={note} maxLength={2000} placeholder={position === null ? t('bookmark.needPlayback') : t('bookmark.notePlaceholder')} aria-label={t('bookmark.note')} onChange={(e) => setNote(e.target.value)} disabled={position === null} data-testid="bookmark-note" />
         <button type="submit" className="button" disabled={position === null || !note.trim()} data-testid="bookmark-add">{t('bookmark.add')}</button>
       </form>
-      {error && <p className="banner banner-error" role="alert">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert">{errorText(error)}</p>}
       {bookmarks.length === 0 ? <p className="muted">{t('bookmark.none')}</p> : (
         <ol className="bookmark-list" data-testid="bookmark-list">
           {[...bookmarks].reverse().map((b) => (

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatBytes, formatNumber, t, useI18n } from '../i18n/index.ts';
+import { errorText, LocalProblem } from '../api/error-text.ts';
 import { exportDownloadUrl, getExport, startExport, type ExportJob } from './playback-api.ts';
 import { ApiError } from '../api/client.ts';
 import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
@@ -30,7 +31,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
   const [to, setTo] = useState(() => moment(Math.min(Date.now(), centre + 60_000)));
   const [reason, setReason] = useState('');
   const [job, setJob] = useState<ExportJob | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [askPurpose, setAskPurpose] = useState(false);
 
   useEffect(() => {
@@ -39,7 +40,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
       try {
         setJob(await getExport(job.id));
       } catch (e) {
-        setError(e instanceof Error ? e.message : String(e));
+        setError(e);
       }
     }, 400);
     return () => clearTimeout(timer);
@@ -48,15 +49,15 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     setError(null);
-    if (!reason.trim()) return setError(t('export.reasonRequired'));
+    if (!reason.trim()) return setError(new LocalProblem('export.reasonRequired'));
     const fromMs = parseLocal(from.date, from.time);
     const toMs = parseLocal(to.date, to.time);
-    if (fromMs === null || toMs === null) return setError(t('timepicker.bad'));
+    if (fromMs === null || toMs === null) return setError(new LocalProblem('timepicker.bad'));
     try {
       setJob(await startExport([cameraId], fromMs, toMs, reason.trim()));
     } catch (e) {
       if (e instanceof ApiError && e.code === PURPOSE_REQUIRED) return setAskPurpose(true);
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
   };
 
@@ -73,7 +74,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
         <button type="submit" className="button" disabled={job?.state === 'running'} data-testid="export-start">{t('export.start')}</button>
       </form>
       <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('export.audited')}</p>
-      {error && <p className="banner banner-error" role="alert" dir="auto">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert" dir="auto">{errorText(error)}</p>}
       {askPurpose && <PurposePrompt onDone={() => { setAskPurpose(false); void submit(); }} onCancel={() => setAskPurpose(false)} />}
       {job && (
         <div className="export-status" data-testid="export-status" data-state={job.state}>

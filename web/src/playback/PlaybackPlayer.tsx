@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { RecordedPlayback, type PlaybackState } from './recorded-playback.ts';
 import { InvestigationControls } from './InvestigationControls.tsx';
 import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
@@ -34,7 +35,8 @@ function stateMessage(state: PlaybackState): string | null {
     case 'ended': return t('playback.ended');
     case 'empty': return t('playback.empty');
     case 'unsupported': return t('live.unsupported', { mime: state.mime });
-    case 'error': return t('live.error', { message: state.message });
+    case 'error': return t('live.error', { message: errorText(state.error) });
+    case 'cancelled': return t('purpose.cancelled');
     case 'purpose': return t('purpose.needed');
   }
 }
@@ -80,8 +82,8 @@ export function PlaybackPlayer({ cameraId, fromMs, label, onPosition, controls =
     <div className="playback-wrap">
     <div className="live playback" data-playback-state={state.kind}>
       <video ref={videoRef} className="live-video" muted playsInline controls={false} disablePictureInPicture aria-label={label} />
-      {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' ? 'error' : state.kind}`} role="status">{message}</div>}
-      {state.kind === 'purpose' && <PurposePrompt onDone={() => setAttempt((n) => n + 1)} onCancel={() => setState({ kind: 'error', message: t('purpose.cancelled') })} />}
+      {message && <div className={`live-overlay live-overlay-${state.kind === 'error' || state.kind === 'unsupported' || state.kind === 'cancelled' ? 'error' : state.kind}`} role="status">{message}</div>}
+      {state.kind === 'purpose' && <PurposePrompt onDone={() => setAttempt((n) => n + 1)} onCancel={() => setState({ kind: 'cancelled' })} />}
       {purpose && state.kind === 'playing' && <span className="purpose-badge" data-testid="purpose-badge" dir="auto">{t('purpose.badge', { purpose: purpose.purposeName })}</span>}
       {position !== null && (
         <span className="live-clock playback-clock" data-testid="playback-clock">

@@ -35,12 +35,12 @@ export function TimePicker({ position, onGo }: { position: number | null; onGo(w
   const initial = position ?? Date.now() - 60_000;
   const [date, setDate] = useState(() => localDate(initial));
   const [time, setTime] = useState(() => localTime(initial));
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<'timepicker.bad' | 'timepicker.future' | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const at = parseLocal(date, time);
-    if (at === null) return setError(t('timepicker.bad'));
-    if (at > Date.now()) return setError(t('timepicker.future'));
+    if (at === null) return setError('timepicker.bad');
+    if (at > Date.now()) return setError('timepicker.future');
     setError(null);
     onGo(at);
   };
@@ -55,7 +55,7 @@ export function TimePicker({ position, onGo }: { position: number | null; onGo(w
         <input type="text" inputMode="numeric" value={time} placeholder="HH:MM:SS" maxLength={8} onChange={(e) => setTime(e.target.value)} aria-label={t('timepicker.time')} data-testid="time-picker-time" dir="ltr" />
       </label>
       <button type="submit" className="button" data-testid="time-picker-go">{t('timepicker.go')}</button>
-      {error && <span className="time-picker-error" role="alert" data-testid="time-picker-error">{error}</span>}
+      {error && <span className="time-picker-error" role="alert" data-testid="time-picker-error">{t(error)}</span>}
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { formatDateTime, formatNumber, formatTime, getCatalogue, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { getTimeline, type Gap, type Timeline as TimelineData, type TimeSpan } from './playback-api.ts';
 import { TimePicker } from './TimePicker.tsx';
@@ -183,7 +184,7 @@ export function Timeline({ cameraId, moreCameraIds = [], position, onSeek, onLiv
           <span key={tick} className="timeline-tick" style={{ insetInlineStart: percent(tick, start, win.ms) }}>{formatTime(tick)}</span>
         ))}
       </div>
-      {timeline.error !== null && <p className="banner banner-error" role="alert">{t('timeline.loadError', { message: timeline.error instanceof Error ? timeline.error.message : String(timeline.error) })}</p>}
+      {timeline.error !== null && <p className="banner banner-error" role="alert">{t('timeline.loadError', { message: errorText(timeline.error) })}</p>}
       {gaps.length > 0 && (
         <div className="timeline-gaps" data-testid="timeline-gaps">
           <span className="timeline-gaps-title">{t('timeline.gapsTitle')}</span>

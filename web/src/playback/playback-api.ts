@@ -1,23 +1,13 @@
 // The playback and export endpoints as the camera view uses them (server side: src/api/playback-routes.ts,
 // src/api/export-routes.ts).
-import { ApiError } from '../api/client.ts';
+import { request } from '../api/client.ts';
 import type { ExportJob, Timeline } from '../api/types.ts';
 import { purposeParams } from '../privacy/privacy-api.ts';
 
 export type { TimeSpan, Gap, Timeline, ExportFile, ExportJob } from '../api/types.ts';
 
-async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-  });
-  const json = await response.json().catch(() => null) as { error?: { code?: string; message?: string } } | null;
-  if (!response.ok) throw new ApiError(json?.error?.code ?? `HTTP_${response.status}`, json?.error?.message ?? `HTTP ${response.status}`, response.status);
-  return json as T;
-}
+// The app's one JSON request (ApiError with the server's code, a 401 back to the sign-in screen).
+const call = request;
 
 export function getTimeline(cameraId: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<Timeline> {
   const query = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)) });

@@ -1,6 +1,7 @@
 // Plays a recorded range through Media Source Extensions: one HTTP request per seek
 // (GET /api/cameras/:id/playback), the body appended to a SourceBuffer as it arrives, reading paused
 // while more than a minute is buffered ahead (TCP back-pressure reaches the server).
+import { apiErrorOf } from '../api/client.ts';
 import { SourceBufferQueue } from '../live/source-buffer-queue.ts';
 import { purposeParams } from '../privacy/privacy-api.ts';
 // The server's own pure timeline arithmetic (no I/O), so the two cannot drift apart.
@@ -12,7 +13,10 @@ export type PlaybackState =
   | { kind: 'ended' }
   | { kind: 'empty' }
   | { kind: 'unsupported'; mime: string }
-  | { kind: 'error'; message: string }
+  /** An ApiError or a media failure, put into words when shown (web/src/api/error-text.ts). */
+  | { kind: 'error'; error: unknown }
+  /** The operator declined to give a purpose. */
+  | { kind: 'cancelled' }
   /** Looking this far back needs a purpose (the server said PURPOSE_REQUIRED). */
   | { kind: 'purpose' };
 
@@ -51,8 +55,7 @@ export class RecordedPlayback {
       if (response.status === 404) return this.callbacks.onState({ kind: 'empty' });
       if (response.status === 428) return this.callbacks.onState({ kind: 'purpose' });
       if (!response.ok || !response.body) {
-        const body = await response.json().catch(() => null) as { error?: { message?: string } } | null;
-        return this.callbacks.onState({ kind: 'error', message: body?.error?.message ?? `HTTP ${response.status}` });
+        return this.callbacks.onState({ kind: 'error', error: apiErrorOf(response, await response.json().catch(() => null)) });
       }
       const mime = response.headers.get('x-vigil-mime') ?? 'video/mp4';
       if (!('MediaSource' in window) || !MediaSource.isTypeSupported(mime)) return this.callbacks.onState({ kind: 'unsupported', mime });
@@ -64,7 +67,7 @@ export class RecordedPlayback {
       if (abort.signal.aborted) return;
       const queue = new SourceBufferQueue({
         evictBefore: () => Math.max(0, this.video.currentTime - KEEP_BEHIND_SEC),
-        onError: (error) => this.callbacks.onState({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
+        onError: (error) => this.callbacks.onState({ kind: 'error', error }),
       });
       this.queue = queue;
       queue.attach(source.addSourceBuffer(mime));
@@ -101,7 +104,7 @@ export class RecordedPlayback {
       this.video.addEventListener('ended', () => this.callbacks.onState({ kind: 'ended' }), { once: true });
     } catch (error) {
       if (abort.signal.aborted) return;
-      this.callbacks.onState({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      this.callbacks.onState({ kind: 'error', error });
     }
   }
 

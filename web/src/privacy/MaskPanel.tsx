@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatTime, t, useI18n } from '../i18n/index.ts';
+import { errorText, LocalProblem } from '../api/error-text.ts';
 import { endLift, getMasks, liftMasks, type MaskList } from './privacy-api.ts';
 
 /**
@@ -10,7 +11,7 @@ export function MaskPanel({ cameraId, onChange }: { cameraId: string; onChange()
   useI18n();
   const [data, setData] = useState<MaskList | null>(null);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
@@ -33,14 +34,14 @@ export function MaskPanel({ cameraId, onChange }: { cameraId: string; onChange()
   const lift = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    if (!reason.trim()) return setError(t('masks.reasonRequired'));
+    if (!reason.trim()) return setError(new LocalProblem('masks.reasonRequired'));
     try {
       await liftMasks(cameraId, reason.trim(), 15);
       setReason('');
       setVersion((v) => v + 1);
       onChange();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
   };
   const restore = async () => {
@@ -63,7 +64,7 @@ export function MaskPanel({ cameraId, onChange }: { cameraId: string; onChange()
         </form>
       )}
       {data.lift && <button type="button" className="button" onClick={restore} data-testid="mask-restore">{t('masks.restore')}</button>}
-      {error && <p className="banner banner-error" role="alert" dir="auto">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert" dir="auto">{errorText(error)}</p>}
       <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('masks.audited')}</p>
     </section>
   );

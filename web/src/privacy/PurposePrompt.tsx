@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { t, useI18n } from '../i18n/index.ts';
+import { errorText, LocalProblem } from '../api/error-text.ts';
 import { getPurposes, setPurpose, type PurposeList } from './privacy-api.ts';
 
 /**
@@ -11,17 +12,17 @@ export function PurposePrompt({ onDone, onCancel }: { onDone(): void; onCancel()
   const [list, setList] = useState<PurposeList | null>(null);
   const [purposeId, setPurposeId] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
-    getPurposes().then(setList, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    getPurposes().then(setList, (e: unknown) => setError(e));
   }, []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const chosen = list?.purposes.find((p) => p.id === purposeId);
-    if (!chosen) return setError(t('purpose.choose'));
-    if (!text.trim()) return setError(t('purpose.textRequired'));
+    if (!chosen) return setError(new LocalProblem('purpose.choose'));
+    if (!text.trim()) return setError(new LocalProblem('purpose.textRequired'));
     setPurpose({ purposeId: chosen.id, purposeName: chosen.name, purposeText: text.trim() });
     onDone();
   };
@@ -40,7 +41,7 @@ export function PurposePrompt({ onDone, onCancel }: { onDone(): void; onCancel()
         <label>{t('purpose.text')}
           <input type="text" value={text} maxLength={500} onChange={(e) => setText(e.target.value)} name="purpose-text" placeholder={t('purpose.textPlaceholder')} dir="auto" />
         </label>
-        {error && <p className="banner banner-error" role="alert" dir="auto">{error}</p>}
+        {error !== null && <p className="banner banner-error" role="alert" dir="auto">{errorText(error)}</p>}
         <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('purpose.audited')}</p>
         <div className="purpose-actions">
           <button type="button" className="button button-quiet" onClick={onCancel}>{t('purpose.cancel')}</button>

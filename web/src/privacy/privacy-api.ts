@@ -1,23 +1,13 @@
 // Masks, lifts and purposes as the camera view uses them (server side: src/api/privacy-routes.ts).
 // The purpose the user stated for looking back is kept for the tab's session and sent with every
 // playback and export request until they change it.
-import { ApiError } from '../api/client.ts';
+import { request } from '../api/client.ts';
 import type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
 
 export type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.status === 204) return undefined as T;
-  const json = await response.json().catch(() => null) as { error?: { code?: string; message?: string } } | null;
-  if (!response.ok) throw new ApiError(json?.error?.code ?? `HTTP_${response.status}`, json?.error?.message ?? `HTTP ${response.status}`, response.status);
-  return json as T;
-}
+// The app's one JSON request (ApiError with the server's code, a 401 back to the sign-in screen).
+const call = request;
 
 export const getMasks = (cameraId: string) => call<MaskList>('GET', `/api/cameras/${encodeURIComponent(cameraId)}/masks`);
 export const liftMasks = async (cameraId: string, reason: string, minutes: number) =>

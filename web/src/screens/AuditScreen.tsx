@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, auditExtract, listCameras, listUsers, queryAudit, verifyAudit, type AuditFilters } from '../api/client.ts';
+import { auditExtract, listCameras, listUsers, queryAudit, verifyAudit, type AuditFilters } from '../api/client.ts';
 import type { AuditEntryView, AuditVerifyView, Camera, ManagedUser } from '../api/types.ts';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 
 /**
  * "2026-12-02 07:30" (or with seconds), local time, 24-hour, to ms; empty or unreadable → undefined.
@@ -14,9 +15,6 @@ export function fromLocal(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
-}
 
 export function AuditScreen() {
   useI18n();
@@ -27,10 +25,10 @@ export function AuditScreen() {
   const [entries, setEntries] = useState<AuditEntryView[]>([]);
   const [actions, setActions] = useState<string[]>([]);
   const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [verify, setVerify] = useState<{ state: 'idle' | 'running' } | { state: 'done'; result: AuditVerifyView }>({ state: 'idle' });
   const [reason, setReason] = useState('');
-  const [extractNote, setExtractNote] = useState<string | null>(null);
+  const [extractNote, setExtractNote] = useState<'audit.extractDone' | null>(null);
 
   useEffect(() => {
     listUsers().then(setUsers, () => undefined);
@@ -43,7 +41,7 @@ export function AuditScreen() {
       setEntries((old) => (before ? [...old, ...r.entries] : r.entries));
       setActions(r.actions);
       setNext(r.nextBefore);
-    }, (e: unknown) => setError(messageOf(e)));
+    }, (e: unknown) => setError(e));
   }, []);
   useEffect(() => load({}), [load]);
 
@@ -61,7 +59,7 @@ export function AuditScreen() {
     setVerify({ state: 'running' });
     verifyAudit().then((result) => setVerify({ state: 'done', result }), (e: unknown) => {
       setVerify({ state: 'idle' });
-      setError(messageOf(e));
+      setError(e);
     });
   };
   const extract = () => {
@@ -72,8 +70,8 @@ export function AuditScreen() {
       a.download = `vigil-audit-extract-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
       a.click();
       URL.revokeObjectURL(url);
-      setExtractNote(t('audit.extractDone'));
-    }, (e: unknown) => setError(messageOf(e)));
+      setExtractNote('audit.extractDone');
+    }, (e: unknown) => setError(e));
   };
   const nameOf = (id: string, fallback: string | null) => fallback ?? users.find((u) => u.id === id)?.username ?? id;
   const cameraName = (id: string | null) => (id ? cameras.find((c) => c.id === id)?.name ?? id : '');
@@ -82,7 +80,7 @@ export function AuditScreen() {
     <main id="content" className="admin-screen" data-testid="audit-screen">
       <h1 className="screen-title">{t('audit.title')}</h1>
       <p className="screen-intro">{t('audit.intro')}</p>
-      {error && <p className="banner banner-error" role="alert">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert">{errorText(error)}</p>}
 
       <section className="verify-box" aria-live="polite" data-testid="audit-verify">
         <button type="button" className="button" onClick={runVerify} disabled={verify.state === 'running'}>
@@ -144,7 +142,7 @@ export function AuditScreen() {
           <input name="extract-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <button type="button" className="button" onClick={extract} disabled={reason.trim().length < 3} data-testid="audit-extract">{t('audit.extract')}</button>
-        {extractNote && <span className="muted" role="status">{extractNote}</span>}
+        {extractNote && <span className="muted" role="status">{t(extractNote)}</span>}
       </div>
 
       <table className="admin-table" data-testid="audit-table">

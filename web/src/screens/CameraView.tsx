@@ -4,6 +4,7 @@ import { ApiError, getCamera, listRecordings } from '../api/client.ts';
 import type { Camera, RecordingSegment } from '../api/types.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatBytes, formatDateTime, formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { PlaybackPlayer } from '../playback/PlaybackPlayer.tsx';
 import { Timeline } from '../playback/Timeline.tsx';
@@ -17,9 +18,6 @@ import { GRID_PATH, calibrationPath, navigate, onLinkClick, rulesPath } from '..
 
 const HOUR_MS = 3_600_000;
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** `canConfigure`: the user may read the camera's analytics settings (admin): the detector panel is shown. */
 /** `canBookmark`: the user may list and play recordings (not a viewer): bookmarks are shown. */

@@ -3,13 +3,14 @@ import { ApiError, login, NETWORK_ERROR } from '../api/client.ts';
 import type { User } from '../api/types.ts';
 import { LanguagePicker } from '../components/TopBar.tsx';
 import { t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 
 type LoginProblem =
   | { kind: 'invalid' }
   | { kind: 'throttled'; until: number }
   | { kind: 'network' }
   | { kind: 'missing' }
-  | { kind: 'other'; message: string };
+  | { kind: 'other'; error: unknown };
 
 export function LoginScreen({ onLoggedIn }: { onLoggedIn: (user: User) => void }) {
   useI18n();
@@ -47,7 +48,7 @@ export function LoginScreen({ onLoggedIn }: { onLoggedIn: (user: User) => void }
         setNow(Date.now());
         setProblem({ kind: 'throttled', until: Date.now() + (error.retryAfterSec ?? 30) * 1000 });
       } else if (error instanceof ApiError && error.code === NETWORK_ERROR) setProblem({ kind: 'network' });
-      else setProblem({ kind: 'other', message: error instanceof Error ? error.message : String(error) });
+      else setProblem({ kind: 'other', error });
     } finally {
       setBusy(false);
     }
@@ -58,7 +59,7 @@ export function LoginScreen({ onLoggedIn }: { onLoggedIn: (user: User) => void }
   else if (problem?.kind === 'throttled') message = waitSeconds > 0 ? t('login.error.throttled', { seconds: waitSeconds }) : null;
   else if (problem?.kind === 'network') message = t('login.error.network');
   else if (problem?.kind === 'missing') message = t('login.error.missing');
-  else if (problem?.kind === 'other') message = t('login.error.other', { message: problem.message });
+  else if (problem?.kind === 'other') message = t('login.error.other', { message: errorText(problem.error) });
 
   return (
     <main className="login-page">

@@ -1,6 +1,7 @@
 import { getClusterNodes } from '../api/client.ts';
 import type { ClusterNode } from '../api/types.ts';
 import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { onLinkClick } from '../router.ts';
 
@@ -40,7 +41,7 @@ export function NodesScreen() {
         <h1 className="toolbar-title">{t('nodes.title')}</h1>
         {data && <span className="toolbar-info" data-testid="nodes-summary">{t('nodes.summary', { alive: formatNumber(data.nodes.filter((n) => n.alive).length), total: formatNumber(data.nodes.length), self: data.self })}</span>}
       </div>
-      {nodes.error !== null && <p className="banner banner-error" role="alert">{t('nodes.loadError', { message: nodes.error instanceof Error ? nodes.error.message : String(nodes.error) })}</p>}
+      {nodes.error !== null && <p className="banner banner-error" role="alert">{t('nodes.loadError', { message: errorText(nodes.error) })}</p>}
       {data === null && nodes.error === null && <p className="banner" data-testid="nodes-single">{t('nodes.single')}</p>}
       {unassigned > 0 && <p className="banner banner-error" role="alert" data-testid="nodes-unassigned">{t('nodes.unassigned', { n: formatNumber(unassigned) })}</p>}
       {data && (

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, createUser, endSessions, listUsers, removeUser, resetPassword, updateUser } from '../api/client.ts';
+import { createUser, endSessions, listUsers, removeUser, resetPassword, updateUser } from '../api/client.ts';
 import type { ManagedUser, Role, ScopeRef } from '../api/types.ts';
 import { roleLabel } from '../components/TopBar.tsx';
 import { formatDateTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 
 const ROLES: Role[] = ['admin', 'supervisor', 'operator', 'viewer', 'auditor'];
 
@@ -20,37 +21,34 @@ export function scopesText(scopes: ScopeRef[] | null): string {
   return scopes === null ? '' : scopes.map((s) => `${s.kind}:${s.id}`).join(', ');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
-}
-
 export function UsersScreen({ me }: { me: string }) {
   useI18n();
   const [users, setUsers] = useState<ManagedUser[] | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // Kept as a function and called while rendering, so a language switch also changes the banner.
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: () => string } | null>(null);
   const [form, setForm] = useState({ username: '', password: '', role: 'operator' as Role, scopes: '' });
 
   const load = useCallback(() => {
-    listUsers().then(setUsers, (e: unknown) => setNotice({ kind: 'error', text: messageOf(e) }));
+    listUsers().then(setUsers, (e: unknown) => setNotice({ kind: 'error', text: () => errorText(e) }));
   }, []);
   useEffect(load, [load]);
 
-  const act = (what: Promise<unknown>, ok: string) =>
+  const act = (what: Promise<unknown>, ok: () => string) =>
     what.then(() => {
       setNotice({ kind: 'ok', text: ok });
       load();
-    }, (e: unknown) => setNotice({ kind: 'error', text: messageOf(e) }));
+    }, (e: unknown) => setNotice({ kind: 'error', text: () => errorText(e) }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void act(createUser({ username: form.username.trim(), password: form.password, role: form.role, scopes: parseScopes(form.scopes) }), t('users.created', { username: form.username.trim() }))
+    void act(createUser({ username: form.username.trim(), password: form.password, role: form.role, scopes: parseScopes(form.scopes) }), () => t('users.created', { username: form.username.trim() }))
       .then(() => setForm((f) => ({ ...f, username: '', password: '' })));
   };
 
   return (
     <main id="content" className="admin-screen" data-testid="users-screen">
       <h1 className="screen-title">{t('users.title')}</h1>
-      {notice && <p className={`banner ${notice.kind === 'ok' ? 'banner-ok' : 'banner-error'}`} role={notice.kind === 'ok' ? 'status' : 'alert'} data-testid="users-notice">{notice.text}</p>}
+      {notice && <p className={`banner ${notice.kind === 'ok' ? 'banner-ok' : 'banner-error'}`} role={notice.kind === 'ok' ? 'status' : 'alert'} data-testid="users-notice">{notice.text()}</p>}
       <form className="admin-form" onSubmit={submit} data-testid="user-form">
         <h2 className="admin-subtitle">{t('users.add')}</h2>
         <label className="field">
@@ -92,7 +90,7 @@ export function UsersScreen({ me }: { me: string }) {
             <tr key={u.id} data-testid={`user-row-${u.username}`}>
               <td dir="ltr">{u.username}</td>
               <td>
-                <select aria-label={t('users.role')} value={u.role} disabled={u.username === me} onChange={(e) => void act(updateUser(u.id, { role: e.target.value as Role }), t('users.saved'))}>
+                <select aria-label={t('users.role')} value={u.role} disabled={u.username === me} onChange={(e) => void act(updateUser(u.id, { role: e.target.value as Role }), () => t('users.saved'))}>
                   {ROLES.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
                 </select>
               </td>
@@ -101,7 +99,7 @@ export function UsersScreen({ me }: { me: string }) {
               <td>{formatDateTime(u.createdAt)}</td>
               <td className="row-actions">
                 {u.username !== me && (
-                  <button type="button" className="button button-quiet" onClick={() => void act(updateUser(u.id, { disabled: !u.disabled }), t('users.saved'))}>
+                  <button type="button" className="button button-quiet" onClick={() => void act(updateUser(u.id, { disabled: !u.disabled }), () => t('users.saved'))}>
                     {u.disabled ? t('users.enable') : t('users.disable')}
                   </button>
                 )}
@@ -110,12 +108,12 @@ export function UsersScreen({ me }: { me: string }) {
                   className="button button-quiet"
                   onClick={() => {
                     const password = window.prompt(t('users.newPassword', { username: u.username }));
-                    if (password) void act(resetPassword(u.id, password), t('users.passwordReset', { username: u.username }));
+                    if (password) void act(resetPassword(u.id, password), () => t('users.passwordReset', { username: u.username }));
                   }}
                 >
                   {t('users.resetPassword')}
                 </button>
-                <button type="button" className="button button-quiet" onClick={() => void act(endSessions(u.id).then((n) => n), t('users.sessionsEnded', { username: u.username }))}>
+                <button type="button" className="button button-quiet" onClick={() => void act(endSessions(u.id).then((n) => n), () => t('users.sessionsEnded', { username: u.username }))}>
                   {t('users.endSessions')}
                 </button>
                 {u.username !== me && (
@@ -123,7 +121,7 @@ export function UsersScreen({ me }: { me: string }) {
                     type="button"
                     className="button button-quiet button-danger"
                     onClick={() => {
-                      if (window.confirm(t('users.confirmRemove', { username: u.username }))) void act(removeUser(u.id), t('users.removed', { username: u.username }));
+                      if (window.confirm(t('users.confirmRemove', { username: u.username }))) void act(removeUser(u.id), () => t('users.removed', { username: u.username }));
                     }}
                   >
                     {t('users.remove')}

@@ -2,9 +2,10 @@
 // the measured path, the clip, the calibration and its error, any recording gap, the plate (or
 // why it is unread), and whether the package's signature and hashes verify now.
 import { useEffect, useState } from 'react';
-import { ApiError, request } from '../api/client.ts';
+import { request } from '../api/client.ts';
 import type { Evidence } from '../api/types.ts';
 import { formatDateTime, formatDecimal, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
 
 export function evidencePath(eventId: string): string {
@@ -16,10 +17,10 @@ const fileUrl = (id: string, name: string) => `/api/events/${encodeURIComponent(
 export function EvidenceScreen({ id }: { id: string }) {
   useI18n();
   const [ev, setEv] = useState<Evidence | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     setEv(null);
-    request<Evidence>('GET', `/api/events/${encodeURIComponent(id)}/evidence`).then(setEv, (e: unknown) => setError(e instanceof ApiError || e instanceof Error ? e.message : String(e)));
+    request<Evidence>('GET', `/api/events/${encodeURIComponent(id)}/evidence`).then(setEv, (e: unknown) => setError(e));
   }, [id]);
   const r = ev?.record;
   const m = r?.measurement ?? {};
@@ -35,7 +36,7 @@ export function EvidenceScreen({ id }: { id: string }) {
         {r && <a href={`/traffic/${encodeURIComponent(r.cameraId)}`} onClick={(event) => onLinkClick(event, `/traffic/${encodeURIComponent(r.cameraId)}`)} data-testid="evidence-dashboard-link">{t('tr.dashboard')}</a>}
         {ev && <span className={ev.verified ? 'badge badge-ok' : 'badge badge-error'} data-testid="evidence-verified">{ev.verified ? t('ev.verified') : t('ev.notVerified')}</span>}
       </div>
-      {error && <p className="banner banner-error" role="alert" data-testid="evidence-error">{error}</p>}
+      {error !== null && <p className="banner banner-error" role="alert" data-testid="evidence-error">{errorText(error)}</p>}
       {r && ev && (
         <div className="evidence-grid">
           <section className="panel" aria-label={t('ev.measurement')}>

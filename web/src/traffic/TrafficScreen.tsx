@@ -5,6 +5,7 @@
 import { request } from '../api/client.ts';
 import type { TrafficDashboard } from '../api/types.ts';
 import { formatDecimal, formatTime, t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { cameraPath, onLinkClick } from '../router.ts';
 import { evidencePath } from './EvidenceScreen.tsx';
@@ -70,7 +71,7 @@ export function TrafficScreen({ cameraId }: { cameraId: string }) {
         <h1 className="toolbar-title" dir="auto">{t('tr.title', { camera: cameraId })}</h1>
         {data && <span className="toolbar-info" data-testid="traffic-running">{data.running && data.since ? t('tr.since', { time: formatTime(data.since) }) : t('tr.notRunning')}</span>}
       </div>
-      {error ? <p className="banner banner-error" role="alert">{error instanceof Error ? error.message : String(error)}</p> : null}
+      {error ? <p className="banner banner-error" role="alert">{errorText(error)}</p> : null}
       {data && (
         <div className="traffic-grid">
           <section className="panel traffic-wide">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Camera, User } from '../api/types.ts';
 import { t, useI18n } from '../i18n/index.ts';
+import { errorText } from '../api/error-text.ts';
 import { LivePlayer } from '../live/LivePlayer.tsx';
 import { loadAlarm, alarmPath } from '../alarms/alarm-api.ts';
 import { onLinkClick } from '../router.ts';
@@ -46,10 +47,6 @@ function specOf(d: Draft): WallSpec {
   return { layout: d.layout, ...(d.layout === 'custom' ? { cols: d.cols, rows: d.rows } : {}), tiles: resized(d.tiles, count).slice(0, count), tour: d.tour };
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 function fullScreen(element: Element | null): void {
   if (!element) return;
   if (document.fullscreenElement === element) void document.exitFullscreen().catch(() => undefined);
@@ -66,7 +63,8 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
   const [shared, setShared] = useState(false);
   const [selected, setSelected] = useState(0);
   const [filter, setFilter] = useState('');
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // Kept as a function and called while rendering, so a language switch also changes the banner.
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: () => string } | null>(null);
   const [tourStart, setTourStart] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [pushed, setPushed] = useState<Record<number, Pushed>>({});
@@ -98,7 +96,7 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
         const again = layouts.find((l) => l.id === last);
         if (again) load(again);
       })
-      .catch((e: unknown) => { if (!abort.signal.aborted) setMessage({ kind: 'error', text: t('wall.loadError', { message: errorText(e) }) }); });
+      .catch((e: unknown) => { if (!abort.signal.aborted) setMessage({ kind: 'error', text: () => t('wall.loadError', { message: errorText(e) }) }); });
     return () => abort.abort();
   }, [load]);
 
@@ -120,9 +118,9 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
     loadAlarm(alarmId)
       .then(({ alarm }) => {
         setPushed((p) => ({ ...p, [tile]: { alarmId, cameraId: alarm.cameraId, text: t('wall.pushedAlarm', { rule: alarm.rule, priority: alarm.priority }) } }));
-        setMessage({ kind: 'ok', text: t('wall.pushedTo', { camera: alarm.cameraName, tile: tile + 1 }) });
+        setMessage({ kind: 'ok', text: () => t('wall.pushedTo', { camera: alarm.cameraName, tile: tile + 1 }) });
       })
-      .catch((e: unknown) => setMessage({ kind: 'error', text: t('wall.pushError', { message: errorText(e) }) }));
+      .catch((e: unknown) => setMessage({ kind: 'error', text: () => t('wall.pushError', { message: errorText(e) }) }));
   }, []);
 
   // Pushed from the alarm screen: through the address (this window) or from another window.
@@ -157,9 +155,9 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
       setSaved((list) => [...list.filter((l) => l.id !== layout.id), layout].sort((a, b) => a.name.localeCompare(b.name)));
       setCurrent(layout);
       try { localStorage.setItem(LAST_KEY, layout.id); } catch { /* not remembered */ }
-      setMessage({ kind: 'ok', text: t('wall.saved', { name: layout.name }) });
+      setMessage({ kind: 'ok', text: () => t('wall.saved', { name: layout.name }) });
     } catch (e) {
-      setMessage({ kind: 'error', text: t('wall.saveError', { message: errorText(e) }) });
+      setMessage({ kind: 'error', text: () => t('wall.saveError', { message: errorText(e) }) });
     }
   };
   const remove = async () => {
@@ -167,10 +165,10 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
     try {
       await deleteLayout(current.id);
       setSaved((list) => list.filter((l) => l.id !== current.id));
-      setMessage({ kind: 'ok', text: t('wall.deleted', { name: current.name }) });
+      setMessage({ kind: 'ok', text: () => t('wall.deleted', { name: current.name }) });
       setCurrent(null);
     } catch (e) {
-      setMessage({ kind: 'error', text: t('wall.saveError', { message: errorText(e) }) });
+      setMessage({ kind: 'error', text: () => t('wall.saveError', { message: errorText(e) }) });
     }
   };
 
@@ -221,7 +219,7 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
         {current?.editable && <button type="button" className="button button-quiet" onClick={() => void remove()} data-testid="wall-delete">{t('wall.delete')}</button>}
         <button type="button" className="button wall-fullscreen-all" onClick={() => fullScreen(wallRef.current)} data-testid="wall-fullscreen">{t('wall.fullscreen')}</button>
       </div>
-      {message && <p className={`banner ${message.kind === 'error' ? 'banner-error' : 'banner-ok'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="wall-message">{message.text}</p>}
+      {message && <p className={`banner ${message.kind === 'error' ? 'banner-error' : 'banner-ok'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="wall-message">{message.text()}</p>}
       <div className="wall-body">
         <aside className="wall-side" aria-label={t('wall.cameras')}>
           <input type="search" value={filter} placeholder={t('grid.filterPlaceholder')} aria-label={t('grid.filter')} onChange={(e) => setFilter(e.target.value)} data-testid="wall-filter" />
