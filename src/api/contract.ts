@@ -33,6 +33,7 @@ import type { MaskListSchema, PurposesResponse, LiftSchema } from './privacy-sch
 export type MaskList = Static<typeof MaskListSchema>;
 export type PurposeList = Static<typeof PurposesResponse>;
 export type MaskLift = Static<typeof LiftSchema>;
+export type { CameraPurposeView, CameraPurposeInput } from './privacy-schemas.ts';
 export type CameraImportReport = Static<typeof CameraImportReportSchema>;
 // issue 10: users and the audit log
 export type Role = Static<typeof RoleSchema>;

@@ -121,9 +121,21 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         needsApproval: deps.fourEyesExport === true,
         actorName: user!.username,
         redactionLift: liftBy ? { by: liftBy.id, byName: liftBy.username, reason: req.body.liftRedaction!.reason } : undefined,
+        purpose: purpose.purposeId ? { name: String(purpose.purpose), text: String(purpose.purposeText ?? '') } : null,
       });
       reply.status(202);
       return { export: job };
+    },
+  );
+
+  // issue 13: the requester follows their own requests (state, the approver's decision, download once done).
+  app.get(
+    '/api/exports',
+    { schema: { tags: ['exports'], summary: 'This user\'s own exports and export requests in this process, newest first (a restart forgets them; the audit log keeps them)', response: { 200: Type.Object({ exports: Type.Array(JobSchema) }), ...errors } } },
+    async (req) => {
+      const user = req.principal!;
+      const exportable = (j: ExportJobView) => j.cameras.every((c) => guard.can(user, 'recording.export', { type: 'camera', id: c }));
+      return { exports: exportsOf().requestedBy(user.id).filter(exportable) };
     },
   );
 

@@ -29,3 +29,32 @@ export const PolicySchema = Type.Object({
 });
 export const PurposesResponse = Type.Object({ purposes: Type.Array(PurposeSchema), policy: PolicySchema, mayManage: Type.Boolean() });
 export type PurposeList = Static<typeof PurposesResponse>;
+
+// A camera's purpose, legal basis and recording retention (routes: retention-routes.ts).
+export const CameraPurposeBody = Type.Object(
+  {
+    purpose: Type.String({ maxLength: 500, description: 'what the camera is for' }),
+    legalBasis: Type.String({ maxLength: 40, description: 'GDPR art. 6(1): one of legalBases in GET /api/cameras/{id}/purpose' }),
+    retentionHours: Type.Optional(Type.Number({ description: 'how long recordings are kept (default defaultRetentionHours, 72); more needs retentionReason' })),
+    retentionReason: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export const CameraPurposeSchema = Type.Object({
+  cameraId: Type.String(),
+  /** null: no purpose stated (recordings kept retentionHours, at most 72). */
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  legalBasis: Type.Union([Type.String(), Type.Null()]),
+  retentionHours: Type.Number(),
+  retentionReason: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export const CameraPurposeReply = Type.Object({
+  purpose: CameraPurposeSchema,
+  /** The legal bases a camera may state (GDPR art. 6(1)). */
+  legalBases: Type.Array(Type.String()),
+  /** Hours kept unless the purpose gives a reason for more (72). */
+  defaultRetentionHours: Type.Number(),
+});
+export type CameraPurposeView = Static<typeof CameraPurposeReply>;
+export type CameraPurposeInput = Static<typeof CameraPurposeBody>;

@@ -5,26 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
+import { CameraPurposeBody as PurposeBody, CameraPurposeReply, CameraPurposeSchema } from './privacy-schemas.ts';
 import { DEFAULT_RETENTION_HOURS, LEGAL_BASES, PrivacyError, type CameraPurposes } from '../privacy/index.ts';
 
-const PurposeBody = Type.Object(
-  {
-    purpose: Type.String({ maxLength: 500, description: 'what the camera is for' }),
-    legalBasis: Type.String({ maxLength: 40, description: `GDPR art. 6(1): ${LEGAL_BASES.join(', ')}` }),
-    retentionHours: Type.Optional(Type.Number({ description: `how long recordings are kept (default ${DEFAULT_RETENTION_HOURS}); more than ${DEFAULT_RETENTION_HOURS} needs retentionReason` })),
-    retentionReason: Type.Optional(Type.String({ maxLength: 1000 })),
-  },
-  { additionalProperties: false },
-);
-export const CameraPurposeSchema = Type.Object({
-  cameraId: Type.String(),
-  /** null: no purpose stated (recordings kept retentionHours, at most 72). */
-  purpose: Type.Union([Type.String(), Type.Null()]),
-  legalBasis: Type.Union([Type.String(), Type.Null()]),
-  retentionHours: Type.Number(),
-  retentionReason: Type.Union([Type.String(), Type.Null()]),
-  updatedAt: Type.Union([Type.Number(), Type.Null()]),
-});
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
 export function registerRetentionRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guard): void {
@@ -35,7 +18,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: ApiDeps, gua
 
   app.get<{ Params: Static<typeof CameraParams> }>(
     '/api/cameras/:id/purpose',
-    { schema: { tags: ['privacy'], summary: 'A camera\'s purpose, legal basis and recording retention', params: CameraParams, response: { 200: Type.Object({ purpose: CameraPurposeSchema }), ...errors } } },
+    { schema: { tags: ['privacy'], summary: 'A camera\'s purpose, legal basis and recording retention', params: CameraParams, response: { 200: CameraPurposeReply, ...errors } } },
     async (req) => {
       guard(req, 'camera.read', { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);
@@ -46,6 +29,8 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: ApiDeps, gua
           retentionHours: purposes().retentionHours(req.params.id, deps.configuredRetentionHours?.(req.params.id) ?? null),
           retentionReason: row?.retentionReason ?? null, updatedAt: row?.updatedAt ?? null,
         },
+        legalBases: [...LEGAL_BASES],
+        defaultRetentionHours: DEFAULT_RETENTION_HOURS,
       };
     },
   );

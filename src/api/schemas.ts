@@ -175,6 +175,11 @@ export const ExportJobSchema = Type.Object({
   requestedByName: Type.String(),
   /** Faces and plates left unredacted (an approver lifted redaction with a reason). */
   redactionLifted: Type.Boolean(),
+  /** issue 13: the purpose of looking back stated with the request (null: inside the free window). */
+  purpose: Type.Union([Type.Object({ name: Type.String(), text: Type.String() }), Type.Null()]),
+  /** issue 13, four eyes: the approver's or refuser's user name and when (null until decided). */
+  decidedByName: Type.Union([Type.String(), Type.Null()]),
+  decidedAt: Type.Union([Type.Number(), Type.Null()]),
 });
 
 // --- issue 10: users and the audit log -------------------------------------------------------

@@ -1,10 +1,10 @@
 // The public transparency report, when the admin publishes it (privacy.transparencyReport; on in
-// the demo): JSON at /api/transparency and a page at /transparency, no login. Counted from the
+// the demo): JSON at /api/transparency and a page at /transparency (en, fa, ps, ur), no login. Counted from the
 // audit log; signed with the server's Ed25519 key; names no person. Built at most once a minute
 // (a public route must not let anyone make the server count the whole log on every request).
 import type { FastifyInstance } from 'fastify';
 import { canonicalJson, loadOrCreateServerKey, readLatestCheckpoint, signBytes } from '../audit/index.ts';
-import { buildTransparencyReport, transparencyHtml, REPORT_ACTIONS, type ReportCamera, type TransparencyReport } from '../privacy/index.ts';
+import { buildTransparencyReport, pickReportLanguage, transparencyHtml, REPORT_ACTIONS, type ReportCamera, type TransparencyReport } from '../privacy/index.ts';
 import type { ApiDeps } from './types.ts';
 
 const CACHE_MS = 60_000;
@@ -16,19 +16,22 @@ export interface SignedReport {
 
 export async function makeTransparencyReport(deps: ApiDeps, now = Date.now()): Promise<SignedReport> {
   const t = deps.transparency!;
-  const [cameras, masks, placements, sites, daily] = await Promise.all([
+  const [cameras, masks, placements, sites, daily, purposes] = await Promise.all([
     deps.store.listCameras(),
     deps.store.listPrivacyMasks(),
     deps.store.listCameraPlacements().catch(() => []),
     deps.store.listSites().catch(() => []),
     deps.store.auditDailyCounts(Object.values(REPORT_ACTIONS)),
+    deps.cameraPurposes ? deps.cameraPurposes.list() : Promise.resolve([]),
   ]);
+  const purposeOf = new Map(purposes.map((p) => [p.cameraId, p]));
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
   const siteOf = new Map(placements.map((p) => [p.cameraId, p.siteId ? (siteName.get(p.siteId) ?? null) : null]));
   const maskCount = new Map<string, number>();
   for (const m of masks) maskCount.set(m.cameraId, (maskCount.get(m.cameraId) ?? 0) + 1);
   const rows: ReportCamera[] = cameras.map((c) => ({
     name: c.name, site: siteOf.get(c.id) ?? null, retentionHours: t.retentionHours(c.id), masks: maskCount.get(c.id) ?? 0, recording: c.enabled && c.record,
+    purpose: purposeOf.get(c.id)?.purpose ?? null, legalBasis: purposeOf.get(c.id)?.legalBasis ?? null,
   }));
   const cp = deps.audit ? readLatestCheckpoint(deps.audit.checkpointFile) : null;
   const report = buildTransparencyReport({
@@ -62,9 +65,11 @@ export function registerTransparencyRoutes(app: FastifyInstance, deps: ApiDeps):
     reply.header('cache-control', 'public, max-age=60');
     return current();
   });
-  app.get('/transparency', { schema: { hide: true } }, async (_req, reply) => {
+  // The page in English, Dari, Pashto or Urdu: ?lang= first, then Accept-Language.
+  app.get<{ Querystring: { lang?: string } }>('/transparency', { schema: { hide: true } }, async (req, reply) => {
     const { report, signature } = await current();
-    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60');
-    return transparencyHtml(report, signature);
+    const lang = pickReportLanguage(typeof req.query?.lang === 'string' ? req.query.lang : null, req.headers['accept-language']);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').header('content-language', lang).header('vary', 'Accept-Language');
+    return transparencyHtml(report, signature, lang);
   });
 }

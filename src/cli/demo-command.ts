@@ -76,7 +76,9 @@ export async function cmdDemo(args: string[], help: string): Promise<number> {
     dataDir,
     server: { port: process.env.VIGIL_PORT ? Number(process.env.VIGIL_PORT) : 8080 },
     recording: { segmentSeconds: seg },
-    privacy: { transparencyReport: true },
+    // Four-eyes export on, as a city should run it: an export waits for a second user's approval
+    // (add one with `vigil user add --role supervisor`; the admin alone cannot approve their own).
+    privacy: { transparencyReport: true, fourEyesExport: true },
     cameras: sim.urls.map((url, i) => ({
       id: `cam${i + 1}`,
       name: city.cameras[i]!.name,

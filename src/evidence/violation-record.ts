@@ -60,7 +60,7 @@ export interface ViolationRecord {
 }
 
 const FIRES: Record<ViolationKind, string> = {
-  speeding: 'speed − its uncertainty (2 σ) > limit + tolerance, speed from the ground positions of the box\'s bottom centre averaged in chunks over ≥ 1 s (docs/traffic.md)',
+  speeding: 'speed − its uncertainty (2 σ) > limit + tolerance, speed from a robust straight-line fit of the ground positions of the box\'s bottom centre over ≥ 1 s (docs/traffic.md)',
   wrong_way: 'moved against the lane\'s allowed direction by ≥ minMetres over ≥ 1 s, mostly along the lane',
   stopped_vehicle: 'one-second mean positions within a fraction of the vehicle\'s length for the stopped time, the lane not congested',
 };

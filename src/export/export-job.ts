@@ -49,6 +49,8 @@ export interface ExportRequest {
   extraFiles?: (dir: string, recordings: WrittenFile[], gaps: Manifest['gaps']) => Promise<WrittenFile[]>;
   /** issue 14: what the package is evidence of, for the manifest */
   violation?: Manifest['violation'];
+  /** issue 13: the purpose of looking back stated with the request (shown to the approver). */
+  purpose?: { name: string; text: string } | null;
 }
 
 /** Who lifted the default redaction of faces and plates from an export, and why. */
@@ -81,6 +83,11 @@ export interface ExportJobView {
   requestedByName: string;
   /** Faces and plates are left unredacted (lifted with a reason). */
   redactionLifted: boolean;
+  /** issue 13: the purpose of looking back stated with the request, if any. */
+  purpose: { name: string; text: string } | null;
+  /** issue 13, four eyes: who approved or refused, and when (null until decided). */
+  decidedByName: string | null;
+  decidedAt: number | null;
 }
 
 export interface ExportServiceOptions {
@@ -135,6 +142,7 @@ export class ExportService {
     const job: ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } = {
       id, state: r.needsApproval ? 'awaiting_approval' : 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
       error: null, files: [], dir, done: Promise.resolve(), reason: r.reason, requestedByName: r.actorName ?? r.actor, redactionLifted: r.redactionLift !== undefined,
+      purpose: r.purpose ?? null, decidedByName: null, decidedAt: null,
     };
     this.jobs.set(id, job);
     // Four eyes: nothing is produced until another user approves (kept in memory: a restart drops pending requests).
@@ -157,6 +165,11 @@ export class ExportService {
     return [...this.jobs.values()].filter((j) => j.state === 'awaiting_approval').map((j) => this.view(j));
   }
 
+  /** This process's exports requested by one user, newest first (a restart forgets them; the audit log keeps them). */
+  requestedBy(actor: string): ExportJobView[] {
+    return [...this.jobs.values()].filter((j) => j.createdBy === actor).sort((a, b) => b.createdAt - a.createdAt).map((j) => this.view(j));
+  }
+
   /** A second user approves: audited, then the export is produced with both names in its manifest. */
   async approve(id: string, approver: ExportApprover, o: { liftRedactionReason?: string } = {}): Promise<ExportJobView> {
     const job = this.awaiting(id, approver);
@@ -168,6 +181,8 @@ export class ExportService {
     if (lift) await this.auditLift(id, job.cameras, lift, approver.ip ?? null);
     job.state = 'running';
     job.approver = approver;
+    job.decidedByName = approver.username;
+    job.decidedAt = Date.now();
     if (lift) {
       job.request = { ...job.request!, redactionLift: lift };
       job.redactionLifted = true;
@@ -183,6 +198,8 @@ export class ExportService {
     await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.refuse', details: { exportId: id, requestedBy: job.createdBy, reason: reason.trim() } });
     job.state = 'refused';
     job.error = `refused: ${reason.trim()}`;
+    job.decidedByName = approver.username;
+    job.decidedAt = Date.now();
     return this.view(job);
   }
 
@@ -234,8 +251,8 @@ export class ExportService {
   }
 
   private view(j: ExportJobView): ExportJobView {
-    const { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted } = j;
-    return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted };
+    const { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted, purpose, decidedByName, decidedAt } = j;
+    return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted, purpose, decidedByName, decidedAt };
   }
 
   private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {

@@ -1,7 +1,8 @@
 // The public transparency report: what the system watches and how it was used, month by month,
 // counted from the audit log itself (not from separate counters that could drift from it). It
-// names no person: no user names, no plates, no images; cameras by site with their masks and
-// retention. Pure: the caller brings the rows and signs the result.
+// names no person: no user names, no plates, no images; cameras by site with their masks,
+// retention, stated purpose and legal basis. Pure: the caller brings the rows and signs the result.
+import { REPORT_LANGUAGES, REPORT_TEXT, fill, type ReportLanguage } from './transparency-text.ts';
 
 /** Audit actions counted, by the report's name for them. */
 export const REPORT_ACTIONS = {
@@ -29,12 +30,23 @@ export interface ReportCamera {
   retentionHours: number | null;
   masks: number;
   recording: boolean;
+  /** issue 13: the camera's stated purpose and legal basis (null: none stated yet). */
+  purpose?: string | null;
+  legalBasis?: string | null;
+}
+
+/** Cameras that share a stated purpose and legal basis: how many, and at which sites. */
+export interface PurposeGroup {
+  purpose: string | null;
+  legalBasis: string | null;
+  cameras: number;
+  sites: string[];
 }
 
 export interface TransparencyReport {
   format: 'vigil-transparency/1';
   generatedAt: string;
-  cameras: { total: number; bySite: { site: string; cameras: ReportCamera[] }[] };
+  cameras: { total: number; bySite: { site: string; cameras: ReportCamera[] }[]; byPurpose: PurposeGroup[] };
   /** Per calendar month (UTC, "YYYY-MM"), oldest first. */
   months: ({ month: string } & Record<ReportCounter, number>)[];
   /** Counters this build does not produce yet (always 0 until it does). */
@@ -68,9 +80,16 @@ export function buildTransparencyReport(o: {
     rec[counter] += row.n;
   }
   const sites = new Map<string, ReportCamera[]>();
-  for (const c of o.cameras) {
+  const purposes = new Map<string, PurposeGroup>();
+  for (const raw of o.cameras) {
+    const c: ReportCamera = { ...raw, purpose: raw.purpose ?? null, legalBasis: raw.legalBasis ?? null };
     const key = c.site ?? '(no site)';
     sites.set(key, [...(sites.get(key) ?? []), c]);
+    const pk = JSON.stringify([c.purpose, c.legalBasis]);
+    const g = purposes.get(pk) ?? { purpose: c.purpose ?? null, legalBasis: c.legalBasis ?? null, cameras: 0, sites: [] };
+    g.cameras += 1;
+    if (!g.sites.includes(key)) g.sites.push(key);
+    purposes.set(pk, g);
   }
   return {
     format: 'vigil-transparency/1',
@@ -78,6 +97,10 @@ export function buildTransparencyReport(o: {
     cameras: {
       total: o.cameras.length,
       bySite: [...sites.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, cameras]) => ({ site, cameras: cameras.sort((a, b) => a.name.localeCompare(b.name)) })),
+      // Stated purposes first, most cameras first; cameras without one last.
+      byPurpose: [...purposes.values()]
+        .map((g) => ({ ...g, sites: g.sites.sort((a, b) => a.localeCompare(b)) }))
+        .sort((a, b) => Number(a.purpose === null) - Number(b.purpose === null) || b.cameras - a.cameras || String(a.purpose).localeCompare(String(b.purpose))),
     },
     months: [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, counts]) => ({ month, ...counts })),
     notYetBuilt: o.notYetBuilt ?? [],
@@ -92,36 +115,55 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The report as a page anyone can read (no scripts, no login). */
-export function transparencyHtml(r: TransparencyReport, signature: { keyId: string; publicKey: string; signature: string }): string {
+/**
+ * The report as a page anyone can read (no scripts, no login), in one of the report's languages:
+ * right to left for Dari, Pashto and Urdu, times on the 24-hour clock in UTC, numbers as the
+ * language writes them. Names of sites, cameras and purposes are shown as the operator wrote them.
+ */
+export function transparencyHtml(r: TransparencyReport, signature: { keyId: string; publicKey: string; signature: string }, lang: ReportLanguage = 'en'): string {
+  const tx = REPORT_TEXT[lang];
   const counters = Object.keys(REPORT_ACTIONS) as ReportCounter[];
-  const label: Record<ReportCounter, string> = {
-    liveViews: 'Live views', playbacks: 'Playbacks', exports: 'Exports', exportApprovals: 'Export approvals (four eyes)',
-    exportRefusals: 'Export refusals', maskLifts: 'Privacy mask lifts', evidenceLocks: 'Evidence locks',
-  };
-  const rows = r.months.map((m) => `<tr><th scope="row">${esc(m.month)}</th>${counters.map((c) => `<td>${m[c]}</td>`).join('')}</tr>`).join('\n');
-  const cams = r.cameras.bySite.map((s) => s.cameras.map((c) => `<tr><td>${esc(s.site)}</td><td>${esc(c.name)}</td><td>${c.recording ? 'yes' : 'no'}</td><td>${c.retentionHours === null ? 'no age limit' : `${c.retentionHours} h`}</td><td>${c.masks}</td></tr>`).join('\n')).join('\n');
+  const num = new Intl.NumberFormat(lang);
+  const n = (v: number) => num.format(v);
+  const time = (iso: string) => new Intl.DateTimeFormat(lang, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: 'UTC',
+  }).format(new Date(iso));
+  const site = (s: string) => (s === '(no site)' ? tx.noSite : s);
+  const basis = (b: string | null | undefined) => (b ? (tx.legalBases[b] ?? b) : '—');
+  const kept = (h: number | null) => (h === null ? tx.noAgeLimit : fill(tx.hours, { n: n(h) }));
+  const ltr = (s: string) => `<code dir="ltr">${esc(s)}</code>`;
+  const rows = r.months.map((m) => `<tr><th scope="row" dir="ltr">${esc(m.month)}</th>${counters.map((c) => `<td>${n(m[c])}</td>`).join('')}</tr>`).join('\n');
+  const cams = r.cameras.bySite.map((s) => s.cameras.map((c) => `<tr><td dir="auto">${esc(site(s.site))}</td><td dir="auto">${esc(c.name)}</td><td>${c.recording ? tx.yes : tx.no}</td><td>${esc(kept(c.retentionHours))}</td><td>${n(c.masks)}</td><td dir="auto">${c.purpose ? esc(c.purpose) : esc(tx.noPurposeShort)}</td><td>${esc(basis(c.legalBasis))}</td></tr>`).join('\n')).join('\n');
+  const groups = r.cameras.byPurpose.map((g) => `<tr><td dir="auto">${g.purpose ? esc(g.purpose) : esc(tx.noPurpose)}</td><td>${esc(basis(g.legalBasis))}</td><td>${n(g.cameras)}</td><td dir="auto">${esc(new Intl.ListFormat(lang, { type: 'unit' }).format(g.sites.map(site)))}</td></tr>`).join('\n');
+  // <bdi>: each name keeps its place in the list whatever its script (else the RTL names swap order).
+  const langs = REPORT_LANGUAGES.map((l) => `<bdi>${l === lang ? `<strong lang="${l}">${esc(REPORT_TEXT[l].name)}</strong>` : `<a href="/transparency?lang=${l}" hreflang="${l}" lang="${l}">${esc(REPORT_TEXT[l].name)}</a>`}</bdi>`).join(' · ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Vigil transparency report</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;background:#0d1117;color:#e6edf3}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #30363d;padding:.3rem .6rem;text-align:end}th{text-align:start}tbody td:nth-child(-n+2){text-align:start}code{word-break:break-all;font-size:12px}</style>
+<html lang="${lang}" dir="${tx.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(tx.title)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:76rem;margin:2rem auto;padding:0 1rem;background:#0d1117;color:#e6edf3}a{color:#58a6ff}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #30363d;padding:.3rem .6rem;text-align:end}th{text-align:start}tbody td:nth-child(-n+2),[data-testid=cameras] tbody td:nth-child(n+6),[data-testid=purposes] tbody td:nth-child(4){text-align:start}code{word-break:break-all;font-size:12px}nav{margin-block-end:1rem}</style>
 </head><body>
-<h1>Transparency report</h1>
-<p>Generated ${esc(r.generatedAt)}. Counted from the tamper-evident audit log of this system; it names no person and shows no image.</p>
-<h2>Cameras (${r.cameras.total})</h2>
-<table><thead><tr><th>Site</th><th>Camera</th><th>Recording</th><th>Kept for</th><th>Privacy masks</th></tr></thead><tbody>
+<nav aria-label="language" data-testid="languages">${langs}</nav>
+<h1>${esc(tx.heading)}</h1>
+<p>${esc(fill(tx.generated, { time: time(r.generatedAt) }))} ${esc(tx.intro)}</p>
+<h2>${esc(tx.purposes)}</h2>
+<p>${esc(tx.purposesIntro)}</p>
+<table data-testid="purposes"><thead><tr><th>${esc(tx.colPurpose)}</th><th>${esc(tx.colLegalBasis)}</th><th>${esc(tx.colCameras)}</th><th>${esc(tx.colSites)}</th></tr></thead><tbody>
+${groups}
+</tbody></table>
+<h2>${esc(fill(tx.cameras, { n: n(r.cameras.total) }))}</h2>
+<table data-testid="cameras"><thead><tr><th>${esc(tx.colSite)}</th><th>${esc(tx.colCamera)}</th><th>${esc(tx.colRecording)}</th><th>${esc(tx.colKept)}</th><th>${esc(tx.colMasks)}</th><th>${esc(tx.colPurpose)}</th><th>${esc(tx.colLegalBasis)}</th></tr></thead><tbody>
 ${cams}
 </tbody></table>
-<h2>Use, per month (UTC)</h2>
-<table data-testid="months"><thead><tr><th>Month</th>${counters.map((c) => `<th>${esc(label[c])}</th>`).join('')}</tr></thead><tbody>
+<h2>${esc(tx.use)}</h2>
+<table data-testid="months"><thead><tr><th>${esc(tx.month)}</th>${counters.map((c) => `<th>${esc(tx.counters[c])}</th>`).join('')}</tr></thead><tbody>
 ${rows}
 </tbody></table>
-${r.notYetBuilt.length ? `<p>Not built yet in this version (always 0): ${r.notYetBuilt.map((c) => esc(label[c])).join(', ')}.</p>` : ''}
-<h2>Audit log checkpoint</h2>
-${r.auditCheckpoint ? `<p>Entry ${r.auditCheckpoint.seq}, signed ${esc(r.auditCheckpoint.signedAt)} by key ${esc(r.auditCheckpoint.keyId)}: <code>${esc(r.auditCheckpoint.hash)}</code></p>` : `<p>${esc(r.auditCheckpointNote ?? '')}</p>`}
-<h2>Signature</h2>
-<p>The JSON at <a href="/api/transparency">/api/transparency</a> is signed (Ed25519 over the canonical JSON of <code>report</code>) with key ${esc(signature.keyId)}; public key (SPKI DER, base64):</p>
-<p><code>${esc(signature.publicKey)}</code></p>
+${r.notYetBuilt.length ? `<p>${esc(fill(tx.notYetBuilt, { list: r.notYetBuilt.map((c) => tx.counters[c]).join(', ') }))}</p>` : ''}
+<h2>${esc(tx.checkpoint)}</h2>
+${r.auditCheckpoint ? `<p data-testid="checkpoint">${esc(fill(tx.checkpointLine, { seq: n(r.auditCheckpoint.seq), time: time(r.auditCheckpoint.signedAt), key: r.auditCheckpoint.keyId }))} ${ltr(r.auditCheckpoint.hash)}</p>` : `<p data-testid="checkpoint">${esc(tx.noCheckpoint)}</p>`}
+<h2>${esc(tx.signature)}</h2>
+<p>${esc(fill(tx.signatureLine, { key: signature.keyId })).replace('/api/transparency', '<a href="/api/transparency" dir="ltr">/api/transparency</a>')}</p>
+<p>${ltr(signature.publicKey)}</p>
 </body></html>
 `;
 }

@@ -1,6 +1,7 @@
 // Playback in a real browser against a real `vigil demo`: the camera view shows the timeline with
 // recorded spans, a click into a span plays the recording from that time (the video advances and
-// its clock shows the clicked time), Live goes back, an export shows progress and completes.
+// its clock shows the clicked time), Live goes back, an export waits for a second user's approval
+// (the demo runs four-eyes export), then completes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -72,7 +73,7 @@ describe('playback in the control room', { timeout: 240_000 }, () => {
     await page.locator('[data-testid="camera-video"][data-mode="live"]').waitFor({ timeout: 5000 });
   });
 
-  test('export from the camera view: reason required, progress, then a download link', async () => {
+  test('export from the camera view: reason required, a second user approves (four eyes), then a download link', async () => {
     // the interval is typed on the 24-hour clock whatever the browser's locale (a datetime field showed AM/PM)
     for (const name of ['export-from-time', 'export-to-time']) {
       assert.match(await page.inputValue(`input[name="${name}"]`), /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/);
@@ -81,8 +82,29 @@ describe('playback in the control room', { timeout: 240_000 }, () => {
     await page.getByTestId('export-start').click();
     await page.locator('[data-testid="export-panel"] [role="alert"]').waitFor({ timeout: 5000 });
     await page.fill('input[name="export-reason"]', 'e2e test: incident 42');
+    // the last 20 s before the panel's end: every exported file is re-encoded with faces and plates
+    // pixelated, and two minutes of it took more than 30 s on a busy machine
+    const [h, m, sec] = (await page.inputValue('input[name="export-to-time"]')).split(':').map(Number);
+    const fromS = Math.max(0, h! * 3600 + m! * 60 + sec! - 20);
+    await page.fill('input[name="export-from-time"]', [Math.floor(fromS / 3600), Math.floor(fromS / 60) % 60, fromS % 60].map((v) => String(v).padStart(2, '0')).join(':'));
     await page.getByTestId('export-start').click();
-    await page.locator('[data-testid="export-status"][data-state="done"]').waitFor({ timeout: 30_000 });
+    // The demo runs four-eyes export: the request waits for a second user, nothing to download yet.
+    await page.locator('[data-testid="export-status"][data-state="awaiting_approval"]').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('export-download').count(), 0);
+    const supervisor = { username: 'pat', password: 'Granite-orchard-2026!', role: 'supervisor' };
+    assert.equal((await page.request.post(`${demo!.baseUrl}/api/users`, { data: supervisor })).status(), 201);
+    const second = await browser!.newContext();
+    try {
+      assert.equal((await second.request.post(`${demo!.baseUrl}/api/session`, { data: { username: supervisor.username, password: supervisor.password } })).status(), 200);
+      const queue = (await (await second.request.get(`${demo!.baseUrl}/api/export-requests`)).json()) as { requests: { id: string }[] };
+      assert.equal(queue.requests.length, 1);
+      assert.equal((await second.request.post(`${demo!.baseUrl}/api/exports/${queue.requests[0]!.id}/approve`, { data: {} })).status(), 200);
+    } finally {
+      await second.close();
+    }
+    // produced after the approval: re-encoded with faces and plates pixelated, which takes a while on a busy machine
+    await page.locator('[data-testid="export-status"]:is([data-state="done"], [data-state="failed"])').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('export-status').getAttribute('data-state'), 'done', await page.getByTestId('export-status').innerText());
     const href = await page.getByTestId('export-download').getAttribute('href');
     assert.match(String(href), /^\/api\/exports\/[0-9a-f-]+\/download$/);
     await page.screenshot({ path: path.join(shots, 'playback-export.png') });

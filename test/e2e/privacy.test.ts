@@ -1,7 +1,9 @@
 // Privacy in a real browser against a real `vigil demo`: a liftable mask on a camera is burned
 // into the live view (the pixels under it, read back from the <video>, are black); a lift with a
 // reason shows the picture; looking back past the free window opens the purpose prompt, and the
-// recording plays once a purpose from the list is given. Screenshots in English and Dari (RTL).
+// recording plays once a purpose from the list is given. A viewer (no permission to lift) gets the
+// masked picture while the admin's lift is in force, and the lift is in the audit log with its
+// reason. Screenshots in English and Dari (RTL).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -87,6 +89,39 @@ describe('privacy in the control room', { timeout: 300_000 }, () => {
     assert.ok(lifted.maxInside > 80, `the picture under the lifted mask (brightest ${lifted.maxInside})`);
     assert.match(await page.getByTestId('mask-panel').innerText(), /Masks lifted for you until \d\d:\d\d/);
     await page.screenshot({ path: path.join(shots, 'privacy-lifted-live-en.png') });
+
+    // Meanwhile a viewer, who may not lift, gets the masked picture: the same region, other pixels.
+    const viewer = { username: 'vera', password: 'Silver-estuary-2026!', role: 'viewer' };
+    assert.equal((await page.request.post(`${demo.baseUrl}/api/users`, { data: viewer })).status(), 201);
+    const context = await room!.browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB', bypassCSP: true });
+    try {
+      assert.equal((await context.request.post(`${demo.baseUrl}/api/session`, { data: { username: viewer.username, password: viewer.password } })).status(), 200);
+      const vp = await context.newPage();
+      await vp.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(cameraId)}`);
+      await vp.getByTestId('mask-panel').waitFor({ timeout: 15_000 });
+      await vp.waitForFunction(`(document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? 0) > 0.5`, undefined, { timeout: 30_000, polling: 200 });
+      const seen = await maskedPixels(vp);
+      assert.ok(seen.maxInside <= 48, `the viewer gets black under the mask (brightest ${seen.maxInside}) while the admin sees ${lifted.maxInside}`);
+      assert.ok(seen.meanOutside > 50, `and the camera's picture outside it (${seen.meanOutside.toFixed(0)})`);
+      assert.match(await vp.getByTestId('mask-panel').innerText(), /1 mask\(s\) hide parts of this picture/);
+      assert.equal(await vp.getByTestId('mask-lift').count(), 0, 'a viewer is offered no lift');
+      assert.equal(await vp.getByTestId('export-panel').count() + await vp.getByTestId('timeline').count(), 0, 'live only: no timeline or export for a viewer');
+      await vp.screenshot({ path: path.join(shots, 'privacy-masked-live-viewer-en.png') });
+      await vp.goto(`${demo.baseUrl}/cameras/${encodeURIComponent(cameraId)}?lang=fa`);
+      await vp.getByTestId('mask-panel').waitFor({ timeout: 15_000 });
+      await vp.waitForFunction(`(document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? 0) > 0.5`, undefined, { timeout: 30_000, polling: 200 });
+      assert.equal(await vp.evaluate('document.documentElement.dir'), 'rtl');
+      assert.ok((await maskedPixels(vp)).maxInside <= 48);
+      await vp.screenshot({ path: path.join(shots, 'privacy-masked-live-viewer-fa.png') });
+    } finally {
+      await context.close();
+    }
+    // The lift is audited with its reason; the viewer's live view says it was masked.
+    type Entries = { entries: { action: string; actorName: string | null; cameraId: string | null; details: Record<string, unknown> | null }[] };
+    const lifts = (await (await page.request.get(`${demo.baseUrl}/api/audit?action=mask.lift&limit=50`)).json()) as Entries;
+    assert.ok(lifts.entries.some((e) => e.action === 'mask.lift' && e.cameraId === cameraId && e.actorName === demo.username && e.details?.reason === 'incident 2026-118 at the entrance'), 'mask.lift audited with the reason');
+    const views = (await (await page.request.get(`${demo.baseUrl}/api/audit?action=live.start&camera=${encodeURIComponent(cameraId)}&limit=100`)).json()) as Entries;
+    assert.ok(views.entries.some((e) => e.actorName === 'vera' && Number(e.details?.masked) >= 1), 'the viewer\'s live view audited as masked');
     await page.getByTestId('mask-restore').click();
     await page.locator('[data-testid="mask-panel"][data-lifted="no"]').waitFor({ timeout: 10_000 });
   });

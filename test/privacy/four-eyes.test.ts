@@ -61,6 +61,12 @@ test('a second user approves: the export is produced, both names in the signed m
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(job.state, 'done', job.error);
+  assert.equal(job.decidedByName, 'admin');
+  // the requester's own list: their request with the decision; the admin's list holds only the admin's own
+  const mine = (await json(await asOp('/api/exports'))).exports;
+  assert.deepEqual(mine.map((j: { id: string; decidedByName: string | null }) => [j.id, j.decidedByName]), [[id, 'admin']]);
+  const adminsOwn = (await json(await v.http('/api/exports'))).exports;
+  assert.ok(adminsOwn.every((j: { createdBy: string }) => j.createdBy !== mine[0].createdBy), 'no one else\'s exports');
   const manifest = await json(await asOp(`/api/exports/${id}/files/manifest.json`));
   assert.equal(manifest.requestedByName, 'otto');
   assert.equal(manifest.approvedByName, 'admin');

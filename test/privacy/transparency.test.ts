@@ -63,6 +63,10 @@ describe('the published report', () => {
     const admin = (await v.store.getUserByName('admin'))!;
     await v.store.appendAudit({ actor: admin.id, action: 'live.start', cameraId: 'cam1', ts: JAN });
     await v.store.appendAudit({ actor: admin.id, action: 'mask.lift', cameraId: 'cam1', details: { reason: 'secret reason of admin' }, ts: FEB });
+    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
+    const put = await v.http('/api/cameras/cam1/purpose', { method: 'PUT', json: { purpose: 'Traffic safety at the market crossing', legalBasis: 'public_task' } });
+    assert.equal(put.status, 200, await put.clone().text());
+    v.cookie = null;
     const res = await fetch(v.url + '/api/transparency');
     assert.equal(res.status, 200);
     const text = await res.text();
@@ -71,13 +75,25 @@ describe('the published report', () => {
     assert.equal(jan.liveViews, 1);
     assert.equal(body.report.months.find((m: { month: string }) => m.month === '2026-02').maskLifts, 1);
     assert.equal(body.report.cameras.bySite[0].cameras[0].retentionHours, 72);
+    // each camera's stated purpose and legal basis, and the cameras grouped by them (signed with the rest)
+    assert.equal(body.report.cameras.bySite[0].cameras[0].purpose, 'Traffic safety at the market crossing');
+    assert.equal(body.report.cameras.bySite[0].cameras[0].legalBasis, 'public_task');
+    assert.deepEqual(body.report.cameras.byPurpose, [{ purpose: 'Traffic safety at the market crossing', legalBasis: 'public_task', cameras: 1, sites: ['(no site)'] }]);
     assert.ok(verifyBytes(publicKeyFromBase64(body.signature.publicKey), Buffer.from(canonicalJson(body.report)), Buffer.from(body.signature.signature, 'base64')), 'the signature verifies');
     const forged = { ...body.report, months: [] };
     assert.equal(verifyBytes(publicKeyFromBase64(body.signature.publicKey), Buffer.from(canonicalJson(forged)), Buffer.from(body.signature.signature, 'base64')), false, 'an edited report does not');
     for (const secret of ['admin', admin.id, 'secret reason']) assert.ok(!text.includes(secret), `the report holds no ${secret}`);
     const page = await fetch(v.url + '/transparency');
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /Transparency report[\s\S]*Market Street/);
+    const html = await page.text();
+    assert.match(html, /Transparency report[\s\S]*Market Street/);
+    assert.match(html, /Traffic safety at the market crossing[\s\S]*public task \(e\)/);
+    // the visitor's language: Accept-Language, overridden by ?lang=
+    const fa = await fetch(v.url + '/transparency', { headers: { 'accept-language': 'fa-AF,fa;q=0.9,en;q=0.5' } });
+    assert.equal(fa.headers.get('content-language'), 'fa');
+    assert.match(await fa.text(), /<html lang="fa" dir="rtl">[\s\S]*گزارش شفافیت/);
+    const ur = await fetch(v.url + '/transparency?lang=ur', { headers: { 'accept-language': 'fa' } });
+    assert.match(await ur.text(), /<html lang="ur" dir="rtl">[\s\S]*شفافیت رپورٹ/);
   });
 });
 

@@ -24,6 +24,8 @@ import { EvidenceScreen } from './traffic/EvidenceScreen.tsx';
 import { TrafficScreen } from './traffic/TrafficScreen.tsx';
 import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
 import { ImportScreen } from './import/ImportScreen.tsx';
+import { ExportsScreen } from './privacy/ExportsScreen.tsx';
+import { CameraPurposeScreen } from './privacy/CameraPurposeScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; error: unknown };
 
@@ -79,6 +81,9 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           : route.name === 'calibration' ? <CalibrationScreen id={route.id} />
           : route.name === 'nodes' ? <NodesScreen />
           : route.name === 'import' && user.role === 'admin' ? <ImportScreen />
+          // issue 13: exports and four-eyes approval (viewers export nothing)
+          : route.name === 'exports' && user.role !== 'viewer' ? <ExportsScreen user={user} cameras={cameras.data} />
+          : route.name === 'purpose' && user.role === 'admin' ? <CameraPurposeScreen id={route.id} />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
           : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />

@@ -9,11 +9,16 @@ export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: s
   // issue 12 item 7 / issue 14 item 1: drawing on a camera's still
   | { name: 'rules'; id: string } | { name: 'calibration'; id: string }
   // issue 15: bulk camera import
-  | { name: 'import' };
+  | { name: 'import' }
+  // issue 13: exports and four-eyes approval; a camera's purpose
+  | { name: 'exports' } | { name: 'purpose'; id: string };
 
 export const GRID_PATH = '/cameras';
 
 export function parseRoute(pathname: string): Route {
+  const purpose = /^\/cameras\/([^/]+)\/purpose\/?$/.exec(pathname);
+  if (purpose) return { name: 'purpose', id: decodeURIComponent(purpose[1]) };
+  if (/^\/exports\/?$/.test(pathname)) return { name: 'exports' };
   const drawing = /^\/cameras\/([^/]+)\/(rules|calibration)\/?$/.exec(pathname);
   if (drawing) return { name: drawing[2] as 'rules' | 'calibration', id: decodeURIComponent(drawing[1]) };
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);
@@ -45,6 +50,10 @@ export function rulesPath(id: string): string {
 
 export function calibrationPath(id: string): string {
   return `${cameraPath(id)}/calibration`;
+}
+
+export function purposePath(id: string): string {
+  return `${cameraPath(id)}/purpose`;
 }
 
 const listeners = new Set<() => void>();

@@ -4,7 +4,7 @@ export type {
   User, Camera, CameraStatus, CameraState, RecordingSegment, Alarm, AlarmList, AnalysisPace, SystemEvent, Storage,
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode, CameraImportReport,
-  MaskList, MaskLift, PurposeList,
+  MaskList, MaskLift, PurposeList, CameraPurposeView, CameraPurposeInput,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   RulePreview, CalibrationRequest, CalibrationView,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,

@@ -13,6 +13,8 @@ function ScreenNav({ role }: { role: string }) {
     ...(video ? [{ path: '/wall', label: t('nav.wall'), active: route.name === 'wall', id: 'nav-wall' }] : []),
     // Investigation plays recordings: not for viewers (live only).
     ...(video && role !== 'viewer' ? [{ path: '/investigate', label: t('nav.investigate'), active: route.name === 'investigate', id: 'nav-investigate' }] : []),
+    // issue 13: exports and four-eyes approval
+    ...(video && role !== 'viewer' ? [{ path: '/exports', label: t('nav.exports'), active: route.name === 'exports', id: 'nav-exports' }] : []),
     ...(role === 'admin' ? [{ path: '/users', label: t('nav.users'), active: route.name === 'users', id: 'nav-users' }] : []),
     ...(role === 'admin' || role === 'auditor' ? [{ path: '/audit', label: t('nav.audit'), active: route.name === 'audit', id: 'nav-audit' }] : []),
   ];

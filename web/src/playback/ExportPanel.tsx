@@ -5,6 +5,7 @@ import { exportDownloadUrl, getExport, startExport, type ExportJob } from './pla
 import { ApiError } from '../api/client.ts';
 import { PurposePrompt } from '../privacy/PurposePrompt.tsx';
 import { PURPOSE_REQUIRED } from '../privacy/privacy-api.ts';
+import { onLinkClick } from '../router.ts';
 
 import { localDate, localTime, parseLocal } from './TimePicker.tsx';
 
@@ -87,6 +88,7 @@ export function ExportPanel({ cameraId, around }: { cameraId: string; around: nu
             {job.state === 'done' && t('export.done', { files: job.files.length, size: formatBytes(total) })}
           </span>
           {job.state === 'done' && <a className="button" href={exportDownloadUrl(job.id)} download data-testid="export-download">{t('export.download')}</a>}
+          {(job.state === 'awaiting_approval' || job.state === 'refused') && <a className="button button-quiet" href="/exports" onClick={(e) => onLinkClick(e, '/exports')} data-testid="export-requests-link">{t('approvals.link')}</a>}
         </div>
       )}
     </section>

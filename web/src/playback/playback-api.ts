@@ -25,3 +25,20 @@ export async function getExport(id: string, signal?: AbortSignal): Promise<Expor
 export function exportDownloadUrl(id: string): string {
   return `/api/exports/${encodeURIComponent(id)}/download`;
 }
+
+// --- issue 13: four-eyes export (the requester's own list; an approver's queue and decisions) ---
+export async function listMyExports(signal?: AbortSignal): Promise<ExportJob[]> {
+  return (await call<{ exports: ExportJob[] }>('GET', '/api/exports', undefined, signal)).exports;
+}
+
+export async function listExportRequests(signal?: AbortSignal): Promise<ExportJob[]> {
+  return (await call<{ requests: ExportJob[] }>('GET', '/api/export-requests', undefined, signal)).requests;
+}
+
+export async function approveExport(id: string): Promise<ExportJob> {
+  return (await call<{ export: ExportJob }>('POST', `/api/exports/${encodeURIComponent(id)}/approve`, {})).export;
+}
+
+export async function refuseExport(id: string, reason: string): Promise<ExportJob> {
+  return (await call<{ export: ExportJob }>('POST', `/api/exports/${encodeURIComponent(id)}/refuse`, { reason })).export;
+}

@@ -2,9 +2,9 @@
 // The purpose the user stated for looking back is kept for the tab's session and sent with every
 // playback and export request until they change it.
 import { request } from '../api/client.ts';
-import type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
+import type { CameraPurposeInput, CameraPurposeView, MaskList, MaskLift, PurposeList } from '../api/types.ts';
 
-export type { MaskList, MaskLift, PurposeList } from '../api/types.ts';
+export type { CameraPurposeView, MaskList, MaskLift, PurposeList } from '../api/types.ts';
 
 // The app's one JSON request (ApiError with the server's code, a 401 back to the sign-in screen).
 const call = request;
@@ -52,3 +52,8 @@ export function purposeParams(): Record<string, string> {
 
 /** The server's answer when looking back needs a purpose. */
 export const PURPOSE_REQUIRED = 'PURPOSE_REQUIRED';
+
+// --- issue 13: a camera's purpose, legal basis and retention (server: src/api/retention-routes.ts) ---
+export const getCameraPurpose = (cameraId: string) => call<CameraPurposeView>('GET', `/api/cameras/${encodeURIComponent(cameraId)}/purpose`);
+export const putCameraPurpose = (cameraId: string, body: CameraPurposeInput) =>
+  call<{ purpose: CameraPurposeView['purpose']; notices: string[] }>('PUT', `/api/cameras/${encodeURIComponent(cameraId)}/purpose`, body);

@@ -14,7 +14,7 @@ import { investigatePath } from '../playback/InvestigationScreen.tsx';
 import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
-import { GRID_PATH, calibrationPath, navigate, onLinkClick, rulesPath } from '../router.ts';
+import { GRID_PATH, calibrationPath, navigate, onLinkClick, purposePath, rulesPath } from '../router.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,9 +26,11 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
   // A viewer would only be refused (and each refusal audited): no bookmark requests for them.
   const { bookmarks, reload: reloadBookmarks } = useBookmarks(canBookmark ? [id] : []);
   const camera = usePolling((signal) => getCamera(id, signal), 2500, id);
+  // A viewer may watch live only: no recordings, timeline or export to ask for (each would be refused and audited).
+  const recorded = canBookmark;
   const recordings = usePolling((signal) => {
     const now = Date.now();
-    return listRecordings(id, now - HOUR_MS, now, signal);
+    return recorded ? listRecordings(id, now - HOUR_MS, now, signal) : Promise.resolve([]);
   }, 10_000, id);
 
   // null: live; otherwise the wall-clock time playback was asked to start at.
@@ -71,6 +73,8 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
         <span className="toolbar-info">{t('camera.keys')}</span>
         {canConfigure && <a className="button" href={rulesPath(id)} onClick={(event) => onLinkClick(event, rulesPath(id))} data-testid="open-rules">{t('draw.openRules')}</a>}
         {canConfigure && <a className="button" href={calibrationPath(id)} onClick={(event) => onLinkClick(event, calibrationPath(id))} data-testid="open-calibration">{t('draw.openCalibration')}</a>}
+        {/* issue 13: the camera's purpose, legal basis and retention (admins) */}
+        {canConfigure && <a className="button" href={purposePath(id)} onClick={(event) => onLinkClick(event, purposePath(id))} data-testid="open-purpose">{t('cpurpose.link')}</a>}
         <a className="button" href={investigatePath([id], position)} onClick={(event) => onLinkClick(event, investigatePath([id], position))} data-testid="investigate-link">{t('inv.open')}</a>
         {/* issue 14 */}
         <a className="button" href={trafficPath(id)} onClick={(event) => onLinkClick(event, trafficPath(id))} data-testid="camera-traffic-link">{t('tr.dashboard')}</a>
@@ -85,15 +89,15 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
                 ? <LivePlayer key={maskView} cameraId={id} showStats label={data?.name ?? id} />
                 : <PlaybackPlayer cameraId={id} fromMs={playFrom} label={data?.name ?? id} onPosition={setPosition} />}
             </section>
-            <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} bookmarks={bookmarks} />
+            {recorded && <Timeline cameraId={id} position={playFrom === null ? null : position} onSeek={seek} onLive={goLive} bookmarks={bookmarks} />}
           </div>
           <aside className="camera-side">
             <MaskPanel cameraId={id} onChange={() => setMaskView((n) => n + 1)} />
             {data && <CameraDetails camera={data} />}
             {canBookmark && <BookmarkPanel cameras={[{ id, name: data?.name ?? id }]} position={playFrom === null ? null : position} bookmarks={bookmarks} onChanged={reloadBookmarks} onSeek={seek} me={me} />}
             {canConfigure && <DetectorPanel cameraId={id} />}
-            <ExportPanel key={id} cameraId={id} around={position} />
-            <RecordingList segments={recordings.data} error={recordings.error} />
+            {recorded && <ExportPanel key={id} cameraId={id} around={position} />}
+            {recorded && <RecordingList segments={recordings.data} error={recordings.error} />}
           </aside>
         </div>
       )}
