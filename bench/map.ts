@@ -102,6 +102,9 @@ async function timeQueries(store: Store, boxes: ReturnType<typeof viewports>): P
 
 const CAM_COLS = 'id, name, url, sub_url, username, password_enc, transport, enabled, record, created_at, updated_at';
 const PLACE_COLS = 'camera_id, lon, lat, bearing, angle, range_m, ptz, site_id, updated_at';
+/** Rows inserted around the store get what the store writes with them (as migration 153 does for old rows). */
+const AROUND_THE_STORE = `UPDATE camera_placements SET lat_cell = CAST(floor(lat * 200) AS INTEGER);
+  UPDATE row_counts SET n = (SELECT COUNT(*) FROM cameras) WHERE name = 'cameras';`;
 
 function loadSqlite(file: string, cams: Cam[]): void {
   const db = new DatabaseSync(file);
@@ -113,6 +116,7 @@ function loadSqlite(file: string, cams: Cam[]): void {
     p.run(cam.id, cam.lon, cam.lat, cam.bearing, cam.angle, cam.range, cam.ptz ? 1 : 0);
   }
   db.exec('COMMIT');
+  db.exec(AROUND_THE_STORE);
   db.exec('ANALYZE');
   db.close();
 }
@@ -137,6 +141,7 @@ async function loadPostgres(url: string, cams: Cam[]): Promise<void> {
     await client.query(`INSERT INTO camera_placements (${PLACE_COLS}) VALUES ${pv.join(',')}`, pp);
   }
   await client.query('COMMIT');
+  await client.query(AROUND_THE_STORE);
   await client.query('ANALYZE');
   await client.end();
 }

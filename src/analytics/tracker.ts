@@ -159,8 +159,10 @@ export class ByteTracker {
     // 5. ... and for the low-score leftovers, to confirmed tracks seen in the last frame only: at 5 fps
     // a car coming towards the camera moves and grows so much per frame that its weak next box no
     // longer overlaps the prediction enough for pass 2, and its track was lost a metre before the
-    // line (issue 14). A lost track still needs a clear sighting.
-    if (o.distanceGate > 0) this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr) && tr.state === 'confirmed'), low, boxOf, matched, t);
+    // line (issue 14). A lost track still needs a clear sighting. Not for people: their weak boxes
+    // are fragments and the box between two people walking together, and matched by distance they
+    // kept extra person tracks alive (eval:crowd tuning error 2.8 → 7.1 %, bench/results/eval-crowd-2026-12-02.md).
+    if (o.distanceGate > 0) this.associateByDistance(this.tracks.filter((tr) => !matched.has(tr) && tr.state === 'confirmed' && tr.cls !== 'person'), low, boxOf, matched, t);
 
     for (const tr of this.tracks) {
       if (matched.has(tr)) continue;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { CameraPlacementRow, CameraRow } from '../store/index.ts';
+import type { CameraPlacementRow, CameraRow, ScopeRef } from '../store/index.ts';
 import type { CameraStatus } from '../live/index.ts';
 import type { ApiDeps, Guard } from './types.ts';
 import { auditAccess } from './request-checks.ts';
@@ -46,7 +46,8 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     {
       schema: {
         tags: ['cameras'],
-        summary: 'Cameras with their health and map position, by id, a page at a time (at most `limit`, default 5,000; `next` is the cursor for `after`)',
+        summary: 'Cameras with their health and map position, by id, a page at a time (at most `limit`, default 5,000; `next` is the cursor for `after`). '
+          + '`site` or `group` (both: either) keep the cameras of those scopes; a user scoped to sites and groups gets only theirs (and filters by their own sites and groups only). `total` counts the cameras of the filter, else of the user\'s scopes, else all.',
         querystring: CameraListQuery,
         response: { 200: Type.Object({ cameras: Type.Array(CameraSchema), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), ...errors },
       },
@@ -54,14 +55,28 @@ export function registerCameraRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     async (req) => {
       const user = guard(req, 'camera.list', { type: 'cameras' });
       const limit = req.query.limit ?? 5000;
-      const [rows, total] = await Promise.all([deps.store.listCamerasPage({ afterId: req.query.after, limit }), deps.store.countCameras()]);
+      const after = req.query.after;
+      const filter: ScopeRef[] = [
+        ...(req.query.site !== undefined ? [{ kind: 'site' as const, id: req.query.site }] : []),
+        ...(req.query.group !== undefined ? [{ kind: 'group' as const, id: req.query.group }] : []),
+      ];
+      // Which scopes the store reads by: the filter's, else a scoped user's own (their page is then
+      // theirs exactly, not 5,000 of the city's cameras filtered down to a few), else none (all).
+      // A scoped user's filter keeps only their own scopes: the total of another site's cameras
+      // is not theirs to learn.
+      const mine = (s: ScopeRef) => user.scopes === null || user.scopes.some((u) => u.kind === s.kind && u.id === s.id);
+      const scopes = filter.length ? filter.filter(mine) : user.scopes;
+      const [rows, total] = await Promise.all([
+        scopes === null ? deps.store.listCamerasPage({ afterId: after, limit }) : deps.store.listCamerasInScopes({ scopes: [...scopes], afterId: after, limit }),
+        scopes === null ? deps.store.countCameras() : deps.store.countCamerasInScopes([...scopes]),
+      ]);
       const last = rows[rows.length - 1];
-      const placements = last
-        ? await deps.store.listCameraPlacements({ afterId: req.query.after, throughId: last.id, limit: rows.length })
-        : [];
+      const placements = !last ? []
+        : scopes === null ? await deps.store.listCameraPlacements({ afterId: after, throughId: last.id, limit: rows.length })
+        : await deps.store.listCameraPlacements({ cameraIds: rows.map((r) => r.id), limit: rows.length });
       const byId = new Map(placements.map((p) => [p.cameraId, p]));
       return {
-        // A scoped user sees the cameras of their sites and groups only (the page may come out shorter).
+        // Checked again per camera (scopes can change between the query and here).
         cameras: rows
           .filter((row) => guard.can(user, 'camera.read', { type: 'camera', id: row.id }))
           .map((row) => cameraView(row, deps.runtime.status(row.id), positionOf(byId.get(row.id)), configVisible(req, row.id))),

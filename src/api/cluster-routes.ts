@@ -13,7 +13,24 @@ import { SEGMENT_TOKEN_HEADER } from '../cluster/index.ts';
 import { PlaybackError, segmentFile } from '../playback/index.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { ClusterNodesSchema } from './schemas.ts';
+import { ClusterNodesSchema, ErrorSchema } from './schemas.ts';
+import { Type, type Static } from '@sinclair/typebox';
+
+const N = Type.Union([Type.Number(), Type.Null()]);
+export const CameraHealthSchema = Type.Object({
+  cameraId: Type.String(),
+  nodeId: Type.String({ description: 'the node recording the camera, which sent the report' }),
+  state: Type.Union([Type.Literal('connecting'), Type.Literal('online'), Type.Literal('offline'), Type.Literal('disabled')]),
+  stateSince: Type.Number({ description: 'when the camera entered this state (ms)' }),
+  fps: N, bitrateKbps: N, width: N, height: N, codec: Type.Union([Type.String(), Type.Null()]),
+  reconnects: Type.Integer(), lastFrameAt: N, error: Type.Union([Type.String(), Type.Null()]),
+  reportedAt: Type.Number({ description: 'when the node sent the report (every 10 s while it records the camera)' }),
+});
+const CameraHealthQuery = Type.Object({
+  node: Type.Optional(Type.String({ maxLength: 64, description: 'only the cameras this node reported' })),
+  after: Type.Optional(Type.String({ maxLength: 64, description: 'the previous page\'s `next`' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+}, { additionalProperties: false });
 
 const PROXIED = new Set(['/api/cameras/:id/playback', '/api/cameras/:id/hls.m3u8', '/api/cameras/:id/hls/:start/init.mp4', '/api/cameras/:id/hls/:start']);
 const PASSED_HEADERS = ['content-type', 'cache-control', 'x-vigil-mime', 'x-vigil-start-ms', 'x-vigil-end-ms', 'x-vigil-timeline', 'x-vigil-gaps'];
@@ -53,6 +70,27 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
     guard(req, 'storage.read', { type: 'cameras' });
     return { self: cluster.nodeId, nodes: cluster.nodes() };
   });
+
+  app.get<{ Querystring: Static<typeof CameraHealthQuery> }>(
+    '/api/cluster/camera-health',
+    {
+      schema: {
+        tags: ['cluster'],
+        summary: 'The newest health report of each camera from the node recording it, by camera id a page at a time (a scoped user sees their cameras only)',
+        querystring: CameraHealthQuery,
+        response: { 200: Type.Object({ cameras: Type.Array(CameraHealthSchema), next: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const user = guard(req, 'storage.read', { type: 'cameras' });
+      const limit = req.query.limit ?? 1000;
+      const rows = await deps.store.listCameraHealth({ afterId: req.query.after, nodeId: req.query.node, limit });
+      return {
+        cameras: rows.filter((h) => guard.can(user, 'camera.read', { type: 'camera', id: h.cameraId })),
+        next: rows.length === limit ? rows[rows.length - 1]!.cameraId : null,
+      };
+    },
+  );
 
   // One segment file, bit for bit, for another process of the cluster that holds a token for it
   // (the api exporting a camera this node recorded). Not for browsers: they play through the api.

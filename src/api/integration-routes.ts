@@ -5,6 +5,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { ErrorSchema } from './schemas.ts';
 import { IntegrationError, type Integrations } from '../integrations/index.ts';
+import { auditAccess } from './request-checks.ts';
+
+/** The camera of the event a dead letter carries (the Vigil block of its body), or null. */
+function cameraOf(body: string): string | null {
+  try {
+    const camera = (JSON.parse(body) as { Vigil?: { camera?: unknown } }).Vigil?.camera;
+    return typeof camera === 'string' ? camera : null;
+  } catch {
+    return null;
+  }
+}
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
@@ -67,14 +78,15 @@ export function registerIntegrationRoutes(app: FastifyInstance, deps: ApiDeps & 
     async (req, reply) => {
       const user = guard(req, 'integration.manage', { type: 'system' });
       const hooks = integrations?.webhooks?.hookNames() ?? [];
-      // Not an audit entry: the audit actions are the audit part's list (src/audit), and sending an
-      // event already delivered to the store again reveals nothing new. Logged with who asked.
       const row = await deps.store.takeWebhookDeadLetter(req.params.id);
       if (!row) throw new IntegrationError('DEAD_LETTER_NOT_FOUND', `params/id: no dead letter ${JSON.stringify(req.params.id)}`);
       if (!hooks.includes(row.hook)) {
         await deps.store.addWebhookDeadLetter(row);
         throw new IntegrationError('HOOK_UNKNOWN', `webhook "${row.hook}" is not configured on this process; add it to integrations.webhooks to send its dead letters again`);
       }
+      // Audited (who sent which event of which camera where, again): a redelivery discloses the
+      // event to the receiver once more.
+      await auditAccess(deps.store, req, 'webhook.redeliver', cameraOf(row.body), { deadLetter: row.id, hook: row.hook, eventId: row.eventId, attempts: row.attempts, lastError: row.lastError });
       integrations!.webhooks!.redeliver(row);
       deps.logger.info({ user: user.id, deadLetter: row.id, hook: row.hook }, 'webhook dead letter sent again');
       reply.status(202);

@@ -28,7 +28,11 @@ export function registerMetricsRoute(app: FastifyInstance, deps: ApiDeps, guard:
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!(metricsToken && bearer === metricsToken)) guard(req, 'storage.read', { type: 'cameras' });
     const now = Date.now();
-    const running = (await deps.store.listCameras()).map((c) => ({ id: c.id, s: deps.runtime.status(c.id) })).filter((c) => c.s.state !== 'disabled');
+    // This process's cameras only (in a cluster the runtime also knows the others' from their
+    // health reports, and each node's /metrics is scraped on its own).
+    const cluster = deps.cluster;
+    const running = (await deps.store.listCameras()).filter((c) => !cluster || cluster.holds(c.id))
+      .map((c) => ({ id: c.id, s: deps.runtime.status(c.id) })).filter((c) => c.s.state !== 'disabled');
     const byState = new Map<string, number>([['online', 0], ['connecting', 0], ['offline', 0]]);
     for (const c of running) byState.set(c.s.state, (byState.get(c.s.state) ?? 0) + 1);
     const families: Parameters<typeof renderMetrics>[0] = [

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
+import { auditAccess } from './request-checks.ts';
 import { OnvifClient, OnvifError, discoverOnvif, type PtzStatus } from '../onvif/index.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 502: ErrorSchema, 504: ErrorSchema };
@@ -111,16 +112,24 @@ export function registerOnvifRoutes(app: FastifyInstance, deps: ApiDeps, guard: 
       const b = req.body;
       const v = 'pan' in b || 'tilt' in b || 'zoom' in b ? Object.fromEntries(Object.entries({ pan: (b as { pan?: number }).pan, tilt: (b as { tilt?: number }).tilt, zoom: (b as { zoom?: number }).zoom }).filter(([, x]) => x !== undefined)) : {};
       let preset: string | undefined;
-      switch (b.op) {
-        case 'continuous': await client.continuousMove(profile, v, b.seconds); break;
-        case 'stop': await client.stop(profile); break;
-        case 'absolute': await client.absoluteMove(profile, v); break;
-        case 'relative': await client.relativeMove(profile, v); break;
-        case 'goto-preset': await client.gotoPreset(profile, b.preset); break;
-        case 'set-preset': preset = await client.setPreset(profile, b.name); break;
-        case 'remove-preset': await client.removePreset(profile, b.preset); break;
+      // Who steered which camera where: audited whether the device did it or refused (a refused
+      // attempt to turn a camera away is worth knowing too).
+      const what = { op: b.op, ...v, ...('seconds' in b && b.seconds !== undefined ? { seconds: b.seconds } : {}), ...('preset' in b ? { preset: b.preset } : {}), ...('name' in b ? { name: b.name } : {}) };
+      try {
+        switch (b.op) {
+          case 'continuous': await client.continuousMove(profile, v, b.seconds); break;
+          case 'stop': await client.stop(profile); break;
+          case 'absolute': await client.absoluteMove(profile, v); break;
+          case 'relative': await client.relativeMove(profile, v); break;
+          case 'goto-preset': await client.gotoPreset(profile, b.preset); break;
+          case 'set-preset': preset = await client.setPreset(profile, b.name); break;
+          case 'remove-preset': await client.removePreset(profile, b.preset); break;
+        }
+      } catch (err) {
+        await auditAccess(deps.store, req, 'camera.ptz', req.params.id, { ...what, failed: (err as { code?: string }).code ?? 'ERROR' });
+        throw err;
       }
-      // Who steered which camera: the audit actions are the audit part's list (src/audit), so logged here.
+      await auditAccess(deps.store, req, 'camera.ptz', req.params.id, { ...what, ...(preset ? { presetToken: preset } : {}) });
       deps.logger.info({ user: user.id, camera: req.params.id, op: b.op }, 'PTZ command');
       return state(client, profile, preset);
     },

@@ -69,6 +69,8 @@ export const CameraListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 5000 })),
     after: Type.Optional(Type.String({ maxLength: 64, description: 'the previous page\'s `next`' })),
+    site: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$', description: 'only the cameras of this site (its camera scope)' })),
+    group: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$', description: 'only the cameras of this camera group' })),
   },
   { additionalProperties: false },
 );

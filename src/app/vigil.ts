@@ -19,6 +19,7 @@ import { MapService, geojsonBasemap } from '../map/index.ts';
 import type { LiveAnalytics } from '../analytics/index.ts';
 import { AuditCopies, ClusterMember, retryUntilOpen, type ClusterRole } from '../cluster/index.ts';
 import { startIntegrations } from '../integrations/index.ts';
+import { OnvifEvents } from '../onvif/index.ts';
 import { hostname } from 'node:os';
 
 export const VERSION = '0.1.0';
@@ -42,6 +43,8 @@ export interface RunningVigil {
   evidence: import('../evidence/index.ts').ViolationEvidence;
   /** Set when this start created the admin user with a generated password. */
   generatedAdminPassword: string | null;
+  /** issue 15: the ONVIF cameras whose events this process reads. */
+  onvifEvents: OnvifEvents;
   close(): Promise<void>;
 }
 
@@ -232,6 +235,18 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
   });
   // Events to MQTT and webhooks (issue 15): each process sends the events it raises.
   const integrations = startIntegrations(cfg.integrations, { bus, store, logger, node: cfg.cluster?.nodeId ?? hostname() });
+  // Events of the ONVIF cameras this process records (motion, tamper, digital inputs) become Vigil events.
+  const onvifEvents = new OnvifEvents({
+    links: () => store.listCameraOnvif(),
+    isMine: async (id) => (cluster ? cluster.holds(id) : (await store.getCamera(id))?.enabled === true),
+    credentials: async (id) => {
+      const row = await cameras.get(id);
+      return { username: row.username ?? undefined, password: cameras.password(row) ?? undefined };
+    },
+    raise: (cameraId, e) => events.raise({ kind: e.kind, severity: e.severity, cameraId, details: e.details }),
+    logger: logger.child({ part: 'onvif' }),
+  });
+  onvifEvents.start();
   const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
   const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
   alarms.startSweeps();
@@ -242,7 +257,8 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     cluster: cluster ?? undefined,
     metricsToken: cfg.server.metricsToken,
     cameras,
-    runtime: fleet,
+    // In a cluster the api shows every camera's state: its own recorders' and the other nodes' reports.
+    runtime: cluster ? cluster.cameraRuntime(fleet) : fleet,
     logger,
     bodyLimit: cfg.server.bodyLimitBytes,
     secureCookies: cfg.server.secureCookies,
@@ -300,6 +316,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     map,
     evidence,
     generatedAdminPassword,
+    onvifEvents,
     close() {
       // idempotent: shutdown paths (signals, tests) may call it twice
       closing ??= (async () => {
@@ -313,6 +330,7 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
         stopRaising();
         await alarms.close();
         // After the last events: what is still queued for a webhook goes to the dead-letter list.
+        await onvifEvents.close();
         await integrations.close();
         retention.stop();
         await retention.idle();

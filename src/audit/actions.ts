@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'wall.create', 'wall.update', 'wall.delete', 'bookmark.create', 'bookmark.delete',
   // issue 13 (privacy): retention of everything else (each a summary per batch, see docs/privacy.md)
   'event.delete', 'snapshot.delete', 'export.delete', 'count.delete', 'audit.prune', 'retention.policy',
+  // issue 15: who steered which camera, and who sent a webhook's dead letter again
+  'camera.ptz', 'webhook.redeliver',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -11,3 +11,5 @@ export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WIND
 export { retryUntilOpen } from './retry.ts';
 export { AuditCopies, ensureAuditCopiesStream, copyFileOf, AUDIT_COPIES_STREAM, type AuditCopiesOptions, type RelayedCheckpoint } from './audit-copies.ts';
 export { signSegmentToken, segmentTokenRefusal, SEGMENT_TOKEN_HEADER, SEGMENT_TOKEN_TTL_MS } from './segment-token.ts';
+export { HealthReporter, healthRow, HEALTH_INTERVAL_MS, type HealthReporterOptions } from './health-reporter.ts';
+export { HealthBoard, statusFromHealth, type HealthBoardOptions } from './health-board.ts';

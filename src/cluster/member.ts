@@ -7,8 +7,10 @@ import type { Logger } from 'pino';
 import { newId } from '../core/index.ts';
 import type { CameraRow, EventRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
 import type { NodeSummary } from './cluster-view.ts';
-import type { CameraStatus } from '../live/index.ts';
+import type { CameraRuntime, CameraStatus } from '../live/index.ts';
 import { ClusterNode, type NodeInfo } from './cluster-node.ts';
+import { HealthReporter } from './health-reporter.ts';
+import { HealthBoard } from './health-board.ts';
 import { fencedIndexView, recoveryView, retentionView } from './node-segments.ts';
 import { EventIngest, EventOutbox, ensureEventStream } from './outbox.ts';
 import { ClusterError } from './errors.ts';
@@ -59,6 +61,8 @@ export interface ClusterApi {
   remoteHolder(segs: readonly SegmentRow[]): string | null;
   /** The segment's file is on this process's disk. */
   isLocal(seg: SegmentRow): boolean;
+  /** This process records the camera now. */
+  holds(cameraId: string): boolean;
   /** The bytes of a segment file on another node's disk, fetched from that node with a short-lived signed token; null when the node no longer has it. */
   fetchSegment(seg: SegmentRow): Promise<Buffer | null>;
   /** Why a request for one of this node's segment files is refused, or null when its token holds. */
@@ -76,6 +80,9 @@ export class ClusterMember implements ClusterApi {
   private outbox: EventOutbox | null = null;
   private ingest: EventIngest | null = null;
   recorders: Recorders | null;
+  /** Writes the state of this node's cameras to the store every 10 s (a recording node). */
+  private readonly healthReporter: HealthReporter | null;
+  private board: HealthBoard | null = null;
 
   constructor(o: ClusterMemberOptions) {
     this.nodeId = o.settings.nodeId;
@@ -107,6 +114,30 @@ export class ClusterMember implements ClusterApi {
       health: () => this.health(),
       pinned: o.settings.edgeCameras ?? [],
     });
+    this.healthReporter = o.role === 'api' ? null : new HealthReporter({
+      nodeId: this.nodeId,
+      store: this.store,
+      held: () => this.node.heldCameras(),
+      status: (id) => this.recorders?.status(id) ?? { state: 'connecting', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false },
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * The camera states the api serves: this process's recorders for the cameras it holds, every
+   * other camera from the nodes' health reports (read every 10 s).
+   */
+  cameraRuntime(local: CameraRuntime): HealthBoard {
+    if (!this.board) {
+      this.board = new HealthBoard({ store: this.store, local, isLocal: (id) => this.node.fence(id) !== null, logger: this.logger });
+      this.board.start();
+    }
+    return this.board;
+  }
+
+  /** This process records the camera now (holds its lease). */
+  holds(cameraId: string): boolean {
+    return this.node.fence(cameraId) !== null;
   }
 
   get records(): boolean {
@@ -169,6 +200,7 @@ export class ClusterMember implements ClusterApi {
    */
   async start(): Promise<void> {
     await this.node.start();
+    this.healthReporter?.start();
     const nc = this.node.connection()!;
     if (this.outbox || this.role !== 'node') await ensureEventStream(nc);
     this.outbox?.start(nc);
@@ -264,6 +296,8 @@ export class ClusterMember implements ClusterApi {
 
   /** After the last events are raised: the outbox stops (what it still holds is delivered by the next start), then the leases go back. */
   async close(): Promise<void> {
+    this.board?.stop();
+    await this.healthReporter?.stop();
     await this.outbox?.close();
     await this.ingest?.close();
     await this.node.close();

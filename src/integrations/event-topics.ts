@@ -14,6 +14,11 @@ const ONVIF_TOPICS: Record<string, string> = {
   'analytics.left_object': 'tns1:RuleEngine/LeftObjectDetector/ObjectLeft',
   'analytics.crowd': 'tns1:RuleEngine/CountAggregation/Counter',
   'analytics.tamper': 'tns1:VideoSource/GlobalSceneChange/AnalyticsService',
+  // issue 15: a camera's own ONVIF events passed on (their exact device topic is in details.topic)
+  'onvif.motion': 'tns1:VideoSource/MotionAlarm',
+  'onvif.tamper': 'tns1:RuleEngine/TamperDetector/Tamper',
+  'onvif.digital_input': 'tns1:Device/Trigger/DigitalInput',
+  'onvif.relay': 'tns1:Device/Trigger/Relay',
 };
 
 /** The ONVIF-style topic of an event kind: tns1:… when ONVIF has one, else vigil:Kind/Parts. */

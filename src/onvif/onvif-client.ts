@@ -317,6 +317,11 @@ export class OnvifClient {
     });
   }
 
+  /** Keeps a pull point alive for another terminationS seconds. */
+  async renew(subscription: string, terminationS = 60): Promise<void> {
+    this.expect(await this.call(subscription, `<wsnt:Renew><wsnt:TerminationTime>PT${terminationS}S</wsnt:TerminationTime></wsnt:Renew>`, `${NS.wsnt}/SubscriptionManager/RenewRequest`), 'RenewResponse');
+  }
+
   async unsubscribe(subscription: string): Promise<void> {
     await this.call(subscription, '<wsnt:Unsubscribe/>', `${NS.wsnt}/SubscriptionManager/UnsubscribeRequest`);
   }

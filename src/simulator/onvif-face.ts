@@ -59,6 +59,8 @@ export interface OnvifFace {
   position(camera: string): { pan: number; tilt: number; zoom: number };
   /** Sends an event to the camera's pull-point subscribers (e.g. tns1:VideoSource/MotionAlarm). */
   raiseEvent(camera: string, topic: string, data: Record<string, string>): void;
+  /** Live pull-point subscriptions of the camera. */
+  subscribers(camera: string): number;
   /** Requests refused for bad credentials so far (for tests). */
   readonly refused: number;
   close(): Promise<void>;
@@ -345,6 +347,11 @@ export async function startOnvifFace(o: OnvifFaceOptions): Promise<OnvifFace> {
         sub.queue.push({ topic, at: Date.now(), source: { VideoSourceConfigurationToken: 'vsc0', VideoSource: 'vs0' }, data });
         sub.wake?.();
       }
+    },
+    subscribers(camera) {
+      let n = 0;
+      for (const sub of subs.values()) if (sub.camera === camera && sub.expiresAt >= Date.now()) n++;
+      return n;
     },
     get refused() {
       return refused;

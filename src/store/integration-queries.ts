@@ -63,3 +63,8 @@ export async function getCameraOnvif(db: SqlDatabase | SqlSession, cameraId: str
   if (!rows.length) return null;
   return { cameraId: String(rows[0].camera_id), xaddr: String(rows[0].xaddr), profileToken: String(rows[0].profile_token), updatedAt: Number(rows[0].updated_at) };
 }
+
+export async function listCameraOnvif(db: SqlDatabase | SqlSession): Promise<CameraOnvifRow[]> {
+  const rows = await db.query('SELECT camera_id, xaddr, profile_token, updated_at FROM camera_onvif ORDER BY camera_id');
+  return rows.map((r) => ({ cameraId: String(r.camera_id), xaddr: String(r.xaddr), profileToken: String(r.profile_token), updatedAt: Number(r.updated_at) }));
+}

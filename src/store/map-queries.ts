@@ -1,6 +1,7 @@
 // Issue 11's queries (camera placements, sites, outage areas), kept apart from sql-store.ts so the
 // map's SQL reads in one place. One dialect for SQLite and PostgreSQL, `$n` placeholders.
-import type { SqlDatabase, SqlRow, SqlSession } from './sql-dialect.ts';
+import type { SqlDatabase, SqlParam, SqlRow, SqlSession } from './sql-dialect.ts';
+import { latCell, viewportWhere } from './control-plane-queries.ts';
 import type { BBoxQuery, CameraPlacementRow, OutageAreaRow, OutageMemberRow, PlacementQuery, PlacementWithCamera, SiteRow } from './types.ts';
 
 const DEFAULT_PLACEMENT_LIMIT = 10_000;
@@ -47,21 +48,19 @@ function toOutage(r: SqlRow): OutageAreaRow {
   };
 }
 
-function bboxWhere(bbox: BBoxQuery | undefined, params: (string | number)[]): string[] {
-  if (!bbox) return [];
-  params.push(bbox.south, bbox.north, bbox.west, bbox.east);
-  const n = params.length;
-  return [`p.lat >= $${n - 3} AND p.lat <= $${n - 2} AND p.lon >= $${n - 1} AND p.lon <= $${n}`];
+function bboxWhere(bbox: BBoxQuery | undefined, params: SqlParam[]): string[] {
+  return bbox ? [viewportWhere(bbox, params)] : [];
 }
 
 export async function upsertPlacements(tx: SqlSession, rows: CameraPlacementRow[], now: number): Promise<void> {
   for (const r of rows) {
     await tx.execute(
-      `INSERT INTO camera_placements (camera_id, lon, lat, bearing, angle, range_m, ptz, site_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO camera_placements (camera_id, lon, lat, bearing, angle, range_m, ptz, site_id, updated_at, lat_cell)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (camera_id) DO UPDATE SET lon = excluded.lon, lat = excluded.lat, bearing = excluded.bearing,
-         angle = excluded.angle, range_m = excluded.range_m, ptz = excluded.ptz, site_id = excluded.site_id, updated_at = excluded.updated_at`,
-      [r.cameraId, r.lon, r.lat, r.bearing, r.angle, r.range, r.ptz ? 1 : 0, r.siteId, now],
+         angle = excluded.angle, range_m = excluded.range_m, ptz = excluded.ptz, site_id = excluded.site_id, updated_at = excluded.updated_at,
+         lat_cell = excluded.lat_cell`,
+      [r.cameraId, r.lon, r.lat, r.bearing, r.angle, r.range, r.ptz ? 1 : 0, r.siteId, now, latCell(r.lat)],
     );
   }
 }
@@ -81,7 +80,7 @@ export async function deletePlacement(tx: SqlSession, cameraId: string): Promise
 }
 
 export async function listPlacements(db: SqlDatabase, q: PlacementQuery = {}): Promise<PlacementWithCamera[]> {
-  const params: (string | number)[] = [];
+  const params: SqlParam[] = [];
   const where = bboxWhere(q.bbox, params);
   if (q.afterId !== undefined) {
     params.push(q.afterId);
@@ -91,9 +90,13 @@ export async function listPlacements(db: SqlDatabase, q: PlacementQuery = {}): P
     params.push(q.throughId);
     where.push(`p.camera_id <= $${params.length}`);
   }
+  if (q.cameraIds !== undefined) {
+    if (!q.cameraIds.length) return [];
+    where.push(`p.camera_id IN (${q.cameraIds.map((id) => { params.push(id); return `$${params.length}`; }).join(', ')})`);
+  }
   params.push(Math.max(1, Math.min(q.limit ?? DEFAULT_PLACEMENT_LIMIT, 200_000)));
   // Ordered by camera id only when paging: a viewport query takes what the (lat, lon) index gives.
-  const order = q.afterId !== undefined || q.throughId !== undefined || !q.bbox ? 'ORDER BY p.camera_id' : '';
+  const order = q.afterId !== undefined || q.throughId !== undefined || q.cameraIds !== undefined || !q.bbox ? 'ORDER BY p.camera_id' : '';
   const rows = await db.query(
     `SELECT ${PLACEMENT_COLUMNS}, c.name, c.enabled, c.record
      FROM camera_placements p JOIN cameras c ON c.id = p.camera_id
@@ -104,7 +107,7 @@ export async function listPlacements(db: SqlDatabase, q: PlacementQuery = {}): P
 }
 
 export async function countPlacements(db: SqlDatabase, bbox?: BBoxQuery): Promise<number> {
-  const params: (string | number)[] = [];
+  const params: SqlParam[] = [];
   const where = bboxWhere(bbox, params);
   const rows = await db.query(
     `SELECT COUNT(*) AS n FROM camera_placements p JOIN cameras c ON c.id = p.camera_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,

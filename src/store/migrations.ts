@@ -408,6 +408,53 @@ CREATE TABLE camera_onvif (
 );
 `,
   },
+  {
+    version: 153,
+    name: 'control plane at city size: viewport cells, camera count, cameras by scope',
+    sql: `
+-- The map's viewport query read a whole latitude band of the city (a 0.02 degree box scanned 15
+-- times the cameras it returned at 100,000 cameras). Rows of 0.005 degrees of latitude (about
+-- 550 m) let it read only the rows the box crosses, longitude-ranged within each
+-- (docs/decisions/066-control-plane-at-city-size.md). floor() exists on both engines.
+ALTER TABLE camera_placements ADD COLUMN lat_cell INTEGER;
+UPDATE camera_placements SET lat_cell = CAST(floor(lat * 200) AS INTEGER);
+CREATE INDEX camera_placements_cell ON camera_placements (lat_cell, lon);
+-- Row counts kept by the store in the transaction that adds or removes a row, so the camera
+-- list's total is one row read rather than a count over 100,000 rows on every page.
+CREATE TABLE row_counts (
+  name TEXT PRIMARY KEY,
+  n BIGINT NOT NULL
+);
+INSERT INTO row_counts (name, n) SELECT 'cameras', COUNT(*) FROM cameras;
+-- A site's or group's cameras in id order (the camera list filtered by scope, a page at a time).
+CREATE INDEX camera_scopes_scope_camera ON camera_scopes (scope_kind, scope_id, camera_id);
+DROP INDEX camera_scopes_scope;
+`,
+  },
+  {
+    version: 154,
+    name: 'camera health reported by the nodes',
+    sql: `
+-- The newest health report of each camera from the node recording it (every 10 s, in batches),
+-- so an api process knows the state of cameras recorded elsewhere. state_since: when the camera
+-- last changed state (how long it has been offline).
+CREATE TABLE camera_health (
+  camera_id TEXT PRIMARY KEY,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_since BIGINT NOT NULL,
+  fps DOUBLE PRECISION,
+  bitrate_kbps DOUBLE PRECISION,
+  width INTEGER,
+  height INTEGER,
+  codec TEXT,
+  reconnects INTEGER NOT NULL,
+  last_frame_at BIGINT,
+  error TEXT,
+  reported_at BIGINT NOT NULL
+);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

@@ -9,6 +9,7 @@ import { AlarmQueries } from './alarm-queries.ts';
 import * as trafficQueries from './traffic-queries.ts';
 import * as wallQueries from './wall-queries.ts';
 import * as integrationQueries from './integration-queries.ts';
+import * as controlPlane from './control-plane-queries.ts';
 import * as privacyQueries from './privacy-queries.ts';
 import * as retentionQueries from './retention-queries.ts';
 import type {
@@ -40,6 +41,8 @@ import type {
   AuditQuery,
   CameraScopeRow,
   ScopeRef,
+  CameraHealthRow,
+  CameraHealthQuery,
   UserPatch,
   BBoxQuery,
   CameraPlacementRow,
@@ -202,8 +205,8 @@ export class SqlStore implements StoreOperations {
   async createCamera(c: NewCamera, audit?: AuditInput): Promise<CameraRow> {
     const now = Date.now();
     const row: CameraRow = { ...c, subUrl: c.subUrl ?? null, createdAt: now, updatedAt: now };
-    await this.withAudit(audit, (tx) =>
-      tx.execute(`INSERT INTO cameras (${CAMERA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+    await this.withAudit(audit, async (tx) => {
+      await tx.execute(`INSERT INTO cameras (${CAMERA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
         row.id,
         row.name,
         row.url,
@@ -215,8 +218,9 @@ export class SqlStore implements StoreOperations {
         toInt(row.record),
         row.createdAt,
         row.updatedAt,
-      ]),
-    );
+      ]);
+      await controlPlane.bumpCount(tx, 'cameras', 1);
+    });
     return row;
   }
 
@@ -263,6 +267,8 @@ export class SqlStore implements StoreOperations {
         const deleted = (await tx.execute('DELETE FROM cameras WHERE id = $1', [id])) > 0;
         if (deleted) await mapQueries.deletePlacement(tx, id);
         if (deleted) await trafficQueries.deleteCalibration(tx, id);
+        if (deleted) await controlPlane.bumpCount(tx, 'cameras', -1);
+        if (deleted) await controlPlane.deleteHealth(tx, id);
         return deleted;
       },
       (deleted) => deleted,
@@ -872,8 +878,7 @@ export class SqlStore implements StoreOperations {
   }
 
   async countCameras(): Promise<number> {
-    const rows = await this.db.query('SELECT COUNT(*) AS n FROM cameras');
-    return Number(rows[0].n);
+    return controlPlane.readCount(this.db, 'cameras');
   }
 
   // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
@@ -1026,6 +1031,34 @@ export class SqlStore implements StoreOperations {
       return retentionQueries.pruneAudit(tx, (t, e) => this.appendAuditIn(t, e), q, audit);
     });
   }
+
+  // --- issue 15: the control plane at city size (control-plane-queries.ts) -----------------------
+
+  async listCamerasInScopes(q: { scopes: ScopeRef[]; afterId?: string; limit: number }): Promise<CameraRow[]> {
+    const ids = await controlPlane.cameraIdsInScopes(this.db, q);
+    if (!ids.length) return [];
+    const rows = await this.db.query(
+      `SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY id`,
+      ids,
+    );
+    return rows.map(toCamera);
+  }
+
+  countCamerasInScopes(scopes: ScopeRef[]): Promise<number> {
+    return controlPlane.countCamerasInScopes(this.db, scopes);
+  }
+
+  putCameraHealth(rows: CameraHealthRow[]): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.upsertHealth(tx, rows));
+  }
+
+  listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]> {
+    return controlPlane.listHealth(this.db, q);
+  }
+
+  listCameraOnvif(): Promise<CameraOnvifRow[]> {
+    return integrationQueries.listCameraOnvif(this.db);
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1084,4 +1117,6 @@ export const STORE_OPERATIONS = [
   'putCameraPurpose', 'listCameraPurposes',
   // issue 13 (privacy): retention of everything else
   'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
+  // issue 15: the control plane at city size
+  'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -454,6 +454,17 @@ export interface Store {
   auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null>;
   /** Deletes audit entries through throughSeq if it still has this hash, with the given audit.prune entry; null otherwise. */
   pruneAudit(q: { throughSeq: number; hash: string }, audit: AuditInput): Promise<number | null>;
+
+  // --- issue 15: the control plane at city size (src/store/control-plane-queries.ts) -------------
+  /** Cameras in any of these scopes (sites, groups), by id after `afterId`, at most `limit`. */
+  listCamerasInScopes(q: { scopes: ScopeRef[]; afterId?: string; limit: number }): Promise<CameraRow[]>;
+  countCamerasInScopes(scopes: ScopeRef[]): Promise<number>;
+  /** Inserts or replaces the newest health of each camera (a node's report); returns the rows written. */
+  putCameraHealth(rows: CameraHealthRow[]): Promise<number>;
+  /** Newest health by camera id. */
+  listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
+  /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
+  listCameraOnvif(): Promise<CameraOnvifRow[]>;
 }
 
 // --- issue 13 (privacy): retention of everything else --------------------------------------------------
@@ -471,6 +482,35 @@ export interface RetentionDeletion {
   keptByOpenCase: number;
   /** a batch limit was hit: call again */
   more: boolean;
+}
+
+// --- issue 15: the control plane at city size --------------------------------------------------------
+
+/** A camera's newest health as the node recording it reported it. */
+export interface CameraHealthRow {
+  cameraId: string;
+  nodeId: string;
+  state: 'connecting' | 'online' | 'offline' | 'disabled';
+  /** When the camera entered this state (kept by the store across reports of the same state). */
+  stateSince: number;
+  fps: number | null;
+  bitrateKbps: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  reconnects: number;
+  lastFrameAt: number | null;
+  error: string | null;
+  reportedAt: number;
+}
+
+export interface CameraHealthQuery {
+  cameraIds?: string[];
+  afterId?: string;
+  /** Only cameras with id ≤ this (with afterId: the health of one page of cameras). */
+  throughId?: string;
+  nodeId?: string;
+  limit: number;
 }
 
 // --- issue 13 (privacy): retention ------------------------------------------------------------------
@@ -595,6 +635,8 @@ export interface PlacementQuery {
   afterId?: string;
   /** Only cameras with id ≤ this (with afterId: the placements of one page of cameras). */
   throughId?: string;
+  /** Only these cameras (the placements of a filtered page of the camera list). */
+  cameraIds?: string[];
   limit?: number;
 }
 

@@ -344,7 +344,10 @@ export class TrafficAnalyser {
 
   private finish(s: TrackState): void {
     const withGround = s.samples.filter((x) => Number.isFinite(x.g[0]));
-    const est = this.cal ? estimateSpeed(withGround, this.speedOpts()) : null;
+    const fitted = this.cal ? estimateSpeed(withGround, this.speedOpts()) : null;
+    // A speed whose ± is as large as itself says nothing about the vehicle (a track that mixed two
+    // of them): the track is counted without a speed, never with that number.
+    const est = fitted && fitted.errKmh < fitted.kmh ? fitted : null;
     let lane: string | null = null, best = 0;
     for (const [name, n] of s.laneFrames) if (n > best) { lane = name; best = n; }
     this.finished.push({ id: s.id, cls: s.cls, tIn: s.tIn, tOut: s.lastSeen, speedKmh: est ? round(est.kmh, 1) : null, speedErrKmh: est ? round(est.errKmh, 1) : null, lane });

@@ -122,3 +122,24 @@ test('the map view: a scoped operator\'s clusters count their cameras only, and 
   const byId = await json(await as(north, '/api/map/cameras?ids=s1,n1,s2'));
   assert.deepEqual(byId.cameras.map((c: any) => c.id), ['n1']);
 });
+
+test('the camera list: a scoped operator gets their cameras and their count; site and group filters page by id; a bad filter is a 400 naming it', async () => {
+  const mine = await json(await as(north, '/api/cameras'));
+  assert.deepEqual(mine.cameras.map((c: any) => c.id), ['n1', 'n2']);
+  assert.equal(mine.total, 2, 'the total must not reveal how many cameras other sites have');
+  const all = await json(await as(admin, '/api/cameras'));
+  assert.equal(all.total, 4);
+  const south1 = await json(await as(admin, '/api/cameras?site=south&limit=1'));
+  assert.deepEqual([south1.cameras.map((c: any) => c.id), south1.total, south1.next], [['s1'], 2, 's1']);
+  const south2 = await json(await as(admin, `/api/cameras?site=south&limit=1&after=${south1.next}`));
+  assert.deepEqual(south2.cameras.map((c: any) => c.id), ['s2']);
+  assert.ok(south2.cameras[0].position, 'a filtered page carries the cameras\' positions');
+  // The north operator asking for the south site gets nothing of it.
+  const foreign = await json(await as(north, '/api/cameras?site=south'));
+  assert.deepEqual([foreign.cameras, foreign.total], [[], 0], 'nor how many cameras the south site has');
+  assert.deepEqual((await json(await as(north, '/api/cameras?site=north&limit=1'))).total, 2);
+  assert.deepEqual((await json(await as(admin, '/api/cameras?group=nobody'))).cameras, []);
+  const bad = await as(admin, '/api/cameras?site=%3Cscript%3E');
+  assert.equal(bad.status, 400);
+  assert.match((await json(bad)).error.message, /site/);
+});

@@ -2,7 +2,7 @@
 // under one temp dir removed by stop(). Runs as the `postgres` OS user when we are root, because
 // postgres refuses to run as root.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, chmodSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, chmodSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,8 +17,13 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** alsoListen: another local address to listen on (an edge namespace's link to the centre), trusted like 127.0.0.1. */
-export async function startPostgres(opts: { alsoListen?: string } = {}): Promise<TestPostgres> {
+/**
+ * alsoListen: another local address to listen on (an edge namespace's link to the centre), trusted like 127.0.0.1.
+ * keepDir: a folder kept after stop() and used again by the next start (a benchmark's seeded
+ * database survives between runs); `fresh` is then false when its database already existed.
+ * sharedBuffers: PostgreSQL's shared_buffers (default 32MB, a throwaway server's).
+ */
+export async function startPostgres(opts: { alsoListen?: string; keepDir?: string; sharedBuffers?: string } = {}): Promise<TestPostgres & { fresh: boolean }> {
   for (const b of ['initdb', 'postgres']) {
     if (!existsSync(join(BIN, b))) {
       throw new Error(`${BIN}/${b} not found: PostgreSQL 15 is needed for the store tests (apt-get install postgresql-15)`);
@@ -30,29 +35,31 @@ export async function startPostgres(opts: { alsoListen?: string } = {}): Promise
   const ids = asRoot
     ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
     : {};
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-pg-'));
+  const dir = opts.keepDir ?? mkdtempSync(join(tmpdir(), 'vigil-pg-'));
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o700);
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   const data = join(dir, 'data');
+  const fresh = !existsSync(join(data, 'PG_VERSION'));
 
-  try {
+  if (fresh) try {
     execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
       stdio: 'pipe',
       cwd: dir,
       ...ids,
     });
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
   }
 
-  if (opts.alsoListen) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${opts.alsoListen.replace(/\.\d+$/, '.0')}/24 trust\n`);
+  if (fresh && opts.alsoListen) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${opts.alsoListen.replace(/\.\d+$/, '.0')}/24 trust\n`);
   const port = await freePort();
   const pgArgs = [
     '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=127.0.0.1${opts.alsoListen ? `,${opts.alsoListen}` : ''}`,
     // Tests need no crash safety from this throwaway server; durability is tested on SQLite.
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'max_connections=50', '-c', 'shared_buffers=32MB',
+    '-c', 'max_connections=50', '-c', `shared_buffers=${opts.sharedBuffers ?? '32MB'}`,
   ];
   const child: ChildProcess = spawn(join(BIN, 'postgres'), pgArgs, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...ids });
   let log = '';
@@ -70,7 +77,7 @@ export async function startPostgres(opts: { alsoListen?: string } = {}): Promise
       await exited;
       clearTimeout(t);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 20_000;
@@ -100,7 +107,7 @@ export async function startPostgres(opts: { alsoListen?: string } = {}): Promise
     }
     return `${base}/${name}`;
   };
-  const url = await createDatabase('vigil_test');
+  const url = fresh ? await createDatabase('vigil_test') : `${base}/vigil_test`;
   writeFileSync(join(dir, 'url'), url);
-  return { url, createDatabase, stop };
+  return { url, createDatabase, stop, fresh };
 }

@@ -150,9 +150,9 @@ test('through the API: an admin reads the dead-letter list and sends a letter ag
   const r = await receiver([410]);
   const v = await startTestVigil({ integrations: { webhooks: [{ name: 'soc', url: r.url, secret: SECRET, maxAttempts: 2 }] } });
   cleanups.push(() => v.stop());
-  const e = await v.events.raise({ kind: 'disk.full', severity: 'critical', cameraId: null, details: { freeBytes: 0 } });
+  const e = await v.events.raise({ kind: 'camera.offline', severity: 'warning', cameraId: 'yard', details: { reason: 'timeout' } });
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-  let page: { items: { id: string; hook: string; eventId: string; lastError: string }[]; next: string | null } = { items: [], next: null };
+  let page: { items: { id: string; hook: string; eventId: string; lastError: string; attempts: number }[]; next: string | null } = { items: [], next: null };
   await until(() => r.hits.length === 1);
   for (let i = 0; i < 100 && page.items.length === 0; i++) {
     page = (await (await v.http('/api/integrations/dead-letters')).json()) as typeof page;
@@ -165,6 +165,10 @@ test('through the API: an admin reads the dead-letter list and sends a letter ag
   r.statuses.splice(0, r.statuses.length, 200); // the receiver is fixed
   const res = await v.http(`/api/integrations/dead-letters/${page.items[0].id}/redeliver`, { method: 'POST' });
   assert.equal(res.status, 202);
+  // Who sent which camera's event to which receiver again: audited; the refused 404 above was not.
+  const redelivered = await v.store.queryAudit({ limit: 10, action: 'webhook.redeliver' } as never);
+  const adminUser = (await v.store.getUserByName('admin'))!;
+  assert.deepEqual(redelivered.map((a) => [a.actor, a.cameraId, a.details]), [[adminUser.id, 'yard', { deadLetter: page.items[0].id, hook: 'soc', eventId: e.id, attempts: page.items[0].attempts, lastError: 'HTTP 410' }]]);
   await until(() => r.hits.length === 2);
   assert.equal(verifyWebhook(SECRET, r.hits[1].body, r.hits[1].signature, Date.now()), true, 'signed anew');
   assert.equal(r.hits[1].body, r.hits[0].body, 'the same body');

@@ -67,9 +67,21 @@ test('describe a device, create the camera with the URL it gave, link it, steer 
   assert.equal(unknown.status, 502);
   assert.match((await json(unknown)).error.message, /no such preset/);
 
+  // Every command audited with who, which camera and what: the device's refusal too; a 400 never reached it.
+  const op = (await v.store.getUserByName('op'))!;
+  const steered = (await v.store.queryAudit({ limit: 50, action: 'camera.ptz' } as never)).sort((a, b) => a.seq - b.seq);
+  assert.deepEqual(steered.map((a) => [a.actor, a.cameraId, a.details]), [
+    [op.id, 'gate', { op: 'absolute', pan: 0.3, tilt: 0.2, zoom: 0.5 }],
+    [op.id, 'gate', { op: 'set-preset', name: 'Entrance', presetToken: token }],
+    [op.id, 'gate', { op: 'continuous', pan: -1, seconds: 0.2 }],
+    [op.id, 'gate', { op: 'goto-preset', preset: token }],
+    [op.id, 'gate', { op: 'goto-preset', preset: 'nope', failed: 'ONVIF_FAULT' }],
+  ]);
+
   v.cookie = null;
   assert.equal((await v.login('viewer', 'Looking-only-2026!')).status, 200);
   assert.equal((await v.http('/api/cameras/gate/ptz', { method: 'POST', json: { op: 'stop' } })).status, 403, 'a viewer does not steer');
+  assert.equal((await v.store.queryAudit({ limit: 50, action: 'camera.ptz' } as never)).length, 5, 'a refused viewer steered nothing');
   v.cookie = null;
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
 });

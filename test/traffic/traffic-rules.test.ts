@@ -184,3 +184,13 @@ test('a box cut by the frame edge gives no position: the speed rests on whole bo
   assert.ok(Math.abs(s.speedKmh! - 72) < 0.5, `${s.speedKmh}`);
   assert.equal(s.tIn, 0);
 });
+
+test('a track whose speed is no wider than its own uncertainty is counted without a speed', () => {
+  const a = new TrafficAnalyser({ calibration: cal, lanes: LANES });
+  // 1.5 m/s forwards with the box jumping ±6 m from frame to frame: 5 ± tens of km/h
+  run(a, [{ id: 1, x: 1.75, y0: 10, vy: 1.5, wobble: 6 }], 3);
+  const [s] = a.close();
+  assert.equal(s.speedKmh, null);
+  assert.equal(s.speedErrKmh, null);
+  assert.equal(a.laneStats().find((l) => l.lane === 'A')!.counts.car, 1, 'still counted');
+});

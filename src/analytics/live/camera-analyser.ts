@@ -2,7 +2,7 @@
 // to the caller with the analysed frame. The analyser never queues: while a frame is being
 // analysed, newer frames replace each other in one slot, so a slow analyser drops frames and its
 // alarms stay close to real time instead of falling further and further behind.
-import { CameraPipeline, type PipelineOptions } from '../pipeline.ts';
+import { CameraPipeline, type FrameAnalysis, type PipelineOptions } from '../pipeline.ts';
 import type { DetectionSettings } from '../detection-settings.ts';
 import type { Detection, Detector } from '../detector-types.ts';
 import type { RuleEvent, TrackRule } from '../rules/types.ts';
@@ -41,6 +41,12 @@ export interface CameraAnalyserOptions {
   onError: (message: string) => void;
   /** rules made outside analytics (traffic), new ones for each pipeline (a new frame size starts afresh) */
   trackRules?: () => TrackRule[];
+  /**
+   * Sees every analysed frame and its picture (the buffer is reused after the call returns), so the
+   * live counts can be held against `vigil analyze` on the same pictures
+   * (test/analytics/live/live-vs-analyze.test.ts).
+   */
+  onAnalysed?: (analysis: FrameAnalysis, rgb: Uint8Array) => void;
   ffmpeg?: string;
 }
 
@@ -161,6 +167,7 @@ export class CameraAnalyser {
         this.counters.units320 += a.regions.length * (pipeline.detection.inputSize / 320) ** 2;
         this.counters.detectorMs += a.detectMs;
         if (a.regions.length > 0) this.counters.detectorFrames++;
+        this.o.onAnalysed?.(a, rgb);
         if (a.events.length > 0 && !this.stopped) {
           // Recording (snapshot, row, bus) runs behind the analysis, on a copy of the frame (ours
           // is reused for the next one; only frames with events are copied); the recorder keeps
