@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openControlRoom, type ControlRoom, type RunningDemo } from './helpers.ts';
+import { openControlRoom, type ControlRoom, type RunningDemo, signInAsAdmin } from './helpers.ts';
 import { fa } from '../../web/src/i18n/fa.ts';
 
 describe('a camera\'s purpose and retention in the control room', { timeout: 300_000 }, () => {
@@ -20,11 +20,7 @@ describe('a camera\'s purpose and retention in the control room', { timeout: 300
   before(async () => {
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo);
   });
 
   after(async () => {

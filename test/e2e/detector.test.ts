@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { repoRoot, type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { repoRoot, type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 
@@ -38,11 +38,7 @@ describe('the camera\'s detector and its cost', { timeout: 240_000 }, () => {
     if (!process.env.VIGIL_MODEL_DIR && existsSync(models)) process.env.VIGIL_MODEL_DIR = models;
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras?lang=en');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo, '/cameras?lang=en');
     const { cameras } = (await (await page.request.get(`${demo.baseUrl}/api/cameras`)).json()) as { cameras: CameraRow[] };
     const found = cameras.find((c) => c.name === 'Hospital Entrance');
     assert.ok(found, `the demo's pedestrian camera among ${cameras.map((c) => c.name).join(', ')}`);

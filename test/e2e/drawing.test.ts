@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 describe('drawing rules and calibration on a still', { timeout: 400_000 }, () => {
   let demo: RunningDemo;
@@ -22,11 +22,7 @@ describe('drawing rules and calibration on a still', { timeout: 400_000 }, () =>
   before(async () => {
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo);
     const cams = ((await (await page.request.get(`${demo.baseUrl}/api/cameras`)).json()) as { cameras: { id: string; name: string }[] }).cameras;
     const h = cams.find((c) => c.name === 'Hospital Entrance');
     assert.ok(h, 'the demo has its pedestrian camera (Debian opencv-doc: apt-get install opencv-doc)');

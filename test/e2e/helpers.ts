@@ -193,3 +193,12 @@ export async function openControlRoom(): Promise<ControlRoom> {
     throw err;
   }
 }
+
+/** Signs the demo's admin in on `pathname` and waits for the test id `ready` (null: no wait). */
+export async function signInAsAdmin(page: Page, demo: RunningDemo, pathname = '/cameras', ready: string | null = 'tiles'): Promise<void> {
+  await page.goto(demo.baseUrl + pathname);
+  await page.fill('input[name="username"]', demo.username);
+  await page.fill('input[name="password"]', demo.password);
+  await page.click('button[type="submit"]');
+  if (ready) await page.getByTestId(ready).waitFor({ timeout: 15_000 });
+}

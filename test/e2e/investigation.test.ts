@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 describe('investigation: synchronised playback and bookmarks', { timeout: 240_000 }, () => {
   let demo: RunningDemo;
@@ -19,11 +19,7 @@ describe('investigation: synchronised playback and bookmarks', { timeout: 240_00
   before(async () => {
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo);
     const api = async <T,>(p: string) => (await (await page.context().request.get(demo.baseUrl + p)).json()) as T;
     const cameras = (await api<{ cameras: { id: string; status: { state: string } }[] }>('/api/cameras')).cameras;
     cams = cameras.filter((c) => c.status.state === 'online').slice(0, 2).map((c) => c.id);

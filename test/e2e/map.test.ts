@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openControlRoom, type ControlRoom, type RunningDemo } from './helpers.ts';
+import { openControlRoom, type ControlRoom, type RunningDemo, signInAsAdmin } from './helpers.ts';
 
 // A quick power feed for the test: a cut 75 s after start and every 75 s, lasting 40 s (the
 // cameras are back, reconnect back-off included, before the next cut: one area at a time).
@@ -57,10 +57,7 @@ describe('the security map', () => {
       const url = r.url();
       if (!url.startsWith(demo.baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
     });
-    await page.goto(demo.baseUrl + '/');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
+    await signInAsAdmin(page, demo, '/', null);
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 const VIEW_VIDEO_TIME = `document.querySelector('[data-testid="camera-video"] video')?.currentTime ?? -1`;
 
@@ -20,11 +20,7 @@ describe('playback in the control room', { timeout: 240_000 }, () => {
   before(async () => {
     room = await openControlRoom();
     ({ demo, browser, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo);
   });
 
   after(async () => {

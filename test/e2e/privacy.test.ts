@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 // The mask: the left 40 % of the frame, between 30 % and 80 % of its height.
 const MASK = [[0.05, 0.3], [0.45, 0.3], [0.45, 0.8], [0.05, 0.8]];
@@ -46,11 +46,7 @@ describe('privacy in the control room', { timeout: 300_000 }, () => {
   before(async () => {
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/cameras');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo);
     cameraId = String(await page.locator('[data-testid="tile"]').first().getAttribute('data-camera-id'));
     const res = await page.request.post(`${demo.baseUrl}/api/cameras/${encodeURIComponent(cameraId)}/masks`, { data: { name: 'neighbour window', polygon: MASK, liftable: true } });
     assert.equal(res.status(), 201, await res.text());

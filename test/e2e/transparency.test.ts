@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { REPORT_TEXT } from '../../src/privacy/index.ts';
-import { openControlRoom, type ControlRoom, type RunningDemo } from './helpers.ts';
+import { openControlRoom, type ControlRoom, type RunningDemo, signInAsAdmin } from './helpers.ts';
 
 describe('the public transparency report', { timeout: 300_000 }, () => {
   let demo: RunningDemo;
@@ -23,11 +23,7 @@ describe('the public transparency report', { timeout: 300_000 }, () => {
     shots = room.shots;
     // an operator watches live first, so that this month has a live view to count
     const op = room.page;
-    await op.goto(demo.baseUrl + '/cameras');
-    await op.fill('input[name="username"]', demo.username);
-    await op.fill('input[name="password"]', demo.password);
-    await op.click('button[type="submit"]');
-    await op.getByTestId('tiles').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(op, demo);
     // two cameras state a purpose (before the report is first built: it is kept for a minute)
     for (const id of ['cam1', 'cam2']) {
       const res = await op.request.put(`${demo.baseUrl}/api/cameras/${id}/purpose`, { data: { purpose: 'Safety of people on the street', legalBasis: 'public_task' } });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { repoRoot, type RunningDemo, openControlRoom, type ControlRoom } from './helpers.ts';
+import { repoRoot, type RunningDemo, openControlRoom, type ControlRoom, signInAsAdmin } from './helpers.ts';
 
 describe('the video wall', { timeout: 240_000 }, () => {
   let demo: RunningDemo;
@@ -21,11 +21,7 @@ describe('the video wall', { timeout: 240_000 }, () => {
     if (!process.env.VIGIL_MODEL_DIR && existsSync(models)) process.env.VIGIL_MODEL_DIR = models;
     room = await openControlRoom();
     ({ demo, page, shots } = room);
-    await page.goto(demo.baseUrl + '/wall');
-    await page.fill('input[name="username"]', demo.username);
-    await page.fill('input[name="password"]', demo.password);
-    await page.click('button[type="submit"]');
-    await page.getByTestId('wall-screen').waitFor({ timeout: 15_000 });
+    await signInAsAdmin(page, demo, '/wall', 'wall-screen');
   });
 
   after(async () => {
