@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_VIDEO_DIR } from '../src/simulator/index.ts';
+import { MATCH_S, matchTimes, type Matching } from './lib/match-crossings.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // the shared clips: beside the checkout or its parent folder, or VIGIL_SHARED_VIDEO (src/simulator)
@@ -69,25 +70,6 @@ const CLIPS: Clip[] = [
     times: { negative: [1.4, 3.2, 3.6, 4.6, 6.9, 7.9, 10.9, 12.4, 14.4, 15.9, 17.1, 18.6, 19.1, 19.2, 20.1, 21.0, 21.3, 21.9, 22.8, 26.4, 27.7, 28.9] },
   },
 ];
-
-/** counted crossings within this many seconds of a hand-listed one match it (a 5 fps frame, the count's one-frame wait, rounding) */
-const MATCH_S = 0.6;
-
-interface Matching { matched: number; missed: number[]; extra: number[] }
-
-/** Pairs counted with hand-listed times, closest pairs first, each used once. */
-function matchTimes(hand: number[], counted: number[], tolerance = MATCH_S): Matching {
-  const pairs: { h: number; c: number; d: number }[] = [];
-  hand.forEach((ht, h) => counted.forEach((ct, c) => { const d = Math.abs(ht - ct); if (d <= tolerance) pairs.push({ h, c, d }); }));
-  pairs.sort((a, b) => a.d - b.d);
-  const usedH = new Set<number>(), usedC = new Set<number>();
-  for (const { h, c } of pairs) {
-    if (usedH.has(h) || usedC.has(c)) continue;
-    usedH.add(h);
-    usedC.add(c);
-  }
-  return { matched: usedH.size, missed: hand.filter((_, i) => !usedH.has(i)), extra: counted.filter((_, i) => !usedC.has(i)) };
-}
 
 interface Row {
   clip: string;

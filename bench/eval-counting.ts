@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { SHARED_VIDEO_DIR } from '../src/simulator/index.ts';
 import { machine } from './lib/bench-env.ts';
+import { MATCH_S, matchTimes } from './lib/match-crossings.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TRUTH = join(ROOT, 'bench/ground-truth/line-counts.json');
@@ -35,25 +36,6 @@ interface TruthLine {
 /** The detector's classes group the hand-listed kinds like this (it calls a van car or truck in turn). */
 const GROUP: Record<string, string> = { car: 'vehicle', van: 'vehicle', pickup: 'vehicle', truck: 'vehicle', bus: 'bus', motorcycle: 'motorcycle', bicycle: 'bicycle' };
 const CLASS_GROUP: Record<string, string> = { car: 'vehicle', truck: 'vehicle', bus: 'bus', motorcycle: 'motorcycle', bicycle: 'bicycle', person: 'person' };
-
-/** a count matches a hand-listed crossing within this many seconds (a 5 fps frame, the counter's wait of a frame, hand rounding) */
-const MATCH_S = 0.6;
-
-interface Matching { matched: number; missed: number[]; extra: number[] }
-
-/** Pairs counted with hand-listed times, closest pairs first, each used once. */
-export function matchTimes(hand: number[], counted: number[], tolerance = MATCH_S): Matching {
-  const pairs: { h: number; c: number; d: number }[] = [];
-  hand.forEach((ht, h) => counted.forEach((ct, c) => { const d = Math.abs(ht - ct); if (d <= tolerance) pairs.push({ h, c, d }); }));
-  pairs.sort((a, b) => a.d - b.d);
-  const usedH = new Set<number>(), usedC = new Set<number>();
-  for (const { h, c } of pairs) {
-    if (usedH.has(h) || usedC.has(c)) continue;
-    usedH.add(h);
-    usedC.add(c);
-  }
-  return { matched: usedH.size, missed: hand.filter((_, i) => !usedH.has(i)), extra: counted.filter((_, i) => !usedC.has(i)) };
-}
 
 interface LineRow {
   line: string;
