@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Camera, User } from '../api/types.ts';
 import { ApiError } from '../api/client.ts';
+import { errorText, LocalProblem } from '../api/error-text.ts';
 import { formatBytes, formatDateTime, formatTime, t, useI18n } from '../i18n/index.ts';
 import { usePolling } from '../polling.ts';
 import { approveExport, exportDownloadUrl, listExportRequests, listMyExports, refuseExport, type ExportJob } from '../playback/playback-api.ts';
@@ -15,8 +16,9 @@ export const EXPORTS_PATH = '/exports';
 /** Roles holding export.approve (src/access/permissions.ts); others are not shown the queue. */
 const APPROVER_ROLES = new Set(['admin', 'supervisor']);
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Put into words while rendering, so a language switch reaches it; a 403 keeps the server's own words (e.g. "four eyes: the requester cannot approve or refuse their own export"). */
+function requestErrorText(error: unknown): string {
+  return error instanceof ApiError && error.status === 403 ? t('approvals.refusedByServer', { message: error.message }) : errorText(error);
 }
 
 function interval(job: ExportJob): string {
@@ -47,7 +49,7 @@ function stateText(job: ExportJob): string {
 function RequestRow({ job, cameraName, onDecided }: { job: ExportJob; cameraName(id: string): string; onDecided(): void }) {
   const [refusing, setRefusing] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const decide = async (action: () => Promise<ExportJob>) => {
     setBusy(true);
@@ -56,14 +58,13 @@ function RequestRow({ job, cameraName, onDecided }: { job: ExportJob; cameraName
       await action();
       onDecided();
     } catch (e) {
-      // The server's own words (e.g. "four eyes: the requester cannot approve or refuse their own export").
-      setError(e instanceof ApiError && e.status === 403 ? t('approvals.refusedByServer', { message: e.message }) : messageOf(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
   };
   const refuse = () => {
-    if (!reason.trim()) return setError(t('approvals.refuseReasonRequired'));
+    if (!reason.trim()) return setError(new LocalProblem('approvals.refuseReasonRequired'));
     void decide(() => refuseExport(job.id, reason.trim()));
   };
   return (
@@ -90,7 +91,7 @@ function RequestRow({ job, cameraName, onDecided }: { job: ExportJob; cameraName
             </div>
           </form>
         )}
-        {error && <p className="banner banner-error" role="alert" dir="auto" data-testid="request-error">{error}</p>}
+        {error !== null && <p className="banner banner-error" role="alert" dir="auto" data-testid="request-error">{requestErrorText(error)}</p>}
       </td>
     </tr>
   );
@@ -113,7 +114,7 @@ export function ExportsScreen({ user, cameras }: { user: User; cameras: Camera[]
       {approver && (
         <section className="exports-section" aria-labelledby="requests-title" data-testid="export-requests">
           <h2 id="requests-title" className="admin-subtitle">{t('approvals.queueTitle')}</h2>
-          {queue.error !== null && <p className="banner banner-error" role="alert">{messageOf(queue.error)}</p>}
+          {queue.error !== null && <p className="banner banner-error" role="alert">{errorText(queue.error)}</p>}
           {queue.data && queue.data.length === 0 && <p className="muted" data-testid="requests-empty">{t('approvals.queueEmpty')}</p>}
           {queue.data && queue.data.length > 0 && (
             <table className="admin-table">
@@ -130,7 +131,7 @@ export function ExportsScreen({ user, cameras }: { user: User; cameras: Camera[]
 
       <section className="exports-section" aria-labelledby="mine-title" data-testid="my-exports">
         <h2 id="mine-title" className="admin-subtitle">{t('approvals.mineTitle')}</h2>
-        {mine.error !== null && <p className="banner banner-error" role="alert">{messageOf(mine.error)}</p>}
+        {mine.error !== null && <p className="banner banner-error" role="alert">{errorText(mine.error)}</p>}
         {mine.data && mine.data.length === 0 && <p className="muted">{t('approvals.mineEmpty')}</p>}
         {mine.data && mine.data.length > 0 && (
           <table className="admin-table">
