@@ -8,24 +8,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { openStore, type Store, type StoreConfig } from '../../src/store/index.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type Store } from '../../src/store/index.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 import { CameraPurposes, PrivacyError, validateCameraPurpose } from '../../src/privacy/index.ts';
 import { RetentionSweeper, retentionPolicyFromConfig } from '../../src/recorder/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
 import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
 import { AuthService } from '../../src/access/index.ts';
 
+const engines = bothStoreEngines('retention');
 const tmp = mkdtempSync(join(tmpdir(), 'vigil-retention-'));
-let postgres: TestPostgres;
-let n = 0;
-const opened: Store[] = [];
-before(async () => { postgres = await startPostgres(); });
-after(async () => {
-  for (const s of opened) await s.close().catch(() => {});
-  await postgres?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 2, 12);
@@ -40,17 +33,11 @@ test('a purpose: more than 72 h needs a reason; the legal basis is from the list
   assert.equal(validateCameraPurpose({ purpose: 'Tolls', legalBasis: 'legal_obligation', retentionHours: 720, retentionReason: 'disputed tolls are settled within 30 days' }).retentionHours, 720);
 });
 
-const engines: { name: string; config: () => Promise<StoreConfig> }[] = [
-  { name: 'sqlite', config: async () => ({ kind: 'sqlite', path: join(tmp, `t${++n}.sqlite`) }) },
-  { name: 'postgres', config: async () => ({ kind: 'postgres', url: await postgres.createDatabase(`t${++n}`) }) },
-];
-
 for (const engine of engines) {
   describe(`retention on ${engine.name}`, () => {
     let store: Store;
     before(async () => {
-      store = await openStore(await engine.config());
-      opened.push(store);
+      store = await engine.open();
     });
 
     test('stated retention wins; without a purpose at most 72 h; the change is audited', async () => {
@@ -76,8 +63,7 @@ for (const engine of engines) {
 }
 
 test('the attacker: retention cut to 1 h to destroy locked evidence — told the lock wins; the sweep deletes the rest (audited) and keeps the locked recordings', async () => {
-  const store = await openStore({ kind: 'sqlite', path: join(tmp, 'attack.sqlite') });
-  opened.push(store);
+  const store = await engines[0].open(); // SQLite
   const root = join(tmp, 'recordings');
   mkdirSync(join(root, 'cam1'), { recursive: true });
   // Ten segments of 10 minutes, one an hour from 11 h to 2 h ago; the lock covers hours 6..4 ago.

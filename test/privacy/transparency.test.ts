@@ -3,14 +3,10 @@
 // all when not; signed with the server key; no user names or ids in it. Counts on both engines.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildTransparencyReport } from '../../src/privacy/index.ts';
 import { canonicalJson, publicKeyFromBase64, verifyBytes } from '../../src/audit/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
 import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { bothStoreEngines } from '../helpers/store-engines.ts';
 
 const JAN = Date.UTC(2026, 0, 15), FEB = Date.UTC(2026, 1, 3);
 
@@ -26,19 +22,9 @@ test('days are summed into UTC months; unknown actions are left out', () => {
 });
 
 describe('counts from the audit log on both engines', () => {
-  let pg: TestPostgres;
-  const tmp = mkdtempSync(join(tmpdir(), 'vigil-transp-'));
-  const opened: Store[] = [];
-  before(async () => { pg = await startPostgres(); });
-  after(async () => {
-    for (const s of opened) await s.close().catch(() => {});
-    await pg?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-  for (const engine of ['sqlite', 'postgres'] as const) {
-    test(engine, async () => {
-      const store = engine === 'sqlite' ? await openStore({ kind: 'sqlite', path: join(tmp, 'a.db') }) : await openStore({ kind: 'postgres', url: await pg.createDatabase('transp') });
-      opened.push(store);
+  for (const engine of bothStoreEngines('transp')) {
+    test(engine.name, async () => {
+      const store = await engine.open();
       await store.appendAudit({ actor: 'u1', action: 'recording.play', cameraId: 'c', details: { via: 'stream' }, ts: JAN });
       await store.appendAudit({ actor: 'u1', action: 'recording.play', cameraId: 'c', details: { via: 'hls' }, ts: JAN });
       await store.appendAudit({ actor: 'u1', action: 'recording.play', cameraId: 'c', details: { via: 'hls-segment' }, ts: JAN });
