@@ -208,15 +208,17 @@ export class TrafficAnalyser {
       seenNow.push(s);
     }
     if (this.cal) {
+      const runs = new Map<TrackState, ReturnType<TrafficAnalyser['laneRun']>>();
       for (const s of seenNow) {
         const run = this.laneRun(s);
+        runs.set(s, run);
         s.current = run.samples.length ? estimateSpeed(tail(run.samples, 3), this.speedOpts()) : null;
         if (!run.lane) continue;
         events.push(...this.judgeSpeed(s, run.lane, run.samples, t), ...this.judgeWrongWay(s, run.lane, run.samples, t));
       }
       events.push(...this.judgeCongestion(seenNow, t));
       for (const s of seenNow) {
-        const run = this.laneRun(s);
+        const run = runs.get(s)!;
         if (run.lane) events.push(...this.judgeStopped(s, run.lane, run.samples, t));
       }
     }
@@ -264,9 +266,10 @@ export class TrafficAnalyser {
 
   private judgeSpeed(s: TrackState, lane: string, run: Sample[], t: number): TrafficEvent[] {
     const out: TrafficEvent[] = [];
+    let fitted: SpeedEstimate | null | undefined; // one fit per track and frame, whatever the number of rules
     for (const r of this.o.speed ?? []) {
       if (r.lane !== lane || s.speedFired.has(lane) || (r.classes && !r.classes.includes(s.cls))) continue;
-      const est = estimateSpeed(run, this.speedOpts());
+      const est = fitted === undefined ? (fitted = estimateSpeed(run, this.speedOpts())) : fitted;
       if (!est) continue;
       const tol = r.toleranceKmh ?? 0;
       // Only what the measurement proves: the speed less its uncertainty must exceed limit + tolerance.
