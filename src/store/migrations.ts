@@ -455,6 +455,22 @@ CREATE TABLE camera_health (
 );
 `,
   },
+  {
+    version: 155,
+    name: 'alarm hits stored once',
+    sql: `
+-- Each rule hit that raised an alarm or folded into one, by its event id: a node's hits reach the
+-- store through its outbox and JetStream (docs/decisions/067-node-alarms-through-the-outbox.md),
+-- which may deliver one twice (a redelivery after a crash between the write and the ack); the
+-- second finds its hit here and changes nothing. Deleted with the hit's event (retention).
+CREATE TABLE alarm_hits (
+  event_id TEXT PRIMARY KEY,
+  alarm_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX alarm_hits_alarm ON alarm_hits (alarm_id);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

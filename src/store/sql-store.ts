@@ -883,7 +883,7 @@ export class SqlStore implements StoreOperations {
 
   // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
 
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }> {
     return this.alarms.raiseAlarm(hit);
   }
 

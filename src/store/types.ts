@@ -381,7 +381,7 @@ export interface Store {
    * fold window (hits + 1), or raises a new alarm (with a 'raised' activity line). Atomic: two hits
    * at once never raise two alarms.
    */
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }>;
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }>;
   getAlarm(id: string): Promise<AlarmRow | null>;
   /**
    * Writes `next` only while the stored alarm still has version `expectedVersion` (then version + 1),
