@@ -25,6 +25,7 @@ export const CameraHealthSchema = Type.Object({
   fps: N, bitrateKbps: N, width: N, height: N, codec: Type.Union([Type.String(), Type.Null()]),
   reconnects: Type.Integer(), lastFrameAt: N, error: Type.Union([Type.String(), Type.Null()]),
   reportedAt: Type.Number({ description: 'when the node sent the report (every 10 s while it records the camera)' }),
+  lostFrames: Type.Union([Type.Integer(), Type.Null()], { description: 'pictures the camera sent that the node could not record since its process started (damaged by lost packets, or skipped until the next keyframe); null: not counted' }),
 });
 const CameraHealthQuery = Type.Object({
   node: Type.Optional(Type.String({ maxLength: 64, description: 'only the cameras this node reported' })),

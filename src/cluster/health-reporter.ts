@@ -24,7 +24,7 @@ export interface HealthReporterOptions {
 export function healthRow(nodeId: string, cameraId: string, s: CameraStatus, now: number): CameraHealthRow {
   return {
     cameraId, nodeId, state: s.state, stateSince: now, fps: s.fps, bitrateKbps: s.bitrateKbps, width: s.width, height: s.height,
-    codec: s.codec, reconnects: s.reconnects, lastFrameAt: s.lastFrameAt, error: s.error, reportedAt: now,
+    codec: s.codec, reconnects: s.reconnects, lastFrameAt: s.lastFrameAt, error: s.error, reportedAt: now, lostFrames: s.lostFrames ?? null,
   };
 }
 

@@ -83,8 +83,8 @@ export async function countCamerasInScopes(db: SqlSession, scopes: readonly Scop
 
 // --- camera health -----------------------------------------------------------------------------
 
-const HEALTH_COLUMNS = 'camera_id, node_id, state, state_since, fps, bitrate_kbps, width, height, codec, reconnects, last_frame_at, error, reported_at';
-const HEALTH_WIDTH = 13;
+const HEALTH_COLUMNS = 'camera_id, node_id, state, state_since, fps, bitrate_kbps, width, height, codec, reconnects, last_frame_at, error, reported_at, lost_frames';
+const HEALTH_WIDTH = 14;
 /** 13 parameters a row: 1,000 rows stay far under SQLite's 32,766 and PostgreSQL's 65,535. */
 const HEALTH_BATCH = 1000;
 
@@ -106,6 +106,7 @@ function toHealth(r: SqlRow): CameraHealthRow {
     lastFrameAt: num(r.last_frame_at),
     error: str(r.error),
     reportedAt: Number(r.reported_at),
+    lostFrames: num(r.lost_frames),
   };
 }
 
@@ -119,7 +120,7 @@ export async function upsertHealth(tx: SqlSession, rows: readonly CameraHealthRo
     const batch = rows.slice(i, i + HEALTH_BATCH);
     const params: SqlParam[] = [];
     const values = batch.map((h, k) => {
-      params.push(h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt);
+      params.push(h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt, h.lostFrames);
       const b = k * HEALTH_WIDTH;
       return `(${Array.from({ length: HEALTH_WIDTH }, (_, j) => `$${b + j + 1}`).join(', ')})`;
     });
@@ -129,7 +130,7 @@ export async function upsertHealth(tx: SqlSession, rows: readonly CameraHealthRo
          state_since = CASE WHEN camera_health.state = excluded.state THEN camera_health.state_since ELSE excluded.state_since END,
          fps = excluded.fps, bitrate_kbps = excluded.bitrate_kbps, width = excluded.width, height = excluded.height,
          codec = excluded.codec, reconnects = excluded.reconnects, last_frame_at = excluded.last_frame_at,
-         error = excluded.error, reported_at = excluded.reported_at`,
+         error = excluded.error, reported_at = excluded.reported_at, lost_frames = excluded.lost_frames`,
       params,
     );
   }

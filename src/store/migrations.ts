@@ -471,6 +471,15 @@ CREATE TABLE alarm_hits (
 CREATE INDEX alarm_hits_alarm ON alarm_hits (alarm_id);
 `,
   },
+  {
+    version: 156,
+    name: 'lost frames in camera health',
+    sql: `
+-- Pictures the camera sent that its node could not record since that node's process started
+-- (damaged by lost packets, or skipped until the next keyframe); null from a node that does not count them.
+ALTER TABLE camera_health ADD COLUMN lost_frames BIGINT;
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

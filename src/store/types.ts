@@ -502,6 +502,8 @@ export interface CameraHealthRow {
   lastFrameAt: number | null;
   error: string | null;
   reportedAt: number;
+  /** Pictures lost since the node's process started (packet loss, skipped until a keyframe); null: not counted. */
+  lostFrames: number | null;
 }
 
 export interface CameraHealthQuery {

@@ -12,7 +12,7 @@ const id = (i: number) => `cam${String(i).padStart(4, '0')}`;
 function health(cameraId: string, state: CameraHealthRow['state'], reportedAt: number, over: Partial<CameraHealthRow> = {}): CameraHealthRow {
   return {
     cameraId, nodeId: 'node-a', state, stateSince: 0, fps: state === 'online' ? 12.5 : null, bitrateKbps: state === 'online' ? 2048 : null,
-    width: 1920, height: 1080, codec: 'h264', reconnects: 1, lastFrameAt: reportedAt - 80, error: state === 'offline' ? 'timeout' : null, reportedAt, ...over,
+    width: 1920, height: 1080, codec: 'h264', reconnects: 1, lastFrameAt: reportedAt - 80, error: state === 'offline' ? 'timeout' : null, reportedAt, lostFrames: null, ...over,
   };
 }
 
@@ -89,9 +89,9 @@ for (const engine of engines) {
     test('health reports: newest kept per camera, state_since kept while the state holds, paged, removed with the camera', async () => {
       const t = 1_800_000_000_000;
       assert.equal(await store.putCameraHealth([health(id(1), 'online', t), health(id(2), 'offline', t)]), 2);
-      await store.putCameraHealth([health(id(1), 'online', t + 10_000, { fps: 10 }), health(id(2), 'online', t + 10_000, { nodeId: 'node-b' })]);
+      await store.putCameraHealth([health(id(1), 'online', t + 10_000, { fps: 10, lostFrames: 42 }), health(id(2), 'online', t + 10_000, { nodeId: 'node-b' })]);
       const [one, two] = await store.listCameraHealth({ cameraIds: [id(1), id(2)], limit: 10 });
-      assert.deepEqual(one, health(id(1), 'online', t + 10_000, { fps: 10, stateSince: t }));
+      assert.deepEqual(one, health(id(1), 'online', t + 10_000, { fps: 10, lostFrames: 42, stateSince: t }));
       assert.deepEqual(two, health(id(2), 'online', t + 10_000, { nodeId: 'node-b', stateSince: t + 10_000 }));
       // A big report goes in batches.
       const big = Array.from({ length: 2500 }, (_, i) => health(`bulk${String(i).padStart(5, '0')}`, i % 7 ? 'online' : 'offline', t));
