@@ -480,6 +480,27 @@ CREATE INDEX alarm_hits_alarm ON alarm_hits (alarm_id);
 ALTER TABLE camera_health ADD COLUMN lost_frames BIGINT;
 `,
   },
+  {
+    version: 157,
+    name: 'camera health history',
+    sql: `
+-- Samples of each camera's health as its node reported it: on every change of state and every
+-- 15 minutes otherwise (about 100 a camera a day), deleted with the events' retention.
+CREATE TABLE camera_health_history (
+  camera_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  fps DOUBLE PRECISION,
+  bitrate_kbps DOUBLE PRECISION,
+  reconnects INTEGER NOT NULL,
+  lost_frames BIGINT,
+  error TEXT,
+  PRIMARY KEY (camera_id, at)
+);
+CREATE INDEX camera_health_history_at ON camera_health_history (at);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

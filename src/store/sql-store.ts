@@ -42,6 +42,7 @@ import type {
   CameraScopeRow,
   ScopeRef,
   CameraHealthRow,
+  CameraHealthSample,
   CameraHealthQuery,
   UserPatch,
   BBoxQuery,
@@ -1059,6 +1060,20 @@ export class SqlStore implements StoreOperations {
   listCameraOnvif(): Promise<CameraOnvifRow[]> {
     return integrationQueries.listCameraOnvif(this.db);
   }
+
+  // --- issue 15: camera health history (control-plane-queries.ts) -------------------------------
+
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.addHealthSamples(tx, rows));
+  }
+
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]> {
+    return controlPlane.listHealthSamples(this.db, q);
+  }
+
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.deleteHealthSamplesBefore(tx, beforeMs, limit));
+  }
 }
 
 const MASK_COLUMNS = 'id, camera_id, name, polygon, liftable, created_by, created_at';
@@ -1119,4 +1134,6 @@ export const STORE_OPERATIONS = [
   'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
   // issue 15: the control plane at city size
   'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
+  // issue 15: camera health history
+  'addCameraHealthSamples', 'listCameraHealthSamples', 'deleteCameraHealthSamplesBefore',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -465,6 +465,14 @@ export interface Store {
   listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
   /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
   listCameraOnvif(): Promise<CameraOnvifRow[]>;
+
+  // --- issue 15: camera health history (src/store/control-plane-queries.ts) ------------------------
+  /** Adds samples of cameras' health (a sample already there for that camera and time is kept); returns the rows added. */
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number>;
+  /** One camera's samples from fromMs to toMs, newest first. */
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]>;
+  /** Deletes up to `limit` samples older than beforeMs (any camera); returns how many went. */
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number>;
 }
 
 // --- issue 13 (privacy): retention of everything else --------------------------------------------------
@@ -504,6 +512,19 @@ export interface CameraHealthRow {
   reportedAt: number;
   /** Pictures lost since the node's process started (packet loss, skipped until a keyframe); null: not counted. */
   lostFrames: number | null;
+}
+
+/** issue 15: a camera's health at one moment, kept in its history. */
+export interface CameraHealthSample {
+  cameraId: string;
+  at: number;
+  nodeId: string;
+  state: CameraHealthRow['state'];
+  fps: number | null;
+  bitrateKbps: number | null;
+  reconnects: number;
+  lostFrames: number | null;
+  error: string | null;
 }
 
 export interface CameraHealthQuery {
