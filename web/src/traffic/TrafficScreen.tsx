@@ -66,7 +66,7 @@ export function TrafficScreen({ cameraId }: { cameraId: string }) {
   return (
     <main className="traffic-screen" id="content" data-testid="traffic-screen">
       <div className="toolbar">
-        <BackLink to={cameraPath(cameraId)} label="wf.back" />
+        <BackLink to={cameraPath(cameraId)} label="draw.backToCamera" />
         <h1 className="toolbar-title" dir="auto">{t('tr.title', { camera: cameraId })}</h1>
         {data && <span className="toolbar-info" data-testid="traffic-running">{data.running && data.since ? t('tr.since', { time: formatTime(data.since) }) : t('tr.notRunning')}</span>}
       </div>
