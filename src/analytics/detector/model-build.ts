@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
@@ -17,8 +17,9 @@ export function convertNanodet(): IrGraph {
 
 /**
  * What an int8 model is calibrated on: a few frames (`perClip`, one every 2 s) of each shared clip
- * this machine has and of OpenCV's vtest.avi, at `size` px. A machine without the shared clips (a
- * fresh install, CI, a worktree away from shared/) calibrates on vtest.avi alone.
+ * this machine has and of OpenCV's vtest.avi, at `size` px. Only the calibration script
+ * (scripts/calibrate-int8.ts) and experiments calibrate on a machine's clips; the model every
+ * machine runs by default is built from the committed table (int8-calibration.json, decision 072).
  */
 export interface CalibrationSet { clips: string[]; perClip: number; size: number }
 
@@ -29,23 +30,39 @@ export function calibrationSet(perClip = 6, size = 320): CalibrationSet {
   return { clips, perClip, size };
 }
 
+/** A calibration set as the committed table records it: clip file names and sizes, not paths. */
+export interface RecordedSet { clips: { file: string; bytes: number; sha256?: string }[]; perClip: number; size: number }
+
+/** The committed int8 calibration: the set it was made from and each activation's [min, max]. */
+export interface CalibrationTable { about: string; set: RecordedSet; ranges: Record<string, [number, number]> }
+
+export const CALIBRATION_TABLE = join(import.meta.dirname, 'int8-calibration.json');
+
+export function recordSet(set: CalibrationSet): RecordedSet {
+  return {
+    clips: set.clips.map((c) => ({ file: basename(c), bytes: existsSync(c) ? statSync(c).size : 0 })),
+    perClip: set.perClip, size: set.size,
+  };
+}
+
 /**
  * A short fingerprint of a calibration set (clip names and sizes, frames per clip, size): part of
  * the int8 model's file name, so the model a run used is named in its output (`vigil analyze`'s
- * `model`) and two sets never share a cached file.
+ * `model`) and two sets never share a cached file. The committed table's model gets the key of the
+ * set it records: the name a machine calibrating on that same set gives its model.
  */
-export function calibrationKey(set: CalibrationSet): string {
-  const clips = set.clips.map((c) => `${basename(c)}:${existsSync(c) ? statSync(c).size : 0}`).sort();
-  return createHash('sha256').update(JSON.stringify({ clips, perClip: set.perClip, size: set.size })).digest('hex').slice(0, 10);
+export function calibrationKey(set: CalibrationSet | RecordedSet): string {
+  const rec: RecordedSet = set.clips.every((c) => typeof c === 'string') ? recordSet(set as CalibrationSet) : set as RecordedSet;
+  const clips = rec.clips.map((c) => `${c.file}:${c.bytes}`).sort();
+  return createHash('sha256').update(JSON.stringify({ clips, perClip: rec.perClip, size: rec.size })).digest('hex').slice(0, 10);
 }
 
-/** int8 models already in the cache, newest first. */
-export function builtInt8Models(): string[] {
-  const dir = dirname(onnxModelPath('int8', 'x'));
-  if (!existsSync(dir)) return [];
-  const prefix = basename(onnxModelPath('int8', 'x')).replace(/x\.onnx$/, '');
-  return readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx'))
-    .map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+export function readCalibrationTable(path = CALIBRATION_TABLE): CalibrationTable {
+  return JSON.parse(readFileSync(path, 'utf8')) as CalibrationTable;
+}
+
+export function tableRanges(table: CalibrationTable): Map<string, TensorRange> {
+  return new Map(Object.entries(table.ranges).map(([n, [min, max]]) => [n, { min, max }]));
 }
 
 /** Real frames for calibration, as `set` says. */
@@ -104,20 +121,24 @@ export async function ensureOnnxModel(variant: OnnxVariant, opts: {
     if (!existsSync(path) || opts.force) writeAtomic(path, serializeOnnx(convertNanodet()));
     return path;
   }
-  let set: CalibrationSet;
-  try {
-    set = calibrationSet(opts.framesPerClip, opts.calibrationSize);
-  } catch (e) {
-    // No frames here to calibrate on (nor to name the model by): a model built beforehand (by
-    // scripts/convert-models.ts on a machine with them) is used as it is; its name says how it was made.
-    const built = builtInt8Models();
-    if (built.length && !opts.force) return built[0];
-    throw e;
-  }
-  const path = onnxModelPath('int8', calibrationKey(set));
-  if (existsSync(path) && !opts.force) return path;
   const g = convertNanodet();
-  const ranges = await calibrate(g, await calibrationFrames(set), set.size);
+  let path: string;
+  let ranges: Map<string, TensorRange>;
+  if (opts.framesPerClip === undefined && opts.calibrationSize === undefined) {
+    // The default: one model on every machine, whatever footage it has (decision 072).
+    const table = readCalibrationTable();
+    path = onnxModelPath('int8', calibrationKey(table.set));
+    if (existsSync(path) && !opts.force) return path;
+    ranges = tableRanges(table);
+    const missing = tensorsToCalibrate(g, { quantizeHeads: true }).filter((n) => !ranges.has(n));
+    if (missing.length) throw new DetectorError('MODEL_NOT_FOUND', `int8-calibration.json lacks ${missing.length} tensors (${missing.slice(0, 3).join(', ')}, …): the graph changed; run npm run models:calibrate`);
+  } else {
+    // Experiments and tests: calibrated on this machine's clips, named by that set.
+    const set = calibrationSet(opts.framesPerClip, opts.calibrationSize);
+    path = onnxModelPath('int8', calibrationKey(set));
+    if (existsSync(path) && !opts.force) return path;
+    ranges = await calibrate(g, await calibrationFrames(set), set.size);
+  }
   writeAtomic(path, serializeOnnx(quantizeQdq(g, ranges, { pixelNorm: NANODET_NORM, ...INT8_GRAPH, ...opts.qdq })));
   return path;
 }

@@ -17,9 +17,9 @@ export function modelCacheDir(): string {
 export type OnnxVariant = 'fp32' | 'int8';
 /**
  * `calibration`: the int8 model's calibration key (model-build.ts calibrationKey). int8 ranges come
- * from real frames, and which frames a machine has (the shared clips or only vtest.avi) changes the
- * model and what it finds (highway_overpass 27 vs 26 of 27): models calibrated differently never
- * share a file name, so a cached one is never taken for another.
+ * from real frames, and which frames (the shared clips or only vtest.avi) changes the model and what
+ * it finds (highway_overpass 27 vs 26 of 27): models calibrated differently (the default one from
+ * the committed table, experiments on a machine's own clips) never share a file name.
  */
 export function onnxModelPath(variant: OnnxVariant, calibration?: string): string {
   // The suffix versions the file's contract (int8 takes uint8 BGR pixels in preprocess.ts's 's2d'
