@@ -18,7 +18,8 @@ import {
 } from './data-retention-policy.ts';
 
 export type DataRetentionStore = Pick<Store,
-  'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'>;
+  'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'
+  | 'deleteDecidedExportRequestsBefore' | 'deleteTrafficCountsBefore'>;
 
 export interface DataRetentionOptions {
   store: DataRetentionStore;
@@ -48,6 +49,8 @@ export interface DataSweepReport {
   snapshotBytes: number;
   exports: number;
   exportBytes: number;
+  /** four-eyes export requests decided before the exports' retention */
+  exportRequests: number;
   auditEntries: number;
   /** Due but kept: inside an evidence lock, or belonging to an alarm still open. */
   kept: { byLock: number; byOpenCase: number };
@@ -139,7 +142,7 @@ export class DataRetention {
     const now = this.now();
     const policy = await this.policy();
     const r: DataSweepReport = {
-      at: now, policy, events: 0, alarms: 0, deadLetters: 0, counts: 0, snapshots: 0, snapshotBytes: 0, exports: 0, exportBytes: 0, auditEntries: 0,
+      at: now, policy, events: 0, alarms: 0, deadLetters: 0, counts: 0, snapshots: 0, snapshotBytes: 0, exports: 0, exportBytes: 0, exportRequests: 0, auditEntries: 0,
       kept: { byLock: 0, byOpenCase: 0 }, auditProblem: null,
     };
     const system = { actor: 'system' } as const;
@@ -156,13 +159,16 @@ export class DataRetention {
     }
     if (policy.countsDays > 0) {
       const beforeMs = now - policy.countsDays * DAY;
-      let fromMs: number | undefined;
-      for (;;) {
-        const d = await this.o.store.deleteLineCountsBefore({ fromMs, beforeMs, stepMs: COUNT_STEP_MS }, { ...system, action: 'count.delete', details: { retentionDays: policy.countsDays } });
-        r.counts += d.deleted;
-        r.kept.byLock += d.keptByLock;
-        if (!d.more) break;
-        fromMs = d.nextFromMs;
+      // Line crossings and vehicles per lane (traffic), each table in steps of a week, each step audited.
+      for (const del of [this.o.store.deleteLineCountsBefore.bind(this.o.store), this.o.store.deleteTrafficCountsBefore.bind(this.o.store)]) {
+        let fromMs: number | undefined;
+        for (;;) {
+          const d = await del({ fromMs, beforeMs, stepMs: COUNT_STEP_MS }, { ...system, action: 'count.delete', details: { retentionDays: policy.countsDays } });
+          r.counts += d.deleted;
+          r.kept.byLock += d.keptByLock;
+          if (!d.more) break;
+          fromMs = d.nextFromMs;
+        }
       }
     }
     if (policy.snapshotsDays > 0 || policy.exportsDays > 0) {
@@ -171,12 +177,18 @@ export class DataRetention {
       if (policy.snapshotsDays > 0) await this.sweepSnapshots(now - policy.snapshotsDays * DAY, policy.snapshotsDays, locks, open, r);
       if (policy.exportsDays > 0) await this.sweepExports(now - policy.exportsDays * DAY, policy.exportsDays, locks, open, r);
     }
+    if (policy.exportsDays > 0) {
+      // Four-eyes requests decided that long ago (who asked, why, who decided): the audit log keeps each decision.
+      r.exportRequests = await this.o.store.deleteDecidedExportRequestsBefore(now - policy.exportsDays * DAY, {
+        ...system, action: 'export.delete', details: { retentionDays: policy.exportsDays },
+      });
+    }
     if (policy.auditDays > 0) await this.cutAudit(policy.auditDays, r);
 
     this.last = r;
-    const total = r.events + r.alarms + r.deadLetters + r.counts + r.snapshots + r.exports + r.auditEntries;
+    const total = r.events + r.alarms + r.deadLetters + r.counts + r.snapshots + r.exports + r.exportRequests + r.auditEntries;
     if (total > 0) {
-      const details = { events: r.events, alarms: r.alarms, deadLetters: r.deadLetters, counts: r.counts, snapshots: r.snapshots, exports: r.exports, auditEntries: r.auditEntries, kept: r.kept };
+      const details = { events: r.events, alarms: r.alarms, deadLetters: r.deadLetters, counts: r.counts, snapshots: r.snapshots, exports: r.exports, exportRequests: r.exportRequests, auditEntries: r.auditEntries, kept: r.kept };
       this.o.logger.info(details, 'retention deleted data');
       await Promise.resolve(this.o.raise?.({ kind: 'retention.data_deleted', severity: 'info', cameraId: null, details })).catch((err: Error) =>
         this.o.logger.error({ err: err.message }, 'could not raise the retention event'));

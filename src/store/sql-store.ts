@@ -12,6 +12,7 @@ import * as integrationQueries from './integration-queries.ts';
 import * as controlPlane from './control-plane-queries.ts';
 import * as privacyQueries from './privacy-queries.ts';
 import * as retentionQueries from './retention-queries.ts';
+import * as exportRequests from './export-request-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -51,6 +52,8 @@ import type {
   WebhookDeadLetterRow,
   CameraPurposeRow,
   RetentionDeletion,
+  ExportRequestRow,
+  ExportDecision,
   CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
@@ -1017,7 +1020,7 @@ export class SqlStore implements StoreOperations {
   }
 
   deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
-    return this.db.transaction((tx) => retentionQueries.deleteLineCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+    return this.db.transaction((tx) => retentionQueries.deleteCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), 'line_counts', q, audit));
   }
 
   auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null> {
@@ -1058,6 +1061,37 @@ export class SqlStore implements StoreOperations {
 
   listCameraOnvif(): Promise<CameraOnvifRow[]> {
     return integrationQueries.listCameraOnvif(this.db);
+  }
+
+  // --- issue 13 (privacy): four-eyes export requests (export-request-queries.ts) ------------------
+
+  addExportRequest(row: ExportRequestRow): Promise<void> {
+    return exportRequests.insertExportRequest(this.db, row);
+  }
+
+  getExportRequest(id: string): Promise<ExportRequestRow | null> {
+    return exportRequests.getExportRequest(this.db, id);
+  }
+
+  listExportRequests(q: { state?: ExportRequestRow['state']; requestedBy?: string; limit: number }): Promise<ExportRequestRow[]> {
+    return exportRequests.listExportRequests(this.db, q);
+  }
+
+  decideExportRequest(id: string, d: ExportDecision, audit: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => exportRequests.decideExportRequest(tx, id, d), (changed) => changed);
+  }
+
+  // issue 14's traffic counts under issue 13's retention (retention-queries.ts)
+  deleteTrafficCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), 'traffic_counts', q, audit));
+  }
+
+  deleteDecidedExportRequestsBefore(beforeMs: number, audit: AuditInput): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const n = await exportRequests.deleteDecidedBefore(tx, beforeMs);
+      if (n > 0) await this.appendAuditIn(tx, { ...audit, details: { ...audit.details, before: beforeMs, requests: n } });
+      return n;
+    });
   }
 }
 
@@ -1119,4 +1153,6 @@ export const STORE_OPERATIONS = [
   'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
   // issue 15: the control plane at city size
   'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
+  // issue 13 (privacy): four-eyes export requests
+  'addExportRequest', 'getExportRequest', 'listExportRequests', 'decideExportRequest', 'deleteDecidedExportRequestsBefore', 'deleteTrafficCountsBefore',
 ] as const satisfies readonly (keyof StoreOperations)[];

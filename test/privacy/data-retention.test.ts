@@ -203,6 +203,38 @@ for (const engine of bothStoreEngines('dataret')) {
       assert.equal(again.events + again.counts + again.snapshots + again.exports + again.auditEntries, 0);
       assert.equal((await store.listAudit(0, 10_000)).length, n);
     });
+
+    test('traffic counts (issue 14) are under the counts\' retention: old minutes go, a lock keeps its own, the deletion audited naming the table', async () => {
+      const old = NOW - 40 * DAY;
+      await store.addEvidenceLock({ id: 'lock_t', cameraId: 'camT1', fromMs: old - 3_600_000, toMs: old + 3_600_000, reason: 'crash at the junction', createdBy: 'sup', createdAt: NOW - 41 * DAY });
+      const row = (cameraId: string, minuteMs: number, n: number) => ({ cameraId, lane: 'northbound', minuteMs, cls: 'car', speedBin: 4, n });
+      await store.addTrafficCounts([
+        row('camT1', old, 7), row('camT2', old, 5), row('camT2', NOW - 400 * DAY, 3), row('camT2', NOW - DAY, 2),
+      ]);
+      const retention = new DataRetention({
+        store, configured: { eventsDays: 0, snapshotsDays: 0, exportsDays: 0, countsDays: 30, auditDays: 0 }, dataDir, exportDirs: [], logger: silent, now: () => NOW,
+      });
+      const before = (await store.listAudit(0, 100_000)).length;
+      const r = await retention.sweep();
+      const left = [
+        ...await store.listTrafficCounts({ cameraId: 'camT1', fromMs: 0, toMs: NOW }), ...await store.listTrafficCounts({ cameraId: 'camT2', fromMs: 0, toMs: NOW }),
+      ].map((c) => [c.cameraId, c.minuteMs, c.n]).sort();
+      assert.deepEqual(left, [['camT1', old, 7], ['camT2', NOW - DAY, 2]], 'the locked minute and the recent one stay');
+      assert.equal(r.counts, 2);
+      const entries = (await store.listAudit(0, 100_000)).slice(before).filter((e) => e.action === 'count.delete');
+      assert.ok(entries.length >= 1, 'the deletion is audited');
+      assert.ok(entries.every((e) => e.actor === 'system' && e.details.table === 'traffic_counts' && e.details.retentionDays === 30));
+      assert.equal(entries.reduce((n, e) => n + Number(e.details.rows), 0), 2);
+      assert.deepEqual(entries.reduce((m: Record<string, number>, e) => {
+        for (const [c, k] of Object.entries(e.details.cameras as Record<string, number>)) m[c] = (m[c] ?? 0) + k;
+        return m;
+      }, {}), { camT2: 2 });
+      assert.ok(entries.some((e) => Number(e.details.keptByLock) >= 1), 'the lock\'s minute is reported kept');
+      // Nothing more is due: a second sweep deletes and audits nothing.
+      const n = (await store.listAudit(0, 100_000)).length;
+      assert.equal((await retention.sweep()).counts, 0);
+      assert.equal((await store.listAudit(0, 100_000)).length, n);
+    });
   });
 }
 
