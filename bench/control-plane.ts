@@ -95,7 +95,7 @@ function nodeReport(node: number, round: number, t: number): CameraHealthRow[] {
     out.push({
       cameraId: camId(i), nodeId: `node-${String(node).padStart(3, '0')}`, state: offline ? 'offline' : 'online', stateSince: t,
       fps: offline ? null : 12 + (i % 5), bitrateKbps: offline ? null : 1500 + (i % 900), width: 1920, height: 1080, codec: 'h264',
-      reconnects: round, lastFrameAt: offline ? t - 30_000 : t - 70, error: offline ? 'camera did not answer' : null, reportedAt: t,
+      reconnects: round, lastFrameAt: offline ? t - 30_000 : t - 70, error: offline ? 'camera did not answer' : null, reportedAt: t, lostFrames: i % 13,
     });
   }
   return out;

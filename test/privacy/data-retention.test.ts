@@ -133,6 +133,9 @@ for (const engine of bothStoreEngines('dataret')) {
       const a = await auditLog(store, dataDir, 35, 8);
       const headBefore = (await store.auditHead())!;
 
+      // issue 15: camera health samples, one past the events' retention, one within it
+      const sample = (at: number) => ({ cameraId: 'camA', at, nodeId: 'n', state: 'online' as const, fps: 10, bitrateKbps: 800, reconnects: 0, lostFrames: 0, error: null });
+      await store.addCameraHealthSamples([sample(NOW - 45 * DAY), sample(NOW - DAY)]);
       const raised: { kind: string }[] = [];
       const retention = new DataRetention({
         store, configured: POLICY, dataDir, exportDirs: [join(dataDir, 'exports'), join(dataDir, 'evidence')],
@@ -144,6 +147,7 @@ for (const engine of bothStoreEngines('dataret')) {
       const left = (await store.listEvents({ fromMs: 0, toMs: NOW, limit: 100 })).map((e) => e.id).sort();
       assert.deepEqual(left, ['e_locked', 'e_new', 'e_open']);
       assert.equal(r.events, 4);
+      assert.deepEqual((await store.listCameraHealthSamples({ cameraId: 'camA', fromMs: 0, toMs: NOW, limit: 10 })).map((x) => x.at), [NOW - DAY], 'health history kept as long as events');
       assert.equal(r.alarms, 1, 'the resolved alarm went with its event');
       assert.equal(await store.getAlarm('al_done'), null);
       assert.deepEqual(await store.listAlarmActivity('al_done'), [], 'its activity too');
