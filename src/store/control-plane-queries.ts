@@ -84,8 +84,7 @@ export async function countCamerasInScopes(db: SqlSession, scopes: readonly Scop
 // --- camera health -----------------------------------------------------------------------------
 
 const HEALTH_COLUMNS = 'camera_id, node_id, state, state_since, fps, bitrate_kbps, width, height, codec, reconnects, last_frame_at, error, reported_at, lost_frames';
-const HEALTH_WIDTH = 14;
-/** 13 parameters a row: 1,000 rows stay far under SQLite's 32,766 and PostgreSQL's 65,535. */
+/** 14 parameters a row at most: 1,000 rows stay far under SQLite's 32,766 and PostgreSQL's 65,535. */
 const HEALTH_BATCH = 1000;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -110,6 +109,18 @@ function toHealth(r: SqlRow): CameraHealthRow {
   };
 }
 
+/** One batch's rows as `($1, $2, …), (…)` and their parameters, each row's from `paramsOf`. */
+function multiRowValues<T>(batch: readonly T[], paramsOf: (row: T) => SqlParam[]): { values: string; params: SqlParam[] } {
+  const params: SqlParam[] = [];
+  const values = batch.map((row) => {
+    const b = params.length;
+    const own = paramsOf(row);
+    params.push(...own);
+    return `(${own.map((_, j) => `$${b + j + 1}`).join(', ')})`;
+  });
+  return { values: values.join(', '), params };
+}
+
 /**
  * One multi-row upsert per 1,000 cameras. state_since keeps its value while the state is the same
  * and becomes the report's time when it changed (the stored row's state_since is ignored on input).
@@ -117,15 +128,11 @@ function toHealth(r: SqlRow): CameraHealthRow {
 export async function upsertHealth(tx: SqlSession, rows: readonly CameraHealthRow[]): Promise<number> {
   let written = 0;
   for (let i = 0; i < rows.length; i += HEALTH_BATCH) {
-    const batch = rows.slice(i, i + HEALTH_BATCH);
-    const params: SqlParam[] = [];
-    const values = batch.map((h, k) => {
-      params.push(h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt, h.lostFrames);
-      const b = k * HEALTH_WIDTH;
-      return `(${Array.from({ length: HEALTH_WIDTH }, (_, j) => `$${b + j + 1}`).join(', ')})`;
-    });
+    const { values, params } = multiRowValues(rows.slice(i, i + HEALTH_BATCH), (h) => [
+      h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt, h.lostFrames,
+    ]);
     written += await tx.execute(
-      `INSERT INTO camera_health (${HEALTH_COLUMNS}) VALUES ${values.join(', ')}
+      `INSERT INTO camera_health (${HEALTH_COLUMNS}) VALUES ${values}
        ON CONFLICT (camera_id) DO UPDATE SET node_id = excluded.node_id, state = excluded.state,
          state_since = CASE WHEN camera_health.state = excluded.state THEN camera_health.state_since ELSE excluded.state_since END,
          fps = excluded.fps, bitrate_kbps = excluded.bitrate_kbps, width = excluded.width, height = excluded.height,
@@ -171,19 +178,12 @@ export async function deleteHealth(tx: SqlSession, cameraId: string): Promise<vo
 // --- camera health history ----------------------------------------------------------------------
 
 const SAMPLE_COLUMNS = 'camera_id, at, node_id, state, fps, bitrate_kbps, reconnects, lost_frames, error';
-const SAMPLE_WIDTH = 9;
 
 export async function addHealthSamples(tx: SqlSession, rows: readonly CameraHealthSample[]): Promise<number> {
   let written = 0;
   for (let i = 0; i < rows.length; i += HEALTH_BATCH) {
-    const batch = rows.slice(i, i + HEALTH_BATCH);
-    const params: SqlParam[] = [];
-    const values = batch.map((h, k) => {
-      params.push(h.cameraId, h.at, h.nodeId, h.state, h.fps, h.bitrateKbps, h.reconnects, h.lostFrames, h.error);
-      const b = k * SAMPLE_WIDTH;
-      return `(${Array.from({ length: SAMPLE_WIDTH }, (_, j) => `$${b + j + 1}`).join(', ')})`;
-    });
-    written += await tx.execute(`INSERT INTO camera_health_history (${SAMPLE_COLUMNS}) VALUES ${values.join(', ')} ON CONFLICT (camera_id, at) DO NOTHING`, params);
+    const { values, params } = multiRowValues(rows.slice(i, i + HEALTH_BATCH), (h) => [h.cameraId, h.at, h.nodeId, h.state, h.fps, h.bitrateKbps, h.reconnects, h.lostFrames, h.error]);
+    written += await tx.execute(`INSERT INTO camera_health_history (${SAMPLE_COLUMNS}) VALUES ${values} ON CONFLICT (camera_id, at) DO NOTHING`, params);
   }
   return written;
 }
