@@ -27,7 +27,7 @@ export const DataRetentionPolicySchema = Type.Object({
 export const DataSweepSchema = Type.Object({
   at: Type.Number(),
   events: Type.Number(), alarms: Type.Number(), deadLetters: Type.Number(), counts: Type.Number(),
-  snapshots: Type.Number(), snapshotBytes: Type.Number(), exports: Type.Number(), exportBytes: Type.Number(), auditEntries: Type.Number(),
+  snapshots: Type.Number(), snapshotBytes: Type.Number(), exports: Type.Number(), exportBytes: Type.Number(), exportRequests: Type.Number(), auditEntries: Type.Number(),
   kept: Type.Object({ byLock: Type.Number(), byOpenCase: Type.Number() }),
   auditProblem: Type.Union([Type.String(), Type.Null()]),
 });

@@ -12,7 +12,7 @@ import { ErrorSchema, ExportJobSchema as JobSchema } from './schemas.ts';
 import { auditAccess } from './request-checks.ts';
 import { parseTime } from './playback-routes.ts';
 import { CHECKPOINT_FILE } from '../audit/index.ts';
-import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type RedactionLift, type SegmentReader, localSegmentReader } from '../export/index.ts';
+import { ExportError, ExportService, exportEntries, safeFileName, tarStream, MANIFEST_FILE, SIGNATURE_FILE, type ExportJobView, type ExportTransform, type SegmentReader, localSegmentReader } from '../export/index.ts';
 import { readFmp4 } from '../media/index.ts';
 import { can, type Principal } from '../access/index.ts';
 import { redactExportFile } from '../privacy/index.ts';
@@ -47,17 +47,23 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
  * Rewrites each exported file as the export may leave the building: the camera's masks burned in
  * as the requester would see them (permanent always, liftable unless lifted), and faces and licence
  * plates pixelated unless an approver lifted that with a reason. The archive keeps the original.
+ * requester null (an account deleted or disabled before its request was approved): every mask is burned in.
  */
-function exportTransform(deps: ApiDeps, user: Principal): (cameraId: string, filePath: string, ctx: { redactionLift: RedactionLift | null }) => Promise<string[]> {
+function exportTransform(deps: ApiDeps, requester: Principal | null, requesterId: string): ExportTransform {
   return async (cameraId, filePath, ctx) => {
-    const view = deps.privacy
-      ? await deps.privacy.viewFor(cameraId, user.id, can(user, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes))
-      : { polygons: [], lifted: false };
+    const mayLift = requester !== null && can(requester, 'mask.lift', { type: 'camera', id: cameraId }, deps.cameraScopes);
+    const view = deps.privacy ? await deps.privacy.viewFor(cameraId, requesterId, mayLift) : { polygons: [], lifted: false };
     return redactExportFile({
       filePath, polygons: view.polygons, masksLifted: view.lifted, lift: ctx.redactionLift,
       find: deps.exportRedaction ? () => deps.exportRedaction!.finder() : null, looksPerSecond: deps.exportRedaction?.looksPerSecond,
     });
   };
+}
+
+/** The requester of a four-eyes export as they are now (their masks and rights when it is produced), or null when gone or disabled. */
+async function requesterNow(deps: ApiDeps, userId: string): Promise<Principal | null> {
+  const u = await deps.store.getUser(userId);
+  return u && !u.disabled ? deps.auth.principalOf(u) : null;
 }
 
 function clusterSegmentReader(cluster: NonNullable<ApiDeps['cluster']>, recordingsDir: string): SegmentReader {
@@ -82,13 +88,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
       // A camera recorded on another node: its files are fetched from that node (a token signed
       // for each segment, valid a minute), and the export is made, signed and audited here.
       readSegment: deps.cluster ? clusterSegmentReader(deps.cluster, deps.recordingsDir) : undefined,
+      // Four-eyes requests wait in the store: a restart loses none.
+      requests: deps.store,
     });
     return service;
   };
 
   /** The job, when this user may see it: every camera in it exportable, and their own unless admin. */
-  const jobFor = (req: FastifyRequest, id: string): { user: Principal; job: ExportJobView } => {
-    const job = exportsOf().get(id);
+  const jobFor = async (req: FastifyRequest, id: string): Promise<{ user: Principal; job: ExportJobView }> => {
+    const job = await exportsOf().find(id);
     if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
     let user: Principal | null = null;
     for (const c of job.cameras) user = guard(req, 'recording.export', { type: 'camera', id: c });
@@ -117,7 +125,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
         reason: req.body.reason,
         actor: user!.id,
         ip: req.ip,
-        transform: exportTransform(deps, user!),
+        transform: exportTransform(deps, user!, user!.id),
         needsApproval: deps.fourEyesExport === true,
         actorName: user!.username,
         redactionLift: liftBy ? { by: liftBy.id, byName: liftBy.username, reason: req.body.liftRedaction!.reason } : undefined,
@@ -131,11 +139,11 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
   // issue 13: the requester follows their own requests (state, the approver's decision, download once done).
   app.get(
     '/api/exports',
-    { schema: { tags: ['exports'], summary: 'This user\'s own exports and export requests in this process, newest first (a restart forgets them; the audit log keeps them)', response: { 200: Type.Object({ exports: Type.Array(JobSchema) }), ...errors } } },
+    { schema: { tags: ['exports'], summary: 'This user\'s own exports, newest first: this process\'s jobs and every four-eyes request kept in the store (a plain export made before a restart is not listed; the audit log keeps it)', response: { 200: Type.Object({ exports: Type.Array(JobSchema) }), ...errors } } },
     async (req) => {
       const user = req.principal!;
       const exportable = (j: ExportJobView) => j.cameras.every((c) => guard.can(user, 'recording.export', { type: 'camera', id: c }));
-      return { exports: exportsOf().requestedBy(user.id).filter(exportable) };
+      return { exports: (await exportsOf().requestedBy(user.id)).filter(exportable) };
     },
   );
 
@@ -145,17 +153,17 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     async (req) => {
       const user = guard(req, 'export.approve', { type: 'cameras' });
       const mine = (j: ExportJobView) => j.cameras.every((c) => guard.can(user, 'export.approve', { type: 'camera', id: c }));
-      return { requests: exportsOf().pending().filter(mine) };
+      return { requests: (await exportsOf().pending()).filter(mine) };
     },
   );
 
   /** The approver: export.approve on every camera of the request (the requester is refused by the service). */
-  const approverFor = (req: FastifyRequest, id: string): Principal => {
-    const job = exportsOf().get(id);
+  const approverFor = async (req: FastifyRequest, id: string): Promise<{ user: Principal; job: ExportJobView }> => {
+    const job = await exportsOf().find(id);
     if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
     let user: Principal | null = null;
     for (const c of job.cameras) user = guard(req, 'export.approve', { type: 'camera', id: c });
-    return user!;
+    return { user: user!, job };
   };
 
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ApproveBody> }>(
@@ -163,10 +171,11 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     // The body is optional (a bare POST approves), so it is checked here rather than by a schema that would refuse an empty one.
     { schema: { tags: ['exports'], summary: 'Approve another user\'s export request (four eyes; audited); it is then produced. Optional body { liftRedaction: { reason } }: approve with faces and plates unredacted, for this reason (audited, in the manifest)', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
     async (req) => {
-      const user = approverFor(req, req.params.id);
+      const { user, job } = await approverFor(req, req.params.id);
       const body = req.body as unknown;
       if (body !== undefined && body !== null && !Value.Check(ApproveBody, body)) throw new ExportError('BAD_REQUEST', 'body: expected nothing or { liftRedaction: { reason } }');
-      return { export: await exportsOf().approve(req.params.id, { id: user.id, username: user.username, ip: req.ip }, { liftRedactionReason: (body as Static<typeof ApproveBody> | undefined)?.liftRedaction?.reason }) };
+      const transform = exportTransform(deps, await requesterNow(deps, job.createdBy), job.createdBy);
+      return { export: await exportsOf().approve(req.params.id, { id: user.id, username: user.username, ip: req.ip }, { liftRedactionReason: (body as Static<typeof ApproveBody> | undefined)?.liftRedaction?.reason, transform }) };
     },
   );
 
@@ -174,7 +183,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     '/api/exports/:id/refuse',
     { schema: { tags: ['exports'], summary: 'Refuse another user\'s export request, with a reason (four eyes; audited)', params: IdParams, body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
     async (req) => {
-      const user = approverFor(req, req.params.id);
+      const { user } = await approverFor(req, req.params.id);
       return { export: await exportsOf().refuse(req.params.id, { id: user.id, username: user.username, ip: req.ip }, req.body.reason) };
     },
   );
@@ -182,14 +191,14 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
   app.get<{ Params: Static<typeof IdParams> }>(
     '/api/exports/:id',
     { schema: { tags: ['exports'], summary: 'State and progress (0..1) of an export', params: IdParams, response: { 200: Type.Object({ export: JobSchema }), ...errors } } },
-    async (req) => ({ export: jobFor(req, req.params.id).job }),
+    async (req) => ({ export: (await jobFor(req, req.params.id)).job }),
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/api/exports/:id/download',
     { schema: { tags: ['exports'], summary: 'A finished export as a tar archive (manifest.json, manifest.sig, MP4 files); audited', params: IdParams, response: errors } },
     async (req, reply) => {
-      const { user, job } = jobFor(req, req.params.id);
+      const { job } = await jobFor(req, req.params.id);
       const dir = exportsOf().directory(job.id);
       if (!dir) throw new ExportError('NOT_FOUND', `export ${job.id} is ${job.state}, not ready`);
       await auditAccess(deps.store, req, 'export.download', null, { exportId: job.id, cameras: job.cameras });
@@ -203,7 +212,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiDeps, guard:
     '/api/exports/:id/files/:name',
     { schema: { tags: ['exports'], summary: 'One file of a finished export; audited', params: FileParams, response: errors } },
     async (req, reply) => {
-      const { user, job } = jobFor(req, req.params.id);
+      const { job } = await jobFor(req, req.params.id);
       const dir = exportsOf().directory(job.id);
       const name = req.params.name;
       const known = name === MANIFEST_FILE || name === SIGNATURE_FILE || (safeFileName(name) && job.files.some((f) => f.name === name));

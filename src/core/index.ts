@@ -4,3 +4,4 @@ export { loadConfig, validateConfig, parseConfigText, resolvePaths } from './con
 export { renderConfigDoc } from './config-doc.ts';
 export { newId } from './ids.ts';
 export { MAX_TIME_MS, clampTimeMs } from './time.ts';
+export { SerialJob, type SerialJobOptions } from './serial-job.ts';

@@ -2,10 +2,12 @@
 // the SHA-256 of every file, signed with the server's Ed25519 key. Each export is audited when it is
 // asked for (with the reason the person gave) and when it ends. Jobs live in memory for progress;
 // the finished export lives on disk in <dataDir>/exports/<id>/ and is checked with `vigil export verify`.
+// Four-eyes requests and their decisions live in the store (a restart loses none): a request is
+// produced when a second user approves it, in whichever process that happens.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AuditInput, SegmentRow } from '../store/index.ts';
+import type { AuditInput, ExportRequestRow, SegmentRow, Store } from '../store/index.ts';
 import { explainGaps, gapsBetween, recordedSpans, type GapRecord, type SegmentSource } from '../playback/index.ts';
 import { ExportError } from './errors.ts';
 import { segmentsFor, writeCameraExport, type SegmentReader, type WrittenFile } from './camera-export.ts';
@@ -17,6 +19,12 @@ export interface ExportStore extends SegmentSource {
   appendAudit(entry: AuditInput): Promise<unknown>;
   listGaps(cameraId: string, fromMs: number, toMs: number, limit?: number): Promise<GapRecord[]>;
 }
+
+/** Where four-eyes requests are kept until decided (and the decision after). */
+export type ExportRequestStore = Pick<Store, 'addExportRequest' | 'getExportRequest' | 'listExportRequests' | 'decideExportRequest'>;
+
+/** Rewrites a written file before it is hashed (masks, redaction); says what it did. */
+export type ExportTransform = (cameraId: string, filePath: string, ctx: { redactionLift: RedactionLift | null }) => Promise<string[]>;
 
 export interface ExportRequest {
   cameras: string[];
@@ -30,12 +38,15 @@ export interface ExportRequest {
    * Rewrites each written file in place before it is hashed (e.g. privacy masks burned in) and
    * says what it did, for the manifest; [] when it left the file as it was.
    */
-  transform?: (cameraId: string, filePath: string, ctx: { redactionLift: RedactionLift | null }) => Promise<string[]>;
+  transform?: ExportTransform;
   /** Faces and plates left unredacted, by a user who may approve exports, with a reason (audited). */
   redactionLift?: RedactionLift;
   /** More for the export.create audit entry (e.g. the purpose of looking back). */
   auditDetails?: Record<string, unknown>;
-  /** Four eyes: the export waits until another user approves it (approve / refuse). */
+  /**
+   * Four eyes: the export waits, in the store, until another user approves it (approve / refuse).
+   * transform is not kept with it: the approval names it again (masks as the requester sees them then).
+   */
   needsApproval?: boolean;
   /** The requester's user name, for the manifest (four eyes: both names are in it). */
   actorName?: string;
@@ -101,7 +112,12 @@ export interface ExportServiceOptions {
   maxRangeMs?: number;
   /** Reads a segment's file (default: under recordingsDir); in a cluster, one on another node's disk is fetched from it. */
   readSegment?: SegmentReader;
+  /** Where four-eyes requests are kept (needed only when a request needs approval). */
+  requests?: ExportRequestStore;
 }
+
+/** How many requests a list reads at most. */
+const REQUEST_LIST_LIMIT = 500;
 
 const MAX_REASON = 2000;
 
@@ -114,8 +130,26 @@ export function validateExportRequest(r: ExportRequest, maxRangeMs: number): voi
   if (r.toMs - r.fromMs > maxRangeMs) throw new ExportError('BAD_REQUEST', `the interval may be at most ${Math.round(maxRangeMs / 3_600_000)} h`);
 }
 
+type Job = ExportJobView & { dir: string; done: Promise<void>; approver?: ExportApprover };
+
+/** A request someone already decided: 409 naming who and how. */
+function decided(row: ExportRequestRow): ExportError {
+  return new ExportError('CONFLICT', `export ${row.id} was already ${row.state === 'approved' ? 'approved' : 'refused'}${row.decidedByName ? ` by ${row.decidedByName}` : ''}`);
+}
+
+/** The files of a finished export's manifest, or null when it has none (unfinished, or gone). */
+function readManifestFiles(dir: string): ManifestFile[] | null {
+  try {
+    if (!existsSync(path.join(dir, SIGNATURE_FILE))) return null;
+    const m = JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    return Array.isArray(m.files) ? m.files : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ExportService {
-  private readonly jobs = new Map<string, ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover }>();
+  private readonly jobs = new Map<string, Job>();
   private readonly opts: ExportServiceOptions;
 
   constructor(opts: ExportServiceOptions) {
@@ -129,7 +163,7 @@ export class ExportService {
     if (r.redactionLift && !r.redactionLift.reason.trim()) throw new ExportError('BAD_REQUEST', 'body/liftRedaction/reason: say why faces and plates may stay unredacted (audited, in the manifest)');
     const id = r.id ?? randomUUID();
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) throw new ExportError('BAD_REQUEST', 'an export id is letters, digits, - and _');
-    if (this.jobs.has(id)) throw new ExportError('CONFLICT', `export ${id} exists`);
+    if (this.jobs.has(id) || (r.needsApproval && (await this.requestStore().getExportRequest(id)))) throw new ExportError('CONFLICT', `export ${id} exists`);
     const dir = path.join(this.opts.exportsDir, id);
     // No audit entry, no export: accountability comes first.
     for (const cameraId of r.cameras) {
@@ -139,17 +173,22 @@ export class ExportService {
       });
     }
     if (r.redactionLift) await this.auditLift(id, r.cameras, r.redactionLift, r.ip ?? null);
-    const job: ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } = {
+    const job: Job = {
       id, state: r.needsApproval ? 'awaiting_approval' : 'running', progress: 0, cameras: [...r.cameras], from: r.fromMs, to: r.toMs, createdBy: r.actor, createdAt: Date.now(),
       error: null, files: [], dir, done: Promise.resolve(), reason: r.reason, requestedByName: r.actorName ?? r.actor, redactionLifted: r.redactionLift !== undefined,
       purpose: r.purpose ?? null, decidedByName: null, decidedAt: null,
     };
-    this.jobs.set(id, job);
-    // Four eyes: nothing is produced until another user approves (kept in memory: a restart drops pending requests).
+    // Four eyes: nothing is produced until another user approves; the request waits in the store.
     if (r.needsApproval) {
-      job.request = r;
-      return this.view(job);
+      const row: ExportRequestRow = {
+        id, state: 'awaiting_approval', cameras: [...r.cameras], fromMs: r.fromMs, toMs: r.toMs, reason: r.reason, purpose: r.purpose ?? null,
+        requestedBy: r.actor, requestedByName: r.actorName ?? r.actor, requestedIp: r.ip ?? null, requestedAt: job.createdAt,
+        decidedBy: null, decidedByName: null, decidedAt: null, decisionReason: null, redactionLiftReason: null,
+      };
+      await this.requestStore().addExportRequest(row);
+      return this.rowView(row);
     }
+    this.jobs.set(id, job);
     this.launch(job, r);
     return this.view(job);
   }
@@ -160,58 +199,122 @@ export class ExportService {
     }
   }
 
-  /** Export requests waiting for a second user. */
-  pending(): ExportJobView[] {
-    return [...this.jobs.values()].filter((j) => j.state === 'awaiting_approval').map((j) => this.view(j));
+  private requestStore(): ExportRequestStore {
+    if (!this.opts.requests) throw new ExportError('NOT_FOUND', 'four-eyes export is not configured here: no store for its requests');
+    return this.opts.requests;
   }
 
-  /** This process's exports requested by one user, newest first (a restart forgets them; the audit log keeps them). */
-  requestedBy(actor: string): ExportJobView[] {
-    return [...this.jobs.values()].filter((j) => j.createdBy === actor).sort((a, b) => b.createdAt - a.createdAt).map((j) => this.view(j));
+  /** Export requests waiting for a second user, newest first. */
+  async pending(): Promise<ExportJobView[]> {
+    if (!this.opts.requests) return [];
+    return (await this.opts.requests.listExportRequests({ state: 'awaiting_approval', limit: REQUEST_LIST_LIMIT })).map((row) => this.rowView(row));
   }
 
-  /** A second user approves: audited, then the export is produced with both names in its manifest. */
-  async approve(id: string, approver: ExportApprover, o: { liftRedactionReason?: string } = {}): Promise<ExportJobView> {
-    const job = this.awaiting(id, approver);
+  /**
+   * One user's exports, newest first: this process's jobs and every four-eyes request of theirs
+   * in the store (a plain export done before a restart is not listed; the audit log keeps it).
+   */
+  async requestedBy(actor: string): Promise<ExportJobView[]> {
+    const out = new Map<string, ExportJobView>();
+    for (const j of this.jobs.values()) if (j.createdBy === actor) out.set(j.id, this.view(j));
+    if (this.opts.requests) {
+      for (const row of await this.opts.requests.listExportRequests({ requestedBy: actor, limit: REQUEST_LIST_LIMIT })) out.set(row.id, this.rowView(row));
+    }
+    return [...out.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  /** A job of this process or a four-eyes request in the store, or null. */
+  async find(id: string): Promise<ExportJobView | null> {
+    const job = this.get(id);
+    if (job) return job;
+    const row = this.opts.requests ? await this.opts.requests.getExportRequest(id) : null;
+    return row ? this.rowView(row) : null;
+  }
+
+  /**
+   * A second user approves: the decision and its audit entry are written together, only while the
+   * request still waits and only by someone other than the requester (of two approvers at once one
+   * wins, the other gets CONFLICT); then the export is produced with both names in its manifest.
+   * transform: how each file is rewritten for the requester (masks, redaction), named again here
+   * because the request may have been made before a restart.
+   */
+  async approve(id: string, approver: ExportApprover, o: { liftRedactionReason?: string; transform?: ExportTransform } = {}): Promise<ExportJobView> {
+    const row = await this.awaiting(id, approver);
     const liftReason = o.liftRedactionReason?.trim();
     if (o.liftRedactionReason !== undefined && !liftReason) throw new ExportError('BAD_REQUEST', 'body/liftRedaction/reason: say why faces and plates may stay unredacted (audited, in the manifest)');
     if (liftReason && liftReason.length > MAX_REASON) throw new ExportError('BAD_REQUEST', `body/liftRedaction/reason: at most ${MAX_REASON} characters`);
     const lift = liftReason ? { by: approver.id, byName: approver.username, reason: liftReason } : undefined;
-    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.approve', details: { exportId: id, requestedBy: job.createdBy, cameras: job.cameras, ...(lift ? { redactionLifted: true, liftReason: lift.reason } : {}) } });
-    if (lift) await this.auditLift(id, job.cameras, lift, approver.ip ?? null);
-    job.state = 'running';
-    job.approver = approver;
-    job.decidedByName = approver.username;
-    job.decidedAt = Date.now();
-    if (lift) {
-      job.request = { ...job.request!, redactionLift: lift };
-      job.redactionLifted = true;
-    }
-    this.launch(job, job.request!);
+    const decidedAt = Date.now();
+    const won = await this.requestStore().decideExportRequest(
+      id,
+      { state: 'approved', decidedBy: approver.id, decidedByName: approver.username, decidedAt, redactionLiftReason: lift?.reason ?? null },
+      { actor: approver.id, ip: approver.ip ?? null, action: 'export.approve', details: { exportId: id, requestedBy: row.requestedBy, cameras: row.cameras, ...(lift ? { redactionLifted: true, liftReason: lift.reason } : {}) } },
+    );
+    if (!won) await this.lost(id, approver);
+    if (lift) await this.auditLift(id, row.cameras, lift, approver.ip ?? null);
+    const r: ExportRequest = {
+      cameras: row.cameras, fromMs: row.fromMs, toMs: row.toMs, reason: row.reason, actor: row.requestedBy, actorName: row.requestedByName,
+      ip: row.requestedIp, purpose: row.purpose, transform: o.transform, redactionLift: lift,
+    };
+    const job: Job = {
+      ...this.rowView({ ...row, state: 'approved', decidedBy: approver.id, decidedByName: approver.username, decidedAt, redactionLiftReason: lift?.reason ?? null }),
+      state: 'running', dir: path.join(this.opts.exportsDir, id), done: Promise.resolve(), approver,
+    };
+    this.jobs.set(id, job);
+    this.launch(job, r);
     return this.view(job);
   }
 
-  /** A second user refuses, with a reason: audited; nothing is produced. */
+  /** A second user refuses, with a reason: audited with the decision; nothing is produced, and it cannot be approved later. */
   async refuse(id: string, approver: ExportApprover, reason: string): Promise<ExportJobView> {
     if (!reason.trim()) throw new ExportError('BAD_REQUEST', 'body/reason: say why the export is refused (audited)');
-    const job = this.awaiting(id, approver);
-    await this.opts.store.appendAudit({ actor: approver.id, ip: approver.ip ?? null, action: 'export.refuse', details: { exportId: id, requestedBy: job.createdBy, reason: reason.trim() } });
-    job.state = 'refused';
-    job.error = `refused: ${reason.trim()}`;
-    job.decidedByName = approver.username;
-    job.decidedAt = Date.now();
-    return this.view(job);
+    const row = await this.awaiting(id, approver);
+    const decision = { state: 'refused' as const, decidedBy: approver.id, decidedByName: approver.username, decidedAt: Date.now(), decisionReason: reason.trim() };
+    const won = await this.requestStore().decideExportRequest(id, decision, {
+      actor: approver.id, ip: approver.ip ?? null, action: 'export.refuse', details: { exportId: id, requestedBy: row.requestedBy, reason: reason.trim() },
+    });
+    if (!won) await this.lost(id, approver);
+    return this.rowView({ ...row, ...decision });
   }
 
-  private awaiting(id: string, approver: ExportApprover): ExportJobView & { dir: string; done: Promise<void>; request?: ExportRequest; approver?: ExportApprover } {
-    const job = this.jobs.get(id);
-    if (!job) throw new ExportError('NOT_FOUND', `no export ${id}`);
-    if (job.state !== 'awaiting_approval') throw new ExportError('CONFLICT', `export ${id} is ${job.state}, not awaiting approval`);
-    if (job.createdBy === approver.id) throw new ExportError('FORBIDDEN', 'four eyes: the requester cannot approve or refuse their own export');
-    return job;
+  private async awaiting(id: string, approver: ExportApprover): Promise<ExportRequestRow> {
+    const row = await this.requestStore().getExportRequest(id);
+    if (!row) throw new ExportError('NOT_FOUND', `no export request ${id}`);
+    if (row.requestedBy === approver.id) throw new ExportError('FORBIDDEN', 'four eyes: the requester cannot approve or refuse their own export');
+    if (row.state !== 'awaiting_approval') throw decided(row);
+    return row;
   }
 
-  private launch(job: ExportJobView & { dir: string; done: Promise<void>; approver?: ExportApprover }, r: ExportRequest): void {
+  /** The conditional decision changed nothing: say why (someone decided first). */
+  private async lost(id: string, approver: ExportApprover): Promise<never> {
+    const now = await this.requestStore().getExportRequest(id);
+    if (!now) throw new ExportError('NOT_FOUND', `no export request ${id}`);
+    if (now.requestedBy === approver.id) throw new ExportError('FORBIDDEN', 'four eyes: the requester cannot approve or refuse their own export');
+    throw decided(now);
+  }
+
+  /** A stored request as the API shows it; an approved one is this process's job, else what its directory holds. */
+  private rowView(row: ExportRequestRow): ExportJobView {
+    const job = this.live(row.id);
+    if (job) return this.view(job);
+    const base: ExportJobView = {
+      id: row.id, state: row.state === 'approved' ? 'done' : row.state, progress: 0, cameras: row.cameras, from: row.fromMs, to: row.toMs,
+      createdBy: row.requestedBy, createdAt: row.requestedAt, error: row.state === 'refused' ? `refused: ${row.decisionReason ?? ''}` : null, files: [],
+      reason: row.reason, requestedByName: row.requestedByName, redactionLifted: row.redactionLiftReason !== null, purpose: row.purpose,
+      decidedByName: row.decidedByName, decidedAt: row.decidedAt,
+    };
+    if (row.state !== 'approved') return base;
+    // Approved in another process (or before a restart): done when its signed manifest is on disk.
+    const dir = path.join(this.opts.exportsDir, row.id);
+    const manifest = readManifestFiles(dir);
+    if (manifest) {
+      this.jobs.set(row.id, { ...base, state: 'done', progress: 1, files: manifest, dir, done: Promise.resolve() });
+      return { ...base, progress: 1, files: manifest };
+    }
+    return { ...base, state: 'failed', error: 'approved, but its files are not on this server (interrupted by a restart, deleted by retention, or produced on another node)' };
+  }
+
+  private launch(job: Job, r: ExportRequest): void {
     const { id, dir } = job;
     job.done = this.run(job, r).catch(async (err) => {
       job.state = 'failed';
@@ -255,7 +358,7 @@ export class ExportService {
     return { id, state, progress, cameras, from, to, createdBy, createdAt, error, files, reason, requestedByName, redactionLifted, purpose, decidedByName, decidedAt };
   }
 
-  private async run(job: ExportJobView & { dir: string }, r: ExportRequest): Promise<void> {
+  private async run(job: Job, r: ExportRequest): Promise<void> {
     mkdirSync(job.dir, { recursive: true });
     const key = loadOrCreateServerKey(this.opts.keysDir);
     const perCamera = new Map<string, SegmentRow[]>();
@@ -304,9 +407,7 @@ export class ExportService {
       publicKey: key.publicKeyBase64,
       ...(r.transform ? { redactions } : {}),
       ...(r.redactionLift ? { redactionLift: { by: r.redactionLift.by, byName: r.redactionLift.byName, reason: r.redactionLift.reason } } : {}),
-      ...((job as { approver?: ExportApprover }).approver
-        ? { requestedByName: r.actorName ?? r.actor, approvedBy: (job as { approver?: ExportApprover }).approver!.id, approvedByName: (job as { approver?: ExportApprover }).approver!.username }
-        : {}),
+      ...(job.approver ? { requestedByName: r.actorName ?? r.actor, approvedBy: job.approver.id, approvedByName: job.approver.username } : {}),
       ...(r.violation ? { violation: r.violation } : {}),
       auditCheckpoint: this.opts.checkpointFile ? readLatestCheckpoint(this.opts.checkpointFile) : null,
     };

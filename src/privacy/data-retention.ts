@@ -12,12 +12,14 @@ import type { Logger } from 'pino';
 import type { AlarmRow, EvidenceLockRow, Store } from '../store/index.ts';
 import { AuditError, type AuditPruner } from '../audit/index.ts';
 import { OPEN_STATES } from '../events/index.ts';
+import { SerialJob } from '../core/index.ts';
 import {
   DATA_RETENTION_SETTING, dataRetentionNotices, effectiveDataRetention, validateDataRetention, type DataRetentionPolicy,
 } from './data-retention-policy.ts';
 
 export type DataRetentionStore = Pick<Store,
-  'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'>;
+  'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'
+  | 'deleteDecidedExportRequestsBefore' | 'deleteTrafficCountsBefore' | 'deleteCameraHealthSamplesBefore'>;
 
 export interface DataRetentionOptions {
   store: DataRetentionStore;
@@ -47,6 +49,8 @@ export interface DataSweepReport {
   snapshotBytes: number;
   exports: number;
   exportBytes: number;
+  /** four-eyes export requests decided before the exports' retention */
+  exportRequests: number;
   auditEntries: number;
   /** Due but kept: inside an evidence lock, or belonging to an alarm still open. */
   kept: { byLock: number; byOpenCase: number };
@@ -71,8 +75,7 @@ interface OpenCases {
 export class DataRetention {
   private readonly o: DataRetentionOptions;
   private readonly now: () => number;
-  private running: Promise<DataSweepReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly job: SerialJob<void, DataSweepReport>;
   private auditTampered: string | null = null;
   /** The last sweep's report (null before the first). */
   last: DataSweepReport | null = null;
@@ -80,6 +83,11 @@ export class DataRetention {
   constructor(o: DataRetentionOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+    this.job = new SerialJob({
+      run: () => this.sweepOnce(),
+      whileRunning: 'join',
+      onError: (err) => this.o.logger.error({ err: err.message }, 'data retention sweep failed'),
+    });
   }
 
   get configured(): DataRetentionPolicy {
@@ -114,35 +122,27 @@ export class DataRetention {
   }
 
   start(everyMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => {
-      void this.sweep().catch((err: Error) => this.o.logger.error({ err: err.message }, 'data retention sweep failed'));
-    }, everyMs);
-    this.timer.unref?.();
+    this.job.start(everyMs, () => this.sweep());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.job.stop();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.job.idle();
   }
 
   /** One sweep at a time: a call during a sweep gets that sweep's report. */
   sweep(): Promise<DataSweepReport> {
-    this.running ??= this.sweepOnce().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async sweepOnce(): Promise<DataSweepReport> {
     const now = this.now();
     const policy = await this.policy();
     const r: DataSweepReport = {
-      at: now, policy, events: 0, alarms: 0, deadLetters: 0, counts: 0, snapshots: 0, snapshotBytes: 0, exports: 0, exportBytes: 0, auditEntries: 0,
+      at: now, policy, events: 0, alarms: 0, deadLetters: 0, counts: 0, snapshots: 0, snapshotBytes: 0, exports: 0, exportBytes: 0, exportRequests: 0, auditEntries: 0,
       kept: { byLock: 0, byOpenCase: 0 }, auditProblem: null,
     };
     const system = { actor: 'system' } as const;
@@ -156,16 +156,21 @@ export class DataRetention {
         r.kept.byOpenCase += d.keptByOpenCase;
         if (!d.more) break;
       }
+      // issue 15: the cameras' health history (no personal data) is kept as long as the events
+      while ((await this.o.store.deleteCameraHealthSamplesBefore(now - policy.eventsDays * DAY, EVENT_BATCH)) === EVENT_BATCH);
     }
     if (policy.countsDays > 0) {
       const beforeMs = now - policy.countsDays * DAY;
-      let fromMs: number | undefined;
-      for (;;) {
-        const d = await this.o.store.deleteLineCountsBefore({ fromMs, beforeMs, stepMs: COUNT_STEP_MS }, { ...system, action: 'count.delete', details: { retentionDays: policy.countsDays } });
-        r.counts += d.deleted;
-        r.kept.byLock += d.keptByLock;
-        if (!d.more) break;
-        fromMs = d.nextFromMs;
+      // Line crossings and vehicles per lane (traffic), each table in steps of a week, each step audited.
+      for (const del of [this.o.store.deleteLineCountsBefore.bind(this.o.store), this.o.store.deleteTrafficCountsBefore.bind(this.o.store)]) {
+        let fromMs: number | undefined;
+        for (;;) {
+          const d = await del({ fromMs, beforeMs, stepMs: COUNT_STEP_MS }, { ...system, action: 'count.delete', details: { retentionDays: policy.countsDays } });
+          r.counts += d.deleted;
+          r.kept.byLock += d.keptByLock;
+          if (!d.more) break;
+          fromMs = d.nextFromMs;
+        }
       }
     }
     if (policy.snapshotsDays > 0 || policy.exportsDays > 0) {
@@ -174,12 +179,18 @@ export class DataRetention {
       if (policy.snapshotsDays > 0) await this.sweepSnapshots(now - policy.snapshotsDays * DAY, policy.snapshotsDays, locks, open, r);
       if (policy.exportsDays > 0) await this.sweepExports(now - policy.exportsDays * DAY, policy.exportsDays, locks, open, r);
     }
+    if (policy.exportsDays > 0) {
+      // Four-eyes requests decided that long ago (who asked, why, who decided): the audit log keeps each decision.
+      r.exportRequests = await this.o.store.deleteDecidedExportRequestsBefore(now - policy.exportsDays * DAY, {
+        ...system, action: 'export.delete', details: { retentionDays: policy.exportsDays },
+      });
+    }
     if (policy.auditDays > 0) await this.cutAudit(policy.auditDays, r);
 
     this.last = r;
-    const total = r.events + r.alarms + r.deadLetters + r.counts + r.snapshots + r.exports + r.auditEntries;
+    const total = r.events + r.alarms + r.deadLetters + r.counts + r.snapshots + r.exports + r.exportRequests + r.auditEntries;
     if (total > 0) {
-      const details = { events: r.events, alarms: r.alarms, deadLetters: r.deadLetters, counts: r.counts, snapshots: r.snapshots, exports: r.exports, auditEntries: r.auditEntries, kept: r.kept };
+      const details = { events: r.events, alarms: r.alarms, deadLetters: r.deadLetters, counts: r.counts, snapshots: r.snapshots, exports: r.exports, exportRequests: r.exportRequests, auditEntries: r.auditEntries, kept: r.kept };
       this.o.logger.info(details, 'retention deleted data');
       await Promise.resolve(this.o.raise?.({ kind: 'retention.data_deleted', severity: 'info', cameraId: null, details })).catch((err: Error) =>
         this.o.logger.error({ err: err.message }, 'could not raise the retention event'));

@@ -6,7 +6,7 @@ import { statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EvidenceLockRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
-import type { Config } from '../core/index.ts';
+import { SerialJob, type Config } from '../core/index.ts';
 
 export interface RetentionPolicy {
   /** Maximum age of a camera's recordings in ms, or null for no age limit. */
@@ -80,14 +80,17 @@ async function statVolume(root: string): Promise<{ totalBytes: number; freeBytes
 export class RetentionSweeper {
   private readonly deps: RetentionDeps;
   private readonly now: () => number;
-  private running: Promise<SweepReport> | null = null;
-  private again: SweepTrigger | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly job: SerialJob<SweepTrigger, SweepReport>;
   private lastSweepAt = 0;
 
   constructor(deps: RetentionDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
+    this.job = new SerialJob({
+      run: (trigger) => this.sweepOnce(trigger),
+      whileRunning: 'again',
+      onError: (err) => this.deps.logger.error({ err: err.message }, 'retention sweep failed'),
+    });
   }
 
   async usage(): Promise<VolumeUsage> {
@@ -107,51 +110,30 @@ export class RetentionSweeper {
    * passed since the last sweep.
    */
   start(sweepMs: number, checkMs = 5000): void {
-    this.stop();
-    this.timer = setInterval(() => void this.tick(sweepMs), Math.min(checkMs, sweepMs));
-    this.timer.unref?.();
+    this.job.start(Math.min(checkMs, sweepMs), () => this.tick(sweepMs));
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.job.stop();
   }
 
   /** Waits for a sweep in progress to finish. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.job.idle();
   }
 
   private async tick(sweepMs: number): Promise<void> {
-    try {
-      if (this.now() - this.lastSweepAt >= sweepMs) {
-        await this.sweep('schedule');
-        return;
-      }
-      const u = await this.usage();
-      if (u.freeBytes < u.minFreeBytes || (u.quotaBytes !== null && u.recordingBytes > u.quotaBytes)) await this.sweep('low_space');
-    } catch (err) {
-      this.deps.logger.error({ err: (err as Error).message }, 'retention sweep failed');
+    if (this.now() - this.lastSweepAt >= sweepMs) {
+      await this.sweep('schedule');
+      return;
     }
+    const u = await this.usage();
+    if (u.freeBytes < u.minFreeBytes || (u.quotaBytes !== null && u.recordingBytes > u.quotaBytes)) await this.sweep('low_space');
   }
 
   /** One sweep at a time; a request during a sweep runs once more right after it. */
   sweep(trigger: SweepTrigger): Promise<SweepReport> {
-    if (this.running) {
-      this.again = trigger;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        return await this.sweepOnce(trigger);
-      } finally {
-        this.running = null;
-        const next = this.again;
-        this.again = null;
-        if (next) void this.sweep(next).catch((err) => this.deps.logger.error({ err: (err as Error).message }, 'retention sweep failed'));
-      }
-    })();
-    return this.running;
+    return this.job.run(trigger);
   }
 
   private async sweepOnce(trigger: SweepTrigger): Promise<SweepReport> {

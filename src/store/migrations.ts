@@ -356,6 +356,16 @@ CREATE TABLE traffic_counts (
 CREATE INDEX traffic_counts_camera_minute ON traffic_counts (camera_id, minute_ms);
 `,
   },
+  {
+    // Issue 14's item done with issue 13's retention; numbered from the top of 140-149 so as not to
+    // take the traffic work's next number (it must run after 141, which makes the table).
+    version: 149,
+    name: 'traffic counts by minute (retention)',
+    sql: `
+-- The retention sweep deletes traffic counts by age, like line counts (migration 134).
+CREATE INDEX traffic_counts_minute ON traffic_counts (minute_ms);
+`,
+  },
   // --- issue 15 (cluster): 150-159 ---------------------------------------------------------------
   {
     version: 150,
@@ -455,6 +465,52 @@ CREATE TABLE camera_health (
 );
 `,
   },
+  {
+    version: 155,
+    name: 'alarm hits stored once',
+    sql: `
+-- Each rule hit that raised an alarm or folded into one, by its event id: a node's hits reach the
+-- store through its outbox and JetStream (docs/decisions/067-node-alarms-through-the-outbox.md),
+-- which may deliver one twice (a redelivery after a crash between the write and the ack); the
+-- second finds its hit here and changes nothing. Deleted with the hit's event (retention).
+CREATE TABLE alarm_hits (
+  event_id TEXT PRIMARY KEY,
+  alarm_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX alarm_hits_alarm ON alarm_hits (alarm_id);
+`,
+  },
+  {
+    version: 156,
+    name: 'lost frames in camera health',
+    sql: `
+-- Pictures the camera sent that its node could not record since that node's process started
+-- (damaged by lost packets, or skipped until the next keyframe); null from a node that does not count them.
+ALTER TABLE camera_health ADD COLUMN lost_frames BIGINT;
+`,
+  },
+  {
+    version: 157,
+    name: 'camera health history',
+    sql: `
+-- Samples of each camera's health as its node reported it: on every change of state and every
+-- 15 minutes otherwise (about 100 a camera a day), deleted with the events' retention.
+CREATE TABLE camera_health_history (
+  camera_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  fps DOUBLE PRECISION,
+  bitrate_kbps DOUBLE PRECISION,
+  reconnects INTEGER NOT NULL,
+  lost_frames BIGINT,
+  error TEXT,
+  PRIMARY KEY (camera_id, at)
+);
+CREATE INDEX camera_health_history_at ON camera_health_history (at);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,
@@ -538,6 +594,36 @@ CREATE TABLE camera_purposes (
 CREATE INDEX alarms_event ON alarms (event_id);
 CREATE INDEX alarms_state_last ON alarms (state, last_at);
 CREATE INDEX line_counts_minute ON line_counts (minute_ms);
+`,
+  },
+  {
+    version: 136,
+    name: 'four-eyes export requests',
+    sql: `
+-- Export requests waiting for a second user (four eyes), and the decision on each, so that a
+-- restart loses none. The decision is taken by one conditional UPDATE (state still
+-- 'awaiting_approval', decider not the requester): of two approvers at once exactly one wins.
+-- state: awaiting_approval | approved | refused. cameras and purpose are JSON.
+CREATE TABLE export_requests (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  cameras TEXT NOT NULL,
+  from_ms BIGINT NOT NULL,
+  to_ms BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  purpose TEXT,
+  requested_by TEXT NOT NULL,
+  requested_by_name TEXT NOT NULL,
+  requested_ip TEXT,
+  requested_at BIGINT NOT NULL,
+  decided_by TEXT,
+  decided_by_name TEXT,
+  decided_at BIGINT,
+  decision_reason TEXT,
+  redaction_lift_reason TEXT
+);
+CREATE INDEX export_requests_state ON export_requests (state, requested_at);
+CREATE INDEX export_requests_requester ON export_requests (requested_by, requested_at);
 `,
   },
 ];

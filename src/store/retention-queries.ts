@@ -1,5 +1,5 @@
 // Issue 13's retention of everything but recordings: events (with resolved alarms, webhook dead
-// letters and mask lifts long over), line counts and the audit log's oldest entries. Each batch is deleted in one
+// letters and mask lifts long over), line and traffic counts and the audit log's oldest entries. Each batch is deleted in one
 // transaction with one audit entry summing it up (per batch, not per row: a sweep may delete
 // millions of rows). An evidence lock on the camera keeps what falls inside it, and an alarm not yet
 // resolved (a case being handled) keeps its event. One dialect for SQLite and PostgreSQL.
@@ -12,7 +12,10 @@ const EVENT_LOCKED = `EXISTS (SELECT 1 FROM evidence_locks l WHERE l.camera_id =
 // An alarm still being handled keeps its event; a resolved one keeps it while the alarm itself is kept.
 const EVENT_OPEN_CASE = `EXISTS (SELECT 1 FROM alarms a WHERE a.event_id = e.id AND (a.state <> 'resolved' OR a.last_at >= $1))`;
 const ALARM_LOCKED = `EXISTS (SELECT 1 FROM evidence_locks l WHERE l.camera_id = a.camera_id AND a.first_at <= l.to_ms AND a.last_at >= l.from_ms)`;
-const COUNT_LOCKED = `EXISTS (SELECT 1 FROM evidence_locks l WHERE l.camera_id = line_counts.camera_id AND line_counts.minute_ms <= l.to_ms AND line_counts.minute_ms + 60000 > l.from_ms)`;
+/** Tables of per-minute counts: line crossings (analytics) and vehicles per lane (issue 14's traffic). */
+export type CountTable = 'line_counts' | 'traffic_counts';
+const countLocked = (table: CountTable) =>
+  `EXISTS (SELECT 1 FROM evidence_locks l WHERE l.camera_id = ${table}.camera_id AND ${table}.minute_ms <= l.to_ms AND ${table}.minute_ms + 60000 > l.from_ms)`;
 
 /** IN-lists of at most this many parameters. */
 const CHUNK = 500;
@@ -53,12 +56,15 @@ export async function deleteEventsBefore(
   for (const r of events) note(d, r.camera_id, Number(r.ts));
   d.deleted = await deleteByIds(tx, (m) => `DELETE FROM events WHERE id IN (${m})`, ids);
   await deleteByIds(tx, (m) => `DELETE FROM event_acks WHERE event_id IN (${m})`, ids);
+  // issue 15: the record that a hit was stored (against a second delivery) goes with its event
+  await deleteByIds(tx, (m) => `DELETE FROM alarm_hits WHERE event_id IN (${m})`, ids);
   const alarms = await tx.query(
     `SELECT a.id, a.camera_id, a.last_at FROM alarms a WHERE a.state = 'resolved' AND a.last_at < $1 AND NOT ${ALARM_LOCKED} ORDER BY a.last_at LIMIT $2`,
     [q.beforeMs, q.limit],
   );
   const alarmIds = alarms.map((r) => String(r.id));
   await deleteByIds(tx, (m) => `DELETE FROM alarm_activity WHERE alarm_id IN (${m})`, alarmIds);
+  await deleteByIds(tx, (m) => `DELETE FROM alarm_hits WHERE alarm_id IN (${m})`, alarmIds);
   d.alarms = await deleteByIds(tx, (m) => `DELETE FROM alarms WHERE id IN (${m})`, alarmIds);
   d.deadLetters = await tx.execute('DELETE FROM webhook_dead_letters WHERE failed_at < $1', [q.beforeMs]);
   // Mask lifts long over (who lifted, why): the audit log keeps each lift (mask.lift) for its own retention.
@@ -82,36 +88,37 @@ export async function deleteEventsBefore(
 }
 
 /**
- * Line counts of minutes in [fromMs, min(beforeMs, fromMs + stepMs)) (fromMs: the oldest when
- * not given), except those inside an evidence lock; one audit entry when any went. nextFromMs:
- * where the next step starts (at or past beforeMs: done).
+ * Counts (of one table) of minutes in [fromMs, min(beforeMs, fromMs + stepMs)) (fromMs: the oldest
+ * when not given), except those inside an evidence lock; one audit entry (naming the table) when
+ * any went. nextFromMs: where the next step starts (at or past beforeMs: done).
  */
-export async function deleteLineCountsBefore(
-  tx: SqlSession, append: Append, q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput,
+export async function deleteCountsBefore(
+  tx: SqlSession, append: Append, table: CountTable, q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput,
 ): Promise<RetentionDeletion & { nextFromMs: number }> {
+  const locked = countLocked(table);
   const d = emptyDeletion();
   let from = q.fromMs;
   if (from === undefined) {
-    const lo = await tx.query('SELECT MIN(minute_ms) AS lo FROM line_counts WHERE minute_ms < $1', [q.beforeMs]);
+    const lo = await tx.query(`SELECT MIN(minute_ms) AS lo FROM ${table} WHERE minute_ms < $1`, [q.beforeMs]);
     if (lo[0].lo === null || lo[0].lo === undefined) return { ...d, nextFromMs: q.beforeMs };
     from = Number(lo[0].lo);
   }
   const end = Math.min(q.beforeMs, from + q.stepMs);
   const params: SqlParam[] = [from, end];
   const per = await tx.query(
-    `SELECT camera_id, COUNT(*) AS n, MIN(minute_ms) AS lo, MAX(minute_ms) AS hi FROM line_counts
-     WHERE minute_ms >= $1 AND minute_ms < $2 AND NOT ${COUNT_LOCKED} GROUP BY camera_id`,
+    `SELECT camera_id, COUNT(*) AS n, MIN(minute_ms) AS lo, MAX(minute_ms) AS hi FROM ${table}
+     WHERE minute_ms >= $1 AND minute_ms < $2 AND NOT ${locked} GROUP BY camera_id`,
     params,
   );
   for (const r of per) {
     note(d, r.camera_id, Number(r.lo), Number(r.n));
     d.toMs = Math.max(d.toMs ?? 0, Number(r.hi));
   }
-  d.deleted = await tx.execute(`DELETE FROM line_counts WHERE minute_ms >= $1 AND minute_ms < $2 AND NOT ${COUNT_LOCKED}`, params);
-  d.keptByLock = Number((await tx.query(`SELECT COUNT(*) AS n FROM line_counts WHERE minute_ms >= $1 AND minute_ms < $2`, params))[0].n);
+  d.deleted = await tx.execute(`DELETE FROM ${table} WHERE minute_ms >= $1 AND minute_ms < $2 AND NOT ${locked}`, params);
+  d.keptByLock = Number((await tx.query(`SELECT COUNT(*) AS n FROM ${table} WHERE minute_ms >= $1 AND minute_ms < $2`, params))[0].n);
   d.more = end < q.beforeMs;
   if (d.deleted > 0) {
-    await append(tx, { ...audit, details: { ...audit.details, before: q.beforeMs, rows: d.deleted, cameras: d.cameras, from: d.fromMs, to: d.toMs, keptByLock: d.keptByLock } });
+    await append(tx, { ...audit, details: { ...audit.details, table, before: q.beforeMs, rows: d.deleted, cameras: d.cameras, from: d.fromMs, to: d.toMs, keptByLock: d.keptByLock } });
   }
   return { ...d, nextFromMs: end };
 }

@@ -12,6 +12,7 @@ import * as integrationQueries from './integration-queries.ts';
 import * as controlPlane from './control-plane-queries.ts';
 import * as privacyQueries from './privacy-queries.ts';
 import * as retentionQueries from './retention-queries.ts';
+import * as exportRequests from './export-request-queries.ts';
 import type {
   AlarmActivityInput,
   AlarmActivityRow,
@@ -42,6 +43,7 @@ import type {
   CameraScopeRow,
   ScopeRef,
   CameraHealthRow,
+  CameraHealthSample,
   CameraHealthQuery,
   UserPatch,
   BBoxQuery,
@@ -51,6 +53,8 @@ import type {
   WebhookDeadLetterRow,
   CameraPurposeRow,
   RetentionDeletion,
+  ExportRequestRow,
+  ExportDecision,
   CameraOnvifRow,
   OutageAreaRow,
   PlacementQuery,
@@ -883,7 +887,7 @@ export class SqlStore implements StoreOperations {
 
   // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
 
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }> {
     return this.alarms.raiseAlarm(hit);
   }
 
@@ -1017,7 +1021,7 @@ export class SqlStore implements StoreOperations {
   }
 
   deleteLineCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
-    return this.db.transaction((tx) => retentionQueries.deleteLineCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), q, audit));
+    return this.db.transaction((tx) => retentionQueries.deleteCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), 'line_counts', q, audit));
   }
 
   auditPruneCandidate(q: { beforeMs: number; maxSeq: number; limit: number }): Promise<{ firstSeq: number; firstTs: number; throughSeq: number; throughTs: number; hash: string } | null> {
@@ -1058,6 +1062,51 @@ export class SqlStore implements StoreOperations {
 
   listCameraOnvif(): Promise<CameraOnvifRow[]> {
     return integrationQueries.listCameraOnvif(this.db);
+  }
+
+  // --- issue 15: camera health history (control-plane-queries.ts) -------------------------------
+
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.addHealthSamples(tx, rows));
+  }
+
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]> {
+    return controlPlane.listHealthSamples(this.db, q);
+  }
+
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.deleteHealthSamplesBefore(tx, beforeMs, limit));
+  }
+
+  // --- issue 13 (privacy): four-eyes export requests (export-request-queries.ts) ------------------
+
+  addExportRequest(row: ExportRequestRow): Promise<void> {
+    return exportRequests.insertExportRequest(this.db, row);
+  }
+
+  getExportRequest(id: string): Promise<ExportRequestRow | null> {
+    return exportRequests.getExportRequest(this.db, id);
+  }
+
+  listExportRequests(q: { state?: ExportRequestRow['state']; requestedBy?: string; limit: number }): Promise<ExportRequestRow[]> {
+    return exportRequests.listExportRequests(this.db, q);
+  }
+
+  decideExportRequest(id: string, d: ExportDecision, audit: AuditInput): Promise<boolean> {
+    return this.withAudit(audit, (tx) => exportRequests.decideExportRequest(tx, id, d), (changed) => changed);
+  }
+
+  // issue 14's traffic counts under issue 13's retention (retention-queries.ts)
+  deleteTrafficCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }> {
+    return this.db.transaction((tx) => retentionQueries.deleteCountsBefore(tx, (t, e) => this.appendAuditIn(t, e), 'traffic_counts', q, audit));
+  }
+
+  deleteDecidedExportRequestsBefore(beforeMs: number, audit: AuditInput): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const n = await exportRequests.deleteDecidedBefore(tx, beforeMs);
+      if (n > 0) await this.appendAuditIn(tx, { ...audit, details: { ...audit.details, before: beforeMs, requests: n } });
+      return n;
+    });
   }
 }
 
@@ -1119,4 +1168,8 @@ export const STORE_OPERATIONS = [
   'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
   // issue 15: the control plane at city size
   'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
+  // issue 15: camera health history
+  'addCameraHealthSamples', 'listCameraHealthSamples', 'deleteCameraHealthSamplesBefore',
+  // issue 13 (privacy): four-eyes export requests
+  'addExportRequest', 'getExportRequest', 'listExportRequests', 'decideExportRequest', 'deleteDecidedExportRequestsBefore', 'deleteTrafficCountsBefore',
 ] as const satisfies readonly (keyof StoreOperations)[];

@@ -381,7 +381,7 @@ export interface Store {
    * fold window (hits + 1), or raises a new alarm (with a 'raised' activity line). Atomic: two hits
    * at once never raise two alarms.
    */
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }>;
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }>;
   getAlarm(id: string): Promise<AlarmRow | null>;
   /**
    * Writes `next` only while the stored alarm still has version `expectedVersion` (then version + 1),
@@ -465,6 +465,29 @@ export interface Store {
   listCameraHealth(q: CameraHealthQuery): Promise<CameraHealthRow[]>;
   /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
   listCameraOnvif(): Promise<CameraOnvifRow[]>;
+
+  // --- issue 15: camera health history (src/store/control-plane-queries.ts) ------------------------
+  /** Adds samples of cameras' health (a sample already there for that camera and time is kept); returns the rows added. */
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number>;
+  /** One camera's samples from fromMs to toMs, newest first. */
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]>;
+  /** Deletes up to `limit` samples older than beforeMs (any camera); returns how many went. */
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number>;
+  // --- issue 13 (privacy): four-eyes export requests (src/store/export-request-queries.ts) -------
+  addExportRequest(row: ExportRequestRow): Promise<void>;
+  getExportRequest(id: string): Promise<ExportRequestRow | null>;
+  /** Newest first; by state and/or requester. */
+  listExportRequests(q: { state?: ExportRequestRow['state']; requestedBy?: string; limit: number }): Promise<ExportRequestRow[]>;
+  /**
+   * Decides a request still awaiting approval, by someone other than its requester, with the
+   * audit entry in the same transaction; false (and no entry) when it was not awaiting approval
+   * any more or the decider is the requester: of two deciders at once exactly one gets true.
+   */
+  decideExportRequest(id: string, d: ExportDecision, audit: AuditInput): Promise<boolean>;
+  /** issue 14's traffic counts of old minutes, as deleteLineCountsBefore (locked ones kept; audited naming the table). */
+  deleteTrafficCountsBefore(q: { fromMs?: number; beforeMs: number; stepMs: number }, audit: AuditInput): Promise<RetentionDeletion & { nextFromMs: number }>;
+  /** Deletes requests decided before beforeMs (retention), with the given audit entry (details added) when any went; returns how many. */
+  deleteDecidedExportRequestsBefore(beforeMs: number, audit: AuditInput): Promise<number>;
 }
 
 // --- issue 13 (privacy): retention of everything else --------------------------------------------------
@@ -482,6 +505,39 @@ export interface RetentionDeletion {
   keptByOpenCase: number;
   /** a batch limit was hit: call again */
   more: boolean;
+}
+
+// --- issue 13 (privacy): four-eyes export requests -------------------------------------------------
+/** An export asked for with four eyes on, and the second user's decision. */
+export interface ExportRequestRow {
+  id: string;
+  state: 'awaiting_approval' | 'approved' | 'refused';
+  cameras: string[];
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  /** the purpose of looking back stated with it (shown to the approver) */
+  purpose: { name: string; text: string } | null;
+  requestedBy: string;
+  requestedByName: string;
+  requestedIp: string | null;
+  requestedAt: number;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: number | null;
+  /** why it was refused */
+  decisionReason: string | null;
+  /** the approver left faces and plates unredacted, for this reason */
+  redactionLiftReason: string | null;
+}
+
+export interface ExportDecision {
+  state: 'approved' | 'refused';
+  decidedBy: string;
+  decidedByName: string;
+  decidedAt: number;
+  decisionReason?: string | null;
+  redactionLiftReason?: string | null;
 }
 
 // --- issue 15: the control plane at city size --------------------------------------------------------
@@ -502,6 +558,21 @@ export interface CameraHealthRow {
   lastFrameAt: number | null;
   error: string | null;
   reportedAt: number;
+  /** Pictures lost since the node's process started (packet loss, skipped until a keyframe); null: not counted. */
+  lostFrames: number | null;
+}
+
+/** issue 15: a camera's health at one moment, kept in its history. */
+export interface CameraHealthSample {
+  cameraId: string;
+  at: number;
+  nodeId: string;
+  state: CameraHealthRow['state'];
+  fps: number | null;
+  bitrateKbps: number | null;
+  reconnects: number;
+  lostFrames: number | null;
+  error: string | null;
 }
 
 export interface CameraHealthQuery {

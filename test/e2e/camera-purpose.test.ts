@@ -82,6 +82,14 @@ describe('a camera\'s purpose and retention in the control room', { timeout: 300
     assert.equal(await page.locator('select[name="legal-basis"] option:checked').innerText(), fa.messages['legalBasis.public_task']);
     assert.ok((await page.locator('h1').innerText()).startsWith(fa.messages['cpurpose.title'].split('{')[0]!));
     await page.screenshot({ path: path.join(shots, 'camera-purpose-fa.png') });
+    // The back link (web/src/components/BackLink.tsx): its label in Dari, its arrow pointing right
+    // (mirrored), and it leads back to the camera.
+    const back = page.getByTestId('purpose-back');
+    assert.equal(await back.innerText(), `← ${fa.messages['cpurpose.back']}`);
+    assert.equal(await back.locator('.flip-rtl').evaluate((el) => (globalThis as any).getComputedStyle(el).transform as string), 'matrix(-1, 0, 0, 1, 0, 0)');
+    await back.click();
+    await page.waitForURL(`**/cameras/${cameraId}`);
     await page.selectOption('[data-testid="language"]', 'en');
+    assert.equal(await page.getByTestId('back').locator('.flip-rtl').evaluate((el) => (globalThis as any).getComputedStyle(el).transform as string), 'none');
   });
 });

@@ -17,8 +17,9 @@ export interface TestVigil extends RunningVigil {
   stop(): Promise<void>;
 }
 
-export async function startTestVigil(extra: Record<string, unknown> = {}, adminPassword = 'admin-password-1'): Promise<TestVigil> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-api-'));
+/** o.dataDir: start on an existing data folder (a restart: close() the previous one first, not stop()). */
+export async function startTestVigil(extra: Record<string, unknown> = {}, adminPassword = 'admin-password-1', o: { dataDir?: string } = {}): Promise<TestVigil> {
+  const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-api-'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -134,6 +134,9 @@ for (const engine of bothStoreEngines('dataret')) {
       const a = await auditLog(store, dataDir, 35, 8);
       const headBefore = (await store.auditHead())!;
 
+      // issue 15: camera health samples, one past the events' retention, one within it
+      const sample = (at: number) => ({ cameraId: 'camA', at, nodeId: 'n', state: 'online' as const, fps: 10, bitrateKbps: 800, reconnects: 0, lostFrames: 0, error: null });
+      await store.addCameraHealthSamples([sample(NOW - 45 * DAY), sample(NOW - DAY)]);
       const raised: { kind: string }[] = [];
       const retention = new DataRetention({
         store, configured: POLICY, dataDir, exportDirs: [join(dataDir, 'exports'), join(dataDir, 'evidence')],
@@ -145,6 +148,7 @@ for (const engine of bothStoreEngines('dataret')) {
       const left = (await store.listEvents({ fromMs: 0, toMs: NOW, limit: 100 })).map((e) => e.id).sort();
       assert.deepEqual(left, ['e_locked', 'e_new', 'e_open']);
       assert.equal(r.events, 4);
+      assert.deepEqual((await store.listCameraHealthSamples({ cameraId: 'camA', fromMs: 0, toMs: NOW, limit: 10 })).map((x) => x.at), [NOW - DAY], 'health history kept as long as events');
       assert.equal(r.alarms, 1, 'the resolved alarm went with its event');
       assert.equal(await store.getAlarm('al_done'), null);
       assert.deepEqual(await store.listAlarmActivity('al_done'), [], 'its activity too');
@@ -203,6 +207,38 @@ for (const engine of bothStoreEngines('dataret')) {
       const again = await retention.sweep();
       assert.equal(again.events + again.counts + again.snapshots + again.exports + again.auditEntries, 0);
       assert.equal((await store.listAudit(0, 10_000)).length, n);
+    });
+
+    test('traffic counts (issue 14) are under the counts\' retention: old minutes go, a lock keeps its own, the deletion audited naming the table', async () => {
+      const old = NOW - 40 * DAY;
+      await store.addEvidenceLock({ id: 'lock_t', cameraId: 'camT1', fromMs: old - 3_600_000, toMs: old + 3_600_000, reason: 'crash at the junction', createdBy: 'sup', createdAt: NOW - 41 * DAY });
+      const row = (cameraId: string, minuteMs: number, n: number) => ({ cameraId, lane: 'northbound', minuteMs, cls: 'car', speedBin: 4, n });
+      await store.addTrafficCounts([
+        row('camT1', old, 7), row('camT2', old, 5), row('camT2', NOW - 400 * DAY, 3), row('camT2', NOW - DAY, 2),
+      ]);
+      const retention = new DataRetention({
+        store, configured: { eventsDays: 0, snapshotsDays: 0, exportsDays: 0, countsDays: 30, auditDays: 0 }, dataDir, exportDirs: [], logger: silent, now: () => NOW,
+      });
+      const before = (await store.listAudit(0, 100_000)).length;
+      const r = await retention.sweep();
+      const left = [
+        ...await store.listTrafficCounts({ cameraId: 'camT1', fromMs: 0, toMs: NOW }), ...await store.listTrafficCounts({ cameraId: 'camT2', fromMs: 0, toMs: NOW }),
+      ].map((c) => [c.cameraId, c.minuteMs, c.n]).sort();
+      assert.deepEqual(left, [['camT1', old, 7], ['camT2', NOW - DAY, 2]], 'the locked minute and the recent one stay');
+      assert.equal(r.counts, 2);
+      const entries = (await store.listAudit(0, 100_000)).slice(before).filter((e) => e.action === 'count.delete');
+      assert.ok(entries.length >= 1, 'the deletion is audited');
+      assert.ok(entries.every((e) => e.actor === 'system' && e.details.table === 'traffic_counts' && e.details.retentionDays === 30));
+      assert.equal(entries.reduce((n, e) => n + Number(e.details.rows), 0), 2);
+      assert.deepEqual(entries.reduce((m: Record<string, number>, e) => {
+        for (const [c, k] of Object.entries(e.details.cameras as Record<string, number>)) m[c] = (m[c] ?? 0) + k;
+        return m;
+      }, {}), { camT2: 2 });
+      assert.ok(entries.some((e) => Number(e.details.keptByLock) >= 1), 'the lock\'s minute is reported kept');
+      // Nothing more is due: a second sweep deletes and audits nothing.
+      const n = (await store.listAudit(0, 100_000)).length;
+      assert.equal((await retention.sweep()).counts, 0);
+      assert.equal((await store.listAudit(0, 100_000)).length, n);
     });
   });
 }

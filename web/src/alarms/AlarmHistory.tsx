@@ -5,6 +5,7 @@ import { formatDateTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
 import { alarmPath } from './alarm-api.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 // Alarm history: filters (time, camera, rule, state, outcome, operator), pages by the server's keyset
 // cursor ("More"), and the same filter as a CSV download (the export is audited on the server).
@@ -81,9 +82,7 @@ export function AlarmHistory() {
   return (
     <main className="alarm-screen" id="content" data-testid="alarm-history">
       <div className="toolbar">
-        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)}>
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="wf.back" />
         <h1 className="toolbar-title">{t('wf.history')}</h1>
         <a className="button" href={`/api/alarms/history.csv?${toQuery(applied)}`} download data-testid="alarm-history-csv">{t('wf.exportCsv')}</a>
       </div>

@@ -8,6 +8,7 @@ import { GRID_PATH, navigate, onLinkClick } from '../router.ts';
 import { loadAlarm, protectVideo, type AlarmDetail } from './alarm-api.ts';
 import type { AlarmFeed } from './alarm-feed.ts';
 import { pushToOpenWall, wallPath } from '../wall/wall-push.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 // One alarm, from the queue to its video: the snapshot large; the recording from 5 s before the
 // first hit beside the live view; the workflow's commands the user may give now; the rule's
@@ -104,9 +105,7 @@ export function AlarmScreen({ id, feed }: { id: string; feed: AlarmFeed }) {
   return (
     <main className="alarm-screen" id="content" data-testid="alarm-screen" data-alarm-id={id}>
       <div className="toolbar">
-        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)} data-testid="back">
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="wf.back" />
         {a && <h1 className="toolbar-title" dir="auto">{t('wf.title', { kind: label(`alarms.kind.${a.ruleKind}`), rule: a.rule, camera: a.cameraName })}</h1>}
         {a && <span className="alarm-state" data-testid="alarm-screen-state">{label(`wf.state.${a.state}`)}{a.outcome ? ` — ${label(`wf.outcome.${a.outcome}`)}` : ''}</span>}
       </div>

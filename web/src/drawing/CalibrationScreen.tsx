@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
-import { cameraPath, onLinkClick } from '../router.ts';
+import { cameraPath } from '../router.ts';
 import { DrawingCanvas, type Shape } from './DrawingCanvas.tsx';
 import { checkCalibration, deleteCalibration, getCalibration, saveCalibration, type CalibrationView, type Point } from './drawing-api.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 interface Row { image: Point; x: string; y: string }
 type Fit = NonNullable<CalibrationView['calibration']>;
@@ -93,9 +94,7 @@ export function CalibrationScreen({ id }: { id: string }) {
   return (
     <main className="camera-screen" id="content" data-testid="calibration-screen">
       <div className="toolbar">
-        <a className="back-link" href={cameraPath(id)} onClick={(e) => onLinkClick(e, cameraPath(id))}>
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('draw.backToCamera')}
-        </a>
+        <BackLink to={cameraPath(id)} label="draw.backToCamera" />
         <h1 className="toolbar-title">{t('cal.title')}</h1>
         <span className="toolbar-info">{t('cal.help')}</span>
       </div>

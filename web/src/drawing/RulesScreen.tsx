@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatDecimal, formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
-import { cameraPath, onLinkClick } from '../router.ts';
+import { cameraPath } from '../router.ts';
 import { polygonProblem } from '../../../src/privacy/polygon.ts';
 import { DrawingCanvas, type Shape } from './DrawingCanvas.tsx';
 import { getAnalytics, previewPictureUrl, previewRules, putAnalytics, type AnalyticsSettings, type Point, type RulePreview } from './drawing-api.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 type Tool = 'line' | 'zone' | 'mask';
 type Cls = 'person' | 'bicycle' | 'car' | 'motorcycle' | 'bus' | 'truck';
@@ -138,9 +139,7 @@ export function RulesScreen({ id }: { id: string }) {
   return (
     <main className="camera-screen" id="content" data-testid="rules-screen">
       <div className="toolbar">
-        <a className="back-link" href={cameraPath(id)} onClick={(e) => onLinkClick(e, cameraPath(id))}>
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('draw.backToCamera')}
-        </a>
+        <BackLink to={cameraPath(id)} label="draw.backToCamera" />
         <h1 className="toolbar-title">{t('draw.rulesTitle')}</h1>
         <span className="toolbar-info">{t('draw.rulesHelp')}</span>
       </div>

@@ -6,8 +6,9 @@ import { importCameras } from '../api/client.ts';
 import type { CameraImportReport } from '../api/types.ts';
 import { formatNumber, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
-import { onLinkClick } from '../router.ts';
+import { GRID_PATH } from '../router.ts';
 import { detectFormat, splitImport, countRows, type ImportFormat } from './import-parts.ts';
+import { BackLink } from '../components/BackLink.tsx';
 import './import.css';
 
 interface Loaded {
@@ -66,9 +67,7 @@ export function ImportScreen() {
   return (
     <main className="camera-screen import-screen" id="content">
       <div className="toolbar">
-        <a className="back-link" href="/cameras" onClick={(event) => onLinkClick(event, '/cameras')} data-testid="back">
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="camera.back" />
         <h1 className="toolbar-title">{t('import.title')}</h1>
       </div>
       <section className="panel import-panel">

@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, getCamera } from '../api/client.ts';
 import { formatDateTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
-import { cameraPath, onLinkClick } from '../router.ts';
+import { cameraPath } from '../router.ts';
 import { getCameraPurpose, putCameraPurpose, type CameraPurposeView } from './privacy-api.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 // A camera's stated purpose, legal basis and recording retention, for admins (purpose.manage).
 // EDPB Guidelines 3/2019: a documented purpose per camera; more than 72 h needs a reason. The
@@ -65,9 +66,7 @@ export function CameraPurposeScreen({ id }: { id: string }) {
 
   return (
     <main id="content" className="admin-screen" data-testid="purpose-screen">
-      <a className="back-link" href={cameraPath(id)} onClick={(e) => onLinkClick(e, cameraPath(id))} data-testid="purpose-back">
-        <span className="flip-rtl" aria-hidden="true">←</span> {t('cpurpose.back')}
-      </a>
+      <BackLink to={cameraPath(id)} label="cpurpose.back" testId="purpose-back" />
       <h1 className="screen-title" dir="auto">{t('cpurpose.title', { camera: cameraName })}</h1>
       <p className="screen-intro">{t('cpurpose.intro', { hours: defaultHours })}</p>
       {view && view.purpose.purpose === null && !saved && <p className="banner banner-warning" data-testid="purpose-none">{t('cpurpose.none', { hours: defaultHours })}</p>}

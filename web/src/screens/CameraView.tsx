@@ -15,6 +15,7 @@ import { MaskPanel } from '../privacy/MaskPanel.tsx';
 import { DetectorPanel } from '../analytics/DetectorPanel.tsx';
 import { usePolling } from '../polling.ts';
 import { GRID_PATH, calibrationPath, navigate, onLinkClick, purposePath, rulesPath } from '../router.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 const HOUR_MS = 3_600_000;
 
@@ -65,9 +66,7 @@ export function CameraView({ id, me, canConfigure = false, canBookmark = true }:
   return (
     <main className="camera-screen" id="content">
       <div className="toolbar">
-        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)} data-testid="back">
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="camera.back" />
         {data && <h1 className="toolbar-title" dir="auto">{data.name}</h1>}
         {data && <StatusBadge state={data.enabled ? data.status.state : 'disabled'} />}
         <span className="toolbar-info">{t('camera.keys')}</span>

@@ -3,7 +3,8 @@ import type { ClusterNode } from '../api/types.ts';
 import { formatNumber, formatTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
-import { onLinkClick } from '../router.ts';
+import { GRID_PATH } from '../router.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 function roleText(role: ClusterNode['role']): string {
   return t(`nodes.role.${role}` as MessageKey);
@@ -35,9 +36,7 @@ export function NodesScreen() {
   return (
     <main className="camera-screen" id="content">
       <div className="toolbar">
-        <a className="back-link" href="/" onClick={(event) => onLinkClick(event, '/')} data-testid="back">
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('camera.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="camera.back" />
         <h1 className="toolbar-title">{t('nodes.title')}</h1>
         {data && <span className="toolbar-info" data-testid="nodes-summary">{t('nodes.summary', { alive: formatNumber(data.nodes.filter((n) => n.alive).length), total: formatNumber(data.nodes.length), self: data.self })}</span>}
       </div>

@@ -7,6 +7,7 @@ import type { Evidence } from '../api/types.ts';
 import { formatDateTime, formatDecimal, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
+import { BackLink } from '../components/BackLink.tsx';
 
 export function evidencePath(eventId: string): string {
   return `/violations/${encodeURIComponent(eventId)}`;
@@ -29,9 +30,7 @@ export function EvidenceScreen({ id }: { id: string }) {
   return (
     <main className="evidence-screen" id="content" data-testid="evidence-screen">
       <div className="toolbar">
-        <a className="back-link" href={GRID_PATH} onClick={(event) => onLinkClick(event, GRID_PATH)}>
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
-        </a>
+        <BackLink to={GRID_PATH} label="wf.back" />
         {r && <h1 className="toolbar-title" dir="auto">{t('ev.title', { kind: t(`alarms.kind.${r.kind}` as 'alarms.kind.speeding'), lane: r.lane, time: formatDateTime(r.atMs) })}</h1>}
         {r && <a href={`/traffic/${encodeURIComponent(r.cameraId)}`} onClick={(event) => onLinkClick(event, `/traffic/${encodeURIComponent(r.cameraId)}`)} data-testid="evidence-dashboard-link">{t('tr.dashboard')}</a>}
         {ev && <span className={ev.verified ? 'badge badge-ok' : 'badge badge-error'} data-testid="evidence-verified">{ev.verified ? t('ev.verified') : t('ev.notVerified')}</span>}

@@ -9,6 +9,7 @@ import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { cameraPath, onLinkClick } from '../router.ts';
 import { evidencePath } from './EvidenceScreen.tsx';
+import { BackLink } from '../components/BackLink.tsx';
 
 export function trafficPath(cameraId: string): string {
   return `/traffic/${encodeURIComponent(cameraId)}`;
@@ -65,9 +66,7 @@ export function TrafficScreen({ cameraId }: { cameraId: string }) {
   return (
     <main className="traffic-screen" id="content" data-testid="traffic-screen">
       <div className="toolbar">
-        <a className="back-link" href={cameraPath(cameraId)} onClick={(event) => onLinkClick(event, cameraPath(cameraId))}>
-          <span className="flip-rtl" aria-hidden="true">←</span> {t('wf.back')}
-        </a>
+        <BackLink to={cameraPath(cameraId)} label="draw.backToCamera" />
         <h1 className="toolbar-title" dir="auto">{t('tr.title', { camera: cameraId })}</h1>
         {data && <span className="toolbar-info" data-testid="traffic-running">{data.running && data.since ? t('tr.since', { time: formatTime(data.since) }) : t('tr.notRunning')}</span>}
       </div>
