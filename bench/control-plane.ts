@@ -5,7 +5,8 @@
 // cameras over an hour). p50/p99 over --samples random queries. Then the nodes' health reports:
 // every camera's report written as the nodes send them (--nodes nodes, their cameras in one batch
 // each, --writers at once), for --health-rounds rounds of all cameras; health_per_s is reports
-// absorbed per second over all rounds. Finally the camera queries again while health reports flow
+// absorbed per second over all rounds; then one sample of every camera into the health history
+// (health_history_per_s). Finally the camera queries again while health reports flow
 // at the rate the issue asks (every camera every 10 s).
 //   npm run bench:control-plane -- [--cameras 100000] [--events 10000000] [--steps 1000000,3000000,10000000] [--samples 200]
 //     [--nodes 200] [--writers 8] [--health-rounds 3] [--keep DIR] [--shared-buffers 256MB]
@@ -70,7 +71,7 @@ for (let i = 0; i < writers; i++) nodeStores.push(await openStore({ kind: 'postg
 const c = new pg.Client({ connectionString: pgs.url });
 await c.connect();
 const rows: Record<string, number>[] = [];
-let health: { per_s: number; rounds: number[]; p99_ms_under_health: number; achieved_per_s: number; board_read_ms: number } | null = null;
+let health: { history_per_s: number; per_s: number; rounds: number[]; p99_ms_under_health: number; achieved_per_s: number; board_read_ms: number } | null = null;
 const siteOf = (i: number) => `site-${String(i % sites).padStart(3, '0')}`;
 
 function cameraQueries() {
@@ -95,7 +96,7 @@ function nodeReport(node: number, round: number, t: number): CameraHealthRow[] {
     out.push({
       cameraId: camId(i), nodeId: `node-${String(node).padStart(3, '0')}`, state: offline ? 'offline' : 'online', stateSince: t,
       fps: offline ? null : 12 + (i % 5), bitrateKbps: offline ? null : 1500 + (i % 900), width: 1920, height: 1080, codec: 'h264',
-      reconnects: round, lastFrameAt: offline ? t - 30_000 : t - 70, error: offline ? 'camera did not answer' : null, reportedAt: t,
+      reconnects: round, lastFrameAt: offline ? t - 30_000 : t - 70, error: offline ? 'camera did not answer' : null, reportedAt: t, lostFrames: i % 13,
     });
   }
   return out;
@@ -183,6 +184,21 @@ try {
   const seen = await store.listCameraHealth({ cameraIds: [camId(0), camId(cameras - 1)], limit: 2 });
   if (seen.length !== 2 || seen.some((h) => h.reconnects !== healthRounds - 1)) throw new Error('the newest health report is not what the api reads');
   console.log(`health: ${total} reports in ${healthRounds} rounds (${roundS.join(' s, ')} s): ${perS}/s`);
+  // The health history: a sample of every camera at once (what the nodes write when they all
+  // start, and at worst every 15 minutes), node by node as the reporters write them.
+  const sampleAt = Date.now();
+  const s0 = performance.now();
+  let sampled = 0;
+  let nextNode = 0;
+  await Promise.all(nodeStores.map(async (s) => {
+    for (let n = nextNode++; n < nodes; n = nextNode++) {
+      const k = await s.addCameraHealthSamples(nodeReport(n, healthRounds, sampleAt).map((h) => ({ cameraId: h.cameraId, at: sampleAt, nodeId: h.nodeId, state: h.state, fps: h.fps, bitrateKbps: h.bitrateKbps, reconnects: h.reconnects, lostFrames: h.lostFrames, error: h.error })));
+      sampled += k;
+    }
+  }));
+  const historyPerS = Math.round(sampled / ((performance.now() - s0) / 1000));
+  if (sampled !== cameras) throw new Error(`${sampled} history samples written, expected ${cameras}`);
+  console.log(`health history: a sample of all ${cameras} cameras in ${((performance.now() - s0) / 1000).toFixed(2)} s (${historyPerS}/s)`);
   // What each api process reads every 10 s to know the cameras other nodes record (HealthBoard).
   const board: number[] = [];
   for (let k = 0; k < 3; k++) {
@@ -223,7 +239,7 @@ try {
   flowing = false;
   await pacer;
   const achieved = Math.round(paced / ((performance.now() - p0) / 1000));
-  health = { per_s: perS, rounds: roundS, p99_ms_under_health: Math.max(...under.map((u) => u.p99)), achieved_per_s: achieved, board_read_ms: Math.max(...board) };
+  health = { history_per_s: historyPerS, per_s: perS, rounds: roundS, p99_ms_under_health: Math.max(...under.map((u) => u.p99)), achieved_per_s: achieved, board_read_ms: Math.max(...board) };
   console.log(`camera queries while health reports flow (${achieved}/s achieved): page ${under[0]!.p50}/${under[0]!.p99}, site ${under[1]!.p50}/${under[1]!.p99}, map ${under[2]!.p50}/${under[2]!.p99} ms (p50/p99)`);
 } finally {
   await c.end();
@@ -242,5 +258,6 @@ console.log(`RESULT ${JSON.stringify({
   health_per_s: health?.per_s ?? null,
   camera_query_p99_under_health_ms: health?.p99_ms_under_health ?? null,
   health_board_read_ms: health?.board_read_ms ?? null,
+  health_history_per_s: health?.history_per_s ?? null,
   steps: rows,
 })}`);

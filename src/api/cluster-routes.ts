@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ApiDeps, Guard } from './types.ts';
 import { AccessError, SESSION_COOKIE } from '../access/index.ts';
-import { SEGMENT_TOKEN_HEADER } from '../cluster/index.ts';
+import { ClusterError, SEGMENT_TOKEN_HEADER } from '../cluster/index.ts';
 import { PlaybackError, segmentFile } from '../playback/index.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -25,10 +25,23 @@ export const CameraHealthSchema = Type.Object({
   fps: N, bitrateKbps: N, width: N, height: N, codec: Type.Union([Type.String(), Type.Null()]),
   reconnects: Type.Integer(), lastFrameAt: N, error: Type.Union([Type.String(), Type.Null()]),
   reportedAt: Type.Number({ description: 'when the node sent the report (every 10 s while it records the camera)' }),
+  lostFrames: Type.Union([Type.Integer(), Type.Null()], { description: 'pictures the camera sent that the node could not record since its process started (damaged by lost packets, or skipped until the next keyframe); null: not counted' }),
 });
 const CameraHealthQuery = Type.Object({
   node: Type.Optional(Type.String({ maxLength: 64, description: 'only the cameras this node reported' })),
   after: Type.Optional(Type.String({ maxLength: 64, description: 'the previous page\'s `next`' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+}, { additionalProperties: false });
+
+const CameraHealthSampleSchema = Type.Object({
+  at: Type.Number({ description: 'when the node reported it (ms)' }),
+  nodeId: Type.String(),
+  state: CameraHealthSchema.properties.state,
+  fps: N, bitrateKbps: N, reconnects: Type.Integer(), lostFrames: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]),
+});
+const HealthHistoryQuery = Type.Object({
+  from: Type.Integer({ minimum: 0, description: 'from this time (ms)' }),
+  to: Type.Integer({ minimum: 0, description: 'to this time (ms), not before from' }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
 }, { additionalProperties: false });
 
@@ -89,6 +102,26 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
         cameras: rows.filter((h) => guard.can(user, 'camera.read', { type: 'camera', id: h.cameraId })),
         next: rows.length === limit ? rows[rows.length - 1]!.cameraId : null,
       };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: Static<typeof HealthHistoryQuery> }>(
+    '/api/cluster/camera-health/:id/history',
+    {
+      schema: {
+        tags: ['cluster'],
+        summary: 'A camera\'s health history, newest first: a sample on every change of state and every 15 minutes otherwise, kept as long as events',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        querystring: HealthHistoryQuery,
+        response: { 200: Type.Object({ cameraId: Type.String(), samples: Type.Array(CameraHealthSampleSchema) }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
+    },
+    async (req) => {
+      guard(req, 'storage.read', { type: 'cameras' });
+      guard(req, 'camera.read', { type: 'camera', id: req.params.id });
+      if (req.query.to < req.query.from) throw new ClusterError('BAD_REQUEST', 'querystring/to must not be before from');
+      const rows = await deps.store.listCameraHealthSamples({ cameraId: req.params.id, fromMs: req.query.from, toMs: req.query.to, limit: req.query.limit ?? 1000 });
+      return { cameraId: req.params.id, samples: rows.map(({ cameraId: _, ...s }) => s) };
     },
   );
 

@@ -39,6 +39,7 @@ export function registerMetricsRoute(app: FastifyInstance, deps: ApiDeps, guard:
       { name: 'vigil_cameras', help: 'Cameras this process records, by state.', type: 'gauge', samples: [...byState].map(([state, value]) => ({ labels: { state }, value })) },
       { name: 'vigil_camera_fps', help: 'Frames per second received from the camera.', type: 'gauge', samples: running.map((c) => ({ labels: { camera: c.id }, value: c.s.fps ?? 0 })) },
       { name: 'vigil_camera_bitrate_kbps', help: 'Bit rate received from the camera.', type: 'gauge', samples: running.map((c) => ({ labels: { camera: c.id }, value: c.s.bitrateKbps ?? 0 })) },
+      { name: 'vigil_camera_lost_frames_total', help: 'Pictures the camera sent that could not be recorded (damaged by lost packets, or skipped until the next keyframe) since this process started.', type: 'counter', samples: running.map((c) => ({ labels: { camera: c.id }, value: c.s.lostFrames ?? 0 })) },
       { name: 'vigil_camera_reconnects_total', help: 'Reconnections to the camera since this process started.', type: 'counter', samples: running.map((c) => ({ labels: { camera: c.id }, value: c.s.reconnects })) },
       { name: 'vigil_camera_frame_age_seconds', help: 'Seconds since the last frame (a stalled camera grows).', type: 'gauge', samples: running.filter((c) => c.s.lastFrameAt !== null).map((c) => ({ labels: { camera: c.id }, value: (now - c.s.lastFrameAt!) / 1000 })) },
     ];

@@ -82,6 +82,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/metrics': { action: 'storage.read', on: 'system', bearer: true },
   'GET /api/cluster/nodes': { action: 'storage.read', on: 'system' },
   'GET /api/cluster/camera-health': { action: 'storage.read', on: 'system' },
+  'GET /api/cluster/camera-health/:id/history': { action: 'storage.read', on: 'system' },
   // Another cluster process's request for one of this node's segment files (an export through the api): no session, the handler checks its signed short-lived token.
   'GET /api/cluster/segments/:id/:start': { public: true },
   'POST /api/cameras/import': { action: 'camera.create', on: 'cameras' },

@@ -38,6 +38,7 @@ export const CameraStatusSchema = Type.Object({
   reconnects: Type.Integer(),
   audioDropped: Type.Boolean(),
   subStream: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('idle'), Type.Literal('up'), Type.Literal('down')], { description: 'Sub-stream connection; down: its viewers (live analytics) get the main stream meanwhile.' })),
+  lostFrames: Type.Optional(Type.Integer({ description: 'Pictures the camera sent that could not be recorded since the recording process started (damaged by lost packets, or skipped until the next keyframe).' })),
 });
 
 /** Where a camera stands on the map and what its cone covers (issue 11); null: not placed. */

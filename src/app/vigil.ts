@@ -247,7 +247,10 @@ export async function startVigil(cfg: Config, logger: Logger, opts: StartOptions
     logger: logger.child({ part: 'onvif' }),
   });
   onvifEvents.start();
-  const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }));
+  // A recording node's alarm hits go through its outbox with its events (kept through a PostgreSQL
+  // outage or a cut link); the process serving the control room raises them as they arrive.
+  const alarms = new AlarmService(store, bus, snapshots, logger.child({ part: 'alarms' }), cluster?.alarmDelivery() ?? null);
+  cluster?.raiseAlarmsWith((hit) => alarms.raise(hit));
   const stopRaising = alarms.listen((cameraId, kind, rule) => analytics.alarmPolicy(cameraId, kind, rule));
   alarms.startSweeps();
 

@@ -35,6 +35,7 @@ export function statusFromHealth(h: CameraHealthRow, now: number, intervalMs: nu
     error: stale ? `no health report from node ${h.nodeId} since ${new Date(h.reportedAt).toISOString()}` : h.error,
     reconnects: h.reconnects,
     audioDropped: false,
+    ...(h.lostFrames === null ? {} : { lostFrames: h.lostFrames }),
   };
 }
 

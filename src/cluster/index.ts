@@ -7,7 +7,7 @@ export { ClusterView, type NodeSummary } from './cluster-view.ts';
 export { connectNats, openBuckets, safeNatsUrl, isCasConflict, NODES_BUCKET, LEASES_BUCKET } from './nats-link.ts';
 export { recoveryView, retentionView, fencedIndexView } from './node-segments.ts';
 export { ClusterMember, type ClusterApi, type ClusterMemberOptions, type ClusterRole, type ClusterSettings, type Recorders } from './member.ts';
-export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WINDOW_MS } from './outbox.ts';
+export { EventOutbox, EventIngest, ensureEventStream, EVENTS_STREAM, DEDUPE_WINDOW_MS, type OutboxEntry } from './outbox.ts';
 export { retryUntilOpen } from './retry.ts';
 export { AuditCopies, ensureAuditCopiesStream, copyFileOf, AUDIT_COPIES_STREAM, type AuditCopiesOptions, type RelayedCheckpoint } from './audit-copies.ts';
 export { signSegmentToken, segmentTokenRefusal, SEGMENT_TOKEN_HEADER, SEGMENT_TOKEN_TTL_MS } from './segment-token.ts';

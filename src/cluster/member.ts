@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { newId } from '../core/index.ts';
-import type { CameraRow, EventRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
+import type { AlarmHit, CameraRow, EventRow, SegmentKey, SegmentRow, Store } from '../store/index.ts';
 import type { NodeSummary } from './cluster-view.ts';
 import type { CameraRuntime, CameraStatus } from '../live/index.ts';
 import { ClusterNode, type NodeInfo } from './cluster-node.ts';
@@ -79,6 +79,7 @@ export class ClusterMember implements ClusterApi {
   private readonly segmentKey: Buffer | null;
   private outbox: EventOutbox | null = null;
   private ingest: EventIngest | null = null;
+  private alarmRaiser: ((hit: AlarmHit) => Promise<unknown>) | null = null;
   recorders: Recorders | null;
   /** Writes the state of this node's cameras to the store every 10 s (a recording node). */
   private readonly healthReporter: HealthReporter | null;
@@ -179,6 +180,22 @@ export class ClusterMember implements ClusterApi {
     };
   }
 
+  /**
+   * Where this process's alarm hits go: its outbox when it records (durable once written; the
+   * centre's ingest raises each once, docs/decisions/067-node-alarms-through-the-outbox.md), else
+   * null (raised in the store at once).
+   */
+  alarmDelivery(): ((hit: AlarmHit) => Promise<void>) | null {
+    const outbox = this.outbox;
+    return outbox ? (hit) => outbox.appendAlarmHit(hit) : null;
+  }
+
+  /** A process that serves the control room raises the nodes' hits through its alarm service (so its screens hear of them). */
+  raiseAlarmsWith(raise: (hit: AlarmHit) => Promise<unknown>): void {
+    this.alarmRaiser = raise;
+    this.ingest?.raiseAlarmsWith(raise);
+  }
+
   /** The store as the parts that raise events see it: every call goes to the store, event writes to eventWriter(). */
   storeWithEventWriter(): Store {
     const writer = this.eventWriter();
@@ -206,6 +223,7 @@ export class ClusterMember implements ClusterApi {
     this.outbox?.start(nc);
     if (this.role !== 'node') {
       this.ingest = new EventIngest(this.store, this.logger.child({ part: 'event-ingest' }));
+      if (this.alarmRaiser) this.ingest.raiseAlarmsWith(this.alarmRaiser);
       await this.ingest.start(nc);
     }
   }

@@ -3,13 +3,16 @@
 // message id; the journal advances only past events JetStream acknowledged. A publish whose
 // acknowledgement was lost is simply sent again: JetStream's duplicate window drops the second
 // copy, and the centre's ingest inserts each event id once. So a cut of any length (shorter
-// than the duplicate window) loses nothing and delivers nothing twice.
+// than the duplicate window) loses nothing and delivers nothing twice. The alarm hits a node's
+// rules raise travel the same way, after their event, and the ingest raises each hit once
+// (docs/decisions/067-node-alarms-through-the-outbox.md): a cut link or PostgreSQL out of
+// reach keeps them too.
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, AckPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { EventRow, Store } from '../store/index.ts';
+import type { AlarmHit, EventRow, Store } from '../store/index.ts';
 
 export const EVENTS_STREAM = 'VIGIL_EVENTS';
 const MS = 1_000_000; // nanoseconds per millisecond, JetStream's unit for durations
@@ -17,6 +20,13 @@ const MS = 1_000_000; // nanoseconds per millisecond, JetStream's unit for durat
 export const DEDUPE_WINDOW_MS = 24 * 3_600_000;
 /** Publishes in flight at once while a backlog drains. */
 const WINDOW = 256;
+
+/** One line of the journal, one message on the stream: an event, or an alarm hit decided on the node. */
+export type OutboxEntry = EventRow | { alarmHit: AlarmHit };
+
+const isAlarmHit = (e: OutboxEntry): e is { alarmHit: AlarmHit } => 'alarmHit' in e;
+/** JetStream's message id: the event's id, or the hit's event id (one hit per rule event). */
+const messageId = (e: OutboxEntry): string => (isAlarmHit(e) ? `alarm-hit:${e.alarmHit.eventId}` : e.id);
 
 /** The stream every node publishes events to (created or left as it is). */
 export async function ensureEventStream(nc: NatsConnection): Promise<void> {
@@ -33,8 +43,8 @@ export class EventOutbox {
   private readonly cursorFile: string;
   private readonly nodeId: string;
   private readonly logger: Logger;
-  /** Events in the journal not yet acknowledged by the centre, oldest first. */
-  private pending: EventRow[] = [];
+  /** Entries in the journal not yet acknowledged by the centre, oldest first. */
+  private pending: OutboxEntry[] = [];
   /** Lines of the journal already acknowledged (the cursor). */
   private acked = 0;
   private js: JetStreamClient | null = null;
@@ -62,7 +72,7 @@ export class EventOutbox {
     // A torn last line (power cut while appending) was never acknowledged to anyone: drop it.
     for (const l of lines.slice(o.acked)) {
       try {
-        o.pending.push(JSON.parse(l) as EventRow);
+        o.pending.push(JSON.parse(l) as OutboxEntry);
       } catch {
         logger.warn('outbox: dropped a torn journal line');
       }
@@ -76,6 +86,15 @@ export class EventOutbox {
 
   /** Durable once this resolves: in the journal on disk, to be delivered whenever the link allows. */
   append(e: EventRow): Promise<void> {
+    return this.appendEntry(e);
+  }
+
+  /** An alarm hit of this node's rules, durable as append()'s events; raised once by the centre's ingest. */
+  appendAlarmHit(hit: AlarmHit): Promise<void> {
+    return this.appendEntry({ alarmHit: hit });
+  }
+
+  private appendEntry(e: OutboxEntry): Promise<void> {
     const w = this.writes.then(async () => {
       await appendFile(this.file, JSON.stringify(e) + '\n');
       const fh = await open(this.file, 'r');
@@ -113,7 +132,7 @@ export class EventOutbox {
       // drains at the link's rate, not one round trip per event. The journal advances past the
       // acknowledged prefix only; anything after a failure is sent again (JetStream drops copies).
       const batch = this.pending.slice(0, WINDOW);
-      const acks = await Promise.allSettled(batch.map((ev) => this.js!.publish(`vigil.events.${this.nodeId}`, JSON.stringify(ev), { msgID: ev.id })));
+      const acks = await Promise.allSettled(batch.map((ev) => this.js!.publish(`vigil.events.${this.nodeId}`, JSON.stringify(ev), { msgID: messageId(ev) })));
       let ok = 0;
       while (ok < acks.length && acks[ok].status === 'fulfilled') {
         if ((acks[ok] as PromiseFulfilledResult<{ duplicate: boolean }>).value.duplicate) this.stats.duplicates++;
@@ -163,17 +182,42 @@ export class EventOutbox {
 /**
  * The centre's side: a durable JetStream consumer that writes each event to the store once (an
  * event id already stored is acknowledged and skipped), so redeliveries after a crash of the
- * api, and copies published twice from an edge, leave one row.
+ * api, and copies published twice from an edge, leave one row. A node's alarm hit is raised
+ * through `raiseAlarm` (the api's alarm service, which tells the control room's screens), once:
+ * the store keeps which hits it stored. A write the store refuses (PostgreSQL out of reach) is
+ * handed back to JetStream with the rest of its batch and comes again a moment later, in order.
  */
 export class EventIngest {
   private stopped = false;
   private loop: Promise<void> | null = null;
-  readonly stats = { stored: 0, alreadyStored: 0 };
-  private readonly store: Pick<Store, 'addEvent'>;
+  readonly stats = { stored: 0, alreadyStored: 0, alarmHits: 0, retried: 0 };
+  private readonly store: Pick<Store, 'addEvent' | 'raiseAlarm'>;
   private readonly logger: Logger;
-  constructor(store: Pick<Store, 'addEvent'>, logger: Logger) {
+  private raiseAlarm: (hit: AlarmHit) => Promise<unknown>;
+  constructor(store: Pick<Store, 'addEvent' | 'raiseAlarm'>, logger: Logger) {
     this.store = store;
     this.logger = logger;
+    this.raiseAlarm = (hit) => store.raiseAlarm(hit);
+  }
+
+  /** Who raises the nodes' alarm hits (until set: the store itself, without telling any screen). */
+  raiseAlarmsWith(raise: (hit: AlarmHit) => Promise<unknown>): void {
+    this.raiseAlarm = raise;
+  }
+
+  private async take(e: OutboxEntry): Promise<void> {
+    if (isAlarmHit(e)) {
+      await this.raiseAlarm(e.alarmHit);
+      this.stats.alarmHits++;
+      return;
+    }
+    try {
+      await this.store.addEvent(e);
+      this.stats.stored++;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'DUPLICATE') throw err;
+      this.stats.alreadyStored++;
+    }
   }
 
   async start(nc: NatsConnection, durable = 'centre'): Promise<void> {
@@ -181,27 +225,41 @@ export class EventIngest {
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.add(EVENTS_STREAM, { durable_name: durable, ack_policy: AckPolicy.Explicit, ack_wait: 30_000 * MS, max_ack_pending: 1000 });
     const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, durable);
+    let wait = 250;
     this.loop = (async () => {
       while (!this.stopped) {
+        let failed: Error | null = null;
         try {
           const batch = await consumer.fetch({ max_messages: 200, expires: 1000 });
           for await (const m of batch) {
-            const e = m.json<EventRow>();
-            try {
-              await this.store.addEvent(e);
-              this.stats.stored++;
-            } catch (err) {
-              if ((err as { code?: string }).code !== 'DUPLICATE') throw err;
-              this.stats.alreadyStored++;
+            // Once the store is out of reach the rest of the batch goes back unread, to come again in order.
+            if (!failed) {
+              try {
+                await this.take(m.json<OutboxEntry>());
+                m.ack();
+                continue;
+              } catch (err) {
+                if ((err as { code?: string }).code === 'STORE_UNAVAILABLE') failed = err as Error;
+                else {
+                  // This message alone (the store refuses it): kept in the stream and tried again later, the rest go on.
+                  this.logger.error({ err: (err as Error).message, seq: m.seq }, 'event ingest: a message the store refuses; tried again in 30 s');
+                  m.nak(30_000);
+                  continue;
+                }
+              }
             }
-            m.ack();
+            this.stats.retried++;
+            m.nak(wait);
           }
         } catch (err) {
-          if (!this.stopped) {
-            this.logger.warn({ err: (err as Error).message }, 'event ingest: retrying');
-            await new Promise((r) => setTimeout(r, 1000));
-          }
+          // the fetch itself (NATS reconnecting): try again after a pause
+          failed ??= err as Error;
         }
+        if (failed && !this.stopped) {
+          this.logger.warn({ err: failed.message }, 'event ingest: retrying');
+          await new Promise((r) => setTimeout(r, wait));
+          wait = Math.min(wait * 2, 5000);
+        } else if (!failed) wait = 250;
       }
     })();
   }

@@ -185,7 +185,7 @@ export const ConfigSchema = Type.Object(
     // issue 13 (privacy): retention of everything but recordings (docs/privacy.md)
     retention: Type.Object(
       {
-        eventsDays: Type.Number({ minimum: 0, maximum: 3650, default: 30, description: 'Delete events, resolved alarms (with their activity), webhook dead letters and mask lifts older than this; 0: keep forever. An evidence lock on the camera, or an alarm still open, keeps its event.' }),
+        eventsDays: Type.Number({ minimum: 0, maximum: 3650, default: 30, description: 'Delete events, resolved alarms (with their activity), webhook dead letters, mask lifts and camera health history older than this; 0: keep forever. An evidence lock on the camera, or an alarm still open, keeps its event.' }),
         snapshotsDays: Type.Number({ minimum: 0, maximum: 3650, default: 3, description: 'Delete alarm snapshots (pictures of people, heads pixelated) older than this; 0: keep forever. Locked and open-alarm snapshots are kept.' }),
         exportsDays: Type.Number({ minimum: 0, maximum: 3650, default: 30, description: 'Delete exports and violation evidence packages kept on the server older than this (the copies handed out are not touched); 0: keep forever. An export overlapping an evidence lock, or the package of an alarm still open, is kept.' }),
         countsDays: Type.Number({ minimum: 0, maximum: 3650, default: 365, description: 'Delete line and lane counts (per minute, no personal data) older than this; 0: keep forever.' }),

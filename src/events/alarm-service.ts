@@ -4,7 +4,7 @@
 // logged, audited in the same write and pushed on the bus; escalation and auto-close are swept on a
 // timer. Who may see which camera is the caller's question (`visible`), not this part's.
 import type { Logger } from 'pino';
-import type { AlarmActivityRow, AlarmQuery, AlarmRow, EventRow, Store } from '../store/index.ts';
+import type { AlarmActivityRow, AlarmHit, AlarmQuery, AlarmRow, EventRow, Store } from '../store/index.ts';
 import type { AuditAction } from '../audit/index.ts';
 import { newId } from '../core/index.ts';
 import type { EventBus } from './event-bus.ts';
@@ -53,11 +53,15 @@ export class AlarmService {
   /** hits being raised, waited for by close() */
   private readonly raising = new Set<Promise<unknown>>();
 
-  constructor(store: AlarmStore, bus: EventBus<EventTopics>, snapshots: SnapshotStore, logger: Logger | null = null) {
+  /** Where hits go instead of the store (a cluster node's outbox); null: raised here. */
+  private readonly deliver: ((hit: AlarmHit) => Promise<void>) | null;
+
+  constructor(store: AlarmStore, bus: EventBus<EventTopics>, snapshots: SnapshotStore, logger: Logger | null = null, deliver: ((hit: AlarmHit) => Promise<void>) | null = null) {
     this.store = store;
     this.bus = bus;
     this.snapshots = snapshots;
     this.logger = logger;
+    this.deliver = deliver;
   }
 
   /** Camera names, re-read at most every 5 s (a view per pushed change must not list every camera). */
@@ -77,13 +81,17 @@ export class AlarmService {
     return rows.map((a) => alarmView(a, names.get(a.cameraId) ?? a.cameraId, allowedCommands(a, viewer).filter((c) => mayGive(c, a.cameraId))));
   }
 
-  /** A rule hit (stored as `event`): raises an alarm or folds into the open one, as the policy says. */
+  /**
+   * A rule hit (stored as `event`): raises an alarm or folds into the open one, as the policy says.
+   * With a `deliver` (a cluster node's outbox) the hit is handed to it instead, durable at once,
+   * and raised where the outbox delivers it (raise(), on the centre's ingest): resolves to null.
+   */
   async hit(event: EventRow, ruleKind: string, rule: string, policy: AlarmPolicy): Promise<AlarmRow | null> {
     if (!policy.raise || event.cameraId === null) return null;
     const d = event.details;
     const details: Record<string, unknown> = {};
     for (const k of ['cls', 'box', 'detector', 'snapshot', 'trackId', 'direction', 'frameAt', 'cameraTime', 'detail']) if (d[k] !== undefined) details[k] = d[k];
-    const { alarm, folded } = await this.store.raiseAlarm({
+    const hit: AlarmHit = {
       id: newId('a'),
       cameraId: event.cameraId,
       ruleKind,
@@ -96,8 +104,21 @@ export class AlarmService {
       steps: policy.steps,
       escalateAfterMs: policy.escalateAfterMs,
       autoCloseMs: policy.autoCloseMs,
-    });
-    this.bus.publish('alarm', { alarm, change: folded ? 'folded' : 'raised', activity: [], hit: event.id, at: Date.now() });
+    };
+    if (this.deliver) {
+      await this.deliver(hit);
+      return null;
+    }
+    return this.raise(hit);
+  }
+
+  /**
+   * Stores a hit decided here or on another node: raises or folds, and tells the screens. A hit
+   * stored already (delivered twice) changes nothing and is not announced again.
+   */
+  async raise(hit: AlarmHit): Promise<AlarmRow> {
+    const { alarm, folded, duplicate } = await this.store.raiseAlarm(hit);
+    if (!duplicate) this.bus.publish('alarm', { alarm, change: folded ? 'folded' : 'raised', activity: [], hit: hit.eventId, at: Date.now() });
     return alarm;
   }
 

@@ -20,6 +20,11 @@ export interface CameraStatus {
    * down (its viewers, such as live analytics, get the main stream meanwhile). Absent: none.
    */
   subStream?: 'none' | 'idle' | 'up' | 'down';
+  /**
+   * issue 15: pictures the camera sent that could not be recorded since this process started
+   * (damaged by lost packets, skipped until the next keyframe, refused by the muxer). Absent: not counted.
+   */
+  lostFrames?: number;
 }
 
 /** A live viewer (a browser's WebSocket). Implementations must never throw. */

@@ -133,13 +133,20 @@ export interface DepacketizerStats {
   skippedUnits: number;
   /** Payloads that are not valid H.264/H.265 RTP (bad STAP-A/AP sizes, FU without start, ...). */
   malformed: number;
+  /**
+   * Units dropped (damaged, or skipped until the next keyframe) after the first picture was
+   * delivered: pictures lost mid-stream, not the wait for the stream's first keyframe.
+   */
+  lostUnits: number;
 }
 
 /** Shared answer of pushAt() when a packet completes no unit (most packets): no array per packet. */
 const NO_UNITS: AccessUnit[] = Object.freeze([]) as unknown as AccessUnit[];
 
 export class H26xDepacketizer {
-  readonly stats: DepacketizerStats = { packets: 0, lostPackets: 0, brokenUnits: 0, skippedUnits: 0, malformed: 0 };
+  readonly stats: DepacketizerStats = { packets: 0, lostPackets: 0, brokenUnits: 0, skippedUnits: 0, malformed: 0, lostUnits: 0 };
+  /** A picture was delivered: from now on a dropped unit is a lost picture. */
+  #delivering = false;
   readonly #requireKeyframe: boolean;
   #needKeyframe: boolean;
   #unwrapper = new TimestampUnwrapper();
@@ -351,15 +358,18 @@ export class H26xDepacketizer {
     this.#broken = false;
     if (broken) {
       this.stats.brokenUnits++;
+      if (this.#delivering) this.stats.lostUnits++;
       return null;
     }
     if (nalus.length === 0) return null;
     const keyframe = this.#isKeyframe(nalus);
     if (this.#needKeyframe && !keyframe) {
       this.stats.skippedUnits++;
+      if (this.#delivering) this.stats.lostUnits++;
       return null;
     }
     this.#needKeyframe = false;
+    this.#delivering = true;
     // RTP timestamps are presentation times; dts is derived later when pictures are reordered.
     return new PiecewiseAccessUnit(nalus, dts, dts, keyframe, this.#codec === 'h265' ? 'h265' : undefined);
   }

@@ -20,7 +20,7 @@ import { auditNotCut, auditTampered, type RetentionNotice } from './retention-no
 
 export type DataRetentionStore = Pick<Store,
   'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'
-  | 'deleteDecidedExportRequestsBefore' | 'deleteTrafficCountsBefore'>;
+  | 'deleteDecidedExportRequestsBefore' | 'deleteTrafficCountsBefore' | 'deleteCameraHealthSamplesBefore'>;
 
 export interface DataRetentionOptions {
   store: DataRetentionStore;
@@ -157,6 +157,8 @@ export class DataRetention {
         r.kept.byOpenCase += d.keptByOpenCase;
         if (!d.more) break;
       }
+      // issue 15: the cameras' health history (no personal data) is kept as long as the events
+      while ((await this.o.store.deleteCameraHealthSamplesBefore(now - policy.eventsDays * DAY, EVENT_BATCH)) === EVENT_BATCH);
     }
     if (policy.countsDays > 0) {
       const beforeMs = now - policy.countsDays * DAY;

@@ -15,6 +15,7 @@ export { buildTransparencyReport, transparencyHtml, monthOfDay, REPORT_ACTIONS, 
 export { pickReportLanguage, REPORT_LANGUAGES, REPORT_TEXT, type ReportLanguage } from './transparency-text.ts';
 export { findPlates, grow, type PixelRect, type PlateSearchOptions } from './plate-finder.ts';
 export { regionsOf, regionsBetween, pixelateYuv420, paintCoverYuv420, yuv420ToRgbScaled, VEHICLE_CLASSES, type Region, type RedactionKind, type FoundObject } from './redaction-regions.ts';
+export { plausibleObjects, implausibleVehicle, MAX_FOOTPRINT_M, type PlausibilityOptions, type Implausible } from './vehicle-plausibility.ts';
 export { redactVideo, probeStream, type ObjectFinder, type RedactVideoOptions, type RedactionSummary } from './redact-video.ts';
 export { redactExportFile, type ExportFileRedaction } from './export-redaction.ts';
 export { CameraPurposes, validateCameraPurpose, locksBeyondRetention, LEGAL_BASES, DEFAULT_RETENTION_HOURS, type CameraPurposeInput, type CameraPurposeStore } from './camera-purposes.ts';

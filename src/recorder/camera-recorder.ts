@@ -29,6 +29,8 @@ export interface ConnectionHandlers {
 
 export interface CameraConnection {
   close(): void;
+  /** Pictures of this connection lost before they reached the recorder (packet loss, waiting for a keyframe). */
+  lostFrames?(): number;
 }
 
 export type Connector = (target: CameraTarget, handlers: ConnectionHandlers) => CameraConnection;
@@ -87,6 +89,8 @@ export class CameraRecorder {
   private statusValue: CameraStatus = {
     state: 'connecting', lastFrameAt: null, fps: null, bitrateKbps: null, width: null, height: null, codec: null, error: null, reconnects: 0, audioDropped: false,
   };
+  /** Pictures lost on earlier connections, and those the muxer refused. */
+  private lostBefore = 0;
 
   /** `seedReason`: why this camera was not recorded since its last segment (default: the recorder was down). */
   constructor(target: CameraTarget, opts: RecorderOptions, seedReason?: string) {
@@ -114,7 +118,10 @@ export class CameraRecorder {
 
   status(): CameraStatus {
     const { fps, bitrateKbps } = this.health.rates(this.now());
-    return { ...this.statusValue, fps: this.statusValue.state === 'online' ? fps : null, bitrateKbps: this.statusValue.state === 'online' ? bitrateKbps : null, lastFrameAt: this.health.lastFrameAt };
+    return {
+      ...this.statusValue, fps: this.statusValue.state === 'online' ? fps : null, bitrateKbps: this.statusValue.state === 'online' ? bitrateKbps : null, lastFrameAt: this.health.lastFrameAt,
+      lostFrames: this.lostBefore + (this.conn?.lostFrames?.() ?? 0),
+    };
   }
 
   start(): void {
@@ -194,6 +201,7 @@ export class CameraRecorder {
       outputs = this.fragmenter!.push(au);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'dropped a unit the muxer refused');
+      this.lostBefore++;
       return;
     }
     for (const out of outputs) {
@@ -248,6 +256,7 @@ export class CameraRecorder {
     this.retryTimer = null;
     const conn = this.conn;
     this.conn = null;
+    this.lostBefore += conn?.lostFrames?.() ?? 0;
     try {
       conn?.close();
     } catch {

@@ -50,6 +50,9 @@ export function rtspConnector(_logger: Logger): Connector {
         done = true;
         void client.close().catch(() => undefined);
       },
+      // pictures the depacketizer dropped mid-stream: damaged by lost packets, or intact but
+      // depending on a lost one (skipped until the next keyframe)
+      lostFrames: () => client.stats.lostUnits,
     };
   };
 }

@@ -80,11 +80,14 @@ export class AlarmQueries {
     this.appendAudit = appendAudit;
   }
 
-  async raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+  async raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }> {
     return this.db.transaction(async (tx) => {
       // SQLite: the transaction already holds the write lock. PostgreSQL: one lock per camera and
       // rule, so two nodes (or two hits) cannot both find no open alarm and raise two.
       if (this.db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ALARM_FOLD_LOCK, `${hit.cameraId}/${hit.ruleKind}/${hit.rule}`]);
+      // A hit delivered again (the same event: a node's outbox after a lost ack) is stored once.
+      const seen = await tx.query('SELECT a.* FROM alarm_hits h JOIN alarms a ON a.id = h.alarm_id WHERE h.event_id = $1', [hit.eventId]);
+      if (seen.length) return { alarm: toAlarm(seen[0]), folded: false, duplicate: true as const };
       const open = await tx.query(
         `SELECT ${ALARM_COLUMNS} FROM alarms WHERE camera_id = $1 AND rule_kind = $2 AND rule = $3 AND state <> 'resolved' ORDER BY last_at DESC LIMIT 1`,
         [hit.cameraId, hit.ruleKind, hit.rule],
@@ -94,6 +97,7 @@ export class AlarmQueries {
         const lastAt = Math.max(current.lastAt, hit.at);
         const now = Date.now();
         await tx.execute('UPDATE alarms SET hits = hits + 1, last_at = $1, updated_at = $2, version = version + 1 WHERE id = $3', [lastAt, now, current.id]);
+        await tx.execute('INSERT INTO alarm_hits (event_id, alarm_id, at) VALUES ($1, $2, $3)', [hit.eventId, current.id, hit.at]);
         return { alarm: { ...current, hits: current.hits + 1, lastAt, updatedAt: now, version: current.version + 1 }, folded: true };
       }
       const now = Date.now();
@@ -128,6 +132,7 @@ export class AlarmQueries {
         version: 1,
       };
       await tx.execute(INSERT_ALARM, alarmParams(alarm));
+      await tx.execute('INSERT INTO alarm_hits (event_id, alarm_id, at) VALUES ($1, $2, $3)', [hit.eventId, alarm.id, hit.at]);
       await this.addActivity(tx, alarm.id, [{ ts: hit.at, actor: 'system', actorName: 'system', kind: 'raised', details: { eventId: hit.eventId, priority: hit.priority } }]);
       return { alarm, folded: false };
     });

@@ -2,7 +2,7 @@
 // camera count kept in row_counts, the camera list filtered by scope, the map's viewport cells,
 // and the health each node reports of its cameras. One dialect for SQLite and PostgreSQL.
 import type { SqlParam, SqlRow, SqlSession } from './sql-dialect.ts';
-import type { BBoxQuery, CameraHealthQuery, CameraHealthRow, ScopeRef } from './types.ts';
+import type { BBoxQuery, CameraHealthQuery, CameraHealthRow, CameraHealthSample, ScopeRef } from './types.ts';
 
 /** Rows of 0.005 degrees of latitude (about 550 m): migration 153's lat_cell. */
 const CELLS_PER_DEGREE = 200;
@@ -83,9 +83,8 @@ export async function countCamerasInScopes(db: SqlSession, scopes: readonly Scop
 
 // --- camera health -----------------------------------------------------------------------------
 
-const HEALTH_COLUMNS = 'camera_id, node_id, state, state_since, fps, bitrate_kbps, width, height, codec, reconnects, last_frame_at, error, reported_at';
-const HEALTH_WIDTH = 13;
-/** 13 parameters a row: 1,000 rows stay far under SQLite's 32,766 and PostgreSQL's 65,535. */
+const HEALTH_COLUMNS = 'camera_id, node_id, state, state_since, fps, bitrate_kbps, width, height, codec, reconnects, last_frame_at, error, reported_at, lost_frames';
+/** 14 parameters a row at most: 1,000 rows stay far under SQLite's 32,766 and PostgreSQL's 65,535. */
 const HEALTH_BATCH = 1000;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -106,7 +105,20 @@ function toHealth(r: SqlRow): CameraHealthRow {
     lastFrameAt: num(r.last_frame_at),
     error: str(r.error),
     reportedAt: Number(r.reported_at),
+    lostFrames: num(r.lost_frames),
   };
+}
+
+/** One batch's rows as `($1, $2, …), (…)` and their parameters, each row's from `paramsOf`. */
+function multiRowValues<T>(batch: readonly T[], paramsOf: (row: T) => SqlParam[]): { values: string; params: SqlParam[] } {
+  const params: SqlParam[] = [];
+  const values = batch.map((row) => {
+    const b = params.length;
+    const own = paramsOf(row);
+    params.push(...own);
+    return `(${own.map((_, j) => `$${b + j + 1}`).join(', ')})`;
+  });
+  return { values: values.join(', '), params };
 }
 
 /**
@@ -116,20 +128,16 @@ function toHealth(r: SqlRow): CameraHealthRow {
 export async function upsertHealth(tx: SqlSession, rows: readonly CameraHealthRow[]): Promise<number> {
   let written = 0;
   for (let i = 0; i < rows.length; i += HEALTH_BATCH) {
-    const batch = rows.slice(i, i + HEALTH_BATCH);
-    const params: SqlParam[] = [];
-    const values = batch.map((h, k) => {
-      params.push(h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt);
-      const b = k * HEALTH_WIDTH;
-      return `(${Array.from({ length: HEALTH_WIDTH }, (_, j) => `$${b + j + 1}`).join(', ')})`;
-    });
+    const { values, params } = multiRowValues(rows.slice(i, i + HEALTH_BATCH), (h) => [
+      h.cameraId, h.nodeId, h.state, h.reportedAt, h.fps, h.bitrateKbps, h.width, h.height, h.codec, h.reconnects, h.lastFrameAt, h.error, h.reportedAt, h.lostFrames,
+    ]);
     written += await tx.execute(
-      `INSERT INTO camera_health (${HEALTH_COLUMNS}) VALUES ${values.join(', ')}
+      `INSERT INTO camera_health (${HEALTH_COLUMNS}) VALUES ${values}
        ON CONFLICT (camera_id) DO UPDATE SET node_id = excluded.node_id, state = excluded.state,
          state_since = CASE WHEN camera_health.state = excluded.state THEN camera_health.state_since ELSE excluded.state_since END,
          fps = excluded.fps, bitrate_kbps = excluded.bitrate_kbps, width = excluded.width, height = excluded.height,
          codec = excluded.codec, reconnects = excluded.reconnects, last_frame_at = excluded.last_frame_at,
-         error = excluded.error, reported_at = excluded.reported_at`,
+         error = excluded.error, reported_at = excluded.reported_at, lost_frames = excluded.lost_frames`,
       params,
     );
   }
@@ -165,4 +173,36 @@ export async function listHealth(db: SqlSession, q: CameraHealthQuery): Promise<
 
 export async function deleteHealth(tx: SqlSession, cameraId: string): Promise<void> {
   await tx.execute('DELETE FROM camera_health WHERE camera_id = $1', [cameraId]);
+}
+
+// --- camera health history ----------------------------------------------------------------------
+
+const SAMPLE_COLUMNS = 'camera_id, at, node_id, state, fps, bitrate_kbps, reconnects, lost_frames, error';
+
+export async function addHealthSamples(tx: SqlSession, rows: readonly CameraHealthSample[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < rows.length; i += HEALTH_BATCH) {
+    const { values, params } = multiRowValues(rows.slice(i, i + HEALTH_BATCH), (h) => [h.cameraId, h.at, h.nodeId, h.state, h.fps, h.bitrateKbps, h.reconnects, h.lostFrames, h.error]);
+    written += await tx.execute(`INSERT INTO camera_health_history (${SAMPLE_COLUMNS}) VALUES ${values} ON CONFLICT (camera_id, at) DO NOTHING`, params);
+  }
+  return written;
+}
+
+export async function listHealthSamples(db: SqlSession, q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]> {
+  const rows = await db.query(
+    `SELECT ${SAMPLE_COLUMNS} FROM camera_health_history WHERE camera_id = $1 AND at >= $2 AND at <= $3 ORDER BY at DESC LIMIT $4`,
+    [q.cameraId, q.fromMs, q.toMs, Math.max(1, Math.min(q.limit, 10_000))],
+  );
+  return rows.map((r) => ({
+    cameraId: String(r.camera_id), at: Number(r.at), nodeId: String(r.node_id), state: String(r.state) as CameraHealthRow['state'],
+    fps: num(r.fps), bitrateKbps: num(r.bitrate_kbps), reconnects: Number(r.reconnects), lostFrames: num(r.lost_frames), error: str(r.error),
+  }));
+}
+
+export function deleteHealthSamplesBefore(tx: SqlSession, beforeMs: number, limit: number): Promise<number> {
+  // by the at index, a batch at a time (both engines take a row-value IN)
+  return tx.execute(
+    'DELETE FROM camera_health_history WHERE (camera_id, at) IN (SELECT camera_id, at FROM camera_health_history WHERE at < $1 ORDER BY at LIMIT $2)',
+    [beforeMs, limit],
+  );
 }

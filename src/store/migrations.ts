@@ -465,6 +465,52 @@ CREATE TABLE camera_health (
 );
 `,
   },
+  {
+    version: 155,
+    name: 'alarm hits stored once',
+    sql: `
+-- Each rule hit that raised an alarm or folded into one, by its event id: a node's hits reach the
+-- store through its outbox and JetStream (docs/decisions/067-node-alarms-through-the-outbox.md),
+-- which may deliver one twice (a redelivery after a crash between the write and the ack); the
+-- second finds its hit here and changes nothing. Deleted with the hit's event (retention).
+CREATE TABLE alarm_hits (
+  event_id TEXT PRIMARY KEY,
+  alarm_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX alarm_hits_alarm ON alarm_hits (alarm_id);
+`,
+  },
+  {
+    version: 156,
+    name: 'lost frames in camera health',
+    sql: `
+-- Pictures the camera sent that its node could not record since that node's process started
+-- (damaged by lost packets, or skipped until the next keyframe); null from a node that does not count them.
+ALTER TABLE camera_health ADD COLUMN lost_frames BIGINT;
+`,
+  },
+  {
+    version: 157,
+    name: 'camera health history',
+    sql: `
+-- Samples of each camera's health as its node reported it: on every change of state and every
+-- 15 minutes otherwise (about 100 a camera a day), deleted with the events' retention.
+CREATE TABLE camera_health_history (
+  camera_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  fps DOUBLE PRECISION,
+  bitrate_kbps DOUBLE PRECISION,
+  reconnects INTEGER NOT NULL,
+  lost_frames BIGINT,
+  error TEXT,
+  PRIMARY KEY (camera_id, at)
+);
+CREATE INDEX camera_health_history_at ON camera_health_history (at);
+`,
+  },
   // --- issue 13 (privacy) ---------------------------------------------------------------------
   {
     version: 130,

@@ -56,12 +56,15 @@ export async function deleteEventsBefore(
   for (const r of events) note(d, r.camera_id, Number(r.ts));
   d.deleted = await deleteByIds(tx, (m) => `DELETE FROM events WHERE id IN (${m})`, ids);
   await deleteByIds(tx, (m) => `DELETE FROM event_acks WHERE event_id IN (${m})`, ids);
+  // issue 15: the record that a hit was stored (against a second delivery) goes with its event
+  await deleteByIds(tx, (m) => `DELETE FROM alarm_hits WHERE event_id IN (${m})`, ids);
   const alarms = await tx.query(
     `SELECT a.id, a.camera_id, a.last_at FROM alarms a WHERE a.state = 'resolved' AND a.last_at < $1 AND NOT ${ALARM_LOCKED} ORDER BY a.last_at LIMIT $2`,
     [q.beforeMs, q.limit],
   );
   const alarmIds = alarms.map((r) => String(r.id));
   await deleteByIds(tx, (m) => `DELETE FROM alarm_activity WHERE alarm_id IN (${m})`, alarmIds);
+  await deleteByIds(tx, (m) => `DELETE FROM alarm_hits WHERE alarm_id IN (${m})`, alarmIds);
   d.alarms = await deleteByIds(tx, (m) => `DELETE FROM alarms WHERE id IN (${m})`, alarmIds);
   d.deadLetters = await tx.execute('DELETE FROM webhook_dead_letters WHERE failed_at < $1', [q.beforeMs]);
   // Mask lifts long over (who lifted, why): the audit log keeps each lift (mask.lift) for its own retention.

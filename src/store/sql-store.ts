@@ -43,6 +43,7 @@ import type {
   CameraScopeRow,
   ScopeRef,
   CameraHealthRow,
+  CameraHealthSample,
   CameraHealthQuery,
   UserPatch,
   BBoxQuery,
@@ -886,7 +887,7 @@ export class SqlStore implements StoreOperations {
 
   // --- issue 12 (operator workflow): see alarm-queries.ts -----------------------------------------
 
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }> {
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }> {
     return this.alarms.raiseAlarm(hit);
   }
 
@@ -1063,6 +1064,20 @@ export class SqlStore implements StoreOperations {
     return integrationQueries.listCameraOnvif(this.db);
   }
 
+  // --- issue 15: camera health history (control-plane-queries.ts) -------------------------------
+
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.addHealthSamples(tx, rows));
+  }
+
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]> {
+    return controlPlane.listHealthSamples(this.db, q);
+  }
+
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number> {
+    return this.db.transaction((tx) => controlPlane.deleteHealthSamplesBefore(tx, beforeMs, limit));
+  }
+
   // --- issue 13 (privacy): four-eyes export requests (export-request-queries.ts) ------------------
 
   addExportRequest(row: ExportRequestRow): Promise<void> {
@@ -1153,6 +1168,8 @@ export const STORE_OPERATIONS = [
   'deleteEventsBefore', 'deleteLineCountsBefore', 'auditPruneCandidate', 'pruneAudit',
   // issue 15: the control plane at city size
   'listCamerasInScopes', 'countCamerasInScopes', 'putCameraHealth', 'listCameraHealth', 'listCameraOnvif',
+  // issue 15: camera health history
+  'addCameraHealthSamples', 'listCameraHealthSamples', 'deleteCameraHealthSamplesBefore',
   // issue 13 (privacy): four-eyes export requests
   'addExportRequest', 'getExportRequest', 'listExportRequests', 'decideExportRequest', 'deleteDecidedExportRequestsBefore', 'deleteTrafficCountsBefore',
 ] as const satisfies readonly (keyof StoreOperations)[];

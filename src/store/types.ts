@@ -381,7 +381,7 @@ export interface Store {
    * fold window (hits + 1), or raises a new alarm (with a 'raised' activity line). Atomic: two hits
    * at once never raise two alarms.
    */
-  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean }>;
+  raiseAlarm(hit: AlarmHit): Promise<{ alarm: AlarmRow; folded: boolean; duplicate?: true }>;
   getAlarm(id: string): Promise<AlarmRow | null>;
   /**
    * Writes `next` only while the stored alarm still has version `expectedVersion` (then version + 1),
@@ -466,6 +466,13 @@ export interface Store {
   /** Every camera linked to its ONVIF address (whose pull-point events Vigil reads). */
   listCameraOnvif(): Promise<CameraOnvifRow[]>;
 
+  // --- issue 15: camera health history (src/store/control-plane-queries.ts) ------------------------
+  /** Adds samples of cameras' health (a sample already there for that camera and time is kept); returns the rows added. */
+  addCameraHealthSamples(rows: CameraHealthSample[]): Promise<number>;
+  /** One camera's samples from fromMs to toMs, newest first. */
+  listCameraHealthSamples(q: { cameraId: string; fromMs: number; toMs: number; limit: number }): Promise<CameraHealthSample[]>;
+  /** Deletes up to `limit` samples older than beforeMs (any camera); returns how many went. */
+  deleteCameraHealthSamplesBefore(beforeMs: number, limit: number): Promise<number>;
   // --- issue 13 (privacy): four-eyes export requests (src/store/export-request-queries.ts) -------
   addExportRequest(row: ExportRequestRow): Promise<void>;
   getExportRequest(id: string): Promise<ExportRequestRow | null>;
@@ -551,6 +558,21 @@ export interface CameraHealthRow {
   lastFrameAt: number | null;
   error: string | null;
   reportedAt: number;
+  /** Pictures lost since the node's process started (packet loss, skipped until a keyframe); null: not counted. */
+  lostFrames: number | null;
+}
+
+/** issue 15: a camera's health at one moment, kept in its history. */
+export interface CameraHealthSample {
+  cameraId: string;
+  at: number;
+  nodeId: string;
+  state: CameraHealthRow['state'];
+  fps: number | null;
+  bitrateKbps: number | null;
+  reconnects: number;
+  lostFrames: number | null;
+  error: string | null;
 }
 
 export interface CameraHealthQuery {

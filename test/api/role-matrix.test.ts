@@ -23,7 +23,7 @@ const SCOPED_COLLECTION: Action[] = ['camera.list', 'event.list', 'storage.read'
 const ROLES: Role[] = ['admin', 'supervisor', 'operator', 'viewer', 'auditor'];
 const VIDEO: Action[] = ['camera.live', 'recording.play', 'recording.export', 'alarm.see'];
 /** Served only by a cluster's api process (test/cluster covers them); this embedded server has none. */
-const CLUSTER_ONLY = new Set(['GET /api/cluster/nodes', 'GET /api/cluster/camera-health', 'GET /api/cluster/segments/:id/:start']);
+const CLUSTER_ONLY = new Set(['GET /api/cluster/nodes', 'GET /api/cluster/camera-health', 'GET /api/cluster/camera-health/:id/history', 'GET /api/cluster/segments/:id/:start']);
 const TABLE = Object.entries(ROUTE_PERMISSIONS).filter(([k]) => !CLUSTER_ONLY.has(k));
 
 let v: TestVigil;

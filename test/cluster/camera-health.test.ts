@@ -62,7 +62,10 @@ test('a report the store refuses is logged once and the next one is written', as
   const logger = pino({ level: 'info' }, { write: (line: string) => { if (JSON.parse(line).level === 40) warnings.push(line); } });
   let fail = true;
   const written: number[] = [];
-  const flaky = { putCameraHealth: async (rows: unknown[]) => { if (fail) throw new Error('connection refused'); written.push(rows.length); return rows.length; } };
+  const flaky = {
+    putCameraHealth: async (rows: unknown[]) => { if (fail) throw new Error('connection refused'); written.push(rows.length); return rows.length; },
+    addCameraHealthSamples: async (rows: unknown[]) => rows.length,
+  };
   const reporter = new HealthReporter({ nodeId: 'n', store: flaky, held: () => ['c1', 'c2', 'c3'], status: () => status('online', 10), logger });
   await reporter.report();
   await reporter.report();
@@ -70,4 +73,38 @@ test('a report the store refuses is logged once and the next one is written', as
   fail = false;
   await reporter.report();
   assert.deepEqual(written, [3]);
+});
+
+test('each camera\'s history: a sample on every change of state and every 15 minutes otherwise, deleted by age', async () => {
+  const hs = await openStore({ kind: 'sqlite', path: join(dir, 'history.sqlite') });
+  try {
+    let now = 1_800_000_000_000;
+    const t0 = now;
+    const states: Record<string, CameraStatus> = { h1: status('online', 12), h2: status('online', 8) };
+    const reporter = new HealthReporter({ nodeId: 'node-h', store: hs, held: () => Object.keys(states), status: (id) => states[id], logger: pino({ level: 'silent' }), now: () => now });
+    const history = (id: string) => hs.listCameraHealthSamples({ cameraId: id, fromMs: 0, toMs: now, limit: 100 });
+    await reporter.report(); // first report: a sample of each
+    for (let i = 0; i < 30; i++) {
+      now += 10_000; // 5 minutes of reports, nothing changes
+      await reporter.report();
+    }
+    assert.equal((await history('h1')).length, 1, 'no sample while nothing changes within 15 minutes');
+    states.h2 = { ...status('offline', null), lostFrames: 40 };
+    now += 10_000;
+    await reporter.report();
+    assert.deepEqual((await history('h2')).map((s) => [s.state, s.at - t0, s.lostFrames, s.error]), [['offline', 310_000, 40, 'refused'], ['online', 0, null, null]]);
+    assert.equal((await history('h1')).length, 1);
+    now = t0 + 15 * 60_000;
+    await reporter.report();
+    assert.deepEqual((await history('h1')).map((s) => [s.state, s.at - t0, s.fps]), [['online', 900_000, 12], ['online', 0, 12]]);
+    assert.equal((await history('h2')).length, 2, 'h2 went offline 590 s ago: its next sample is due at 1210 s');
+    // retention: samples older than the cut go, a batch at a time
+    assert.equal(await hs.deleteCameraHealthSamplesBefore(t0 + 1, 1), 1);
+    assert.equal(await hs.deleteCameraHealthSamplesBefore(t0 + 1, 10), 1);
+    assert.equal(await hs.deleteCameraHealthSamplesBefore(t0 + 1, 10), 0);
+    assert.deepEqual((await history('h1')).map((s) => s.at - t0), [900_000]);
+    await reporter.stop();
+  } finally {
+    await hs.close();
+  }
 });

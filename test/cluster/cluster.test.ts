@@ -62,6 +62,17 @@ test('three nodes and an api: cameras shared out, a killed node\'s cameras move 
     return listed.cameras.length === rig.cameras.length && listed.cameras.every((c) => c.status.state === 'online' && (c.status.fps ?? 0) > 0);
   }, 15_000);
   assert.equal((await fetch(`${api.url}/api/cluster/camera-health?limit=0`, { headers: { cookie } })).status, 400);
+  // each camera's health history: the node's first report of it is a sample (the next on a change of state)
+  type History = { cameraId: string; samples: { at: number; nodeId: string; state: string; lostFrames: number | null }[] };
+  const history = async (cam: string) => (await (await fetch(`${api.url}/api/cluster/camera-health/${cam}/history?from=0&to=${Date.now()}`, { headers: { cookie } })).json()) as History;
+  await until('a history sample of each camera online', async () => {
+    for (const c of rig.cameras) if (!(await history(c)).samples.some((x) => x.state === 'online' && x.nodeId === assigned().get(c) && x.lostFrames !== null)) return false;
+    return true;
+  }, 20_000);
+  const backwards = await fetch(`${api.url}/api/cluster/camera-health/${rig.cameras[0]}/history?from=10&to=5`, { headers: { cookie } });
+  assert.equal(backwards.status, 400);
+  assert.match(((await backwards.json()) as { error: { message: string } }).error.message, /querystring\/to/);
+  assert.equal((await fetch(`${api.url}/api/cluster/camera-health/${rig.cameras[0]}/history?from=0&to=5`)).status, 401);
   const cam = rig.cameras[0];
   const holder = rig.procs.get(assigned().get(cam)!)!;
   const firstLive = await new Promise<string>((resolve, reject) => {

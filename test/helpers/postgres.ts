@@ -22,8 +22,9 @@ export interface TestPostgres {
  * keepDir: a folder kept after stop() and used again by the next start (a benchmark's seeded
  * database survives between runs); `fresh` is then false when its database already existed.
  * sharedBuffers: PostgreSQL's shared_buffers (default 32MB, a throwaway server's).
+ * port: listen here (with keepDir: the same server started again after stop(), as after an outage).
  */
-export async function startPostgres(opts: { alsoListen?: string; keepDir?: string; sharedBuffers?: string } = {}): Promise<TestPostgres & { fresh: boolean }> {
+export async function startPostgres(opts: { alsoListen?: string; keepDir?: string; sharedBuffers?: string; port?: number } = {}): Promise<TestPostgres & { fresh: boolean }> {
   for (const b of ['initdb', 'postgres']) {
     if (!existsSync(join(BIN, b))) {
       throw new Error(`${BIN}/${b} not found: PostgreSQL 15 is needed for the store tests (apt-get install postgresql-15)`);
@@ -54,7 +55,7 @@ export async function startPostgres(opts: { alsoListen?: string; keepDir?: strin
   }
 
   if (fresh && opts.alsoListen) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${opts.alsoListen.replace(/\.\d+$/, '.0')}/24 trust\n`);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const pgArgs = [
     '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=127.0.0.1${opts.alsoListen ? `,${opts.alsoListen}` : ''}`,
     // Tests need no crash safety from this throwaway server; durability is tested on SQLite.

@@ -113,6 +113,25 @@ test('a lost FU-A fragment drops the unit and everything until the next keyframe
   assert.equal(d.stats.lostPackets, 1);
   assert.equal(d.stats.brokenUnits, 1);
   assert.equal(d.stats.skippedUnits, 1);
+  // nothing had been delivered yet: the stream's start, not pictures lost mid-stream
+  assert.equal(d.stats.lostUnits, 0);
+});
+
+test('pictures lost mid-stream are counted: the damaged one and those skipped until the next keyframe', () => {
+  const d = new H26xDepacketizer();
+  const frags = fuA(nal(1, 3000), 1000);
+  const out = feed(d, [
+    pkt(1, 0, nal(1, 50), true), // before the first keyframe: skipped, not lost
+    pkt(2, 3600, nal(5, 100), true),
+    pkt(3, 7200, nal(1, 100), true),
+    pkt(4, 10800, frags[0]), pkt(6, 10800, frags[2], true), // seq 5 lost: this picture is damaged
+    pkt(7, 14400, nal(1, 100), true), // intact, but references the damaged one
+    pkt(8, 18000, nal(1, 100), true),
+    pkt(9, 21600, nal(5, 100), true),
+  ]);
+  assert.deepEqual(out.map((u) => u.dts), [3600, 7200, 21600]);
+  assert.equal(d.stats.lostUnits, 3);
+  assert.equal(d.stats.skippedUnits, 3);
 });
 
 test('with requireKeyframe=false the broken unit is still never emitted', () => {

@@ -18,8 +18,7 @@ import {
 } from '../../src/audit/index.ts';
 import { DataRetention, DEFAULT_DATA_RETENTION, PrivacyError, validateDataRetention, type DataRetentionPolicy } from '../../src/privacy/index.ts';
 import { bothStoreEngines } from '../helpers/store-engines.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { AuthService } from '../../src/access/index.ts';
+import { OPERATOR, signIn, startTestVigilWithOperator, type TestVigil } from '../helpers/vigil-instance.ts';
 import { validateConfig } from '../../src/core/index.ts';
 
 const DAY = 86_400_000;
@@ -134,6 +133,9 @@ for (const engine of bothStoreEngines('dataret')) {
       const a = await auditLog(store, dataDir, 35, 8);
       const headBefore = (await store.auditHead())!;
 
+      // issue 15: camera health samples, one past the events' retention, one within it
+      const sample = (at: number) => ({ cameraId: 'camA', at, nodeId: 'n', state: 'online' as const, fps: 10, bitrateKbps: 800, reconnects: 0, lostFrames: 0, error: null });
+      await store.addCameraHealthSamples([sample(NOW - 45 * DAY), sample(NOW - DAY)]);
       const raised: { kind: string }[] = [];
       const retention = new DataRetention({
         store, configured: POLICY, dataDir, exportDirs: [join(dataDir, 'exports'), join(dataDir, 'evidence')],
@@ -145,6 +147,7 @@ for (const engine of bothStoreEngines('dataret')) {
       const left = (await store.listEvents({ fromMs: 0, toMs: NOW, limit: 100 })).map((e) => e.id).sort();
       assert.deepEqual(left, ['e_locked', 'e_new', 'e_open']);
       assert.equal(r.events, 4);
+      assert.deepEqual((await store.listCameraHealthSamples({ cameraId: 'camA', fromMs: 0, toMs: NOW, limit: 10 })).map((x) => x.at), [NOW - DAY], 'health history kept as long as events');
       assert.equal(r.alarms, 1, 'the resolved alarm went with its event');
       assert.equal(await store.getAlarm('al_done'), null);
       assert.deepEqual(await store.listAlarmActivity('al_done'), [], 'its activity too');
@@ -342,9 +345,7 @@ describe('the attacker against the audit log\'s retention (embedded database, re
 describe('through the API', () => {
   let v: TestVigil;
   before(async () => {
-    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] });
-    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-    await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
+    v = await startTestVigilWithOperator();
   });
   after(async () => { await v?.stop(); });
 
@@ -358,8 +359,7 @@ describe('through the API', () => {
       assert.match(((await res.json()) as any).error.message, new RegExp(field));
     }
     assert.equal(((await (await v.http('/api/privacy/retention')).json()) as any).policy.eventsDays, 30, 'nothing half-done');
-    const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const cookie = await signIn(v.url, OPERATOR.username, OPERATOR.password);
     assert.equal((await fetch(v.url + '/api/privacy/retention', { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ eventsDays: 1 }) })).status, 403);
     assert.equal((await fetch(v.url + '/api/privacy/retention', { headers: { cookie } })).status, 403);
 

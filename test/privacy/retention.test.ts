@@ -13,8 +13,7 @@ import { bothStoreEngines } from '../helpers/store-engines.ts';
 import { CameraPurposes, PrivacyError, validateCameraPurpose } from '../../src/privacy/index.ts';
 import { RetentionSweeper, retentionPolicyFromConfig } from '../../src/recorder/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { AuthService } from '../../src/access/index.ts';
+import { OPERATOR, signIn, startTestVigilWithOperator, type TestVigil } from '../helpers/vigil-instance.ts';
 
 const engines = bothStoreEngines('retention');
 const tmp = mkdtempSync(join(tmpdir(), 'vigil-retention-'));
@@ -109,9 +108,7 @@ test('the attacker: retention cut to 1 h to destroy locked evidence — told the
 describe('through the API', () => {
   let v: TestVigil;
   before(async () => {
-    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] });
-    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-    await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
+    v = await startTestVigilWithOperator();
   });
   after(async () => { await v?.stop(); });
 
@@ -121,8 +118,8 @@ describe('through the API', () => {
     const noReason = await v.http('/api/cameras/cam1/purpose', { method: 'PUT', json: { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 168 } });
     assert.equal(noReason.status, 400);
     assert.match(((await noReason.json()) as any).error.message, /body\/retentionReason/);
-    const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-    const op = await fetch(v.url + '/api/cameras/cam1/purpose', { method: 'PUT', headers: { cookie: login.headers.get('set-cookie')!.split(';')[0], 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'x', legalBasis: 'consent' }) });
+    const cookie = await signIn(v.url, OPERATOR.username, OPERATOR.password);
+    const op = await fetch(v.url + '/api/cameras/cam1/purpose', { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'x', legalBasis: 'consent' }) });
     assert.equal(op.status, 403);
     const ok = await v.http('/api/cameras/cam1/purpose', { method: 'PUT', json: { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 168, retentionReason: 'weekend incidents are reported on Monday' } });
     assert.equal(ok.status, 200);

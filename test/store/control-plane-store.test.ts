@@ -3,7 +3,7 @@
 // and the health reports of the nodes.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CameraHealthRow, type ScopeRef, type Store } from '../../src/store/index.ts';
+import { type CameraHealthRow, type CameraHealthSample, type ScopeRef, type Store } from '../../src/store/index.ts';
 import { bothStoreEngines, storeTestCamera } from '../helpers/store-engines.ts';
 
 const engines = bothStoreEngines('ctlplane');
@@ -12,7 +12,7 @@ const id = (i: number) => `cam${String(i).padStart(4, '0')}`;
 function health(cameraId: string, state: CameraHealthRow['state'], reportedAt: number, over: Partial<CameraHealthRow> = {}): CameraHealthRow {
   return {
     cameraId, nodeId: 'node-a', state, stateSince: 0, fps: state === 'online' ? 12.5 : null, bitrateKbps: state === 'online' ? 2048 : null,
-    width: 1920, height: 1080, codec: 'h264', reconnects: 1, lastFrameAt: reportedAt - 80, error: state === 'offline' ? 'timeout' : null, reportedAt, ...over,
+    width: 1920, height: 1080, codec: 'h264', reconnects: 1, lastFrameAt: reportedAt - 80, error: state === 'offline' ? 'timeout' : null, reportedAt, lostFrames: null, ...over,
   };
 }
 
@@ -89,9 +89,9 @@ for (const engine of engines) {
     test('health reports: newest kept per camera, state_since kept while the state holds, paged, removed with the camera', async () => {
       const t = 1_800_000_000_000;
       assert.equal(await store.putCameraHealth([health(id(1), 'online', t), health(id(2), 'offline', t)]), 2);
-      await store.putCameraHealth([health(id(1), 'online', t + 10_000, { fps: 10 }), health(id(2), 'online', t + 10_000, { nodeId: 'node-b' })]);
+      await store.putCameraHealth([health(id(1), 'online', t + 10_000, { fps: 10, lostFrames: 42 }), health(id(2), 'online', t + 10_000, { nodeId: 'node-b' })]);
       const [one, two] = await store.listCameraHealth({ cameraIds: [id(1), id(2)], limit: 10 });
-      assert.deepEqual(one, health(id(1), 'online', t + 10_000, { fps: 10, stateSince: t }));
+      assert.deepEqual(one, health(id(1), 'online', t + 10_000, { fps: 10, lostFrames: 42, stateSince: t }));
       assert.deepEqual(two, health(id(2), 'online', t + 10_000, { nodeId: 'node-b', stateSince: t + 10_000 }));
       // A big report goes in batches.
       const big = Array.from({ length: 2500 }, (_, i) => health(`bulk${String(i).padStart(5, '0')}`, i % 7 ? 'online' : 'offline', t));
@@ -109,6 +109,27 @@ for (const engine of engines) {
       assert.equal((await store.listCameraHealth({ nodeId: 'node-b', limit: 10 })).length, 1);
       await store.deleteCamera(id(1));
       assert.deepEqual(await store.listCameraHealth({ cameraIds: [id(1)], limit: 10 }), []);
+    });
+
+    test('health history: samples added (one per camera and time), read newest first within a range, deleted by age in batches', async () => {
+      const t = 1_800_000_000_000;
+      const sample = (cameraId: string, at: number, over: Partial<CameraHealthSample> = {}): CameraHealthSample => ({
+        cameraId, at, nodeId: 'node-a', state: 'online', fps: 12.5, bitrateKbps: 900, reconnects: 0, lostFrames: 3, error: null, ...over,
+      });
+      const rows = Array.from({ length: 1500 }, (_, i) => sample(`h${i % 3}`, t + Math.floor(i / 3) * 60_000));
+      assert.equal(await store.addCameraHealthSamples(rows), 1500);
+      assert.equal(await store.addCameraHealthSamples([sample('h0', t, { state: 'offline' })]), 0, 'a sample already there is kept');
+      const h0 = await store.listCameraHealthSamples({ cameraId: 'h0', fromMs: t, toMs: t + 10 * 60_000, limit: 100 });
+      assert.deepEqual(h0.map((s) => (s.at - t) / 60_000), [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      assert.deepEqual(h0.at(-1), sample('h0', t));
+      assert.equal(await store.addCameraHealthSamples([sample('h1', t - 1, { state: 'offline', fps: null, bitrateKbps: null, lostFrames: null, error: 'timeout' })]), 1);
+      assert.deepEqual(await store.listCameraHealthSamples({ cameraId: 'h1', fromMs: 0, toMs: t, limit: 1 }), [sample('h1', t)]);
+      assert.equal((await store.listCameraHealthSamples({ cameraId: 'h1', fromMs: 0, toMs: t - 1, limit: 5 }))[0].error, 'timeout');
+      // everything before t + 100 min: 3 cameras x 100 minutes, plus the early one
+      let gone = 0;
+      for (let n; (n = await store.deleteCameraHealthSamplesBefore(t + 100 * 60_000, 128)) > 0;) gone += n;
+      assert.equal(gone, 301);
+      assert.equal((await store.listCameraHealthSamples({ cameraId: 'h2', fromMs: 0, toMs: t + 1000 * 60_000, limit: 10_000 })).length, 400);
     });
   });
 }
