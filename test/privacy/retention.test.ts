@@ -23,10 +23,11 @@ const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 2, 12);
 
 test('a purpose: more than 72 h needs a reason; the legal basis is from the list; each a 400 naming the field', () => {
-  const bad = (b: Record<string, unknown>, field: RegExp) => assert.throws(() => validateCameraPurpose(b), (e: unknown) => e instanceof PrivacyError && e.code === 'BAD_REQUEST' && field.test(e.message));
+  const bad = (b: Record<string, unknown>, field: RegExp, code = 'BAD_REQUEST') => assert.throws(() => validateCameraPurpose(b), (e: unknown) => e instanceof PrivacyError && e.code === code && field.test(e.message));
   bad({ purpose: '', legalBasis: 'public_task' }, /body\/purpose/);
   bad({ purpose: 'Gate safety', legalBasis: 'because' }, /body\/legalBasis/);
-  bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 200 }, /body\/retentionReason.*72 h/);
+  // its own code, so that the screen words it in the admin's language (a 400 still)
+  bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 200 }, /body\/retentionReason.*72 h/, 'RETENTION_REASON_REQUIRED');
   bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: -1 }, /body\/retentionHours/);
   assert.deepEqual(validateCameraPurpose({ purpose: ' Gate safety ', legalBasis: 'public_task' }), { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 72, retentionReason: null });
   assert.equal(validateCameraPurpose({ purpose: 'Tolls', legalBasis: 'legal_obligation', retentionHours: 720, retentionReason: 'disputed tolls are settled within 30 days' }).retentionHours, 720);
@@ -79,7 +80,9 @@ test('the attacker: retention cut to 1 h to destroy locked evidence — told the
   await purposes.load();
   const { notices } = await purposes.set('cam1', { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 1 }, { id: 'admin1' });
   assert.equal(notices.length, 1, 'the admin is told');
-  assert.match(notices[0], /evidence lock lock_1 .*case 77.* keeps recordings older than 1 h: the lock wins/);
+  assert.match(notices[0].text, /evidence lock lock_1 .*case 77.* keeps recordings older than 1 h: the lock wins/);
+  // The facts as fields, so that the web app words the notice in the admin's language.
+  assert.deepEqual(notices[0], { ...notices[0], code: 'LOCK_KEEPS_RECORDINGS', lockId: 'lock_1', cameraId: 'cam1', from: NOW - 6 * HOUR, to: NOW - 4 * HOUR, reason: 'case 77: assault at the gate', hours: 1 });
 
   const sweeper = new RetentionSweeper({
     store, root, openSegments: () => [], logger: pino({ level: 'silent' }), now: () => NOW,
