@@ -10,7 +10,7 @@
 // again through a second, overlapping detection of the same vehicle). Pure: boxes in, the objects
 // to hide and the box to keep out.
 import type { FoundObject } from '../privacy/index.ts';
-import { VEHICLE_CLASSES } from '../privacy/index.ts';
+import { VEHICLE_CLASSES, implausibleVehicle } from '../privacy/index.ts';
 
 type Box = [number, number, number, number];
 export interface TimedBox { wallMs: number; box: Box }
@@ -33,7 +33,8 @@ export function spareViolator(track: readonly TimedBox[], fileStartMs: number): 
     let best = -1, bestScore = 0, second = 0;
     if (expected) {
       found.forEach((f, i) => {
-        if (!VEHICLE_CLASSES.has(f.cls)) return;
+        // a box over the whole view overlaps a large violator's box well: kept, it would spare every plate inside it
+        if (!VEHICLE_CLASSES.has(f.cls) || implausibleVehicle(f, found)) return;
         const score = iou(f.box, expected);
         if (score > bestScore) { second = bestScore; bestScore = score; best = i; } else if (score > second) second = score;
       });

@@ -19,7 +19,7 @@ import type { PlateReader, PlateReading, Picture } from '../plates/index.ts';
 import type { EventRow, Store } from '../store/index.ts';
 import { redactVideo, type ObjectFinder } from '../privacy/index.ts';
 import { spareViolator } from './bystander-redaction.ts';
-import { fitHomography } from '../traffic/index.ts';
+import { fitHomography, measuredGround, vehicleTopBound } from '../traffic/index.ts';
 import { EvidenceError } from './errors.ts';
 import { positionsAt, violationKind, violationRecord, type CalibrationEntry, type PlateEntry, type PositionAt, type ViolationRecord } from './violation-record.ts';
 
@@ -144,7 +144,7 @@ export class ViolationEvidence {
         // the frames shown taken from the redacted clip
         const original = await this.bestFrames(positions, recordings, dir);
         const plate = await this.readPlate(original, add);
-        const redaction = await this.redactBystanders(positions, recordings, dir);
+        const redaction = await this.redactBystanders(e.cameraId!, positions, recordings, dir);
         const frames = redaction.redacted ? await this.bestFrames(positions, recordings, dir) : original;
         const drawn: ViolationRecord['frames'] = [];
         frames.forEach((f, i) => {
@@ -170,7 +170,7 @@ export class ViolationEvidence {
    * Pixelates other vehicles' plates and people's faces in the package's clips (in place, before
    * they are hashed and signed), sparing the violator's vehicle (bystander-redaction.ts).
    */
-  private async redactBystanders(positions: PositionAt[], recordings: WrittenFile[], dir: string): Promise<{ redacted: boolean; applied: string[] }> {
+  private async redactBystanders(cameraId: string, positions: PositionAt[], recordings: WrittenFile[], dir: string): Promise<{ redacted: boolean; applied: string[] }> {
     const clips = recordings.filter((r) => r.name.endsWith('.mp4'));
     if (!clips.length) return { redacted: false, applied: [] };
     if (!this.o.finder) return { redacted: false, applied: ['other vehicles\' plates and people\'s faces NOT redacted: export redaction is switched off on this server (privacy.redactExports)'] };
@@ -183,20 +183,38 @@ export class ViolationEvidence {
       return { redacted: false, applied: [`other vehicles' plates and people's faces NOT redacted: ${(err as Error).message}`] };
     }
     const track = positions.filter((p) => p.box).map((p) => ({ wallMs: p.wallMs, box: p.box! }));
-    let frames = 0, withPlates = 0, withFaces = 0;
+    // with the camera's calibration (and the camera it implies), a box reaching higher than any
+    // vehicle standing there, or wider on the ground than any vehicle, is no vehicle
+    const row = await this.o.store.getCameraCalibration(cameraId);
+    const cal = row ? fitHomography(row.points) : null;
+    const toGround = cal ? (p: [number, number]) => measuredGround(cal, p) : undefined;
+    let topBound: ((p: [number, number]) => number | null) | undefined;
+    if (cal) {
+      const info = await probeVideo(path.join(dir, clips[0].name));
+      topBound = vehicleTopBound(cal, info.width / info.height) ?? undefined;
+    }
+    let frames = 0, withPlates = 0, withFaces = 0, notVehicles = 0, looks = 0, spared = 0;
+    // how often the violator was told apart from everything else found (where not, all is hidden)
+    const counted = (select: ReturnType<typeof spareViolator>): ReturnType<typeof spareViolator> => (seconds, found) => {
+      const chosen = select(seconds, found);
+      looks++;
+      if (chosen.keep.length) spared++;
+      return chosen;
+    };
     for (const r of clips) {
       const file = path.join(dir, r.name);
       const tmp = `${file}.redacting.mp4`;
-      const s = await redactVideo({ input: file, output: tmp, polygons: [], find, select: spareViolator(track, r.startMs), ffmpeg: this.o.ffmpeg });
+      const s = await redactVideo({ input: file, output: tmp, polygons: [], find, toGround, topBound, select: counted(spareViolator(track, r.startMs)), ffmpeg: this.o.ffmpeg });
       await rename(tmp, file);
-      frames += s.frames; withPlates += s.framesWithPlates; withFaces += s.framesWithFaces;
+      frames += s.frames; withPlates += s.framesWithPlates; withFaces += s.framesWithFaces; notVehicles += s.notVehicles;
     }
     return {
       redacted: true,
       applied: [
         `other vehicles' licence plates: in every vehicle box but the violator's (followed from its measured boxes), the plate-shaped windows densest in character strokes (never read) pixelated, as in exports (${withPlates} of ${frames} frames)`,
+        `vehicle boxes that cannot be vehicles (over the whole view with smaller vehicles inside${topBound ? ', reaching higher than any vehicle standing there' : ''}${toGround ? ', wider on the ground than any vehicle' : ''}) not searched for plates nor taken for the violator: ${notVehicles}`,
         `people's faces: the head band of every person not riding in the violator's vehicle pixelated (${withFaces} of ${frames} frames)`,
-        'the violator\'s vehicle and its plate are not redacted; the plate was read from the camera\'s frames before redaction',
+        `the violator's vehicle and its plate are not redacted where the detector's box of it was told apart from other vehicles (${spared} of ${looks} looks); at the other looks everything found was pixelated, its plate too. The plate was read from the camera's frames before redaction`,
         'the clip re-encoded with libx264 (CRF 20); the archive keeps the camera\'s original',
       ],
     };

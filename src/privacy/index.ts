@@ -15,6 +15,7 @@ export { buildTransparencyReport, transparencyHtml, monthOfDay, REPORT_ACTIONS, 
 export { pickReportLanguage, REPORT_LANGUAGES, REPORT_TEXT, type ReportLanguage } from './transparency-text.ts';
 export { findPlates, grow, type PixelRect, type PlateSearchOptions } from './plate-finder.ts';
 export { regionsOf, regionsBetween, pixelateYuv420, paintCoverYuv420, yuv420ToRgbScaled, VEHICLE_CLASSES, type Region, type RedactionKind, type FoundObject } from './redaction-regions.ts';
+export { plausibleObjects, implausibleVehicle, MAX_FOOTPRINT_M, type PlausibilityOptions, type Implausible } from './vehicle-plausibility.ts';
 export { redactVideo, probeStream, type ObjectFinder, type RedactVideoOptions, type RedactionSummary } from './redact-video.ts';
 export { redactExportFile, type ExportFileRedaction } from './export-redaction.ts';
 export { CameraPurposes, validateCameraPurpose, locksBeyondRetention, LEGAL_BASES, DEFAULT_RETENTION_HOURS, type CameraPurposeInput, type CameraPurposeStore } from './camera-purposes.ts';
@@ -23,4 +24,6 @@ export {
   DATA_RETENTION_KINDS, DEFAULT_DATA_RETENTION, DATA_RETENTION_SETTING, MIN_AUDIT_DAYS, validateDataRetention, effectiveDataRetention, dataRetentionNotices, dataRetentionKey,
   type DataRetentionKind, type DataRetentionPolicy,
 } from './data-retention-policy.ts';
+export { DELETION_ACTIONS, deletionOf, latestDeletions, type DeletionAction, type DeletionView } from './retention-deletions.ts';
+export { RETENTION_NOTICE_CODES, type RetentionNotice, type RetentionNoticeCode } from './retention-notice.ts';
 export { DataRetention, type DataRetentionOptions, type DataRetentionStore, type DataSweepReport } from './data-retention.ts';

@@ -10,6 +10,7 @@ import { PrivacyError } from './errors.ts';
 import { rasterizeMask, type Point } from './mask-geometry.ts';
 import { paintCoverYuv420, pixelateYuv420, regionsBetween, regionsOf, yuv420ToRgbScaled, type FoundObject, type Region } from './redaction-regions.ts';
 import type { Box } from './head-blur.ts';
+import { plausibleObjects, type PlausibilityOptions } from './vehicle-plausibility.ts';
 
 /** Where people and vehicles are in an RGB frame (boxes normalised to it). */
 export type ObjectFinder = (rgb: Uint8Array, width: number, height: number) => Promise<FoundObject[]>;
@@ -35,6 +36,13 @@ export interface RedactVideoOptions {
    * hidden: a violation's evidence keeps its own vehicle's plate, whichever detection found it.
    */
   select?: (seconds: number, found: readonly FoundObject[]) => { hide: readonly FoundObject[]; keep?: readonly Box[] };
+  /**
+   * With a calibration: ground position of an image point where it measures, so a vehicle box
+   * wider on the ground than any vehicle is no vehicle (vehicle-plausibility.ts).
+   */
+  toGround?: PlausibilityOptions['toGround'];
+  /** With a calibration: the highest a vehicle's top can appear above a box's bottom (vehicle-plausibility.ts). */
+  topBound?: PlausibilityOptions['topBound'];
   /** Every frame's regions, in order (tests check the pixels against them). */
   onFrame?: (index: number, regions: readonly Region[]) => void;
 }
@@ -48,6 +56,8 @@ export interface RedactionSummary {
   looked: number;
   framesWithFaces: number;
   framesWithPlates: number;
+  /** Vehicle boxes found that cannot be vehicles (a box over the whole view, wider than any vehicle): no plate searched in them. */
+  notVehicles: number;
 }
 
 export function probeStream(file: string, ffprobe = 'ffprobe'): Promise<{ width: number; height: number; fps: number }> {
@@ -95,7 +105,7 @@ export async function redactVideo(o: RedactVideoOptions): Promise<RedactionSumma
   const stdin = enc.proc.stdin!;
   stdin.on('error', () => undefined); // EPIPE when the encoder died: its exit says why
 
-  const summary: RedactionSummary = { width: W, height: H, fps: info.fps, frames: 0, looked: 0, framesWithFaces: 0, framesWithPlates: 0 };
+  const summary: RedactionSummary = { width: W, height: H, fps: info.fps, frames: 0, looked: 0, framesWithFaces: 0, framesWithPlates: 0, notVehicles: 0 };
   let prev: Region[] = [];
   let pending: Buffer[] = [];
   let pendingStart = 0;
@@ -122,7 +132,10 @@ export async function redactVideo(o: RedactVideoOptions): Promise<RedactionSumma
       return;
     }
     const small = yuv420ToRgbScaled(frame, W, H, factor);
-    const all = await o.find!(small.rgb, small.width, small.height);
+    // A box over the whole view is not a vehicle whose plate could be there (nor a violator to spare).
+    const raw = await o.find!(small.rgb, small.width, small.height);
+    const all = plausibleObjects(raw, { toGround: o.toGround, topBound: o.topBound });
+    summary.notVehicles += raw.length - all.length;
     const chosen = o.select ? o.select(index / info.fps, all) : { hide: all };
     summary.looked++;
     const keep = (chosen.keep ?? []).map((b) => [b[0] * W, b[1] * H, b[2] * W, b[3] * H]);

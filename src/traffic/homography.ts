@@ -256,6 +256,20 @@ export function distanceOutsideCalibration(cal: Calibration, g: Point): number {
   return inside ? 0 : best;
 }
 
+/**
+ * How far beyond the calibrated area a ground position is still fit to measure with: the larger of
+ * 5 m and a quarter of the area's extent (further out a pixel can be metres).
+ */
+export function measureMargin(cal: Calibration): number {
+  return Math.max(5, calibratedExtent(cal) / 4);
+}
+
+/** Ground position of an image point where the calibration measures it (within `marginM` of its area); null elsewhere. */
+export function measuredGround(cal: Calibration, p: Point, marginM = measureMargin(cal)): Point | null {
+  const g = imageToGround(cal, p);
+  return g && distanceOutsideCalibration(cal, g) <= marginM ? g : null;
+}
+
 /** The calibrated area's largest extent, metres (the hull's diameter). */
 export function calibratedExtent(cal: Calibration): number {
   const g = cal.points.map((p) => p.ground);

@@ -7,7 +7,7 @@
 // the others' per-frame cost. No plate, no appearance: a track id is a per-camera counter. Pure.
 import { bottomCentre, pointInPolygon, type Box, type DetClass, type MeasuredPosition, type Point, type Polygon, type Track } from '../analytics/index.ts';
 export type { MeasuredPosition };
-import { imageToGround, localScale, distanceOutsideCalibration, calibratedExtent, type Calibration } from './homography.ts';
+import { imageToGround, localScale, measureMargin, measuredGround, type Calibration } from './homography.ts';
 import { estimateSpeed, type GroundSample, type SpeedEstimate, type SpeedOptions } from './speed.ts';
 import { TrafficError } from './errors.ts';
 
@@ -153,7 +153,7 @@ export class TrafficAnalyser {
   constructor(opts: TrafficOptions) {
     this.o = opts;
     this.cal = opts.calibration;
-    this.margin = opts.measureMarginM ?? (this.cal ? Math.max(5, calibratedExtent(this.cal) / 4) : 0);
+    this.margin = opts.measureMarginM ?? (this.cal ? measureMargin(this.cal) : 0);
     this.classes = new Set(opts.classes ?? VEHICLES);
     for (const l of opts.lanes) {
       if (this.lanes.has(l.name)) throw new TrafficError('BAD_TRAFFIC_SPEC', `lane "${l.name}" is defined twice`);
@@ -194,8 +194,7 @@ export class TrafficAnalyser {
       const image = bottomCentre(box);
       // A box cut by the frame's edge does not end where the vehicle does: no position from it.
       const cut = box[0] <= EDGE || box[2] >= 1 - EDGE || box[3] >= 1 - EDGE;
-      let ground = this.cal && !cut ? imageToGround(this.cal, image) : null;
-      if (ground && distanceOutsideCalibration(this.cal!, ground) > this.margin) ground = null;
+      const ground = this.cal && !cut ? measuredGround(this.cal, image, this.margin) : null;
       const floorM = ground ? localScale(this.cal!, image) * (this.o.boxJitter ?? 0.0015) : undefined;
       let s = this.tracks.get(tr.id);
       if (!s) this.tracks.set(tr.id, (s = { id: tr.id, cls: tr.cls, tIn: t, lastSeen: t, samples: [], laneFrames: new Map(), speedFired: new Set(), wrongFired: new Set(), stoppedSince: null, current: null }));

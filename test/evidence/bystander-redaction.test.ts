@@ -151,3 +151,19 @@ test('the violator\'s box path: linear between measurements, extrapolated at mos
   // nothing overlapping it enough: everything is hidden, nothing kept
   assert.deepEqual(spareViolator(path, 1000)(0.2, [found[0], found[3]]), { hide: [found[0], found[3]], keep: [] });
 });
+
+test('attacker: a box the detector draws over the whole view is never taken for the violator (kept, it would spare every plate inside it)', () => {
+  // the violator: a lorry near the camera, measured for half a second
+  const path: TimedBox[] = [0, 1, 2, 3, 4, 5].map((k) => ({ wallMs: 1000 + k * 100, box: [0.1 + k * 0.005, 0.3, 0.8 + k * 0.005, 1] as Box }));
+  const whole: FoundObject = { cls: 'bus', box: [0.01, 0.0, 1, 1] };
+  const others: FoundObject[] = [{ cls: 'car', box: [0.05, 0.1, 0.12, 0.18] }, { cls: 'car', box: [0.85, 0.2, 0.95, 0.3] }];
+  // at a look where the lorry itself was missed, the whole-view box overlaps its expected box by 0.7
+  const chosen = spareViolator(path, 1000)(0.25, [whole, ...others]);
+  assert.deepEqual(chosen.keep, [], 'nothing spared');
+  assert.ok(others.every((o) => chosen.hide.includes(o)), 'the other cars\' plates are hidden');
+  // with the lorry found, it is spared and the others hidden
+  const lorry: FoundObject = { cls: 'truck', box: [0.115, 0.31, 0.815, 1] };
+  const found = spareViolator(path, 1000)(0.35, [whole, lorry, ...others]);
+  assert.deepEqual(found.keep, [lorry.box]);
+  assert.ok(others.every((o) => found.hide.includes(o)));
+});
