@@ -34,6 +34,8 @@ export type MaskList = Static<typeof MaskListSchema>;
 export type PurposeList = Static<typeof PurposesResponse>;
 export type MaskLift = Static<typeof LiftSchema>;
 export type { CameraPurposeView, CameraPurposeInput } from './privacy-schemas.ts';
+// issue 13: the retention screen (retention of every kind, recordings per camera, the latest deletions) and its notices
+export type { DataRetentionView, DataRetentionPolicyView, DeletionView, RecordingRetentionView, RetentionNoticeView } from './privacy-schemas.ts';
 export type CameraImportReport = Static<typeof CameraImportReportSchema>;
 // issue 10: users and the audit log
 export type Role = Static<typeof RoleSchema>;

@@ -17,6 +17,9 @@ const statusByCode: Record<string, number> = {
   MASKING_FAILED: 503,
   FFMPEG_MISSING: 503,
   PURPOSE_REQUIRED: 428,
+  // issue 13: retention refusals the screens word in the user's language
+  RETENTION_REASON_REQUIRED: 400,
+  AUDIT_RETENTION_TOO_SHORT: 400,
   // issue 11: the security map
   MAP_BAD_INPUT: 400,
   MAP_IMPORT_INVALID: 400,

@@ -58,3 +58,79 @@ export const CameraPurposeReply = Type.Object({
 });
 export type CameraPurposeView = Static<typeof CameraPurposeReply>;
 export type CameraPurposeInput = Static<typeof CameraPurposeBody>;
+
+// What an admin is told after changing a retention (a lock wins, open alarms keep their events, the
+// audit log is not cut here): a stable code and the facts, so that the web app words it in the
+// user's language; text is the same notice in English.
+export const RetentionNoticeSchema = Type.Object({
+  code: Type.Union([
+    Type.Literal('LOCK_KEEPS_RECORDINGS'), Type.Literal('LOCK_KEEPS_DATA'), Type.Literal('OPEN_ALARMS_KEEP_EVENTS'), Type.Literal('AUDIT_NOT_CUT'), Type.Literal('AUDIT_TAMPERED'),
+  ]),
+  text: Type.String({ description: 'the notice in English' }),
+  lockId: Type.Optional(Type.String()),
+  cameraId: Type.Optional(Type.String()),
+  from: Type.Optional(Type.Number({ description: 'the lock\'s interval, ms since the epoch' })),
+  to: Type.Optional(Type.Number()),
+  reason: Type.Optional(Type.String({ description: 'the lock\'s reason, or why the audit log is not cut' })),
+  hours: Type.Optional(Type.Number({ description: 'the camera\'s new recording retention' })),
+  kinds: Type.Optional(Type.Array(Type.String(), { description: 'kept older than the policy: events, snapshots, exports, counts' })),
+  count: Type.Optional(Type.Number({ description: 'open alarms keeping their events' })),
+  alarmIds: Type.Optional(Type.Array(Type.String(), { description: 'the first five of them' })),
+  days: Type.Optional(Type.Number()),
+});
+export type RetentionNoticeView = Static<typeof RetentionNoticeSchema>;
+
+// Retention of everything but recordings (routes: data-retention-routes.ts).
+// A deletion by retention as the audit log records it (src/privacy/retention-deletions.ts).
+export const DeletionSchema = Type.Object({
+  seq: Type.Number(),
+  ts: Type.Number(),
+  action: Type.Union([
+    Type.Literal('recording.delete'), Type.Literal('event.delete'), Type.Literal('snapshot.delete'), Type.Literal('export.delete'), Type.Literal('count.delete'), Type.Literal('audit.prune'),
+  ]),
+  cameraId: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Number({ description: 'how many went, in unit' }),
+  unit: Type.Union([Type.Literal('segments'), Type.Literal('events'), Type.Literal('files'), Type.Literal('exports'), Type.Literal('requests'), Type.Literal('rows'), Type.Literal('entries')]),
+  from: Type.Union([Type.Number(), Type.Null()], { description: 'the span of time the deleted data covered' }),
+  to: Type.Union([Type.Number(), Type.Null()]),
+  retentionDays: Type.Union([Type.Number(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()], { description: 'count.delete: the table (line_counts, traffic_counts); recording.delete: the rule' }),
+});
+export const DataRetentionPolicySchema = Type.Object({
+  eventsDays: Type.Number(), snapshotsDays: Type.Number(), exportsDays: Type.Number(), countsDays: Type.Number(), auditDays: Type.Number(),
+});
+export const DataSweepSchema = Type.Object({
+  at: Type.Number(),
+  events: Type.Number(), alarms: Type.Number(), deadLetters: Type.Number(), counts: Type.Number(),
+  snapshots: Type.Number(), snapshotBytes: Type.Number(), exports: Type.Number(), exportBytes: Type.Number(), exportRequests: Type.Number(), auditEntries: Type.Number(),
+  kept: Type.Object({ byLock: Type.Number(), byOpenCase: Type.Number() }),
+  auditProblem: Type.Union([Type.String(), Type.Null()]),
+});
+export const DataRetentionReply = Type.Object({
+  policy: DataRetentionPolicySchema,
+  /** The config's values (what a fresh installation starts with). */
+  defaults: DataRetentionPolicySchema,
+  /** Whether this server cuts the audit log, and if not why. */
+  auditCut: Type.Object({ enabled: Type.Boolean(), reason: Type.Union([Type.String(), Type.Null()]) }),
+  notices: Type.Array(RetentionNoticeSchema),
+  lastSweep: Type.Union([DataSweepSchema, Type.Null()]),
+  /** The latest deletions by retention, newest first, from the audit log. */
+  deletions: Type.Array(DeletionSchema),
+});
+export type DataRetentionView = Static<typeof DataRetentionReply>;
+export type DataRetentionPolicyView = Static<typeof DataRetentionPolicySchema>;
+export type DeletionView = Static<typeof DeletionSchema>;
+
+export const RecordingRetentionReply = Type.Object({
+  /** Hours kept unless the camera's stated purpose gives a reason for more (72). */
+  defaultRetentionHours: Type.Number(),
+  cameras: Type.Array(Type.Object({
+    cameraId: Type.String(), name: Type.String(),
+    /** null: no purpose stated (kept at most defaultRetentionHours) */
+    purpose: Type.Union([Type.String(), Type.Null()]),
+    legalBasis: Type.Union([Type.String(), Type.Null()]),
+    retentionHours: Type.Number(),
+    retentionReason: Type.Union([Type.String(), Type.Null()]),
+  })),
+});
+export type RecordingRetentionView = Static<typeof RecordingRetentionReply>;

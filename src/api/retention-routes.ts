@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiDeps, Guard } from './types.ts';
 import { CameraParams, ErrorSchema } from './schemas.ts';
-import { CameraPurposeBody as PurposeBody, CameraPurposeReply, CameraPurposeSchema } from './privacy-schemas.ts';
+import { CameraPurposeBody as PurposeBody, CameraPurposeReply, CameraPurposeSchema, RetentionNoticeSchema } from './privacy-schemas.ts';
 import { DEFAULT_RETENTION_HOURS, LEGAL_BASES, PrivacyError, type CameraPurposes } from '../privacy/index.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
@@ -37,7 +37,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: ApiDeps, gua
 
   app.put<{ Params: Static<typeof CameraParams>; Body: Static<typeof PurposeBody> }>(
     '/api/cameras/:id/purpose',
-    { schema: { tags: ['privacy'], summary: 'Set a camera\'s purpose, legal basis and retention (audited); notices name evidence locks that keep older recordings (the lock wins)', params: CameraParams, body: PurposeBody, response: { 200: Type.Object({ purpose: CameraPurposeSchema, notices: Type.Array(Type.String()) }), ...errors } } },
+    { schema: { tags: ['privacy'], summary: 'Set a camera\'s purpose, legal basis and retention (audited); notices name evidence locks that keep older recordings (the lock wins)', params: CameraParams, body: PurposeBody, response: { 200: Type.Object({ purpose: CameraPurposeSchema, notices: Type.Array(RetentionNoticeSchema) }), ...errors } } },
     async (req) => {
       const user = guard(req, 'purpose.manage', { type: 'camera', id: req.params.id });
       await deps.cameras.get(req.params.id);

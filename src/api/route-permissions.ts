@@ -111,6 +111,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/privacy/retention': { action: 'audit.read', on: 'audit' },
   'PUT /api/privacy/retention': { action: 'purpose.manage', on: 'system' },
   'POST /api/privacy/retention/sweep': { action: 'purpose.manage', on: 'system' },
+  'GET /api/privacy/recording-retention': { action: 'audit.read', on: 'audit' },
   // issue 13: a requester's own exports (each camera checked by the handler)
   'GET /api/exports': { action: 'recording.export', on: 'camera-items' },
 

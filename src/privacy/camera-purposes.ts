@@ -5,6 +5,7 @@
 // recordings (the sweep skips them).
 import type { CameraPurposeRow, EvidenceLockRow, Store } from '../store/index.ts';
 import { PrivacyError } from './errors.ts';
+import { lockKeepsRecordings, type RetentionNotice } from './retention-notice.ts';
 
 export type CameraPurposeStore = Pick<Store, 'putCameraPurpose' | 'listCameraPurposes' | 'listEvidenceLocks'>;
 
@@ -35,17 +36,15 @@ export function validateCameraPurpose(b: CameraPurposeInput): { purpose: string;
   const reason = typeof b.retentionReason === 'string' ? b.retentionReason.trim() : '';
   if (reason.length > 1000) throw new PrivacyError('BAD_REQUEST', 'body/retentionReason: at most 1000 characters');
   if (hours > DEFAULT_RETENTION_HOURS && !reason) {
-    throw new PrivacyError('BAD_REQUEST', `body/retentionReason: keeping recordings longer than ${DEFAULT_RETENTION_HOURS} h needs a reason that follows from the purpose`);
+    throw new PrivacyError('RETENTION_REASON_REQUIRED', `body/retentionReason: keeping recordings longer than ${DEFAULT_RETENTION_HOURS} h needs a reason that follows from the purpose`);
   }
   return { purpose, legalBasis: b.legalBasis, retentionHours: hours, retentionReason: reason || null };
 }
 
-/** Locks that keep recordings older than the retention (the lock wins), as messages for the admin. Pure. */
-export function locksBeyondRetention(locks: readonly EvidenceLockRow[], cameraId: string, retentionHours: number, now: number): string[] {
+/** Locks that keep recordings older than the retention (the lock wins), as notices for the admin. Pure. */
+export function locksBeyondRetention(locks: readonly EvidenceLockRow[], cameraId: string, retentionHours: number, now: number): RetentionNotice[] {
   const cutoff = now - retentionHours * 3_600_000;
-  return locks
-    .filter((l) => l.cameraId === cameraId && l.fromMs < cutoff)
-    .map((l) => `evidence lock ${l.id} (${new Date(l.fromMs).toISOString()} to ${new Date(l.toMs).toISOString()}: ${l.reason}) keeps recordings older than ${retentionHours} h: the lock wins until it is released`);
+  return locks.filter((l) => l.cameraId === cameraId && l.fromMs < cutoff).map((l) => lockKeepsRecordings(l, retentionHours));
 }
 
 export class CameraPurposes {
@@ -72,7 +71,7 @@ export class CameraPurposes {
   }
 
   /** Sets a camera's purpose; audited; returns it and the notices the admin must see. */
-  async set(cameraId: string, input: CameraPurposeInput, actor: { id: string; ip?: string | null }): Promise<{ row: CameraPurposeRow; notices: string[] }> {
+  async set(cameraId: string, input: CameraPurposeInput, actor: { id: string; ip?: string | null }): Promise<{ row: CameraPurposeRow; notices: RetentionNotice[] }> {
     const v = validateCameraPurpose(input);
     const row: CameraPurposeRow = { cameraId, ...v, updatedBy: actor.id, updatedAt: this.now() };
     const notices = locksBeyondRetention(await this.store.listEvidenceLocks(), cameraId, v.retentionHours, this.now());

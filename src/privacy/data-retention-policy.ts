@@ -4,6 +4,7 @@
 // the API (stored, audited). Evidence locks and open alarms win over every one of them. Pure.
 import type { EvidenceLockRow } from '../store/index.ts';
 import { PrivacyError } from './errors.ts';
+import { lockKeepsData, openAlarmsKeepEvents, type RetentionNotice } from './retention-notice.ts';
 
 export const DATA_RETENTION_KINDS = ['events', 'snapshots', 'exports', 'counts', 'audit'] as const;
 export type DataRetentionKind = (typeof DATA_RETENTION_KINDS)[number];
@@ -51,7 +52,7 @@ export function validateDataRetention(input: unknown, current: DataRetentionPoli
   for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
     if (!(keys as string[]).includes(k)) throw new PrivacyError('BAD_REQUEST', `body/${k}: not a retention; one of ${keys.join(', ')}`);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_DAYS) throw new PrivacyError('BAD_REQUEST', `body/${k}: days from 0 (kept forever) to ${MAX_DAYS}`);
-    if (k === 'auditDays' && v > 0 && v < MIN_AUDIT_DAYS) throw new PrivacyError('BAD_REQUEST', `body/auditDays: the audit log is kept at least ${MIN_AUDIT_DAYS} days (or 0: forever)`);
+    if (k === 'auditDays' && v > 0 && v < MIN_AUDIT_DAYS) throw new PrivacyError('AUDIT_RETENTION_TOO_SHORT', `body/auditDays: the audit log is kept at least ${MIN_AUDIT_DAYS} days (or 0: forever)`);
     out[k as keyof DataRetentionPolicy] = v;
   }
   return out;
@@ -74,18 +75,16 @@ export function effectiveDataRetention(configured: DataRetentionPolicy, stored: 
  */
 export function dataRetentionNotices(
   policy: DataRetentionPolicy, locks: readonly EvidenceLockRow[], openAlarms: readonly { id: string; firstAt: number }[], now: number,
-): string[] {
-  const notices: string[] = [];
+): RetentionNotice[] {
+  const notices: RetentionNotice[] = [];
   const short = (['eventsDays', 'snapshotsDays', 'exportsDays', 'countsDays'] as const).filter((k) => policy[k] > 0);
   for (const l of locks) {
     const beyond = short.filter((k) => l.fromMs < now - policy[k] * 86_400_000).map((k) => k.replace('Days', ''));
-    if (beyond.length) {
-      notices.push(`evidence lock ${l.id} of camera ${l.cameraId} (${new Date(l.fromMs).toISOString()} to ${new Date(l.toMs).toISOString()}) keeps ${beyond.join(', ')} older than the policy: the lock wins until it is released`);
-    }
+    if (beyond.length) notices.push(lockKeepsData(l, beyond));
   }
   if (policy.eventsDays > 0) {
     const old = openAlarms.filter((a) => a.firstAt < now - policy.eventsDays * 86_400_000);
-    if (old.length) notices.push(`${old.length} alarm(s) still open (${old.slice(0, 5).map((a) => a.id).join(', ')}${old.length > 5 ? ', …' : ''}) keep their events and snapshots older than ${policy.eventsDays} days until resolved`);
+    if (old.length) notices.push(openAlarmsKeepEvents(old.map((a) => a.id), policy.eventsDays));
   }
   return notices;
 }

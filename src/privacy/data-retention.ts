@@ -16,6 +16,7 @@ import { SerialJob } from '../core/index.ts';
 import {
   DATA_RETENTION_SETTING, dataRetentionNotices, effectiveDataRetention, validateDataRetention, type DataRetentionPolicy,
 } from './data-retention-policy.ts';
+import { auditNotCut, auditTampered, type RetentionNotice } from './retention-notice.ts';
 
 export type DataRetentionStore = Pick<Store,
   'deleteEventsBefore' | 'deleteLineCountsBefore' | 'listEvidenceLocks' | 'listAlarms' | 'appendAudit' | 'getPrivacySetting' | 'putPrivacySetting'
@@ -104,7 +105,7 @@ export class DataRetention {
   }
 
   /** An admin's change (audited); answers with what the admin must be told. */
-  async setPolicy(input: unknown, actor: { id: string; ip?: string | null }): Promise<{ policy: DataRetentionPolicy; notices: string[] }> {
+  async setPolicy(input: unknown, actor: { id: string; ip?: string | null }): Promise<{ policy: DataRetentionPolicy; notices: RetentionNotice[] }> {
     const before = await this.policy();
     const policy = validateDataRetention(input, before);
     await this.o.store.putPrivacySetting(DATA_RETENTION_SETTING, policy, {
@@ -113,11 +114,11 @@ export class DataRetention {
     return { policy, notices: await this.notices(policy) };
   }
 
-  async notices(policy: DataRetentionPolicy): Promise<string[]> {
+  async notices(policy: DataRetentionPolicy): Promise<RetentionNotice[]> {
     const open = await this.openCases();
     const notices = dataRetentionNotices(policy, await this.o.store.listEvidenceLocks(), open.list, this.now());
-    if (policy.auditDays > 0 && !this.o.auditPruner) notices.push(`the audit log is not cut on this server (${this.auditCut.reason}): it is kept whatever auditDays says`);
-    if (this.auditTampered) notices.push(`the audit log was not cut: ${this.auditTampered}`);
+    if (policy.auditDays > 0 && !this.o.auditPruner) notices.push(auditNotCut(this.auditCut.reason ?? 'no signing key'));
+    if (this.auditTampered) notices.push(auditTampered(this.auditTampered));
     return notices;
   }
 

@@ -24,4 +24,6 @@ export {
   DATA_RETENTION_KINDS, DEFAULT_DATA_RETENTION, DATA_RETENTION_SETTING, MIN_AUDIT_DAYS, validateDataRetention, effectiveDataRetention, dataRetentionNotices, dataRetentionKey,
   type DataRetentionKind, type DataRetentionPolicy,
 } from './data-retention-policy.ts';
+export { DELETION_ACTIONS, deletionOf, latestDeletions, type DeletionAction, type DeletionView } from './retention-deletions.ts';
+export { RETENTION_NOTICE_CODES, type RetentionNotice, type RetentionNoticeCode } from './retention-notice.ts';
 export { DataRetention, type DataRetentionOptions, type DataRetentionStore, type DataSweepReport } from './data-retention.ts';

@@ -81,6 +81,17 @@ describe('a camera\'s purpose and retention in the control room', { timeout: 300
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     assert.equal(await page.locator('select[name="legal-basis"] option:checked').innerText(), fa.messages['legalBasis.public_task']);
     assert.ok((await page.locator('h1').innerText()).startsWith(fa.messages['cpurpose.title'].split('{')[0]!));
+    // The server's notice that the lock wins, in Dari (worded from its code and facts), times on the 24-hour clock.
+    await page.fill('input[name="retention-hours"]', '1');
+    await page.getByTestId('purpose-save').click();
+    const notices = page.getByTestId('purpose-notices');
+    await notices.waitFor({ timeout: 10_000 });
+    const item = await notices.locator('li').first().innerText();
+    assert.ok(item.startsWith(fa.messages['rnotice.lockKeepsRecordings'].split('{')[0]!), item);
+    assert.match(item, /case 2026-130/, 'the lock\'s reason, as the supervisor wrote it');
+    assert.match(item, /[0-9۰-۹]{2}:[0-9۰-۹]{2}:[0-9۰-۹]{2}/, 'the lock\'s times on the 24-hour clock');
+    assert.doesNotMatch(await notices.innerText(), /evidence lock|keeps recordings|AM|PM/i, 'no English left on the Dari screen');
+    assert.equal(await page.getByTestId('purpose-saved').innerText(), fa.messages['cpurpose.saved'].replace('{hours}', '۱'));
     await page.screenshot({ path: path.join(shots, 'camera-purpose-fa.png') });
     // The back link (web/src/components/BackLink.tsx): its label in Dari, its arrow pointing right
     // (mirrored), and it leads back to the camera.

@@ -1,11 +1,13 @@
 // Start a whole Vigil (embedded store) in this process for API tests, with its logs captured.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { validateConfig } from '../../src/core/index.ts';
 import { startVigil, type RunningVigil } from '../../src/app/vigil.ts';
+import { AuthService } from '../../src/access/index.ts';
 
 export interface TestVigil extends RunningVigil {
   dataDir: string;
@@ -57,4 +59,25 @@ export async function startTestVigil(extra: Record<string, unknown> = {}, adminP
     },
   };
   return t;
+}
+
+/** A session cookie for another user, leaving a TestVigil's own session (`http`) alone. */
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  assert.equal(res.status, 200, `${username} signs in`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+export const OPERATOR = { username: 'otto', password: 'operator-password-1' } as const;
+
+/**
+ * The set-up of the API tests that an admin passes and an operator is refused: the admin signed in
+ * (`http` carries the session) and an OPERATOR account (signIn for its session). Without a config,
+ * one camera that is not recorded.
+ */
+export async function startTestVigilWithOperator(extra: Record<string, unknown> = { cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] }): Promise<TestVigil> {
+  const v = await startTestVigil(extra);
+  assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
+  await new AuthService(v.store, validateConfig({}).auth).createUser(OPERATOR.username, OPERATOR.password, 'operator', 'test');
+  return v;
 }

@@ -18,8 +18,7 @@ import {
 } from '../../src/audit/index.ts';
 import { DataRetention, DEFAULT_DATA_RETENTION, PrivacyError, validateDataRetention, type DataRetentionPolicy } from '../../src/privacy/index.ts';
 import { bothStoreEngines } from '../helpers/store-engines.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { AuthService } from '../../src/access/index.ts';
+import { OPERATOR, signIn, startTestVigilWithOperator, type TestVigil } from '../helpers/vigil-instance.ts';
 import { validateConfig } from '../../src/core/index.ts';
 
 const DAY = 86_400_000;
@@ -31,11 +30,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 let dirs = 0;
 
 test('the policy: days per kind, each bad value a 400 naming the field; the audit log at least 31 days or forever', () => {
-  const bad = (b: unknown, field: RegExp) => assert.throws(() => validateDataRetention(b, DEFAULT_DATA_RETENTION), (e: unknown) => e instanceof PrivacyError && e.code === 'BAD_REQUEST' && field.test(e.message));
+  const bad = (b: unknown, field: RegExp, code = 'BAD_REQUEST') => assert.throws(() => validateDataRetention(b, DEFAULT_DATA_RETENTION), (e: unknown) => e instanceof PrivacyError && e.code === code && field.test(e.message));
   bad({ eventsDays: -1 }, /body\/eventsDays/);
   bad({ snapshotsDays: null }, /body\/snapshotsDays/);
   bad({ countsDays: 'a year' }, /body\/countsDays/);
-  bad({ auditDays: 7 }, /body\/auditDays: .*at least 31/);
+  bad({ auditDays: 7 }, /body\/auditDays: .*at least 31/, 'AUDIT_RETENTION_TOO_SHORT');
   bad({ recordingsDays: 3 }, /body\/recordingsDays: not a retention/);
   bad([], /body/);
   assert.deepEqual(validateDataRetention({ eventsDays: 7, auditDays: 0 }, DEFAULT_DATA_RETENTION), { ...DEFAULT_DATA_RETENTION, eventsDays: 7, auditDays: 0 });
@@ -293,7 +292,9 @@ describe('the attacker against the audit log\'s retention (embedded database, re
     assert.deepEqual(raised.map((e) => e.kind), ['audit.tampered']);
     assert.equal((await store.listAudit(0, 1))[0].seq, 1, 'nothing deleted');
     assert.deepEqual(a.prunes.read(), [], 'nothing signed');
-    assert.match((await retention.notices(await retention.policy())).join('\n'), /the audit log was not cut/);
+    const tampered = await retention.notices(await retention.policy());
+    assert.match(tampered.map((n) => n.text).join('\n'), /the audit log was not cut/);
+    assert.ok(tampered.some((n) => n.code === 'AUDIT_TAMPERED' && typeof n.reason === 'string' && n.reason.length > 0));
     raw('UPDATE audit_log SET details = ? WHERE seq = 7', original);
   });
 
@@ -344,9 +345,7 @@ describe('the attacker against the audit log\'s retention (embedded database, re
 describe('through the API', () => {
   let v: TestVigil;
   before(async () => {
-    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] });
-    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-    await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
+    v = await startTestVigilWithOperator();
   });
   after(async () => { await v?.stop(); });
 
@@ -360,8 +359,7 @@ describe('through the API', () => {
       assert.match(((await res.json()) as any).error.message, new RegExp(field));
     }
     assert.equal(((await (await v.http('/api/privacy/retention')).json()) as any).policy.eventsDays, 30, 'nothing half-done');
-    const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const cookie = await signIn(v.url, OPERATOR.username, OPERATOR.password);
     assert.equal((await fetch(v.url + '/api/privacy/retention', { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ eventsDays: 1 }) })).status, 403);
     assert.equal((await fetch(v.url + '/api/privacy/retention', { headers: { cookie } })).status, 403);
 
@@ -372,15 +370,27 @@ describe('through the API', () => {
     const body = (await put.json()) as any;
     assert.equal(body.policy.eventsDays, 7);
     assert.equal(body.policy.countsDays, 365);
-    assert.match(body.notices.join('\n'), /evidence lock .* of camera cam1 .* keeps events, snapshots older than the policy: the lock wins/);
+    assert.match(body.notices.map((n: { text: string }) => n.text).join('\n'), /evidence lock .* of camera cam1 .* keeps events, snapshots older than the policy: the lock wins/);
+    const lockNotice = body.notices.find((n: { code: string }) => n.code === 'LOCK_KEEPS_DATA');
+    assert.deepEqual([lockNotice?.cameraId, lockNotice?.kinds, lockNotice?.reason], ['cam1', ['events', 'snapshots'], 'case 9'], 'the facts as fields, for the screen to word');
     const audit = (await v.store.listAudit(0, 10_000)).filter((e) => e.action === 'retention.policy');
     assert.equal(audit.length, 1);
     assert.equal((audit[0].details.after as any).eventsDays, 7);
 
+    // An event past the new retention: the sweep deletes it, and the latest deletions show it (from the audit log).
+    await v.store.addEvent({ id: 'ev_old', ts: Date.now() - 10 * DAY, cameraId: 'cam1', kind: 'analytics.intrusion', severity: 'warning', details: {} });
     const sweep = await v.http('/api/privacy/retention/sweep', { method: 'POST' });
     assert.equal(sweep.status, 200);
-    assert.equal(typeof ((await sweep.json()) as any).sweep.events, 'number');
-    assert.notEqual(((await (await v.http('/api/privacy/retention')).json()) as any).lastSweep, null);
+    assert.equal(((await sweep.json()) as any).sweep.events, 1);
+    const after = (await (await v.http('/api/privacy/retention')).json()) as any;
+    assert.notEqual(after.lastSweep, null);
+    const deleted = after.deletions.find((d: { action: string }) => d.action === 'event.delete');
+    assert.deepEqual([deleted?.count, deleted?.unit, deleted?.retentionDays], [1, 'events', 7]);
+    assert.ok(Math.abs(deleted.from - (Date.now() - 10 * DAY)) < 60_000, 'the span of the deleted events');
+    // Each camera's recording retention beside the other kinds: no stated purpose, at most 72 h.
+    const rec = (await (await v.http('/api/privacy/recording-retention')).json()) as any;
+    assert.deepEqual(rec, { defaultRetentionHours: 72, cameras: [{ cameraId: 'cam1', name: 'Gate', purpose: null, legalBasis: null, retentionHours: 72, retentionReason: null }] });
+    assert.equal((await fetch(v.url + '/api/privacy/recording-retention', { headers: { cookie } })).status, 403, 'not for operators');
     // The auditor's verification reads the prune records too (none cut here: the log is young).
     const verified = (await (await v.http('/api/audit/verify')).json()) as any;
     assert.equal(verified.ok, true, JSON.stringify(verified));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { signIn, startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
 import { TEST_SIM_CACHE } from '../helpers/recording-rig.ts';
 import { AuthService } from '../../src/access/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
@@ -22,9 +22,7 @@ const config = () => ({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] 
 
 /** Signs a user in on the running Vigil; returns a fetch keeping their cookie. */
 async function as(username: string, password: string): Promise<(p: string, init?: { method?: string; json?: unknown }) => Promise<Response>> {
-  const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  assert.equal(login.status, 200, `${username} signs in`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const cookie = await signIn(v.url, username, password);
   return (p, init = {}) => fetch(v.url + p, {
     method: init.method ?? 'GET', headers: init.json === undefined ? { cookie } : { cookie, 'content-type': 'application/json' }, body: init.json === undefined ? undefined : JSON.stringify(init.json),
   });

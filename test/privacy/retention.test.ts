@@ -13,8 +13,7 @@ import { bothStoreEngines } from '../helpers/store-engines.ts';
 import { CameraPurposes, PrivacyError, validateCameraPurpose } from '../../src/privacy/index.ts';
 import { RetentionSweeper, retentionPolicyFromConfig } from '../../src/recorder/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
-import { AuthService } from '../../src/access/index.ts';
+import { OPERATOR, signIn, startTestVigilWithOperator, type TestVigil } from '../helpers/vigil-instance.ts';
 
 const engines = bothStoreEngines('retention');
 const tmp = mkdtempSync(join(tmpdir(), 'vigil-retention-'));
@@ -24,10 +23,11 @@ const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 2, 12);
 
 test('a purpose: more than 72 h needs a reason; the legal basis is from the list; each a 400 naming the field', () => {
-  const bad = (b: Record<string, unknown>, field: RegExp) => assert.throws(() => validateCameraPurpose(b), (e: unknown) => e instanceof PrivacyError && e.code === 'BAD_REQUEST' && field.test(e.message));
+  const bad = (b: Record<string, unknown>, field: RegExp, code = 'BAD_REQUEST') => assert.throws(() => validateCameraPurpose(b), (e: unknown) => e instanceof PrivacyError && e.code === code && field.test(e.message));
   bad({ purpose: '', legalBasis: 'public_task' }, /body\/purpose/);
   bad({ purpose: 'Gate safety', legalBasis: 'because' }, /body\/legalBasis/);
-  bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 200 }, /body\/retentionReason.*72 h/);
+  // its own code, so that the screen words it in the admin's language (a 400 still)
+  bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 200 }, /body\/retentionReason.*72 h/, 'RETENTION_REASON_REQUIRED');
   bad({ purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: -1 }, /body\/retentionHours/);
   assert.deepEqual(validateCameraPurpose({ purpose: ' Gate safety ', legalBasis: 'public_task' }), { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 72, retentionReason: null });
   assert.equal(validateCameraPurpose({ purpose: 'Tolls', legalBasis: 'legal_obligation', retentionHours: 720, retentionReason: 'disputed tolls are settled within 30 days' }).retentionHours, 720);
@@ -80,7 +80,9 @@ test('the attacker: retention cut to 1 h to destroy locked evidence — told the
   await purposes.load();
   const { notices } = await purposes.set('cam1', { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 1 }, { id: 'admin1' });
   assert.equal(notices.length, 1, 'the admin is told');
-  assert.match(notices[0], /evidence lock lock_1 .*case 77.* keeps recordings older than 1 h: the lock wins/);
+  assert.match(notices[0].text, /evidence lock lock_1 .*case 77.* keeps recordings older than 1 h: the lock wins/);
+  // The facts as fields, so that the web app words the notice in the admin's language.
+  assert.deepEqual(notices[0], { ...notices[0], code: 'LOCK_KEEPS_RECORDINGS', lockId: 'lock_1', cameraId: 'cam1', from: NOW - 6 * HOUR, to: NOW - 4 * HOUR, reason: 'case 77: assault at the gate', hours: 1 });
 
   const sweeper = new RetentionSweeper({
     store, root, openSegments: () => [], logger: pino({ level: 'silent' }), now: () => NOW,
@@ -106,9 +108,7 @@ test('the attacker: retention cut to 1 h to destroy locked evidence — told the
 describe('through the API', () => {
   let v: TestVigil;
   before(async () => {
-    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] });
-    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-    await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
+    v = await startTestVigilWithOperator();
   });
   after(async () => { await v?.stop(); });
 
@@ -118,8 +118,8 @@ describe('through the API', () => {
     const noReason = await v.http('/api/cameras/cam1/purpose', { method: 'PUT', json: { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 168 } });
     assert.equal(noReason.status, 400);
     assert.match(((await noReason.json()) as any).error.message, /body\/retentionReason/);
-    const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-    const op = await fetch(v.url + '/api/cameras/cam1/purpose', { method: 'PUT', headers: { cookie: login.headers.get('set-cookie')!.split(';')[0], 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'x', legalBasis: 'consent' }) });
+    const cookie = await signIn(v.url, OPERATOR.username, OPERATOR.password);
+    const op = await fetch(v.url + '/api/cameras/cam1/purpose', { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'x', legalBasis: 'consent' }) });
     assert.equal(op.status, 403);
     const ok = await v.http('/api/cameras/cam1/purpose', { method: 'PUT', json: { purpose: 'Gate safety', legalBasis: 'public_task', retentionHours: 168, retentionReason: 'weekend incidents are reported on Monday' } });
     assert.equal(ok.status, 200);

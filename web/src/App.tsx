@@ -26,6 +26,7 @@ import { InvestigationScreen } from './playback/InvestigationScreen.tsx';
 import { ImportScreen } from './import/ImportScreen.tsx';
 import { ExportsScreen } from './privacy/ExportsScreen.tsx';
 import { CameraPurposeScreen } from './privacy/CameraPurposeScreen.tsx';
+import { RetentionScreen } from './privacy/RetentionScreen.tsx';
 
 type Session = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'signedIn'; user: User } | { kind: 'error'; error: unknown };
 
@@ -84,6 +85,8 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           // issue 13: exports and four-eyes approval (viewers export nothing)
           : route.name === 'exports' && user.role !== 'viewer' ? <ExportsScreen user={user} cameras={cameras.data} />
           : route.name === 'purpose' && user.role === 'admin' ? <CameraPurposeScreen id={route.id} />
+          // issue 13: retention of every kind (admins change it, auditors read it)
+          : route.name === 'retention' && (user.role === 'admin' || user.role === 'auditor') ? <RetentionScreen mayChange={user.role === 'admin'} />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
           : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />

@@ -11,7 +11,9 @@ export type Route = { name: 'map' } | { name: 'grid' } | { name: 'camera'; id: s
   // issue 15: bulk camera import
   | { name: 'import' }
   // issue 13: exports and four-eyes approval; a camera's purpose
-  | { name: 'exports' } | { name: 'purpose'; id: string };
+  | { name: 'exports' } | { name: 'purpose'; id: string }
+  // issue 13: how long each kind of data is kept
+  | { name: 'retention' };
 
 export const GRID_PATH = '/cameras';
 
@@ -19,6 +21,7 @@ export function parseRoute(pathname: string): Route {
   const purpose = /^\/cameras\/([^/]+)\/purpose\/?$/.exec(pathname);
   if (purpose) return { name: 'purpose', id: decodeURIComponent(purpose[1]) };
   if (/^\/exports\/?$/.test(pathname)) return { name: 'exports' };
+  if (/^\/retention\/?$/.test(pathname)) return { name: 'retention' };
   const drawing = /^\/cameras\/([^/]+)\/(rules|calibration)\/?$/.exec(pathname);
   if (drawing) return { name: drawing[2] as 'rules' | 'calibration', id: decodeURIComponent(drawing[1]) };
   const match = /^\/cameras\/([^/]+)\/?$/.exec(pathname);

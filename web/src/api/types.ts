@@ -5,6 +5,7 @@ export type {
   Timeline, TimeSpan, Gap, ExportFile, ExportJob,
   Role, ScopeRef, ManagedUser, AuditEntryView, AuditVerifyView, ClusterNodes, ClusterNode, CameraImportReport,
   MaskList, MaskLift, PurposeList, CameraPurposeView, CameraPurposeInput,
+  DataRetentionView, DataRetentionPolicyView, DeletionView, RecordingRetentionView, RetentionNoticeView,
   AlarmActivity, AlarmDetail, AlarmHistory, AlarmHistoryFilter, AlarmSocketMessage, ProtectRequest,
   RulePreview, CalibrationRequest, CalibrationView,
   MapCamera, Site, Outage, Coverage, Placement, ImportResult, MapViewData, MapCluster, BasemapView,

@@ -53,6 +53,8 @@ function MoreMenu({ role }: { role: string }) {
   const links = [
     { path: '/nodes', label: t('nodes.link'), id: 'nodes-link' },
     ...(role === 'admin' ? [{ path: '/import', label: t('import.link'), id: 'import-link' }] : []),
+    // issue 13: how long each kind of data is kept
+    ...(role === 'admin' || role === 'auditor' ? [{ path: '/retention', label: t('retention.link'), id: 'retention-link' }] : []),
   ];
   useEffect(() => {
     // A click elsewhere or Escape closes it, as a menu does.

@@ -56,6 +56,9 @@ export const enApiErrors = {
   'apiError.INTERNAL': 'The server failed. The error is in its log.',
   'apiError.NETWORK_ERROR': 'Cannot reach the server. Check the connection and try again.',
   'apiError.BAD_PICTURE': 'The picture could not be shown.',
+  // issue 13: retention refusals
+  'apiError.RETENTION_REASON_REQUIRED': 'Keeping recordings longer than 72 h needs a reason that follows from the camera\'s purpose.',
+  'apiError.AUDIT_RETENTION_TOO_SHORT': 'The audit log is kept at least 31 days (or 0: for ever).',
 } as const;
 
 export type ApiErrorKey = keyof typeof enApiErrors;

@@ -55,4 +55,7 @@ export const faApiErrors: Record<ApiErrorKey, string> = {
   'apiError.INTERNAL': 'سرور با خطا روبه‌رو شد. جزئیات در گزارش سرور است.',
   'apiError.NETWORK_ERROR': 'سرور در دسترس نیست. اتصال را بررسی کنید و دوباره امتحان کنید.',
   'apiError.BAD_PICTURE': 'تصویر نشان داده نشد.',
+  // issue 13: retention refusals
+  'apiError.RETENTION_REASON_REQUIRED': 'نگه‌داشتن ضبط‌ها بیش از ۷۲ ساعت به دلیلی نیاز دارد که از هدف دوربین برآید.',
+  'apiError.AUDIT_RETENTION_TOO_SHORT': 'دفتر ممیزی دست‌کم ۳۱ روز نگه داشته می‌شود (یا ۰: برای همیشه).',
 };

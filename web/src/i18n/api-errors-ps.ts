@@ -55,4 +55,7 @@ export const psApiErrors: Record<ApiErrorKey, string> = {
   'apiError.INTERNAL': 'سرور ستونزه ولیده. جزئیات یې د سرور په لاګ کې دي.',
   'apiError.NETWORK_ERROR': 'سرور ته لاسرسی نشته. اړیکه وګورئ او بیا هڅه وکړئ.',
   'apiError.BAD_PICTURE': 'انځور ونه ښودل شو.',
+  // issue 13: retention refusals
+  'apiError.RETENTION_REASON_REQUIRED': 'له ۷۲ ساعتونو زیات د ثبتونو ساتل داسې دلیل غواړي چې د کمرې له موخې راووځي.',
+  'apiError.AUDIT_RETENTION_TOO_SHORT': 'د پلټنې دفتر لږ تر لږه ۳۱ ورځې ساتل کېږي (یا ۰: د تل لپاره).',
 };

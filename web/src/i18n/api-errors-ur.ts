@@ -55,4 +55,7 @@ export const urApiErrors: Record<ApiErrorKey, string> = {
   'apiError.INTERNAL': 'سرور میں خرابی ہوئی۔ تفصیل سرور کے لاگ میں ہے۔',
   'apiError.NETWORK_ERROR': 'سرور تک رسائی نہیں ہو سکی۔ کنکشن چیک کر کے دوبارہ کوشش کریں۔',
   'apiError.BAD_PICTURE': 'تصویر نہیں دکھائی جا سکی۔',
+  // issue 13: retention refusals
+  'apiError.RETENTION_REASON_REQUIRED': 'ریکارڈنگز کو ۷۲ گھنٹے سے زیادہ رکھنے کے لیے ایسی وجہ درکار ہے جو کیمرے کے مقصد سے نکلتی ہو۔',
+  'apiError.AUDIT_RETENTION_TOO_SHORT': 'آڈٹ لاگ کم از کم ۳۱ دن رکھا جاتا ہے (یا ۰: ہمیشہ کے لیے)۔',
 };

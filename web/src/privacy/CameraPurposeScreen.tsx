@@ -1,18 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, getCamera } from '../api/client.ts';
+import { getCamera } from '../api/client.ts';
+import { errorText } from '../api/error-text.ts';
 import { formatDateTime, t, useI18n, type MessageKey } from '../i18n/index.ts';
 import { cameraPath } from '../router.ts';
-import { getCameraPurpose, putCameraPurpose, type CameraPurposeView } from './privacy-api.ts';
+import { getCameraPurpose, putCameraPurpose, type CameraPurposeView, type RetentionNoticeView } from './privacy-api.ts';
+import { noticeText } from './retention-notice-text.ts';
 import { BackLink } from '../components/BackLink.tsx';
 
 // A camera's stated purpose, legal basis and recording retention, for admins (purpose.manage).
 // EDPB Guidelines 3/2019: a documented purpose per camera; more than 72 h needs a reason. The
 // server checks everything again (400 naming the field); an evidence lock older than the new
-// retention wins, and the server's notices say which.
+// retention wins, and the server's notices say which. Errors and notices are kept as what the
+// server sent and worded while rendering, so they are in the user's language and follow a switch.
 
-function messageOf(error: unknown): string {
-  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
-}
+/** A problem to show, worded when shown (so a language switch reaches it). */
+type Problem = { key: MessageKey; params?: Record<string, number> } | { error: unknown };
+const problemText = (p: Problem): string => ('key' in p ? t(p.key, p.params) : errorText(p.error));
 
 function basisLabel(basis: string): string {
   const key = `legalBasis.${basis}` as MessageKey;
@@ -25,8 +28,8 @@ export function CameraPurposeScreen({ id }: { id: string }) {
   const [cameraName, setCameraName] = useState(id);
   const [view, setView] = useState<CameraPurposeView | null>(null);
   const [form, setForm] = useState({ purpose: '', legalBasis: '', hours: '', reason: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<{ hours: number; notices: string[] } | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState<{ hours: number; notices: RetentionNoticeView[] } | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -36,7 +39,7 @@ export function CameraPurposeScreen({ id }: { id: string }) {
       if (!live) return;
       setView(v);
       setForm({ purpose: v.purpose.purpose ?? '', legalBasis: v.purpose.legalBasis ?? '', hours: String(v.purpose.retentionHours), reason: v.purpose.retentionReason ?? '' });
-    }, (e: unknown) => live && setError(messageOf(e)));
+    }, (e: unknown) => live && setError({ error: e }));
     return () => { live = false; };
   }, [id]);
 
@@ -48,17 +51,17 @@ export function CameraPurposeScreen({ id }: { id: string }) {
     event.preventDefault();
     setSaved(null);
     setError(null);
-    if (!form.purpose.trim()) return setError(t('cpurpose.purposeRequired'));
-    if (!form.legalBasis) return setError(t('cpurpose.basisRequired'));
-    if (!(form.hours.trim() && Number.isFinite(hours) && hours > 0)) return setError(t('cpurpose.hoursBad'));
-    if (needsReason && !form.reason.trim()) return setError(t('cpurpose.reasonNeeded', { hours: defaultHours }));
+    if (!form.purpose.trim()) return setError({ key: 'cpurpose.purposeRequired' });
+    if (!form.legalBasis) return setError({ key: 'cpurpose.basisRequired' });
+    if (!(form.hours.trim() && Number.isFinite(hours) && hours > 0)) return setError({ key: 'cpurpose.hoursBad' });
+    if (needsReason && !form.reason.trim()) return setError({ key: 'cpurpose.reasonNeeded', params: { hours: defaultHours } });
     setBusy(true);
     try {
       const r = await putCameraPurpose(id, { purpose: form.purpose.trim(), legalBasis: form.legalBasis, retentionHours: hours, ...(form.reason.trim() ? { retentionReason: form.reason.trim() } : {}) });
       setView((v) => (v ? { ...v, purpose: r.purpose } : v));
       setSaved({ hours: r.purpose.retentionHours, notices: r.notices });
     } catch (e) {
-      setError(messageOf(e));
+      setError({ error: e });
     } finally {
       setBusy(false);
     }
@@ -97,12 +100,12 @@ export function CameraPurposeScreen({ id }: { id: string }) {
           </div>
         </form>
       )}
-      {error && <p className="banner banner-error" role="alert" dir="auto" data-testid="purpose-error">{error}</p>}
+      {error && <p className="banner banner-error" role="alert" data-testid="purpose-error">{problemText(error)}</p>}
       {saved && <p className="banner banner-ok" role="status" data-testid="purpose-saved">{t('cpurpose.saved', { hours: saved.hours })}</p>}
       {saved && saved.notices.length > 0 && (
         <div className="banner banner-warning" role="alert" data-testid="purpose-notices">
           <p>{t('cpurpose.locksWin')}</p>
-          <ul>{saved.notices.map((n) => <li key={n} dir="ltr">{n}</li>)}</ul>
+          <ul>{saved.notices.map((n) => <li key={`${n.code}:${n.lockId ?? ''}`} data-code={n.code}>{noticeText(n)}</li>)}</ul>
         </div>
       )}
       <p className="audit-notice audit-notice-block"><span className="audit-dot" aria-hidden="true" />{t('cpurpose.audited')}</p>

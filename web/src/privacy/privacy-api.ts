@@ -2,9 +2,11 @@
 // The purpose the user stated for looking back is kept for the tab's session and sent with every
 // playback and export request until they change it.
 import { request } from '../api/client.ts';
-import type { CameraPurposeInput, CameraPurposeView, MaskList, MaskLift, PurposeList } from '../api/types.ts';
+import type {
+  CameraPurposeInput, CameraPurposeView, DataRetentionPolicyView, DataRetentionView, MaskList, MaskLift, PurposeList, RecordingRetentionView, RetentionNoticeView,
+} from '../api/types.ts';
 
-export type { CameraPurposeView, MaskList, MaskLift, PurposeList } from '../api/types.ts';
+export type { CameraPurposeView, MaskList, MaskLift, PurposeList, DataRetentionView, DataRetentionPolicyView, DeletionView, RecordingRetentionView, RetentionNoticeView } from '../api/types.ts';
 
 // The app's one JSON request (ApiError with the server's code, a 401 back to the sign-in screen).
 const call = request;
@@ -56,4 +58,11 @@ export const PURPOSE_REQUIRED = 'PURPOSE_REQUIRED';
 // --- issue 13: a camera's purpose, legal basis and retention (server: src/api/retention-routes.ts) ---
 export const getCameraPurpose = (cameraId: string) => call<CameraPurposeView>('GET', `/api/cameras/${encodeURIComponent(cameraId)}/purpose`);
 export const putCameraPurpose = (cameraId: string, body: CameraPurposeInput) =>
-  call<{ purpose: CameraPurposeView['purpose']; notices: string[] }>('PUT', `/api/cameras/${encodeURIComponent(cameraId)}/purpose`, body);
+  call<{ purpose: CameraPurposeView['purpose']; notices: RetentionNoticeView[] }>('PUT', `/api/cameras/${encodeURIComponent(cameraId)}/purpose`, body);
+
+// --- issue 13: the retention screen (server: src/api/data-retention-routes.ts) ---
+export const getRetention = () => call<DataRetentionView>('GET', '/api/privacy/retention');
+export const putRetention = (body: Partial<DataRetentionPolicyView>) =>
+  call<{ policy: DataRetentionPolicyView; notices: RetentionNoticeView[] }>('PUT', '/api/privacy/retention', body);
+export const runRetentionSweep = () => call<{ sweep: NonNullable<DataRetentionView['lastSweep']> }>('POST', '/api/privacy/retention/sweep');
+export const getRecordingRetention = () => call<RecordingRetentionView>('GET', '/api/privacy/recording-retention');
