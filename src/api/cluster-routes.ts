@@ -14,6 +14,7 @@ import { PlaybackError, segmentFile } from '../playback/index.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { ClusterNodesSchema, ErrorSchema } from './schemas.ts';
+import { SEE_ALARMS } from './alarm-views.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 const N = Type.Union([Type.Number(), Type.Null()]);
@@ -153,6 +154,18 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ApiDeps, guard
   );
 
   app.addHook('preHandler', async (req, reply) => {
+    if (req.routeOptions.url === '/api/alarms/:id/snapshot') {
+      // An alarm raised on a node has its snapshot on that node's disk: asked there, with the
+      // viewer's own session (the node checks it, masks the picture and audits the viewing).
+      const a = await deps.store.getAlarm((req.params as { id: string }).id);
+      const node = typeof a?.details.node === 'string' ? a.details.node : null;
+      if (!a || node === null || node === cluster.nodeId) return;
+      guard(req, SEE_ALARMS, { type: 'camera', id: a.cameraId });
+      const base = cluster.liveNodeUrl(node);
+      if (!base) throw new ClusterError('NODE_UNKNOWN', `the snapshot of alarm ${a.id} is on node ${node}, which is not reachable now`);
+      await proxy(req, reply, base);
+      return;
+    }
     if (!PROXIED.has(req.routeOptions.url ?? '')) return;
     const cameraId = (req.params as { id: string }).id;
     guard(req, 'recording.play', { type: 'camera', id: cameraId });

@@ -67,6 +67,8 @@ export interface ClusterApi {
   fetchSegment(seg: SegmentRow): Promise<Buffer | null>;
   /** Why a request for one of this node's segment files is refused, or null when its token holds. */
   segmentTokenRefusal(token: string | undefined, cameraId: string, startMs: number): string | null;
+  /** Base URL of this live node (another process), else null. */
+  liveNodeUrl(nodeId: string): string | null;
 }
 
 export class ClusterMember implements ClusterApi {
@@ -187,7 +189,8 @@ export class ClusterMember implements ClusterApi {
    */
   alarmDelivery(): ((hit: AlarmHit) => Promise<void>) | null {
     const outbox = this.outbox;
-    return outbox ? (hit) => outbox.appendAlarmHit(hit) : null;
+    // the node is named in the alarm: its snapshot is on this node's disk (the api proxies it here)
+    return outbox ? (hit) => outbox.appendAlarmHit({ ...hit, details: { ...hit.details, node: this.nodeId } }) : null;
   }
 
   /** A process that serves the control room raises the nodes' hits through its alarm service (so its screens hear of them). */
@@ -284,6 +287,12 @@ export class ClusterMember implements ClusterApi {
     const [best, n] = [...count].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
     if (best === null || n <= local) return null;
     const node = this.node.view?.node(best);
+    return node?.alive && node.url ? node.url : null;
+  }
+
+  liveNodeUrl(nodeId: string): string | null {
+    if (nodeId === this.nodeId) return null;
+    const node = this.node.view?.node(nodeId);
     return node?.alive && node.url ? node.url : null;
   }
 

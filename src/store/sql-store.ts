@@ -816,16 +816,7 @@ export class SqlStore implements StoreOperations {
   }
 
   async auditDailyCounts(actions: string[]): Promise<{ day: number; action: string; n: number }[]> {
-    if (actions.length === 0) return [];
-    const marks = actions.map((_, i) => `$${i + 1}`).join(', ');
-    // Integer division on BIGINT: the same day number on both engines.
-    const rows = await this.db.query(
-      `SELECT action, ts / 86400000 AS day, COUNT(*) AS n FROM audit_log
-       WHERE action IN (${marks}) AND NOT (action = 'recording.play' AND details LIKE '%"via":"hls-%')
-       GROUP BY action, ts / 86400000`,
-      actions,
-    );
-    return rows.map((r) => ({ action: String(r.action), day: Number(r.day), n: Number(r.n) }));
+    return privacyQueries.auditDailyCounts(this.db, actions);
   }
 
   // --- issue 11: the security map -----------------------------------------------------------

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { signIn, startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
 import { AuthService } from '../../src/access/index.ts';
 
 let v: TestVigil;
@@ -20,12 +20,6 @@ before(async () => {
 after(async () => {
   await v?.stop();
 });
-
-async function session(user: string, password: string): Promise<string> {
-  const res = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
-  assert.equal(res.status, 200);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
 
 function req(cookie: string, pathname: string, init: RequestInit & { json?: unknown } = {}) {
   const headers = new Headers(init.headers);
@@ -50,9 +44,9 @@ async function hit(rule: string, kind = 'zone_intrusion', ts = Date.now()) {
 }
 
 test('the operator path over HTTP, live on the socket: ack, take (409 naming the owner), protect, comment limits, resolve', async () => {
-  const ann = await session('ann', 'operator-pass-1');
-  const bob = await session('bob', 'operator-pass-2');
-  const vera = await session('vera', 'viewer-pass-1');
+  const ann = await signIn(v.url, 'ann', 'operator-pass-1');
+  const bob = await signIn(v.url, 'bob', 'operator-pass-2');
+  const vera = await signIn(v.url, 'vera', 'viewer-pass-1');
   const ws = new WebSocket(v.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie: bob } });
   const messages: any[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
@@ -119,7 +113,7 @@ test('the operator path over HTTP, live on the socket: ack, take (409 naming the
 });
 
 test('history: filters, keyset cursor, CSV export audited with its filter and row count', async () => {
-  const ann = await session('ann', 'operator-pass-1');
+  const ann = await signIn(v.url, 'ann', 'operator-pass-1');
   const base = Date.UTC(2026, 0, 5, 8, 0, 0);
   for (let i = 0; i < 12; i++) await hit(`h${i}`, 'dwell', base + i * 1000);
   await until(async () => ((await (await req(ann, `/api/alarms/history?from=${base}&to=${base + 20_000}&limit=500`)).json()) as any).alarms.length === 12, 5000, '12 alarms');
@@ -162,8 +156,8 @@ test('history: filters, keyset cursor, CSV export audited with its filter and ro
 });
 
 test('not acknowledged in time: the sweep flags it, every operator sees the flag, the supervisors get an escalation', async () => {
-  const admin = await session('admin', 'admin-password-1');
-  const ann = await session('ann', 'operator-pass-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
+  const ann = await signIn(v.url, 'ann', 'operator-pass-1');
   const put = await req(admin, '/api/cameras/cam1/analytics', { method: 'PUT', json: { enabled: false, alarms: [{ kind: 'tamper', priority: 5, escalateAfterSeconds: 1, instructions: ['Send a patrol'] }] } });
   assert.equal(put.status, 200);
   const listen = async (cookie: string) => {

@@ -17,7 +17,8 @@ import { startNats, type TestNats } from '../helpers/nats.ts';
 import { until } from '../helpers/cluster-rig.ts';
 import { validateConfig } from '../../src/core/index.ts';
 import { startVigil, type RunningVigil } from '../../src/app/vigil.ts';
-import type { AlarmChange } from '../../src/events/index.ts';
+import { SnapshotStore, type AlarmChange } from '../../src/events/index.ts';
+import { encodePng } from '../../src/media/index.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-node-alarms-'));
 // PostgreSQL's folder, kept across its stop and start (its own: postgres cannot enter `dir`)
@@ -33,6 +34,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(pgDir, { recursive: true, force: true });
 });
+
+let api: RunningVigil | undefined;
+let node: RunningVigil | undefined;
+let cookie = '';
 
 test('an alarm raised on a node while PostgreSQL is down reaches the control room\'s queue once it is back, exactly once', async () => {
   pgs = await startPostgres({ keepDir: pgDir });
@@ -54,17 +59,17 @@ test('an alarm raised on a node while PostgreSQL is down reaches the control roo
     running.push(v);
     return v;
   };
-  const api = await start('api', 'api');
-  const node = await start('node-a', 'node');
+  api = await start('api', 'api');
+  node = await start('node-a', 'node');
   const told: AlarmChange[] = [];
   api.bus.subscribe('alarm', (c) => void told.push(c));
 
   const login = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN }) });
   assert.equal(login.status, 200);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  cookie = login.headers.get('set-cookie')!.split(';')[0];
   type Queue = { alarms: { id: string; cameraId: string; cameraName: string; ruleKind: string; rule: string; hits: number; state: string }[] };
   const queue = async (): Promise<Queue['alarms']> => {
-    const res = await fetch(`${api.url}/api/alarms`, { headers: { cookie } });
+    const res = await fetch(`${api!.url}/api/alarms`, { headers: { cookie } });
     assert.equal(res.status, 200, await res.clone().text());
     return ((await res.json()) as Queue).alarms;
   };
@@ -72,7 +77,7 @@ test('an alarm raised on a node while PostgreSQL is down reaches the control roo
 
   // PostgreSQL goes away (a real server stopped, its connections cut); the node's rule fires twice.
   await pgs.stop();
-  const hit = (n: number) => node.events.raise({ kind: 'analytics.zone_intrusion', severity: 'warning', cameraId: 'yard', details: { rule: 'fence', cls: 'person', n } });
+  const hit = (n: number) => node!.events.raise({ kind: 'analytics.zone_intrusion', severity: 'warning', cameraId: 'yard', details: { rule: 'fence', cls: 'person', n } });
   const first = await hit(1);
   const second = await hit(2);
   // the api's ingest meets the outage (and keeps both hits in the stream); nothing is lost meanwhile
@@ -103,4 +108,33 @@ test('an alarm raised on a node while PostgreSQL is down reaches the control roo
   assert.equal(again.length, 1);
   assert.equal(again[0].hits, 2, 'a hit delivered twice is counted once');
   assert.equal(told.length, 2, 'and not announced again');
+});
+
+test('the snapshot of an alarm raised on a node is served through the api from the node\'s disk, its viewing audited', async () => {
+  assert.ok(api && node, 'runs after the first test');
+  // a picture the node's analytics saved with the hit (its heads already pixelated)
+  const rgb = new Uint8Array(16 * 8 * 3).fill(200);
+  const snapshots = new SnapshotStore(path.join(dir, 'node-a'));
+  const rel = snapshots.newPath('yard', Date.now());
+  assert.equal(await snapshots.write(rel, Promise.resolve(encodePng(rgb, 16, 8))), true);
+  const e = await node.events.raise({ kind: 'analytics.zone_intrusion', severity: 'warning', cameraId: 'yard', details: { rule: 'gate', cls: 'person', snapshot: rel } });
+  type Queue = { alarms: { id: string; rule: string; eventId: string; snapshotUrl: string | null }[] };
+  let alarm: Queue['alarms'][number] | undefined;
+  await until('the gate alarm in the queue', async () => {
+    const q = (await (await fetch(`${api!.url}/api/alarms`, { headers: { cookie } })).json()) as Queue;
+    alarm = q.alarms.find((a) => a.eventId === e.id);
+    return alarm !== undefined;
+  }, 20_000);
+  assert.ok(alarm!.snapshotUrl, 'the queue offers its picture');
+  const res = await fetch(`${api.url}/api/alarms/${alarm!.id}/snapshot`, { headers: { cookie } });
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  assert.match(res.headers.get('x-vigil-node') ?? '', /^127\.0\.0\.1:\d+$/, 'answered by the node');
+  const png = Buffer.from(await res.arrayBuffer());
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  const seen = await api.store.queryAudit({ action: 'snapshot.view', cameraId: 'yard', limit: 5 });
+  assert.equal(seen.length, 1, 'viewing audited once (by the node, under the viewer\'s name)');
+  assert.equal(seen[0].actor, (await api.store.queryAudit({ action: 'login.success', limit: 1 }))[0]?.actor);
+  // without a session: refused before anything is looked up
+  assert.equal((await fetch(`${api.url}/api/alarms/${alarm!.id}/snapshot`)).status, 401);
 });

@@ -71,11 +71,12 @@ export async function signIn(url: string, username: string, password: string): P
 export const OPERATOR = { username: 'otto', password: 'operator-password-1' } as const;
 
 /**
- * The set-up of the API tests that an admin passes and an operator is refused: one camera that is
- * not recorded, the admin signed in (`http` carries the session) and an OPERATOR account.
+ * The set-up of the API tests that an admin passes and an operator is refused: the admin signed in
+ * (`http` carries the session) and an OPERATOR account (signIn for its session). Without a config,
+ * one camera that is not recorded.
  */
-export async function startTestVigilWithOperator(): Promise<TestVigil> {
-  const v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] });
+export async function startTestVigilWithOperator(extra: Record<string, unknown> = { cameras: [{ id: 'cam1', name: 'Gate', url: 'rtsp://127.0.0.1:1/none', record: false }] }): Promise<TestVigil> {
+  const v = await startTestVigil(extra);
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
   await new AuthService(v.store, validateConfig({}).auth).createUser(OPERATOR.username, OPERATOR.password, 'operator', 'test');
   return v;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { signIn, startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
 import { TEST_SIM_CACHE } from '../helpers/recording-rig.ts';
 import { AuthService } from '../../src/access/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
@@ -26,11 +26,7 @@ before(async () => {
   const auth = new AuthService(v.store, validateConfig({}).auth);
   await auth.createUser('otto', 'operator-password-1', 'operator', 'test');
   await auth.createUser('sue', 'supervisor-password-1', 'supervisor', 'test');
-  for (const [u, p] of [['otto', 'operator-password-1'], ['sue', 'supervisor-password-1']]) {
-    const res = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u, password: p }) });
-    assert.equal(res.status, 200);
-    cookies[u] = res.headers.get('set-cookie')!.split(';')[0];
-  }
+  for (const [u, p] of [['otto', 'operator-password-1'], ['sue', 'supervisor-password-1']]) cookies[u] = await signIn(v.url, u, p);
   for (let i = 0; i < 300 && (await v.store.listSegments('cam1', 0, Date.now() + 1000)).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
 });
 after(async () => {

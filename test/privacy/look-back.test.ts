@@ -5,10 +5,8 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkLookBack, validateLookBackPolicy, DEFAULT_LOOK_BACK, PrivacyError } from '../../src/privacy/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { OPERATOR, signIn, startTestVigilWithOperator, type TestVigil } from '../helpers/vigil-instance.ts';
 import { TEST_SIM_CACHE } from '../helpers/recording-rig.ts';
-import { AuthService } from '../../src/access/index.ts';
-import { validateConfig } from '../../src/core/index.ts';
 
 const purposes = [{ id: 'p1', name: 'Incident investigation', active: true }, { id: 'p2', name: 'Retired', active: false }];
 const now = 1_800_000_000_000;
@@ -43,11 +41,8 @@ describe('API', () => {
   const asOp = (p: string, init: RequestInit = {}) => fetch(v.url + p, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: op, 'content-type': 'application/json' } });
   before(async () => {
     sim = await startSimulator({ cameras: 1, port: 0, cacheDir: TEST_SIM_CACHE, clips: ['testsrc2'] });
-    v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
-    assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
-    await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
-    const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-    op = login.headers.get('set-cookie')!.split(';')[0];
+    v = await startTestVigilWithOperator({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
+    op = await signIn(v.url, OPERATOR.username, OPERATOR.password);
     for (let i = 0; i < 200 && (await v.store.listSegments('cam1', 0, Date.now() + 1000)).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
   });
   after(async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
+import { signIn, startTestVigil, type TestVigil } from '../helpers/vigil-instance.ts';
 import { TEST_SIM_CACHE } from '../helpers/recording-rig.ts';
 import { AuthService } from '../../src/access/index.ts';
 import { validateConfig } from '../../src/core/index.ts';
@@ -32,9 +32,7 @@ before(async () => {
   v = await startTestVigil({ cameras: [{ id: 'cam1', name: 'Cam 1', url: sim.urls[0] }], recording: { segmentSeconds: 2 } });
   assert.equal((await v.login('admin', 'admin-password-1')).status, 200);
   await new AuthService(v.store, validateConfig({}).auth).createUser('vera', 'viewer-password-1', 'viewer', 'test');
-  const res = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'vera', password: 'viewer-password-1' }) });
-  assert.equal(res.status, 200);
-  viewerCookie = res.headers.get('set-cookie')!.split(';')[0];
+  viewerCookie = await signIn(v.url, 'vera', 'viewer-password-1');
   viewer = (p, init = {}) => fetch(v.url + p, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: viewerCookie } });
 });
 after(async () => {
@@ -169,8 +167,7 @@ test('recorded playback and HLS for a viewer are masked; the camera\'s own HLS p
   assert.equal(res.status, 403, 'a viewer may not play recordings at all');
 
   await new AuthService(v.store, validateConfig({}).auth).createUser('otto', 'operator-password-1', 'operator', 'test');
-  const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-  const op = login.headers.get('set-cookie')!.split(';')[0];
+  const op = await signIn(v.url, 'otto', 'operator-password-1');
   const asOp = (p: string) => fetch(v.url + p, { headers: { cookie: op } });
 
   const play = await asOp(`/api/cameras/cam1/playback?from=${from}&to=${to}`);
@@ -195,8 +192,7 @@ test('recorded playback and HLS for a viewer are masked; the camera\'s own HLS p
 });
 
 test('an operator\'s export has the masks burned in and the manifest says so', async () => {
-  const login = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'otto', password: 'operator-password-1' }) });
-  const op = login.headers.get('set-cookie')!.split(';')[0];
+  const op = await signIn(v.url, 'otto', 'operator-password-1');
   const to = Date.now(), from = to - 5000;
   const started = await fetch(v.url + '/api/exports', { method: 'POST', headers: { cookie: op, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['cam1'], from: String(from), to: String(to), reason: 'case 7' }) });
   assert.equal(started.status, 202, await started.clone().text());

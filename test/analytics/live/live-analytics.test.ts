@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { startSimulator, VTEST_AVI_PATH, type Simulator } from './sim.ts';
-import { startTestVigil, type TestVigil } from '../../helpers/vigil-instance.ts';
+import { signIn, startTestVigil, type TestVigil } from '../../helpers/vigil-instance.ts';
 import { AuthService } from '../../../src/access/index.ts';
 import { headBand } from '../../../src/privacy/index.ts';
 import { decodePng, neighbourDiff } from './png-decode.ts';
@@ -44,12 +44,6 @@ async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms: nu
   }
 }
 
-async function session(user: string, password: string): Promise<string> {
-  const res = await fetch(v.url + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
-  assert.equal(res.status, 200);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
-
 function req(cookie: string, pathname: string, init: RequestInit & { json?: unknown } = {}) {
   const headers = new Headers(init.headers);
   headers.set('cookie', cookie);
@@ -58,7 +52,7 @@ function req(cookie: string, pathname: string, init: RequestInit & { json?: unkn
 }
 
 test('rule hits become events in the store and arrive on the alarm WebSocket with a head-blurred snapshot', async () => {
-  const admin = await session('admin', 'admin-password-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
   const ws = new WebSocket(v.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie: admin, origin: v.url } });
   const messages: any[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
@@ -109,9 +103,9 @@ test('rule hits become events in the store and arrive on the alarm WebSocket wit
 });
 
 test('acknowledging is audited once, pushed live, refused to a viewer; the second operator is told who was first', async () => {
-  const admin = await session('admin', 'admin-password-1');
-  const operator = await session('otto', 'operator-pass-1');
-  const viewer = await session('vera', 'viewer-pass-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
+  const operator = await signIn(v.url, 'otto', 'operator-pass-1');
+  const viewer = await signIn(v.url, 'vera', 'viewer-pass-1');
   const alarm: any = await until(async () => ((await (await req(admin, '/api/alarms?limit=1')).json()) as any).alarms[0], 30_000, 'an alarm');
   const ws = new WebSocket(v.url.replace('http', 'ws') + '/api/events/live', { headers: { cookie: viewer } });
   const messages: any[] = [];
@@ -141,9 +135,9 @@ test('acknowledging is audited once, pushed live, refused to a viewer; the secon
 });
 
 test('only an admin reads or changes analytics settings; changes are validated and audited', async () => {
-  const admin = await session('admin', 'admin-password-1');
-  const viewer = await session('vera', 'viewer-pass-1');
-  const operator = await session('otto', 'operator-pass-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
+  const viewer = await signIn(v.url, 'vera', 'viewer-pass-1');
+  const operator = await signIn(v.url, 'otto', 'operator-pass-1');
   assert.equal((await req(viewer, '/api/cameras/cam1/analytics', { method: 'PUT', json: ANALYTICS })).status, 403);
   assert.equal((await req(operator, '/api/cameras/cam1/analytics', { method: 'PUT', json: ANALYTICS })).status, 403);
   assert.equal((await req(viewer, '/api/cameras/cam1/analytics')).status, 403);
@@ -192,7 +186,7 @@ test('only an admin reads or changes analytics settings; changes are validated a
 });
 
 test('a crowd rule in persons/m² needs the zone\'s area: typed in, or from the camera\'s calibration', async () => {
-  const admin = await session('admin', 'admin-password-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
   const whole: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]];
   const perM2 = { ...ANALYTICS, crowd: [{ name: 'square', polygon: whole, threshold: 4, unit: 'persons/m2' }] };
   await req(admin, '/api/cameras/cam1/calibration', { method: 'DELETE' });
@@ -219,7 +213,7 @@ test('a crowd rule in persons/m² needs the zone\'s area: typed in, or from the 
 });
 
 test('counts API: stored per-minute counts regrouped per bucket, and live crossings counted', async () => {
-  const admin = await session('admin', 'admin-password-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
   const m0 = Date.UTC(2026, 0, 1, 10, 0);
   await v.store.addLineCounts([
     { cameraId: 'cam1', line: 'gate', minuteMs: m0, cls: 'person', direction: 'positive', n: 3 },
@@ -247,7 +241,7 @@ test('counts API: stored per-minute counts regrouped per bucket, and live crossi
 });
 
 test('the alarm WebSocket refuses strangers and other origins', async () => {
-  const admin = await session('admin', 'admin-password-1');
+  const admin = await signIn(v.url, 'admin', 'admin-password-1');
   const status = (headers: Record<string, string>) =>
     new Promise<number>((resolve) => {
       const ws = new WebSocket(v.url.replace('http', 'ws') + '/api/events/live', { headers });
