@@ -98,8 +98,12 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     assert.ok(await page.locator('[data-testid="traffic-counts-chart"] rect').count() >= 1, 'bars in the counts chart');
     assert.ok(await page.locator('[data-testid="traffic-histogram"] rect').count() >= 5);
     assert.ok(await page.locator('[data-testid="traffic-event"][data-kind="speeding"]').count() >= 1);
-    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { lane: string; counts: Record<string, number> }[]; minutes: unknown[] };
+    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { lane: string; counts: Record<string, number>; binKmh: number }[]; minutes: unknown[] };
     assert.equal(api.lanes[0].lane, 'near');
+    // the speed axis: every other bin's lower edge, in km/h
+    const axis = await page.locator('[data-testid="traffic-histogram"]').first().locator('text').allTextContents();
+    assert.ok(axis.length >= 3, axis.join(' '));
+    assert.deepEqual(axis, axis.map((_, k) => String(k * 2 * api.lanes[0].binKmh)));
     assert.ok(api.minutes.length >= 1);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-en.png'), fullPage: true });
     // the links lead to each violation's package (the newest may still be being made): ours
@@ -117,6 +121,21 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.getByTestId('evidence-dashboard-link').click();
     await page.getByTestId('traffic-lane').first().waitFor();
     assert.match(await page.getByTestId('traffic-screen').innerText(), /ترافیک/);
+    // every number on the charts in the reader's digits, as on the rest of the Dari page
+    const chartNumbers = [
+      ...await page.locator('[data-testid="traffic-histogram"] text').allTextContents(),
+      ...await page.locator('[data-testid="traffic-counts-chart"] text').allTextContents(),
+      ...await page.locator('[data-testid="traffic-histogram"] title, [data-testid="traffic-counts-chart"] title').allTextContents(),
+      ...await page.getByTestId('traffic-lane-counts').allTextContents(),
+    ];
+    assert.ok(chartNumbers.length >= 8, chartNumbers.join(' | '));
+    const latin = chartNumbers.filter((text) => /[0-9]/.test(text));
+    assert.deepEqual(latin, [], 'Latin digits on the Dari charts');
+    assert.ok(chartNumbers.every((text) => /[۰-۹]/.test(text)), chartNumbers.join(' | '));
+    const axis = await page.locator('[data-testid="traffic-histogram"]').first().locator('text').allTextContents();
+    const persian = (n: number) => String(n).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { binKmh: number }[] };
+    assert.deepEqual(axis, axis.map((_, k) => persian(k * 2 * api.lanes[0].binKmh)), 'the speed axis in Persian digits');
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-fa.png'), fullPage: true });
     await page.selectOption('[data-testid="language"]', 'en');
   });
