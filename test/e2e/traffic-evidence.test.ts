@@ -104,6 +104,9 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     const axis = await page.locator('[data-testid="traffic-histogram"]').first().locator('text').allTextContents();
     assert.ok(axis.length >= 3, axis.join(' '));
     assert.deepEqual(axis, axis.map((_, k) => String(k * 2 * api.lanes[0].binKmh)));
+    const chart = (await page.locator('[data-testid="traffic-histogram"]').first().boundingBox())!;
+    const zero = (await page.locator('[data-testid="traffic-histogram"]').first().locator('text').first().boundingBox())!;
+    assert.ok(zero.x >= chart.x - 1 && zero.x < chart.x + chart.width / 2, `0 km/h at ${JSON.stringify(zero)} in ${JSON.stringify(chart)}`);
     assert.ok(api.minutes.length >= 1);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-en.png'), fullPage: true });
     // the links lead to each violation's package (the newest may still be being made): ours
@@ -136,6 +139,10 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     const persian = (n: number) => String(n).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
     const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { binKmh: number }[] };
     assert.deepEqual(axis, axis.map((_, k) => persian(k * 2 * api.lanes[0].binKmh)), 'the speed axis in Persian digits');
+    // mirrored: 0 km/h is the rightmost label, and inside the chart (not pushed out by the page's rtl)
+    const chart = (await page.locator('[data-testid="traffic-histogram"]').first().boundingBox())!;
+    const zero = (await page.locator('[data-testid="traffic-histogram"]').first().locator('text').first().boundingBox())!;
+    assert.ok(zero.x > chart.x + chart.width / 2 && zero.x + zero.width <= chart.x + chart.width + 1, `0 km/h at ${JSON.stringify(zero)} in ${JSON.stringify(chart)}`);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-fa.png'), fullPage: true });
     await page.selectOption('[data-testid="language"]', 'en');
   });
