@@ -147,4 +147,25 @@ describe('the retention screen in the control room', { timeout: 300_000 }, () =>
     }
     await page.selectOption('[data-testid="language"]', 'en');
   });
+
+  test('an auditor reads the retention, and cannot change it', async () => {
+    const auditor = { username: 'aud', password: 'ledger-check-1313', role: 'auditor', scopes: null };
+    const created = await page.request.post(`${demo.baseUrl}/api/users`, { data: auditor });
+    assert.equal(created.status(), 201, await created.text());
+    const context = await room!.browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'en-GB', bypassCSP: true });
+    try {
+      assert.equal((await context.request.post(`${demo.baseUrl}/api/session`, { data: { username: auditor.username, password: auditor.password } })).status(), 200);
+      const aud = await context.newPage();
+      await aud.goto(`${demo.baseUrl}/retention`);
+      await aud.getByTestId('retention-kinds').waitFor({ timeout: 15_000 });
+      assert.equal(await aud.locator('input[name="events-days"]').inputValue(), '7');
+      assert.equal(await aud.locator('input[name="events-days"]').isDisabled(), true, 'read only');
+      assert.equal(await aud.getByTestId('retention-save').count(), 0, 'no save button');
+      assert.equal(await aud.getByTestId('retention-sweep').count(), 0);
+      assert.equal(await aud.locator('[data-testid^="retention-change-"]').count(), 0, 'no link to change a camera');
+      assert.ok((await aud.locator('[data-testid="retention-deletions"] tbody tr').count()) >= 1, 'the deletions are there to read');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -75,6 +75,8 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
       <div className="main-area">
         {route.name === 'users' && user.role === 'admin' ? <UsersScreen me={user.username} />
           : route.name === 'audit' && canAudit ? <AuditScreen />
+          // issue 13: retention of every kind (admins change it, auditors read it)
+          : route.name === 'retention' && canAudit ? <RetentionScreen mayChange={user.role === 'admin'} />
           // Auditors read the log; they have no video to look at.
           : user.role === 'auditor' ? <AuditScreen />
           : route.name === 'camera' ? <CameraView id={route.id} me={user.username} canConfigure={user.role === 'admin'} canBookmark={user.role !== 'viewer'} />
@@ -85,8 +87,6 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
           // issue 13: exports and four-eyes approval (viewers export nothing)
           : route.name === 'exports' && user.role !== 'viewer' ? <ExportsScreen user={user} cameras={cameras.data} />
           : route.name === 'purpose' && user.role === 'admin' ? <CameraPurposeScreen id={route.id} />
-          // issue 13: retention of every kind (admins change it, auditors read it)
-          : route.name === 'retention' && (user.role === 'admin' || user.role === 'auditor') ? <RetentionScreen mayChange={user.role === 'admin'} />
           : route.name === 'alarm' ? <AlarmScreen id={route.id} feed={feed} />
           : route.name === 'evidence' ? <EvidenceScreen id={route.id} />
           : route.name === 'traffic' ? <TrafficScreen cameraId={route.id} />
