@@ -21,8 +21,8 @@ export interface DetectionSettings {
   /**
    * How a frame with motion almost everywhere is seen: `rows` rows of overlapping square tiles
    * (1: tiles as tall as the frame; 2: ~half as tall, 1.8× the resolution, 4× the cost), or
-   * false for the whole frame squeezed into one input (the cheapest; people in a 16:9 frame lose
-   * half their width).
+   * false for the whole frame in one input, letterboxed at one scale (the cheapest; a 640×360
+   * frame is seen at half size: before 2026-12-02 it was squeezed, every object at half its width).
    */
   tiles: { rows: number } | false;
   /** per-class thresholds over the defaults (NANODET_TRACKER) */

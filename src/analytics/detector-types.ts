@@ -5,7 +5,15 @@ export interface Detection { cls: DetClass; score: number; /** normalised 0..1, 
  * input side it is to be seen at (default: the detector's `inputSize`), so cameras configured for
  * different input sizes can share one detector.
  */
-export interface DetectorInput { rgb: Uint8Array; width: number; height: number; region: [number, number, number, number]; size?: number }
+export interface DetectorInput {
+  rgb: Uint8Array; width: number; height: number; region: [number, number, number, number]; size?: number;
+  /**
+   * How a crop that is not square fills the square model input: stretched (the default), or
+   * letterboxed — scaled by one factor to fit and the rest filled with the network's mean colour,
+   * so objects keep their shape (a 16:9 frame stretched squeezes cars to 0.56 of their width).
+   */
+  fit?: 'stretch' | 'letterbox';
+}
 export interface Detector {
   readonly inputSize: number;
   /** the model file it runs, when it runs one (an int8 model's name carries its calibration key) */

@@ -165,7 +165,7 @@ export class CameraPipeline {
       if (!pool) this.cropPool.set(bytes, (pool = []));
       if (!pool[n]) pool[n] = new Uint8Array(bytes);
       cropRgb(rgb, W, r.x, r.y, r.w, r.h, pool[n]);
-      return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H), size: this.detection.inputSize };
+      return { rgb: pool[n], width: r.w, height: r.h, region: rectToRegion(r, W, H), size: this.detection.inputSize, fit: 'letterbox' };
     });
   }
 }

@@ -33,8 +33,8 @@ export interface TrackerOptions {
   /**
    * A box of the same kind lying this much (fraction of its own area) inside a larger confirmed
    * track's box is a part of that object (a detector also boxes a car's windscreen or its rear
-   * half): it does not start a track, and a tentative track that ends up there is dropped.
-   * 0 turns it off.
+   * half): it does not start a track, and a tentative track that ends up there is dropped
+   * (unless that track covers half the view or more: WHOLE_MAX_VIEW). 0 turns it off.
    */
   insideFraction?: number;
   /** thresholds of particular classes over the ones above (DetectionSettings.classes) */
@@ -172,7 +172,7 @@ export class ByteTracker {
     // Confirmed tracks seen in this frame, against which parts of objects are recognised.
     const wholes = this.tracks.filter((tr) => tr.state === 'confirmed' && matched.has(tr));
     const partOfTracked = (b: Box, cls: DetClass, self?: TrackInternal) =>
-      o.insideFraction > 0 && wholes.some((w) => w !== self && sameKind(w.cls, cls) && insideOf(b, w.box) >= o.insideFraction && boxArea(b) < boxArea(w.box));
+      o.insideFraction > 0 && wholes.some((w) => w !== self && sameKind(w.cls, cls) && insideOf(b, w.box) >= o.insideFraction && boxArea(b) < boxArea(w.box) && viewShare(w.box) < WHOLE_MAX_VIEW);
     const young = new Set(tentative);
     this.tracks = this.tracks.filter((tr) => {
       if (!young.has(tr)) return tr.misses <= o.maxMissed;
@@ -276,6 +276,18 @@ const ROAD_VEHICLE = new Set<DetClass>(['car', 'truck', 'bus']);
 
 export function sameKind(a: DetClass, b: DetClass): boolean {
   return a === b || (ROAD_VEHICLE.has(a) && ROAD_VEHICLE.has(b));
+}
+
+/**
+ * A tracked box covering this share of the view or more is no whole whose parts are suppressed: a
+ * track that size has grown over several vehicles (a lorry's track fed by boxes of the lorry and
+ * of the cars beside it, its size still growing in the Kalman filter, reached the whole frame on
+ * highway_cctv_osd at 18–20 s), and everything inside it taken for its part lost those cars.
+ */
+const WHOLE_MAX_VIEW = 0.5;
+
+function viewShare(b: Box): number {
+  return insideOf(b, [0, 0, 1, 1]) * boxArea(b);
 }
 
 /** A predicted box with less than this fraction of its area inside the frame has left the view. */

@@ -15,7 +15,7 @@ const Thresholds = Type.Object({ low: Type.Optional(Type.Number()), high: Type.O
 
 export const EffectiveDetectionSchema = Type.Object({
   inputSize: Type.Integer({ description: 'model input side, px' }),
-  tiles: Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer() })], { description: 'how a busy frame is covered: rows of square tiles, or false (squeezed into one input)' }),
+  tiles: Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer() })], { description: 'how a busy frame is covered: rows of square tiles, or false (the whole frame letterboxed into one input)' }),
   classes: Type.Record(Type.String(), Thresholds, { description: 'per-class score thresholds over the defaults' }),
 }, { description: 'The detector settings in force (stored ones with the defaults filled in: tiles on a camera with a crowd rule).' });
 

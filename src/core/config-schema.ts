@@ -35,7 +35,7 @@ const ClassThresholds = Type.Object(
 export const DetectionConfig = Type.Object(
   {
     inputSize: Type.Optional(Type.Integer({ minimum: 64, maximum: 1280, multipleOf: 32, description: 'Detector input size, px (default 320). Crops around motion are this many frame pixels square; CPU per inference grows with its square.' })),
-    tiles: Type.Optional(Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 4 }) }, { additionalProperties: false })], { description: 'How a frame with motion almost everywhere is seen: rows of overlapping square tiles ({rows: 1}: tiles as tall as the frame, 2 for 16:9), or false for the whole frame squeezed into one input (cheapest; people lose half their width). Default: {rows: 1} on a camera with a crowd rule, else false.' })),
+    tiles: Type.Optional(Type.Union([Type.Literal(false), Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 4 }) }, { additionalProperties: false })], { description: 'How a frame with motion almost everywhere is seen: rows of overlapping square tiles ({rows: 1}: tiles as tall as the frame, 2 for 16:9), or false for the whole frame in one input, letterboxed at one scale (cheapest; a 640×360 frame is seen at half size). Default: {rows: 1} on a camera with a crowd rule, else false.' })),
     classes: Type.Optional(Type.Object(Object.fromEntries(DET_CLASSES.map((c) => [c, Type.Optional(ClassThresholds)])), { additionalProperties: false, description: 'Per-class score thresholds over the defaults (0.15/0.3/0.35; person 0.2/0.4/0.5 when tiles are on).' })),
   },
   { additionalProperties: false, description: 'Detector settings (input size, tiling, per-class thresholds): the same for live analysis and vigil analyze.' },

@@ -317,3 +317,20 @@ test('a matched track carries the detector\'s own box of the frame (detBox); the
   assert.equal(coasting.id, t.id);
   assert.equal(coasting.detBox, undefined, 'no detection this frame: no detector box');
 });
+
+test('a track grown over half the view (a lorry fed its neighbours\' boxes) does not swallow the cars inside it as its parts', () => {
+  const tr = new ByteTracker();
+  const huge: Box = [0.05, 0.05, 0.95, 0.95];
+  for (let f = 0; f < 3; f++) tr.update([det(huge, 0.6, 'truck')], f * 0.2);
+  // cars driving inside its box: each becomes its own track
+  const car = (f: number): Box => at(0.3, 0.7 - f * 0.05, 0.1, 0.08);
+  let seen: ReturnType<ByteTracker['update']> = [];
+  for (let f = 3; f < 7; f++) seen = tr.update([det(huge, 0.6, 'truck'), det(car(f), 0.6, 'car')], f * 0.2);
+  assert.equal(seen.length, 2, 'the car is tracked beside the huge track');
+  // under half the view the rule stands: a smaller box inside is a part (as above)
+  const big = new ByteTracker();
+  const lorry: Box = [0.2, 0.2, 0.8, 0.8];
+  for (let f = 0; f < 3; f++) big.update([det(lorry, 0.6, 'truck')], f * 0.2);
+  for (let f = 3; f < 7; f++) seen = big.update([det(lorry, 0.6, 'truck'), det(car(f), 0.6, 'car')], f * 0.2);
+  assert.equal(seen.length, 1);
+});

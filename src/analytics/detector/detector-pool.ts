@@ -151,7 +151,7 @@ export class WorkerPoolDetector implements Detector {
         const view = new Uint8Array(slot.arena, off, c.rgb.length);
         view.set(c.rgb);
         off += c.rgb.length;
-        inputs.push({ rgb: view, width: c.width, height: c.height, region: c.region, size: c.size });
+        inputs.push({ rgb: view, width: c.width, height: c.height, region: c.region, size: c.size, fit: c.fit });
       }
       p.request.next += p.count;
     }

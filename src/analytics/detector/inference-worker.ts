@@ -2,7 +2,7 @@
 // preprocesses, runs and decodes its share of a batch, so all three use this worker's core.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectorInput, Detection } from '../detector-types.ts';
-import { NANODET_NORM, writeCropTensor } from './preprocess.ts';
+import { NANODET_NORM, fitOf, inputRegion, writeCropTensor } from './preprocess.ts';
 import { decodeNanodet, type NanodetLevel } from './nanodet-decode.ts';
 import { DetectorError } from './errors.ts';
 import { createRawRunner, type RawRunner, type RunnerConfig } from './raw-runners.ts';
@@ -31,7 +31,16 @@ async function handle(req: WorkerRequest): Promise<Detection[][]> {
     if (tensor.length < per * idx.length) tensor = config.inputType === 'uint8' ? new Uint8Array(per * idx.length) : new Float32Array(per * idx.length);
     idx.forEach((i, k) => writeCropTensor(req.inputs[i], size, tensor, k * per, NANODET_NORM, runner!.layout));
     const levels: NanodetLevel[][] = await runner.run(tensor.subarray(0, per * idx.length), idx.length, size);
-    levels.forEach((lv, k) => { out[idx[k]] = decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: req.inputs[idx[k]].region }); });
+    levels.forEach((lv, k) => {
+      const input = req.inputs[idx[k]];
+      const fit = fitOf(input, size);
+      if (fit.w === size && fit.h === size) { out[idx[k]] = decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: input.region }); return; }
+      // letterboxed: decoded over the whole input, then cut to the crop (a box reaching into a bar ends at the crop's edge)
+      const [x1, y1, x2, y2] = input.region;
+      out[idx[k]] = decodeNanodet(lv, { inputSize: size, scoreThreshold: config.scoreThreshold, region: inputRegion(input.region, fit, size) })
+        .map((d) => ({ ...d, box: [Math.max(x1, d.box[0]), Math.max(y1, d.box[1]), Math.min(x2, d.box[2]), Math.min(y2, d.box[3])] as Detection['box'] }))
+        .filter((d) => d.box[2] > d.box[0] && d.box[3] > d.box[1]);
+    });
   }
   return out;
 }

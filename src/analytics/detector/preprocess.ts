@@ -23,9 +23,10 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
   if (!(w > 0 && h > 0) || rgb.length < w * h * 3) {
     throw new DetectorError('BAD_INPUT', `crop ${w}x${h} needs ${w * h * 3} bytes, got ${rgb.length}`);
   }
+  const fit = fitOf(input, size);
   if (layout === 's2d') {
     if (!(dst instanceof Uint8Array) || size % 2) throw new DetectorError('BAD_INPUT', 'the s2d layout is for uint8 input of an even size');
-    writeSpaceToDepth(input, size, dst, offset, norm);
+    writeSpaceToDepth(input, size, dst, offset, norm, fit);
     return;
   }
   const plane = size * size;
@@ -43,12 +44,18 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
     }
     return;
   }
-  const xt = axisTable(w, size);
-  const yt = axisTable(h, size);
-  for (let y = 0; y < size; y++) {
+  if (fit.w !== size || fit.h !== size) {
+    // the letterbox's bars: the network's mean colour (0 once normalised)
+    dst.fill(bytes ? Math.round(norm.mean[pr]) : 0, r, r + plane);
+    dst.fill(bytes ? Math.round(norm.mean[pg]) : 0, g, g + plane);
+    dst.fill(bytes ? Math.round(norm.mean[pb]) : 0, b, b + plane);
+  }
+  const xt = axisTable(w, fit.w);
+  const yt = axisTable(h, fit.h);
+  for (let y = 0; y < fit.h; y++) {
     const row0 = yt.i0[y] * w * 3, row1 = yt.i1[y] * w * 3, wy = yt.f[y];
-    const o = y * size;
-    for (let x = 0; x < size; x++) {
+    const o = (y + fit.y) * size + fit.x;
+    for (let x = 0; x < fit.w; x++) {
       const c0 = xt.i0[x] * 3, c1 = xt.i1[x] * 3, wx = xt.f[x];
       const a = row0 + c0, e = row0 + c1, c = row1 + c0, d = row1 + c1;
       // Channels unrolled: V8 keeps this loop monomorphic and free of bounds re-checks.
@@ -73,16 +80,22 @@ export function writeCropTensor(input: DetectorInput, size: number, dst: Float32
  */
 export type InputLayout = 'planes' | 's2d';
 
-function writeSpaceToDepth(input: DetectorInput, size: number, dst: Uint8Array, offset: number, norm: InputNorm): void {
+function writeSpaceToDepth(input: DetectorInput, size: number, dst: Uint8Array, offset: number, norm: InputNorm, fit: Fit): void {
   const { rgb, width: w, height: h } = input;
   const half = size >> 1;
   // Position of R, G and B among a pixel's 3 bytes.
   const [pr, pg, pb] = norm.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const same = w === size && h === size;
-  const xt = same ? undefined : axisTable(w, size);
-  const yt = same ? undefined : axisTable(h, size);
-  for (let y = 0; y < size; y++) {
-    const rowBase = offset + ((y >> 1) * half * 4 + (y & 1) * 2) * 3;
+  if (!same && (fit.w !== size || fit.h !== size)) {
+    // the letterbox's bars: the network's mean colour, every pixel's three bytes alike
+    const mr = Math.round(norm.mean[pr]), mg = Math.round(norm.mean[pg]), mb = Math.round(norm.mean[pb]);
+    for (let i = offset, e = offset + size * size * 3; i < e; i += 3) { dst[i + pr] = mr; dst[i + pg] = mg; dst[i + pb] = mb; }
+  }
+  const xt = same ? undefined : axisTable(w, fit.w);
+  const yt = same ? undefined : axisTable(h, fit.h);
+  for (let y = 0; y < (same ? size : fit.h); y++) {
+    const Y = same ? y : y + fit.y;
+    const rowBase = offset + ((Y >> 1) * half * 4 + (Y & 1) * 2) * 3;
     if (!xt || !yt) {
       for (let x = 0, p = y * size * 3; x < size; x++, p += 3) {
         const o = rowBase + ((x >> 1) * 4 + (x & 1)) * 3;
@@ -91,10 +104,11 @@ function writeSpaceToDepth(input: DetectorInput, size: number, dst: Uint8Array, 
       continue;
     }
     const row0 = yt.i0[y] * w * 3, row1 = yt.i1[y] * w * 3, wy = yt.f[y];
-    for (let x = 0; x < size; x++) {
+    for (let x = 0; x < fit.w; x++) {
       const c0 = xt.i0[x] * 3, c1 = xt.i1[x] * 3, wx = xt.f[x];
       const a = row0 + c0, e = row0 + c1, c = row1 + c0, d = row1 + c1;
-      const o = rowBase + ((x >> 1) * 4 + (x & 1)) * 3;
+      const X = x + fit.x;
+      const o = rowBase + ((X >> 1) * 4 + (X & 1)) * 3;
       // As in writeCropTensor: uint8 stores truncate, +0.5 rounds.
       let top = rgb[a] + (rgb[e] - rgb[a]) * wx;
       let bottom = rgb[c] + (rgb[d] - rgb[c]) * wx;
@@ -107,6 +121,26 @@ function writeSpaceToDepth(input: DetectorInput, size: number, dst: Uint8Array, 
       dst[o + pb] = top + (bottom - top) * wy + 0.5;
     }
   }
+}
+
+/** Where a crop lands in the square input: the whole of it (stretched), or a centred rectangle of its own shape (letterboxed). */
+export interface Fit { x: number; y: number; w: number; h: number }
+
+export function fitOf(input: Pick<DetectorInput, 'width' | 'height' | 'fit'>, size: number): Fit {
+  if (input.fit !== 'letterbox' || input.width === input.height) return { x: 0, y: 0, w: size, h: size };
+  const s = size / Math.max(input.width, input.height);
+  const w = Math.max(1, Math.min(size, Math.round(input.width * s))), h = Math.max(1, Math.min(size, Math.round(input.height * s)));
+  return { x: (size - w) >> 1, y: (size - h) >> 1, w, h };
+}
+
+/**
+ * The region (normalised frame coordinates) the whole square input stands for when the crop at
+ * `region` was placed at `fit`: the letterbox's bars lie outside the crop, beyond the frame edge.
+ */
+export function inputRegion(region: [number, number, number, number], fit: Fit, size: number): [number, number, number, number] {
+  const [x1, y1, x2, y2] = region;
+  const kx = (x2 - x1) / fit.w, ky = (y2 - y1) / fit.h;
+  return [x1 - fit.x * kx, y1 - fit.y * ky, x1 + (size - fit.x) * kx, y1 + (size - fit.y) * ky];
 }
 
 interface AxisTable { i0: Int32Array; i1: Int32Array; f: Float32Array }
