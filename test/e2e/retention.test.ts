@@ -80,7 +80,7 @@ describe('the retention screen in the control room', { timeout: 300_000 }, () =>
     const text = await notice.innerText();
     assert.ok(text.startsWith('Evidence lock '), text);
     assert.match(text, /case 2026-131: hit and run/);
-    assert.match(text, /Events and Snapshots older than the policy: the lock wins until it is released/);
+    assert.match(text, /keeps events and snapshots older than the policy: the lock wins until it is released/);
     assert.match(text, /\d{2}:\d{2}:\d{2}/, 'the lock\'s times on the 24-hour clock');
     assert.doesNotMatch(text, /\b(AM|PM)\b/);
     const audit = (await (await page.request.get(`${demo.baseUrl}/api/audit?action=retention.policy&limit=10`)).json()) as { entries: { action: string }[] };

@@ -98,8 +98,15 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     assert.ok(await page.locator('[data-testid="traffic-counts-chart"] rect').count() >= 1, 'bars in the counts chart');
     assert.ok(await page.locator('[data-testid="traffic-histogram"] rect').count() >= 5);
     assert.ok(await page.locator('[data-testid="traffic-event"][data-kind="speeding"]').count() >= 1);
-    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { lane: string; counts: Record<string, number> }[]; minutes: unknown[] };
+    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { lane: string; counts: Record<string, number>; binKmh: number }[]; minutes: unknown[] };
     assert.equal(api.lanes[0].lane, 'near');
+    // the speed axis: every other bin's lower edge, in km/h
+    const axis = await page.locator('[data-testid="traffic-histogram"]').first().locator('text').allTextContents();
+    assert.ok(axis.length >= 3, axis.join(' '));
+    assert.deepEqual(axis, axis.map((_, k) => String(k * 2 * api.lanes[0].binKmh)));
+    const chart = (await page.locator('[data-testid="traffic-histogram"]').first().boundingBox())!;
+    const zero = (await page.locator('[data-testid="traffic-histogram"]').first().locator('text').first().boundingBox())!;
+    assert.ok(zero.x >= chart.x - 1 && zero.x < chart.x + chart.width / 2, `0 km/h at ${JSON.stringify(zero)} in ${JSON.stringify(chart)}`);
     assert.ok(api.minutes.length >= 1);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-en.png'), fullPage: true });
     // the links lead to each violation's package (the newest may still be being made): ours
@@ -117,6 +124,25 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.getByTestId('evidence-dashboard-link').click();
     await page.getByTestId('traffic-lane').first().waitFor();
     assert.match(await page.getByTestId('traffic-screen').innerText(), /ترافیک/);
+    // every number on the charts in the reader's digits, as on the rest of the Dari page
+    const chartNumbers = [
+      ...await page.locator('[data-testid="traffic-histogram"] text').allTextContents(),
+      ...await page.locator('[data-testid="traffic-counts-chart"] text').allTextContents(),
+      ...await page.locator('[data-testid="traffic-histogram"] title, [data-testid="traffic-counts-chart"] title').allTextContents(),
+      ...await page.getByTestId('traffic-lane-counts').allTextContents(),
+    ];
+    assert.ok(chartNumbers.length >= 8, chartNumbers.join(' | '));
+    const latin = chartNumbers.filter((text) => /[0-9]/.test(text));
+    assert.deepEqual(latin, [], 'Latin digits on the Dari charts');
+    assert.ok(chartNumbers.every((text) => /[۰-۹]/.test(text)), chartNumbers.join(' | '));
+    const axis = await page.locator('[data-testid="traffic-histogram"]').first().locator('text').allTextContents();
+    const persian = (n: number) => String(n).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    const api = (await (await v.http('/api/cameras/road/traffic')).json()) as { lanes: { binKmh: number }[] };
+    assert.deepEqual(axis, axis.map((_, k) => persian(k * 2 * api.lanes[0].binKmh)), 'the speed axis in Persian digits');
+    // mirrored: 0 km/h is the rightmost label, and inside the chart (not pushed out by the page's rtl)
+    const chart = (await page.locator('[data-testid="traffic-histogram"]').first().boundingBox())!;
+    const zero = (await page.locator('[data-testid="traffic-histogram"]').first().locator('text').first().boundingBox())!;
+    assert.ok(zero.x > chart.x + chart.width / 2 && zero.x + zero.width <= chart.x + chart.width + 1, `0 km/h at ${JSON.stringify(zero)} in ${JSON.stringify(chart)}`);
     await page.screenshot({ path: path.join(shots, 'traffic-dashboard-fa.png'), fullPage: true });
     await page.selectOption('[data-testid="language"]', 'en');
   });

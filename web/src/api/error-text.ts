@@ -7,8 +7,8 @@ import { ApiError } from './client.ts';
 /** What toHttpError sends instead of the real message of a 5xx (the real one is in the server's log). */
 const HIDDEN_MESSAGE = 'internal error';
 
-// First-strong isolate ... pop directional isolate.
-const isolate = (text: string): string => `\u2068${text}\u2069`;
+/** Latin text (an id, the server's detail) kept in its order inside a right-to-left sentence: first-strong isolate ... pop directional isolate. */
+export const isolate = (text: string): string => `\u2068${text}\u2069`;
 
 /**
  * Call it while rendering (not when the error arrives) so a language switch re-translates it.

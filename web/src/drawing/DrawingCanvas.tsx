@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
-import { t, useI18n } from '../i18n/index.ts';
+import { formatNumber, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { fetchStill, type Point } from './drawing-api.ts';
 import './drawing.css';
@@ -114,7 +114,7 @@ export function DrawingCanvas(props: DrawingCanvasProps) {
                 dragging.current = i;
               }}
             >
-              <title>{`${i + 1}: ${px(p)}`}</title>
+              <title>{`${formatNumber(i + 1)}: ${px(p)}`}</title>
             </circle>
           ))}
         </svg>
@@ -156,7 +156,7 @@ function ShapeView({ shape, W, H, handle, open }: { shape: Shape; W: number; H: 
       {arrow}
       {shape.kind === 'points' && shape.points.map((p, i) => <circle key={i} className={cls} cx={p[0] * W} cy={p[1] * H} r={handle * 0.8} />)}
       {shape.numbered && shape.points.map((p, i) => (
-        <text key={`n${i}`} className="shape-label" x={p[0] * W + handle * 1.4} y={p[1] * H - handle * 1.4} fontSize={handle * 3}>{i + 1}</text>
+        <text key={`n${i}`} className="shape-label" x={p[0] * W + handle * 1.4} y={p[1] * H - handle * 1.4} fontSize={handle * 3}>{formatNumber(i + 1)}</text>
       ))}
       {shape.label && first && <text className="shape-label" x={first[0] * W + handle} y={first[1] * H - handle} fontSize={handle * 2.6}>{shape.label}</text>}
     </g>

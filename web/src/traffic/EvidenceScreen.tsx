@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { request } from '../api/client.ts';
 import type { Evidence } from '../api/types.ts';
-import { formatDateTime, formatDecimal, t, useI18n } from '../i18n/index.ts';
+import { formatDateTime, formatDecimal, formatNumber, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
 import { BackLink } from '../components/BackLink.tsx';
@@ -46,8 +46,8 @@ export function EvidenceScreen({ id }: { id: string }) {
               {num('distanceM') !== null && <div className="detail-row"><dt>{t('ev.distance')}</dt><dd dir="ltr">{formatDecimal(num('distanceM')!, 2)} m / {formatDecimal(num('spanSeconds') ?? 0, 2)} s</dd></div>}
               {num('againstM') !== null && <div className="detail-row"><dt>{t('ev.against')}</dt><dd dir="ltr">{formatDecimal(num('againstM')!, 1)} m</dd></div>}
               <div className="detail-row"><dt>{t('ev.rule')}</dt><dd dir="ltr" className="muted">{r.rule.fires}</dd></div>
-              <div className="detail-row"><dt>{t('ev.positions')}</dt><dd>{r.positions.length}</dd></div>
-              <div className="detail-row"><dt>{t('ev.calibration')}</dt><dd data-testid="evidence-calibration" dir="ltr">{r.calibration ? `${r.calibration.points.length} pts · RMS ${formatDecimal(r.calibration.rmsGroundM, 2)} m · ±${formatDecimal(r.calibration.scaleErrorPct, 2)} %` : t('ev.noCalibration')}</dd></div>
+              <div className="detail-row"><dt>{t('ev.positions')}</dt><dd>{formatNumber(r.positions.length)}</dd></div>
+              <div className="detail-row"><dt>{t('ev.calibration')}</dt><dd data-testid="evidence-calibration" dir="ltr">{r.calibration ? `${formatNumber(r.calibration.points.length)} pts · RMS ${formatDecimal(r.calibration.rmsGroundM, 2)} m · ±${formatDecimal(r.calibration.scaleErrorPct, 2)} %` : t('ev.noCalibration')}</dd></div>
               <div className="detail-row"><dt>{t('ev.recording')}</dt><dd data-testid="evidence-recording" className={r.recording.complete ? '' : 'error-text'} dir="ltr">{r.recording.statement}</dd></div>
             </dl>
           </section>

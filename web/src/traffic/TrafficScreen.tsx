@@ -4,7 +4,7 @@
 // congestion. Charts are plain SVG; the bars run in time order, right to left in RTL languages.
 import { request } from '../api/client.ts';
 import type { TrafficDashboard } from '../api/types.ts';
-import { formatDecimal, formatTime, t, useI18n } from '../i18n/index.ts';
+import { formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { usePolling } from '../polling.ts';
 import { cameraPath, onLinkClick } from '../router.ts';
@@ -33,13 +33,13 @@ function CountsOverTime({ d }: { d: TrafficDashboard }) {
           return p.map((n, k) => {
             const h = (n / max) * H;
             y -= h;
-            return n ? <rect key={`${i}-${k}`} x={i * bw + 1} y={y} width={bw - 2} height={h} fill={CLASS_COLOURS[classes[k]] ?? '#888'}><title>{`${formatTime(minutes[i]).slice(0, 5)} ${t(`alarms.class.${classes[k]}` as 'alarms.class.car')}: ${n}`}</title></rect> : null;
+            return n ? <rect key={`${i}-${k}`} x={i * bw + 1} y={y} width={bw - 2} height={h} fill={CLASS_COLOURS[classes[k]] ?? '#888'}><title>{`${formatTime(minutes[i]).slice(0, 5)} ${t(`alarms.class.${classes[k]}` as 'alarms.class.car')}: ${formatNumber(n)}`}</title></rect> : null;
           });
         })}
         <line x1={0} y1={H} x2={W} y2={H} stroke="currentColor" strokeWidth={1} />
         <text x={0} y={H + 14} fontSize={11} fill="currentColor">{formatTime(minutes[0]).slice(0, 5)}</text>
         <text x={W} y={H + 14} fontSize={11} fill="currentColor" textAnchor="end">{formatTime(minutes[59]).slice(0, 5)}</text>
-        <text x={2} y={12} fontSize={11} fill="currentColor">{max}</text>
+        <text x={2} y={12} fontSize={11} fill="currentColor">{formatNumber(max)}</text>
       </svg>
       <figcaption className="legend">{classes.map((c) => <span key={c}><i style={{ background: CLASS_COLOURS[c] ?? '#888' }} /> {t(`alarms.class.${c}` as 'alarms.class.car')}</span>)}</figcaption>
     </figure>
@@ -53,9 +53,9 @@ function Histogram({ bins, binKmh, lane }: { bins: number[]; binKmh: number; lan
   const W = 300, H = 100, bw = W / shown.length;
   return (
     <svg viewBox={`0 0 ${W} ${H + 16}`} className="histogram" role="img" aria-label={t('tr.histogram', { lane })} data-testid="traffic-histogram">
-      {shown.map((n, i) => <rect key={i} x={i * bw + 1} y={H - (n / max) * H} width={bw - 2} height={(n / max) * H} fill="#4e9af1"><title>{`${i * binKmh}–${(i + 1) * binKmh} km/h: ${n}`}</title></rect>)}
+      {shown.map((n, i) => <rect key={i} x={i * bw + 1} y={H - (n / max) * H} width={bw - 2} height={(n / max) * H} fill="#4e9af1"><title>{`${formatNumber(i * binKmh)}–${formatNumber((i + 1) * binKmh)} km/h: ${formatNumber(n)}`}</title></rect>)}
       <line x1={0} y1={H} x2={W} y2={H} stroke="currentColor" />
-      {shown.map((_, i) => (i % 2 === 0 ? <text key={i} x={i * bw} y={H + 13} fontSize={10} fill="currentColor">{i * binKmh}</text> : null))}
+      {shown.map((_, i) => (i % 2 === 0 ? <text key={i} x={i * bw} y={H + 13} fontSize={10} fill="currentColor">{formatNumber(i * binKmh)}</text> : null))}
     </svg>
   );
 }
@@ -80,8 +80,8 @@ export function TrafficScreen({ cameraId }: { cameraId: string }) {
           {data.lanes.map((l) => (
             <section className="panel" key={l.lane} data-testid="traffic-lane">
               <h2 dir="auto">{t('tr.lane', { lane: l.lane })}{l.congested ? ` — ${t('alarms.kind.congestion')}${l.queueM !== null ? ` (${formatDecimal(l.queueM, 0)} m)` : ''}` : ''}</h2>
-              <p data-testid="traffic-lane-counts">{Object.entries(l.counts).map(([c, n]) => `${t(`alarms.class.${c}` as 'alarms.class.car')}: ${n}`).join(' · ') || t('tr.none')}</p>
-              <p className="muted" dir="ltr">p50 {l.p50Kmh ?? '–'} km/h · p85 {l.p85Kmh ?? '–'} km/h</p>
+              <p data-testid="traffic-lane-counts">{Object.entries(l.counts).map(([c, n]) => `${t(`alarms.class.${c}` as 'alarms.class.car')}: ${formatNumber(Number(n))}`).join(' · ') || t('tr.none')}</p>
+              <p className="muted" dir="ltr">p50 {l.p50Kmh !== null ? formatDecimal(l.p50Kmh) : '–'} km/h · p85 {l.p85Kmh !== null ? formatDecimal(l.p85Kmh) : '–'} km/h</p>
               <Histogram bins={l.speedHistogram} binKmh={l.binKmh} lane={l.lane} />
             </section>
           ))}
@@ -96,7 +96,7 @@ export function TrafficScreen({ cameraId }: { cameraId: string }) {
                       <td><time dateTime={new Date(e.ts).toISOString()}>{formatTime(e.ts)}</time></td>
                       <td>{t(`alarms.kind.${e.kind}` as 'alarms.kind.speeding')}</td>
                       <td dir="auto">{e.lane}</td>
-                      <td dir="ltr">{typeof e.detail.speedKmh === 'number' ? `${formatDecimal(e.detail.speedKmh)} ± ${formatDecimal(Number(e.detail.speedErrKmh ?? 0))} km/h${typeof e.detail.limitKmh === 'number' ? ` / ${e.detail.limitKmh}` : ''}` : typeof e.detail.queueM === 'number' ? `${formatDecimal(e.detail.queueM, 0)} m` : ''}</td>
+                      <td dir="ltr">{typeof e.detail.speedKmh === 'number' ? `${formatDecimal(e.detail.speedKmh)} ± ${formatDecimal(Number(e.detail.speedErrKmh ?? 0))} km/h${typeof e.detail.limitKmh === 'number' ? ` / ${formatNumber(e.detail.limitKmh)}` : ''}` : typeof e.detail.queueM === 'number' ? `${formatDecimal(e.detail.queueM, 0)} m` : ''}</td>
                       <td>{VIOLATIONS.has(e.kind) ? <a href={evidencePath(e.id)} onClick={(event) => onLinkClick(event, evidencePath(e.id))} data-testid="traffic-evidence-link">{t('ev.package')}</a> : null}</td>
                     </tr>
                   ))}
