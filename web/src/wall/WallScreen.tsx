@@ -86,6 +86,7 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
   }, []);
 
   // The saved walls; the one used last comes back.
+  const arranged = useRef(false);
   useEffect(() => {
     const abort = new AbortController();
     listLayouts(abort.signal)
@@ -94,7 +95,8 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
         let last: string | null = null;
         try { last = localStorage.getItem(LAST_KEY); } catch { /* none */ }
         const again = layouts.find((l) => l.id === last);
-        if (again) load(again);
+        // A layout picked or a camera placed while the list was on its way is not undone by it.
+        if (again && !arranged.current) load(again);
       })
       .catch((e: unknown) => { if (!abort.signal.aborted) setMessage({ kind: 'error', text: () => t('wall.loadError', { message: errorText(e) }) }); });
     return () => abort.abort();
@@ -132,11 +134,13 @@ export function WallScreen({ user, cameras }: { user: User; cameras: Camera[] | 
   }, [push]);
 
   const setLayout = (layout: LayoutKind, cols = draft.cols, rows = draft.rows) => {
+    arranged.current = true;
     const count = layoutGrid(layout, cols, rows).cells.length;
     setDraft((d) => ({ ...d, layout, cols, rows, tiles: resized(d.tiles, count) }));
     setSelected((s) => Math.min(s, count - 1));
   };
   const place = (tile: number, cameraId: string | null) => {
+    arranged.current = true;
     setDraft((d) => ({ ...d, tiles: d.tiles.map((c, i) => (i === tile ? cameraId : c)) }));
     // Whatever lands on the tile replaces a pushed alarm there (wherever it was pushed from).
     setPushed((p) => Object.fromEntries(Object.entries(p).filter(([k]) => Math.min(Number(k), grid.cells.length - 1) !== tile)));
