@@ -78,7 +78,11 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     assert.ok(speed.includes(String(record.measurement.speedKmh).split('.')[0]), `${speed} vs ${record.measurement.speedKmh}`);
     assert.match(await page.getByTestId('evidence-verified').innerText(), /verified/i);
     assert.match(await page.getByTestId('evidence-calibration').innerText(), /12 pts · RMS/);
-    assert.match(await page.getByTestId('evidence-recording').innerText(), /clip is complete|gap|nothing was recorded/);
+    // worded by the screen from the package's fields: the local 24-hour clock, not the signed UTC sentence
+    const recording = await page.getByTestId('evidence-recording').innerText();
+    assert.match(recording, record.recording.files.length === 0 ? /Nothing was recorded/ : record.recording.gaps.length ? /has gaps/ : /clip is complete/);
+    assert.doesNotMatch(recording, /\d{4}-\d{2}-\d{2}T/, 'no ISO timestamps');
+    assert.match(recording, /\d{2}:\d{2}:\d{2}/);
     const plate = await page.getByTestId('evidence-plate').innerText();
     if (record.plate.status === 'read') assert.ok(plate.includes(record.plate.text));
     else assert.match(plate, /Not read/);
@@ -120,6 +124,9 @@ describe('a violation\'s evidence package in the browser', { timeout: 300_000 },
     await page.getByTestId('evidence-verified').waitFor();
     assert.equal(await page.evaluate('document.documentElement.dir'), 'rtl');
     assert.match(await page.getByTestId('evidence-verified').innerText(), /تأیید/);
+    const recordingFa = await page.getByTestId('evidence-recording').innerText();
+    assert.match(recordingFa, /کامل است|وقفه|ثبت نشده/, recordingFa);
+    assert.doesNotMatch(recordingFa, /[A-Za-z0-9]/, `the recording sentence in Dari has Latin letters or digits: ${recordingFa}`);
     await page.screenshot({ path: path.join(shots, 'traffic-evidence-fa.png'), fullPage: true });
     await page.getByTestId('evidence-dashboard-link').click();
     await page.getByTestId('traffic-lane').first().waitFor();

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { request } from '../api/client.ts';
 import type { Evidence } from '../api/types.ts';
-import { formatDateTime, formatDecimal, formatNumber, t, useI18n } from '../i18n/index.ts';
+import { formatDateTime, formatDecimal, formatNumber, formatTime, t, useI18n } from '../i18n/index.ts';
 import { errorText } from '../api/error-text.ts';
 import { GRID_PATH, onLinkClick } from '../router.ts';
 import { BackLink } from '../components/BackLink.tsx';
@@ -48,7 +48,7 @@ export function EvidenceScreen({ id }: { id: string }) {
               <div className="detail-row"><dt>{t('ev.rule')}</dt><dd dir="ltr" className="muted">{r.rule.fires}</dd></div>
               <div className="detail-row"><dt>{t('ev.positions')}</dt><dd>{formatNumber(r.positions.length)}</dd></div>
               <div className="detail-row"><dt>{t('ev.calibration')}</dt><dd data-testid="evidence-calibration" dir="ltr">{r.calibration ? `${formatNumber(r.calibration.points.length)} pts · RMS ${formatDecimal(r.calibration.rmsGroundM, 2)} m · ±${formatDecimal(r.calibration.scaleErrorPct, 2)} %` : t('ev.noCalibration')}</dd></div>
-              <div className="detail-row"><dt>{t('ev.recording')}</dt><dd data-testid="evidence-recording" className={r.recording.complete ? '' : 'error-text'} dir="ltr">{r.recording.statement}</dd></div>
+              <div className="detail-row"><dt>{t('ev.recording')}</dt><dd data-testid="evidence-recording" className={r.recording.complete ? '' : 'error-text'}>{recordingText(r.recording)}</dd></div>
             </dl>
           </section>
           <section className="panel" aria-label={t('ev.plate')}>
@@ -78,4 +78,16 @@ export function EvidenceScreen({ id }: { id: string }) {
       )}
     </main>
   );
+}
+
+/**
+ * The package's statement on its recording, in the reader's language and clock (the signed package
+ * keeps the server's English sentence with UTC times; this words the same fields).
+ */
+function recordingText(rec: { fromMs: number; toMs: number; files: string[]; gaps: { startMs: number; endMs: number }[] }): string {
+  const span = { from: formatDateTime(rec.fromMs), to: formatDateTime(rec.toMs) };
+  if (rec.files.length === 0) return t('ev.recNothing', span);
+  if (rec.gaps.length === 0) return t('ev.recComplete', span);
+  const list = rec.gaps.map((g) => t('ev.recGap', { from: formatTime(g.startMs), to: formatTime(g.endMs), seconds: formatDecimal((g.endMs - g.startMs) / 1000) })).join(t('ev.recGapJoin'));
+  return t('ev.recGaps', { count: formatNumber(rec.gaps.length), list });
 }
