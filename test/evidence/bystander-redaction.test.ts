@@ -5,33 +5,20 @@
 // the clip goes through the export redaction with the evidence's selection. Every plate window
 // pixelated lies outside the violator's box and is flat blocks; the violator's own plate window
 // keeps its detail. Plus the box path on its own (interpolated, extrapolated, bounded).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redactVideo, regionsOf, type FoundObject, type Region } from '../../src/privacy/index.ts';
-import { createSharedDetector, type Detector } from '../../src/analytics/index.ts';
 import { SHARED_VIDEO_DIR } from '../../src/simulator/index.ts';
 import { boxAt, spareViolator, type TimedBox } from '../../src/evidence/index.ts';
 import { decodeLuma, detail, worstBlockDeviation } from '../helpers/redaction-pixels.ts';
+import { redactionRig } from '../helpers/redaction-rig.ts';
 
 type Box = [number, number, number, number];
 const STREET = path.join(SHARED_VIDEO_DIR, 'residential_tjunction.mp4');
 const W = 1280, H = 720, SECONDS = 6;
-const tmp = mkdtempSync(path.join(tmpdir(), 'vigil-evidence-redact-'));
-let detector: Detector;
-const skip = existsSync(STREET) ? false : `${STREET} missing (shared footage; VIGIL_SHARED_VIDEO names its folder)`;
-
-before(async () => {
-  if (spawnSync('ffmpeg', ['-version']).status !== 0) throw new Error('ffmpeg missing: apt-get install ffmpeg');
-  if (!skip) detector = await createSharedDetector();
-});
-after(async () => {
-  await detector?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { skip, tmp, find } = redactionRig('vigil-evidence-redact-', STREET);
 
 const VEHICLES = new Set(['car', 'truck', 'bus', 'motorcycle']);
 const iou = (a: readonly number[], b: readonly number[]) => {
@@ -45,7 +32,6 @@ test('evidence: other vehicles\' plate windows are pixelated in the clip, the vi
   const enc = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', STREET, '-t', String(SECONDS), '-vf', `scale=${W}:${H}`, '-r', '25', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-an', clip]);
   assert.equal(enc.status, 0, String(enc.stderr));
   const frames = decodeLuma(clip, W, H);
-  const find = async (rgb: Uint8Array, width: number, height: number) => (await detector.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] as FoundObject[];
 
   // First pass: what the detector sees at each look (5 a second, as the redactor looks), and one
   // vehicle followed through it by overlap: the violator — the vehicle seen longest.

@@ -4,30 +4,21 @@
 // the real detector, real ffmpeg; the output is decoded and every region the redactor reported is
 // checked to be flat blocks, while the same region of the original has detail, and the rest of
 // the picture is still the camera's. Plus the plate finder on a synthetic frame.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { findPlates, pixelateYuv420, redactVideo, type Region } from '../../src/privacy/index.ts';
-import { createSharedDetector, type Detector } from '../../src/analytics/index.ts';
 import { SHARED_VIDEO_DIR } from '../../src/simulator/index.ts';
 import { decodeLuma, detail, worstBlockDeviation } from '../helpers/redaction-pixels.ts';
+import { redactionRig } from '../helpers/redaction-rig.ts';
 
 const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 const STREET = path.join(SHARED_VIDEO_DIR, 'residential_tjunction.mp4');
-const tmp = mkdtempSync(path.join(tmpdir(), 'vigil-redact-test-'));
-let detector: Detector;
-
-before(async () => {
-  if (spawnSync('ffmpeg', ['-version']).status !== 0) throw new Error('ffmpeg missing: apt-get install ffmpeg');
+const { tmp, find } = redactionRig('vigil-redact-test-');
+before(() => {
   if (!existsSync(VTEST)) throw new Error(`${VTEST} missing: apt-get install opencv-doc`);
-  detector = await createSharedDetector();
-});
-after(async () => {
-  await detector?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 async function redactAndCheck(input: string, kind: 'face' | 'plate', seconds: number): Promise<{ regions: number; checked: number }> {
@@ -39,7 +30,7 @@ async function redactAndCheck(input: string, kind: 'face' | 'plate', seconds: nu
   const perFrame: Region[][] = [];
   const s = await redactVideo({
     input: clip, output: out, polygons: [],
-    find: async (rgb, width, height) => (await detector.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0],
+    find,
     onFrame: (i, regions) => { perFrame[i] = [...regions]; },
   });
   assert.equal(s.width, 1280);

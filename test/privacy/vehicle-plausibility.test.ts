@@ -3,17 +3,15 @@
 // than any vehicle; a vehicle that really fills the view still is one (its plate stays hidden).
 // The pure rule on boxes, then the real detector on the real motorway clip through the export
 // redaction: the verge keeps its detail, the cars' plate windows are still pixelated.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { implausibleVehicle, plausibleObjects, redactVideo, type FoundObject, type Region } from '../../src/privacy/index.ts';
-import { createSharedDetector, type Detector } from '../../src/analytics/index.ts';
 import { SHARED_VIDEO_DIR } from '../../src/simulator/index.ts';
 import { fitHomography, measuredGround, parseCalibrationSpec, vehicleTopBound } from '../../src/traffic/index.ts';
 import { decodeLuma, detail } from '../helpers/redaction-pixels.ts';
+import { redactionRig } from '../helpers/redaction-rig.ts';
 
 type Box = [number, number, number, number];
 const car = (box: Box): FoundObject => ({ cls: 'car', box });
@@ -55,17 +53,7 @@ test('with a calibration: a box wider on the ground than any vehicle is no vehic
 });
 
 const HIGHWAY = path.join(SHARED_VIDEO_DIR, 'highway_nl.mp4');
-const skip = existsSync(HIGHWAY) ? false : `${HIGHWAY} missing (shared footage; VIGIL_SHARED_VIDEO names its folder)`;
-const tmp = mkdtempSync(path.join(tmpdir(), 'vigil-plausible-'));
-let detector: Detector;
-before(async () => {
-  if (spawnSync('ffmpeg', ['-version']).status !== 0) throw new Error('ffmpeg missing: apt-get install ffmpeg');
-  if (!skip) detector = await createSharedDetector();
-});
-after(async () => {
-  await detector?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { skip, tmp, find: detect } = redactionRig('vigil-plausible-', HIGHWAY);
 
 test('the motorway: the detector\'s whole-view boxes pixelate no verge, the cars\' plates are still hidden', { skip }, async () => {
   const W = 640, H = 360;
@@ -76,7 +64,7 @@ test('the motorway: the detector\'s whole-view boxes pixelate no verge, the cars
   const cal = fitHomography(parseCalibrationSpec('0.3672,0.5796=0,0;0.3870,0.5019=0,3;0.4260,0.3537=0,12;0.4344,0.3204=0,15;0.4531,0.2444=0,24;0.4568,0.2259=0,27;0.6677,0.5593=7,0;0.6536,0.4833=7,3;0.6193,0.3407=7,12;0.6120,0.3074=7,15;0.5943,0.2389=7,24;0.5901,0.2204=7,27'));
   let wholeView = 0, cars = 0;
   const find = async (rgb: Uint8Array, width: number, height: number) => {
-    const found = (await detector.detect([{ rgb, width, height, region: [0, 0, 1, 1] }]))[0] as FoundObject[];
+    const found = await detect(rgb, width, height);
     wholeView += found.filter((f) => f.cls !== 'person' && (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) > 0.6).length;
     cars += found.filter((f) => f.cls === 'car' && (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) < 0.05).length;
     return found;
